@@ -1,0 +1,173 @@
+//! The `sbfvm` command line.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use sbfvm::report::{human_report, json_report};
+use sbfvm::runner;
+use sbfvm::scenario::{parse_data, Scenario, ScenarioFile};
+use sbfvm::{Error, ExecutionMode};
+
+const USAGE: &str = "\
+sbfvm — run compiled Solana SBF programs locally with Agave-exact results
+
+USAGE:
+    sbfvm                                   run the built-in demo scenario
+    sbfvm run SCENARIO.toml|SCENARIO.json   run a scenario file
+    sbfvm run PROGRAM.so [--data HEX]       run one program with no accounts
+
+OPTIONS (run):
+    --json                     print the machine-readable report
+    --mode interpreter|jit     execution mode (default: the scenario's, else jit)
+    --data HEX                 instruction data when running a .so directly
+";
+
+/// The demo scenario run when no arguments are given.
+const DEMO_SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo.toml");
+
+struct RunArgs {
+    target: PathBuf,
+    json: bool,
+    mode: Option<ExecutionMode>,
+    data: Option<String>,
+}
+
+fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
+    let mut target = None;
+    let mut json = false;
+    let mut mode = None;
+    let mut data = None;
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--json" => json = true,
+            "--mode" => {
+                let value = iter.next().ok_or_else(|| {
+                    Error::Usage("--mode needs a value (interpreter or jit)".into())
+                })?;
+                mode = Some(value.parse().map_err(Error::Usage)?);
+            }
+            "--data" => {
+                data = Some(
+                    iter.next()
+                        .ok_or_else(|| Error::Usage("--data needs a hex value".into()))?
+                        .clone(),
+                );
+            }
+            "-h" | "--help" => return Err(Error::Usage(USAGE.to_string())),
+            flag if flag.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
+            }
+            path => {
+                if target.replace(PathBuf::from(path)).is_some() {
+                    return Err(Error::Usage(format!("`run` takes one file\n\n{USAGE}")));
+                }
+            }
+        }
+    }
+    let target = target.ok_or_else(|| {
+        Error::Usage(format!("`run` needs a scenario or program file\n\n{USAGE}"))
+    })?;
+    Ok(RunArgs {
+        target,
+        json,
+        mode,
+        data,
+    })
+}
+
+/// A scenario that runs one program (upgradeable loader) with no accounts.
+fn program_scenario(program: &Path, data: Option<&str>) -> Result<Scenario, Error> {
+    let data_hex = match data {
+        Some(text) => {
+            let text = text.strip_prefix("0x").unwrap_or(text);
+            let text = text.strip_prefix("hex:").unwrap_or(text);
+            parse_data(&format!("hex:{text}"), "--data")?;
+            format!("hex:{text}")
+        }
+        None => "hex:".to_string(),
+    };
+    let program_id =
+        sbfvm::Pubkey::new_from_array(*b"sbfvm-run-program-00000000000000").to_string();
+    let text = format!(
+        "[[programs]]\nprogram_id = \"{program_id}\"\nelf = {elf:?}\n\n[[instructions]]\nprogram_id = \"{program_id}\"\ndata = \"{data_hex}\"\n",
+        elf = program.to_string_lossy(),
+    );
+    let file: ScenarioFile = Scenario::parse(&text, Path::new("program.toml"))?;
+    Ok(Scenario {
+        file,
+        base_dir: PathBuf::new(),
+        path: program.to_path_buf(),
+    })
+}
+
+fn run(args: RunArgs) -> Result<ExitCode, Error> {
+    let is_program = args.target.extension().is_some_and(|ext| ext == "so");
+    let scenario = if is_program {
+        if !args.target.exists() {
+            return Err(Error::Io {
+                path: args.target.clone(),
+                message: "no such file".into(),
+            });
+        }
+        program_scenario(&args.target, args.data.as_deref())?
+    } else {
+        if args.data.is_some() {
+            return Err(Error::Usage(
+                "--data applies only when running a .so file".into(),
+            ));
+        }
+        Scenario::load(&args.target)?
+    };
+    let report = runner::run(&scenario, args.mode)?;
+    if args.json {
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}");
+        }
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_report(&report)).expect("JSON report")
+        );
+    } else {
+        print!("{}", human_report(&report));
+    }
+    Ok(if report.expectations_failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn main_inner() -> Result<ExitCode, Error> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => run(RunArgs {
+            target: PathBuf::from(DEMO_SCENARIO),
+            json: false,
+            mode: None,
+            data: None,
+        }),
+        Some("run") => run(parse_run_args(&args[1..])?),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(Error::Usage(format!(
+            "unknown command `{other}`\n\n{USAGE}"
+        ))),
+    }
+}
+
+fn main() -> ExitCode {
+    match main_inner() {
+        Ok(code) => code,
+        Err(Error::Usage(message)) => {
+            eprintln!("{}", message.trim_end());
+            ExitCode::from(2)
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

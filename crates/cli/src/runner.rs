@@ -1,0 +1,426 @@
+//! The scenario runner shared by the CLI, the tests and the benches: builds an [`Sbfvm`]
+//! from a scenario, runs its instructions in order, and checks each `expect` block.
+
+use std::collections::BTreeMap;
+
+use solana_account::Account;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_pubkey::Pubkey;
+
+use crate::error::Error;
+use crate::scenario::{encode_hex, parse_data, parse_pubkey, ExpectSpec, Scenario};
+use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm};
+
+/// One instruction's result, with its expectation failures.
+#[derive(Debug, Clone)]
+pub struct InstructionReport {
+    pub index: usize,
+    pub name: Option<String>,
+    pub program_id: Pubkey,
+    pub outcome: Outcome,
+    /// Accounts the instruction referenced, in first-reference order: (key, before, after).
+    pub accounts: Vec<(Pubkey, Account, Account)>,
+    pub expectation_failures: Vec<String>,
+}
+
+/// A whole scenario run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub mode: ExecutionMode,
+    pub warnings: Vec<String>,
+    pub instructions: Vec<InstructionReport>,
+}
+
+impl RunReport {
+    pub fn expectations_failed(&self) -> usize {
+        self.instructions
+            .iter()
+            .map(|instruction| instruction.expectation_failures.len())
+            .sum()
+    }
+}
+
+/// One instruction of a prepared scenario.
+pub struct PreparedInstruction {
+    pub name: Option<String>,
+    pub instruction: Instruction,
+    pub compute_unit_limit: Option<u64>,
+    pub expect: Option<ExpectSpec>,
+}
+
+/// Everything a scenario needs before it runs, validated.
+pub struct PreparedScenario {
+    pub vm: Sbfvm,
+    pub instructions: Vec<PreparedInstruction>,
+    pub warnings: Vec<String>,
+}
+
+fn build_config(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+) -> Result<Config, Error> {
+    let settings = &scenario.file.settings;
+    let mut config = Config {
+        mode: match (mode_override, &settings.mode) {
+            (Some(mode), _) => mode,
+            (None, Some(text)) => text.parse().map_err(Error::Scenario)?,
+            (None, None) => ExecutionMode::default(),
+        },
+        compute_unit_limit: settings.compute_unit_limit,
+        heap_size: settings.heap_size,
+        ..Config::default()
+    };
+    let mut features = FeatureSet::mainnet();
+    for (names, enable) in [
+        (&settings.features.enable, true),
+        (&settings.features.disable, false),
+    ] {
+        for name in names {
+            let id = sbfvm_runtime::features::parse_feature_id(name).ok_or_else(|| {
+                Error::Scenario(format!("settings.features: unknown feature `{name}`"))
+            })?;
+            if enable {
+                features.activate(id);
+            } else {
+                features.deactivate(&id);
+            }
+        }
+    }
+    config.features = features;
+    let sysvars = &mut config.sysvars;
+    if let Some(clock) = &settings.sysvars.clock {
+        let c = &mut sysvars.clock;
+        c.slot = clock.slot.unwrap_or(c.slot);
+        c.epoch_start_timestamp = clock
+            .epoch_start_timestamp
+            .unwrap_or(c.epoch_start_timestamp);
+        c.epoch = clock.epoch.unwrap_or(c.epoch);
+        c.leader_schedule_epoch = clock
+            .leader_schedule_epoch
+            .unwrap_or(c.leader_schedule_epoch);
+        c.unix_timestamp = clock.unix_timestamp.unwrap_or(c.unix_timestamp);
+    }
+    if let Some(rent) = &settings.sysvars.rent {
+        let r = &mut sysvars.rent;
+        r.lamports_per_byte_year = rent
+            .lamports_per_byte_year
+            .unwrap_or(r.lamports_per_byte_year);
+        r.exemption_threshold = rent.exemption_threshold.unwrap_or(r.exemption_threshold);
+        r.burn_percent = rent.burn_percent.unwrap_or(r.burn_percent);
+    }
+    if let Some(schedule) = &settings.sysvars.epoch_schedule {
+        let s = &mut sysvars.epoch_schedule;
+        s.slots_per_epoch = schedule.slots_per_epoch.unwrap_or(s.slots_per_epoch);
+        s.leader_schedule_slot_offset = schedule
+            .leader_schedule_slot_offset
+            .unwrap_or(s.leader_schedule_slot_offset);
+        s.warmup = schedule.warmup.unwrap_or(s.warmup);
+        s.first_normal_epoch = schedule.first_normal_epoch.unwrap_or(s.first_normal_epoch);
+        s.first_normal_slot = schedule.first_normal_slot.unwrap_or(s.first_normal_slot);
+    }
+    if let Some(slot) = settings.sysvars.last_restart_slot {
+        sysvars.last_restart_slot = slot;
+    }
+    Ok(config)
+}
+
+/// Validates a scenario and sets up its programs and accounts.
+pub fn prepare(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+) -> Result<PreparedScenario, Error> {
+    let config = build_config(scenario, mode_override)?;
+    let mut vm = Sbfvm::new(config)?;
+    let mut warnings = Vec::new();
+    for (index, program) in scenario.file.programs.iter().enumerate() {
+        let what = format!("programs[{index}].program_id");
+        let program_id = parse_pubkey(&program.program_id, &what)?;
+        let loader = match &program.loader {
+            None => Loader::Upgradeable,
+            Some(text) => Loader::parse(text).ok_or_else(|| {
+                Error::Scenario(format!(
+                    "programs[{index}].loader: unknown loader `{text}` (expected bpf_loader_upgradeable, bpf_loader or bpf_loader_deprecated)"
+                ))
+            })?,
+        };
+        let path = scenario.resolve(&program.elf);
+        let elf = std::fs::read(&path).map_err(|error| Error::Io {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+        let loaded = vm
+            .add_program(program_id, loader, &elf)
+            .map_err(|error| match error {
+                Error::Load { message, .. } => Error::Load {
+                    program_id: format!("{program_id} ({})", path.display()),
+                    message,
+                },
+                other => other,
+            })?;
+        warnings.extend(
+            loaded
+                .warnings
+                .iter()
+                .map(|warning| format!("{program_id}: {warning}")),
+        );
+    }
+    for (index, spec) in scenario.file.accounts.iter().enumerate() {
+        let pubkey = parse_pubkey(&spec.pubkey, &format!("accounts[{index}].pubkey"))?;
+        let owner = match &spec.owner {
+            Some(owner) => parse_pubkey(owner, &format!("accounts[{index}].owner"))?,
+            None => solana_sdk_ids::system_program::id(),
+        };
+        let data = match (&spec.data, spec.space) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Scenario(format!(
+                    "accounts[{index}]: give `data` or `space`, not both"
+                )))
+            }
+            (Some(data), None) => parse_data(data, &format!("accounts[{index}].data"))?,
+            (None, Some(space)) => {
+                if space > 10 * 1024 * 1024 {
+                    return Err(Error::Scenario(format!(
+                        "accounts[{index}].space: {space} exceeds 10 MiB"
+                    )));
+                }
+                vec![0; space as usize]
+            }
+            (None, None) => Vec::new(),
+        };
+        vm.set_account(
+            pubkey,
+            Account {
+                lamports: spec.lamports,
+                data,
+                owner,
+                executable: spec.executable,
+                rent_epoch: u64::MAX,
+            },
+        );
+    }
+    let mut instructions = Vec::new();
+    for (index, spec) in scenario.file.instructions.iter().enumerate() {
+        let program_id = parse_pubkey(
+            &spec.program_id,
+            &format!("instructions[{index}].program_id"),
+        )?;
+        let accounts = spec
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(position, meta)| {
+                Ok(AccountMeta {
+                    pubkey: parse_pubkey(
+                        &meta.pubkey,
+                        &format!("instructions[{index}].accounts[{position}].pubkey"),
+                    )?,
+                    is_signer: meta.is_signer,
+                    is_writable: meta.is_writable,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let data = match &spec.data {
+            Some(data) => parse_data(data, &format!("instructions[{index}].data"))?,
+            None => Vec::new(),
+        };
+        if let Some(expect) = &spec.expect {
+            validate_expect(expect, index)?;
+        }
+        instructions.push(PreparedInstruction {
+            name: spec.name.clone(),
+            instruction: Instruction {
+                program_id,
+                accounts,
+                data,
+            },
+            compute_unit_limit: spec.compute_unit_limit,
+            expect: spec.expect.clone(),
+        });
+    }
+    Ok(PreparedScenario {
+        vm,
+        instructions,
+        warnings,
+    })
+}
+
+/// Checks an expectation's own syntax up front, so a typo is an input error, not a failed run.
+fn validate_expect(expect: &ExpectSpec, index: usize) -> Result<(), Error> {
+    for (position, account) in expect.accounts.iter().enumerate() {
+        let what = format!("instructions[{index}].expect.accounts[{position}]");
+        parse_pubkey(&account.pubkey, &format!("{what}.pubkey"))?;
+        if let Some(owner) = &account.owner {
+            parse_pubkey(owner, &format!("{what}.owner"))?;
+        }
+        if let Some(data) = &account.data {
+            parse_data(data, &format!("{what}.data"))?;
+        }
+    }
+    if let Some(data) = &expect.return_data {
+        if !data.is_empty() && data != "none" {
+            parse_data(data, &format!("instructions[{index}].expect.return_data"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Runs a scenario: every instruction is its own transaction; a failed one leaves the
+/// store as it was and the next still runs.
+pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<RunReport, Error> {
+    let PreparedScenario {
+        mut vm,
+        instructions,
+        warnings,
+    } = prepare(scenario, mode_override)?;
+    let mut reports = Vec::with_capacity(instructions.len());
+    for (index, prepared) in instructions.into_iter().enumerate() {
+        let PreparedInstruction {
+            name,
+            instruction,
+            compute_unit_limit,
+            expect,
+        } = prepared;
+        let limit = compute_unit_limit.or(vm.config().compute_unit_limit);
+        let outcome = vm.process_transaction(std::slice::from_ref(&instruction), limit);
+        let mut seen = BTreeMap::new();
+        let mut accounts = Vec::new();
+        for meta in &instruction.accounts {
+            if seen.insert(meta.pubkey, ()).is_some() {
+                continue;
+            }
+            if let Some(position) = outcome
+                .transaction
+                .account_keys
+                .iter()
+                .position(|k| *k == meta.pubkey)
+            {
+                accounts.push((
+                    meta.pubkey,
+                    outcome.transaction.accounts_before[position].clone(),
+                    outcome.transaction.accounts_after[position].clone(),
+                ));
+            }
+        }
+        let expectation_failures = match &expect {
+            Some(expect) => check_expectations(expect, &outcome, &accounts),
+            None => Vec::new(),
+        };
+        reports.push(InstructionReport {
+            index,
+            name,
+            program_id: instruction.program_id,
+            outcome,
+            accounts,
+            expectation_failures,
+        });
+    }
+    Ok(RunReport {
+        mode: vm.config().mode,
+        warnings,
+        instructions: reports,
+    })
+}
+
+fn check_expectations(
+    expect: &ExpectSpec,
+    outcome: &Outcome,
+    accounts: &[(Pubkey, Account, Account)],
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    if let Some(result) = &expect.result {
+        let got = outcome.result_string();
+        if &got != result {
+            failures.push(format!("result: expected `{result}`, got `{got}`"));
+        }
+    }
+    if let Some(units) = expect.compute_units_consumed {
+        let got = outcome.compute_units_consumed();
+        if got != units {
+            failures.push(format!(
+                "compute_units_consumed: expected {units}, got {got}"
+            ));
+        }
+    }
+    for line in &expect.logs_contain {
+        if !outcome.logs().iter().any(|log| log.contains(line.as_str())) {
+            failures.push(format!("logs_contain: no log line contains `{line}`"));
+        }
+    }
+    if let Some(expected) = &expect.return_data {
+        let got = outcome
+            .return_data()
+            .map(|(_, data)| data.to_vec())
+            .unwrap_or_default();
+        let wanted = if expected.is_empty() || expected == "none" {
+            Vec::new()
+        } else {
+            parse_data(expected, "return_data").unwrap_or_default()
+        };
+        if got != wanted {
+            failures.push(format!(
+                "return_data: expected hex:{}, got hex:{}",
+                encode_hex(&wanted),
+                encode_hex(&got)
+            ));
+        }
+    }
+    for spec in &expect.accounts {
+        let Ok(key) = parse_pubkey(&spec.pubkey, "expect.accounts.pubkey") else {
+            continue;
+        };
+        let after = accounts
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, after)| after.clone())
+            .or_else(|| outcome.account(&key).cloned());
+        let Some(after) = after else {
+            failures.push(format!("account {key}: not referenced by the instruction"));
+            continue;
+        };
+        if let Some(lamports) = spec.lamports {
+            if after.lamports != lamports {
+                failures.push(format!(
+                    "account {key} lamports: expected {lamports}, got {}",
+                    after.lamports
+                ));
+            }
+        }
+        if let Some(owner) = &spec.owner {
+            if let Ok(owner) = parse_pubkey(owner, "owner") {
+                if after.owner != owner {
+                    failures.push(format!(
+                        "account {key} owner: expected {owner}, got {}",
+                        after.owner
+                    ));
+                }
+            }
+        }
+        if let Some(data) = &spec.data {
+            let wanted = parse_data(data, "data").unwrap_or_default();
+            if after.data != wanted {
+                failures.push(format!(
+                    "account {key} data: expected hex:{}, got hex:{}",
+                    encode_hex(&wanted),
+                    encode_hex(&after.data)
+                ));
+            }
+        }
+        if let Some(len) = spec.data_len {
+            if after.data.len() as u64 != len {
+                failures.push(format!(
+                    "account {key} data length: expected {len}, got {}",
+                    after.data.len()
+                ));
+            }
+        }
+        if let Some(executable) = spec.executable {
+            if after.executable != executable {
+                failures.push(format!(
+                    "account {key} executable: expected {executable}, got {}",
+                    after.executable
+                ));
+            }
+        }
+    }
+    failures
+}

@@ -1,0 +1,105 @@
+//! Program logs with Agave's byte limit (`LogCollector`, 10,000 bytes, then
+//! `Log truncated`) and its line formats (`stable_log.rs`).
+
+use solana_pubkey::Pubkey;
+
+/// Default byte limit of the log collector.
+pub const DEFAULT_LOG_BYTES_LIMIT: usize = 10_000;
+
+#[derive(Debug, Clone)]
+pub struct LogCollector {
+    messages: Vec<String>,
+    bytes_written: usize,
+    bytes_limit: Option<usize>,
+    limit_warning: bool,
+}
+
+impl Default for LogCollector {
+    fn default() -> Self {
+        Self::new(Some(DEFAULT_LOG_BYTES_LIMIT))
+    }
+}
+
+impl LogCollector {
+    pub fn new(bytes_limit: Option<usize>) -> Self {
+        Self {
+            messages: Vec::new(),
+            bytes_written: 0,
+            bytes_limit,
+            limit_warning: false,
+        }
+    }
+
+    /// Records a message unless the byte limit is reached; the first message over the
+    /// limit is replaced by `Log truncated` and later ones are dropped.
+    pub fn log(&mut self, message: String) {
+        let Some(limit) = self.bytes_limit else {
+            self.messages.push(message);
+            return;
+        };
+        let bytes_written = self.bytes_written.saturating_add(message.len());
+        if bytes_written >= limit {
+            if !self.limit_warning {
+                self.limit_warning = true;
+                self.messages.push("Log truncated".to_string());
+            }
+        } else {
+            self.bytes_written = bytes_written;
+            self.messages.push(message);
+        }
+    }
+
+    pub fn messages(&self) -> &[String] {
+        &self.messages
+    }
+
+    pub fn into_messages(self) -> Vec<String> {
+        self.messages
+    }
+
+    pub fn program_invoke(&mut self, program_id: &Pubkey, stack_height: usize) {
+        self.log(format!("Program {program_id} invoke [{stack_height}]"));
+    }
+
+    pub fn program_log(&mut self, message: &str) {
+        self.log(format!("Program log: {message}"));
+    }
+
+    pub fn program_data(&mut self, fields_base64: &[String]) {
+        self.log(format!("Program data: {}", fields_base64.join(" ")));
+    }
+
+    pub fn program_return(&mut self, program_id: &Pubkey, data_base64: &str) {
+        self.log(format!("Program return: {program_id} {data_base64}"));
+    }
+
+    pub fn program_consumed(&mut self, program_id: &Pubkey, consumed: u64, limit: u64) {
+        self.log(format!(
+            "Program {program_id} consumed {consumed} of {limit} compute units"
+        ));
+    }
+
+    pub fn program_success(&mut self, program_id: &Pubkey) {
+        self.log(format!("Program {program_id} success"));
+    }
+
+    pub fn program_failure(&mut self, program_id: &Pubkey, error: &dyn std::fmt::Display) {
+        self.log(format!("Program {program_id} failed: {error}"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncates_once_at_the_limit() {
+        let mut collector = LogCollector::new(Some(10));
+        collector.log("12345".into());
+        collector.log("123456".into());
+        collector.log("1234567".into());
+        // As in Agave, a later message that still fits under the limit is kept.
+        collector.log("1".into());
+        assert_eq!(collector.messages(), ["12345", "Log truncated", "1"]);
+    }
+}

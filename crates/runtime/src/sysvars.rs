@@ -1,0 +1,283 @@
+//! Sysvars: Clock, Rent, EpochSchedule, EpochRewards, LastRestartSlot and Instructions.
+//!
+//! Defaults are the SDK `Default` values except Rent, which follows the scenario format:
+//! 3,480 lamports per byte-year with an exemption threshold of 2.0 (so the rent-exempt
+//! minimum is (128 + len) × 6,960, the same figure mainnet's SIMD-0194 Rent gives).
+//!
+//! Each sysvar exists in two encodings: the in-memory `repr(C)` layout the typed getter
+//! syscalls copy (`sol_get_clock_sysvar` and friends, whose cost is 100 + that size), and
+//! the bincode account data that `sol_get_sysvar` and sysvar accounts expose.
+
+use solana_account::Account;
+use solana_clock::Clock;
+use solana_epoch_rewards::EpochRewards;
+use solana_epoch_schedule::EpochSchedule;
+use solana_pubkey::Pubkey;
+use solana_sdk_ids::sysvar;
+
+/// The Rent sysvar in its legacy field form (the struct programs read).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RentParams {
+    pub lamports_per_byte_year: u64,
+    pub exemption_threshold: f64,
+    pub burn_percent: u8,
+}
+
+impl Default for RentParams {
+    fn default() -> Self {
+        Self {
+            lamports_per_byte_year: 3_480,
+            exemption_threshold: 2.0,
+            burn_percent: 50,
+        }
+    }
+}
+
+/// Bytes of account metadata charged as if they were data (`ACCOUNT_STORAGE_OVERHEAD`).
+pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
+
+impl RentParams {
+    /// Minimum balance for rent exemption at `data_len` bytes.
+    pub fn minimum_balance(&self, data_len: usize) -> u64 {
+        let bytes = ACCOUNT_STORAGE_OVERHEAD.saturating_add(data_len as u64);
+        let per_year = bytes.saturating_mul(self.lamports_per_byte_year);
+        if self.exemption_threshold == 1.0 {
+            per_year
+        } else if self.exemption_threshold == 2.0 {
+            per_year.saturating_mul(2)
+        } else {
+            (per_year as f64 * self.exemption_threshold) as u64
+        }
+    }
+
+    /// The `repr(C)` layout (24 bytes: u64, f64, u8, 7 bytes of zero padding).
+    pub fn to_repr_c(&self) -> [u8; 24] {
+        let mut bytes = [0u8; 24];
+        bytes[0..8].copy_from_slice(&self.lamports_per_byte_year.to_le_bytes());
+        bytes[8..16].copy_from_slice(&self.exemption_threshold.to_le_bytes());
+        bytes[16] = self.burn_percent;
+        bytes
+    }
+
+    /// The bincode account data (17 bytes).
+    pub fn to_account_data(&self) -> Vec<u8> {
+        self.to_repr_c()[..17].to_vec()
+    }
+}
+
+/// Values of every sysvar the runtime provides.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sysvars {
+    pub clock: Clock,
+    pub rent: RentParams,
+    pub epoch_schedule: EpochSchedule,
+    pub epoch_rewards: EpochRewards,
+    pub last_restart_slot: u64,
+}
+
+/// Sizes of the `repr(C)` layouts; the typed getters charge 100 + this.
+pub const CLOCK_SIZE: usize = 40;
+pub const RENT_SIZE: usize = 24;
+pub const EPOCH_SCHEDULE_SIZE: usize = 40;
+pub const EPOCH_REWARDS_SIZE: usize = 96;
+pub const LAST_RESTART_SLOT_SIZE: usize = 8;
+
+impl Sysvars {
+    pub fn clock_repr_c(&self) -> [u8; CLOCK_SIZE] {
+        let clock = &self.clock;
+        let mut bytes = [0u8; CLOCK_SIZE];
+        bytes[0..8].copy_from_slice(&clock.slot.to_le_bytes());
+        bytes[8..16].copy_from_slice(&clock.epoch_start_timestamp.to_le_bytes());
+        bytes[16..24].copy_from_slice(&clock.epoch.to_le_bytes());
+        bytes[24..32].copy_from_slice(&clock.leader_schedule_epoch.to_le_bytes());
+        bytes[32..40].copy_from_slice(&clock.unix_timestamp.to_le_bytes());
+        bytes
+    }
+
+    /// EpochSchedule: u64, u64, bool (+7 padding), u64, u64.
+    pub fn epoch_schedule_repr_c(&self) -> [u8; EPOCH_SCHEDULE_SIZE] {
+        let schedule = &self.epoch_schedule;
+        let mut bytes = [0u8; EPOCH_SCHEDULE_SIZE];
+        bytes[0..8].copy_from_slice(&schedule.slots_per_epoch.to_le_bytes());
+        bytes[8..16].copy_from_slice(&schedule.leader_schedule_slot_offset.to_le_bytes());
+        bytes[16] = schedule.warmup as u8;
+        bytes[24..32].copy_from_slice(&schedule.first_normal_epoch.to_le_bytes());
+        bytes[32..40].copy_from_slice(&schedule.first_normal_slot.to_le_bytes());
+        bytes
+    }
+
+    /// EpochSchedule bincode (33 bytes: the bool is one byte, no padding).
+    fn epoch_schedule_account_data(&self) -> Vec<u8> {
+        let repr = self.epoch_schedule_repr_c();
+        let mut data = Vec::with_capacity(33);
+        data.extend_from_slice(&repr[0..17]);
+        data.extend_from_slice(&repr[24..40]);
+        data
+    }
+
+    /// EpochRewards: u64, u64, [u8;32], u128, u64, u64, bool (+15 padding) = 96 bytes.
+    pub fn epoch_rewards_repr_c(&self) -> [u8; EPOCH_REWARDS_SIZE] {
+        let rewards = &self.epoch_rewards;
+        let mut bytes = [0u8; EPOCH_REWARDS_SIZE];
+        bytes[0..8].copy_from_slice(&rewards.distribution_starting_block_height.to_le_bytes());
+        bytes[8..16].copy_from_slice(&rewards.num_partitions.to_le_bytes());
+        bytes[16..48].copy_from_slice(rewards.parent_blockhash.as_ref());
+        bytes[48..64].copy_from_slice(&rewards.total_points.to_le_bytes());
+        bytes[64..72].copy_from_slice(&rewards.total_rewards.to_le_bytes());
+        bytes[72..80].copy_from_slice(&rewards.distributed_rewards.to_le_bytes());
+        bytes[80] = rewards.active as u8;
+        bytes
+    }
+
+    fn epoch_rewards_account_data(&self) -> Vec<u8> {
+        self.epoch_rewards_repr_c()[..81].to_vec()
+    }
+
+    /// Account data of a sysvar id, if the runtime provides it.
+    pub fn account_data(&self, id: &Pubkey) -> Option<Vec<u8>> {
+        Some(if id == &sysvar::clock::id() {
+            self.clock_repr_c().to_vec()
+        } else if id == &sysvar::rent::id() {
+            self.rent.to_account_data()
+        } else if id == &sysvar::epoch_schedule::id() {
+            self.epoch_schedule_account_data()
+        } else if id == &sysvar::epoch_rewards::id() {
+            self.epoch_rewards_account_data()
+        } else if id == &sysvar::last_restart_slot::id() {
+            self.last_restart_slot.to_le_bytes().to_vec()
+        } else {
+            return None;
+        })
+    }
+
+    /// The sysvar accounts as they appear in the account store.
+    pub fn accounts(&self) -> Vec<(Pubkey, Account)> {
+        [
+            sysvar::clock::id(),
+            sysvar::rent::id(),
+            sysvar::epoch_schedule::id(),
+            sysvar::epoch_rewards::id(),
+            sysvar::last_restart_slot::id(),
+        ]
+        .into_iter()
+        .map(|id| {
+            let data = self.account_data(&id).unwrap_or_default();
+            let lamports = self.rent.minimum_balance(data.len()).max(1);
+            (
+                id,
+                Account {
+                    lamports,
+                    data,
+                    owner: sysvar::id(),
+                    executable: false,
+                    rent_epoch: 0,
+                },
+            )
+        })
+        .collect()
+    }
+}
+
+/// Builds the Instructions sysvar data for a transaction (agave's
+/// `construct_instructions_data`): u16 count, u16 offsets, then per instruction
+/// u16 n_accounts, (u8 flags, 32-byte key) per account, 32-byte program id,
+/// u16 data length, data; finally 2 bytes for the current instruction index.
+pub fn instructions_sysvar_data(instructions: &[InstructionsSysvarEntry]) -> Vec<u8> {
+    const IS_SIGNER: u8 = 1;
+    const IS_WRITABLE: u8 = 2;
+    let mut data = Vec::new();
+    data.extend_from_slice(&(instructions.len() as u16).to_le_bytes());
+    let offsets_start = data.len();
+    data.resize(offsets_start + 2 * instructions.len(), 0);
+    for (index, instruction) in instructions.iter().enumerate() {
+        let offset = data.len() as u16;
+        data[offsets_start + 2 * index..offsets_start + 2 * index + 2]
+            .copy_from_slice(&offset.to_le_bytes());
+        data.extend_from_slice(&(instruction.accounts.len() as u16).to_le_bytes());
+        for (key, is_signer, is_writable) in &instruction.accounts {
+            let mut flags = 0;
+            if *is_signer {
+                flags |= IS_SIGNER;
+            }
+            if *is_writable {
+                flags |= IS_WRITABLE;
+            }
+            data.push(flags);
+            data.extend_from_slice(key.as_ref());
+        }
+        data.extend_from_slice(instruction.program_id.as_ref());
+        data.extend_from_slice(&(instruction.data.len() as u16).to_le_bytes());
+        data.extend_from_slice(&instruction.data);
+    }
+    data.extend_from_slice(&0u16.to_le_bytes());
+    data
+}
+
+/// One instruction as the Instructions sysvar records it.
+#[derive(Debug, Clone)]
+pub struct InstructionsSysvarEntry {
+    pub program_id: Pubkey,
+    pub accounts: Vec<(Pubkey, bool, bool)>,
+    pub data: Vec<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rent_minimum_matches_scenario_format() {
+        let rent = RentParams::default();
+        assert_eq!(rent.minimum_balance(0), 128 * 6_960);
+        assert_eq!(rent.minimum_balance(165), (128 + 165) * 6_960);
+        assert_eq!(rent.to_account_data().len(), 17);
+    }
+
+    #[test]
+    fn layouts_have_agave_sizes() {
+        let sysvars = Sysvars::default();
+        assert_eq!(
+            sysvars.account_data(&sysvar::clock::id()).unwrap().len(),
+            40
+        );
+        assert_eq!(
+            sysvars
+                .account_data(&sysvar::epoch_schedule::id())
+                .unwrap()
+                .len(),
+            33
+        );
+        assert_eq!(
+            sysvars
+                .account_data(&sysvar::epoch_rewards::id())
+                .unwrap()
+                .len(),
+            81
+        );
+        assert_eq!(
+            sysvars
+                .account_data(&sysvar::last_restart_slot::id())
+                .unwrap()
+                .len(),
+            8
+        );
+    }
+
+    #[test]
+    fn instructions_sysvar_layout() {
+        let program_id = Pubkey::new_unique();
+        let key = Pubkey::new_unique();
+        let data = instructions_sysvar_data(&[InstructionsSysvarEntry {
+            program_id,
+            accounts: vec![(key, true, false)],
+            data: vec![7],
+        }]);
+        assert_eq!(&data[0..2], &1u16.to_le_bytes());
+        assert_eq!(&data[2..4], &4u16.to_le_bytes());
+        assert_eq!(&data[4..6], &1u16.to_le_bytes());
+        assert_eq!(data[6], 1);
+        assert_eq!(&data[7..39], key.as_ref());
+        assert_eq!(&data[39..71], program_id.as_ref());
+        assert_eq!(data.len(), 71 + 2 + 1 + 2);
+    }
+}

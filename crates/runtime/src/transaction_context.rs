@@ -1,0 +1,843 @@
+//! The transaction context: the accounts of one transaction with their borrow state, the
+//! instruction trace, the invoke stack, return data, and the account modification rules
+//! of agave-reference §3.5 (Agave's `transaction-context` crate).
+//!
+//! Every change to an account goes through [`BorrowedAccount`], which enforces the rules
+//! at the moment the change is applied, as Agave does; there are no pre/post snapshots.
+
+use std::cell::{Cell, Ref, RefCell, RefMut};
+
+use solana_account::Account;
+use solana_instruction_error::InstructionError;
+use solana_pubkey::Pubkey;
+
+use crate::sysvars::RentParams;
+
+/// Index of an account in the transaction's account list.
+pub type IndexOfAccount = u16;
+
+/// Maximum size of one account's data (10 MiB).
+pub const MAX_PERMITTED_DATA_LENGTH: u64 = 10 * 1024 * 1024;
+/// Maximum net growth of all account data in one transaction (20 MiB).
+pub const MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION: i64 = 2 * 10 * 1024 * 1024;
+/// How far a program may grow an account in one frame (10 KiB).
+pub const MAX_PERMITTED_DATA_INCREASE: usize = 10 * 1024;
+/// Maximum accounts in one instruction (SIMD-0406).
+pub const MAX_ACCOUNTS_PER_INSTRUCTION: usize = 255;
+
+/// One account of the transaction.
+#[derive(Debug)]
+struct TransactionAccount {
+    key: Pubkey,
+    account: RefCell<Account>,
+    touched: Cell<bool>,
+}
+
+/// One account as an instruction sees it. Duplicates carry the privileges OR-ed over all
+/// their occurrences, exactly as Agave's deduplicated instruction accounts do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstructionAccount {
+    pub index_in_transaction: IndexOfAccount,
+    pub is_signer: bool,
+    pub is_writable: bool,
+}
+
+/// One entry of the instruction trace: a top-level instruction or a CPI.
+#[derive(Debug, Clone)]
+pub struct InstructionFrame {
+    /// Stack height minus one.
+    pub nesting_level: usize,
+    /// Trace index of the caller; `None` for top-level instructions.
+    pub caller_index: Option<usize>,
+    pub program_account_index: IndexOfAccount,
+    pub accounts: Vec<InstructionAccount>,
+    /// For each instruction account position, the position of its first occurrence.
+    pub first_occurrence: Vec<u16>,
+    pub data: Vec<u8>,
+    /// Filled in when the frame finishes, for reports.
+    pub outcome: Option<FrameOutcome>,
+}
+
+/// What one frame did, recorded when it is popped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameOutcome {
+    pub compute_units_consumed: u64,
+    pub result: Result<(), InstructionError>,
+}
+
+impl InstructionFrame {
+    pub fn new(
+        program_account_index: IndexOfAccount,
+        accounts: Vec<InstructionAccount>,
+        data: Vec<u8>,
+    ) -> Self {
+        let first_occurrence = accounts
+            .iter()
+            .enumerate()
+            .map(|(position, account)| {
+                accounts
+                    .iter()
+                    .position(|other| other.index_in_transaction == account.index_in_transaction)
+                    .unwrap_or(position) as u16
+            })
+            .collect();
+        Self {
+            nesting_level: 0,
+            caller_index: None,
+            program_account_index,
+            accounts,
+            first_occurrence,
+            data,
+            outcome: None,
+        }
+    }
+
+    pub fn stack_height(&self) -> usize {
+        self.nesting_level + 1
+    }
+
+    /// `Some(first)` when the account at `position` repeats an earlier one.
+    pub fn duplicate_of(&self, position: usize) -> Option<usize> {
+        let first = *self.first_occurrence.get(position)? as usize;
+        (first != position).then_some(first)
+    }
+
+    /// Position of the first occurrence of a transaction account in this instruction.
+    pub fn position_of_transaction_account(&self, index: IndexOfAccount) -> Option<usize> {
+        self.accounts
+            .iter()
+            .position(|account| account.index_in_transaction == index)
+    }
+}
+
+/// The return data of the transaction: one pair, reset at every program execution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReturnData {
+    pub program_id: Pubkey,
+    pub data: Vec<u8>,
+}
+
+/// Accounts, trace, stack and transaction-wide running totals.
+#[derive(Debug)]
+pub struct TransactionContext {
+    accounts: Vec<TransactionAccount>,
+    trace: Vec<InstructionFrame>,
+    stack: Vec<usize>,
+    max_stack_depth: usize,
+    max_trace_length: usize,
+    top_level_instructions_started: usize,
+    cpis_started: usize,
+    return_data: ReturnData,
+    lamports_delta: Cell<i128>,
+    resize_delta: Cell<i64>,
+    rent: RentParams,
+}
+
+impl TransactionContext {
+    pub fn new(
+        accounts: Vec<(Pubkey, Account)>,
+        rent: RentParams,
+        max_stack_depth: usize,
+        max_trace_length: usize,
+    ) -> Self {
+        Self {
+            accounts: accounts
+                .into_iter()
+                .map(|(key, account)| TransactionAccount {
+                    key,
+                    account: RefCell::new(account),
+                    touched: Cell::new(false),
+                })
+                .collect(),
+            trace: Vec::new(),
+            stack: Vec::new(),
+            max_stack_depth,
+            max_trace_length,
+            top_level_instructions_started: 0,
+            cpis_started: 0,
+            return_data: ReturnData::default(),
+            lamports_delta: Cell::new(0),
+            resize_delta: Cell::new(0),
+            rent,
+        }
+    }
+
+    pub fn number_of_accounts(&self) -> usize {
+        self.accounts.len()
+    }
+
+    pub fn key_of(&self, index: IndexOfAccount) -> Result<&Pubkey, InstructionError> {
+        self.accounts
+            .get(index as usize)
+            .map(|account| &account.key)
+            .ok_or(InstructionError::MissingAccount)
+    }
+
+    /// First index of `key` among the transaction's accounts.
+    pub fn find_index_of_account(&self, key: &Pubkey) -> Option<IndexOfAccount> {
+        self.accounts
+            .iter()
+            .position(|account| &account.key == key)
+            .map(|index| index as IndexOfAccount)
+    }
+
+    /// Shared borrow of a transaction account (fails while it is mutably borrowed).
+    pub fn borrow_account(
+        &self,
+        index: IndexOfAccount,
+    ) -> Result<Ref<'_, Account>, InstructionError> {
+        self.accounts
+            .get(index as usize)
+            .ok_or(InstructionError::MissingAccount)?
+            .account
+            .try_borrow()
+            .map_err(|_| InstructionError::AccountBorrowFailed)
+    }
+
+    /// Mutable borrow without privilege checks, for runtime-owned writes (sysvars).
+    pub(crate) fn borrow_account_mut_unchecked(
+        &self,
+        index: IndexOfAccount,
+    ) -> Result<RefMut<'_, Account>, InstructionError> {
+        let entry = self
+            .accounts
+            .get(index as usize)
+            .ok_or(InstructionError::MissingAccount)?;
+        entry
+            .account
+            .try_borrow_mut()
+            .map_err(|_| InstructionError::AccountBorrowFailed)
+    }
+
+    pub fn is_touched(&self, index: IndexOfAccount) -> bool {
+        self.accounts
+            .get(index as usize)
+            .is_some_and(|account| account.touched.get())
+    }
+
+    /// The accounts with their final state, consuming the context.
+    pub fn into_accounts(self) -> Vec<(Pubkey, Account, bool)> {
+        self.accounts
+            .into_iter()
+            .map(|account| {
+                (
+                    account.key,
+                    account.account.into_inner(),
+                    account.touched.get(),
+                )
+            })
+            .collect()
+    }
+
+    pub fn accounts_snapshot(&self) -> Vec<(Pubkey, Account)> {
+        self.accounts
+            .iter()
+            .map(|account| (account.key, account.account.borrow().clone()))
+            .collect()
+    }
+
+    pub fn rent(&self) -> &RentParams {
+        &self.rent
+    }
+
+    // ----- trace and stack -----
+
+    pub fn trace(&self) -> &[InstructionFrame] {
+        &self.trace
+    }
+
+    pub fn stack_height(&self) -> usize {
+        self.stack.len()
+    }
+
+    pub fn max_stack_depth(&self) -> usize {
+        self.max_stack_depth
+    }
+
+    /// Trace index of the frame currently executing.
+    pub fn current_trace_index(&self) -> Result<usize, InstructionError> {
+        self.stack
+            .last()
+            .copied()
+            .ok_or(InstructionError::CallDepth)
+    }
+
+    pub fn current_frame(&self) -> Result<&InstructionFrame, InstructionError> {
+        Ok(&self.trace[self.current_trace_index()?])
+    }
+
+    pub fn frame(&self, trace_index: usize) -> Option<&InstructionFrame> {
+        self.trace.get(trace_index)
+    }
+
+    pub fn frame_mut(&mut self, trace_index: usize) -> Option<&mut InstructionFrame> {
+        self.trace.get_mut(trace_index)
+    }
+
+    /// The frames on the invoke stack, bottom first.
+    pub fn stack(&self) -> &[usize] {
+        &self.stack
+    }
+
+    pub fn current_program_id(&self) -> Result<Pubkey, InstructionError> {
+        let frame = self.current_frame()?;
+        Ok(*self.key_of(frame.program_account_index)?)
+    }
+
+    /// Pre-configures the top-level instructions of a transaction at trace indices 0..n.
+    pub fn configure_top_level(&mut self, frames: Vec<InstructionFrame>) {
+        debug_assert!(self.trace.is_empty());
+        self.trace = frames;
+    }
+
+    /// Pushes the next frame (agave-reference §2 step 8 "push"). For a top-level
+    /// instruction `frame` is `None` and the pre-configured frame at `top_level_index`
+    /// is used; for a CPI the frame is appended to the trace.
+    pub fn push(&mut self, frame: Option<InstructionFrame>) -> Result<usize, InstructionError> {
+        let program_account_index = match &frame {
+            Some(frame) => frame.program_account_index,
+            None => {
+                self.trace
+                    .get(self.top_level_instructions_started)
+                    .ok_or(InstructionError::CallDepth)?
+                    .program_account_index
+            }
+        };
+        let program_id = *self
+            .key_of(program_account_index)
+            .map_err(|_| InstructionError::UnsupportedProgramId)?;
+        if !self.stack.is_empty() {
+            // Reentrancy: allowed only as direct self-recursion.
+            let on_stack = self.stack.iter().position(|&trace_index| {
+                self.key_of(self.trace[trace_index].program_account_index)
+                    .is_ok_and(|key| *key == program_id)
+            });
+            let caller_is_program = self.current_program_id()? == program_id;
+            if on_stack.is_some() && !caller_is_program {
+                return Err(InstructionError::ReentrancyNotAllowed);
+            }
+            if self.lamports_delta.get() != 0 {
+                return Err(InstructionError::UnbalancedInstruction);
+            }
+        }
+        let trace_index = match frame {
+            Some(mut frame) => {
+                if self.top_level_instructions_started + self.cpis_started >= self.max_trace_length
+                {
+                    return Err(InstructionError::MaxInstructionTraceLengthExceeded);
+                }
+                frame.nesting_level = self.stack.len();
+                frame.caller_index = self.stack.last().copied();
+                self.trace.push(frame);
+                self.cpis_started += 1;
+                self.trace.len() - 1
+            }
+            None => {
+                let index = self.top_level_instructions_started;
+                self.top_level_instructions_started += 1;
+                index
+            }
+        };
+        if self.stack.len() >= self.max_stack_depth {
+            return Err(InstructionError::CallDepth);
+        }
+        self.stack.push(trace_index);
+        Ok(trace_index)
+    }
+
+    /// Pops the current frame (§2 step 8 "pop").
+    pub fn pop(&mut self) -> Result<(), InstructionError> {
+        let trace_index = self.stack.pop().ok_or(InstructionError::CallDepth)?;
+        let frame = &self.trace[trace_index];
+        let program = &self.accounts[frame.program_account_index as usize];
+        let borrowed = program.account.try_borrow_mut().is_ok();
+        if !borrowed {
+            return Err(InstructionError::AccountBorrowOutstanding);
+        }
+        if self.lamports_delta.get() != 0 {
+            return Err(InstructionError::UnbalancedInstruction);
+        }
+        Ok(())
+    }
+
+    pub fn top_level_instructions_started(&self) -> usize {
+        self.top_level_instructions_started
+    }
+
+    // ----- return data -----
+
+    pub fn return_data(&self) -> &ReturnData {
+        &self.return_data
+    }
+
+    pub fn set_return_data(&mut self, program_id: Pubkey, data: Vec<u8>) {
+        self.return_data = ReturnData { program_id, data };
+    }
+
+    /// Resets return data to (program, empty) keeping the buffer's capacity.
+    pub fn reset_return_data(&mut self, program_id: Pubkey) {
+        self.return_data.program_id = program_id;
+        self.return_data.data.clear();
+    }
+
+    pub fn lamports_delta(&self) -> i128 {
+        self.lamports_delta.get()
+    }
+
+    pub fn resize_delta(&self) -> i64 {
+        self.resize_delta.get()
+    }
+
+    // ----- borrowing through an instruction frame -----
+
+    /// Borrows the account at `position` of the frame at `trace_index`, with that
+    /// frame's privileges and program id deciding what may change.
+    pub fn borrow_instruction_account(
+        &self,
+        trace_index: usize,
+        position: usize,
+    ) -> Result<BorrowedAccount<'_>, InstructionError> {
+        let frame = self
+            .trace
+            .get(trace_index)
+            .ok_or(InstructionError::MissingAccount)?;
+        let instruction_account = frame
+            .accounts
+            .get(position)
+            .ok_or(InstructionError::MissingAccount)?;
+        let program_id = *self.key_of(frame.program_account_index)?;
+        let index = instruction_account.index_in_transaction;
+        let entry = self
+            .accounts
+            .get(index as usize)
+            .ok_or(InstructionError::MissingAccount)?;
+        let account = entry
+            .account
+            .try_borrow_mut()
+            .map_err(|_| InstructionError::AccountBorrowFailed)?;
+        Ok(BorrowedAccount {
+            context: self,
+            account,
+            index_in_transaction: index,
+            position,
+            program_id,
+            is_signer: instruction_account.is_signer,
+            is_writable: instruction_account.is_writable,
+        })
+    }
+
+    /// Borrows an account of the currently executing frame.
+    pub fn borrow_current_account(
+        &self,
+        position: usize,
+    ) -> Result<BorrowedAccount<'_>, InstructionError> {
+        self.borrow_instruction_account(self.current_trace_index()?, position)
+    }
+
+    /// Borrows the program account of the current frame (shared).
+    pub fn borrow_current_program_account(&self) -> Result<Ref<'_, Account>, InstructionError> {
+        self.borrow_account(self.current_frame()?.program_account_index)
+    }
+}
+
+/// An account borrowed mutably through one instruction frame. The modification rules are
+/// applied here, in Agave's order.
+pub struct BorrowedAccount<'a> {
+    context: &'a TransactionContext,
+    account: RefMut<'a, Account>,
+    index_in_transaction: IndexOfAccount,
+    position: usize,
+    program_id: Pubkey,
+    is_signer: bool,
+    is_writable: bool,
+}
+
+impl std::fmt::Debug for BorrowedAccount<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BorrowedAccount")
+            .field("key", self.key())
+            .field("account", &*self.account)
+            .field("is_signer", &self.is_signer)
+            .field("is_writable", &self.is_writable)
+            .finish()
+    }
+}
+
+impl BorrowedAccount<'_> {
+    pub fn key(&self) -> &Pubkey {
+        &self.context.accounts[self.index_in_transaction as usize].key
+    }
+
+    pub fn index_in_transaction(&self) -> IndexOfAccount {
+        self.index_in_transaction
+    }
+
+    pub fn position_in_instruction(&self) -> usize {
+        self.position
+    }
+
+    pub fn is_signer(&self) -> bool {
+        self.is_signer
+    }
+
+    pub fn is_writable(&self) -> bool {
+        self.is_writable
+    }
+
+    pub fn lamports(&self) -> u64 {
+        self.account.lamports
+    }
+
+    pub fn owner(&self) -> &Pubkey {
+        &self.account.owner
+    }
+
+    pub fn data(&self) -> &[u8] {
+        &self.account.data
+    }
+
+    pub fn is_executable(&self) -> bool {
+        self.account.executable
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// Whether the frame's program owns this account.
+    pub fn is_owned_by_current_program(&self) -> bool {
+        self.account.owner == self.program_id
+    }
+
+    fn touch(&self) {
+        self.context.accounts[self.index_in_transaction as usize]
+            .touched
+            .set(true);
+    }
+
+    pub fn set_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
+        if !self.is_owned_by_current_program() && lamports < self.account.lamports {
+            return Err(InstructionError::ExternalAccountLamportSpend);
+        }
+        if !self.is_writable {
+            return Err(InstructionError::ReadonlyLamportChange);
+        }
+        if self.account.lamports == lamports {
+            return Ok(());
+        }
+        let delta = self
+            .context
+            .lamports_delta
+            .get()
+            .checked_add(lamports as i128 - self.account.lamports as i128)
+            .ok_or(InstructionError::ArithmeticOverflow)?;
+        self.context.lamports_delta.set(delta);
+        self.touch();
+        self.account.lamports = lamports;
+        Ok(())
+    }
+
+    pub fn checked_add_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
+        let new = self
+            .account
+            .lamports
+            .checked_add(lamports)
+            .ok_or(InstructionError::ArithmeticOverflow)?;
+        self.set_lamports(new)
+    }
+
+    pub fn checked_sub_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
+        let new = self
+            .account
+            .lamports
+            .checked_sub(lamports)
+            .ok_or(InstructionError::ArithmeticOverflow)?;
+        self.set_lamports(new)
+    }
+
+    pub fn can_data_be_changed(&self) -> Result<(), InstructionError> {
+        if !self.is_writable {
+            return Err(InstructionError::ReadonlyDataModified);
+        }
+        if !self.is_owned_by_current_program() {
+            return Err(InstructionError::ExternalAccountDataModified);
+        }
+        Ok(())
+    }
+
+    pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
+        let old_len = self.account.data.len();
+        if new_len as u64 > MAX_PERMITTED_DATA_LENGTH {
+            return Err(InstructionError::InvalidRealloc);
+        }
+        let growth = new_len as i64 - old_len as i64;
+        if self.context.resize_delta.get().saturating_add(growth)
+            > MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION
+        {
+            return Err(InstructionError::MaxAccountsDataAllocationsExceeded);
+        }
+        self.can_data_be_changed()
+    }
+
+    fn record_resize(&self, new_len: usize) {
+        let growth = new_len as i64 - self.account.data.len() as i64;
+        let delta = self.context.resize_delta.get().saturating_add(growth);
+        self.context.resize_delta.set(delta);
+    }
+
+    /// Replaces the data (the length may change).
+    pub fn set_data_from_slice(&mut self, data: &[u8]) -> Result<(), InstructionError> {
+        self.can_data_be_resized(data.len())?;
+        self.touch();
+        self.record_resize(data.len());
+        self.account.data.clear();
+        self.account.data.extend_from_slice(data);
+        Ok(())
+    }
+
+    /// Resizes the data, zero-filling growth.
+    pub fn set_data_length(&mut self, new_len: usize) -> Result<(), InstructionError> {
+        self.can_data_be_resized(new_len)?;
+        if self.account.data.len() == new_len {
+            return Ok(());
+        }
+        self.touch();
+        self.record_resize(new_len);
+        self.account.data.resize(new_len, 0);
+        Ok(())
+    }
+
+    /// Mutable access to the data bytes without resizing.
+    pub fn data_mut(&mut self) -> Result<&mut [u8], InstructionError> {
+        self.can_data_be_changed()?;
+        self.touch();
+        Ok(&mut self.account.data)
+    }
+
+    /// Writes `data` if the account may change; equal bytes are accepted for any account.
+    /// This is the rule used by deserialization and CPI sync (agave-reference §3.2 step 3).
+    pub fn update_data_if_changed(&mut self, data: &[u8]) -> Result<(), InstructionError> {
+        match self.can_data_be_resized(data.len()) {
+            Ok(()) => self.set_data_from_slice(data),
+            Err(err) if self.account.data != data => Err(err),
+            Err(_) => Ok(()),
+        }
+    }
+
+    pub fn set_owner(&mut self, owner: &Pubkey) -> Result<(), InstructionError> {
+        if !self.is_owned_by_current_program()
+            || !self.is_writable
+            || !self.account.data.iter().all(|byte| *byte == 0)
+        {
+            return Err(InstructionError::ModifiedProgramId);
+        }
+        if &self.account.owner == owner {
+            return Ok(());
+        }
+        self.touch();
+        self.account.owner = *owner;
+        Ok(())
+    }
+
+    pub fn set_executable(&mut self, executable: bool) -> Result<(), InstructionError> {
+        let minimum = self.context.rent.minimum_balance(self.account.data.len());
+        if self.account.lamports < minimum {
+            return Err(InstructionError::ExecutableAccountNotRentExempt);
+        }
+        if !self.is_owned_by_current_program() || !self.is_writable {
+            return Err(InstructionError::ExecutableModified);
+        }
+        if self.account.executable == executable {
+            return Ok(());
+        }
+        self.touch();
+        self.account.executable = executable;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(lamports: u64, owner: Pubkey, len: usize) -> Account {
+        Account {
+            lamports,
+            data: vec![0; len],
+            owner,
+            executable: false,
+            rent_epoch: u64::MAX,
+        }
+    }
+
+    fn context_with(program: Pubkey, accounts: Vec<(Pubkey, Account, bool)>) -> TransactionContext {
+        let mut all: Vec<(Pubkey, Account)> =
+            accounts.iter().map(|(k, a, _)| (*k, a.clone())).collect();
+        all.push((program, account(1, solana_sdk_ids::native_loader::id(), 0)));
+        let program_index = (all.len() - 1) as IndexOfAccount;
+        let mut context = TransactionContext::new(all, RentParams::default(), 5, 64);
+        let instruction_accounts = accounts
+            .iter()
+            .enumerate()
+            .map(|(index, (_, _, writable))| InstructionAccount {
+                index_in_transaction: index as IndexOfAccount,
+                is_signer: false,
+                is_writable: *writable,
+            })
+            .collect();
+        context.configure_top_level(vec![InstructionFrame::new(
+            program_index,
+            instruction_accounts,
+            vec![],
+        )]);
+        context.push(None).unwrap();
+        context
+    }
+
+    #[test]
+    fn lamport_rules_follow_agave_order() {
+        let program = Pubkey::new_unique();
+        let other = Pubkey::new_unique();
+        let context = context_with(
+            program,
+            vec![
+                (Pubkey::new_unique(), account(10, program, 0), true),
+                (Pubkey::new_unique(), account(10, other, 0), true),
+                (Pubkey::new_unique(), account(10, program, 0), false),
+            ],
+        );
+        let mut owned = context.borrow_current_account(0).unwrap();
+        owned.set_lamports(5).unwrap();
+        assert_eq!(context.lamports_delta(), -5);
+        drop(owned);
+        let mut foreign = context.borrow_current_account(1).unwrap();
+        assert_eq!(
+            foreign.set_lamports(4),
+            Err(InstructionError::ExternalAccountLamportSpend)
+        );
+        foreign.set_lamports(15).unwrap();
+        drop(foreign);
+        let mut readonly = context.borrow_current_account(2).unwrap();
+        assert_eq!(
+            readonly.set_lamports(10),
+            Err(InstructionError::ReadonlyLamportChange)
+        );
+        assert_eq!(
+            readonly.checked_add_lamports(0),
+            Err(InstructionError::ReadonlyLamportChange)
+        );
+    }
+
+    #[test]
+    fn borrow_conflicts_fail() {
+        let program = Pubkey::new_unique();
+        let context = context_with(
+            program,
+            vec![(Pubkey::new_unique(), account(1, program, 0), true)],
+        );
+        let first = context.borrow_current_account(0).unwrap();
+        assert_eq!(
+            context.borrow_current_account(0).unwrap_err(),
+            InstructionError::AccountBorrowFailed
+        );
+        assert_eq!(
+            context.borrow_account(0).unwrap_err(),
+            InstructionError::AccountBorrowFailed
+        );
+        drop(first);
+        let shared = context.borrow_account(0).unwrap();
+        assert_eq!(
+            context.borrow_current_account(0).unwrap_err(),
+            InstructionError::AccountBorrowFailed
+        );
+        drop(shared);
+    }
+
+    #[test]
+    fn data_and_owner_rules() {
+        let program = Pubkey::new_unique();
+        let other = Pubkey::new_unique();
+        let context = context_with(
+            program,
+            vec![
+                (Pubkey::new_unique(), account(1, program, 4), true),
+                (Pubkey::new_unique(), account(1, other, 4), true),
+                (Pubkey::new_unique(), account(1, program, 4), false),
+            ],
+        );
+        let mut owned = context.borrow_current_account(0).unwrap();
+        owned.set_data_from_slice(&[1, 2, 3, 4, 5]).unwrap();
+        assert_eq!(context.resize_delta(), 1);
+        assert_eq!(
+            owned.set_owner(&other),
+            Err(InstructionError::ModifiedProgramId)
+        );
+        owned.set_data_length(0).unwrap();
+        owned.set_owner(&other).unwrap();
+        assert_eq!(
+            owned.set_data_length(MAX_PERMITTED_DATA_LENGTH as usize + 1),
+            Err(InstructionError::InvalidRealloc)
+        );
+        drop(owned);
+        let mut foreign = context.borrow_current_account(1).unwrap();
+        assert_eq!(
+            foreign.data_mut().unwrap_err(),
+            InstructionError::ExternalAccountDataModified
+        );
+        // Equal bytes are accepted even where a change would not be.
+        foreign.update_data_if_changed(&[0, 0, 0, 0]).unwrap();
+        assert_eq!(
+            foreign.update_data_if_changed(&[0, 0, 0, 1]),
+            Err(InstructionError::ExternalAccountDataModified)
+        );
+        drop(foreign);
+        let mut readonly = context.borrow_current_account(2).unwrap();
+        assert_eq!(
+            readonly.data_mut().unwrap_err(),
+            InstructionError::ReadonlyDataModified
+        );
+    }
+
+    #[test]
+    fn push_rules_reentrancy_depth_and_balance() {
+        let a = Pubkey::new_unique();
+        let b = Pubkey::new_unique();
+        let accounts = vec![
+            (a, account(1, solana_sdk_ids::native_loader::id(), 0)),
+            (b, account(1, solana_sdk_ids::native_loader::id(), 0)),
+        ];
+        let mut context = TransactionContext::new(accounts, RentParams::default(), 5, 64);
+        context.configure_top_level(vec![InstructionFrame::new(0, vec![], vec![])]);
+        context.push(None).unwrap();
+        // A -> A is allowed.
+        context
+            .push(Some(InstructionFrame::new(0, vec![], vec![])))
+            .unwrap();
+        context.pop().unwrap();
+        // A -> B -> B allowed, A -> B -> A not.
+        context
+            .push(Some(InstructionFrame::new(1, vec![], vec![])))
+            .unwrap();
+        context
+            .push(Some(InstructionFrame::new(1, vec![], vec![])))
+            .unwrap();
+        context.pop().unwrap();
+        assert_eq!(
+            context.push(Some(InstructionFrame::new(0, vec![], vec![]))),
+            Err(InstructionError::ReentrancyNotAllowed)
+        );
+        // Depth: heights 1..=5 allowed, the sixth fails after being recorded in the trace.
+        for _ in 0..3 {
+            context
+                .push(Some(InstructionFrame::new(1, vec![], vec![])))
+                .unwrap();
+        }
+        assert_eq!(context.stack_height(), 5);
+        let trace_before = context.trace().len();
+        assert_eq!(
+            context.push(Some(InstructionFrame::new(1, vec![], vec![]))),
+            Err(InstructionError::CallDepth)
+        );
+        assert_eq!(context.trace().len(), trace_before + 1);
+    }
+}

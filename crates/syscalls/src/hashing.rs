@@ -1,0 +1,135 @@
+//! Hash syscalls `sol_sha256`, `sol_keccak256`, `sol_blake3`.
+//!
+//! Registers: r1 = array of 16-byte {ptr, len} slices, r2 = slice count, r3 = 32-byte
+//! result. Order: slice count > 20,000 → `TooManySlices` (with a log line) before any
+//! charge; charge 85; translate the result (Store); translate the slice array; for each
+//! slice translate its bytes, then charge max(10, ⌊len/2⌋); write the digest.
+
+use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sha2::Digest;
+
+use crate::{charge, vm_slice, VM_SLICE_SIZE};
+
+trait Hasher: Default {
+    const NAME: &'static str;
+    fn update(&mut self, bytes: &[u8]);
+    fn finish(self) -> [u8; 32];
+}
+
+#[derive(Default)]
+struct Sha256Hasher(sha2::Sha256);
+impl Hasher for Sha256Hasher {
+    const NAME: &'static str = "Sha256";
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+#[derive(Default)]
+struct Keccak256Hasher(sha3::Keccak256);
+impl Hasher for Keccak256Hasher {
+    const NAME: &'static str = "Keccak256";
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(self) -> [u8; 32] {
+        self.0.finalize().into()
+    }
+}
+
+#[derive(Default)]
+struct Blake3Hasher(blake3::Hasher);
+impl Hasher for Blake3Hasher {
+    const NAME: &'static str = "Blake3";
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(self) -> [u8; 32] {
+        *self.0.finalize().as_bytes()
+    }
+}
+
+fn hash<H: Hasher>(
+    context: &mut VmContext,
+    vals: u64,
+    vals_len: u64,
+    result: u64,
+) -> Result<u64, SyscallError> {
+    let budget = context.invoke_context().budget.clone();
+    if budget.sha256_max_slices < vals_len {
+        context.invoke_context_mut().log(format!(
+            "{} Hashing {} sequences in one syscall is over the limit {}",
+            H::NAME,
+            vals_len,
+            budget.sha256_max_slices
+        ));
+        return Err(SyscallError::TooManySlices);
+    }
+    charge(context, budget.sha256_base_cost)?;
+    let output = context.memory().output(result, 32, 1, 1)?;
+    let mut hasher = H::default();
+    if vals_len > 0 {
+        let slices: Vec<(u64, u64)> = context
+            .memory()
+            .slice(vals, vals_len, VM_SLICE_SIZE, 8)?
+            .chunks_exact(16)
+            .map(vm_slice)
+            .collect();
+        for (ptr, len) in slices {
+            let memory = context.memory();
+            let bytes = memory.bytes(ptr, len)?;
+            let cost = budget
+                .mem_op_base_cost
+                .max(budget.sha256_byte_cost.saturating_mul(len / 2));
+            charge(context, cost)?;
+            hasher.update(bytes);
+        }
+    }
+    output.write(&hasher.finish());
+    Ok(0)
+}
+
+pub struct Sha256;
+impl Syscall for Sha256 {
+    fn call(
+        context: &mut VmContext,
+        vals: u64,
+        len: u64,
+        result: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        hash::<Sha256Hasher>(context, vals, len, result)
+    }
+}
+
+pub struct Keccak256;
+impl Syscall for Keccak256 {
+    fn call(
+        context: &mut VmContext,
+        vals: u64,
+        len: u64,
+        result: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        hash::<Keccak256Hasher>(context, vals, len, result)
+    }
+}
+
+pub struct Blake3;
+impl Syscall for Blake3 {
+    fn call(
+        context: &mut VmContext,
+        vals: u64,
+        len: u64,
+        result: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        hash::<Blake3Hasher>(context, vals, len, result)
+    }
+}

@@ -1,0 +1,166 @@
+//! Sysvar syscalls (agave-reference §5.3 "Sysvar getters").
+//!
+//! Typed getters (`sol_get_clock_sysvar` and friends, r1 = destination): charge
+//! 100 + size of the struct; a deprecated-loader caller → `UnalignedPointer`; a destination
+//! at or above `MM_INPUT_START` → `InvalidPointer` (SIMD-0459); translate the destination
+//! (Store, aligned to the struct); copy the `repr(C)` bytes; return 0.
+//!
+//! `sol_get_sysvar(r1 id, r2 dst, r3 offset, r4 len)`: charge
+//! 100 + ⌊32/250⌋ + max(⌊len/250⌋, 10); the same two pointer checks; translate the id and
+//! the destination; `offset + len` or `dst + len` overflowing → `ArithmeticOverflow`;
+//! return 2 when the sysvar is not provided, 1 when `offset + len` exceeds its data,
+//! else copy and return 0.
+
+use sbfvm_runtime::sysvars::{
+    CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
+};
+use sbfvm_runtime::InstructionError;
+use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use solana_pubkey::Pubkey;
+
+use crate::{charge, MM_INPUT_START};
+
+fn get_sysvar(
+    context: &mut VmContext,
+    destination: u64,
+    size: usize,
+    align: usize,
+    bytes: impl FnOnce(&sbfvm_runtime::Sysvars) -> Vec<u8>,
+) -> Result<u64, SyscallError> {
+    let base = context.invoke_context().budget.sysvar_base_cost;
+    charge(context, base.saturating_add(size as u64))?;
+    if !context.check_aligned() {
+        return Err(SyscallError::UnalignedPointer);
+    }
+    if destination >= MM_INPUT_START {
+        return Err(SyscallError::InvalidPointer);
+    }
+    let output = context
+        .memory()
+        .output_type(destination, size as u64, align)?;
+    output.write(&bytes(&context.invoke_context().sysvars));
+    Ok(0)
+}
+
+pub struct GetClock;
+impl Syscall for GetClock {
+    fn call(
+        context: &mut VmContext,
+        dst: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        get_sysvar(context, dst, CLOCK_SIZE, 8, |s| s.clock_repr_c().to_vec())
+    }
+}
+
+pub struct GetRent;
+impl Syscall for GetRent {
+    fn call(
+        context: &mut VmContext,
+        dst: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        get_sysvar(context, dst, RENT_SIZE, 8, |s| s.rent.to_repr_c().to_vec())
+    }
+}
+
+pub struct GetEpochSchedule;
+impl Syscall for GetEpochSchedule {
+    fn call(
+        context: &mut VmContext,
+        dst: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        get_sysvar(context, dst, EPOCH_SCHEDULE_SIZE, 8, |s| {
+            s.epoch_schedule_repr_c().to_vec()
+        })
+    }
+}
+
+pub struct GetEpochRewards;
+impl Syscall for GetEpochRewards {
+    fn call(
+        context: &mut VmContext,
+        dst: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        // EpochRewards holds a u128, so its alignment is 16.
+        get_sysvar(context, dst, EPOCH_REWARDS_SIZE, 16, |s| {
+            s.epoch_rewards_repr_c().to_vec()
+        })
+    }
+}
+
+pub struct GetLastRestartSlot;
+impl Syscall for GetLastRestartSlot {
+    fn call(
+        context: &mut VmContext,
+        dst: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        get_sysvar(context, dst, LAST_RESTART_SLOT_SIZE, 8, |s| {
+            s.last_restart_slot.to_le_bytes().to_vec()
+        })
+    }
+}
+
+/// Return values of `sol_get_sysvar`.
+const OFFSET_LENGTH_EXCEEDS_SYSVAR: u64 = 1;
+const SYSVAR_NOT_FOUND: u64 = 2;
+
+pub struct GetSysvar;
+impl Syscall for GetSysvar {
+    fn call(
+        context: &mut VmContext,
+        id: u64,
+        dst: u64,
+        offset: u64,
+        len: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        let budget = context.invoke_context().budget.clone();
+        let cost = budget
+            .sysvar_base_cost
+            .saturating_add(32 / budget.cpi_bytes_per_unit)
+            .saturating_add((len / budget.cpi_bytes_per_unit).max(budget.mem_op_base_cost));
+        charge(context, cost)?;
+        if !context.check_aligned() {
+            return Err(SyscallError::UnalignedPointer);
+        }
+        if dst >= MM_INPUT_START {
+            return Err(SyscallError::InvalidPointer);
+        }
+        let memory = context.memory();
+        let sysvar_id = Pubkey::new_from_array(memory.read::<32>(id, 1)?);
+        let output = memory.output(dst, len, 1, 1)?;
+        let end = offset.checked_add(len).ok_or(SyscallError::Instruction(
+            InstructionError::ArithmeticOverflow,
+        ))?;
+        dst.checked_add(len).ok_or(SyscallError::Instruction(
+            InstructionError::ArithmeticOverflow,
+        ))?;
+        let Some(data) = context.invoke_context().sysvars.account_data(&sysvar_id) else {
+            return Ok(SYSVAR_NOT_FOUND);
+        };
+        let Some(window) = data.get(offset as usize..end as usize) else {
+            return Ok(OFFSET_LENGTH_EXCEEDS_SYSVAR);
+        };
+        output.write(window);
+        Ok(0)
+    }
+}

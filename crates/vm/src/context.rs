@@ -1,0 +1,165 @@
+//! The context object solana-sbpf runs over: one per executing frame. It reaches the
+//! runtime's invoke context (compute meter, accounts, logs) and owns the frame's memory
+//! mapping, serialization metadata and heap allocator.
+
+use std::ptr::NonNull;
+
+use sbfvm_runtime::{InvokeContext, Pubkey};
+use solana_sbpf::{ebpf::MM_HEAP_START, memory_region::MemoryMapping, vm::ContextObject};
+
+use crate::memory::GuestMemory;
+use crate::serialization::{InputAbi, SerializedAccountMetadata};
+
+/// `sol_alloc_free_`'s bump allocator over the heap region (Agave's `BpfAllocator`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BumpAllocator {
+    len: u64,
+    pos: u64,
+}
+
+impl BumpAllocator {
+    pub fn new(len: u64) -> Self {
+        Self { len, pos: 0 }
+    }
+
+    /// Returns the VM address of `size` bytes aligned to `align`, or `None` when full.
+    pub fn alloc(&mut self, size: u64, align: u64) -> Option<u64> {
+        let misalignment = self.pos % align;
+        let padding = if misalignment == 0 {
+            0
+        } else {
+            align - misalignment
+        };
+        if self.pos.saturating_add(padding).saturating_add(size) > self.len {
+            return None;
+        }
+        self.pos = self.pos.saturating_add(padding);
+        let address = MM_HEAP_START.saturating_add(self.pos);
+        self.pos = self.pos.saturating_add(size);
+        Some(address)
+    }
+}
+
+/// Per-syscall counters for cost attribution.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyscallUsage {
+    pub calls: u64,
+    pub compute_units: u64,
+}
+
+/// What one executing frame needs while its VM runs.
+pub struct VmContext {
+    invoke_context: NonNull<InvokeContext>,
+    memory_mapping: MemoryMapping,
+    pub allocator: BumpAllocator,
+    /// Where each instruction account sits in this frame's input (used by CPI).
+    pub accounts_metadata: Vec<SerializedAccountMetadata>,
+    pub abi: InputAbi,
+    pub program_id: Pubkey,
+    check_aligned: bool,
+    /// Syscall usage of this frame by name, in first-call order.
+    pub syscall_usage: Vec<(&'static str, SyscallUsage)>,
+}
+
+impl VmContext {
+    /// # Safety
+    /// `invoke_context` must stay valid, and must not be used through any other path, for
+    /// as long as this context is used by a VM (the executor holds it for one run).
+    pub(crate) unsafe fn new(
+        invoke_context: NonNull<InvokeContext>,
+        memory_mapping: MemoryMapping,
+        heap_len: u64,
+        accounts_metadata: Vec<SerializedAccountMetadata>,
+        abi: InputAbi,
+        program_id: Pubkey,
+    ) -> Self {
+        Self {
+            invoke_context,
+            memory_mapping,
+            allocator: BumpAllocator::new(heap_len),
+            accounts_metadata,
+            abi,
+            program_id,
+            check_aligned: abi == InputAbi::Aligned,
+            syscall_usage: Vec::new(),
+        }
+    }
+
+    pub fn invoke_context(&self) -> &InvokeContext {
+        // SAFETY: guaranteed valid for the run by the contract of `new`; the executor does
+        // not touch the invoke context while the VM (and so this context) is running.
+        unsafe { self.invoke_context.as_ref() }
+    }
+
+    pub fn invoke_context_mut(&mut self) -> &mut InvokeContext {
+        // SAFETY: as in `invoke_context`; `&mut self` makes this the only live borrow.
+        unsafe { self.invoke_context.as_mut() }
+    }
+
+    /// Guest memory of this frame.
+    pub fn memory(&self) -> GuestMemory<'_> {
+        GuestMemory::new(&self.memory_mapping, self.check_aligned)
+    }
+
+    /// Guest memory and the invoke context at once (CPI reads memory while it runs the
+    /// callee through the invoke context).
+    pub fn split(&mut self) -> (GuestMemory<'_>, &mut InvokeContext) {
+        // SAFETY: the invoke context is a separate object reached through a pointer (see
+        // `new`), so it does not alias the mapping borrowed for `GuestMemory`.
+        let invoke_context = unsafe { self.invoke_context.as_mut() };
+        (
+            GuestMemory::new(&self.memory_mapping, self.check_aligned),
+            invoke_context,
+        )
+    }
+
+    /// Whether pointers must be aligned (false for deprecated-loader programs).
+    pub fn check_aligned(&self) -> bool {
+        self.check_aligned
+    }
+
+    pub(crate) fn record_syscall(&mut self, name: &'static str, compute_units: u64) {
+        match self.syscall_usage.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, usage)) => {
+                usage.calls += 1;
+                usage.compute_units += compute_units;
+            }
+            None => self.syscall_usage.push((
+                name,
+                SyscallUsage {
+                    calls: 1,
+                    compute_units,
+                },
+            )),
+        }
+    }
+}
+
+impl ContextObject for VmContext {
+    fn consume(&mut self, amount: u64) {
+        self.invoke_context().consume(amount)
+    }
+
+    fn get_remaining(&self) -> u64 {
+        self.invoke_context().remaining()
+    }
+
+    fn active_mapping_ptr(&mut self) -> NonNull<MemoryMapping> {
+        NonNull::from(&mut self.memory_mapping)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bump_allocator_aligns_and_fills() {
+        let mut allocator = BumpAllocator::new(32);
+        assert_eq!(allocator.alloc(3, 8), Some(MM_HEAP_START));
+        assert_eq!(allocator.alloc(8, 8), Some(MM_HEAP_START + 8));
+        assert_eq!(allocator.alloc(17, 8), None);
+        assert_eq!(allocator.alloc(16, 8), Some(MM_HEAP_START + 16));
+        assert_eq!(allocator.alloc(1, 1), None);
+    }
+}

@@ -1,0 +1,238 @@
+//! The program runtime environment: the solana-sbpf configuration Agave uses and the
+//! registry of syscalls programs may import.
+
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use sbfvm_runtime::{ComputeBudget, FeatureSet};
+use solana_sbpf::{
+    program::{BuiltinFunctionDefinition, BuiltinProgram, SBPFVersion},
+    vm::Config,
+};
+
+use crate::context::VmContext;
+use crate::error::{LoadError, SyscallError};
+
+/// A syscall: its registers in, `r0` out, or an error that stops the program.
+pub trait Syscall: 'static {
+    fn call(
+        context: &mut VmContext,
+        arg1: u64,
+        arg2: u64,
+        arg3: u64,
+        arg4: u64,
+        arg5: u64,
+    ) -> Result<u64, SyscallError>;
+}
+
+/// Adapts a [`Syscall`] to solana-sbpf and records its name and compute units.
+struct Registered<S, N>(PhantomData<(S, N)>);
+
+/// The name of a registered syscall, carried as a type so the adapter needs no state.
+pub trait SyscallName: 'static {
+    const NAME: &'static str;
+}
+
+impl<S: Syscall, N: SyscallName> BuiltinFunctionDefinition<VmContext> for Registered<S, N> {
+    type Error = Box<dyn std::error::Error>;
+
+    fn rust(
+        context: &mut VmContext,
+        arg1: u64,
+        arg2: u64,
+        arg3: u64,
+        arg4: u64,
+        arg5: u64,
+    ) -> Result<u64, Self::Error> {
+        let before = context.invoke_context().remaining();
+        let result = S::call(context, arg1, arg2, arg3, arg4, arg5);
+        let charged = before.saturating_sub(context.invoke_context().remaining());
+        context.record_syscall(N::NAME, charged);
+        result.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)
+    }
+}
+
+/// Declares a zero-sized type naming a syscall, for [`SyscallRegistry::register`].
+#[macro_export]
+macro_rules! syscall_name {
+    ($vis:vis $type_name:ident = $name:literal) => {
+        $vis struct $type_name;
+        impl $crate::environment::SyscallName for $type_name {
+            const NAME: &'static str = $name;
+        }
+    };
+}
+
+/// How sbfvm provides an imported syscall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyscallSupport {
+    Implemented,
+    /// Registered, but calling it fails loudly: sbfvm does not implement it.
+    NotImplemented,
+    /// Registered as a stub because its feature gate is off.
+    NotEnabled,
+}
+
+/// Collects syscalls while an environment is built.
+pub struct SyscallRegistry {
+    loader: BuiltinProgram<VmContext>,
+    support: BTreeMap<&'static str, SyscallSupport>,
+}
+
+impl SyscallRegistry {
+    pub fn register<S: Syscall, N: SyscallName>(
+        &mut self,
+        support: SyscallSupport,
+    ) -> Result<(), LoadError> {
+        self.loader
+            .register_definition::<Registered<S, N>>(N::NAME)
+            .map_err(|error| LoadError::Registration(format!("{}: {error}", N::NAME)))?;
+        self.support.insert(N::NAME, support);
+        Ok(())
+    }
+}
+
+/// Settings that shape the environment, derived from the feature set and budget.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvironmentOptions {
+    pub max_call_depth: usize,
+    pub stack_frame_size: usize,
+    pub min_sbpf_version: SbpfVersion,
+    pub max_sbpf_version: SbpfVersion,
+    /// SIMD-0460: unaligned mapping and no stack gaps (inactive on mainnet).
+    pub virtual_address_space_adjustments: bool,
+    /// Strict ELF checks, as at deployment.
+    pub reject_broken_elfs: bool,
+}
+
+/// SBPF versions, mirrored so the runtime's callers need not name solana-sbpf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SbpfVersion {
+    V0,
+    V1,
+    V2,
+    V3,
+    V4,
+}
+
+impl SbpfVersion {
+    pub(crate) fn to_sbpf(self) -> SBPFVersion {
+        match self {
+            SbpfVersion::V0 => SBPFVersion::V0,
+            SbpfVersion::V1 => SBPFVersion::V1,
+            SbpfVersion::V2 => SBPFVersion::V2,
+            SbpfVersion::V3 => SBPFVersion::V3,
+            SbpfVersion::V4 => SBPFVersion::V4,
+        }
+    }
+
+    pub(crate) fn from_sbpf(version: SBPFVersion) -> Option<Self> {
+        Some(match version {
+            SBPFVersion::V0 => SbpfVersion::V0,
+            SBPFVersion::V1 => SbpfVersion::V1,
+            SBPFVersion::V2 => SbpfVersion::V2,
+            SBPFVersion::V3 => SbpfVersion::V3,
+            SBPFVersion::V4 => SbpfVersion::V4,
+            SBPFVersion::Reserved => return None,
+        })
+    }
+
+    pub fn from_index(index: u8) -> Option<Self> {
+        Some(match index {
+            0 => SbpfVersion::V0,
+            1 => SbpfVersion::V1,
+            2 => SbpfVersion::V2,
+            3 => SbpfVersion::V3,
+            4 => SbpfVersion::V4,
+            _ => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for SbpfVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v{}", *self as u8)
+    }
+}
+
+impl EnvironmentOptions {
+    /// Agave's execution environment for a feature set and budget.
+    pub fn for_execution(features: &FeatureSet, budget: &ComputeBudget) -> Self {
+        let (min, max) = features.sbpf_version_range();
+        Self {
+            max_call_depth: budget.max_call_depth,
+            stack_frame_size: budget.stack_frame_size,
+            min_sbpf_version: SbpfVersion::from_index(min).unwrap_or(SbpfVersion::V0),
+            max_sbpf_version: SbpfVersion::from_index(max).unwrap_or(SbpfVersion::V3),
+            virtual_address_space_adjustments: features.virtual_address_space_adjustments(),
+            reject_broken_elfs: false,
+        }
+    }
+
+    fn config(&self) -> Config {
+        Config {
+            max_call_depth: self.max_call_depth,
+            stack_frame_size: self.stack_frame_size,
+            enable_address_translation: true,
+            enable_stack_frame_gaps: !self.virtual_address_space_adjustments,
+            instruction_meter_checkpoint_distance: 10_000,
+            enable_instruction_meter: true,
+            enable_symbol_and_section_labels: false,
+            reject_broken_elfs: self.reject_broken_elfs,
+            noop_instruction_rate: 256,
+            sanitize_user_provided_values: true,
+            enabled_sbpf_versions: self.min_sbpf_version.to_sbpf()
+                ..=self.max_sbpf_version.to_sbpf(),
+            optimize_rodata: false,
+            aligned_memory_mapping: !self.virtual_address_space_adjustments,
+        }
+    }
+}
+
+/// A loader with its syscalls: everything needed to load and run programs.
+pub struct ProgramEnvironment {
+    pub(crate) loader: Arc<BuiltinProgram<VmContext>>,
+    support: BTreeMap<&'static str, SyscallSupport>,
+    options: EnvironmentOptions,
+}
+
+impl std::fmt::Debug for ProgramEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProgramEnvironment")
+            .field("options", &self.options)
+            .field("syscalls", &self.support.len())
+            .finish()
+    }
+}
+
+impl ProgramEnvironment {
+    pub fn new(
+        options: EnvironmentOptions,
+        register: impl FnOnce(&mut SyscallRegistry) -> Result<(), LoadError>,
+    ) -> Result<Self, LoadError> {
+        let mut registry = SyscallRegistry {
+            loader: BuiltinProgram::new_loader(options.config()),
+            support: BTreeMap::new(),
+        };
+        register(&mut registry)?;
+        Ok(Self {
+            loader: Arc::new(registry.loader),
+            support: registry.support,
+            options,
+        })
+    }
+
+    pub fn options(&self) -> &EnvironmentOptions {
+        &self.options
+    }
+
+    /// How a syscall name is provided, `None` when it is not registered at all.
+    pub fn syscall_support(&self, name: &str) -> Option<SyscallSupport> {
+        self.support.get(name).copied()
+    }
+
+    pub fn registered_syscalls(&self) -> impl Iterator<Item = (&'static str, SyscallSupport)> + '_ {
+        self.support.iter().map(|(name, support)| (*name, *support))
+    }
+}

@@ -1,0 +1,510 @@
+//! The SBF program executor: a program cache, pooled buffers, and `execute`, which follows
+//! Agave's `bpf_loader::execute` step by step (serialize, create the VM with its heap
+//! charge, run, log, map the result, deserialize).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ptr::NonNull;
+use std::sync::{Arc, RwLock};
+
+use base64::Engine;
+use sbfvm_runtime::{ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey};
+use solana_sbpf::{
+    ebpf::{MM_HEAP_START, MM_INPUT_START, MM_STACK_START},
+    elf::Executable,
+    error::{EbpfError, ProgramResult},
+    memory_region::{MemoryMapping, MemoryRegion},
+    verifier::RequisiteVerifier,
+    vm::{CallFrame, EbpfVm},
+};
+use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
+
+use crate::context::{SyscallUsage, VmContext};
+use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
+use crate::error::{LoadError, SyscallError};
+use crate::inspect::imported_syscalls;
+use crate::memory::AlignedBuffer;
+use crate::serialization::{deserialize_parameters, serialize_parameters, InputAbi};
+
+/// How programs run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ExecutionMode {
+    Interpreter,
+    /// JIT-compiled x86-64 (falls back to the interpreter on other targets).
+    #[default]
+    Jit,
+}
+
+impl std::str::FromStr for ExecutionMode {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text {
+            "interpreter" | "interpreted" => Ok(ExecutionMode::Interpreter),
+            "jit" => Ok(ExecutionMode::Jit),
+            other => Err(format!(
+                "unknown mode `{other}` (expected `interpreter` or `jit`)"
+            )),
+        }
+    }
+}
+
+/// A program ready to run.
+pub struct LoadedProgram {
+    executable: Executable<VmContext>,
+    pub sbpf_version: SbpfVersion,
+    pub loader_id: Pubkey,
+    /// Imported syscalls that sbfvm does not implement or that are not enabled.
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for LoadedProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadedProgram")
+            .field("sbpf_version", &self.sbpf_version)
+            .field("loader_id", &self.loader_id)
+            .field("warnings", &self.warnings)
+            .finish_non_exhaustive()
+    }
+}
+
+enum CacheEntry {
+    Loaded(Arc<LoadedProgram>),
+    /// Failed to load or verify: executing it fails as Agave's "Program is not deployed".
+    Failed(LoadError),
+}
+
+/// Buffers reused across executions so no run allocates them.
+#[derive(Default)]
+struct Pool {
+    stacks: Vec<AlignedBuffer>,
+    heaps: Vec<AlignedBuffer>,
+    inputs: Vec<AlignedBuffer>,
+    call_frames: Vec<Vec<CallFrame>>,
+    metadata: Vec<Vec<crate::serialization::SerializedAccountMetadata>>,
+}
+
+/// Per-frame statistics handed to an observer after each VM run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VmRunStats {
+    pub program_id: Pubkey,
+    pub trace_index: usize,
+    /// Compute units the VM reports for the run (instructions + syscalls + callees).
+    pub compute_units: u64,
+    pub syscalls: Vec<(&'static str, SyscallUsage)>,
+}
+
+type RunObserver = Box<dyn FnMut(&VmRunStats)>;
+
+/// Loads and runs SBF programs; implements the runtime's [`ProgramExecutor`].
+pub struct SbfExecutor {
+    environment: Arc<ProgramEnvironment>,
+    cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>>>,
+    mode: ExecutionMode,
+    pool: RefCell<Pool>,
+    run_observer: RefCell<Option<RunObserver>>,
+}
+
+/// Cache entries are boxed so lookups clone one `Arc`.
+struct CacheEntryBox(CacheEntry);
+
+impl std::fmt::Debug for SbfExecutor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SbfExecutor")
+            .field("mode", &self.mode)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SbfExecutor {
+    pub fn new(environment: Arc<ProgramEnvironment>, mode: ExecutionMode) -> Self {
+        Self {
+            environment,
+            cache: RwLock::new(HashMap::new()),
+            mode,
+            pool: RefCell::new(Pool::default()),
+            run_observer: RefCell::new(None),
+        }
+    }
+
+    pub fn mode(&self) -> ExecutionMode {
+        self.mode
+    }
+
+    pub fn environment(&self) -> &Arc<ProgramEnvironment> {
+        &self.environment
+    }
+
+    /// Called after every VM run with that frame's statistics.
+    pub fn set_run_observer(&self, observer: Option<RunObserver>) {
+        *self.run_observer.borrow_mut() = observer;
+    }
+
+    /// Parses, relocates, verifies and (in JIT mode) compiles `elf`, and caches it under
+    /// `program_id`. A failure is cached too, so executing the program fails as Agave's
+    /// "Program is not deployed", and is also returned here.
+    pub fn load_program(
+        &self,
+        program_id: &Pubkey,
+        loader_id: &Pubkey,
+        elf: &[u8],
+    ) -> Result<Arc<LoadedProgram>, LoadError> {
+        let result = self.build_program(loader_id, elf);
+        let entry = match &result {
+            Ok(program) => CacheEntry::Loaded(Arc::clone(program)),
+            Err(error) => CacheEntry::Failed(error.clone()),
+        };
+        self.cache
+            .write()
+            .expect("program cache lock")
+            .insert(*program_id, Arc::new(CacheEntryBox(entry)));
+        result
+    }
+
+    fn build_program(
+        &self,
+        loader_id: &Pubkey,
+        elf: &[u8],
+    ) -> Result<Arc<LoadedProgram>, LoadError> {
+        let executable = Executable::<VmContext>::load(elf, Arc::clone(&self.environment.loader))
+            .map_err(|error| LoadError::Elf(error.to_string()))?;
+        executable
+            .verify::<RequisiteVerifier>()
+            .map_err(|error| LoadError::Verifier(error.to_string()))?;
+        if self.mode == ExecutionMode::Jit && cfg!(target_arch = "x86_64") {
+            executable
+                .jit_compile()
+                .map_err(|error| LoadError::Jit(error.to_string()))?;
+        }
+        let mut warnings = Vec::new();
+        for name in imported_syscalls(elf) {
+            match self.environment.syscall_support(&name) {
+                Some(SyscallSupport::Implemented) => {}
+                Some(SyscallSupport::NotImplemented) => warnings.push(format!(
+                    "program imports `{name}`, which sbfvm does not implement; calling it fails"
+                )),
+                Some(SyscallSupport::NotEnabled) => warnings.push(format!(
+                    "program imports `{name}`, which this feature set does not enable; calling it fails"
+                )),
+                None => warnings.push(format!(
+                    "program imports unknown syscall `{name}`; calling it fails as an unsupported instruction"
+                )),
+            }
+        }
+        let sbpf_version = SbpfVersion::from_sbpf(executable.get_sbpf_version())
+            .ok_or_else(|| LoadError::Elf("reserved SBPF version".into()))?;
+        Ok(Arc::new(LoadedProgram {
+            executable,
+            sbpf_version,
+            loader_id: *loader_id,
+            warnings,
+        }))
+    }
+
+    pub fn is_cached(&self, program_id: &Pubkey) -> bool {
+        self.cache
+            .read()
+            .expect("program cache lock")
+            .contains_key(program_id)
+    }
+
+    pub fn evict(&self, program_id: &Pubkey) {
+        self.cache
+            .write()
+            .expect("program cache lock")
+            .remove(program_id);
+    }
+
+    /// Why a cached program failed to load, if it did.
+    pub fn load_error(&self, program_id: &Pubkey) -> Option<LoadError> {
+        match &self
+            .cache
+            .read()
+            .expect("program cache lock")
+            .get(program_id)?
+            .0
+        {
+            CacheEntry::Failed(error) => Some(error.clone()),
+            CacheEntry::Loaded(_) => None,
+        }
+    }
+
+    pub fn loaded_program(&self, program_id: &Pubkey) -> Option<Arc<LoadedProgram>> {
+        match &self
+            .cache
+            .read()
+            .expect("program cache lock")
+            .get(program_id)?
+            .0
+        {
+            CacheEntry::Loaded(program) => Some(Arc::clone(program)),
+            CacheEntry::Failed(_) => None,
+        }
+    }
+
+    /// Finds the program of the current frame, loading bpf_loader / deprecated-loader
+    /// programs from their account data on first use.
+    fn lookup(
+        &self,
+        invoke_context: &mut InvokeContext,
+    ) -> Result<Arc<LoadedProgram>, ExecutionFailure> {
+        let program_id = invoke_context.current_program_id()?;
+        let entry = self
+            .cache
+            .read()
+            .expect("program cache lock")
+            .get(&program_id)
+            .cloned();
+        let entry = match entry {
+            Some(entry) => entry,
+            None => {
+                let (loader_id, elf) = {
+                    let account = invoke_context
+                        .transaction_context
+                        .borrow_current_program_account()?;
+                    (account.owner, account.data.clone())
+                };
+                if loader_id == bpf_loader_upgradeable::id() {
+                    invoke_context.log("Program is not cached".to_string());
+                    return Err(InstructionError::UnsupportedProgramId.into());
+                }
+                let _ = self.load_program(&program_id, &loader_id, &elf);
+                self.cache
+                    .read()
+                    .expect("program cache lock")
+                    .get(&program_id)
+                    .cloned()
+                    .ok_or(InstructionError::UnsupportedProgramId)?
+            }
+        };
+        match &entry.0 {
+            CacheEntry::Loaded(program) => Ok(Arc::clone(program)),
+            CacheEntry::Failed(_) => {
+                invoke_context.log("Program is not deployed".to_string());
+                Err(InstructionError::UnsupportedProgramId.into())
+            }
+        }
+    }
+
+    fn run(
+        &self,
+        invoke_context: &mut InvokeContext,
+        program: &LoadedProgram,
+    ) -> Result<(), ExecutionFailure> {
+        let program_id = invoke_context.current_program_id()?;
+        let trace_index = invoke_context.transaction_context.current_trace_index()?;
+        let abi = if invoke_context.current_loader_id()? == bpf_loader_deprecated::id() {
+            InputAbi::Unaligned
+        } else {
+            InputAbi::Aligned
+        };
+        let (mut stack, mut heap, mut input, mut call_frames, metadata_buffer) = {
+            let mut pool = self.pool.borrow_mut();
+            (
+                pool.stacks.pop().unwrap_or_default(),
+                pool.heaps.pop().unwrap_or_default(),
+                pool.inputs.pop().unwrap_or_default(),
+                pool.call_frames.pop().unwrap_or_default(),
+                pool.metadata.pop().unwrap_or_default(),
+            )
+        };
+        let result = self.run_with_buffers(
+            invoke_context,
+            program,
+            program_id,
+            trace_index,
+            abi,
+            (&mut stack, &mut heap, &mut input, &mut call_frames),
+            metadata_buffer,
+        );
+        let (result, metadata_buffer) = result;
+        let mut pool = self.pool.borrow_mut();
+        pool.stacks.push(stack);
+        pool.heaps.push(heap);
+        pool.inputs.push(input);
+        pool.call_frames.push(call_frames);
+        pool.metadata.push(metadata_buffer);
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_with_buffers(
+        &self,
+        invoke_context: &mut InvokeContext,
+        program: &LoadedProgram,
+        program_id: Pubkey,
+        trace_index: usize,
+        abi: InputAbi,
+        (stack, heap, input, call_frames): (
+            &mut AlignedBuffer,
+            &mut AlignedBuffer,
+            &mut AlignedBuffer,
+            &mut Vec<CallFrame>,
+        ),
+        mut metadata_buffer: Vec<crate::serialization::SerializedAccountMetadata>,
+    ) -> (
+        Result<(), ExecutionFailure>,
+        Vec<crate::serialization::SerializedAccountMetadata>,
+    ) {
+        let serialized = match serialize_parameters(&invoke_context.transaction_context, abi, input)
+        {
+            Ok(serialized) => serialized,
+            Err(error) => return (Err(error.into()), metadata_buffer),
+        };
+        metadata_buffer.clear();
+        metadata_buffer.extend_from_slice(&serialized.accounts);
+
+        let executable = &program.executable;
+        let config = executable.get_config();
+        let version = executable.get_sbpf_version();
+        let remaining_before_vm = invoke_context.remaining();
+        // Creating the VM charges the heap first (Agave's `create_vm!`).
+        let heap_charge = invoke_context.budget.heap_charge();
+        if let Err(error) = invoke_context.consume_checked(heap_charge) {
+            invoke_context.log(format!("Failed to create SBF VM: {error}"));
+            return (
+                Err(InstructionError::ProgramEnvironmentSetupFailure.into()),
+                metadata_buffer,
+            );
+        }
+        stack.resize_zeroed(config.stack_size());
+        heap.resize_zeroed(invoke_context.budget.heap_size as usize);
+        let stack_gap = if config.enable_stack_frame_gaps && version.stack_frame_gaps() {
+            config.stack_frame_size as u64
+        } else {
+            0
+        };
+        let regions = vec![
+            executable.get_ro_region(),
+            MemoryRegion::new_gapped(&raw mut *stack.as_mut_slice(), MM_STACK_START, stack_gap),
+            MemoryRegion::new(&raw mut *heap.as_mut_slice(), MM_HEAP_START),
+            MemoryRegion::new(&raw mut *input.as_mut_slice(), MM_INPUT_START),
+        ];
+        // SAFETY: the stack, heap and input buffers and the executable's rodata outlive the
+        // mapping, which is dropped with `vm_context` before this function returns; the
+        // buffers are not resized while the mapping exists.
+        let mapping = match unsafe { MemoryMapping::new(regions, config, version) } {
+            Ok(mapping) => mapping,
+            Err(error) => {
+                invoke_context.log(format!("Failed to create SBF VM: {error}"));
+                return (
+                    Err(InstructionError::ProgramEnvironmentSetupFailure.into()),
+                    metadata_buffer,
+                );
+            }
+        };
+        let heap_len = heap.len() as u64;
+        let invoke_context_ptr = NonNull::from(&mut *invoke_context);
+        // SAFETY: `invoke_context` is not used again until the VM below has finished and
+        // `vm_context` is dropped; the VM reaches it only through this context.
+        let mut vm_context = unsafe {
+            VmContext::new(
+                invoke_context_ptr,
+                mapping,
+                heap_len,
+                std::mem::take(&mut metadata_buffer),
+                abi,
+                program_id,
+            )
+        };
+        let (compute_units, result) = {
+            let mut vm = EbpfVm::new(
+                Arc::clone(executable.get_loader()),
+                version,
+                &mut vm_context,
+                stack.len(),
+            );
+            vm.registers[1] = MM_INPUT_START;
+            vm.registers[2] = MM_INPUT_START + serialized.instruction_data_offset as u64;
+            let mut mode = match self.mode {
+                ExecutionMode::Interpreter => solana_sbpf::vm::ExecutionMode::Interpreted,
+                ExecutionMode::Jit => solana_sbpf::vm::ExecutionMode::PreferJit,
+            };
+            if matches!(mode, solana_sbpf::vm::ExecutionMode::PreferJit)
+                && executable.get_compiled_program().is_none()
+            {
+                // Loaded in interpreter mode earlier: compile on first JIT use.
+                let _ = executable.jit_compile();
+            }
+            if call_frames.len() < config.max_call_depth {
+                call_frames.resize(config.max_call_depth, CallFrame::default());
+            }
+            vm.execute_program(executable, &mut mode, call_frames)
+        };
+        let syscalls = std::mem::take(&mut vm_context.syscall_usage);
+        metadata_buffer = std::mem::take(&mut vm_context.accounts_metadata);
+        drop(vm_context);
+
+        if let Some(observer) = self.run_observer.borrow_mut().as_mut() {
+            observer(&VmRunStats {
+                program_id,
+                trace_index,
+                compute_units,
+                syscalls,
+            });
+        }
+        invoke_context.log(format!(
+            "Program {program_id} consumed {compute_units} of {remaining_before_vm} compute units"
+        ));
+        let return_data = &invoke_context.transaction_context.return_data();
+        if !return_data.data.is_empty() {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&return_data.data);
+            invoke_context.log(format!("Program return: {program_id} {encoded}"));
+        }
+        let outcome = match result {
+            ProgramResult::Ok(0) => Ok(()),
+            ProgramResult::Ok(status) => {
+                Err(ExecutionFailure::from(InstructionError::from(status)))
+            }
+            ProgramResult::Err(error) => Err(self.failure_from_vm_error(invoke_context, error)),
+        };
+        if let Err(failure) = outcome {
+            return (Err(failure), metadata_buffer);
+        }
+        let deserialized = deserialize_parameters(
+            &invoke_context.transaction_context,
+            abi,
+            input.as_slice(),
+            &serialized,
+        );
+        (
+            deserialized.map_err(ExecutionFailure::from),
+            metadata_buffer,
+        )
+    }
+
+    fn failure_from_vm_error(
+        &self,
+        invoke_context: &mut InvokeContext,
+        error: EbpfError,
+    ) -> ExecutionFailure {
+        match error {
+            EbpfError::SyscallError(boxed) => match boxed.downcast::<SyscallError>() {
+                Ok(syscall_error) => ExecutionFailure {
+                    error: syscall_error.instruction_error(),
+                    message: syscall_error.to_string(),
+                },
+                Err(other) => ExecutionFailure::program_failed(other.to_string()),
+            },
+            other => {
+                // SIMD-0182: a fault that is not a syscall error drains the meter.
+                if invoke_context.features.deplete_cu_meter_on_vm_failure() {
+                    invoke_context.consume(invoke_context.remaining());
+                }
+                ExecutionFailure::program_failed(other.to_string())
+            }
+        }
+    }
+}
+
+impl ProgramExecutor for SbfExecutor {
+    fn execute(&self, invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+        let loader = invoke_context.current_loader_id()?;
+        debug_assert!(
+            loader == bpf_loader::id()
+                || loader == bpf_loader_deprecated::id()
+                || loader == bpf_loader_upgradeable::id()
+        );
+        let program = self.lookup(invoke_context)?;
+        self.run(invoke_context, &program)
+    }
+}

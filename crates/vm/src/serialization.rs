@@ -1,0 +1,431 @@
+//! Input serialization and deserialization (agave-reference §3.1–3.2): ABI v1 (aligned,
+//! bpf_loader and the upgradeable loader) and ABI v0 (unaligned, bpf_loader_deprecated).
+//!
+//! The input is written into a caller-provided buffer from the pool, byte for byte, so no
+//! stale bytes from an earlier run survive anywhere the program can read.
+
+use sbfvm_runtime::transaction_context::{TransactionContext, MAX_PERMITTED_DATA_INCREASE};
+use sbfvm_runtime::InstructionError;
+use solana_sbpf::ebpf::MM_INPUT_START;
+
+use crate::memory::AlignedBuffer;
+
+/// Marks a non-duplicate account record.
+pub const NON_DUP_MARKER: u8 = u8::MAX;
+/// Alignment of account records and data in the aligned ABI.
+pub const BPF_ALIGN_OF_U128: usize = 8;
+const MAX_PERMITTED_DATA_LENGTH: usize = 10 * 1024 * 1024;
+
+/// Where one instruction account lives in the serialized input (per position; duplicates
+/// repeat their original's entry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SerializedAccountMetadata {
+    /// Data length when the input was serialized.
+    pub original_data_len: usize,
+    pub vm_key_addr: u64,
+    pub vm_owner_addr: u64,
+    pub vm_lamports_addr: u64,
+    pub vm_data_addr: u64,
+}
+
+/// Which input ABI a loader uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputAbi {
+    /// ABI v1: 8-aligned records with a 10 KiB realloc area after each account's data.
+    Aligned,
+    /// ABI v0 (bpf_loader_deprecated): packed records, no realloc area.
+    Unaligned,
+}
+
+/// The result of serializing: metadata per instruction account and the offset of the
+/// instruction data (r2 = `MM_INPUT_START` + that offset).
+#[derive(Debug, Clone, Default)]
+pub struct SerializedInput {
+    pub accounts: Vec<SerializedAccountMetadata>,
+    pub instruction_data_offset: usize,
+    pub len: usize,
+}
+
+fn align_padding(len: usize) -> usize {
+    (BPF_ALIGN_OF_U128 - len % BPF_ALIGN_OF_U128) % BPF_ALIGN_OF_U128
+}
+
+/// Writes sequentially into a buffer sized in advance; every byte is written.
+struct Writer<'a> {
+    buffer: &'a mut [u8],
+    offset: usize,
+}
+
+impl Writer<'_> {
+    fn bytes(&mut self, bytes: &[u8]) {
+        self.buffer[self.offset..self.offset + bytes.len()].copy_from_slice(bytes);
+        self.offset += bytes.len();
+    }
+    fn u8(&mut self, value: u8) {
+        self.buffer[self.offset] = value;
+        self.offset += 1;
+    }
+    fn u64(&mut self, value: u64) {
+        self.bytes(&value.to_le_bytes());
+    }
+    fn zeros(&mut self, len: usize) {
+        self.buffer[self.offset..self.offset + len].fill(0);
+        self.offset += len;
+    }
+    fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+/// Size of the serialized input, computed first so the buffer is sized once.
+fn serialized_size(context: &TransactionContext, abi: InputAbi) -> Result<usize, InstructionError> {
+    let frame = context.current_frame()?;
+    let mut size = 8;
+    for (position, instruction_account) in frame.accounts.iter().enumerate() {
+        if frame.duplicate_of(position).is_some() {
+            size += if abi == InputAbi::Aligned { 8 } else { 1 };
+            continue;
+        }
+        let data_len = context
+            .borrow_account(instruction_account.index_in_transaction)?
+            .data
+            .len();
+        size += match abi {
+            InputAbi::Aligned => {
+                88 + data_len + MAX_PERMITTED_DATA_INCREASE + align_padding(data_len) + 8
+            }
+            InputAbi::Unaligned => 3 + 32 + 8 + 8 + data_len + 32 + 1 + 8,
+        };
+    }
+    Ok(size + 8 + frame.data.len() + 32)
+}
+
+/// Serializes the current frame's accounts, instruction data and program id into
+/// `buffer` (resized; its capacity is reused and every byte is overwritten).
+pub fn serialize_parameters(
+    context: &TransactionContext,
+    abi: InputAbi,
+    buffer: &mut AlignedBuffer,
+) -> Result<SerializedInput, InstructionError> {
+    let frame = context.current_frame()?;
+    if frame.accounts.len() > sbfvm_runtime::transaction_context::MAX_ACCOUNTS_PER_INSTRUCTION {
+        return Err(InstructionError::MaxAccountsExceeded);
+    }
+    let program_id = *context.key_of(frame.program_account_index)?;
+    buffer.resize_for_overwrite(serialized_size(context, abi)?);
+    let mut out = Writer {
+        buffer: buffer.as_mut_slice(),
+        offset: 0,
+    };
+    let mut input = SerializedInput {
+        accounts: Vec::with_capacity(frame.accounts.len()),
+        ..SerializedInput::default()
+    };
+    out.u64(frame.accounts.len() as u64);
+    for (position, instruction_account) in frame.accounts.iter().enumerate() {
+        if let Some(first) = frame.duplicate_of(position) {
+            out.u8(first as u8);
+            if abi == InputAbi::Aligned {
+                out.zeros(7);
+            }
+            input.accounts.push(input.accounts[first]);
+            continue;
+        }
+        let account = context.borrow_account(instruction_account.index_in_transaction)?;
+        let key = context.key_of(instruction_account.index_in_transaction)?;
+        let data_len = account.data.len();
+        let base = MM_INPUT_START;
+        out.u8(NON_DUP_MARKER);
+        out.u8(instruction_account.is_signer as u8);
+        out.u8(instruction_account.is_writable as u8);
+        let metadata = match abi {
+            InputAbi::Aligned => {
+                out.u8(account.executable as u8);
+                out.zeros(4);
+                let vm_key_addr = base + out.offset() as u64;
+                out.bytes(key.as_ref());
+                let vm_owner_addr = base + out.offset() as u64;
+                out.bytes(account.owner.as_ref());
+                let vm_lamports_addr = base + out.offset() as u64;
+                out.u64(account.lamports);
+                out.u64(data_len as u64);
+                let vm_data_addr = base + out.offset() as u64;
+                out.bytes(&account.data);
+                out.zeros(MAX_PERMITTED_DATA_INCREASE + align_padding(data_len));
+                out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
+                SerializedAccountMetadata {
+                    original_data_len: data_len,
+                    vm_key_addr,
+                    vm_owner_addr,
+                    vm_lamports_addr,
+                    vm_data_addr,
+                }
+            }
+            InputAbi::Unaligned => {
+                let vm_key_addr = base + out.offset() as u64;
+                out.bytes(key.as_ref());
+                let vm_lamports_addr = base + out.offset() as u64;
+                out.u64(account.lamports);
+                out.u64(data_len as u64);
+                let vm_data_addr = base + out.offset() as u64;
+                out.bytes(&account.data);
+                let vm_owner_addr = base + out.offset() as u64;
+                out.bytes(account.owner.as_ref());
+                out.u8(account.executable as u8);
+                out.u64(u64::MAX);
+                SerializedAccountMetadata {
+                    original_data_len: data_len,
+                    vm_key_addr,
+                    vm_owner_addr,
+                    vm_lamports_addr,
+                    vm_data_addr,
+                }
+            }
+        };
+        input.accounts.push(metadata);
+    }
+    out.u64(frame.data.len() as u64);
+    input.instruction_data_offset = out.offset();
+    out.bytes(&frame.data);
+    out.bytes(program_id.as_ref());
+    input.len = out.offset();
+    debug_assert_eq!(input.len, buffer.len());
+    Ok(input)
+}
+
+fn read_u64(buffer: &[u8], offset: usize) -> Result<u64, InstructionError> {
+    buffer
+        .get(offset..offset + 8)
+        .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
+        .ok_or(InstructionError::InvalidArgument)
+}
+
+/// Applies the program's changes in `buffer` back to the accounts, in Agave's order
+/// (lamports, data, then owner), after a successful run.
+pub fn deserialize_parameters(
+    context: &TransactionContext,
+    abi: InputAbi,
+    buffer: &[u8],
+    input: &SerializedInput,
+) -> Result<(), InstructionError> {
+    let trace_index = context.current_trace_index()?;
+    let frame = context.current_frame()?;
+    let mut start = 8usize;
+    for position in 0..frame.accounts.len() {
+        if frame.duplicate_of(position).is_some() {
+            start += if abi == InputAbi::Aligned { 8 } else { 1 };
+            continue;
+        }
+        let pre_len = input.accounts[position].original_data_len;
+        let mut account = context.borrow_instruction_account(trace_index, position)?;
+        match abi {
+            InputAbi::Aligned => {
+                start += 4 + 4 + 32; // flags, padding, key
+                let owner_offset = start;
+                start += 32;
+                let lamports = read_u64(buffer, start)?;
+                if account.lamports() != lamports {
+                    account.set_lamports(lamports)?;
+                }
+                start += 8;
+                let post_len = read_u64(buffer, start)? as usize;
+                start += 8;
+                if post_len.saturating_sub(pre_len) > MAX_PERMITTED_DATA_INCREASE
+                    || post_len > MAX_PERMITTED_DATA_LENGTH
+                {
+                    return Err(InstructionError::InvalidRealloc);
+                }
+                let data = buffer
+                    .get(start..start + post_len)
+                    .ok_or(InstructionError::InvalidArgument)?;
+                account.update_data_if_changed(data)?;
+                start += pre_len + MAX_PERMITTED_DATA_INCREASE;
+                start += align_padding(start);
+                start += 8; // rent_epoch
+                let owner = buffer
+                    .get(owner_offset..owner_offset + 32)
+                    .ok_or(InstructionError::InvalidArgument)?;
+                if account.owner().as_ref() != owner {
+                    let owner =
+                        sbfvm_runtime::Pubkey::new_from_array(owner.try_into().expect("32 bytes"));
+                    account.set_owner(&owner)?;
+                }
+            }
+            InputAbi::Unaligned => {
+                start += 1 + 1 + 1 + 32; // marker, signer, writable, key
+                let lamports = read_u64(buffer, start)?;
+                if account.lamports() != lamports {
+                    account.set_lamports(lamports)?;
+                }
+                start += 8 + 8; // lamports, data length
+                let data = buffer
+                    .get(start..start + pre_len)
+                    .ok_or(InstructionError::InvalidArgument)?;
+                account.update_data_if_changed(data)?;
+                // The owner is never read back in ABI v0.
+                start += pre_len + 32 + 1 + 8;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sbfvm_runtime::transaction_context::{InstructionAccount, InstructionFrame};
+    use sbfvm_runtime::{Account, Pubkey, RentParams};
+
+    fn context(
+        program: Pubkey,
+        accounts: &[(Pubkey, Account)],
+        positions: &[(u16, bool)],
+    ) -> TransactionContext {
+        let mut all = accounts.to_vec();
+        all.push((
+            program,
+            Account {
+                lamports: 1,
+                data: vec![],
+                owner: solana_sdk_ids::bpf_loader::id(),
+                executable: true,
+                rent_epoch: 0,
+            },
+        ));
+        let program_index = (all.len() - 1) as u16;
+        let mut context = TransactionContext::new(all, RentParams::default(), 5, 64);
+        let instruction_accounts = positions
+            .iter()
+            .map(|(index, writable)| InstructionAccount {
+                index_in_transaction: *index,
+                is_signer: false,
+                is_writable: *writable,
+            })
+            .collect();
+        context.configure_top_level(vec![InstructionFrame::new(
+            program_index,
+            instruction_accounts,
+            vec![9, 8, 7],
+        )]);
+        context.push(None).unwrap();
+        context
+    }
+
+    fn sample_accounts(program: Pubkey) -> Vec<(Pubkey, Account)> {
+        vec![
+            (
+                Pubkey::new_unique(),
+                Account {
+                    lamports: 5,
+                    data: vec![1, 2, 3],
+                    owner: program,
+                    executable: false,
+                    rent_epoch: 0,
+                },
+            ),
+            (
+                Pubkey::new_unique(),
+                Account {
+                    lamports: 6,
+                    data: vec![],
+                    owner: Pubkey::new_unique(),
+                    executable: true,
+                    rent_epoch: 0,
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn aligned_layout_matches_agave() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        assert_eq!(read_u64(buffer.as_slice(), 0).unwrap(), 3);
+        assert_eq!(buffer.as_slice()[8], NON_DUP_MARKER);
+        assert_eq!(&buffer.as_slice()[16..48], accounts[0].0.as_ref());
+        assert_eq!(input.accounts[0].vm_key_addr, MM_INPUT_START + 16);
+        assert_eq!(input.accounts[0].vm_data_addr, MM_INPUT_START + 8 + 88);
+        // Record 1: 88 header + 3 data + 10240 + 5 pad + 8 rent epoch.
+        let second = 8 + 88 + 3 + 10_240 + 5 + 8;
+        assert_eq!(buffer.as_slice()[second], NON_DUP_MARKER);
+        assert_eq!(buffer.as_slice()[second + 3], 1, "executable flag");
+        let third = second + 88 + 10_240 + 8;
+        assert_eq!(
+            &buffer.as_slice()[third..third + 8],
+            &[0, 0, 0, 0, 0, 0, 0, 0]
+        );
+        assert_eq!(input.accounts[2], input.accounts[0]);
+        assert_eq!(read_u64(buffer.as_slice(), third + 8).unwrap(), 3);
+        assert_eq!(
+            &buffer.as_slice()[input.instruction_data_offset..input.instruction_data_offset + 3],
+            &[9, 8, 7]
+        );
+        assert_eq!(
+            &buffer.as_slice()[input.len - 32..input.len],
+            program.as_ref()
+        );
+    }
+
+    #[test]
+    fn round_trip_applies_changes_in_both_abis() {
+        for abi in [InputAbi::Aligned, InputAbi::Unaligned] {
+            let program = Pubkey::new_unique();
+            let mut accounts = sample_accounts(program);
+            accounts[1].1.owner = program;
+            accounts[1].1.lamports = 0;
+            let context = context(program, &accounts, &[(0, true), (1, true)]);
+            let mut buffer = AlignedBuffer::default();
+            let input = serialize_parameters(&context, abi, &mut buffer).unwrap();
+            // Unchanged input deserializes to unchanged accounts.
+            deserialize_parameters(&context, abi, buffer.as_slice(), &input).unwrap();
+            assert_eq!(context.accounts_snapshot()[0].1, accounts[0].1);
+            // Move 2 lamports and change a data byte.
+            let offset = (input.accounts[0].vm_lamports_addr - MM_INPUT_START) as usize;
+            buffer.as_mut_slice()[offset..offset + 8].copy_from_slice(&3u64.to_le_bytes());
+            let offset = (input.accounts[1].vm_lamports_addr - MM_INPUT_START) as usize;
+            buffer.as_mut_slice()[offset..offset + 8].copy_from_slice(&2u64.to_le_bytes());
+            let data = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize;
+            buffer.as_mut_slice()[data] = 42;
+            deserialize_parameters(&context, abi, buffer.as_slice(), &input).unwrap();
+            let after = context.accounts_snapshot();
+            assert_eq!(after[0].1.lamports, 3);
+            assert_eq!(after[1].1.lamports, 2);
+            assert_eq!(after[0].1.data, vec![42, 2, 3]);
+        }
+    }
+
+    #[test]
+    fn aligned_realloc_and_limits() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, &[(0, true)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        let len_offset = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize - 8;
+        buffer.as_mut_slice()[len_offset..len_offset + 8].copy_from_slice(&5u64.to_le_bytes());
+        deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
+        assert_eq!(context.accounts_snapshot()[0].1.data, vec![1, 2, 3, 0, 0]);
+        buffer.as_mut_slice()[len_offset..len_offset + 8]
+            .copy_from_slice(&(3u64 + 10_241).to_le_bytes());
+        assert_eq!(
+            deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input),
+            Err(InstructionError::InvalidRealloc)
+        );
+    }
+
+    #[test]
+    fn unaligned_owner_is_not_read_back() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, &[(0, true)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Unaligned, &mut buffer).unwrap();
+        let owner = (input.accounts[0].vm_owner_addr - MM_INPUT_START) as usize;
+        buffer.as_mut_slice()[owner] ^= 0xff;
+        deserialize_parameters(&context, InputAbi::Unaligned, buffer.as_slice(), &input).unwrap();
+        assert_eq!(context.accounts_snapshot()[0].1.owner, program);
+    }
+}
