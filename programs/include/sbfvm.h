@@ -2,9 +2,10 @@
  * sbfvm.h: the one header the sbfvm fixture programs include.
  *
  * A small, self-contained C interface to the Solana SBF program ABI, written for this
- * project: fixed-width types, the account/instruction structs the runtime reads (C ABI of
- * sol_invoke_signed_c), input deserialization for the aligned ABI v1 and the unaligned ABI
- * v0, the syscalls (declared under their exact Agave names) and a few helpers.
+ * project: fixed-width types, the account/instruction structs the runtime reads (the C ABI
+ * of sol_invoke_signed_c and the Rust ABI of sol_invoke_signed_rust), input deserialization
+ * for the aligned ABI v1 and the unaligned ABI v0, the syscalls (declared under their exact
+ * Agave names) and a few helpers, CPI helpers included.
  *
  * Build model: each program is one translation unit, compiled with
  *   clang-19 -target bpf -mcpu=v2 -O2 -fno-builtin -ffreestanding -nostdlib
@@ -188,11 +189,108 @@ _Static_assert(__builtin_offsetof(SolAccountInfo, executable) == 50, "SolAccount
 _Static_assert(sizeof(SolAccountMeta) == 16, "SolAccountMeta layout");
 _Static_assert(__builtin_offsetof(SolAccountMeta, is_writable) == 8, "SolAccountMeta.is_writable");
 _Static_assert(__builtin_offsetof(SolAccountMeta, is_signer) == 9, "SolAccountMeta.is_signer");
+_Static_assert(_Alignof(SolAccountMeta) == 8, "SolAccountMeta alignment");
 _Static_assert(sizeof(SolInstruction) == 40, "SolInstruction layout");
+_Static_assert(__builtin_offsetof(SolInstruction, program_id) == 0, "SolInstruction.program_id");
+_Static_assert(__builtin_offsetof(SolInstruction, accounts) == 8, "SolInstruction.accounts");
+_Static_assert(__builtin_offsetof(SolInstruction, account_len) == 16, "SolInstruction.account_len");
+_Static_assert(__builtin_offsetof(SolInstruction, data) == 24, "SolInstruction.data");
+_Static_assert(__builtin_offsetof(SolInstruction, data_len) == 32, "SolInstruction.data_len");
+_Static_assert(_Alignof(SolInstruction) == 8, "SolInstruction alignment");
+_Static_assert(__builtin_offsetof(SolAccountInfo, key) == 0, "SolAccountInfo.key");
+_Static_assert(__builtin_offsetof(SolAccountInfo, lamports) == 8, "SolAccountInfo.lamports");
+_Static_assert(__builtin_offsetof(SolAccountInfo, data) == 24, "SolAccountInfo.data");
+_Static_assert(__builtin_offsetof(SolAccountInfo, rent_epoch) == 40, "SolAccountInfo.rent_epoch");
+_Static_assert(__builtin_offsetof(SolAccountInfo, is_writable) == 49, "SolAccountInfo.is_writable");
+_Static_assert(_Alignof(SolAccountInfo) == 8, "SolAccountInfo alignment");
 _Static_assert(sizeof(SolSignerSeed) == 16, "SolSignerSeed layout");
+_Static_assert(__builtin_offsetof(SolSignerSeed, len) == 8, "SolSignerSeed.len");
 _Static_assert(sizeof(SolSignerSeeds) == 16, "SolSignerSeeds layout");
+_Static_assert(__builtin_offsetof(SolSignerSeeds, len) == 8, "SolSignerSeeds.len");
 _Static_assert(sizeof(SolBytes) == 16, "SolBytes layout");
 _Static_assert(sizeof(SolProcessedSiblingInstruction) == 16, "ProcessedSiblingInstruction layout");
+
+/* ---------------------------------------------------------------------------------------
+ * Rust ABI of sol_invoke_signed_rust (agave-reference section 1.4): what the Rust SDK's
+ * `invoke_signed` hands to the runtime. The runtime reads only these fixed offsets.
+ * ------------------------------------------------------------------------------------ */
+
+/* solana_instruction::AccountMeta, #[repr(C)]: 34 bytes, alignment 1, array stride 34.
+ * Note: is_signer comes BEFORE is_writable here (the C SolAccountMeta has them the other
+ * way round). */
+typedef struct __attribute__((packed)) {
+  SolPubkey pubkey; /* 0 */
+  bool is_signer;   /* 32 */
+  bool is_writable; /* 33 */
+} RustAccountMeta;
+
+/* solana_stable_layout::StableInstruction: two StableVec {ptr, cap, len} and the program
+ * id inline. The runtime ignores both capacities. 80 bytes, alignment 8. */
+typedef struct {
+  const RustAccountMeta *accounts; /* 0 */
+  uint64_t accounts_cap;           /* 8 (ignored) */
+  uint64_t accounts_len;           /* 16 */
+  const uint8_t *data;             /* 24 */
+  uint64_t data_cap;               /* 32 (ignored) */
+  uint64_t data_len;               /* 40 */
+  SolPubkey program_id;            /* 48, inline */
+} RustStableInstruction;
+
+/* RcBox<RefCell<&mut u64>>: what AccountInfo.lamports (an Rc) points at. The runtime loads
+ * the lamports pointer at +24 and requires it to be the serialized lamports address. */
+typedef struct {
+  uint64_t strong;    /* 0 */
+  uint64_t weak;      /* 8 */
+  int64_t borrow;     /* 16: RefCell borrow flag (not looked at by the runtime) */
+  uint64_t *lamports; /* 24: LAMPORTS_DATA_OFFSET */
+} RustRcBoxLamports;
+
+/* RcBox<RefCell<&mut [u8]>>: what AccountInfo.data points at. The pointer at +24 must be the
+ * serialized data address; the runtime reads the length at +32 and WRITES IT BACK after the
+ * CPI when the callee resized the account (the C SolAccountInfo.data_len is not touched on
+ * this path, only this box and the serialized length field). */
+typedef struct {
+  uint64_t strong; /* 0 */
+  uint64_t weak;   /* 8 */
+  int64_t borrow;  /* 16 */
+  uint8_t *data;   /* 24: DATA_DATA_OFFSET */
+  uint64_t len;    /* 32: DATA_LEN_OFFSET */
+} RustRcBoxData;
+
+/* solana_account_info::AccountInfo, #[repr(C)]: 48 bytes, alignment 8. */
+typedef struct {
+  SolPubkey *key;               /* 0 */
+  RustRcBoxLamports *lamports;  /* 8: Rc<RefCell<&mut u64>> */
+  RustRcBoxData *data;          /* 16: Rc<RefCell<&mut [u8]>> */
+  SolPubkey *owner;             /* 24 */
+  uint64_t _unused;             /* 32: formerly rent_epoch; ignored */
+  bool is_signer;               /* 40 (ignored) */
+  bool is_writable;             /* 41 (ignored) */
+  bool executable;              /* 42 (ignored); 5 bytes of padding follow */
+} RustAccountInfo;
+
+_Static_assert(sizeof(RustAccountMeta) == 34, "Rust AccountMeta layout");
+_Static_assert(_Alignof(RustAccountMeta) == 1, "Rust AccountMeta alignment");
+_Static_assert(__builtin_offsetof(RustAccountMeta, is_signer) == 32, "AccountMeta.is_signer");
+_Static_assert(__builtin_offsetof(RustAccountMeta, is_writable) == 33, "AccountMeta.is_writable");
+_Static_assert(sizeof(RustStableInstruction) == 80, "StableInstruction layout");
+_Static_assert(_Alignof(RustStableInstruction) == 8, "StableInstruction alignment");
+_Static_assert(__builtin_offsetof(RustStableInstruction, accounts_len) == 16, "StableInstruction.accounts.len");
+_Static_assert(__builtin_offsetof(RustStableInstruction, data) == 24, "StableInstruction.data.ptr");
+_Static_assert(__builtin_offsetof(RustStableInstruction, data_len) == 40, "StableInstruction.data.len");
+_Static_assert(__builtin_offsetof(RustStableInstruction, program_id) == 48, "StableInstruction.program_id");
+_Static_assert(sizeof(RustRcBoxLamports) == 32, "RcBox<RefCell<&mut u64>> layout");
+_Static_assert(__builtin_offsetof(RustRcBoxLamports, lamports) == 24, "LAMPORTS_DATA_OFFSET");
+_Static_assert(sizeof(RustRcBoxData) == 40, "RcBox<RefCell<&mut [u8]>> layout");
+_Static_assert(__builtin_offsetof(RustRcBoxData, data) == 24, "DATA_DATA_OFFSET");
+_Static_assert(__builtin_offsetof(RustRcBoxData, len) == 32, "DATA_LEN_OFFSET");
+_Static_assert(sizeof(RustAccountInfo) == 48, "Rust AccountInfo layout");
+_Static_assert(_Alignof(RustAccountInfo) == 8, "Rust AccountInfo alignment");
+_Static_assert(__builtin_offsetof(RustAccountInfo, lamports) == 8, "AccountInfo.lamports");
+_Static_assert(__builtin_offsetof(RustAccountInfo, data) == 16, "AccountInfo.data");
+_Static_assert(__builtin_offsetof(RustAccountInfo, owner) == 24, "AccountInfo.owner");
+_Static_assert(__builtin_offsetof(RustAccountInfo, is_signer) == 40, "AccountInfo.is_signer");
+_Static_assert(__builtin_offsetof(RustAccountInfo, executable) == 42, "AccountInfo.executable");
 
 /* ---------------------------------------------------------------------------------------
  * Sysvar layouts, as the sol_get_*_sysvar syscalls write them (the host's repr(C) size,
@@ -310,7 +408,8 @@ uint64_t sol_get_sysvar(const SolPubkey *sysvar_id, void *result, uint64_t offse
 uint64_t sol_invoke_signed_c(const SolInstruction *instruction, const SolAccountInfo *account_infos,
                              uint64_t account_infos_len, const SolSignerSeeds *signers_seeds,
                              uint64_t signers_seeds_len);
-/* Rust ABI (StableInstruction / AccountInfo); declared for completeness. */
+/* Rust ABI: instruction is a RustStableInstruction, account_infos an array of
+ * RustAccountInfo, signers_seeds the same SolSignerSeeds shape as the C call. */
 uint64_t sol_invoke_signed_rust(const void *instruction, const void *account_infos,
                                 uint64_t account_infos_len, const void *signers_seeds,
                                 uint64_t signers_seeds_len);
@@ -405,6 +504,98 @@ SBFVM_INLINE void sol_log_64(uint64_t a, uint64_t b, uint64_t c, uint64_t d, uin
       sol_panic();       \
     }                    \
   } while (0)
+
+/* ---------------------------------------------------------------------------------------
+ * Cross-program invocation helpers.
+ *
+ * What the runtime requires of the arguments (agave-reference section 2):
+ *  - the account-info array must lie below MM_INPUT_START (on the stack, not in the input)
+ *    and be writable: the runtime writes data_len (C) / the data box length (Rust) back;
+ *  - for every non-executable account named by a meta, the FIRST info with that key must
+ *    carry exactly the key/owner/lamports/data addresses the deserializer produced (the
+ *    serialized ones), else InvalidPointer. The SolAccountInfo entries that
+ *    sol_deserialize fills satisfy this; so do the boxes made by sol_rust_account_info;
+ *  - is_signer / is_writable bytes must be 0 or 1;
+ *  - the callee program id must be one of the caller's instruction accounts.
+ * A failing CPI normally never returns: the runtime aborts the caller with the error. The
+ * wrappers still return the syscall's result so a caller can pass it on.
+ * ------------------------------------------------------------------------------------ */
+
+/* CPI with no PDA signers. */
+SBFVM_INLINE uint64_t sol_invoke(const SolInstruction *instruction, const SolAccountInfo *account_infos,
+                                 int account_infos_len) {
+  return sol_invoke_signed_c(instruction, account_infos, (uint64_t)account_infos_len, NULL, 0);
+}
+
+/* CPI that also signs for the PDAs derived (from this program's id) from each entry of
+ * signers_seeds; the bump seed is the last seed of each entry. */
+SBFVM_INLINE uint64_t sol_invoke_signed(const SolInstruction *instruction,
+                                        const SolAccountInfo *account_infos, int account_infos_len,
+                                        const SolSignerSeeds *signers_seeds, int signers_seeds_len) {
+  return sol_invoke_signed_c(instruction, account_infos, (uint64_t)account_infos_len, signers_seeds,
+                             (uint64_t)signers_seeds_len);
+}
+
+/* A C meta for a received account, keeping the privileges it was received with. */
+SBFVM_INLINE void sol_account_meta_from(SolAccountMeta *meta, const SolAccountInfo *account) {
+  meta->pubkey = account->key;
+  meta->is_writable = account->is_writable;
+  meta->is_signer = account->is_signer;
+}
+
+/* The Rust-ABI counterparts, typed. */
+SBFVM_INLINE uint64_t sol_invoke_rust(const RustStableInstruction *instruction,
+                                      const RustAccountInfo *account_infos, int account_infos_len) {
+  return sol_invoke_signed_rust(instruction, account_infos, (uint64_t)account_infos_len, NULL, 0);
+}
+
+SBFVM_INLINE uint64_t sol_invoke_signed_rust_abi(const RustStableInstruction *instruction,
+                                                 const RustAccountInfo *account_infos,
+                                                 int account_infos_len,
+                                                 const SolSignerSeeds *signers_seeds,
+                                                 int signers_seeds_len) {
+  return sol_invoke_signed_rust(instruction, account_infos, (uint64_t)account_infos_len,
+                                signers_seeds, (uint64_t)signers_seeds_len);
+}
+
+/* A Rust AccountMeta (pubkey copied inline) for a key and explicit privileges. */
+SBFVM_INLINE void sol_rust_account_meta(RustAccountMeta *meta, const SolPubkey *key, bool is_signer,
+                                        bool is_writable) {
+  for (int i = 0; i < SIZE_PUBKEY; i++) meta->pubkey.x[i] = key->x[i];
+  meta->is_signer = is_signer;
+  meta->is_writable = is_writable;
+}
+
+/*
+ * Builds the Rust AccountInfo for a deserialized SolAccountInfo the way the Rust SDK's
+ * entrypoint does: `info` points at the same serialized key and owner, `info->lamports` at
+ * `lamports_box` (whose +24 points at the serialized lamports) and `info->data` at
+ * `data_box` (+24 = serialized data, +32 = data_len). Both boxes are caller-provided,
+ * 8-aligned memory that must outlive the CPI (a stack array is fine; the runtime rejects
+ * boxes in the input region). strong = weak = 1, borrow flag 0, as for a fresh Rc<RefCell>.
+ * After the CPI the runtime's length write-back lands in data_box->len (and in the
+ * serialized length field), not in `account->data_len`.
+ */
+SBFVM_INLINE void sol_rust_account_info(const SolAccountInfo *account, RustAccountInfo *info,
+                                        RustRcBoxLamports *lamports_box, RustRcBoxData *data_box) {
+  lamports_box->strong = 1;
+  lamports_box->weak = 1;
+  lamports_box->borrow = 0;
+  lamports_box->lamports = account->lamports;
+  data_box->strong = 1;
+  data_box->weak = 1;
+  data_box->borrow = 0;
+  data_box->data = account->data;
+  data_box->len = account->data_len;
+  info->key = account->key;
+  info->lamports = lamports_box;
+  info->data = data_box;
+  info->owner = account->owner;
+  info->_unused = account->rent_epoch;
+  info->is_signer = account->is_signer;
+  info->is_writable = account->is_writable;
+  info->executable = account->executable;
+}
 
 /* ---------------------------------------------------------------------------------------
  * Input deserialization.

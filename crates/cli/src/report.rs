@@ -194,6 +194,9 @@ pub fn human_report(report: &RunReport) -> String {
         if let Some((program_id, data)) = outcome.return_data() {
             let _ = writeln!(out, "  return data: {program_id} hex:{}", encode_hex(data));
         }
+        for note in &outcome.transaction.diagnostics {
+            let _ = writeln!(out, "  note: {note}");
+        }
         let changed: Vec<_> = instruction
             .accounts
             .iter()

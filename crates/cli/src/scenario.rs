@@ -179,7 +179,20 @@ impl Scenario {
         let result = if is_json {
             serde_json::from_str(text).map_err(|error| error.to_string())
         } else {
-            toml::from_str(text).map_err(|error| error.to_string())
+            // toml's Display adds a multi-line source excerpt; keep the error to one line.
+            toml::from_str(text).map_err(|error| {
+                let message = error.message().trim().replace('\n', " ");
+                match error.span() {
+                    Some(span) => {
+                        let before = text.get(..span.start).unwrap_or(text);
+                        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                        let line = before.matches('\n').count() + 1;
+                        let column = before[line_start..].chars().count() + 1;
+                        format!("line {line}, column {column}: {message}")
+                    }
+                    None => message,
+                }
+            })
         };
         result.map_err(|message| Error::Scenario(format!("{}: {}", path.display(), message.trim())))
     }

@@ -79,6 +79,9 @@ pub struct InvokeContext {
     pub features: Arc<FeatureSet>,
     pub sysvars: Arc<Sysvars>,
     pub log_collector: Option<LogCollector>,
+    /// sbfvm's own notes about the run (never part of Agave's logs), e.g. which unresolved
+    /// syscall a program called.
+    pub diagnostics: Vec<String>,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
     /// Frame outcomes keyed by trace index.
@@ -110,6 +113,7 @@ impl InvokeContext {
             features,
             sysvars,
             log_collector: Some(LogCollector::default()),
+            diagnostics: Vec::new(),
             executor,
             builtins,
             observer: None,

@@ -58,14 +58,19 @@ impl AccountStore {
         self.accounts.is_empty()
     }
 
+    /// The account as a transaction loads it: a missing or zero-lamport account is an
+    /// empty System-owned account, as Agave's loader treats deallocated accounts.
     fn load(&self, key: &Pubkey) -> Account {
-        self.accounts.get(key).cloned().unwrap_or_else(|| Account {
-            lamports: 0,
-            data: Vec::new(),
-            owner: system_program::id(),
-            executable: false,
-            rent_epoch: 0,
-        })
+        match self.accounts.get(key) {
+            Some(account) if account.lamports > 0 => account.clone(),
+            _ => Account {
+                lamports: 0,
+                data: Vec::new(),
+                owner: system_program::id(),
+                executable: false,
+                rent_epoch: 0,
+            },
+        }
     }
 }
 
@@ -203,6 +208,8 @@ pub struct TransactionOutcome {
     pub result: Result<(), TransactionError>,
     pub compute_units_consumed: u64,
     pub logs: Vec<String>,
+    /// sbfvm's notes about the run, outside Agave's logs.
+    pub diagnostics: Vec<String>,
     /// Non-empty return data after the transaction.
     pub return_data: Option<ReturnData>,
     /// Every frame, top-level first then CPIs in execution order.
@@ -371,6 +378,7 @@ impl Runtime {
             result: Ok(()),
             compute_units_consumed: 0,
             logs: Vec::new(),
+            diagnostics: Vec::new(),
             return_data: None,
             trace: Vec::new(),
             account_keys: keys.clone(),
@@ -429,8 +437,10 @@ impl Runtime {
             .unwrap_or_default();
         let InvokeContext {
             transaction_context,
+            diagnostics,
             ..
         } = invoke_context;
+        outcome.diagnostics = diagnostics;
         outcome.trace = transaction_context.trace().to_vec();
         let return_data = transaction_context.return_data().clone();
         if !return_data.data.is_empty() {
@@ -452,7 +462,13 @@ impl Runtime {
         outcome.result = result;
         if outcome.result.is_ok() {
             for (index, key) in keys.iter().enumerate() {
-                if writable[index] {
+                if !writable[index] {
+                    continue;
+                }
+                // A zero-lamport account is deallocated when the transaction commits.
+                if accounts_after[index].lamports == 0 {
+                    self.store.remove(key);
+                } else {
                     self.store.set(*key, accounts_after[index].clone());
                 }
             }

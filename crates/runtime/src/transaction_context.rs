@@ -345,19 +345,21 @@ impl TransactionContext {
         Ok(trace_index)
     }
 
-    /// Pops the current frame (§2 step 8 "pop").
+    /// Pops the current frame (§2 step 8 "pop"). The frame is always popped, even when
+    /// the checks fail.
     pub fn pop(&mut self) -> Result<(), InstructionError> {
-        let trace_index = self.stack.pop().ok_or(InstructionError::CallDepth)?;
+        let trace_index = *self.stack.last().ok_or(InstructionError::CallDepth)?;
         let frame = &self.trace[trace_index];
         let program = &self.accounts[frame.program_account_index as usize];
-        let borrowed = program.account.try_borrow_mut().is_ok();
-        if !borrowed {
-            return Err(InstructionError::AccountBorrowOutstanding);
-        }
-        if self.lamports_delta.get() != 0 {
-            return Err(InstructionError::UnbalancedInstruction);
-        }
-        Ok(())
+        let result = if program.account.try_borrow_mut().is_err() {
+            Err(InstructionError::AccountBorrowOutstanding)
+        } else if self.lamports_delta.get() != 0 {
+            Err(InstructionError::UnbalancedInstruction)
+        } else {
+            Ok(())
+        };
+        self.stack.pop();
+        result
     }
 
     pub fn top_level_instructions_started(&self) -> usize {

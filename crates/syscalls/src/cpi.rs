@@ -1,32 +1,870 @@
-//! `sol_invoke_signed_c` and `sol_invoke_signed_rust`: cross-program invocation.
-//! Being implemented in the next issue; until then both fail loudly by name.
+//! Cross-program invocation: `sol_invoke_signed_c` and `sol_invoke_signed_rust`
+//! (agave-reference §1.3–1.4, §2, §3.3–3.4, §5.4).
+//!
+//! Registers: r1 instruction, r2 account infos, r3 account info count, r4 signer seeds,
+//! r5 signer seed count. Returns 0; every failure aborts the caller.
+//!
+//! CPI is written once, in named phases, and the two ABIs implement [`CpiAbi`]:
+//! 1. [`charge_invoke`]: 946 CU (1,000 before SIMD-0339);
+//! 2. [`CpiAbi::translate_instruction`]: instruction, metas and data, the size limits, the
+//!    per-byte charge, the bool bytes;
+//! 3. [`translate_signers`]: PDA signers derived from the caller's program id (no charge);
+//! 4. [`check_authorized_program`]: loaders, native loader and precompiles are refused;
+//! 5. `prepare_next_cpi_instruction` (runtime): the callee frame and privilege checks;
+//! 6. [`translate_accounts`]: the account-info array, the info charge, every key, then per
+//!    callee account the ABI's pointer checks ([`CpiAbi::translate_caller_account`]) and
+//!    the data charge;
+//! 7. [`update_callee_account`]: the caller's pending changes into the account;
+//! 8. dispatch: `InvokeContext::process_instruction` (push, run, pop);
+//! 9. [`update_caller_account`]: the callee's changes back into the caller's memory.
 
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use std::mem::{offset_of, size_of};
+
+use sbfvm_runtime::pda::{create_program_address, MAX_SEEDS};
+use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_INCREASE};
+use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
+use sbfvm_vm::{GuestMemory, HostOut, SerializedAccountMetadata, Syscall, SyscallError, VmContext};
+use solana_pubkey::Pubkey;
+use solana_sdk_ids::{
+    bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, ed25519_program, native_loader,
+    secp256k1_program, secp256r1_program,
+};
+
+use crate::{vm_slice, MM_INPUT_START, VM_SLICE_SIZE};
+
+/// Largest CPI instruction data (`MAX_INSTRUCTION_DATA_LEN`).
+pub const MAX_CPI_INSTRUCTION_DATA_LEN: usize = 10 * 1024;
+/// Most account metas in a CPI instruction (`MAX_ACCOUNTS_PER_INSTRUCTION`).
+pub const MAX_CPI_INSTRUCTION_ACCOUNTS: usize = 255;
+/// Most account infos (SIMD-0339).
+pub const MAX_CPI_ACCOUNT_INFOS: usize = 255;
+/// Most PDA signers.
+pub const MAX_SIGNERS: usize = 16;
+/// Bytes charged per account info (SIMD-0339), for both ABIs.
+pub const ACCOUNT_INFO_BYTE_SIZE: u64 = 80;
+/// The Rust `AccountMeta` size, charged per meta for both ABIs.
+pub const ACCOUNT_META_SIZE: u64 = 34;
+
+/// Guest layouts, `repr(C)` so the offsets the translators read are checked by the
+/// compiler against the sizes in agave-reference §1.3–1.4.
+pub mod layout {
+    /// `SolInstruction` (C ABI).
+    #[repr(C)]
+    pub struct SolInstruction {
+        pub program_id_addr: u64,
+        pub accounts_addr: u64,
+        pub accounts_len: u64,
+        pub data_addr: u64,
+        pub data_len: u64,
+    }
+
+    /// `SolAccountMeta` (C ABI): is_writable precedes is_signer.
+    #[repr(C)]
+    pub struct SolAccountMeta {
+        pub pubkey_addr: u64,
+        pub is_writable: u8,
+        pub is_signer: u8,
+    }
+
+    /// `SolAccountInfo` (C ABI).
+    #[repr(C)]
+    pub struct SolAccountInfo {
+        pub key_addr: u64,
+        pub lamports_addr: u64,
+        pub data_len: u64,
+        pub data_addr: u64,
+        pub owner_addr: u64,
+        pub rent_epoch: u64,
+        pub is_signer: u8,
+        pub is_writable: u8,
+        pub executable: u8,
+    }
+
+    /// `StableInstruction` (Rust ABI): two `StableVec`s and the program id.
+    #[repr(C)]
+    pub struct StableInstruction {
+        pub accounts_addr: u64,
+        pub accounts_cap: u64,
+        pub accounts_len: u64,
+        pub data_addr: u64,
+        pub data_cap: u64,
+        pub data_len: u64,
+        pub program_id: [u8; 32],
+    }
+
+    /// `AccountMeta` (Rust ABI), byte-aligned.
+    #[repr(C)]
+    pub struct AccountMeta {
+        pub pubkey: [u8; 32],
+        pub is_signer: u8,
+        pub is_writable: u8,
+    }
+
+    /// `AccountInfo` (Rust ABI): lamports and data are `Rc<RefCell<…>>` box pointers.
+    #[repr(C)]
+    pub struct AccountInfo {
+        pub key_addr: u64,
+        pub lamports_box_addr: u64,
+        pub data_box_addr: u64,
+        pub owner_addr: u64,
+        pub unused: u64,
+        pub is_signer: u8,
+        pub is_writable: u8,
+        pub executable: u8,
+    }
+
+    /// Offsets inside the Rc boxes: strong, weak, RefCell flag, then the value.
+    pub const LAMPORTS_DATA_OFFSET: u64 = 24;
+    pub const DATA_DATA_OFFSET: u64 = 24;
+    pub const DATA_LEN_OFFSET: u64 = 32;
+}
+
+const _: () = {
+    use layout::*;
+    assert!(size_of::<SolInstruction>() == 40);
+    assert!(size_of::<SolAccountMeta>() == 16);
+    assert!(offset_of!(SolAccountMeta, is_writable) == 8);
+    assert!(offset_of!(SolAccountMeta, is_signer) == 9);
+    assert!(size_of::<SolAccountInfo>() == 56);
+    assert!(offset_of!(SolAccountInfo, data_len) == 16);
+    assert!(offset_of!(SolAccountInfo, data_addr) == 24);
+    assert!(offset_of!(SolAccountInfo, owner_addr) == 32);
+    assert!(size_of::<StableInstruction>() == 80);
+    assert!(offset_of!(StableInstruction, program_id) == 48);
+    assert!(size_of::<AccountMeta>() == 34);
+    assert!(size_of::<AccountInfo>() == 48);
+    assert!(offset_of!(AccountInfo, owner_addr) == 24);
+};
+
+fn u64_at(bytes: &[u8], offset: usize) -> u64 {
+    u64::from_le_bytes(bytes[offset..offset + 8].try_into().expect("8 bytes"))
+}
+
+fn pubkey_at(bytes: &[u8], offset: usize) -> Pubkey {
+    Pubkey::new_from_array(bytes[offset..offset + 32].try_into().expect("32 bytes"))
+}
+
+/// The callee instruction as the caller described it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TranslatedInstruction {
+    pub program_id: Pubkey,
+    pub accounts: Vec<CpiAccountMeta>,
+    pub data: Vec<u8>,
+}
+
+/// Where one account lives in the caller's memory: checked, writable host ranges.
+#[derive(Debug, Clone, Copy)]
+pub struct CallerAccount {
+    pub lamports: HostOut,
+    pub owner: HostOut,
+    /// Data length when the caller was serialized.
+    pub original_data_len: usize,
+    /// The caller's data bytes, as long as the account info says.
+    pub serialized_data: HostOut,
+    pub vm_data_addr: u64,
+    /// The length field of the account info (C: `data_len`; Rust: data box + 32).
+    pub ref_to_len_in_vm: HostOut,
+}
+
+/// The two CPI ABIs.
+pub trait CpiAbi {
+    const SYSCALL: &'static str;
+    /// Size of one account info in the caller's array.
+    const ACCOUNT_INFO_SIZE: u64;
+
+    fn translate_instruction(
+        memory: &GuestMemory<'_>,
+        invoke_context: &InvokeContext,
+        addr: u64,
+    ) -> Result<TranslatedInstruction, SyscallError>;
+
+    /// The key pointer of an account info.
+    fn key_addr(info: &[u8]) -> u64;
+
+    /// The ABI's pointer checks and translations for one account info.
+    fn translate_caller_account(
+        memory: &GuestMemory<'_>,
+        invoke_context: &mut InvokeContext,
+        info_vm_addr: u64,
+        info: &[u8],
+        metadata: &SerializedAccountMetadata,
+    ) -> Result<CallerAccount, SyscallError>;
+}
+
+/// Checks the instruction size limits (agave-reference §2 step 2.4).
+fn check_instruction_size(
+    invoke_context: &InvokeContext,
+    num_accounts: usize,
+    data_len: usize,
+) -> Result<(), SyscallError> {
+    if invoke_context.features.loosen_cpi_size_restriction() {
+        if num_accounts > MAX_CPI_INSTRUCTION_ACCOUNTS {
+            return Err(SyscallError::MaxInstructionAccountsExceeded {
+                num_accounts: num_accounts as u64,
+                max_accounts: MAX_CPI_INSTRUCTION_ACCOUNTS as u64,
+            });
+        }
+        if data_len > MAX_CPI_INSTRUCTION_DATA_LEN {
+            return Err(SyscallError::MaxInstructionDataLenExceeded {
+                data_len: data_len as u64,
+                max_data_len: MAX_CPI_INSTRUCTION_DATA_LEN as u64,
+            });
+        }
+    } else {
+        let size = num_accounts
+            .saturating_mul(ACCOUNT_META_SIZE as usize)
+            .saturating_add(data_len);
+        let max = invoke_context.budget.max_cpi_instruction_size;
+        if size > max {
+            return Err(SyscallError::InstructionTooLarge(size, max));
+        }
+    }
+    Ok(())
+}
+
+/// The per-byte charge for data and metas (none before SIMD-0339).
+fn charge_instruction_bytes(
+    invoke_context: &InvokeContext,
+    num_accounts: u64,
+    data_len: u64,
+) -> Result<(), SyscallError> {
+    if !invoke_context.features.increase_cpi_account_info_limit() {
+        return Ok(());
+    }
+    let per_unit = invoke_context.budget.cpi_bytes_per_unit;
+    let cost = (data_len / per_unit)
+        .saturating_add(num_accounts.saturating_mul(ACCOUNT_META_SIZE) / per_unit);
+    invoke_context
+        .consume_checked(cost)
+        .map_err(SyscallError::Instruction)
+}
+
+fn check_account_info_pointer(
+    invoke_context: &mut InvokeContext,
+    vm_addr: u64,
+    expected: u64,
+    field: &str,
+) -> Result<(), SyscallError> {
+    if vm_addr != expected {
+        invoke_context.log(format!(
+            "Invalid account info pointer `{field}': {vm_addr:#x} != {expected:#x}"
+        ));
+        return Err(SyscallError::InvalidPointer);
+    }
+    Ok(())
+}
+
+/// The caller's data bytes for `len` (`get_serialized_data`): more than the caller's
+/// reservation is `InvalidRealloc`.
+fn serialized_data(
+    memory: &GuestMemory<'_>,
+    vm_data_addr: u64,
+    original_data_len: usize,
+    len: u64,
+) -> Result<HostOut, SyscallError> {
+    let reserved = if memory.check_aligned() {
+        original_data_len.saturating_add(MAX_PERMITTED_DATA_INCREASE)
+    } else {
+        original_data_len
+    };
+    if len > reserved as u64 {
+        return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
+    }
+    memory.output(vm_data_addr, len, 1, 1)
+}
+
+/// The C ABI (`sol_invoke_signed_c`).
+pub struct CAbi;
+
+impl CpiAbi for CAbi {
+    const SYSCALL: &'static str = "sol_invoke_signed_c";
+    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::SolAccountInfo>() as u64;
+
+    fn translate_instruction(
+        memory: &GuestMemory<'_>,
+        invoke_context: &InvokeContext,
+        addr: u64,
+    ) -> Result<TranslatedInstruction, SyscallError> {
+        use layout::SolInstruction as I;
+        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
+        let program_id_addr = u64_at(&instruction, offset_of!(I, program_id_addr));
+        let accounts_addr = u64_at(&instruction, offset_of!(I, accounts_addr));
+        let accounts_len = u64_at(&instruction, offset_of!(I, accounts_len));
+        let data_addr = u64_at(&instruction, offset_of!(I, data_addr));
+        let data_len = u64_at(&instruction, offset_of!(I, data_len));
+        let program_id = Pubkey::new_from_array(memory.read::<32>(program_id_addr, 1)?);
+        let meta_size = size_of::<layout::SolAccountMeta>() as u64;
+        let metas = memory.slice(accounts_addr, accounts_len, meta_size, 8)?;
+        let data = memory.bytes(data_addr, data_len)?;
+        check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
+        charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
+        let mut accounts = Vec::with_capacity(accounts_len as usize);
+        for meta in metas.chunks_exact(meta_size as usize) {
+            let is_writable = meta[offset_of!(layout::SolAccountMeta, is_writable)];
+            let is_signer = meta[offset_of!(layout::SolAccountMeta, is_signer)];
+            if is_signer > 1 || is_writable > 1 {
+                return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
+            }
+            let pubkey_addr = u64_at(meta, offset_of!(layout::SolAccountMeta, pubkey_addr));
+            accounts.push(CpiAccountMeta {
+                pubkey: Pubkey::new_from_array(memory.read::<32>(pubkey_addr, 1)?),
+                is_signer: is_signer == 1,
+                is_writable: is_writable == 1,
+            });
+        }
+        Ok(TranslatedInstruction {
+            program_id,
+            accounts,
+            data: data.to_vec(),
+        })
+    }
+
+    fn key_addr(info: &[u8]) -> u64 {
+        u64_at(info, offset_of!(layout::SolAccountInfo, key_addr))
+    }
+
+    fn translate_caller_account(
+        memory: &GuestMemory<'_>,
+        invoke_context: &mut InvokeContext,
+        info_vm_addr: u64,
+        info: &[u8],
+        metadata: &SerializedAccountMetadata,
+    ) -> Result<CallerAccount, SyscallError> {
+        use layout::SolAccountInfo as A;
+        let lamports_addr = u64_at(info, offset_of!(A, lamports_addr));
+        let data_addr = u64_at(info, offset_of!(A, data_addr));
+        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
+        check_account_info_pointer(
+            invoke_context,
+            Self::key_addr(info),
+            metadata.vm_key_addr,
+            "key",
+        )?;
+        check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")?;
+        check_account_info_pointer(
+            invoke_context,
+            lamports_addr,
+            metadata.vm_lamports_addr,
+            "lamports",
+        )?;
+        check_account_info_pointer(invoke_context, data_addr, metadata.vm_data_addr, "data")?;
+        let lamports = memory.output_type(lamports_addr, 8, 8)?;
+        let owner = memory.output_type(owner_addr, 32, 1)?;
+        // The length lives in the account info itself; an info array in read-only memory
+        // fails here, as in Agave.
+        let len_addr = info_vm_addr.saturating_add(offset_of!(A, data_len) as u64);
+        if len_addr >= MM_INPUT_START {
+            return Err(SyscallError::InvalidPointer);
+        }
+        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
+        let serialized_data = serialized_data(
+            memory,
+            data_addr,
+            metadata.original_data_len,
+            ref_to_len_in_vm.read_u64(),
+        )?;
+        Ok(CallerAccount {
+            lamports,
+            owner,
+            original_data_len: metadata.original_data_len,
+            serialized_data,
+            vm_data_addr: data_addr,
+            ref_to_len_in_vm,
+        })
+    }
+}
+
+/// The Rust ABI (`sol_invoke_signed_rust`).
+pub struct RustAbi;
+
+impl CpiAbi for RustAbi {
+    const SYSCALL: &'static str = "sol_invoke_signed_rust";
+    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::AccountInfo>() as u64;
+
+    fn translate_instruction(
+        memory: &GuestMemory<'_>,
+        invoke_context: &InvokeContext,
+        addr: u64,
+    ) -> Result<TranslatedInstruction, SyscallError> {
+        use layout::StableInstruction as I;
+        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
+        let accounts_addr = u64_at(&instruction, offset_of!(I, accounts_addr));
+        let accounts_len = u64_at(&instruction, offset_of!(I, accounts_len));
+        let data_addr = u64_at(&instruction, offset_of!(I, data_addr));
+        let data_len = u64_at(&instruction, offset_of!(I, data_len));
+        let program_id = pubkey_at(&instruction, offset_of!(I, program_id));
+        let meta_size = size_of::<layout::AccountMeta>() as u64;
+        let metas = memory.slice(accounts_addr, accounts_len, meta_size, 1)?;
+        let data = memory.bytes(data_addr, data_len)?;
+        check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
+        charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
+        let mut accounts = Vec::with_capacity(accounts_len as usize);
+        for meta in metas.chunks_exact(meta_size as usize) {
+            let is_signer = meta[offset_of!(layout::AccountMeta, is_signer)];
+            let is_writable = meta[offset_of!(layout::AccountMeta, is_writable)];
+            if is_signer > 1 || is_writable > 1 {
+                return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
+            }
+            accounts.push(CpiAccountMeta {
+                pubkey: pubkey_at(meta, offset_of!(layout::AccountMeta, pubkey)),
+                is_signer: is_signer == 1,
+                is_writable: is_writable == 1,
+            });
+        }
+        Ok(TranslatedInstruction {
+            program_id,
+            accounts,
+            data: data.to_vec(),
+        })
+    }
+
+    fn key_addr(info: &[u8]) -> u64 {
+        u64_at(info, offset_of!(layout::AccountInfo, key_addr))
+    }
+
+    fn translate_caller_account(
+        memory: &GuestMemory<'_>,
+        invoke_context: &mut InvokeContext,
+        _info_vm_addr: u64,
+        info: &[u8],
+        metadata: &SerializedAccountMetadata,
+    ) -> Result<CallerAccount, SyscallError> {
+        use layout::AccountInfo as A;
+        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
+        check_account_info_pointer(
+            invoke_context,
+            Self::key_addr(info),
+            metadata.vm_key_addr,
+            "key",
+        )?;
+        check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")?;
+        // Lamports: the box holds a pointer to the serialized lamports.
+        let lamports_ref_addr = u64_at(info, offset_of!(A, lamports_box_addr))
+            .wrapping_add(layout::LAMPORTS_DATA_OFFSET);
+        let lamports_ptr = memory.read_u64(lamports_ref_addr)?;
+        if lamports_ref_addr >= MM_INPUT_START {
+            return Err(SyscallError::InvalidPointer);
+        }
+        check_account_info_pointer(
+            invoke_context,
+            lamports_ptr,
+            metadata.vm_lamports_addr,
+            "lamports",
+        )?;
+        let lamports = memory.output_type(lamports_ptr, 8, 8)?;
+        let owner = memory.output_type(owner_addr, 32, 1)?;
+        // Data: the box holds {ptr, len} of the serialized data.
+        let data_box = u64_at(info, offset_of!(A, data_box_addr));
+        let data_ref_addr = data_box.wrapping_add(layout::DATA_DATA_OFFSET);
+        if data_ref_addr >= MM_INPUT_START {
+            return Err(SyscallError::InvalidPointer);
+        }
+        let (data_ptr, _) = vm_slice(&memory.read::<16>(data_ref_addr, 8)?);
+        check_account_info_pointer(invoke_context, data_ptr, metadata.vm_data_addr, "data")?;
+        let len_addr = data_box.wrapping_add(layout::DATA_LEN_OFFSET);
+        if len_addr >= MM_INPUT_START {
+            return Err(SyscallError::InvalidPointer);
+        }
+        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
+        let serialized_data = serialized_data(
+            memory,
+            data_ptr,
+            metadata.original_data_len,
+            ref_to_len_in_vm.read_u64(),
+        )?;
+        Ok(CallerAccount {
+            lamports,
+            owner,
+            original_data_len: metadata.original_data_len,
+            serialized_data,
+            vm_data_addr: data_ptr,
+            ref_to_len_in_vm,
+        })
+    }
+}
+
+/// Phase 1: the base charge.
+fn charge_invoke(invoke_context: &InvokeContext) -> Result<(), SyscallError> {
+    let units = if invoke_context.features.increase_cpi_account_info_limit() {
+        invoke_context.budget.invoke_units
+    } else {
+        1_000
+    };
+    invoke_context
+        .consume_checked(units)
+        .map_err(SyscallError::Instruction)
+}
+
+/// Phase 3: PDA signers from the caller's program id (agave-reference §2 step 3).
+pub fn translate_signers(
+    memory: &GuestMemory<'_>,
+    program_id: &Pubkey,
+    signers_addr: u64,
+    signers_len: u64,
+) -> Result<Vec<Pubkey>, SyscallError> {
+    if signers_len == 0 {
+        return Ok(Vec::new());
+    }
+    let signers = memory.slice(signers_addr, signers_len, VM_SLICE_SIZE, 8)?;
+    if signers_len as usize > MAX_SIGNERS {
+        return Err(SyscallError::TooManySigners);
+    }
+    let mut keys = Vec::with_capacity(signers_len as usize);
+    for signer in signers.chunks_exact(16) {
+        let (seeds_addr, seeds_len) = vm_slice(signer);
+        let seed_slices = memory.slice(seeds_addr, seeds_len, VM_SLICE_SIZE, 8)?;
+        if seeds_len as usize > MAX_SEEDS {
+            return Err(SyscallError::Instruction(
+                InstructionError::MaxSeedLengthExceeded,
+            ));
+        }
+        let seeds = seed_slices
+            .chunks_exact(16)
+            .map(|seed| {
+                let (addr, len) = vm_slice(seed);
+                memory.bytes(addr, len)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let key = create_program_address(&seeds, program_id)
+            .map_err(|error| SyscallError::BadSeeds(error.to_string()))?;
+        keys.push(key);
+    }
+    Ok(keys)
+}
+
+/// Phase 4: programs that may not be invoked (agave-reference §2 step 4).
+pub fn check_authorized_program(
+    invoke_context: &InvokeContext,
+    program_id: &Pubkey,
+    data: &[u8],
+) -> Result<(), SyscallError> {
+    const UPGRADE: u8 = 3;
+    const SET_AUTHORITY: u8 = 4;
+    const CLOSE: u8 = 5;
+    const SET_AUTHORITY_CHECKED: u8 = 7;
+    let upgradeable_allowed = match data.first() {
+        Some(&UPGRADE | &SET_AUTHORITY | &CLOSE) => true,
+        Some(&SET_AUTHORITY_CHECKED) => invoke_context
+            .features
+            .enable_bpf_loader_set_authority_checked_ix(),
+        _ => false,
+    };
+    let is_precompile = *program_id == ed25519_program::id()
+        || *program_id == secp256k1_program::id()
+        || *program_id == secp256r1_program::id();
+    if *program_id == native_loader::id()
+        || *program_id == bpf_loader::id()
+        || *program_id == bpf_loader_deprecated::id()
+        || (*program_id == bpf_loader_upgradeable::id() && !upgradeable_allowed)
+        || is_precompile
+    {
+        return Err(SyscallError::ProgramNotSupported(*program_id));
+    }
+    Ok(())
+}
+
+/// One callee account as the caller holds it.
+#[derive(Debug, Clone, Copy)]
+pub struct TranslatedAccount {
+    /// Position of the account in the caller's instruction.
+    pub index_in_caller: usize,
+    pub caller_account: CallerAccount,
+    /// Whether the callee may write it, so its changes flow back to the caller.
+    pub update_caller: bool,
+}
+
+/// The maximum number of account infos for the feature set.
+fn max_account_infos(invoke_context: &InvokeContext) -> usize {
+    if invoke_context.features.increase_cpi_account_info_limit() {
+        MAX_CPI_ACCOUNT_INFOS
+    } else if invoke_context.features.increase_tx_account_lock_limit() {
+        128
+    } else {
+        64
+    }
+}
+
+/// Phase 6: account infos (agave-reference §2 step 6).
+pub fn translate_accounts<A: CpiAbi>(
+    memory: &GuestMemory<'_>,
+    invoke_context: &mut InvokeContext,
+    callee: &InstructionFrame,
+    accounts_metadata: &[SerializedAccountMetadata],
+    infos_addr: u64,
+    infos_len: u64,
+) -> Result<Vec<TranslatedAccount>, SyscallError> {
+    if infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE)) >= MM_INPUT_START {
+        return Err(SyscallError::InvalidPointer);
+    }
+    let infos = memory.slice(infos_addr, infos_len, A::ACCOUNT_INFO_SIZE, 8)?;
+    let max_infos = max_account_infos(invoke_context);
+    if invoke_context.features.loosen_cpi_size_restriction() {
+        if infos_len as usize > max_infos {
+            return Err(SyscallError::MaxInstructionAccountInfosExceeded {
+                num_account_infos: infos_len,
+                max_account_infos: max_infos as u64,
+            });
+        }
+    } else if (infos_len as usize).saturating_mul(32)
+        > invoke_context.budget.max_cpi_instruction_size
+    {
+        return Err(SyscallError::TooManyAccounts);
+    }
+    if invoke_context.features.increase_cpi_account_info_limit() {
+        let cost = infos_len.saturating_mul(ACCOUNT_INFO_BYTE_SIZE)
+            / invoke_context.budget.cpi_bytes_per_unit;
+        invoke_context
+            .consume_checked(cost)
+            .map_err(SyscallError::Instruction)?;
+    }
+    let info_size = A::ACCOUNT_INFO_SIZE as usize;
+    let infos: Vec<&[u8]> = infos.chunks_exact(info_size).collect();
+    let keys = infos
+        .iter()
+        .map(|info| {
+            memory
+                .read::<32>(A::key_addr(info), 1)
+                .map(Pubkey::new_from_array)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let caller_trace_index = invoke_context.transaction_context.current_trace_index()?;
+    let per_unit = invoke_context.budget.cpi_bytes_per_unit;
+    let mut accounts = Vec::with_capacity(callee.accounts.len());
+    for (position, callee_account) in callee.accounts.iter().enumerate() {
+        if callee.duplicate_of(position).is_some() {
+            continue;
+        }
+        let transaction_context = &invoke_context.transaction_context;
+        let caller = transaction_context.current_frame()?;
+        let index_in_caller = caller
+            .position_of_transaction_account(callee_account.index_in_transaction)
+            .ok_or(SyscallError::Instruction(InstructionError::MissingAccount))?;
+        let (executable, data_len) = {
+            let account = transaction_context
+                .borrow_instruction_account(caller_trace_index, index_in_caller)?;
+            (account.is_executable(), account.data().len())
+        };
+        let key = *transaction_context.key_of(callee_account.index_in_transaction)?;
+        if executable {
+            invoke_context
+                .consume_checked(data_len as u64 / per_unit)
+                .map_err(SyscallError::Instruction)?;
+            continue;
+        }
+        let Some(info_index) = keys.iter().position(|info_key| *info_key == key) else {
+            invoke_context.log(format!("Instruction references an unknown account {key}"));
+            return Err(SyscallError::Instruction(InstructionError::MissingAccount));
+        };
+        let Some(metadata) = accounts_metadata.get(index_in_caller) else {
+            invoke_context.log(format!("Internal error: index mismatch for account {key}"));
+            return Err(SyscallError::Instruction(InstructionError::MissingAccount));
+        };
+        let info_vm_addr = infos_addr.saturating_add((info_index * info_size) as u64);
+        let caller_account = A::translate_caller_account(
+            memory,
+            invoke_context,
+            info_vm_addr,
+            infos[info_index],
+            metadata,
+        )?;
+        invoke_context
+            .consume_checked(caller_account.ref_to_len_in_vm.read_u64() / per_unit)
+            .map_err(SyscallError::Instruction)?;
+        accounts.push(TranslatedAccount {
+            index_in_caller,
+            caller_account,
+            update_caller: callee_account.is_writable,
+        });
+    }
+    Ok(accounts)
+}
+
+/// Phase 7: the caller's pending changes into the account (agave-reference §3.3).
+pub fn update_callee_account(
+    invoke_context: &InvokeContext,
+    account: &TranslatedAccount,
+) -> Result<(), SyscallError> {
+    let transaction_context = &invoke_context.transaction_context;
+    let trace_index = transaction_context.current_trace_index()?;
+    let mut callee =
+        transaction_context.borrow_instruction_account(trace_index, account.index_in_caller)?;
+    let caller = &account.caller_account;
+    let lamports = caller.lamports.read_u64();
+    if callee.lamports() != lamports {
+        callee.set_lamports(lamports)?;
+    }
+    caller
+        .serialized_data
+        .with_bytes(|data| callee.update_data_if_changed(data))?;
+    let mut owner = [0u8; 32];
+    caller.owner.read_into(&mut owner);
+    if callee.owner().as_ref() != owner {
+        callee.set_owner(&Pubkey::new_from_array(owner))?;
+    }
+    Ok(())
+}
+
+/// Phase 9: the callee's changes back into the caller's memory (agave-reference §3.4).
+pub fn update_caller_account(
+    memory: &GuestMemory<'_>,
+    invoke_context: &mut InvokeContext,
+    account: &mut TranslatedAccount,
+) -> Result<(), SyscallError> {
+    let (lamports, owner, post_len, data) = {
+        let transaction_context = &invoke_context.transaction_context;
+        let trace_index = transaction_context.current_trace_index()?;
+        let callee =
+            transaction_context.borrow_instruction_account(trace_index, account.index_in_caller)?;
+        (
+            callee.lamports(),
+            *callee.owner(),
+            callee.data().len(),
+            callee.data().to_vec(),
+        )
+    };
+    let caller = &mut account.caller_account;
+    caller.lamports.write_u64(lamports);
+    caller.owner.write(owner.as_ref());
+    let prev_len = caller.ref_to_len_in_vm.read_u64() as usize;
+    let reserved = if memory.check_aligned() {
+        caller
+            .original_data_len
+            .saturating_add(MAX_PERMITTED_DATA_INCREASE)
+    } else {
+        caller.original_data_len
+    };
+    if post_len > reserved {
+        let max_increase = reserved.saturating_sub(caller.original_data_len);
+        invoke_context.log(format!(
+            "Account data size realloc limited to {max_increase} in inner instructions"
+        ));
+        return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
+    }
+    if prev_len != post_len {
+        if post_len < prev_len {
+            // Zero the bytes the caller saw that the account no longer has.
+            let tail = memory.output(
+                caller.vm_data_addr.saturating_add(post_len as u64),
+                (prev_len - post_len) as u64,
+                1,
+                1,
+            )?;
+            tail.fill(0);
+        }
+        caller.serialized_data = serialized_data(
+            memory,
+            caller.vm_data_addr,
+            caller.original_data_len,
+            post_len as u64,
+        )?;
+        caller.ref_to_len_in_vm.write_u64(post_len as u64);
+        let align = if memory.check_aligned() { 8 } else { 1 };
+        let serialized_len = memory.output_type(caller.vm_data_addr.saturating_sub(8), 8, align)?;
+        serialized_len.write_u64(post_len as u64);
+    }
+    if caller.serialized_data.len() != post_len {
+        return Err(SyscallError::Instruction(
+            InstructionError::AccountDataTooSmall,
+        ));
+    }
+    caller.serialized_data.write(&data);
+    Ok(())
+}
+
+/// The whole invocation, shared by both ABIs.
+fn cpi_common<A: CpiAbi>(
+    context: &mut VmContext,
+    instruction_addr: u64,
+    infos_addr: u64,
+    infos_len: u64,
+    signers_addr: u64,
+    signers_len: u64,
+) -> Result<u64, SyscallError> {
+    let metadata = std::mem::take(&mut context.accounts_metadata);
+    let result = {
+        let (memory, invoke_context) = context.split();
+        invoke(
+            &memory,
+            invoke_context,
+            A::translate_instruction,
+            |memory, invoke_context, callee| {
+                translate_accounts::<A>(
+                    memory,
+                    invoke_context,
+                    callee,
+                    &metadata,
+                    infos_addr,
+                    infos_len,
+                )
+            },
+            (instruction_addr, signers_addr, signers_len),
+        )
+    };
+    context.accounts_metadata = metadata;
+    result
+}
+
+type TranslateInstruction =
+    fn(&GuestMemory<'_>, &InvokeContext, u64) -> Result<TranslatedInstruction, SyscallError>;
+
+fn invoke(
+    memory: &GuestMemory<'_>,
+    invoke_context: &mut InvokeContext,
+    translate_instruction: TranslateInstruction,
+    translate_accounts: impl FnOnce(
+        &GuestMemory<'_>,
+        &mut InvokeContext,
+        &InstructionFrame,
+    ) -> Result<Vec<TranslatedAccount>, SyscallError>,
+    (instruction_addr, signers_addr, signers_len): (u64, u64, u64),
+) -> Result<u64, SyscallError> {
+    charge_invoke(invoke_context)?;
+    let instruction = translate_instruction(memory, invoke_context, instruction_addr)?;
+    let caller_program_id = invoke_context.current_program_id()?;
+    let signers = translate_signers(memory, &caller_program_id, signers_addr, signers_len)?;
+    check_authorized_program(invoke_context, &instruction.program_id, &instruction.data)?;
+    let callee = invoke_context.prepare_next_cpi_instruction(
+        &instruction.program_id,
+        &instruction.accounts,
+        instruction.data,
+        &signers,
+    )?;
+    let mut accounts = translate_accounts(memory, invoke_context, &callee)?;
+    for account in &accounts {
+        update_callee_account(invoke_context, account)?;
+    }
+    invoke_context.process_instruction(Some(callee))?;
+    for account in accounts.iter_mut().filter(|account| account.update_caller) {
+        update_caller_account(memory, invoke_context, account)?;
+    }
+    Ok(0)
+}
 
 pub struct InvokeSignedC;
 impl Syscall for InvokeSignedC {
     fn call(
-        _: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
+        context: &mut VmContext,
+        instruction: u64,
+        infos: u64,
+        infos_len: u64,
+        signers: u64,
+        signers_len: u64,
     ) -> Result<u64, SyscallError> {
-        Err(SyscallError::NotImplemented("sol_invoke_signed_c"))
+        cpi_common::<CAbi>(context, instruction, infos, infos_len, signers, signers_len)
     }
 }
 
 pub struct InvokeSignedRust;
 impl Syscall for InvokeSignedRust {
     fn call(
-        _: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
+        context: &mut VmContext,
+        instruction: u64,
+        infos: u64,
+        infos_len: u64,
+        signers: u64,
+        signers_len: u64,
     ) -> Result<u64, SyscallError> {
-        Err(SyscallError::NotImplemented("sol_invoke_signed_rust"))
+        cpi_common::<RustAbi>(context, instruction, infos, infos_len, signers, signers_len)
     }
 }

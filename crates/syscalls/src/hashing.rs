@@ -1,9 +1,12 @@
-//! Hash syscalls `sol_sha256`, `sol_keccak256`, `sol_blake3`.
+//! Hash syscalls `sol_sha256`, `sol_keccak256`, `sol_blake3`, `sol_sha512` (Agave
+//! `syscalls/src/lib.rs`, `SyscallHash<H>`).
 //!
-//! Registers: r1 = array of 16-byte {ptr, len} slices, r2 = slice count, r3 = 32-byte
-//! result. Order: slice count > 20,000 → `TooManySlices` (with a log line) before any
-//! charge; charge 85; translate the result (Store); translate the slice array; for each
-//! slice translate its bytes, then charge max(10, ⌊len/2⌋); write the digest.
+//! Registers: r1 = array of 16-byte {ptr, len} slices, r2 = slice count, r3 = result (32
+//! bytes; 64 for SHA-512). Order: slice count > 20,000 → `TooManySlices`, logged as
+//! "<Name> Hashing <n> sequences in one syscall is over the limit 20000", before any
+//! charge; charge 85; translate the result (Store); when the count is not 0, translate the
+//! slice array (Load, align 8); for each slice translate its bytes, then charge
+//! max(10, ⌊len/2⌋); write the digest; return 0.
 
 use sbfvm_vm::{Syscall, SyscallError, VmContext};
 use sha2::Digest;
@@ -12,18 +15,23 @@ use crate::{charge, vm_slice, VM_SLICE_SIZE};
 
 trait Hasher: Default {
     const NAME: &'static str;
+    /// Size of the digest, which is also the size of the translated result.
+    const OUTPUT_LEN: u64;
+    type Output: AsRef<[u8]>;
     fn update(&mut self, bytes: &[u8]);
-    fn finish(self) -> [u8; 32];
+    fn finish(self) -> Self::Output;
 }
 
 #[derive(Default)]
 struct Sha256Hasher(sha2::Sha256);
 impl Hasher for Sha256Hasher {
     const NAME: &'static str = "Sha256";
+    const OUTPUT_LEN: u64 = 32;
+    type Output = [u8; 32];
     fn update(&mut self, bytes: &[u8]) {
         self.0.update(bytes);
     }
-    fn finish(self) -> [u8; 32] {
+    fn finish(self) -> Self::Output {
         self.0.finalize().into()
     }
 }
@@ -32,10 +40,26 @@ impl Hasher for Sha256Hasher {
 struct Keccak256Hasher(sha3::Keccak256);
 impl Hasher for Keccak256Hasher {
     const NAME: &'static str = "Keccak256";
+    const OUTPUT_LEN: u64 = 32;
+    type Output = [u8; 32];
     fn update(&mut self, bytes: &[u8]) {
         self.0.update(bytes);
     }
-    fn finish(self) -> [u8; 32] {
+    fn finish(self) -> Self::Output {
+        self.0.finalize().into()
+    }
+}
+
+#[derive(Default)]
+struct Sha512Hasher(sha2::Sha512);
+impl Hasher for Sha512Hasher {
+    const NAME: &'static str = "Sha512";
+    const OUTPUT_LEN: u64 = 64;
+    type Output = [u8; 64];
+    fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(self) -> Self::Output {
         self.0.finalize().into()
     }
 }
@@ -44,10 +68,12 @@ impl Hasher for Keccak256Hasher {
 struct Blake3Hasher(blake3::Hasher);
 impl Hasher for Blake3Hasher {
     const NAME: &'static str = "Blake3";
+    const OUTPUT_LEN: u64 = 32;
+    type Output = [u8; 32];
     fn update(&mut self, bytes: &[u8]) {
         self.0.update(bytes);
     }
-    fn finish(self) -> [u8; 32] {
+    fn finish(self) -> Self::Output {
         *self.0.finalize().as_bytes()
     }
 }
@@ -69,7 +95,7 @@ fn hash<H: Hasher>(
         return Err(SyscallError::TooManySlices);
     }
     charge(context, budget.sha256_base_cost)?;
-    let output = context.memory().output(result, 32, 1, 1)?;
+    let output = context.memory().output(result, H::OUTPUT_LEN, 1, 1)?;
     let mut hasher = H::default();
     if vals_len > 0 {
         let slices: Vec<(u64, u64)> = context
@@ -88,7 +114,7 @@ fn hash<H: Hasher>(
             hasher.update(bytes);
         }
     }
-    output.write(&hasher.finish());
+    output.write(hasher.finish().as_ref());
     Ok(0)
 }
 
@@ -131,5 +157,20 @@ impl Syscall for Blake3 {
         _: u64,
     ) -> Result<u64, SyscallError> {
         hash::<Blake3Hasher>(context, vals, len, result)
+    }
+}
+
+/// `sol_sha512` (SIMD-0512; registered only while `enable_sha512_syscall` is active).
+pub struct Sha512;
+impl Syscall for Sha512 {
+    fn call(
+        context: &mut VmContext,
+        vals: u64,
+        len: u64,
+        result: u64,
+        _: u64,
+        _: u64,
+    ) -> Result<u64, SyscallError> {
+        hash::<Sha512Hasher>(context, vals, len, result)
     }
 }

@@ -229,40 +229,43 @@ impl Syscall for GetProcessedSiblingInstruction {
     }
 }
 
-/// The trace index of the `index`-th processed sibling before the current frame
-/// (agave-reference §6.2).
+/// The trace index of the `index`-th processed sibling before the current frame (Agave's
+/// search in `SyscallGetProcessedSiblingInstruction`, agave-reference §6.2): at stack height
+/// 1 the started top-level instructions, otherwise the CPI frames of the trace; walked
+/// backwards, skipping frames with another caller, stopping at a lower stack height, and
+/// counting frames at the current height (the current frame itself is count 0).
 fn find_sibling(context: &VmContext, index: u64) -> Result<Option<usize>, SyscallError> {
     let transaction_context = &context.invoke_context().transaction_context;
-    let current_index = transaction_context.current_trace_index()?;
-    let current = transaction_context
-        .frame(current_index)
-        .ok_or(SyscallError::Instruction(
-            sbfvm_runtime::InstructionError::CallDepth,
-        ))?;
-    let top_level = transaction_context.top_level_instructions_started();
-    let candidates: Box<dyn Iterator<Item = usize>> = if current.caller_index.is_none() {
-        Box::new((0..top_level).rev())
+    let stack_height = transaction_context.stack_height();
+    let current_caller = transaction_context.current_frame()?.caller_index;
+    let trace = transaction_context.trace();
+    let range = if stack_height == 1 {
+        0..transaction_context.top_level_instructions_started()
     } else {
-        let total = transaction_context.trace().len();
-        let caller = current.caller_index;
-        let trace = transaction_context.trace();
-        let first_cpi = trace
+        let cpis = trace
             .iter()
-            .position(|frame| frame.caller_index.is_some())
-            .unwrap_or(total);
-        Box::new(
-            (first_cpi..total)
-                .rev()
-                .filter(move |&i| trace[i].caller_index == caller),
-        )
+            .filter(|frame| frame.caller_index.is_some())
+            .count();
+        trace.len().saturating_sub(cpis)..trace.len()
     };
-    let mut count = 0u64;
-    for trace_index in candidates {
-        if trace_index == current_index || count > 0 {
-            if count == index.saturating_add(1) {
+    let mut reverse_index_at_stack_height = 0u64;
+    for trace_index in range.rev() {
+        let frame = transaction_context
+            .frame(trace_index)
+            .ok_or(SyscallError::Instruction(
+                sbfvm_runtime::InstructionError::CallDepth,
+            ))?;
+        if frame.caller_index != current_caller {
+            continue;
+        }
+        if frame.stack_height() < stack_height {
+            break;
+        }
+        if frame.stack_height() == stack_height {
+            if index.saturating_add(1) == reverse_index_at_stack_height {
                 return Ok(Some(trace_index));
             }
-            count += 1;
+            reverse_index_at_stack_height = reverse_index_at_stack_height.saturating_add(1);
         }
     }
     Ok(None)

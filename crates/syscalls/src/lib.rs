@@ -134,7 +134,7 @@ pub fn register_syscalls(
     register::<hashing::Keccak256, n::Keccak256>(r, features)?;
     register_not_implemented::<n::Secp256k1Recover>(r, features)?;
     register::<hashing::Blake3, n::Blake3>(r, features)?;
-    register_not_implemented::<n::Sha512>(r, features)?;
+    register::<hashing::Sha512, n::Sha512>(r, features)?;
     register::<curve_syscalls::CurveValidatePoint, n::CurveValidatePoint>(r, features)?;
     register::<curve_syscalls::CurveGroupOp, n::CurveGroupOp>(r, features)?;
     register::<curve_syscalls::CurveMultiscalarMul, n::CurveMultiscalarMul>(r, features)?;

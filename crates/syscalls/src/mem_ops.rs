@@ -1,11 +1,13 @@
-//! Memory syscalls. Each charges max(10, ⌊n/250⌋) first.
+//! Memory syscalls (Agave `syscalls/src/mem_ops.rs`). Each charges max(10, ⌊n/250⌋) first.
 //!
-//! | syscall | registers | errors |
+//! | syscall | registers | order after the charge |
 //! |---|---|---|
-//! | `sol_memcpy_` | r1 dst, r2 src, r3 n | `CopyOverlapping` if the VM ranges overlap; translation |
-//! | `sol_memmove_` | r1 dst, r2 src, r3 n | translation |
-//! | `sol_memset_` | r1 dst, r2 byte, r3 n | translation |
-//! | `sol_memcmp_` | r1 a, r2 b, r3 n, r4 result (i32) | translation |
+//! | `sol_memcpy_` | r1 dst, r2 src, r3 n | `CopyOverlapping` if the VM ranges overlap; then as memmove |
+//! | `sol_memmove_` | r1 dst, r2 src, r3 n | translate dst (Store), then src (Load); copy with memmove semantics |
+//! | `sol_memset_` | r1 dst, r2 byte, r3 n | translate dst (Store); fill with the low byte of r2 |
+//! | `sol_memcmp_` | r1 a, r2 b, r3 n, r4 result (i32) | translate a, b (Load); compare; translate the result (Store, align 4) and write it |
+//!
+//! With n = 0 no address is translated, except memcmp's result.
 
 use sbfvm_vm::{Syscall, SyscallError, VmContext};
 
@@ -93,13 +95,25 @@ impl Syscall for Memcmp {
     ) -> Result<u64, SyscallError> {
         charge(context, mem_op_cost(context, n))?;
         let memory = context.memory();
-        let a = memory.range(a, n)?;
-        let b = memory.range(b, n)?;
-        let output = memory.output_type(result, 4, 4)?;
-        let order = memory.compare(a, b);
-        output.write(&order.to_le_bytes());
+        let order = {
+            let a = memory.bytes(a, n)?;
+            let b = memory.bytes(b, n)?;
+            compare(a, b)
+        };
+        // The i32 result is translated only after the comparison (Store, align 4).
+        memory
+            .output_type(result, 4, 4)?
+            .write(&order.to_le_bytes());
         Ok(0)
     }
+}
+
+/// memcmp over equal-length inputs: the difference of the first differing bytes, else 0.
+fn compare(a: &[u8], b: &[u8]) -> i32 {
+    a.iter()
+        .zip(b)
+        .find(|(x, y)| x != y)
+        .map_or(0, |(x, y)| i32::from(*x) - i32::from(*y))
 }
 
 #[cfg(test)]

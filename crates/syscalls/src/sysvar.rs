@@ -6,10 +6,13 @@
 //! (Store, aligned to the struct); copy the `repr(C)` bytes; return 0.
 //!
 //! `sol_get_sysvar(r1 id, r2 dst, r3 offset, r4 len)`: charge
-//! 100 + ⌊32/250⌋ + max(⌊len/250⌋, 10); the same two pointer checks; translate the id and
-//! the destination; `offset + len` or `dst + len` overflowing → `ArithmeticOverflow`;
+//! 100 + ⌊32/250⌋ + max(⌊len/250⌋, 10); the same two pointer checks; translate the
+//! destination (Store, `len` bytes; nothing when `len` is 0), *then* the 32-byte id (Load);
+//! `offset + len` or `dst + len` overflowing → `InstructionError::ArithmeticOverflow`;
 //! return 2 when the sysvar is not provided, 1 when `offset + len` exceeds its data,
-//! else copy and return 0.
+//! else copy and return 0 (Agave `syscalls/src/sysvar.rs`, `SyscallGetSysvar`).
+//!
+//! The typed getters write the whole `repr(C)` struct, padding included (as zeros).
 
 use sbfvm_runtime::sysvars::{
     CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
@@ -146,14 +149,12 @@ impl Syscall for GetSysvar {
             return Err(SyscallError::InvalidPointer);
         }
         let memory = context.memory();
-        let sysvar_id = Pubkey::new_from_array(memory.read::<32>(id, 1)?);
+        // The destination is translated (Store) before the id is read (Agave's order).
         let output = memory.output(dst, len, 1, 1)?;
-        let end = offset.checked_add(len).ok_or(SyscallError::Instruction(
-            InstructionError::ArithmeticOverflow,
-        ))?;
-        dst.checked_add(len).ok_or(SyscallError::Instruction(
-            InstructionError::ArithmeticOverflow,
-        ))?;
+        let sysvar_id = Pubkey::new_from_array(memory.read::<32>(id, 1)?);
+        let overflow = || SyscallError::Instruction(InstructionError::ArithmeticOverflow);
+        let end = offset.checked_add(len).ok_or_else(overflow)?;
+        dst.checked_add(len).ok_or_else(overflow)?;
         let Some(data) = context.invoke_context().sysvars.account_data(&sysvar_id) else {
             return Ok(SYSVAR_NOT_FOUND);
         };

@@ -24,7 +24,9 @@ use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
 use crate::memory::AlignedBuffer;
-use crate::serialization::{deserialize_parameters, serialize_parameters, InputAbi};
+use crate::serialization::{
+    deserialize_parameters, serialize_parameters_with_options, InputAbi, SerializeOptions,
+};
 
 /// How programs run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -55,6 +57,8 @@ pub struct LoadedProgram {
     pub loader_id: Pubkey,
     /// Imported syscalls that sbfvm does not implement or that are not enabled.
     pub warnings: Vec<String>,
+    /// Imported syscall names by their murmur3 hash, to name an unresolved call.
+    imports: Vec<(u32, String)>,
 }
 
 impl std::fmt::Debug for LoadedProgram {
@@ -64,6 +68,24 @@ impl std::fmt::Debug for LoadedProgram {
             .field("loader_id", &self.loader_id)
             .field("warnings", &self.warnings)
             .finish_non_exhaustive()
+    }
+}
+
+impl LoadedProgram {
+    /// The imported syscall a `call imm` at `pc` names, if that is what the instruction is.
+    fn unresolved_call_at(&self, pc: u64) -> Option<&str> {
+        const CALL_IMM: u8 = 0x85;
+        let (_, text) = self.executable.get_text_bytes();
+        let offset = usize::try_from(pc).ok()?.checked_mul(8)?;
+        let instruction = text.get(offset..offset + 8)?;
+        if instruction[0] != CALL_IMM {
+            return None;
+        }
+        let imm = u32::from_le_bytes(instruction[4..8].try_into().ok()?);
+        self.imports
+            .iter()
+            .find(|(hash, _)| *hash == imm)
+            .map(|(_, name)| name.as_str())
     }
 }
 
@@ -176,7 +198,17 @@ impl SbfExecutor {
                 .map_err(|error| LoadError::Jit(error.to_string()))?;
         }
         let mut warnings = Vec::new();
-        for name in imported_syscalls(elf) {
+        let imported = imported_syscalls(elf);
+        let imports = imported
+            .iter()
+            .map(|name| {
+                (
+                    solana_sbpf::ebpf::hash_symbol_name(name.as_bytes()),
+                    name.clone(),
+                )
+            })
+            .collect();
+        for name in imported {
             match self.environment.syscall_support(&name) {
                 Some(SyscallSupport::Implemented) => {}
                 Some(SyscallSupport::NotImplemented) => warnings.push(format!(
@@ -197,6 +229,7 @@ impl SbfExecutor {
             sbpf_version,
             loader_id: *loader_id,
             warnings,
+            imports,
         }))
     }
 
@@ -345,8 +378,17 @@ impl SbfExecutor {
         Result<(), ExecutionFailure>,
         Vec<crate::serialization::SerializedAccountMetadata>,
     ) {
-        let serialized = match serialize_parameters(&invoke_context.transaction_context, abi, input)
-        {
+        let options = SerializeOptions {
+            direct_account_pointers: invoke_context
+                .features
+                .direct_account_pointers_in_program_input(),
+        };
+        let serialized = match serialize_parameters_with_options(
+            &invoke_context.transaction_context,
+            abi,
+            options,
+            input,
+        ) {
             Ok(serialized) => serialized,
             Err(error) => return (Err(error.into()), metadata_buffer),
         };
@@ -406,7 +448,7 @@ impl SbfExecutor {
                 program_id,
             )
         };
-        let (compute_units, result) = {
+        let (compute_units, result, fault_pc) = {
             let mut vm = EbpfVm::new(
                 Arc::clone(executable.get_loader()),
                 version,
@@ -428,7 +470,8 @@ impl SbfExecutor {
             if call_frames.len() < config.max_call_depth {
                 call_frames.resize(config.max_call_depth, CallFrame::default());
             }
-            vm.execute_program(executable, &mut mode, call_frames)
+            let (units, result) = vm.execute_program(executable, &mut mode, call_frames);
+            (units, result, vm.registers[11])
         };
         let syscalls = std::mem::take(&mut vm_context.syscall_usage);
         metadata_buffer = std::mem::take(&mut vm_context.accounts_metadata);
@@ -455,7 +498,16 @@ impl SbfExecutor {
             ProgramResult::Ok(status) => {
                 Err(ExecutionFailure::from(InstructionError::from(status)))
             }
-            ProgramResult::Err(error) => Err(self.failure_from_vm_error(invoke_context, error)),
+            ProgramResult::Err(error) => {
+                if matches!(error, EbpfError::UnsupportedInstruction) {
+                    if let Some(name) = program.unresolved_call_at(fault_pc) {
+                        invoke_context.diagnostics.push(format!(
+                            "program {program_id} called syscall `{name}`, which is not registered in this feature set"
+                        ));
+                    }
+                }
+                Err(self.failure_from_vm_error(invoke_context, error))
+            }
         };
         if let Err(failure) = outcome {
             return (Err(failure), metadata_buffer);

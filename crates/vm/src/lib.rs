@@ -15,6 +15,8 @@ pub mod executor;
 pub mod inspect;
 pub mod memory;
 pub mod serialization;
+#[doc(hidden)]
+pub mod testing;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{

@@ -94,6 +94,26 @@ impl HostOut {
         u64::from_le_bytes(bytes)
     }
 
+    /// Runs `f` on the range's current bytes. No write to guest memory may happen inside
+    /// `f` (callers only compare or copy out).
+    pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
+        if self.len == 0 {
+            return f(&[]);
+        }
+        // SAFETY: the range is live guest memory (see `write`); the shared slice exists only
+        // for the duration of `f`, during which nothing writes guest memory.
+        f(unsafe { std::slice::from_raw_parts(self.ptr, self.len) })
+    }
+
+    /// Narrows the range to its first `len` bytes (`len` ≤ the current length).
+    pub fn prefix(&self, len: usize) -> HostOut {
+        HostOut {
+            ptr: self.ptr,
+            len: len.min(self.len),
+            vm_addr: self.vm_addr,
+        }
+    }
+
     /// Copies `len` bytes from `source` (guest memory, possibly overlapping) into the range.
     pub fn copy_from(&self, source: HostRange) {
         let len = source.len.min(self.len);
@@ -287,6 +307,13 @@ impl<'a> GuestMemory<'a> {
     ) -> Result<HostOut, SyscallError> {
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
         self.check_alignment(ptr, align)?;
+        Ok(HostOut { ptr, len, vm_addr })
+    }
+
+    /// Translates one writable value without an alignment check (Agave's
+    /// `translate_type_mut_for_cpi(…, false)`, used for account-info length fields).
+    pub fn output_unaligned(&self, vm_addr: u64, size: u64) -> Result<HostOut, SyscallError> {
+        let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
         Ok(HostOut { ptr, len, vm_addr })
     }
 

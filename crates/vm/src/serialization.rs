@@ -3,9 +3,14 @@
 //!
 //! The input is written into a caller-provided buffer from the pool, byte for byte, so no
 //! stale bytes from an earlier run survive anywhere the program can read.
+//!
+//! Compared against Agave 4.4 `program-runtime/src/serialization.rs` with
+//! `virtual_address_space_adjustments` and `account_data_direct_mapping` off (the mainnet
+//! path). The gated SIMD-0449 account-pointer array is available through
+//! [`serialize_parameters_with_options`].
 
 use sbfvm_runtime::transaction_context::{TransactionContext, MAX_PERMITTED_DATA_INCREASE};
-use sbfvm_runtime::InstructionError;
+use sbfvm_runtime::{InstructionError, Pubkey};
 use solana_sbpf::ebpf::MM_INPUT_START;
 
 use crate::memory::AlignedBuffer;
@@ -20,6 +25,9 @@ const MAX_PERMITTED_DATA_LENGTH: usize = 10 * 1024 * 1024;
 /// repeat their original's entry).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SerializedAccountMetadata {
+    /// VM address of the account's record (its duplicate marker byte); the SIMD-0449
+    /// account-pointer array holds these.
+    pub vm_addr: u64,
     /// Data length when the input was serialized.
     pub original_data_len: usize,
     pub vm_key_addr: u64,
@@ -43,7 +51,19 @@ pub enum InputAbi {
 pub struct SerializedInput {
     pub accounts: Vec<SerializedAccountMetadata>,
     pub instruction_data_offset: usize,
+    /// Offset of the SIMD-0449 account-pointer array, when it was appended.
+    pub account_pointers_offset: Option<usize>,
     pub len: usize,
+}
+
+/// Gated variations of the serialized input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SerializeOptions {
+    /// SIMD-0449 (`direct_account_pointers_in_program_input`, inactive on mainnet): after
+    /// the program id, pad to 8 and append one u64 per instruction account holding the VM
+    /// address of its record (a duplicate repeats its original's). ABI v1 only; ABI v0
+    /// ignores it, as Agave does.
+    pub direct_account_pointers: bool,
 }
 
 fn align_padding(len: usize) -> usize {
@@ -77,7 +97,8 @@ impl Writer<'_> {
     }
 }
 
-/// Size of the serialized input, computed first so the buffer is sized once.
+/// Size of the serialized input up to and including the program id, computed first so the
+/// buffer is sized once.
 fn serialized_size(context: &TransactionContext, abi: InputAbi) -> Result<usize, InstructionError> {
     let frame = context.current_frame()?;
     let mut size = 8;
@@ -101,10 +122,22 @@ fn serialized_size(context: &TransactionContext, abi: InputAbi) -> Result<usize,
 }
 
 /// Serializes the current frame's accounts, instruction data and program id into
-/// `buffer` (resized; its capacity is reused and every byte is overwritten).
+/// `buffer` (resized; its capacity is reused and every byte is overwritten), with every
+/// gated variation off (the mainnet layout).
 pub fn serialize_parameters(
     context: &TransactionContext,
     abi: InputAbi,
+    buffer: &mut AlignedBuffer,
+) -> Result<SerializedInput, InstructionError> {
+    serialize_parameters_with_options(context, abi, SerializeOptions::default(), buffer)
+}
+
+/// [`serialize_parameters`] with the gated variations in `options` (Agave's
+/// `serialize_parameters`, program-runtime `serialization.rs`, non-VASA path).
+pub fn serialize_parameters_with_options(
+    context: &TransactionContext,
+    abi: InputAbi,
+    options: SerializeOptions,
     buffer: &mut AlignedBuffer,
 ) -> Result<SerializedInput, InstructionError> {
     let frame = context.current_frame()?;
@@ -112,7 +145,14 @@ pub fn serialize_parameters(
         return Err(InstructionError::MaxAccountsExceeded);
     }
     let program_id = *context.key_of(frame.program_account_index)?;
-    buffer.resize_for_overwrite(serialized_size(context, abi)?);
+    let base_size = serialized_size(context, abi)?;
+    let account_pointers = options.direct_account_pointers && abi == InputAbi::Aligned;
+    let total_size = if account_pointers {
+        base_size + align_padding(base_size) + 8 * frame.accounts.len()
+    } else {
+        base_size
+    };
+    buffer.resize_for_overwrite(total_size);
     let mut out = Writer {
         buffer: buffer.as_mut_slice(),
         offset: 0,
@@ -135,6 +175,7 @@ pub fn serialize_parameters(
         let key = context.key_of(instruction_account.index_in_transaction)?;
         let data_len = account.data.len();
         let base = MM_INPUT_START;
+        let vm_addr = base + out.offset() as u64;
         out.u8(NON_DUP_MARKER);
         out.u8(instruction_account.is_signer as u8);
         out.u8(instruction_account.is_writable as u8);
@@ -154,6 +195,7 @@ pub fn serialize_parameters(
                 out.zeros(MAX_PERMITTED_DATA_INCREASE + align_padding(data_len));
                 out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
                 SerializedAccountMetadata {
+                    vm_addr,
                     original_data_len: data_len,
                     vm_key_addr,
                     vm_owner_addr,
@@ -174,6 +216,7 @@ pub fn serialize_parameters(
                 out.u8(account.executable as u8);
                 out.u64(u64::MAX);
                 SerializedAccountMetadata {
+                    vm_addr,
                     original_data_len: data_len,
                     vm_key_addr,
                     vm_owner_addr,
@@ -188,20 +231,35 @@ pub fn serialize_parameters(
     input.instruction_data_offset = out.offset();
     out.bytes(&frame.data);
     out.bytes(program_id.as_ref());
+    if account_pointers {
+        out.zeros(align_padding(out.offset()));
+        input.account_pointers_offset = Some(out.offset());
+        for metadata in &input.accounts {
+            out.u64(metadata.vm_addr);
+        }
+    }
     input.len = out.offset();
     debug_assert_eq!(input.len, buffer.len());
     Ok(input)
 }
 
 fn read_u64(buffer: &[u8], offset: usize) -> Result<u64, InstructionError> {
-    buffer
-        .get(offset..offset + 8)
-        .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
-        .ok_or(InstructionError::InvalidArgument)
+    slice(buffer, offset, 8).map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
 }
 
-/// Applies the program's changes in `buffer` back to the accounts, in Agave's order
-/// (lamports, data, then owner), after a successful run.
+/// Applies the program's changes in `buffer` back to the accounts after a successful run
+/// (Agave's `deserialize_parameters_for_abiv1` / `_for_abiv0`, non-VASA path).
+///
+/// Per non-duplicate account, in order; the first failure is the instruction's error:
+/// - ABI v1: read the owner bytes; lamports (`set_lamports` if they differ); the length
+///   field, where growth beyond 10 KiB or a length over 10 MiB → `InvalidRealloc`; the data
+///   (`set_data_from_slice` when the account may be resized to that length, otherwise the
+///   resize error unless the bytes are unchanged); finally the owner (`set_owner` if it
+///   differs), so lamports and data change under the old owner.
+/// - ABI v0: lamports, then the data at its original length. The owner is never read.
+///
+/// A field outside `buffer` → `InvalidArgument` (cannot happen for a buffer serialized by
+/// this module). Key, flags and rent epoch are ignored.
 pub fn deserialize_parameters(
     context: &TransactionContext,
     abi: InputAbi,
@@ -210,18 +268,18 @@ pub fn deserialize_parameters(
 ) -> Result<(), InstructionError> {
     let trace_index = context.current_trace_index()?;
     let frame = context.current_frame()?;
-    let mut start = 8usize;
-    for position in 0..frame.accounts.len() {
-        if frame.duplicate_of(position).is_some() {
-            start += if abi == InputAbi::Aligned { 8 } else { 1 };
-            continue;
-        }
-        let pre_len = input.accounts[position].original_data_len;
-        let mut account = context.borrow_instruction_account(trace_index, position)?;
+    let mut start = 8usize; // number of accounts
+    for (position, metadata) in input.accounts.iter().enumerate().take(frame.accounts.len()) {
+        let duplicate = frame.duplicate_of(position).is_some();
+        start += 1; // duplicate marker or position of the original
         match abi {
+            InputAbi::Aligned if duplicate => start += 7, // padding
+            InputAbi::Unaligned if duplicate => {}
             InputAbi::Aligned => {
-                start += 4 + 4 + 32; // flags, padding, key
-                let owner_offset = start;
+                let pre_len = metadata.original_data_len;
+                let mut account = context.borrow_instruction_account(trace_index, position)?;
+                start += 1 + 1 + 1 + 4 + 32; // signer, writable, executable, padding, key
+                let owner = slice(buffer, start, 32)?;
                 start += 32;
                 let lamports = read_u64(buffer, start)?;
                 if account.lamports() != lamports {
@@ -235,39 +293,35 @@ pub fn deserialize_parameters(
                 {
                     return Err(InstructionError::InvalidRealloc);
                 }
-                let data = buffer
-                    .get(start..start + post_len)
-                    .ok_or(InstructionError::InvalidArgument)?;
-                account.update_data_if_changed(data)?;
-                start += pre_len + MAX_PERMITTED_DATA_INCREASE;
-                start += align_padding(start);
+                account.update_data_if_changed(slice(buffer, start, post_len)?)?;
+                start += pre_len + MAX_PERMITTED_DATA_INCREASE + align_padding(pre_len);
                 start += 8; // rent_epoch
-                let owner = buffer
-                    .get(owner_offset..owner_offset + 32)
-                    .ok_or(InstructionError::InvalidArgument)?;
                 if account.owner().as_ref() != owner {
-                    let owner =
-                        sbfvm_runtime::Pubkey::new_from_array(owner.try_into().expect("32 bytes"));
+                    let owner = Pubkey::new_from_array(owner.try_into().expect("32 bytes"));
                     account.set_owner(&owner)?;
                 }
             }
             InputAbi::Unaligned => {
-                start += 1 + 1 + 1 + 32; // marker, signer, writable, key
+                let pre_len = metadata.original_data_len;
+                let mut account = context.borrow_instruction_account(trace_index, position)?;
+                start += 1 + 1 + 32; // signer, writable, key
                 let lamports = read_u64(buffer, start)?;
                 if account.lamports() != lamports {
                     account.set_lamports(lamports)?;
                 }
                 start += 8 + 8; // lamports, data length
-                let data = buffer
-                    .get(start..start + pre_len)
-                    .ok_or(InstructionError::InvalidArgument)?;
-                account.update_data_if_changed(data)?;
-                // The owner is never read back in ABI v0.
-                start += pre_len + 32 + 1 + 8;
+                account.update_data_if_changed(slice(buffer, start, pre_len)?)?;
+                start += pre_len + 32 + 1 + 8; // data, owner, executable, rent_epoch
             }
         }
     }
     Ok(())
+}
+
+fn slice(buffer: &[u8], start: usize, len: usize) -> Result<&[u8], InstructionError> {
+    buffer
+        .get(start..start.saturating_add(len))
+        .ok_or(InstructionError::InvalidArgument)
 }
 
 #[cfg(test)]
@@ -427,5 +481,152 @@ mod tests {
         buffer.as_mut_slice()[owner] ^= 0xff;
         deserialize_parameters(&context, InputAbi::Unaligned, buffer.as_slice(), &input).unwrap();
         assert_eq!(context.accounts_snapshot()[0].1.owner, program);
+    }
+
+    #[test]
+    fn unaligned_layout_matches_agave() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Unaligned, &mut buffer).unwrap();
+        let bytes = buffer.as_slice();
+        assert_eq!(read_u64(bytes, 0).unwrap(), 3);
+        // Record 0 at 8: marker, signer, writable, key, lamports, len, data, owner, exec, epoch.
+        assert_eq!(&bytes[8..11], &[NON_DUP_MARKER, 0, 1]);
+        assert_eq!(&bytes[11..43], accounts[0].0.as_ref());
+        assert_eq!(read_u64(bytes, 43).unwrap(), 5);
+        assert_eq!(read_u64(bytes, 51).unwrap(), 3);
+        assert_eq!(&bytes[59..62], &[1, 2, 3]);
+        assert_eq!(&bytes[62..94], program.as_ref());
+        assert_eq!(bytes[94], 0, "executable");
+        assert_eq!(read_u64(bytes, 95).unwrap(), u64::MAX, "rent epoch");
+        let metadata = input.accounts[0];
+        assert_eq!(metadata.vm_addr, MM_INPUT_START + 8);
+        assert_eq!(metadata.vm_key_addr, MM_INPUT_START + 11);
+        assert_eq!(metadata.vm_lamports_addr, MM_INPUT_START + 43);
+        assert_eq!(metadata.vm_data_addr, MM_INPUT_START + 59);
+        assert_eq!(metadata.vm_owner_addr, MM_INPUT_START + 62);
+        // Record 1 (92 bytes, no data), then the duplicate: one byte, no padding.
+        let second = 103;
+        assert_eq!(&bytes[second..second + 3], &[NON_DUP_MARKER, 0, 0]);
+        assert_eq!(bytes[second + 83], 1, "executable");
+        let third = second + 92;
+        assert_eq!(bytes[third], 0, "duplicate of position 0");
+        assert_eq!(input.accounts[2], input.accounts[0]);
+        assert_eq!(read_u64(bytes, third + 1).unwrap(), 3);
+        assert_eq!(input.instruction_data_offset, third + 9);
+        assert_eq!(&bytes[third + 9..third + 12], &[9, 8, 7]);
+        assert_eq!(&bytes[third + 12..third + 44], program.as_ref());
+        assert_eq!(input.len, third + 44);
+        assert_eq!(buffer.len(), input.len);
+        assert_eq!(input.account_pointers_offset, None);
+    }
+
+    #[test]
+    fn account_pointer_array_is_appended_only_when_enabled_and_only_for_abi_v1() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
+        let options = SerializeOptions {
+            direct_account_pointers: true,
+        };
+        let mut plain = AlignedBuffer::default();
+        let base = serialize_parameters(&context, InputAbi::Aligned, &mut plain).unwrap();
+        let mut buffer = AlignedBuffer::default();
+        let input =
+            serialize_parameters_with_options(&context, InputAbi::Aligned, options, &mut buffer)
+                .unwrap();
+        // Everything before the array is unchanged.
+        assert_eq!(&buffer.as_slice()[..base.len], plain.as_slice());
+        assert_eq!(input.instruction_data_offset, base.instruction_data_offset);
+        // base.len = … + 3 data bytes + 32: not a multiple of 8, so the array is padded.
+        assert_ne!(base.len % 8, 0);
+        let array = input.account_pointers_offset.unwrap();
+        assert_eq!(array, base.len + align_padding(base.len));
+        assert!(buffer.as_slice()[base.len..array].iter().all(|b| *b == 0));
+        assert_eq!(input.len, array + 3 * 8);
+        assert_eq!(buffer.len(), input.len);
+        let second = 8 + 88 + 3 + 10_240 + 5 + 8;
+        let pointers: Vec<u64> = (0..3)
+            .map(|i| read_u64(buffer.as_slice(), array + 8 * i).unwrap())
+            .collect();
+        assert_eq!(
+            pointers,
+            vec![
+                MM_INPUT_START + 8,
+                MM_INPUT_START + second as u64,
+                MM_INPUT_START + 8
+            ]
+        );
+        // ABI v0 ignores the option.
+        let mut v0 = AlignedBuffer::default();
+        let mut v0_with = AlignedBuffer::default();
+        let a = serialize_parameters(&context, InputAbi::Unaligned, &mut v0).unwrap();
+        let b =
+            serialize_parameters_with_options(&context, InputAbi::Unaligned, options, &mut v0_with)
+                .unwrap();
+        assert_eq!(v0.as_slice(), v0_with.as_slice());
+        assert_eq!((a.len, b.account_pointers_offset), (b.len, None));
+    }
+
+    #[test]
+    fn aligned_owner_is_applied_after_data() {
+        // Data change and owner change in one run: the data is written under the old owner
+        // (the program's), then the owner moves. Reversed, the data write would fail.
+        let program = Pubkey::new_unique();
+        let new_owner = Pubkey::new_unique();
+        let mut accounts = sample_accounts(program);
+        accounts[0].1.data = vec![7, 7];
+        let context = context(program, &accounts, &[(0, true)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        let data = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize;
+        buffer.as_mut_slice()[data..data + 2].fill(0);
+        let owner = (input.accounts[0].vm_owner_addr - MM_INPUT_START) as usize;
+        buffer.as_mut_slice()[owner..owner + 32].copy_from_slice(new_owner.as_ref());
+        deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
+        let after = &context.accounts_snapshot()[0].1;
+        assert_eq!((after.data.clone(), after.owner), (vec![0, 0], new_owner));
+    }
+
+    #[test]
+    fn aligned_error_order_and_unchanged_readonly_data() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        // Account 1 is read-only (and not owned by the program).
+        let context = context(program, &accounts, &[(0, true), (1, false)]);
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        // Unchanged read-only data is accepted.
+        deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
+        // A read-only lamport change fails before its (also invalid) realloc is looked at.
+        let lamports = (input.accounts[1].vm_lamports_addr - MM_INPUT_START) as usize;
+        buffer.as_mut_slice()[lamports..lamports + 8].copy_from_slice(&7u64.to_le_bytes());
+        let len_field = lamports + 8;
+        buffer.as_mut_slice()[len_field..len_field + 8].copy_from_slice(&(10_241u64).to_le_bytes());
+        assert_eq!(
+            deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input),
+            Err(InstructionError::ReadonlyLamportChange)
+        );
+        // Lamports restored: now the realloc check fires.
+        buffer.as_mut_slice()[lamports..lamports + 8].copy_from_slice(&6u64.to_le_bytes());
+        assert_eq!(
+            deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input),
+            Err(InstructionError::InvalidRealloc)
+        );
+        // Growing a read-only account within the limit: the resize error, since bytes differ.
+        buffer.as_mut_slice()[len_field..len_field + 8].copy_from_slice(&1u64.to_le_bytes());
+        assert_eq!(
+            deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input),
+            Err(InstructionError::ReadonlyDataModified)
+        );
+        // ABI v0 applies a data change of the writable account at its original length.
+        let mut v0 = AlignedBuffer::default();
+        let input = serialize_parameters(&context, InputAbi::Unaligned, &mut v0).unwrap();
+        let data = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize;
+        v0.as_mut_slice()[data] = 99;
+        deserialize_parameters(&context, InputAbi::Unaligned, v0.as_slice(), &input).unwrap();
+        assert_eq!(context.accounts_snapshot()[0].1.data, vec![99, 2, 3]);
     }
 }

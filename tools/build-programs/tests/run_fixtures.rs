@@ -6,7 +6,8 @@
 //! The syscalls here are a minimal stand-in runtime: enough to see that each program calls
 //! the right syscall with the right arguments (logs are recorded, return data kept, memory
 //! syscalls done for real, hashes computed for real, PDAs computed without the curve check,
-//! sysvars filled with fixed values). It tests the fixtures, not the sbfvm runtime.
+//! sysvars filled with fixed values; the CPI syscalls parse, check and record the call and
+//! run no callee). It tests the fixtures, not the sbfvm runtime.
 //!
 //! Run with `cargo test --manifest-path tools/build-programs/Cargo.toml` after building the
 //! fixtures.
@@ -39,7 +40,13 @@ struct Ctx {
     mapping: Box<MemoryMapping>,
     logs: Vec<String>,
     return_data: Vec<u8>,
+    /// The program that set `return_data` (this program, or the callee of the last CPI).
+    return_data_program: [u8; 32],
     deprecated_loader: bool,
+    /// What the stand-in CPI syscalls know about the caller's accounts.
+    cpi_env: CpiEnv,
+    /// Every CPI the stand-in syscalls accepted, in order.
+    cpis: Vec<Cpi>,
 }
 
 impl ContextObject for Ctx {
@@ -62,6 +69,12 @@ enum TestSyscallError {
     CopyOverlapping,
     UnalignedPointer(u64, u64),
     Unsupported(&'static str),
+    // The CPI stand-in's errors, named after Agave's.
+    InvalidArgument,
+    InvalidPointer(&'static str),
+    MissingAccount(String),
+    PrivilegeEscalation(String),
+    BadSeeds,
 }
 
 impl std::fmt::Display for TestSyscallError {
@@ -432,7 +445,29 @@ declare_builtin_function!(
         _e: u64,
     ) -> Result<u64, Box<dyn Error>> {
         ctx.return_data = read(ctx, addr, len)?;
+        ctx.return_data_program = PROGRAM_ID;
         Ok(0)
+    }
+);
+
+declare_builtin_function!(
+    SyscallGetReturnData,
+    fn rust(
+        ctx: &mut Ctx,
+        dst: u64,
+        len: u64,
+        program_id_dst: u64,
+        _d: u64,
+        _e: u64,
+    ) -> Result<u64, Box<dyn Error>> {
+        let data = ctx.return_data.clone();
+        let n = (len as usize).min(data.len());
+        if n > 0 {
+            write(ctx, dst, &data[..n])?;
+            let program = ctx.return_data_program;
+            write(ctx, program_id_dst, &program)?;
+        }
+        Ok(data.len() as u64)
     }
 );
 
@@ -594,6 +629,354 @@ declare_builtin_function!(
     }
 );
 
+// ----------------------------------------------------------------------------------------
+// Stand-in CPI (agave-reference sections 1.3, 1.4 and 2). It parses the instruction, the
+// signer seeds and the account infos exactly at the documented offsets, applies the checks
+// that depend only on the caller (program among the caller's accounts, privilege
+// escalation with PDA signers, account infos outside the input region, the first info of
+// every non-executable callee account carrying the serialized key/owner/lamports/data
+// addresses), records the call and returns 0. No callee runs. Two effects are emulated:
+// System CreateAccount writes the new account's lamports, owner and length back into the
+// caller (serialized fields and the info's length field), and the return data becomes
+// (callee, CpiEnv::callee_return_data).
+// ----------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Abi {
+    C,
+    Rust,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Cpi {
+    abi: Abi,
+    program_id: [u8; 32],
+    /// (pubkey, is_signer, is_writable), as passed (not deduplicated).
+    metas: Vec<([u8; 32], bool, bool)>,
+    data: Vec<u8>,
+    infos: u64,
+    /// The PDAs signed for (derived with the stand-in's curve-less PDA function).
+    signers: Vec<[u8; 32]>,
+}
+
+/// One caller instruction account, as serialized.
+#[derive(Clone)]
+struct CallerAccount {
+    key: [u8; 32],
+    is_signer: bool,
+    is_writable: bool,
+    executable: bool,
+    offsets: Offsets,
+}
+
+#[derive(Clone, Default)]
+struct CpiEnv {
+    accounts: Vec<CallerAccount>,
+    /// What "the callee" leaves as return data after every CPI.
+    callee_return_data: Vec<u8>,
+    /// Skip the CreateAccount write-back (to see the caller's own checks fire).
+    no_write_back: bool,
+}
+
+/// Where an account info's lamports / data / length live: direct for C, behind the Rc
+/// boxes for Rust (dereferenced only for infos the runtime actually uses).
+enum InfoFields {
+    C {
+        lamports: u64,
+        data: u64,
+        len_field: u64,
+    },
+    Rust {
+        lamports_box: u64,
+        data_box: u64,
+    },
+}
+
+struct InfoView {
+    key: [u8; 32],
+    key_addr: u64,
+    owner_addr: u64,
+    fields: InfoFields,
+}
+
+fn key_at(ctx: &Ctx, addr: u64) -> Result<[u8; 32], Box<dyn Error>> {
+    Ok(read(ctx, addr, 32)?.try_into().unwrap())
+}
+
+fn flag(byte: u8) -> Result<bool, Box<dyn Error>> {
+    match byte {
+        0 => Ok(false),
+        1 => Ok(true),
+        _ => Err(Box::new(TestSyscallError::InvalidArgument)),
+    }
+}
+
+fn invalid_pointer(what: &'static str) -> Box<dyn Error> {
+    Box::new(TestSyscallError::InvalidPointer(what))
+}
+
+fn read_signers(ctx: &Ctx, addr: u64, n: u64) -> Result<Vec<[u8; 32]>, Box<dyn Error>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    check_aligned(ctx, addr, 8)?;
+    (0..n)
+        .map(|i| {
+            let entry = addr + 16 * i;
+            let seeds = read_slices(ctx, read_u64(ctx, entry)?, read_u64(ctx, entry + 8)?)?;
+            if seeds.len() > 16 || seeds.iter().any(|s| s.len() > 32) {
+                return Err(Box::new(TestSyscallError::BadSeeds) as Box<dyn Error>);
+            }
+            Ok(fake_pda(&seeds, &PROGRAM_ID))
+        })
+        .collect()
+}
+
+/// Resolves an info's (lamports, data, length-field) addresses, with Agave's Rust checks.
+fn info_addresses(ctx: &Ctx, info: &InfoView) -> Result<(u64, u64, u64), Box<dyn Error>> {
+    match info.fields {
+        InfoFields::C {
+            lamports,
+            data,
+            len_field,
+        } => Ok((lamports, data, len_field)),
+        InfoFields::Rust {
+            lamports_box,
+            data_box,
+        } => {
+            if lamports_box.saturating_add(24) >= ebpf::MM_INPUT_START {
+                return Err(invalid_pointer("lamports box"));
+            }
+            check_aligned(ctx, lamports_box + 24, 8)?;
+            let lamports = read_u64(ctx, lamports_box + 24)?;
+            if data_box.saturating_add(24) >= ebpf::MM_INPUT_START {
+                return Err(invalid_pointer("data box"));
+            }
+            check_aligned(ctx, data_box + 24, 8)?;
+            let data = read_u64(ctx, data_box + 24)?;
+            Ok((lamports, data, data_box + 32))
+        }
+    }
+}
+
+fn cpi_common(ctx: &mut Ctx, mut cpi: Cpi, infos: Vec<InfoView>) -> Result<u64, Box<dyn Error>> {
+    let env = ctx.cpi_env.clone();
+    let caller = |key: &[u8; 32]| env.accounts.iter().find(|a| &a.key == key);
+    // Step 5: deduplicate, then privileges, then the program among the caller's accounts.
+    let mut dedup: Vec<([u8; 32], bool, bool)> = Vec::new();
+    for &(key, signer, writable) in &cpi.metas {
+        match dedup.iter_mut().find(|e| e.0 == key) {
+            Some(e) => {
+                e.1 |= signer;
+                e.2 |= writable;
+            }
+            None => dedup.push((key, signer, writable)),
+        }
+    }
+    for (key, signer, writable) in &dedup {
+        let account = caller(key).ok_or_else(|| TestSyscallError::MissingAccount(hex(key)))?;
+        if *writable && !account.is_writable {
+            return Err(Box::new(TestSyscallError::PrivilegeEscalation(format!(
+                "writable {}",
+                hex(key)
+            ))));
+        }
+        if *signer && !account.is_signer && !cpi.signers.contains(key) {
+            return Err(Box::new(TestSyscallError::PrivilegeEscalation(format!(
+                "signer {}",
+                hex(key)
+            ))));
+        }
+    }
+    if caller(&cpi.program_id).is_none() {
+        return Err(Box::new(TestSyscallError::MissingAccount(format!(
+            "program {}",
+            hex(&cpi.program_id)
+        ))));
+    }
+    // Step 6: the first info of every non-executable callee account.
+    let base = ebpf::MM_INPUT_START;
+    let mut len_fields = Vec::new();
+    for (key, _, _) in &dedup {
+        let account = caller(key).unwrap();
+        if account.executable {
+            continue;
+        }
+        let info = infos
+            .iter()
+            .find(|i| &i.key == key)
+            .ok_or_else(|| TestSyscallError::MissingAccount(format!("no info for {}", hex(key))))?;
+        let o = account.offsets;
+        if info.key_addr != base + o.key as u64 {
+            return Err(invalid_pointer("key"));
+        }
+        if info.owner_addr != base + o.owner as u64 {
+            return Err(invalid_pointer("owner"));
+        }
+        let (lamports, data, len_field) = info_addresses(ctx, info)?;
+        if lamports != base + o.lamports as u64 {
+            return Err(invalid_pointer("lamports"));
+        }
+        if data != base + o.data as u64 {
+            return Err(invalid_pointer("data"));
+        }
+        if len_field >= base {
+            return Err(invalid_pointer("data length field"));
+        }
+        // The runtime writes this field back: it must be writable memory.
+        let len = read_u64(ctx, len_field)?;
+        write(ctx, len_field, &len.to_le_bytes())?;
+        len_fields.push((*key, len_field));
+    }
+    // Emulated System CreateAccount (tag 0): funder = meta 0, new account = meta 1.
+    let d = &cpi.data;
+    if cpi.program_id == [0; 32] && d.len() >= 52 && d[..4] == [0; 4] && !env.no_write_back {
+        let lamports = u64::from_le_bytes(d[4..12].try_into().unwrap());
+        let space = u64::from_le_bytes(d[12..20].try_into().unwrap());
+        let (funder, new) = (cpi.metas[0].0, cpi.metas[1].0);
+        let funder = caller(&funder).unwrap().offsets;
+        let new_offsets = caller(&new).unwrap().offsets;
+        let at = |off: usize| base + off as u64;
+        let funder_lamports = read_u64(ctx, at(funder.lamports))?;
+        write(
+            ctx,
+            at(funder.lamports),
+            &(funder_lamports - lamports).to_le_bytes(),
+        )?;
+        write(ctx, at(new_offsets.lamports), &lamports.to_le_bytes())?;
+        write(ctx, at(new_offsets.owner), &d[20..52])?;
+        write(ctx, at(new_offsets.data_len), &space.to_le_bytes())?;
+        if let Some((_, field)) = len_fields.iter().find(|(k, _)| *k == new) {
+            write(ctx, *field, &space.to_le_bytes())?;
+        }
+    }
+    ctx.return_data = env.callee_return_data.clone();
+    ctx.return_data_program = cpi.program_id;
+    cpi.infos = infos.len() as u64;
+    ctx.cpis.push(cpi);
+    Ok(0)
+}
+
+fn account_infos_outside_input(addr: u64, n: u64, stride: u64) -> Result<(), Box<dyn Error>> {
+    if addr.saturating_add(n.saturating_mul(stride)) >= ebpf::MM_INPUT_START {
+        return Err(invalid_pointer("account infos in the input region"));
+    }
+    Ok(())
+}
+
+declare_builtin_function!(
+    SyscallInvokeSignedC,
+    fn rust(
+        ctx: &mut Ctx,
+        ix: u64,
+        infos_addr: u64,
+        n_infos: u64,
+        seeds: u64,
+        n_seeds: u64,
+    ) -> Result<u64, Box<dyn Error>> {
+        // SolInstruction (40 bytes): program_id*, metas*, metas_len, data*, data_len.
+        check_aligned(ctx, ix, 8)?;
+        let program_id = key_at(ctx, read_u64(ctx, ix)?)?;
+        let (metas_addr, n_metas) = (read_u64(ctx, ix + 8)?, read_u64(ctx, ix + 16)?);
+        let (data_addr, data_len) = (read_u64(ctx, ix + 24)?, read_u64(ctx, ix + 32)?);
+        if n_metas > 0 {
+            check_aligned(ctx, metas_addr, 8)?;
+        }
+        let mut metas = Vec::new();
+        for i in 0..n_metas {
+            // SolAccountMeta (16 bytes): pubkey*, is_writable, is_signer.
+            let meta = metas_addr + 16 * i;
+            let flags = read(ctx, meta + 8, 2)?;
+            let (writable, signer) = (flag(flags[0])?, flag(flags[1])?);
+            metas.push((key_at(ctx, read_u64(ctx, meta)?)?, signer, writable));
+        }
+        let data = read(ctx, data_addr, data_len)?;
+        let signers = read_signers(ctx, seeds, n_seeds)?;
+        account_infos_outside_input(infos_addr, n_infos, 56)?;
+        check_aligned(ctx, infos_addr, 8)?;
+        let mut infos = Vec::new();
+        for i in 0..n_infos {
+            // SolAccountInfo (56 bytes): key*, lamports*, data_len, data*, owner*, ...
+            let info = infos_addr + 56 * i;
+            let key_addr = read_u64(ctx, info)?;
+            infos.push(InfoView {
+                key: key_at(ctx, key_addr)?,
+                key_addr,
+                owner_addr: read_u64(ctx, info + 32)?,
+                fields: InfoFields::C {
+                    lamports: read_u64(ctx, info + 8)?,
+                    data: read_u64(ctx, info + 24)?,
+                    len_field: info + 16,
+                },
+            });
+        }
+        let cpi = Cpi {
+            abi: Abi::C,
+            program_id,
+            metas,
+            data,
+            infos: 0,
+            signers,
+        };
+        cpi_common(ctx, cpi, infos)
+    }
+);
+
+declare_builtin_function!(
+    SyscallInvokeSignedRust,
+    fn rust(
+        ctx: &mut Ctx,
+        ix: u64,
+        infos_addr: u64,
+        n_infos: u64,
+        seeds: u64,
+        n_seeds: u64,
+    ) -> Result<u64, Box<dyn Error>> {
+        // StableInstruction (80 bytes): accounts {ptr, cap, len}, data {ptr, cap, len},
+        // program_id inline at 48.
+        check_aligned(ctx, ix, 8)?;
+        let (metas_addr, n_metas) = (read_u64(ctx, ix)?, read_u64(ctx, ix + 16)?);
+        let (data_addr, data_len) = (read_u64(ctx, ix + 24)?, read_u64(ctx, ix + 40)?);
+        let program_id = key_at(ctx, ix + 48)?;
+        let mut metas = Vec::new();
+        for i in 0..n_metas {
+            // AccountMeta (34 bytes, align 1): pubkey[32], is_signer, is_writable.
+            let meta = metas_addr + 34 * i;
+            let flags = read(ctx, meta + 32, 2)?;
+            let (signer, writable) = (flag(flags[0])?, flag(flags[1])?);
+            metas.push((key_at(ctx, meta)?, signer, writable));
+        }
+        let data = read(ctx, data_addr, data_len)?;
+        let signers = read_signers(ctx, seeds, n_seeds)?;
+        account_infos_outside_input(infos_addr, n_infos, 48)?;
+        check_aligned(ctx, infos_addr, 8)?;
+        let mut infos = Vec::new();
+        for i in 0..n_infos {
+            // AccountInfo (48 bytes): key*, lamports Rc*, data Rc*, owner*, ...
+            let info = infos_addr + 48 * i;
+            let key_addr = read_u64(ctx, info)?;
+            infos.push(InfoView {
+                key: key_at(ctx, key_addr)?,
+                key_addr,
+                owner_addr: read_u64(ctx, info + 24)?,
+                fields: InfoFields::Rust {
+                    lamports_box: read_u64(ctx, info + 8)?,
+                    data_box: read_u64(ctx, info + 16)?,
+                },
+            });
+        }
+        let cpi = Cpi {
+            abi: Abi::Rust,
+            program_id,
+            metas,
+            data,
+            infos: 0,
+            signers,
+        };
+        cpi_common(ctx, cpi, infos)
+    }
+);
+
 /// Every syscall sbfvm.h declares. Those without a real implementation here fail if called.
 const DECLARED_SYSCALLS: &[&str] = &[
     "abort",
@@ -673,6 +1056,9 @@ fn loader_with(config: Config) -> Arc<BuiltinProgram<Ctx>> {
                 loader.register_definition::<SyscallTryFindProgramAddress>(name)
             }
             "sol_set_return_data" => loader.register_definition::<SyscallSetReturnData>(name),
+            "sol_get_return_data" => loader.register_definition::<SyscallGetReturnData>(name),
+            "sol_invoke_signed_c" => loader.register_definition::<SyscallInvokeSignedC>(name),
+            "sol_invoke_signed_rust" => loader.register_definition::<SyscallInvokeSignedRust>(name),
             "sol_get_stack_height" => loader.register_definition::<SyscallGetStackHeight>(name),
             "sol_get_clock_sysvar" => loader.register_definition::<SyscallGetClock>(name),
             "sol_get_rent_sysvar" => loader.register_definition::<SyscallGetRent>(name),
@@ -722,6 +1108,7 @@ impl Account {
     }
 }
 
+#[derive(Clone)]
 enum Entry {
     Account(Account),
     Duplicate(u8),
@@ -730,6 +1117,7 @@ enum Entry {
 /// Where each non-duplicate account's fields landed in the serialized buffer.
 #[derive(Debug, Clone, Copy)]
 struct Offsets {
+    key: usize,
     owner: usize,
     lamports: usize,
     data_len: usize,
@@ -756,6 +1144,7 @@ fn serialize_aligned(entries: &[Entry], data: &[u8]) -> (Vec<u8>, Vec<Offsets>) 
                     0,
                     0,
                 ]);
+                let key = buf.len();
                 buf.extend(a.key);
                 let owner = buf.len();
                 buf.extend(a.owner);
@@ -769,6 +1158,7 @@ fn serialize_aligned(entries: &[Entry], data: &[u8]) -> (Vec<u8>, Vec<Offsets>) 
                 buf.resize(buf.len().next_multiple_of(8), 0);
                 buf.extend(u64::MAX.to_le_bytes());
                 offsets.push(Offsets {
+                    key,
                     owner,
                     lamports,
                     data_len,
@@ -792,6 +1182,7 @@ fn serialize_unaligned(entries: &[Entry], data: &[u8]) -> (Vec<u8>, Vec<Offsets>
         match entry {
             Entry::Account(a) => {
                 buf.extend([0xff, a.is_signer as u8, a.is_writable as u8]);
+                let key = buf.len();
                 buf.extend(a.key);
                 let lamports = buf.len();
                 buf.extend(a.lamports.to_le_bytes());
@@ -804,6 +1195,7 @@ fn serialize_unaligned(entries: &[Entry], data: &[u8]) -> (Vec<u8>, Vec<Offsets>
                 buf.push(a.executable as u8);
                 buf.extend(u64::MAX.to_le_bytes());
                 offsets.push(Offsets {
+                    key,
                     owner,
                     lamports,
                     data_len,
@@ -856,6 +1248,7 @@ struct Outcome {
     return_data: Vec<u8>,
     input: Vec<u8>,
     instructions: u64,
+    cpis: Vec<Cpi>,
 }
 
 fn run_mode(
@@ -863,6 +1256,7 @@ fn run_mode(
     input: &[u8],
     deprecated: bool,
     mode: ExecutionMode,
+    cpi_env: &CpiEnv,
 ) -> Outcome {
     let config = executable.get_config();
     let version = executable.get_sbpf_version();
@@ -887,7 +1281,10 @@ fn run_mode(
         mapping: Box::new(mapping),
         logs: Vec::new(),
         return_data: Vec::new(),
+        return_data_program: [0; 32],
         deprecated_loader: deprecated,
+        cpi_env: cpi_env.clone(),
+        cpis: Vec::new(),
     };
     let loader = executable.get_loader().clone();
     let mut vm = EbpfVm::new(loader, version, &mut ctx, stack_len);
@@ -906,15 +1303,26 @@ fn run_mode(
         return_data: ctx.return_data,
         input: input_mem.as_slice().to_vec(),
         instructions,
+        cpis: ctx.cpis,
     }
 }
 
 /// Runs under the interpreter and (on x86_64) the JIT, and checks they agree.
 fn run(executable: &Executable<Ctx>, input: &[u8], deprecated: bool) -> Outcome {
-    let interpreted = run_mode(executable, input, deprecated, ExecutionMode::Interpreted);
+    run_env(executable, input, deprecated, &CpiEnv::default())
+}
+
+fn run_env(executable: &Executable<Ctx>, input: &[u8], deprecated: bool, env: &CpiEnv) -> Outcome {
+    let interpreted = run_mode(
+        executable,
+        input,
+        deprecated,
+        ExecutionMode::Interpreted,
+        env,
+    );
     #[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
     {
-        let jit = run_mode(executable, input, deprecated, ExecutionMode::Jit);
+        let jit = run_mode(executable, input, deprecated, ExecutionMode::Jit, env);
         assert_eq!(
             interpreted.result, jit.result,
             "interpreter and JIT disagree on the result"
@@ -931,6 +1339,10 @@ fn run(executable: &Executable<Ctx>, input: &[u8], deprecated: bool) -> Outcome 
         assert_eq!(
             interpreted.instructions, jit.instructions,
             "interpreter and JIT disagree on CUs"
+        );
+        assert_eq!(
+            interpreted.cpis, jit.cpis,
+            "interpreter and JIT disagree on the CPIs"
         );
     }
     interpreted
@@ -957,6 +1369,9 @@ fn custom(n: u32) -> Result<u64, String> {
 const FIXTURES: &[&str] = &[
     "account_data",
     "compute",
+    "cpi_callee",
+    "cpi_caller",
+    "cpi_chain",
     "custom_error",
     "hash_pda",
     "log",
@@ -1323,4 +1738,461 @@ fn memops() {
     assert!(out.result.unwrap_err().contains("CopyOverlapping"));
     let (out, _) = run_aligned("memops", &[], &[2]);
     assert_eq!(out.result, Ok(3 << 32));
+}
+
+// ----------------------------------------------------------------------------------------
+// CPI fixtures, against the stand-in CPI syscalls (no callee runs; see cpi_common).
+// ----------------------------------------------------------------------------------------
+
+fn cpi_env(entries: &[Entry], offsets: &[Offsets]) -> CpiEnv {
+    let mut offsets = offsets.iter();
+    let accounts = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Account(a) => Some(CallerAccount {
+                key: a.key,
+                is_signer: a.is_signer,
+                is_writable: a.is_writable,
+                executable: a.executable,
+                offsets: *offsets.next().unwrap(),
+            }),
+            Entry::Duplicate(_) => None,
+        })
+        .collect();
+    CpiEnv {
+        accounts,
+        ..CpiEnv::default()
+    }
+}
+
+fn run_cpi(
+    name: &str,
+    entries: &[Entry],
+    data: &[u8],
+    tweak: impl FnOnce(&mut CpiEnv),
+) -> (Outcome, Vec<Offsets>) {
+    let executable = load(name);
+    let (input, offsets) = serialize_aligned(entries, data);
+    let mut env = cpi_env(entries, &offsets);
+    tweak(&mut env);
+    (run_env(&executable, &input, false, &env), offsets)
+}
+
+fn program_account(key_byte: u8) -> Entry {
+    let mut account = Account::new(key_byte, [0x02; 32], 1, vec![], false);
+    account.executable = true;
+    Entry::Account(account)
+}
+
+fn plain_account(
+    key_byte: u8,
+    lamports: u64,
+    data: Vec<u8>,
+    signer: bool,
+    writable: bool,
+) -> Entry {
+    let mut account = Account::new(key_byte, [0x03; 32], lamports, data, writable);
+    account.is_signer = signer;
+    Entry::Account(account)
+}
+
+fn c_cpi(program: u8, metas: &[(u8, bool, bool)], data: &[u8], infos: u64) -> Cpi {
+    Cpi {
+        abi: Abi::C,
+        program_id: [program; 32],
+        metas: metas.iter().map(|&(k, s, w)| ([k; 32], s, w)).collect(),
+        data: data.to_vec(),
+        infos,
+        signers: Vec::new(),
+    }
+}
+
+const INVALID_INSTRUCTION_DATA: Result<u64, String> = Ok(3 << 32);
+const NOT_ENOUGH_ACCOUNT_KEYS: Result<u64, String> = Ok(11 << 32);
+
+fn assert_error(out: &Outcome, needle: &str) {
+    let error = out.result.clone().unwrap_err();
+    assert!(error.contains(needle), "{error}");
+}
+
+#[test]
+fn cpi_chain() {
+    // The program accounts are forced read-only non-signer even when received otherwise.
+    let mut writable_program = Account::new(0xC1, [0x02; 32], 1, vec![], true);
+    writable_program.executable = true;
+    writable_program.is_signer = true;
+    let entries = [
+        program_account(0xB1),
+        Entry::Account(writable_program),
+        program_account(0xD1),
+        program_account(0xE1),
+        plain_account(0x50, 10, vec![1, 2], true, true),
+        plain_account(0x51, 10, vec![], false, false),
+    ];
+    let metas = [
+        (0xB1, false, false),
+        (0xC1, false, false),
+        (0xD1, false, false),
+        (0xE1, false, false),
+        (0x50, true, true),
+        (0x51, false, false),
+    ];
+    let deepest = |e: &mut CpiEnv| e.callee_return_data = 5u64.to_le_bytes().to_vec();
+
+    let (out, _) = run_cpi("cpi_chain", &entries, &[0, 4], deepest);
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xB1, &metas, &[1, 4], 6)]);
+    assert_eq!(out.logs, vec!["log64: 0x0 0x1 0x4 0x5 0x0"]);
+
+    let (out, _) = run_cpi("cpi_chain", &entries, &[2, 4, 0xff], deepest);
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xD1, &metas, &[3, 4], 6)]);
+    assert_eq!(out.logs, vec!["log64: 0x2 0x1 0x4 0x5 0x0"]);
+
+    // Return data that is not 8 bytes: deepest_height 0.
+    let (out, _) = run_cpi("cpi_chain", &entries, &[3, 4], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.logs, vec!["log64: 0x3 0x1 0x4 0x0 0x0"]);
+
+    // The deepest link: no CPI, stack height (1 in this harness) as return data.
+    let (out, _) = run_cpi("cpi_chain", &entries, &[4, 4], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert!(out.cpis.is_empty());
+    assert_eq!(out.return_data, 1u64.to_le_bytes());
+    assert_eq!(out.logs, vec!["log64: 0x4 0x1 0x4 0x1 0x0"]);
+    let (out, _) = run_cpi("cpi_chain", &[], &[0, 0], |_| {});
+    assert_eq!(out.result, Ok(0));
+
+    let (out, _) = run_cpi("cpi_chain", &entries, &[0], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+    let (out, _) = run_cpi("cpi_chain", &entries, &[5, 4], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+    let (out, _) = run_cpi("cpi_chain", &entries, &[0, 17], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+    let (out, _) = run_cpi("cpi_chain", &entries[..2], &[2, 4], |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+}
+
+/// cpi_caller's usual accounts: callee program, a writable signer, a read-only account.
+fn caller_entries() -> Vec<Entry> {
+    vec![
+        program_account(0xCA),
+        plain_account(0x0A, 100, vec![1, 2, 3], true, true),
+        plain_account(0x0B, 200, vec![], false, false),
+    ]
+}
+
+const CALLER_METAS: [(u8, bool, bool); 2] = [(0x0A, true, true), (0x0B, false, false)];
+
+fn pda_create_data(op: u8, bump: u8, lamports: u64, space: u64) -> Vec<u8> {
+    let mut data = vec![op, bump];
+    data.extend(lamports.to_le_bytes());
+    data.extend(space.to_le_bytes());
+    data
+}
+
+fn pda_entries(bump: u8) -> (Vec<Entry>, [u8; 32]) {
+    let pda = fake_pda(&[b"vault".to_vec(), vec![bump]], &PROGRAM_ID);
+    let mut system = Account::new(0, [0x02; 32], 1, vec![], false);
+    system.executable = true;
+    let mut funder = Account::new(0x0F, [0; 32], 1_000_000, vec![], true);
+    funder.is_signer = true;
+    let mut new = Account::new(0, [0; 32], 0, vec![], true);
+    new.key = pda;
+    let entries = vec![
+        Entry::Account(system),
+        Entry::Account(funder),
+        Entry::Account(new),
+    ];
+    (entries, pda)
+}
+
+#[test]
+fn cpi_caller_invoke_variants() {
+    let entries = caller_entries();
+    // op 0: metas with the received privileges, data = rest, every account as an info.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[0, 7, 8, 9], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xCA, &CALLER_METAS, &[7, 8, 9], 3)]);
+    // Only the program account: no metas, empty data.
+    let (out, _) = run_cpi("cpi_caller", &entries[..1], &[0], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xCA, &[], &[], 1)]);
+
+    // op 1 / op 2 escalate the first meta: fine for the writable signer, not for 0x0B.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[1, 5], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xCA, &CALLER_METAS, &[5], 3)]);
+    let read_only_first = [entries[0].clone(), entries[2].clone(), entries[1].clone()];
+    let (out, _) = run_cpi("cpi_caller", &read_only_first, &[1], |_| {});
+    assert_error(&out, "PrivilegeEscalation(\"writable 0b0b");
+    let (out, _) = run_cpi("cpi_caller", &read_only_first, &[2], |_| {});
+    assert_error(&out, "PrivilegeEscalation(\"signer 0b0b");
+
+    // op 6: the key pointer of ka[1]'s info points at a stack copy.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[6], |_| {});
+    assert_error(&out, "InvalidPointer(\"key\")");
+
+    // op 8: op 0 through the Rust ABI, with Rc boxes.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[8, 7, 8, 9], |_| {});
+    assert_eq!(out.result, Ok(0));
+    let mut expected = c_cpi(0xCA, &CALLER_METAS, &[7, 8, 9], 3);
+    expected.abi = Abi::Rust;
+    assert_eq!(out.cpis, vec![expected]);
+
+    // op 10: no-op. op 11: op 0 twice.
+    let (out, _) = run_cpi("cpi_caller", &[], &[10], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert!(out.cpis.is_empty());
+    let (out, _) = run_cpi("cpi_caller", &entries, &[11, 1], |_| {});
+    assert_eq!(out.result, Ok(0));
+    let once = c_cpi(0xCA, &CALLER_METAS, &[1], 3);
+    assert_eq!(out.cpis, vec![once.clone(), once]);
+
+    let (out, _) = run_cpi("cpi_caller", &entries, &[], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+    let (out, _) = run_cpi("cpi_caller", &entries, &[12], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+    let (out, _) = run_cpi("cpi_caller", &[], &[0], |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+    let (out, _) = run_cpi("cpi_caller", &entries[..1], &[1], |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+}
+
+#[test]
+fn cpi_caller_pda_create() {
+    for op in [3u8, 9] {
+        let abi = if op == 3 { Abi::C } else { Abi::Rust };
+        let (entries, pda) = pda_entries(254);
+        let data = pda_create_data(op, 254, 5000, 8);
+        let (out, offs) = run_cpi("cpi_caller", &entries, &data, |_| {});
+        assert_eq!(out.result, Ok(0), "op {op}");
+        let mut ix_data = vec![0, 0, 0, 0];
+        ix_data.extend(5000u64.to_le_bytes());
+        ix_data.extend(8u64.to_le_bytes());
+        ix_data.extend(PROGRAM_ID);
+        assert_eq!(
+            out.cpis,
+            vec![Cpi {
+                abi,
+                program_id: [0; 32],
+                metas: vec![([0x0F; 32], true, true), (pda, true, true)],
+                data: ix_data,
+                infos: 3,
+                signers: vec![pda],
+            }]
+        );
+        // The emulated write-back, then the caller's own CA FE.
+        assert_eq!(u64_at(&out.input, offs[2].data_len), 8);
+        assert_eq!(u64_at(&out.input, offs[2].lamports), 5000);
+        assert_eq!(u64_at(&out.input, offs[1].lamports), 1_000_000 - 5000);
+        assert_eq!(&out.input[offs[2].owner..offs[2].owner + 32], &PROGRAM_ID);
+        assert_eq!(
+            &out.input[offs[2].data..offs[2].data + 9],
+            &[0xca, 0xfe, 0, 0, 0, 0, 0, 0, 0]
+        );
+
+        // space 1: no CA FE.
+        let data = pda_create_data(op, 254, 5000, 1);
+        let (out, offs) = run_cpi("cpi_caller", &entries, &data, |_| {});
+        assert_eq!(out.result, Ok(0));
+        assert_eq!(out.input[offs[2].data], 0);
+
+        // Without the write-back the caller's first check fires.
+        let data = pda_create_data(op, 254, 5000, 8);
+        let (out, _) = run_cpi("cpi_caller", &entries, &data, |e| e.no_write_back = true);
+        assert_eq!(out.result, custom(1001), "op {op}");
+
+        // A wrong bump derives another address: the PDA's signer flag is an escalation.
+        let data = pda_create_data(op, 253, 5000, 8);
+        let (out, _) = run_cpi("cpi_caller", &entries, &data, |_| {});
+        assert_error(&out, "PrivilegeEscalation(\"signer");
+
+        let (out, _) = run_cpi("cpi_caller", &entries, &data[..17], |_| {});
+        assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+        let (out, _) = run_cpi("cpi_caller", &entries[..2], &data, |_| {});
+        assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+    }
+}
+
+#[test]
+fn cpi_caller_return_data_loop_transfer() {
+    let entries = caller_entries();
+    // op 4: the callee's return data comes back prefixed with 0xAA.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[4, 1, 3, 1, 2, 3], |e| {
+        e.callee_return_data = vec![1, 2, 3]
+    });
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(
+        out.cpis,
+        vec![c_cpi(0xCA, &CALLER_METAS, &[1, 3, 1, 2, 3], 3)]
+    );
+    assert_eq!(out.return_data, vec![0xaa, 1, 2, 3]);
+    assert_eq!(
+        out.logs,
+        vec![
+            "log64: 0x3 0x3 0x0 0x0 0x0".to_string(),
+            format!("pubkey: {}", hex(&[0xca; 32])),
+        ]
+    );
+    let long: Vec<u8> = (0..100).collect();
+    let (out, _) = run_cpi("cpi_caller", &entries, &[4], |e| {
+        e.callee_return_data = long.clone()
+    });
+    assert_eq!(out.return_data, [&[0xaa][..], &long[..64]].concat());
+    assert_eq!(out.logs[0], "log64: 0x64 0x40 0x0 0x0 0x0");
+    let (out, _) = run_cpi("cpi_caller", &entries, &[4], |_| {});
+    assert_eq!(out.return_data, vec![0xaa]);
+    assert_eq!(out.logs, vec!["log64: 0x0 0x0 0x0 0x0 0x0"]);
+
+    // op 5: N CPIs with empty data.
+    let (out, _) = run_cpi("cpi_caller", &entries, &[5, 3, 0], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis, vec![c_cpi(0xCA, &CALLER_METAS, &[], 3); 3]);
+    let (out, _) = run_cpi("cpi_caller", &entries[..1], &[5, 0x2c, 0x01], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.cpis.len(), 300);
+    let (out, _) = run_cpi("cpi_caller", &entries, &[5, 0, 0], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert!(out.cpis.is_empty());
+    let (out, _) = run_cpi("cpi_caller", &entries, &[5, 1], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+
+    // op 7: System Transfer with the received privileges.
+    let mut system = Account::new(0, [0x02; 32], 1, vec![], false);
+    system.executable = true;
+    let transfer_entries = [
+        Entry::Account(system),
+        plain_account(0x0A, 100, vec![], true, true),
+        plain_account(0x0B, 5, vec![], false, true),
+        plain_account(0x0C, 5, vec![], false, true),
+    ];
+    let mut data = vec![7];
+    data.extend(42u64.to_le_bytes());
+    let (out, _) = run_cpi("cpi_caller", &transfer_entries, &data, |_| {});
+    assert_eq!(out.result, Ok(0));
+    let mut ix_data = vec![2, 0, 0, 0];
+    ix_data.extend(42u64.to_le_bytes());
+    assert_eq!(
+        out.cpis,
+        vec![c_cpi(
+            0,
+            &[(0x0A, true, true), (0x0B, false, true)],
+            &ix_data,
+            3
+        )]
+    );
+    let (out, _) = run_cpi("cpi_caller", &transfer_entries, &data[..8], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+}
+
+#[test]
+fn cpi_callee() {
+    let own = |data: Vec<u8>, lamports: u64| {
+        Entry::Account(Account::new(0x0A, PROGRAM_ID, lamports, data, true))
+    };
+    for data in [&[][..], &[0], &[10]] {
+        let (out, _) = run_cpi("cpi_callee", &[], data, |_| {});
+        assert_eq!(out.result, Ok(0));
+        assert!(out.cpis.is_empty() && out.logs.is_empty() && out.return_data.is_empty());
+    }
+
+    let (out, _) = run_cpi("cpi_callee", &[], &[1, 4, 5, 6], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.return_data, vec![4, 5, 6]);
+
+    let (out, _) = run_cpi("cpi_callee", &[], &[2, 0x2a, 0, 0, 0], |_| {});
+    assert_eq!(out.result, custom(42));
+    let (out, _) = run_cpi("cpi_callee", &[], &[2, 0, 0, 0, 0], |_| {});
+    assert_eq!(out.result, Ok(1 << 32));
+    let (out, _) = run_cpi("cpi_callee", &[], &[2, 1], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
+
+    // op 3: grow 3 -> 6 and shrink to 1.
+    let mut grow = vec![3];
+    grow.extend(6u64.to_le_bytes());
+    let (out, offs) = run_cpi("cpi_callee", &[own(vec![1, 2, 3], 10)], &grow, |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(u64_at(&out.input, offs[0].data_len), 6);
+    assert_eq!(
+        &out.input[offs[0].data..offs[0].data + 7],
+        &[1, 2, 3, 0xab, 0xab, 0xab, 0]
+    );
+    let mut shrink = vec![3];
+    shrink.extend(1u64.to_le_bytes());
+    let (out, offs) = run_cpi("cpi_callee", &[own(vec![1, 2, 3], 10)], &shrink, |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(u64_at(&out.input, offs[0].data_len), 1);
+    let (out, _) = run_cpi("cpi_callee", &[], &grow, |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+
+    // op 4: write.
+    let (out, offs) = run_cpi("cpi_callee", &[own(vec![0; 4], 10)], &[4, 9, 8], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(&out.input[offs[0].data..offs[0].data + 4], &[9, 8, 0, 0]);
+    let (out, _) = run_cpi("cpi_callee", &[own(vec![0; 1], 10)], &[4, 9, 8], |_| {});
+    assert_eq!(out.result, Ok(5 << 32));
+
+    // op 5: back into ka[0] with [10], metas ka[1..].
+    let entries = [
+        program_account(0xCA),
+        plain_account(0x0B, 1, vec![], false, true),
+    ];
+    let (out, _) = run_cpi("cpi_callee", &entries, &[5], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(
+        out.cpis,
+        vec![c_cpi(0xCA, &[(0x0B, false, true)], &[10], 2)]
+    );
+
+    // op 6: into its own id with [6, k - 1], every account as a meta.
+    let entries = [
+        program_account(0x77),
+        plain_account(0x0B, 1, vec![], true, false),
+    ];
+    let (out, _) = run_cpi("cpi_callee", &entries, &[6, 3], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(
+        out.cpis,
+        vec![c_cpi(
+            0x77,
+            &[(0x77, false, false), (0x0B, true, false)],
+            &[6, 2],
+            2
+        )]
+    );
+    assert_eq!(out.logs, vec!["log64: 0x6 0x3 0x1 0x0 0x0"]);
+    let (out, _) = run_cpi("cpi_callee", &entries, &[6, 0], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert!(out.cpis.is_empty());
+    assert_eq!(out.logs, vec!["log64: 0x6 0x0 0x1 0x0 0x0"]);
+    // Without its own program account the stand-in (like Agave) rejects the CPI.
+    let (out, _) = run_cpi("cpi_callee", &entries[1..], &[6, 1], |_| {});
+    assert_error(&out, "MissingAccount(\"program 7777");
+
+    // op 7: move lamports.
+    let mut move_lamports = vec![7];
+    move_lamports.extend(30u64.to_le_bytes());
+    let to = plain_account(0x0B, 5, vec![], false, true);
+    let (out, offs) = run_cpi(
+        "cpi_callee",
+        &[own(vec![], 100), to.clone()],
+        &move_lamports,
+        |_| {},
+    );
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(u64_at(&out.input, offs[0].lamports), 70);
+    assert_eq!(u64_at(&out.input, offs[1].lamports), 35);
+    let (out, _) = run_cpi(
+        "cpi_callee",
+        &[own(vec![], 10), to.clone()],
+        &move_lamports,
+        |_| {},
+    );
+    assert_eq!(out.result, Ok(6 << 32));
+    let (out, _) = run_cpi("cpi_callee", &[own(vec![], 100)], &move_lamports, |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+
+    let (out, _) = run_cpi("cpi_callee", &[], &[8], |_| {});
+    assert_eq!(out.result, INVALID_INSTRUCTION_DATA);
 }

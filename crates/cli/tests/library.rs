@@ -1,0 +1,493 @@
+//! The `sbfvm::Sbfvm` facade end to end: programs under each of the three loaders, results,
+//! logs, compute units, return data and accounts; a failed transaction leaves the store
+//! exactly as it was; lamports are conserved.
+
+use sbfvm::runtime::processor::AccountStore;
+use sbfvm::{
+    Account, Config, ExecutionMode, Instruction, InstructionError, Loader, Pubkey, Sbfvm,
+    TransactionError,
+};
+use solana_instruction::AccountMeta;
+
+const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
+
+fn elf(name: &str) -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/");
+    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("fixtures/{name}: {e}"))
+}
+
+/// Rent-exempt minimum under the default Rent: (128 + len) × 6,960.
+fn rent_exempt(len: usize) -> u64 {
+    (128 + len as u64) * 6_960
+}
+
+fn key(seed: u8) -> Pubkey {
+    Pubkey::new_from_array([seed; 32])
+}
+
+fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
+    Account {
+        lamports,
+        data: data.to_vec(),
+        owner,
+        executable: false,
+        rent_epoch: u64::MAX,
+    }
+}
+
+fn writable(pubkey: Pubkey) -> AccountMeta {
+    AccountMeta::new(pubkey, false)
+}
+
+fn total_lamports(store: &AccountStore) -> u128 {
+    store
+        .iter()
+        .map(|(_, account)| account.lamports as u128)
+        .sum()
+}
+
+fn vm(mode: ExecutionMode) -> Sbfvm {
+    Sbfvm::new(Config {
+        mode,
+        ..Config::default()
+    })
+    .expect("Sbfvm::new")
+}
+
+const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
+
+#[test]
+fn deprecated_loader_program_runs_with_the_unaligned_abi() {
+    for mode in MODES {
+        let mut vm = vm(mode);
+        let program = key(1);
+        let data_account = key(2);
+        let loaded = vm
+            .add_program(program, Loader::Deprecated, &elf("log_unaligned.so"))
+            .expect("load log_unaligned.so");
+        assert_eq!(loaded.loader_id, Loader::Deprecated.id());
+        let program_account = vm.account(&program).expect("program account").clone();
+        assert!(program_account.executable);
+        assert_eq!(program_account.owner, Loader::Deprecated.id());
+        assert_eq!(
+            program_account.owner.to_string(),
+            "BPFLoader1111111111111111111111111111111111"
+        );
+        vm.set_account(data_account, account(2_000_000, program, &[0xff, 7, 7]));
+
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &[0x0a, 0x0b],
+            vec![writable(data_account)],
+        ));
+        assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
+        assert_eq!(outcome.result_string(), "ok");
+        let logs = outcome.logs();
+        assert_eq!(
+            logs.first().unwrap(),
+            &format!("Program {program} invoke [1]")
+        );
+        for line in [
+            "Program log: hello from sbfvm".to_string(),
+            "Program log: 0x1, 0x2, 0x3, 0x4, 0x5".to_string(),
+            format!("Program log: {program}"),
+            "Program data: YWJj Cgs=".to_string(),
+        ] {
+            assert!(logs.contains(&line), "{mode:?}: no `{line}` in {logs:#?}");
+        }
+        assert_eq!(logs.last().unwrap(), &format!("Program {program} success"));
+        assert!(outcome.compute_units_consumed() > 0);
+        assert!(outcome.return_data().is_none());
+        // Byte 0 wraps 0xff -> 0x00 through the ABI v0 input; the rest is untouched.
+        let after = outcome.account(&data_account).unwrap();
+        assert_eq!(after.data, [0x00, 7, 7]);
+        assert_eq!(vm.account(&data_account).unwrap().data, [0x00, 7, 7]);
+        // The invoke tree has one frame, which consumed everything.
+        assert_eq!(outcome.invocations.len(), 1);
+        let frame = &outcome.invocations[0];
+        assert_eq!(frame.program_id, program);
+        assert_eq!(frame.stack_height, 1);
+        assert_eq!(
+            frame.compute_units_consumed,
+            outcome.compute_units_consumed()
+        );
+        assert_eq!(frame.result, Ok(()));
+    }
+}
+
+#[test]
+fn bpf_loader_2_program_computes_and_returns_data() {
+    for mode in MODES {
+        let mut vm = vm(mode);
+        let program = key(3);
+        vm.add_program(program, Loader::V2, &elf("compute.so"))
+            .expect("load compute.so");
+        let program_account = vm.account(&program).unwrap();
+        assert!(program_account.executable);
+        assert_eq!(
+            program_account.owner.to_string(),
+            "BPFLoader2111111111111111111111111111111111"
+        );
+        assert_eq!(
+            program_account.lamports,
+            rent_exempt(program_account.data.len())
+        );
+
+        // xorshift64 × 1000 from 0x9E3779B97F4A7C15 (computed independently). Compute units
+        // counted from the disassembly: 60 + 11 × 1000 instructions + sol_set_return_data 100.
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &1000u64.to_le_bytes(),
+            vec![],
+        ));
+        assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
+        let (returned_by, data) = outcome.return_data().expect("return data");
+        assert_eq!(returned_by, &program);
+        assert_eq!(data, [0xf5, 0x38, 0x6e, 0x9f, 0x21, 0x63, 0xb6, 0x56]);
+        assert_eq!(outcome.compute_units_consumed(), 11_160);
+        assert!(outcome.logs().contains(&format!(
+            "Program {program} consumed 11160 of 200000 compute units"
+        )));
+        assert!(outcome
+            .logs()
+            .contains(&format!("Program return: {program} 9ThunyFjtlY=")));
+        assert_eq!(
+            outcome.invocations[0].syscalls,
+            [("sol_set_return_data", 1, 100)]
+        );
+
+        // A limit below what the loop needs: the VM's meter runs out, all units consumed.
+        let outcome = vm.process_transaction(
+            &[Instruction::new_with_bytes(
+                program,
+                &1000u64.to_le_bytes(),
+                vec![],
+            )],
+            Some(1_000),
+        );
+        assert_eq!(
+            outcome.result(),
+            &Err(TransactionError::InstructionError(
+                0,
+                InstructionError::ProgramFailedToComplete
+            ))
+        );
+        assert_eq!(outcome.compute_units_consumed(), 1_000);
+        assert!(outcome
+            .logs()
+            .iter()
+            .any(|line| line.contains("exceeded CUs meter")));
+    }
+}
+
+#[test]
+fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
+    for mode in MODES {
+        let mut vm = vm(mode);
+        let program = key(4);
+        vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
+            .expect("load account_data.so");
+        // The program account points at a programdata account holding the ELF.
+        let program_account = vm.account(&program).unwrap().clone();
+        assert!(program_account.executable);
+        assert_eq!(
+            program_account.owner.to_string(),
+            "BPFLoaderUpgradeab1e11111111111111111111111"
+        );
+        assert_eq!(program_account.data.len(), 36);
+        assert_eq!(program_account.data[..4], 2u32.to_le_bytes());
+        let programdata = Pubkey::new_from_array(program_account.data[4..36].try_into().unwrap());
+        let programdata_account = vm.account(&programdata).expect("programdata account");
+        assert_eq!(programdata_account.owner, Loader::Upgradeable.id());
+        assert_eq!(
+            &programdata_account.data[45..],
+            elf("account_data.so").as_slice()
+        );
+
+        let (from, to) = (key(5), key(6));
+        vm.set_account(from, account(10_000_000, program, &[1, 2, 3, 4]));
+        vm.set_account(to, account(rent_exempt(0), program, &[]));
+        let total_before = total_lamports(&vm.runtime().store);
+
+        // op 2: move 2,500,000 lamports from account 0 to account 1.
+        let mut data = vec![2];
+        data.extend_from_slice(&2_500_000u64.to_le_bytes());
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &data,
+            vec![writable(from), writable(to)],
+        ));
+        assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
+        assert_eq!(outcome.account(&from).unwrap().lamports, 7_500_000);
+        assert_eq!(
+            outcome.account(&to).unwrap().lamports,
+            rent_exempt(0) + 2_500_000
+        );
+        assert_eq!(vm.account(&from).unwrap().lamports, 7_500_000);
+        assert_eq!(
+            vm.account(&to).unwrap().lamports,
+            rent_exempt(0) + 2_500_000
+        );
+        assert_eq!(total_lamports(&vm.runtime().store), total_before);
+        assert!(outcome.compute_units_consumed() > 0);
+        assert!(outcome.invocations[0].syscalls.is_empty());
+
+        // op 0: write, then op 1: grow by 4 (new bytes 0xAB).
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &[0, 9, 9],
+            vec![writable(from)],
+        ));
+        assert!(outcome.is_ok(), "{:?}", outcome.result());
+        let mut data = vec![1];
+        data.extend_from_slice(&8u64.to_le_bytes());
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &data,
+            vec![writable(from)],
+        ));
+        assert!(outcome.is_ok(), "{:?}", outcome.result());
+        assert_eq!(
+            vm.account(&from).unwrap().data,
+            [9, 9, 3, 4, 0xab, 0xab, 0xab, 0xab]
+        );
+        assert_eq!(total_lamports(&vm.runtime().store), total_before);
+    }
+}
+
+#[test]
+fn custom_errors_map_to_instruction_errors() {
+    let mut vm = vm(ExecutionMode::default());
+    let program = key(7);
+    vm.add_program(program, Loader::Upgradeable, &elf("custom_error.so"))
+        .unwrap();
+    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+        program,
+        &42u32.to_le_bytes(),
+        vec![],
+    ));
+    assert_eq!(
+        outcome.result(),
+        &Err(TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(42)
+        ))
+    );
+    assert_eq!(outcome.result_string(), "Custom(42)");
+    // Counted from the disassembly (see fixtures/custom_error.toml).
+    assert_eq!(outcome.compute_units_consumed(), 21);
+    assert_eq!(
+        outcome.logs().last().unwrap(),
+        &format!("Program {program} failed: custom program error: 0x2a")
+    );
+    assert_eq!(
+        outcome.invocations[0].result,
+        Err(InstructionError::Custom(42))
+    );
+}
+
+/// Every way a transaction can fail after the program changed accounts leaves the store
+/// exactly as it was: a runtime rule found while deserializing, a program error after
+/// changes, the end-of-transaction rent check, and a later instruction of the same
+/// transaction failing.
+#[test]
+fn a_failed_transaction_leaves_the_store_untouched() {
+    for mode in MODES {
+        let mut vm = vm(mode);
+        let program = key(8);
+        vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
+            .unwrap();
+        let owned = key(9);
+        let other = key(10);
+        let system_owned = key(11);
+        vm.set_account(owned, account(50_000_000, program, &[1, 2, 3, 4]));
+        vm.set_account(other, account(5_000_000, program, &[0; 8]));
+        vm.set_account(system_owned, account(5_000_000, SYSTEM, &[0]));
+
+        let op = |code: u8, amount: u64| {
+            let mut data = vec![code];
+            data.extend_from_slice(&amount.to_le_bytes());
+            data
+        };
+        let cases: Vec<(&str, Vec<Instruction>, TransactionError)> = vec![
+            (
+                "debit of a System-owned account (the credit to `other` is undone too)",
+                vec![Instruction::new_with_bytes(
+                    program,
+                    &op(0x82, 1_000),
+                    vec![writable(system_owned), writable(other)],
+                )],
+                TransactionError::InstructionError(
+                    0,
+                    InstructionError::ExternalAccountLamportSpend,
+                ),
+            ),
+            (
+                "realloc beyond 10 KiB after filling the area with 0xAB",
+                vec![Instruction::new_with_bytes(
+                    program,
+                    &op(0x81, 4 + 10_240 + 1),
+                    vec![writable(owned)],
+                )],
+                TransactionError::InstructionError(0, InstructionError::InvalidRealloc),
+            ),
+            (
+                "lamports moved, then the rent check fails at the end of the transaction",
+                vec![Instruction::new_with_bytes(
+                    program,
+                    &op(2, 49_500_000),
+                    vec![writable(owned), writable(other)],
+                )],
+                TransactionError::InsufficientFundsForRent { account_index: 0 },
+            ),
+            (
+                "the first instruction succeeds, the second fails: both are undone",
+                vec![
+                    Instruction::new_with_bytes(program, &[0, 0xee, 0xee], vec![writable(owned)]),
+                    Instruction::new_with_bytes(
+                        program,
+                        &op(2, 1_000),
+                        vec![writable(owned), writable(other)],
+                    ),
+                    Instruction::new_with_bytes(program, &[4, 1], vec![writable(system_owned)]),
+                ],
+                TransactionError::InstructionError(
+                    2,
+                    InstructionError::ExternalAccountDataModified,
+                ),
+            ),
+        ];
+        for (what, instructions, error) in cases {
+            let before = vm.runtime().store.clone();
+            let outcome = vm.process_transaction(&instructions, None);
+            assert_eq!(outcome.result(), &Err(error), "{mode:?}: {what}");
+            assert!(
+                vm.runtime().store == before,
+                "{mode:?}: {what}: the store changed"
+            );
+            // The outcome reports the accounts as they were.
+            assert_eq!(
+                outcome.transaction.accounts_after, outcome.transaction.accounts_before,
+                "{mode:?}: {what}"
+            );
+            assert_eq!(
+                outcome.account(&owned).map(|a| a.data.clone()),
+                instructions
+                    .iter()
+                    .any(|i| i.accounts.iter().any(|m| m.pubkey == owned))
+                    .then(|| vec![1, 2, 3, 4]),
+                "{mode:?}: {what}"
+            );
+        }
+
+        // And after all that, a good transaction still works against the untouched store.
+        let total_before = total_lamports(&vm.runtime().store);
+        let outcome = vm.process_transaction(
+            &[
+                Instruction::new_with_bytes(program, &[0, 0xee], vec![writable(owned)]),
+                Instruction::new_with_bytes(
+                    program,
+                    &op(2, 1_000),
+                    vec![writable(owned), writable(other)],
+                ),
+            ],
+            None,
+        );
+        assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
+        assert_eq!(vm.account(&owned).unwrap().data, [0xee, 2, 3, 4]);
+        assert_eq!(vm.account(&owned).unwrap().lamports, 50_000_000 - 1_000);
+        assert_eq!(vm.account(&other).unwrap().lamports, 5_000_000 + 1_000);
+        assert_eq!(total_lamports(&vm.runtime().store), total_before);
+    }
+}
+
+#[test]
+fn system_transfer_through_the_facade() {
+    let mut vm = vm(ExecutionMode::default());
+    let (from, to) = (key(12), key(13));
+    vm.set_account(from, account(10_000_000, SYSTEM, &[]));
+    let total_before = total_lamports(&vm.runtime().store);
+    let mut data = 2u32.to_le_bytes().to_vec();
+    data.extend_from_slice(&1_000_000u64.to_le_bytes());
+    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+        SYSTEM,
+        &data,
+        vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
+    ));
+    assert!(outcome.is_ok(), "{:?}", outcome.result());
+    assert_eq!(outcome.compute_units_consumed(), 150);
+    assert_eq!(
+        outcome.logs(),
+        [
+            format!("Program {SYSTEM} invoke [1]"),
+            format!("Program {SYSTEM} success")
+        ]
+    );
+    assert_eq!(vm.account(&from).unwrap().lamports, 9_000_000);
+    assert_eq!(vm.account(&to).unwrap().lamports, 1_000_000);
+    assert_eq!(vm.account(&to).unwrap().owner, SYSTEM);
+    // The new account held no lamports before: the store gained it, the total did not change.
+    assert_eq!(total_lamports(&vm.runtime().store), total_before);
+}
+
+#[test]
+fn loading_a_broken_elf_is_an_error() {
+    let mut vm = vm(ExecutionMode::default());
+    let real = elf("log.so");
+    for (what, bytes) in [
+        ("empty", Vec::new()),
+        ("truncated", real[..real.len() / 2].to_vec()),
+        ("not an ELF", vec![0x5a; 512]),
+    ] {
+        let error = vm
+            .add_program(key(14), Loader::Upgradeable, &bytes)
+            .expect_err(what);
+        assert!(
+            matches!(error, sbfvm::Error::Load { .. }),
+            "{what}: {error:?}"
+        );
+    }
+}
+
+/// Agave's account loader treats an account whose lamports reached 0 as deallocated: the
+/// next transaction loads it as a fresh default account (no data, System-owned), see
+/// `AccountLoader::do_load` ("If lamports is 0, a previous transaction deallocated this
+/// account") and accounts-db's zero-lamport filtering.
+#[test]
+fn an_account_drained_to_zero_lamports_is_deallocated() {
+    let mut vm = vm(ExecutionMode::default());
+    let program = key(15);
+    vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
+        .unwrap();
+    let (drained, other) = (key(16), key(17));
+    vm.set_account(drained, account(5_000_000, program, &[1, 2, 3, 4]));
+    vm.set_account(other, account(5_000_000, program, &[]));
+    let mut data = vec![2];
+    data.extend_from_slice(&5_000_000u64.to_le_bytes());
+    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+        program,
+        &data,
+        vec![writable(drained), writable(other)],
+    ));
+    assert!(outcome.is_ok(), "{:?}", outcome.result());
+
+    // op 4 on the drained account: in Agave it has no data any more, so the program's
+    // own range check fails with Custom(4) and the account reads as a default account.
+    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+        program,
+        &[4],
+        vec![writable(drained)],
+    ));
+    assert_eq!(
+        outcome.result(),
+        &Err(TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(4)
+        ))
+    );
+    let after = outcome.account(&drained).unwrap();
+    assert_eq!(
+        (after.lamports, after.owner, after.data.len()),
+        (0, SYSTEM, 0)
+    );
+}

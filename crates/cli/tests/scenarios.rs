@@ -1,0 +1,294 @@
+//! Runs every scenario under `fixtures/` (`*.toml` and `*.json`) in both execution modes:
+//! every `expect` block must hold, and the interpreter and the JIT must agree on everything a
+//! scenario can observe (result, compute units, logs, return data, invoke tree, accounts).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use sbfvm::runner::{self, InstructionReport, RunReport};
+use sbfvm::scenario::{encode_hex, Scenario};
+use sbfvm::ExecutionMode;
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+/// Every scenario file, sorted by name.
+fn scenario_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
+        .expect("fixtures directory")
+        .map(|entry| entry.expect("directory entry").path())
+        .filter(|path| {
+            path.is_file()
+                && path
+                    .extension()
+                    .is_some_and(|ext| ext == "toml" || ext == "json")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+fn label(instruction: &InstructionReport) -> String {
+    match &instruction.name {
+        Some(name) => format!("#{} ({name})", instruction.index),
+        None => format!("#{}", instruction.index),
+    }
+}
+
+fn run(path: &Path, mode: ExecutionMode) -> Result<RunReport, String> {
+    let scenario = Scenario::load(path).map_err(|error| error.to_string())?;
+    let report = runner::run(&scenario, Some(mode)).map_err(|error| error.to_string())?;
+    assert_eq!(
+        report.mode,
+        mode,
+        "{}: the mode override was ignored",
+        path.display()
+    );
+    Ok(report)
+}
+
+/// The expectation failures of one run, one readable block per failing instruction.
+fn expectation_failures(path: &Path, mode: ExecutionMode, report: &RunReport) -> String {
+    let mut out = String::new();
+    for instruction in &report.instructions {
+        if instruction.expectation_failures.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{} [{mode:?}] instruction {}: result {}, {} CU",
+            file_name(path),
+            label(instruction),
+            instruction.outcome.result_string(),
+            instruction.outcome.compute_units_consumed()
+        );
+        for failure in &instruction.expectation_failures {
+            let _ = writeln!(out, "    ✗ {failure}");
+        }
+        for line in instruction.outcome.logs() {
+            let _ = writeln!(out, "      log: {line}");
+        }
+    }
+    out
+}
+
+/// Differences between the interpreter and the JIT, per instruction.
+fn mode_differences(path: &Path, interpreter: &RunReport, jit: &RunReport) -> String {
+    let mut out = String::new();
+    let name = file_name(path);
+    if interpreter.instructions.len() != jit.instructions.len() {
+        let _ = writeln!(
+            out,
+            "{name}: {} instructions in the interpreter, {} in the JIT",
+            interpreter.instructions.len(),
+            jit.instructions.len()
+        );
+        return out;
+    }
+    for (a, b) in interpreter.instructions.iter().zip(&jit.instructions) {
+        let mut differ = |what: &str, left: String, right: String| {
+            if left != right {
+                let _ = writeln!(
+                    out,
+                    "{name} instruction {}: {what} differs\n    interpreter: {left}\n    jit:         {right}",
+                    label(a)
+                );
+            }
+        };
+        let (x, y) = (&a.outcome, &b.outcome);
+        differ("result", x.result_string(), y.result_string());
+        differ(
+            "compute units",
+            x.compute_units_consumed().to_string(),
+            y.compute_units_consumed().to_string(),
+        );
+        differ(
+            "logs",
+            format!("{:#?}", x.logs()),
+            format!("{:#?}", y.logs()),
+        );
+        let return_data = |outcome: &sbfvm::Outcome| match outcome.return_data() {
+            Some((program_id, data)) => format!("{program_id} hex:{}", encode_hex(data)),
+            None => "none".to_string(),
+        };
+        differ("return data", return_data(x), return_data(y));
+        differ(
+            "invoke tree (per-frame compute units, results, syscalls)",
+            format!("{:?}", x.invocations),
+            format!("{:?}", y.invocations),
+        );
+        differ(
+            "accounts after",
+            format!("{:?}", a.accounts),
+            format!("{:?}", b.accounts),
+        );
+        differ(
+            "transaction accounts after",
+            format!("{:?}", x.transaction.accounts_after),
+            format!("{:?}", y.transaction.accounts_after),
+        );
+    }
+    out
+}
+
+#[test]
+fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
+    let files = scenario_files();
+    let mut problems = String::new();
+    let mut instructions = 0;
+    for path in &files {
+        let interpreter = run(path, ExecutionMode::Interpreter);
+        let jit = run(path, ExecutionMode::Jit);
+        match (&interpreter, &jit) {
+            (Ok(interpreter), Ok(jit)) => {
+                instructions += interpreter.instructions.len();
+                problems.push_str(&expectation_failures(
+                    path,
+                    ExecutionMode::Interpreter,
+                    interpreter,
+                ));
+                problems.push_str(&expectation_failures(path, ExecutionMode::Jit, jit));
+                problems.push_str(&mode_differences(path, interpreter, jit));
+            }
+            _ => {
+                for (mode, result) in [("interpreter", &interpreter), ("jit", &jit)] {
+                    if let Err(error) = result {
+                        let _ = writeln!(
+                            problems,
+                            "{} [{mode}]: does not run: {error}",
+                            file_name(path)
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "scenario problems ({} files, {instructions} instructions):\n{problems}",
+        files.len()
+    );
+    eprintln!(
+        "{} scenario files, {instructions} instructions, both modes",
+        files.len()
+    );
+}
+
+/// Guards the discovery itself: a wrong directory or extension filter would otherwise make
+/// the test above pass vacuously.
+#[test]
+fn the_fixture_scenarios_are_discovered() {
+    let names: Vec<String> = scenario_files().iter().map(|p| file_name(p)).collect();
+    for expected in [
+        "account_data.toml",
+        "account_data_wrap.json",
+        "compute.toml",
+        "custom_error.toml",
+        "hash_pda.toml",
+        "log.toml",
+        "memops.toml",
+        "system.toml",
+        "sysvars.toml",
+        "sysvars_default.json",
+    ] {
+        assert!(
+            names.iter().any(|name| name == expected),
+            "{expected} not found among {names:?}"
+        );
+    }
+}
+
+/// Every instruction of the issue-2 scenarios carries an expectation, so none of them runs
+/// unchecked.
+#[test]
+fn the_issue_2_scenarios_check_every_instruction() {
+    for name in [
+        "account_data.toml",
+        "account_data_wrap.json",
+        "compute.toml",
+        "custom_error.toml",
+        "memops.toml",
+        "system.toml",
+        "sysvars.toml",
+        "sysvars_default.json",
+    ] {
+        let scenario = Scenario::load(&fixtures_dir().join(name)).expect(name);
+        assert!(!scenario.file.instructions.is_empty(), "{name}");
+        for (index, instruction) in scenario.file.instructions.iter().enumerate() {
+            let expect = instruction
+                .expect
+                .as_ref()
+                .unwrap_or_else(|| panic!("{name} instruction {index} has no expect block"));
+            assert!(
+                expect.result.is_some(),
+                "{name} instruction {index} does not check its result"
+            );
+        }
+    }
+}
+
+/// The checks above are only as good as the runner's expectation checking: a scenario with
+/// one wrong value of each kind must report each of them.
+#[test]
+fn wrong_expectations_are_reported() {
+    let log_so = fixtures_dir().join("log.so");
+    let text = format!(
+        r#"
+[[programs]]
+program_id = "DXBG5qqf4nt9Hu6jq7Qcenyh9Crc2XKSmMjdi7sa7dMC"
+elf = {elf:?}
+
+[[accounts]]
+pubkey = "3RNzrtuvcd1Ajas21y5KUdxRT7PEKqkHUVwscn59fLpq"
+lamports = 2_000_000
+data = "hex:01"
+
+[[instructions]]
+name = "all wrong"
+program_id = "DXBG5qqf4nt9Hu6jq7Qcenyh9Crc2XKSmMjdi7sa7dMC"
+accounts = [ {{ pubkey = "3RNzrtuvcd1Ajas21y5KUdxRT7PEKqkHUVwscn59fLpq" }} ]
+data = "hex:0a0b"
+[instructions.expect]
+result = "Custom(1)"
+compute_units_consumed = 1
+logs_contain = ["Program log: not logged"]
+return_data = "hex:00"
+accounts = [ {{ pubkey = "3RNzrtuvcd1Ajas21y5KUdxRT7PEKqkHUVwscn59fLpq", lamports = 1, owner = "DXBG5qqf4nt9Hu6jq7Qcenyh9Crc2XKSmMjdi7sa7dMC", data = "hex:02", data_len = 2, executable = true }} ]
+"#,
+        elf = log_so.to_str().unwrap()
+    );
+    let path = std::env::temp_dir().join(format!(
+        "sbfvm-scenarios-{}-wrong-expectations.toml",
+        std::process::id()
+    ));
+    std::fs::write(&path, text).unwrap();
+    let reports: Vec<RunReport> = [ExecutionMode::Interpreter, ExecutionMode::Jit]
+        .into_iter()
+        .map(|mode| run(&path, mode).unwrap())
+        .collect();
+    let _ = std::fs::remove_file(&path);
+    for report in &reports {
+        assert_eq!(report.expectations_failed(), 9, "{report:#?}");
+        let text = expectation_failures(&path, report.mode, report);
+        for needle in [
+            "result: expected `Custom(1)`, got `ok`",
+            "compute_units_consumed: expected 1, got",
+            "no log line contains `Program log: not logged`",
+            "return_data: expected hex:00, got hex:",
+            "lamports: expected 1, got 2000000",
+            "owner: expected DXBG5qqf4nt9Hu6jq7Qcenyh9Crc2XKSmMjdi7sa7dMC, got 11111111111111111111111111111111",
+            "data: expected hex:02, got hex:01",
+            "data length: expected 2, got 1",
+            "executable: expected true, got false",
+        ] {
+            assert!(text.contains(needle), "`{needle}` not in\n{text}");
+        }
+    }
+    assert_eq!(mode_differences(&path, &reports[0], &reports[1]), "");
+    assert_eq!(mode_differences(&path, &reports[0], &reports[0]), "");
+}
