@@ -22,6 +22,7 @@
 //! assert!(outcome.compute_units_consumed() > 0);
 //! ```
 
+pub mod conformance;
 pub mod error;
 pub mod report;
 pub mod runner;

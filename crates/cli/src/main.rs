@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use sbfvm::conformance;
 use sbfvm::report::{human_report, json_report};
 use sbfvm::runner;
 use sbfvm::scenario::{parse_data, Scenario, ScenarioFile};
@@ -15,11 +16,18 @@ USAGE:
     sbfvm                                   run the built-in demo scenario
     sbfvm run SCENARIO.toml|SCENARIO.json   run a scenario file
     sbfvm run PROGRAM.so [--data HEX]       run one program with no accounts
+    sbfvm conformance PATH...               run Firedancer conformance fixtures (.fix
+                                            files or directories, searched recursively)
 
 OPTIONS (run):
     --json                     print the machine-readable report
     --mode interpreter|jit     execution mode (default: the scenario's, else jit)
     --data HEX                 instruction data when running a .so directly
+
+OPTIONS (conformance):
+    --json                     print the summary and every failure as JSON
+    --verbose NAME             show one fixture (file name, stem or path) field by field
+    --mode interpreter|jit     how vm_interp programs run (default: interpreter)
 ";
 
 /// The demo scenario run when no arguments are given.
@@ -138,6 +146,91 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     })
 }
 
+struct ConformanceArgs {
+    paths: Vec<PathBuf>,
+    json: bool,
+    verbose: Option<String>,
+    mode: ExecutionMode,
+}
+
+fn parse_conformance_args(args: &[String]) -> Result<ConformanceArgs, Error> {
+    let mut parsed = ConformanceArgs {
+        paths: Vec::new(),
+        json: false,
+        verbose: None,
+        mode: ExecutionMode::Interpreter,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--json" => parsed.json = true,
+            "--verbose" => {
+                let name = iter
+                    .next()
+                    .ok_or_else(|| Error::Usage("--verbose needs a fixture name".into()))?;
+                parsed.verbose = Some(name.clone());
+            }
+            "--mode" => {
+                let value = iter.next().ok_or_else(|| {
+                    Error::Usage("--mode needs a value (interpreter or jit)".into())
+                })?;
+                parsed.mode = value.parse().map_err(Error::Usage)?;
+            }
+            "-h" | "--help" => return Err(Error::Usage(USAGE.to_string())),
+            flag if flag.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
+            }
+            path => parsed.paths.push(PathBuf::from(path)),
+        }
+    }
+    if parsed.paths.is_empty() && parsed.verbose.is_none() {
+        return Err(Error::Usage(format!(
+            "`conformance` needs at least one fixture file or directory\n\n{USAGE}"
+        )));
+    }
+    Ok(parsed)
+}
+
+fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
+    let options = conformance::Options { mode: args.mode };
+    if let Some(name) = &args.verbose {
+        let path = conformance::find_fixture(&args.paths, name)?.ok_or_else(|| Error::Io {
+            path: PathBuf::from(name),
+            message: "no such fixture under the given paths".into(),
+        })?;
+        let (family, verdict, text) = conformance::explain(&path, &options);
+        println!("{} ({})", path.display(), family.name());
+        match &verdict {
+            conformance::Verdict::Pass => println!("PASS"),
+            conformance::Verdict::Fail(mismatch) => println!(
+                "FAIL at `{}`: expected {}, got {}",
+                mismatch.field, mismatch.expected, mismatch.got
+            ),
+            conformance::Verdict::Skip(reason) => println!("SKIP: {reason}"),
+        }
+        print!("{text}");
+        return Ok(if matches!(verdict, conformance::Verdict::Fail(_)) {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let summary = conformance::run(&args.paths, &options)?;
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&conformance::json_summary(&summary)).expect("JSON")
+        );
+    } else {
+        print!("{}", conformance::human_summary(&summary, 20));
+    }
+    Ok(if summary.failed() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
 fn main_inner() -> Result<ExitCode, Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -148,6 +241,7 @@ fn main_inner() -> Result<ExitCode, Error> {
             data: None,
         }),
         Some("run") => run(parse_run_args(&args[1..])?),
+        Some("conformance") => conformance(parse_conformance_args(&args[1..])?),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -12,6 +12,7 @@ pub mod context;
 pub mod environment;
 pub mod error;
 pub mod executor;
+pub mod harness;
 pub mod inspect;
 pub mod memory;
 pub mod serialization;

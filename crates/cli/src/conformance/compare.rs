@@ -1,0 +1,382 @@
+//! Field-by-field comparison of expected and produced effects: the first differing field
+//! is the verdict, and every field can be listed side by side for `--verbose`.
+
+use std::fmt::Write as _;
+
+/// A compared value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    U64(u64),
+    I64(i64),
+    Bool(bool),
+    Bytes(Vec<u8>),
+    /// Text compared exactly and shown line by line (logs).
+    Text(String),
+    U64List(Vec<u64>),
+    /// Input data regions: (offset, writable, content).
+    Regions(Vec<(u64, bool, Vec<u8>)>),
+    /// An error code with its kind; `label` is for display only.
+    Error(ErrorCode),
+    /// Accounts: (address, lamports, data, executable, rent_epoch, owner).
+    Accounts(Vec<AccountValue>),
+}
+
+/// An error code: `(kind, code)` is compared, `label` only shown.
+#[derive(Clone, Debug)]
+pub struct ErrorCode {
+    pub kind: i32,
+    pub code: i64,
+    pub label: String,
+}
+
+impl PartialEq for ErrorCode {
+    fn eq(&self, other: &Self) -> bool {
+        self.kind == other.kind && self.code == other.code
+    }
+}
+
+/// One account's full state.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountValue {
+    pub address: Vec<u8>,
+    pub lamports: u64,
+    pub data: Vec<u8>,
+    pub executable: bool,
+    pub rent_epoch: u64,
+    pub owner: Vec<u8>,
+}
+
+/// One compared field.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub field: String,
+    pub expected: Value,
+    pub got: Value,
+}
+
+impl Row {
+    pub fn new(field: impl Into<String>, expected: Value, got: Value) -> Self {
+        Self {
+            field: field.into(),
+            expected,
+            got,
+        }
+    }
+
+    pub fn matches(&self) -> bool {
+        self.expected == self.got
+    }
+}
+
+/// The first differing field, described.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mismatch {
+    pub field: String,
+    pub expected: String,
+    pub got: String,
+}
+
+/// The first row whose values differ.
+pub fn first_mismatch(rows: &[Row]) -> Option<Mismatch> {
+    rows.iter().find(|row| !row.matches()).map(|row| {
+        let (field, expected, got) = describe(&row.field, &row.expected, &row.got);
+        Mismatch {
+            field,
+            expected,
+            got,
+        }
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        let _ = write!(text, "{byte:02x}");
+    }
+    text
+}
+
+fn hex_window(bytes: &[u8], at: usize) -> String {
+    let end = bytes.len().min(at.saturating_add(16));
+    if at >= bytes.len() {
+        return "<end>".to_string();
+    }
+    let more = if end < bytes.len() { "…" } else { "" };
+    format!("{}{more}", hex(&bytes[at..end]))
+}
+
+fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
+    let common = a.len().min(b.len());
+    // Compare 4 KiB blocks with memcmp first: stacks are 256 KiB and mostly zero.
+    let mut start = 0;
+    while start < common {
+        let end = common.min(start + 4096);
+        if a[start..end] != b[start..end] {
+            return (start..end).find(|&i| a[i] != b[i]);
+        }
+        start = end;
+    }
+    (a.len() != b.len()).then_some(common)
+}
+
+fn describe_bytes(expected: &[u8], got: &[u8]) -> (String, String) {
+    let at = first_difference(expected, got).unwrap_or(0);
+    (
+        format!(
+            "len {}, at byte {at:#x}: {}",
+            expected.len(),
+            hex_window(expected, at)
+        ),
+        format!(
+            "len {}, at byte {at:#x}: {}",
+            got.len(),
+            hex_window(got, at)
+        ),
+    )
+}
+
+/// Short text of a value (for the side-by-side view and simple mismatches).
+pub fn short(value: &Value) -> String {
+    match value {
+        Value::U64(v) => format!("{v} ({v:#x})"),
+        Value::I64(v) => v.to_string(),
+        Value::Bool(v) => v.to_string(),
+        Value::Bytes(bytes) => {
+            if bytes.len() <= 32 {
+                format!("len {}: {}", bytes.len(), hex(bytes))
+            } else {
+                let nonzero = bytes.iter().filter(|b| **b != 0).count();
+                format!(
+                    "len {}, {} non-zero, starts {}…",
+                    bytes.len(),
+                    nonzero,
+                    hex(&bytes[..16])
+                )
+            }
+        }
+        Value::Text(text) => {
+            if text.is_empty() {
+                "<empty>".to_string()
+            } else {
+                format!("{:?}", text)
+            }
+        }
+        Value::U64List(list) if list.len() <= 12 => format!("{list:?}"),
+        Value::U64List(list) => format!("len {}: {:?}…", list.len(), &list[..12]),
+        Value::Regions(regions) => {
+            let parts: Vec<String> = regions
+                .iter()
+                .map(|(offset, writable, content)| {
+                    format!(
+                        "{{offset {offset:#x}, {}, {}}}",
+                        if *writable { "rw" } else { "ro" },
+                        short(&Value::Bytes(content.clone()))
+                    )
+                })
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        Value::Error(code) => format!("{} ({})", code.code, code.label),
+        Value::Accounts(accounts) => {
+            let parts: Vec<String> = accounts.iter().map(account_short).collect();
+            format!("[{}]", parts.join(", "))
+        }
+    }
+}
+
+fn account_short(account: &AccountValue) -> String {
+    format!(
+        "{{{} lamports {}, data {}, executable {}, rent_epoch {}, owner {}}}",
+        bs58::encode(&account.address).into_string(),
+        account.lamports,
+        short(&Value::Bytes(account.data.clone())),
+        account.executable,
+        account.rent_epoch,
+        bs58::encode(&account.owner).into_string()
+    )
+}
+
+fn describe(field: &str, expected: &Value, got: &Value) -> (String, String, String) {
+    match (expected, got) {
+        (Value::Bytes(a), Value::Bytes(b)) => {
+            let (e, g) = describe_bytes(a, b);
+            (field.to_string(), e, g)
+        }
+        (Value::Text(a), Value::Text(b)) => {
+            let a_lines: Vec<&str> = a.split('\n').collect();
+            let b_lines: Vec<&str> = b.split('\n').collect();
+            let line = (0..a_lines.len().max(b_lines.len()))
+                .find(|&i| a_lines.get(i) != b_lines.get(i))
+                .unwrap_or(0);
+            let show = |lines: &[&str]| match lines.get(line) {
+                Some(text) => format!("line {line}: {text:?} ({} lines)", lines.len()),
+                None => format!("line {line}: <none> ({} lines)", lines.len()),
+            };
+            (field.to_string(), show(&a_lines), show(&b_lines))
+        }
+        (Value::U64List(a), Value::U64List(b)) => {
+            let at = (0..a.len().max(b.len()))
+                .find(|&i| a.get(i) != b.get(i))
+                .unwrap_or(0);
+            let show = |list: &[u64]| {
+                format!(
+                    "len {}, [{at}] = {}",
+                    list.len(),
+                    list.get(at)
+                        .map(|v| v.to_string())
+                        .unwrap_or_else(|| "<none>".into())
+                )
+            };
+            (field.to_string(), show(a), show(b))
+        }
+        (Value::Regions(a), Value::Regions(b)) => {
+            if a.len() != b.len() {
+                return (
+                    format!("{field}.len"),
+                    a.len().to_string(),
+                    b.len().to_string(),
+                );
+            }
+            for (index, (x, y)) in a.iter().zip(b).enumerate() {
+                if x.0 != y.0 {
+                    return (
+                        format!("{field}[{index}].offset"),
+                        x.0.to_string(),
+                        y.0.to_string(),
+                    );
+                }
+                if x.1 != y.1 {
+                    return (
+                        format!("{field}[{index}].is_writable"),
+                        x.1.to_string(),
+                        y.1.to_string(),
+                    );
+                }
+                if x.2 != y.2 {
+                    let (e, g) = describe_bytes(&x.2, &y.2);
+                    return (format!("{field}[{index}].content"), e, g);
+                }
+            }
+            (field.to_string(), short(expected), short(got))
+        }
+        (Value::Accounts(a), Value::Accounts(b)) => {
+            for index in 0..a.len().max(b.len()) {
+                match (a.get(index), b.get(index)) {
+                    (Some(x), Some(y)) if x == y => continue,
+                    (Some(x), Some(y)) => {
+                        let name = format!(
+                            "{field}[{index}] ({})",
+                            bs58::encode(&x.address).into_string()
+                        );
+                        if x.address != y.address {
+                            return (
+                                format!("{field}[{index}].address"),
+                                bs58::encode(&x.address).into_string(),
+                                bs58::encode(&y.address).into_string(),
+                            );
+                        }
+                        if x.lamports != y.lamports {
+                            return (
+                                format!("{name}.lamports"),
+                                x.lamports.to_string(),
+                                y.lamports.to_string(),
+                            );
+                        }
+                        if x.data != y.data {
+                            let (e, g) = describe_bytes(&x.data, &y.data);
+                            return (format!("{name}.data"), e, g);
+                        }
+                        if x.executable != y.executable {
+                            return (
+                                format!("{name}.executable"),
+                                x.executable.to_string(),
+                                y.executable.to_string(),
+                            );
+                        }
+                        if x.rent_epoch != y.rent_epoch {
+                            return (
+                                format!("{name}.rent_epoch"),
+                                x.rent_epoch.to_string(),
+                                y.rent_epoch.to_string(),
+                            );
+                        }
+                        return (
+                            format!("{name}.owner"),
+                            bs58::encode(&x.owner).into_string(),
+                            bs58::encode(&y.owner).into_string(),
+                        );
+                    }
+                    (x, y) => {
+                        return (
+                            format!("{field}[{index}]"),
+                            x.map(account_short).unwrap_or_else(|| "<none>".into()),
+                            y.map(account_short).unwrap_or_else(|| "<none>".into()),
+                        )
+                    }
+                }
+            }
+            (field.to_string(), short(expected), short(got))
+        }
+        _ => (field.to_string(), short(expected), short(got)),
+    }
+}
+
+/// A side-by-side listing of every row, marking the differing ones.
+pub fn side_by_side(rows: &[Row]) -> String {
+    let mut out = String::new();
+    let width = rows
+        .iter()
+        .map(|row| row.field.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let _ = writeln!(out, "  {:width$}  {:<50}  got", "field", "expected");
+    for row in rows {
+        let (mark, expected, got) = if row.matches() {
+            (' ', short(&row.expected), short(&row.got))
+        } else {
+            let (_, e, g) = describe(&row.field, &row.expected, &row.got);
+            ('!', e, g)
+        };
+        let _ = writeln!(out, "{mark} {:width$}  {expected:<50}  {got}", row.field);
+        if !row.matches() {
+            if let (Value::Text(a), Value::Text(b)) = (&row.expected, &row.got) {
+                let _ = writeln!(out, "    expected:");
+                for line in a.split('\n') {
+                    let _ = writeln!(out, "      {line}");
+                }
+                let _ = writeln!(out, "    got:");
+                for line in b.split('\n') {
+                    let _ = writeln!(out, "      {line}");
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_difference_in_large_buffers() {
+        let a = vec![0u8; 10_000];
+        let mut b = a.clone();
+        b[9_000] = 1;
+        assert_eq!(first_difference(&a, &b), Some(9_000));
+        assert_eq!(first_difference(&a, &a), None);
+        assert_eq!(first_difference(&a[..5], &a), Some(5));
+    }
+
+    #[test]
+    fn reports_first_differing_row() {
+        let rows = vec![
+            Row::new("a", Value::U64(1), Value::U64(1)),
+            Row::new("b", Value::Bytes(vec![1, 2]), Value::Bytes(vec![1, 3])),
+        ];
+        let mismatch = first_mismatch(&rows).unwrap();
+        assert_eq!(mismatch.field, "b");
+        assert!(mismatch.expected.contains("at byte 0x1: 02"));
+    }
+}

@@ -1,0 +1,446 @@
+//! The conformance runner for Firedancer's test vectors (`shared/docs/conformance-format.md`):
+//! fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family, and a
+//! field-by-field comparison that names the first differing field of each fixture.
+//!
+//! A harness turns a fixture's input into the effects sbfvm produces, with the reference
+//! harness's setup (memory map, registers, meter, features, sysvars); the comparison then
+//! checks every effects field in the order the format document recommends. A fixture is
+//! skipped only with a stated reason, and skips are counted per family.
+
+pub mod compare;
+mod elf_loader;
+mod errors;
+mod instr;
+pub mod proto;
+mod setup;
+mod syscall;
+mod vm_interp;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use prost::Message;
+
+pub use compare::{Mismatch, Row, Value};
+pub use sbfvm_vm::ExecutionMode;
+
+/// The fixture families, in the order they are reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    ElfLoader,
+    VmInterp,
+    Syscall,
+    Cpi,
+    Instr,
+    /// A file whose entry point is missing or unknown.
+    Unknown,
+}
+
+impl Family {
+    pub const ALL: [Family; 6] = [
+        Family::ElfLoader,
+        Family::VmInterp,
+        Family::Syscall,
+        Family::Cpi,
+        Family::Instr,
+        Family::Unknown,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::ElfLoader => "elf_loader",
+            Family::VmInterp => "vm_interp",
+            Family::Syscall => "syscall",
+            Family::Cpi => "cpi",
+            Family::Instr => "instr",
+            Family::Unknown => "unknown",
+        }
+    }
+
+    fn from_entrypoint(entrypoint: &str) -> Family {
+        match entrypoint {
+            "sol_compat_elf_loader_v1" => Family::ElfLoader,
+            "sol_compat_vm_interp_v1" => Family::VmInterp,
+            "sol_compat_vm_syscall_execute_v1" => Family::Syscall,
+            "sol_compat_vm_cpi_syscall_v1" => Family::Cpi,
+            "sol_compat_instr_execute_v1" => Family::Instr,
+            _ => Family::Unknown,
+        }
+    }
+}
+
+/// How fixtures are run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// How vm_interp programs (and instr BPF programs) execute. In JIT mode, vm_interp's
+    /// final r1..r10 are read from an interpreter run of the same fixture, since compiled
+    /// code does not hand registers back; any other disagreement between the two runs is
+    /// reported as a failure of the `jit_vs_interpreter` field.
+    pub mode: ExecutionMode,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            mode: ExecutionMode::Interpreter,
+        }
+    }
+}
+
+/// The verdict for one fixture.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Pass,
+    Fail(Mismatch),
+    Skip(String),
+}
+
+/// One fixture's result.
+#[derive(Debug, Clone)]
+pub struct FixtureResult {
+    pub path: PathBuf,
+    pub family: Family,
+    pub verdict: Verdict,
+}
+
+impl FixtureResult {
+    /// The file name without the directory.
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+}
+
+/// What a harness produced for one fixture.
+pub(crate) enum Outcome {
+    /// Expected and produced effects, field by field, in comparison order.
+    Compared(Vec<Row>),
+    /// The fixture is not run, for this reason.
+    Skip(String),
+}
+
+/// Counts of one family.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FamilyCounts {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+    /// Skip reason → count.
+    pub skip_reasons: BTreeMap<String, usize>,
+    /// First differing field → count.
+    pub failed_fields: BTreeMap<String, usize>,
+}
+
+/// The results of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub results: Vec<FixtureResult>,
+}
+
+impl Summary {
+    pub fn counts(&self) -> BTreeMap<Family, FamilyCounts> {
+        let mut counts: BTreeMap<Family, FamilyCounts> = BTreeMap::new();
+        for result in &self.results {
+            let entry = counts.entry(result.family).or_default();
+            match &result.verdict {
+                Verdict::Pass => entry.passed += 1,
+                Verdict::Fail(mismatch) => {
+                    entry.failed += 1;
+                    *entry
+                        .failed_fields
+                        .entry(field_class(&mismatch.field))
+                        .or_default() += 1;
+                }
+                Verdict::Skip(reason) => {
+                    entry.skipped += 1;
+                    *entry.skip_reasons.entry(reason.clone()).or_default() += 1;
+                }
+            }
+        }
+        counts
+    }
+
+    pub fn failed(&self) -> usize {
+        self.results
+            .iter()
+            .filter(|result| matches!(result.verdict, Verdict::Fail(_)))
+            .count()
+    }
+
+    pub fn failures(&self) -> impl Iterator<Item = (&FixtureResult, &Mismatch)> {
+        self.results
+            .iter()
+            .filter_map(|result| match &result.verdict {
+                Verdict::Fail(mismatch) => Some((result, mismatch)),
+                _ => None,
+            })
+    }
+}
+
+/// A field name without indices, for grouping failures (`stack`, `input_data_regions`).
+fn field_class(field: &str) -> String {
+    let end = field.find(['[', '.', ' ']).unwrap_or(field.len());
+    field[..end].to_string()
+}
+
+/// Every `.fix` file under `paths` (files are taken as given), sorted.
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, crate::Error> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), crate::Error> {
+        let entries = std::fs::read_dir(dir).map_err(|error| crate::Error::Io {
+            path: dir.to_path_buf(),
+            message: error.to_string(),
+        })?;
+        for entry in entries {
+            let entry = entry.map_err(|error| crate::Error::Io {
+                path: dir.to_path_buf(),
+                message: error.to_string(),
+            })?;
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, out)?;
+            } else if path.extension().is_some_and(|ext| ext == "fix") {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, &mut out)?;
+        } else if path.is_file() {
+            out.push(path.clone());
+        } else {
+            return Err(crate::Error::Io {
+                path: path.clone(),
+                message: "no such file or directory".into(),
+            });
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Only the metadata of any fixture message (field 1 of every fixture type).
+#[derive(Clone, PartialEq, ::prost::Message)]
+struct MetadataOnly {
+    #[prost(message, optional, tag = "1")]
+    metadata: Option<proto::FixtureMetadata>,
+}
+
+/// Runs one fixture file and returns the compared rows (or why it was skipped).
+pub(crate) fn execute(
+    path: &Path,
+    options: &Options,
+    caches: &mut setup::Caches,
+) -> (Family, Outcome) {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            return (
+                Family::Unknown,
+                Outcome::Skip(format!("unreadable file: {error}")),
+            )
+        }
+    };
+    let entrypoint = match MetadataOnly::decode(bytes.as_slice()) {
+        Ok(message) => message
+            .metadata
+            .map(|m| m.fn_entrypoint)
+            .unwrap_or_default(),
+        Err(error) => {
+            return (
+                Family::Unknown,
+                Outcome::Skip(format!("not a fixture message: {error}")),
+            )
+        }
+    };
+    let family = Family::from_entrypoint(&entrypoint);
+    let outcome = match family {
+        Family::ElfLoader => elf_loader::run(&bytes, caches),
+        Family::VmInterp => vm_interp::run(&bytes, options, caches),
+        Family::Syscall => syscall::run(&bytes, false),
+        Family::Cpi => syscall::run(&bytes, true),
+        Family::Instr => instr::run(&bytes, options),
+        Family::Unknown => Outcome::Skip(format!("unknown fn_entrypoint {entrypoint:?}")),
+    };
+    (family, outcome)
+}
+
+fn verdict(outcome: &Outcome) -> Verdict {
+    match outcome {
+        Outcome::Compared(rows) => match compare::first_mismatch(rows) {
+            None => Verdict::Pass,
+            Some(mismatch) => Verdict::Fail(mismatch),
+        },
+        Outcome::Skip(reason) => Verdict::Skip(reason.clone()),
+    }
+}
+
+/// Runs every fixture under `paths`.
+pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, crate::Error> {
+    let files = discover(paths)?;
+    Ok(run_files(&files, options))
+}
+
+/// Runs the given fixture files, on up to two threads (fixture order is kept).
+pub fn run_files(files: &[PathBuf], options: &Options) -> Summary {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let chunk = files.len().div_ceil(threads).max(1);
+    let results = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut caches = setup::Caches::default();
+                    part.iter()
+                        .map(|path| {
+                            let (family, outcome) = execute(path, options, &mut caches);
+                            FixtureResult {
+                                path: path.clone(),
+                                family,
+                                verdict: verdict(&outcome),
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("conformance worker panicked"))
+            .collect()
+    });
+    Summary { results }
+}
+
+/// The side-by-side view of one fixture: its family, verdict and every compared field.
+pub fn explain(path: &Path, options: &Options) -> (Family, Verdict, String) {
+    let mut caches = setup::Caches::default();
+    let (family, outcome) = execute(path, options, &mut caches);
+    let verdict = verdict(&outcome);
+    let text = match &outcome {
+        Outcome::Compared(rows) => compare::side_by_side(rows),
+        Outcome::Skip(reason) => format!("skipped: {reason}\n"),
+    };
+    (family, verdict, text)
+}
+
+/// Finds a fixture by file name (or stem, or path suffix) among `paths`.
+pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, crate::Error> {
+    let direct = PathBuf::from(name);
+    if direct.is_file() {
+        return Ok(Some(direct));
+    }
+    let files = discover(paths)?;
+    Ok(files.into_iter().find(|path| {
+        let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
+        file.as_deref() == Some(name)
+            || stem.as_deref() == Some(name)
+            || path.to_string_lossy().ends_with(name)
+    }))
+}
+
+/// The human summary: per family counts, skip reasons, failure classes and up to
+/// `max_failures` failing fixtures per family.
+pub fn human_summary(summary: &Summary, max_failures: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let counts = summary.counts();
+    for family in Family::ALL {
+        let Some(count) = counts.get(&family) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "{}: {} passed, {} failed, {} skipped",
+            family.name(),
+            count.passed,
+            count.failed,
+            count.skipped
+        );
+        for (reason, n) in &count.skip_reasons {
+            let _ = writeln!(out, "    skipped {n}: {reason}");
+        }
+        for (field, n) in &count.failed_fields {
+            let _ = writeln!(out, "    failed {n} on field `{field}`");
+        }
+        let mut shown = 0;
+        for (result, mismatch) in summary.failures() {
+            if result.family != family {
+                continue;
+            }
+            if shown == max_failures {
+                let _ = writeln!(
+                    out,
+                    "    … {} more (use --json for all)",
+                    count.failed - shown
+                );
+                break;
+            }
+            shown += 1;
+            let _ = writeln!(
+                out,
+                "    FAIL {}: {}: expected {}, got {}",
+                result.name(),
+                mismatch.field,
+                mismatch.expected,
+                mismatch.got
+            );
+        }
+    }
+    let total: usize = summary.results.len();
+    let passed = counts.values().map(|c| c.passed).sum::<usize>();
+    let failed = counts.values().map(|c| c.failed).sum::<usize>();
+    let skipped = counts.values().map(|c| c.skipped).sum::<usize>();
+    let _ = writeln!(
+        out,
+        "total: {total} fixtures, {passed} passed, {failed} failed, {skipped} skipped"
+    );
+    out
+}
+
+/// The machine-readable summary.
+pub fn json_summary(summary: &Summary) -> serde_json::Value {
+    use serde_json::json;
+    let counts = summary.counts();
+    let families: serde_json::Map<String, serde_json::Value> = counts
+        .iter()
+        .map(|(family, count)| {
+            (
+                family.name().to_string(),
+                json!({
+                    "passed": count.passed,
+                    "failed": count.failed,
+                    "skipped": count.skipped,
+                    "skip_reasons": count.skip_reasons,
+                    "failed_fields": count.failed_fields,
+                }),
+            )
+        })
+        .collect();
+    let failures: Vec<serde_json::Value> = summary
+        .failures()
+        .map(|(result, mismatch)| {
+            json!({
+                "family": result.family.name(),
+                "fixture": result.name(),
+                "path": result.path.to_string_lossy(),
+                "field": mismatch.field,
+                "expected": mismatch.expected,
+                "got": mismatch.got,
+            })
+        })
+        .collect();
+    json!({
+        "families": families,
+        "failures": failures,
+    })
+}
