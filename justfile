@@ -15,3 +15,15 @@ programs-check *names:
 programs-test:
     cargo test --release --manifest-path tools/build-programs/Cargo.toml
 # ---- END fixture programs ----
+
+# ---- BEGIN benchmarks (crates/cli/src/bench.rs; benches/ for criterion) ----
+# e.g. `just bench`, `just bench cpi`, `just bench syscall/stack_height --json`.
+# Time the load/execute/syscall/cpi scenarios (release build); print a Markdown table.
+bench *args:
+    cargo run --release -- bench {{args}}
+
+# e.g. `just bench-criterion`, `just bench-criterion --bench cpi`; reports in target/criterion.
+# The same scenarios under criterion's statistics.
+bench-criterion *args:
+    cargo bench -p sbfvm-benches {{args}}
+# ---- END benchmarks ----

@@ -22,11 +22,14 @@
 //! assert!(outcome.compute_units_consumed() > 0);
 //! ```
 
+pub mod bench;
 pub mod conformance;
 pub mod error;
+pub mod inspect;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod snapshot;
 
 use std::cell::RefCell;
 use std::rc::Rc as SharedRc;
@@ -104,11 +107,46 @@ pub struct Invocation {
     pub trace_index: usize,
     pub program_id: Pubkey,
     pub stack_height: usize,
+    /// Everything this frame consumed, its callees included.
     pub compute_units_consumed: u64,
     pub result: Result<(), InstructionError>,
-    /// Syscalls this frame called itself (name, calls, compute units).
+    /// Syscalls this frame called itself (name, calls, compute units; a CPI syscall's
+    /// units include its callee).
     pub syscalls: Vec<(&'static str, u64, u64)>,
+    /// Where this frame's own units went; with the callees' totals it adds up exactly to
+    /// `compute_units_consumed`.
+    pub cost: Cost,
+    /// Wall time of the frame, callees included.
+    pub wall_time: std::time::Duration,
     pub invocations: Vec<Invocation>,
+}
+
+/// A frame's compute units, split by what paid for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// SBF instructions executed (1 CU each).
+    pub instructions: u64,
+    /// Syscalls by name, CPI syscalls excluded: (name, calls, units).
+    pub syscalls: Vec<(&'static str, u64, u64)>,
+    /// What the CPI syscalls charged themselves (base cost and per-byte charges), without
+    /// the callees.
+    pub cpi: u64,
+    /// Charges outside the VM: the heap charge, a builtin's own charge, and the units a VM
+    /// fault drains (SIMD-0182).
+    pub other: u64,
+}
+
+impl Cost {
+    pub fn total(&self) -> u64 {
+        self.instructions
+            + self.syscalls.iter().map(|(_, _, units)| units).sum::<u64>()
+            + self.cpi
+            + self.other
+    }
+}
+
+fn is_cpi_syscall(name: &str) -> bool {
+    name == "sol_invoke_signed_c" || name == "sol_invoke_signed_rust"
 }
 
 /// What one transaction did, with its invoke tree.
@@ -237,6 +275,8 @@ impl Sbfvm {
                 self.runtime.store.set(program_id, account);
             }
         }
+        // Added directly: deployed and visible, whatever a transaction did to this id before.
+        self.runtime.program_deployments.remove(&program_id);
         self.executor
             .load_program(&program_id, &loader.id(), elf)
             .map_err(|error| Error::Load {
@@ -255,6 +295,13 @@ impl Sbfvm {
 
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
+    }
+
+    /// Replaces the sysvars (e.g. moves the Clock to another slot, which makes programs
+    /// deployed in the previous slot executable).
+    pub fn set_sysvars(&mut self, sysvars: Sysvars) {
+        self.runtime.set_sysvars(sysvars.clone());
+        self.config.sysvars = sysvars;
     }
 
     pub fn executor(&self) -> &SharedRc<SbfExecutor> {
@@ -280,11 +327,16 @@ impl Sbfvm {
             compute_unit_limit,
             heap_size: self.config.heap_size,
         };
-        let transaction = self
-            .runtime
-            .process_transaction(instructions, &settings, None);
+        let elapsed = SharedRc::new(RefCell::new(Vec::new()));
+        let timer = FrameTimer {
+            started: Vec::new(),
+            elapsed: SharedRc::clone(&elapsed),
+        };
+        let transaction =
+            self.runtime
+                .process_transaction(instructions, &settings, Some(Box::new(timer)));
         let stats = std::mem::take(&mut *self.run_stats.borrow_mut());
-        let invocations = invoke_tree(&transaction, &stats);
+        let invocations = invoke_tree(&transaction, &stats, &elapsed.borrow());
         Outcome {
             transaction,
             invocations,
@@ -292,27 +344,90 @@ impl Sbfvm {
     }
 }
 
+/// Measures each frame's wall time through the runtime's observer hook.
+#[derive(Default)]
+struct FrameTimer {
+    started: Vec<Option<std::time::Instant>>,
+    elapsed: SharedRc<RefCell<Vec<Option<std::time::Duration>>>>,
+}
+
+impl sbfvm_runtime::InvokeObserver for FrameTimer {
+    fn frame_started(&mut self, trace_index: usize) {
+        if self.started.len() <= trace_index {
+            self.started.resize(trace_index + 1, None);
+        }
+        self.started[trace_index] = Some(std::time::Instant::now());
+    }
+
+    fn frame_finished(&mut self, trace_index: usize) {
+        if let Some(Some(start)) = self.started.get(trace_index) {
+            let mut elapsed = self.elapsed.borrow_mut();
+            if elapsed.len() <= trace_index {
+                elapsed.resize(trace_index + 1, None);
+            }
+            elapsed[trace_index] = Some(start.elapsed());
+        }
+    }
+}
+
 /// Builds the invoke tree from the instruction trace.
-fn invoke_tree(transaction: &TransactionOutcome, stats: &[VmRunStats]) -> Vec<Invocation> {
-    fn build(transaction: &TransactionOutcome, stats: &[VmRunStats], index: usize) -> Invocation {
+fn invoke_tree(
+    transaction: &TransactionOutcome,
+    stats: &[VmRunStats],
+    timings: &[Option<std::time::Duration>],
+) -> Vec<Invocation> {
+    fn build(
+        transaction: &TransactionOutcome,
+        stats: &[VmRunStats],
+        index: usize,
+        timings: &[Option<std::time::Duration>],
+    ) -> Invocation {
         let frame = &transaction.trace[index];
         let (compute_units_consumed, result) = match &frame.outcome {
             Some(outcome) => (outcome.compute_units_consumed, outcome.result.clone()),
             None => (0, Ok(())),
         };
-        let syscalls = stats
+        let syscalls: Vec<(&'static str, u64, u64)> = stats
             .iter()
             .filter(|run| run.trace_index == index)
             .flat_map(|run| run.syscalls.iter())
             .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
             .collect();
-        let invocations = transaction
+        let invocations: Vec<Invocation> = transaction
             .trace
             .iter()
             .enumerate()
             .filter(|(_, child)| child.caller_index == Some(index))
-            .map(|(child_index, _)| build(transaction, stats, child_index))
+            .map(|(child_index, _)| build(transaction, stats, child_index, timings))
             .collect();
+        let callees: u64 = invocations
+            .iter()
+            .map(|child| child.compute_units_consumed)
+            .sum();
+        let vm_units: Option<u64> = stats
+            .iter()
+            .filter(|run| run.trace_index == index)
+            .map(|run| run.compute_units)
+            .reduce(|a, b| a + b);
+        let mut cost = Cost::default();
+        let mut cpi_with_callees: u64 = 0;
+        for (name, calls, units) in &syscalls {
+            if is_cpi_syscall(name) {
+                cpi_with_callees += units;
+            } else {
+                cost.syscalls.push((*name, *calls, *units));
+            }
+        }
+        cost.cpi = cpi_with_callees.saturating_sub(callees);
+        let syscall_units: u64 = cost.syscalls.iter().map(|(_, _, units)| units).sum();
+        match vm_units {
+            Some(vm_units) => {
+                cost.instructions = vm_units.saturating_sub(syscall_units + cpi_with_callees);
+                cost.other = compute_units_consumed.saturating_sub(vm_units);
+            }
+            // A builtin (or a frame that never ran a VM): all its own units are "other".
+            None => cost.other = compute_units_consumed.saturating_sub(callees),
+        }
         Invocation {
             trace_index: index,
             program_id: transaction.account_keys[frame.program_account_index as usize],
@@ -320,6 +435,8 @@ fn invoke_tree(transaction: &TransactionOutcome, stats: &[VmRunStats]) -> Vec<In
             compute_units_consumed,
             result,
             syscalls,
+            cost,
+            wall_time: timings.get(index).copied().flatten().unwrap_or_default(),
             invocations,
         }
     }
@@ -328,6 +445,6 @@ fn invoke_tree(transaction: &TransactionOutcome, stats: &[VmRunStats]) -> Vec<In
         .iter()
         .enumerate()
         .filter(|(_, frame)| frame.caller_index.is_none() && frame.outcome.is_some())
-        .map(|(index, _)| build(transaction, stats, index))
+        .map(|(index, _)| build(transaction, stats, index, timings))
         .collect()
 }

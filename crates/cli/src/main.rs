@@ -9,6 +9,21 @@ use sbfvm::runner;
 use sbfvm::scenario::{parse_data, Scenario, ScenarioFile};
 use sbfvm::{Error, ExecutionMode};
 
+/// Writes to stdout, ignoring a closed pipe (`sbfvm … | head` must not panic).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 const USAGE: &str = "\
 sbfvm — run compiled Solana SBF programs locally with Agave-exact results
 
@@ -16,13 +31,19 @@ USAGE:
     sbfvm                                   run the built-in demo scenario
     sbfvm run SCENARIO.toml|SCENARIO.json   run a scenario file
     sbfvm run PROGRAM.so [--data HEX]       run one program with no accounts
+    sbfvm inspect PROGRAM.so [--json]       SBPF version, sections, functions, imported
+                                            syscalls, and the strict deployment checks
     sbfvm conformance PATH...               run Firedancer conformance fixtures (.fix
                                             files or directories, searched recursively)
+    sbfvm bench [GROUP|SCENARIO] [--json]   time load/execute/syscall/cpi scenarios (use a
+                                            release build); Markdown table or JSON
 
 OPTIONS (run):
     --json                     print the machine-readable report
     --mode interpreter|jit     execution mode (default: the scenario's, else jit)
     --data HEX                 instruction data when running a .so directly
+    --snapshot FILE            write the compute units of every instruction and frame
+    --check-snapshot FILE      exit 1 and list the differences if any compute unit changed
 
 OPTIONS (conformance):
     --json                     print the summary and every failure as JSON
@@ -38,6 +59,8 @@ struct RunArgs {
     json: bool,
     mode: Option<ExecutionMode>,
     data: Option<String>,
+    snapshot: Option<PathBuf>,
+    check_snapshot: Option<PathBuf>,
 }
 
 fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
@@ -45,6 +68,8 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
     let mut json = false;
     let mut mode = None;
     let mut data = None;
+    let mut snapshot = None;
+    let mut check_snapshot = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -54,6 +79,16 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
                     Error::Usage("--mode needs a value (interpreter or jit)".into())
                 })?;
                 mode = Some(value.parse().map_err(Error::Usage)?);
+            }
+            "--snapshot" | "--check-snapshot" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| Error::Usage(format!("{arg} needs a file")))?;
+                if arg == "--snapshot" {
+                    snapshot = Some(PathBuf::from(value));
+                } else {
+                    check_snapshot = Some(PathBuf::from(value));
+                }
             }
             "--data" => {
                 data = Some(
@@ -81,6 +116,8 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
         json,
         mode,
         data,
+        snapshot,
+        check_snapshot,
     })
 }
 
@@ -132,14 +169,45 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
         }
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&json_report(&report)).expect("JSON report")
         );
     } else {
-        print!("{}", human_report(&report));
+        out!("{}", human_report(&report));
     }
-    Ok(if report.expectations_failed() == 0 {
+    let snapshot = sbfvm::snapshot::from_report(&report);
+    if let Some(path) = &args.snapshot {
+        let text = serde_json::to_string_pretty(&snapshot).expect("snapshot JSON");
+        std::fs::write(path, text + "\n").map_err(|error| Error::Io {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+        eprintln!("compute-unit snapshot written to {}", path.display());
+    }
+    let mut snapshot_changed = false;
+    if let Some(path) = &args.check_snapshot {
+        let text = std::fs::read_to_string(path).map_err(|error| Error::Io {
+            path: path.clone(),
+            message: error.to_string(),
+        })?;
+        let expected: sbfvm::snapshot::Snapshot =
+            serde_json::from_str(&text).map_err(|error| Error::Io {
+                path: path.clone(),
+                message: format!("not a compute-unit snapshot: {error}"),
+            })?;
+        let differences = sbfvm::snapshot::differences(&expected, &snapshot);
+        if differences.is_empty() {
+            eprintln!("compute units match {}", path.display());
+        } else {
+            snapshot_changed = true;
+            eprintln!("compute units differ from {}:", path.display());
+            for line in differences {
+                eprintln!("  {line}");
+            }
+        }
+    }
+    Ok(if report.expectations_failed() == 0 && !snapshot_changed {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -199,16 +267,18 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
             message: "no such fixture under the given paths".into(),
         })?;
         let (family, verdict, text) = conformance::explain(&path, &options);
-        println!("{} ({})", path.display(), family.name());
+        outln!("{} ({})", path.display(), family.name());
         match &verdict {
-            conformance::Verdict::Pass => println!("PASS"),
-            conformance::Verdict::Fail(mismatch) => println!(
+            conformance::Verdict::Pass => outln!("PASS"),
+            conformance::Verdict::Fail(mismatch) => outln!(
                 "FAIL at `{}`: expected {}, got {}",
-                mismatch.field, mismatch.expected, mismatch.got
+                mismatch.field,
+                mismatch.expected,
+                mismatch.got
             ),
-            conformance::Verdict::Skip(reason) => println!("SKIP: {reason}"),
+            conformance::Verdict::Skip(reason) => outln!("SKIP: {reason}"),
         }
-        print!("{text}");
+        out!("{text}");
         return Ok(if matches!(verdict, conformance::Verdict::Fail(_)) {
             ExitCode::FAILURE
         } else {
@@ -217,18 +287,60 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
     }
     let summary = conformance::run(&args.paths, &options)?;
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&conformance::json_summary(&summary)).expect("JSON")
         );
     } else {
-        print!("{}", conformance::human_summary(&summary, 20));
+        out!("{}", conformance::human_summary(&summary, 20));
     }
     Ok(if summary.failed() == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn inspect(args: &[String]) -> Result<ExitCode, Error> {
+    let mut json = false;
+    let mut path = None;
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json = true,
+            flag if flag.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
+            }
+            file => {
+                if path.replace(PathBuf::from(file)).is_some() {
+                    return Err(Error::Usage(format!("`inspect` takes one file\n\n{USAGE}")));
+                }
+            }
+        }
+    }
+    let path =
+        path.ok_or_else(|| Error::Usage(format!("`inspect` needs a program file\n\n{USAGE}")))?;
+    let elf = std::fs::read(&path).map_err(|error| Error::Io {
+        path: path.clone(),
+        message: error.to_string(),
+    })?;
+    let inspection = sbfvm::inspect::inspect(&elf, &sbfvm::FeatureSet::mainnet()).map_err(
+        |error| match error {
+            Error::Usage(message) => Error::Io {
+                path: path.clone(),
+                message,
+            },
+            other => other,
+        },
+    )?;
+    if json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&sbfvm::inspect::json(&inspection)).expect("JSON")
+        );
+    } else {
+        out!("{}", sbfvm::inspect::human(&inspection));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn main_inner() -> Result<ExitCode, Error> {
@@ -239,11 +351,15 @@ fn main_inner() -> Result<ExitCode, Error> {
             json: false,
             mode: None,
             data: None,
+            snapshot: None,
+            check_snapshot: None,
         }),
         Some("run") => run(parse_run_args(&args[1..])?),
+        Some("inspect") => inspect(&args[1..]),
         Some("conformance") => conformance(parse_conformance_args(&args[1..])?),
+        Some("bench") => sbfvm::bench::cli(&args[1..]),
         Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
+            out!("{USAGE}");
             Ok(ExitCode::SUCCESS)
         }
         Some(other) => Err(Error::Usage(format!(

@@ -23,11 +23,29 @@ fn result_text(result: &Result<(), sbfvm_runtime::InstructionError>) -> String {
 }
 
 fn invocation_json(invocation: &Invocation) -> Value {
+    let syscalls: serde_json::Map<String, Value> = invocation
+        .cost
+        .syscalls
+        .iter()
+        .map(|(name, calls, units)| {
+            (
+                name.to_string(),
+                json!({ "calls": calls, "compute_units": units }),
+            )
+        })
+        .collect();
     json!({
         "program_id": invocation.program_id.to_string(),
         "stack_height": invocation.stack_height,
         "compute_units_consumed": invocation.compute_units_consumed,
         "result": result_text(&invocation.result),
+        "cost": {
+            "instructions": invocation.cost.instructions,
+            "syscalls": syscalls,
+            "cpi": invocation.cost.cpi,
+            "other": invocation.cost.other,
+        },
+        "wall_time_ns": invocation.wall_time.as_nanos() as u64,
         "invocations": invocation.invocations.iter().map(invocation_json).collect::<Vec<_>>(),
     })
 }
@@ -75,13 +93,23 @@ fn write_tree(out: &mut String, invocation: &Invocation, depth: usize) {
     let branch = if depth == 0 { "" } else { "└─ " };
     let _ = writeln!(
         out,
-        "    {indent}{branch}{} [{}] {} CU {}",
+        "    {indent}{branch}{} [{}] {} CU {} ({:.1} µs)",
         invocation.program_id,
         invocation.stack_height,
         invocation.compute_units_consumed,
-        result_text(&invocation.result)
+        result_text(&invocation.result),
+        invocation.wall_time.as_secs_f64() * 1e6,
     );
-    for (name, calls, units) in &invocation.syscalls {
+    let cost = &invocation.cost;
+    let mut parts = vec![format!("instructions {}", cost.instructions)];
+    if cost.cpi > 0 {
+        parts.push(format!("cpi {}", cost.cpi));
+    }
+    if cost.other > 0 {
+        parts.push(format!("other {}", cost.other));
+    }
+    let _ = writeln!(out, "    {indent}     · {}", parts.join(", "));
+    for (name, calls, units) in &cost.syscalls {
         let _ = writeln!(out, "    {indent}     · {name} ×{calls}: {units} CU");
     }
     for child in &invocation.invocations {

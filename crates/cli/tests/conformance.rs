@@ -1,10 +1,10 @@
 //! Runs the whole Firedancer conformance corpus (`../shared/conformance` beside the
 //! repository) through `sbfvm::conformance` and prints per-family counts.
 //!
-//! For now it asserts that nothing panics and that the `elf_loader` and `vm_interp`
-//! families pass completely; the other families' failures are printed (by fixture name
-//! and first differing field), not asserted. Skipped with a message when the corpus is
-//! absent.
+//! For now it asserts that nothing panics and that the `elf_loader`, `vm_interp` and `cpi`
+//! families and the `instr/fixtures/system` fixtures pass completely; the other failures
+//! are printed (by fixture name and first differing field), not asserted. Skipped with a
+//! message when the corpus is absent.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -32,11 +32,24 @@ fn conformance_corpus() {
     );
     print!("{}", conformance::human_summary(&summary, 10));
     let counts = summary.counts();
-    for family in [Family::ElfLoader, Family::VmInterp] {
+    let system = |result: &conformance::FixtureResult| {
+        result
+            .path
+            .to_string_lossy()
+            .replace('\\', "/")
+            .contains("instr/fixtures/system/")
+    };
+    for family in [
+        Family::ElfLoader,
+        Family::VmInterp,
+        Family::Cpi,
+        Family::Instr,
+    ] {
         let failing: Vec<String> = summary
             .results
             .iter()
             .filter(|result| result.family == family)
+            .filter(|result| family != Family::Instr || system(result))
             .filter_map(|result| match &result.verdict {
                 Verdict::Fail(mismatch) => Some(format!(
                     "{}: {}: expected {}, got {}",

@@ -435,12 +435,22 @@ fn check_invocation(invocation: &Value) {
         keys(invocation),
         [
             "compute_units_consumed",
+            "cost",
             "invocations",
             "program_id",
             "result",
-            "stack_height"
+            "stack_height",
+            "wall_time_ns"
         ]
     );
+    // The cost split of issue 6: instructions, syscalls by name, CPI charges, other.
+    assert_eq!(
+        keys(&invocation["cost"]),
+        ["cpi", "instructions", "other", "syscalls"]
+    );
+    for usage in invocation["cost"]["syscalls"].as_object().unwrap().values() {
+        assert_eq!(keys(usage), ["calls", "compute_units"]);
+    }
     assert!(invocation["program_id"].is_string());
     assert!(invocation["stack_height"].as_u64().unwrap() >= 1);
     assert!(invocation["compute_units_consumed"].is_u64());

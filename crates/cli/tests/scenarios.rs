@@ -117,10 +117,21 @@ fn mode_differences(path: &Path, interpreter: &RunReport, jit: &RunReport) -> St
             None => "none".to_string(),
         };
         differ("return data", return_data(x), return_data(y));
+        // Wall time is the one field the two modes are expected to differ in.
+        fn without_wall_time(invocations: &[sbfvm::Invocation]) -> Vec<sbfvm::Invocation> {
+            invocations
+                .iter()
+                .map(|invocation| sbfvm::Invocation {
+                    wall_time: std::time::Duration::ZERO,
+                    invocations: without_wall_time(&invocation.invocations),
+                    ..invocation.clone()
+                })
+                .collect()
+        }
         differ(
-            "invoke tree (per-frame compute units, results, syscalls)",
-            format!("{:?}", x.invocations),
-            format!("{:?}", y.invocations),
+            "invoke tree (per-frame compute units, cost split, results, syscalls)",
+            format!("{:?}", without_wall_time(&x.invocations)),
+            format!("{:?}", without_wall_time(&y.invocations)),
         );
         differ(
             "accounts after",

@@ -16,8 +16,9 @@ use solana_sdk_ids::{
 
 use crate::compute::{ComputeBudget, ComputeMeter};
 use crate::features::FeatureSet;
+use crate::loader_v3::ProgramDeployments;
 use crate::log_collector::LogCollector;
-use crate::sysvars::Sysvars;
+use crate::sysvars::{BlockhashEntry, Sysvars};
 use crate::transaction_context::{
     FrameOutcome, IndexOfAccount, InstructionAccount, InstructionFrame, TransactionContext,
 };
@@ -52,6 +53,27 @@ impl ExecutionFailure {
 pub trait ProgramExecutor {
     /// Executes the program of the current frame of `invoke_context`.
     fn execute(&self, invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailure>;
+
+    /// Verifies `elf` for deployment under `loader` as Agave's `deploy_program!` does: load
+    /// it with the deployment environment (strict ELF checks, the deployment SBPF versions
+    /// of `invoke_context.features`, no `sol_alloc_free_`) and verify it. The error is the
+    /// text Agave logs; the loader turns it into `InvalidAccountData`. Nothing is cached:
+    /// the new program becomes executable through [`ProgramExecutor::reload`] once its
+    /// transaction commits. The default rejects every program.
+    fn deploy(
+        &self,
+        _invoke_context: &InvokeContext,
+        _program_id: &Pubkey,
+        _loader: &Pubkey,
+        _elf: &[u8],
+    ) -> Result<(), String> {
+        Err("this executor cannot deploy programs".to_string())
+    }
+
+    /// A committed transaction deployed, upgraded, extended or closed `program_id`: drop any
+    /// cached copy and, when `elf` is given (the ELF the accounts now hold), load it for
+    /// execution under `loader`. The default does nothing.
+    fn reload(&self, _program_id: &Pubkey, _loader: &Pubkey, _elf: Option<&[u8]>) {}
 }
 
 /// A native program implemented in Rust (the System program).
@@ -72,7 +94,39 @@ pub struct CpiAccountMeta {
     pub is_writable: bool,
 }
 
+/// What Agave's `EnvironmentConfig` carries besides the feature set and the sysvar cache:
+/// the blockhash durable-nonce instructions advance to and its lamports per signature
+/// (`environment_config.blockhash`, `blockhash_lamports_per_signature`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EnvironmentConfig {
+    /// `None` (the default) is sbfvm's own environment: the fixed per-slot blockhash of the
+    /// Clock sysvar and 5,000 lamports per signature (see [`crate::system_program`]).
+    pub blockhash: Option<BlockhashEntry>,
+}
+
+impl EnvironmentConfig {
+    /// The blockhash and lamports per signature in effect under `sysvars`.
+    pub fn blockhash(&self, sysvars: &Sysvars) -> BlockhashEntry {
+        self.blockhash.unwrap_or_else(|| BlockhashEntry {
+            blockhash: crate::system_program::environment_blockhash(sysvars.clock.slot),
+            lamports_per_signature: crate::system_program::LAMPORTS_PER_SIGNATURE,
+        })
+    }
+}
+
+/// Agave returned `NotEnoughAccountKeys` where it now returns `MissingAccount` until
+/// agave#8001 (merged 2025-09-13, Agave 3.1), which is not feature-gated. The feature that
+/// brackets it is SIMD-0339 `increase_cpi_account_info_limit` (agave#8513, opened
+/// 2025-10-16 on top of it; active on mainnet since slot 403,056,000): when it is active
+/// every validator runs code with the change. The Dec-2024 fixtures (Agave 2.1) never list
+/// it, and they expect `NotEnoughAccountKeys`.
+fn legacy_not_enough_account_keys(features: &FeatureSet) -> bool {
+    !features.increase_cpi_account_info_limit()
+}
+
 pub struct InvokeContext {
+    /// The blockhash environment (Agave's `EnvironmentConfig`); sbfvm's own by default.
+    pub environment: EnvironmentConfig,
     pub transaction_context: TransactionContext,
     pub compute_meter: ComputeMeter,
     pub budget: ComputeBudget,
@@ -82,6 +136,9 @@ pub struct InvokeContext {
     /// sbfvm's own notes about the run (never part of Agave's logs), e.g. which unresolved
     /// syscall a program called.
     pub diagnostics: Vec<String>,
+    /// Program-cache state beyond loaded programs: deployments not yet visible, closed
+    /// programs, and what this transaction changed (see [`crate::loader_v3`]).
+    pub program_deployments: ProgramDeployments,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
     /// Frame outcomes keyed by trace index.
@@ -106,7 +163,15 @@ impl InvokeContext {
         executor: Rc<dyn ProgramExecutor>,
         builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
     ) -> Self {
+        let mut transaction_context = transaction_context;
+        // Older account rules and error codes selected by the feature set (see the
+        // transaction_context module docs).
+        transaction_context.set_remove_accounts_executable_flag_checks(
+            features.remove_accounts_executable_flag_checks(),
+        );
+        transaction_context.set_not_enough_account_keys(legacy_not_enough_account_keys(&features));
         Self {
+            environment: EnvironmentConfig::default(),
             transaction_context,
             compute_meter: ComputeMeter::new(budget.compute_unit_limit),
             budget,
@@ -114,10 +179,16 @@ impl InvokeContext {
             sysvars,
             log_collector: Some(LogCollector::default()),
             diagnostics: Vec::new(),
+            program_deployments: ProgramDeployments::default(),
             executor,
             builtins,
             observer: None,
         }
+    }
+
+    /// The executor that runs loader-owned programs.
+    pub(crate) fn executor(&self) -> Rc<dyn ProgramExecutor> {
+        Rc::clone(&self.executor)
     }
 
     pub fn set_observer(&mut self, observer: Option<Box<dyn InvokeObserver>>) {
@@ -256,6 +327,17 @@ impl InvokeContext {
             self.log(format!("Unknown program {program_id}"));
             return Err(InstructionError::MissingAccount);
         };
+        // 5. Before SIMD-0162 the callee program account must be executable (Agave 2.1
+        //    `prepare_instruction`: "Find and validate executables / program accounts").
+        if !self.features.remove_accounts_executable_flag_checks()
+            && !self
+                .transaction_context
+                .borrow_account(program_account_index)?
+                .executable
+        {
+            self.log(format!("Account {program_id} is not executable"));
+            return Err(InstructionError::AccountNotExecutable);
+        }
         let mut frame = InstructionFrame::new(program_account_index, accounts, data);
         frame.first_occurrence = first_occurrence;
         Ok(frame)
@@ -363,6 +445,17 @@ impl InvokeContext {
         } else if owner == loader_v4::id() {
             // Loader-v4 is not enabled on mainnet, so it has no builtin.
             return Err(InstructionError::UnsupportedProgramId);
+        } else if !self.features.remove_accounts_executable_flag_checks() {
+            // Before SIMD-0162 any owner is the builtin key (Agave 2.1
+            // `process_executable_chain`: `builtin_id = owner_id`), so a builtin registered
+            // under the owner's id runs; otherwise the program cache has no entry.
+            let builtin = self
+                .builtins
+                .iter()
+                .find(|(id, _)| *id == owner)
+                .map(|(_, function)| *function)
+                .ok_or(InstructionError::UnsupportedProgramId)?;
+            Target::Builtin(builtin)
         } else {
             return Err(InstructionError::UnsupportedProgramId);
         };
@@ -374,10 +467,10 @@ impl InvokeContext {
         let remaining_before = self.remaining();
         let result = match target {
             Target::Builtin(function) => function(self).map_err(ExecutionFailure::from),
-            Target::Loader => {
+            Target::Loader => crate::loader_v3::check_program_deployed(self).and_then(|()| {
                 let executor = Rc::clone(&self.executor);
                 executor.execute(self)
-            }
+            }),
         };
         let result = match result {
             Ok(()) => {
@@ -415,5 +508,363 @@ impl TransactionContext {
             account.data[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
         }
         Ok(())
+    }
+}
+
+/// `prepare_next_cpi_instruction` against Agave 4.4 `InvokeContext::prepare_next_cpi_instruction`
+/// (program-runtime `invoke_context.rs`): key lookup, deduplication with privileges OR-ed
+/// over every occurrence, one privilege check per distinct account, then the program.
+#[cfg(test)]
+mod cpi_privilege_tests {
+    use super::*;
+    use crate::sysvars::RentParams;
+    use solana_account::Account;
+
+    struct NoPrograms;
+    impl ProgramExecutor for NoPrograms {
+        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+            Err(ExecutionFailure::program_failed("no programs here"))
+        }
+    }
+
+    fn key(n: u8) -> Pubkey {
+        Pubkey::new_from_array([n; 32])
+    }
+
+    const CALLEE: u8 = 0xB0;
+    const CALLER: u8 = 0xA0;
+
+    /// Transaction accounts keys 1..=4 (indices 0..=3), the callee (index 4) and the caller
+    /// (index 5). The caller's instruction: key 1 (signer, writable), key 2 (writable),
+    /// key 3 (read-only) and the callee (read-only); key 4 is not in it.
+    fn context() -> InvokeContext {
+        let account = |owner: Pubkey, executable: bool| Account {
+            lamports: 1,
+            data: vec![],
+            owner,
+            executable,
+            rent_epoch: 0,
+        };
+        let mut accounts: Vec<(Pubkey, Account)> = (1..=4)
+            .map(|n| (key(n), account(key(CALLER), false)))
+            .collect();
+        accounts.push((key(CALLEE), account(native_loader::id(), true)));
+        accounts.push((key(CALLER), account(bpf_loader_upgradeable::id(), true)));
+        let instruction_account = |index, is_signer, is_writable| InstructionAccount {
+            index_in_transaction: index,
+            is_signer,
+            is_writable,
+        };
+        let mut transaction_context =
+            TransactionContext::new(accounts, RentParams::default(), 5, 64);
+        transaction_context.configure_top_level(vec![InstructionFrame::new(
+            5,
+            vec![
+                instruction_account(0, true, true),
+                instruction_account(1, false, true),
+                instruction_account(2, false, false),
+                instruction_account(4, false, false),
+            ],
+            vec![],
+        )]);
+        let mut invoke_context = InvokeContext::new(
+            transaction_context,
+            ComputeBudget::default(),
+            Arc::new(FeatureSet::mainnet()),
+            Arc::new(Sysvars::default()),
+            Rc::new(NoPrograms),
+            Arc::new(vec![]),
+        );
+        invoke_context.push(None).unwrap();
+        invoke_context
+    }
+
+    fn meta(n: u8, is_signer: bool, is_writable: bool) -> CpiAccountMeta {
+        CpiAccountMeta {
+            pubkey: key(n),
+            is_signer,
+            is_writable,
+        }
+    }
+
+    fn flags(frame: &InstructionFrame) -> Vec<(IndexOfAccount, bool, bool)> {
+        frame
+            .accounts
+            .iter()
+            .map(|a| (a.index_in_transaction, a.is_signer, a.is_writable))
+            .collect()
+    }
+
+    #[test]
+    fn duplicates_get_the_privileges_of_all_their_occurrences() {
+        let mut ic = context();
+        let metas = [
+            meta(2, false, false),
+            meta(3, false, false),
+            meta(2, false, true),
+            meta(2, false, false),
+            meta(1, false, false),
+            meta(1, true, false),
+        ];
+        let frame = ic
+            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![7, 8], &[])
+            .unwrap();
+        assert_eq!(
+            flags(&frame),
+            vec![
+                (1, false, true),
+                (2, false, false),
+                (1, false, true),
+                (1, false, true),
+                (0, true, false),
+                (0, true, false),
+            ]
+        );
+        assert_eq!(frame.first_occurrence, vec![0, 1, 0, 0, 4, 4]);
+        assert_eq!(
+            (0..6).map(|p| frame.duplicate_of(p)).collect::<Vec<_>>(),
+            vec![None, None, Some(0), Some(0), None, Some(4)]
+        );
+        assert_eq!(
+            (frame.program_account_index, frame.data.clone()),
+            (4, vec![7, 8])
+        );
+        assert!(ic.logs().is_empty());
+    }
+
+    #[test]
+    fn escalation_is_checked_once_per_account_with_the_merged_privileges() {
+        let mut ic = context();
+        // Key 3 is read-only in the caller; only the later occurrences ask for writable.
+        let metas = [
+            meta(3, false, false),
+            meta(3, false, true),
+            meta(3, false, true),
+        ];
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
+                .unwrap_err(),
+            InstructionError::PrivilegeEscalation
+        );
+        assert_eq!(
+            ic.logs(),
+            &[format!("{}'s writable privilege escalated", key(3))]
+        );
+        // Key 2 (writable, not a signer): a later signer flag escalates the first one.
+        let mut ic = context();
+        let metas = [meta(2, false, true), meta(2, true, false)];
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
+                .unwrap_err(),
+            InstructionError::PrivilegeEscalation
+        );
+        assert_eq!(
+            ic.logs(),
+            &[format!("{}'s signer privilege escalated", key(2))]
+        );
+        // Writable is checked before signer.
+        let mut ic = context();
+        let metas = [meta(3, true, true)];
+        assert!(ic
+            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
+            .is_err());
+        assert_eq!(
+            ic.logs(),
+            &[format!("{}'s writable privilege escalated", key(3))]
+        );
+    }
+
+    #[test]
+    fn pda_signers_grant_the_signer_flag_only_to_their_key() {
+        let mut ic = context();
+        let metas = [meta(2, true, true), meta(3, true, false)];
+        let frame = ic
+            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3), key(2)])
+            .unwrap();
+        assert_eq!(flags(&frame), vec![(1, true, true), (2, true, false)]);
+        let mut ic = context();
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3)])
+                .unwrap_err(),
+            InstructionError::PrivilegeEscalation
+        );
+        assert_eq!(
+            ic.logs(),
+            &[format!("{}'s signer privilege escalated", key(2))]
+        );
+        // Narrowing needs nothing: the signer passed read-only and unsigned.
+        let mut ic = context();
+        let frame = ic
+            .prepare_next_cpi_instruction(&key(CALLEE), &[meta(1, false, false)], vec![], &[])
+            .unwrap();
+        assert_eq!(flags(&frame), vec![(0, false, false)]);
+    }
+
+    #[test]
+    fn unknown_accounts_are_found_before_any_privilege_check() {
+        let mut ic = context();
+        let metas = [meta(3, false, true), meta(9, false, false)];
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
+                .unwrap_err(),
+            InstructionError::MissingAccount
+        );
+        assert_eq!(
+            ic.logs(),
+            &[format!(
+                "Instruction references an unknown account {}",
+                key(9)
+            )]
+        );
+        // In the transaction but not in the caller's instruction: no log.
+        let mut ic = context();
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(CALLEE), &[meta(4, false, false)], vec![], &[])
+                .unwrap_err(),
+            InstructionError::MissingAccount
+        );
+        assert!(ic.logs().is_empty());
+    }
+
+    #[test]
+    fn the_program_must_be_a_caller_account_and_is_checked_last() {
+        for program in [key(9), key(4), key(CALLER)] {
+            let mut ic = context();
+            assert_eq!(
+                ic.prepare_next_cpi_instruction(&program, &[meta(1, true, true)], vec![], &[])
+                    .unwrap_err(),
+                InstructionError::MissingAccount
+            );
+            assert_eq!(ic.logs(), &[format!("Unknown program {program}")]);
+        }
+        let mut ic = context();
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(9), &[meta(3, false, true)], vec![], &[])
+                .unwrap_err(),
+            InstructionError::PrivilegeEscalation
+        );
+        // Any caller account will do (no executable check), and it need not be in the metas.
+        let mut ic = context();
+        let frame = ic
+            .prepare_next_cpi_instruction(&key(3), &[], vec![], &[])
+            .unwrap();
+        assert_eq!((frame.program_account_index, frame.accounts.len()), (2, 0));
+    }
+}
+
+/// Behaviour selected by an older feature set: the executable checks of Agave 2.1
+/// (`prepare_instruction`, `process_executable_chain`) while SIMD-0162 is inactive.
+#[cfg(test)]
+mod simd_0162_inactive_tests {
+    use super::*;
+    use crate::features::ids;
+    use crate::sysvars::RentParams;
+    use solana_account::Account;
+
+    struct NoPrograms;
+    impl ProgramExecutor for NoPrograms {
+        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+            Err(ExecutionFailure::program_failed("no programs here"))
+        }
+    }
+
+    fn key(n: u8) -> Pubkey {
+        Pubkey::new_from_array([n; 32])
+    }
+
+    fn echo_builtin(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
+        invoke_context.consume_checked(1)?;
+        invoke_context.log("echo ran".to_string());
+        Ok(())
+    }
+
+    /// Accounts: key 1 (owned by the caller), a non-executable key 2 owned by key 3, the
+    /// builtin key 3 (native loader), and the caller key 4, with the instruction
+    /// [1, 2, 3] of program 4.
+    fn context(simd_0162: bool) -> InvokeContext {
+        let account = |owner: Pubkey, executable: bool| Account {
+            lamports: 1,
+            data: vec![],
+            owner,
+            executable,
+            rent_epoch: 0,
+        };
+        let accounts = vec![
+            (key(1), account(key(4), false)),
+            (key(2), account(key(3), false)),
+            (key(3), account(native_loader::id(), true)),
+            (key(4), account(bpf_loader_upgradeable::id(), true)),
+        ];
+        let mut transaction_context =
+            TransactionContext::new(accounts, RentParams::default(), 5, 64);
+        let instruction_account = |index| InstructionAccount {
+            index_in_transaction: index,
+            is_signer: false,
+            is_writable: true,
+        };
+        transaction_context.configure_top_level(vec![InstructionFrame::new(
+            3,
+            (0..3).map(instruction_account).collect(),
+            vec![],
+        )]);
+        let mut features = FeatureSet::mainnet();
+        if !simd_0162 {
+            features.deactivate(&ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
+        }
+        let mut invoke_context = InvokeContext::new(
+            transaction_context,
+            ComputeBudget::default(),
+            Arc::new(features),
+            Arc::new(Sysvars::default()),
+            Rc::new(NoPrograms),
+            Arc::new(vec![(key(3), echo_builtin as BuiltinFunction)]),
+        );
+        invoke_context.push(None).unwrap();
+        invoke_context
+    }
+
+    #[test]
+    fn a_non_executable_callee_is_refused() {
+        let mut ic = context(false);
+        assert!(!ic
+            .transaction_context
+            .remove_accounts_executable_flag_checks());
+        assert_eq!(
+            ic.prepare_next_cpi_instruction(&key(1), &[], vec![], &[])
+                .unwrap_err(),
+            InstructionError::AccountNotExecutable
+        );
+        assert_eq!(
+            ic.logs(),
+            &[format!("Account {} is not executable", key(1))]
+        );
+        // The executable builtin is fine.
+        ic.prepare_next_cpi_instruction(&key(3), &[], vec![], &[])
+            .unwrap();
+        // Agave 4.4 has no such check.
+        let mut ic = context(true);
+        ic.prepare_next_cpi_instruction(&key(1), &[], vec![], &[])
+            .unwrap();
+    }
+
+    #[test]
+    fn the_owner_is_the_builtin_key() {
+        // Key 2 is owned by the builtin key 3: before SIMD-0162 that builtin runs for it.
+        let mut ic = context(false);
+        ic.process_instruction(Some(InstructionFrame::new(1, vec![], vec![])))
+            .unwrap();
+        assert_eq!(
+            ic.logs(),
+            &[
+                format!("Program {} invoke [2]", key(2)),
+                "echo ran".to_string(),
+                format!("Program {} success", key(2)),
+            ]
+        );
+        let mut ic = context(true);
+        assert_eq!(
+            ic.process_instruction(Some(InstructionFrame::new(1, vec![], vec![]))),
+            Err(InstructionError::UnsupportedProgramId)
+        );
     }
 }

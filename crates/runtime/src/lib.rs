@@ -43,6 +43,7 @@
 pub mod compute;
 pub mod features;
 pub mod invoke_context;
+pub mod loader_v3;
 pub mod log_collector;
 pub mod pda;
 pub mod processor;

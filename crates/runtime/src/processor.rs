@@ -20,7 +20,10 @@ pub use solana_transaction_error::TransactionError;
 
 use crate::compute::{ComputeBudget, DEFAULT_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_LIMIT};
 use crate::features::FeatureSet;
-use crate::invoke_context::{BuiltinFunction, InvokeContext, InvokeObserver, ProgramExecutor};
+use crate::invoke_context::{
+    BuiltinFunction, EnvironmentConfig, InvokeContext, InvokeObserver, ProgramExecutor,
+};
+use crate::loader_v3::ProgramDeployments;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
 use crate::transaction_context::{
     IndexOfAccount, InstructionAccount, InstructionFrame, ReturnData, TransactionContext,
@@ -246,7 +249,12 @@ pub struct Runtime {
     pub store: AccountStore,
     pub features: Arc<FeatureSet>,
     pub sysvars: Arc<Sysvars>,
+    /// The blockhash environment of every transaction (sbfvm's own by default).
+    pub environment: EnvironmentConfig,
     pub budget: ComputeBudget,
+    /// Program deployments and closures committed by earlier transactions (deployment-slot
+    /// visibility and tombstones, see [`crate::loader_v3`]).
+    pub program_deployments: ProgramDeployments,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
 }
@@ -266,12 +274,25 @@ impl Runtime {
             store: AccountStore::default(),
             features: Arc::new(features),
             sysvars: Arc::new(sysvars),
+            environment: EnvironmentConfig::default(),
             budget: ComputeBudget::default(),
+            program_deployments: ProgramDeployments::default(),
             executor,
-            builtins: Arc::new(vec![(
-                system_program::id(),
-                crate::system_program::process_instruction as BuiltinFunction,
-            )]),
+            builtins: Arc::new(vec![
+                (
+                    system_program::id(),
+                    crate::system_program::process_instruction as BuiltinFunction,
+                ),
+                (
+                    bpf_loader_upgradeable::id(),
+                    crate::loader_v3::process_instruction,
+                ),
+                (bpf_loader::id(), crate::loader_v3::process_instruction),
+                (
+                    bpf_loader_deprecated::id(),
+                    crate::loader_v3::process_instruction,
+                ),
+            ]),
         };
         runtime.install_builtin_accounts();
         runtime
@@ -421,6 +442,8 @@ impl Runtime {
             Rc::clone(&self.executor),
             Arc::clone(&self.builtins),
         );
+        invoke_context.environment = self.environment;
+        invoke_context.program_deployments = self.program_deployments.clone();
         invoke_context.set_observer(observer);
         let mut result = Ok(());
         for index in 0..instructions.len() {
@@ -438,6 +461,7 @@ impl Runtime {
         let InvokeContext {
             transaction_context,
             diagnostics,
+            program_deployments,
             ..
         } = invoke_context;
         outcome.diagnostics = diagnostics;
@@ -473,6 +497,11 @@ impl Runtime {
                 }
             }
             outcome.accounts_after = accounts_after;
+            self.program_deployments = crate::loader_v3::commit_deployments(
+                program_deployments,
+                &self.store,
+                &*self.executor,
+            );
         }
         outcome
     }

@@ -16,8 +16,10 @@
 //! # Durable nonces in sbfvm
 //! Agave reads the blockhash a nonce is advanced to from its environment
 //! (`environment_config.blockhash`, the bank's last blockhash) together with
-//! `blockhash_lamports_per_signature`. sbfvm has no bank and no blockhash queue, so it
-//! uses a fixed environment blockhash per slot of the Clock sysvar:
+//! `blockhash_lamports_per_signature`. In sbfvm both come from the invoke context's
+//! [`EnvironmentConfig`](crate::invoke_context::EnvironmentConfig); a host (the conformance
+//! harness, for example) may set them. By default sbfvm, which has no bank and no blockhash
+//! queue, uses a fixed environment blockhash per slot of the Clock sysvar:
 //!
 //! * slot 0 (the default Clock): [`ENVIRONMENT_BLOCKHASH`];
 //! * slot `s > 0`: SHA-256([`ENVIRONMENT_BLOCKHASH`] ‖ `s` as 8 little-endian bytes).
@@ -31,9 +33,17 @@
 //!
 //! Agave's nonce instructions also name the RecentBlockhashes sysvar (and Rent) as
 //! accounts. As in Agave only the account *key* is checked (`InvalidArgument` when it is
-//! not the sysvar id); the sysvar contents come from the runtime. sbfvm treats the
-//! recent-blockhash list as never empty, so `NonceNoRecentBlockhashes` (`Custom(6)`) is never
-//! returned. Rent comes from the runtime's Rent sysvar values.
+//! not the sysvar id); the sysvar contents come from the runtime's
+//! [`Sysvars::recent_blockhashes`](crate::sysvars::Sysvars). By default that list holds the
+//! environment blockhash, so it is never empty; an explicit empty list gives
+//! `NonceNoRecentBlockhashes` (`Custom(6)`) and an unavailable sysvar `UnsupportedSysvar`, as
+//! Agave's sysvar cache does. Rent comes from the runtime's Rent sysvar values.
+//!
+//! # Older behaviour
+//! A missing instruction account is `MissingAccount`, or `NotEnoughAccountKeys` when the
+//! feature set selects the pre-3.1 error (see
+//! [`TransactionContext::missing_account_error`]). The executable-account rules of
+//! SIMD-0162 (inactive) are applied by [`BorrowedAccount`].
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -51,7 +61,7 @@ use solana_system_interface::MAX_PERMITTED_DATA_LENGTH;
 
 use crate::invoke_context::InvokeContext;
 use crate::log_collector::LogCollector;
-use crate::sysvars::RentParams;
+use crate::sysvars::{RecentBlockhashes, RentParams};
 use crate::transaction_context::{BorrowedAccount, TransactionContext};
 
 /// Compute units charged by every System program instruction before anything else.
@@ -104,6 +114,8 @@ struct Env<'a> {
     transaction_context: &'a TransactionContext,
     log_collector: RefCell<Option<&'a mut LogCollector>>,
     rent: RentParams,
+    /// The RecentBlockhashes sysvar.
+    recent_blockhashes: &'a RecentBlockhashes,
     /// `environment_config.blockhash`.
     blockhash: [u8; 32],
     /// `environment_config.blockhash_lamports_per_signature`.
@@ -128,7 +140,7 @@ impl<'a> Env<'a> {
         expected: usize,
     ) -> Result<(), InstructionError> {
         if self.number_of_instruction_accounts()? < expected {
-            return Err(InstructionError::MissingAccount);
+            return Err(self.transaction_context.missing_account_error());
         }
         Ok(())
     }
@@ -139,7 +151,7 @@ impl<'a> Env<'a> {
         let account = frame
             .accounts
             .get(position)
-            .ok_or(InstructionError::MissingAccount)?;
+            .ok_or_else(|| self.transaction_context.missing_account_error())?;
         Ok(*self
             .transaction_context
             .key_of(account.index_in_transaction)?)
@@ -184,10 +196,15 @@ impl<'a> Env<'a> {
     }
 
     /// `get_sysvar_with_account_check::recent_blockhashes`: returns whether the list is
-    /// empty, which it never is in sbfvm (see the module docs).
+    /// empty (never, by default: see the module docs); `UnsupportedSysvar` when the sysvar is
+    /// unavailable.
     fn recent_blockhashes_is_empty(&self, position: usize) -> Result<bool, InstructionError> {
         self.check_sysvar_account(position, &sysvar::recent_blockhashes::id())?;
-        Ok(false)
+        match self.recent_blockhashes {
+            RecentBlockhashes::Environment => Ok(false),
+            RecentBlockhashes::Entries(entries) => Ok(entries.is_empty()),
+            RecentBlockhashes::Unavailable => Err(InstructionError::UnsupportedSysvar),
+        }
     }
 
     /// `get_sysvar_with_account_check::rent`.
@@ -652,14 +669,17 @@ fn process_instruction_with(
         transaction_context,
         log_collector,
         sysvars,
+        environment,
         ..
     } = invoke_context;
+    let blockhash = environment.blockhash(sysvars);
     let env = Env {
         transaction_context,
         log_collector: RefCell::new(log_collector.as_mut()),
         rent: sysvars.rent,
-        blockhash: environment_blockhash(sysvars.clock.slot),
-        blockhash_lamports_per_signature: LAMPORTS_PER_SIGNATURE,
+        recent_blockhashes: &sysvars.recent_blockhashes,
+        blockhash: blockhash.blockhash,
+        blockhash_lamports_per_signature: blockhash.lamports_per_signature,
     };
 
     let instruction = limited_deserialize(&env.transaction_context.current_frame()?.data)?;
@@ -822,8 +842,9 @@ mod tests {
 
     use super::*;
     use crate::features::FeatureSet;
-    use crate::invoke_context::{ExecutionFailure, ProgramExecutor};
+    use crate::invoke_context::{EnvironmentConfig, ExecutionFailure, ProgramExecutor};
     use crate::processor::{Runtime, TransactionError, TransactionOutcome, TransactionSettings};
+    use crate::sysvars::BlockhashEntry;
     use crate::sysvars::Sysvars;
 
     struct NoPrograms;
@@ -2463,5 +2484,245 @@ mod tests {
             upgrade(vec![AccountMeta::new(foreign, false)]),
             InstructionError::InvalidAccountOwner,
         );
+    }
+
+    // ----- the environment blockhash and the RecentBlockhashes sysvar -----
+
+    fn nonce_account(rt: &mut Runtime) -> Pubkey {
+        let nonce = Pubkey::new_unique();
+        rt.store
+            .set(nonce, system_account(rent_exempt(NONCE_SIZE), NONCE_SIZE));
+        nonce
+    }
+
+    #[test]
+    fn nonces_record_the_configured_environment_blockhash() {
+        let mut rt = runtime();
+        let authority = funded(&mut rt, SOL);
+        let nonce = nonce_account(&mut rt);
+        let configured = |byte: u8, lamports_per_signature| EnvironmentConfig {
+            blockhash: Some(BlockhashEntry {
+                blockhash: [byte; 32],
+                lamports_per_signature,
+            }),
+        };
+        let state = |blockhash: [u8; 32], lamports_per_signature| {
+            NonceVersions::new(NonceState::Initialized(NonceData::new(
+                authority,
+                DurableNonce::from_blockhash(&blockhash.into()),
+                lamports_per_signature,
+            )))
+        };
+        rt.environment = configured(7, 42);
+        assert_ok(&mut rt, initialize(nonce, authority));
+        assert_eq!(nonce_state(&rt, &nonce), state([7; 32], 42));
+        // The Clock slot no longer decides: the configured blockhash has not moved.
+        set_slot(&mut rt, 5);
+        assert_err(
+            &mut rt,
+            advance(nonce, authority),
+            custom(SystemError::NonceBlockhashNotExpired),
+        );
+        rt.environment = configured(8, 0);
+        assert_ok(&mut rt, advance(nonce, authority));
+        assert_eq!(nonce_state(&rt, &nonce), state([8; 32], 0));
+        // Back to sbfvm's own environment: the blockhash of the Clock slot.
+        rt.environment = EnvironmentConfig::default();
+        assert_ok(&mut rt, advance(nonce, authority));
+        assert_eq!(nonce_state(&rt, &nonce), initialized(authority, 5));
+    }
+
+    #[test]
+    fn recent_blockhashes_may_be_empty_or_unavailable() {
+        let mut rt = runtime();
+        let authority = funded(&mut rt, SOL);
+        let to = funded(&mut rt, SOL);
+        let nonce = nonce_account(&mut rt);
+        // One spare lamport to withdraw.
+        rt.store.set(
+            nonce,
+            system_account(rent_exempt(NONCE_SIZE) + 1, NONCE_SIZE),
+        );
+        let set_recent_blockhashes = |rt: &mut Runtime, recent_blockhashes| {
+            rt.set_sysvars(Sysvars {
+                recent_blockhashes,
+                ..Sysvars::default()
+            })
+        };
+
+        set_recent_blockhashes(&mut rt, RecentBlockhashes::Entries(vec![]));
+        let outcome = assert_err(
+            &mut rt,
+            initialize(nonce, authority),
+            custom(SystemError::NonceNoRecentBlockhashes),
+        );
+        assert_log(
+            &outcome,
+            "Initialize nonce account: recent blockhash list is empty",
+        );
+        let outcome = assert_err(
+            &mut rt,
+            advance(nonce, authority),
+            custom(SystemError::NonceNoRecentBlockhashes),
+        );
+        assert_log(
+            &outcome,
+            "Advance nonce account: recent blockhash list is empty",
+        );
+        // Withdrawing only needs the sysvar to exist.
+        assert_ok(&mut rt, withdraw(nonce, to, nonce, 1));
+
+        // A non-empty list works whatever it holds: the nonce records the environment's
+        // blockhash, not the list's.
+        let entry = BlockhashEntry {
+            blockhash: [9; 32],
+            lamports_per_signature: 1,
+        };
+        set_recent_blockhashes(&mut rt, RecentBlockhashes::Entries(vec![entry]));
+        assert_ok(&mut rt, initialize(nonce, authority));
+        assert_eq!(nonce_state(&rt, &nonce), initialized(authority, 0));
+
+        set_recent_blockhashes(&mut rt, RecentBlockhashes::Unavailable);
+        for instruction in [
+            initialize(nonce, authority),
+            advance(nonce, authority),
+            withdraw(nonce, to, authority, 1),
+        ] {
+            assert_err(&mut rt, instruction, InstructionError::UnsupportedSysvar);
+        }
+        // The account check still comes first.
+        assert_err(
+            &mut rt,
+            ix(
+                &SystemInstruction::AdvanceNonceAccount,
+                vec![AccountMeta::new(nonce, false), rent_sysvar()],
+            ),
+            InstructionError::InvalidArgument,
+        );
+    }
+
+    #[test]
+    fn recent_blockhashes_account_data() {
+        let mut data = 2u64.to_le_bytes().to_vec();
+        data.extend_from_slice(&[1; 32]);
+        data.extend_from_slice(&5u64.to_le_bytes());
+        data.extend_from_slice(&[2; 32]);
+        data.extend_from_slice(&6u64.to_le_bytes());
+        data.push(0xff); // trailing bytes are allowed
+        let entries = RecentBlockhashes::entries_from_account_data(&data).unwrap();
+        assert_eq!(
+            entries,
+            vec![
+                BlockhashEntry {
+                    blockhash: [1; 32],
+                    lamports_per_signature: 5
+                },
+                BlockhashEntry {
+                    blockhash: [2; 32],
+                    lamports_per_signature: 6
+                },
+            ]
+        );
+        assert_eq!(
+            RecentBlockhashes::entries_from_account_data(&0u64.to_le_bytes()),
+            Some(vec![])
+        );
+        assert_eq!(
+            RecentBlockhashes::entries_from_account_data(&data[..80]),
+            None
+        );
+        assert_eq!(RecentBlockhashes::entries_from_account_data(&[0; 7]), None);
+    }
+
+    // ----- older feature sets (the Agave 2.1 behaviour of the Dec-2024 fixtures) -----
+
+    fn runtime_without(features: &[Pubkey]) -> Runtime {
+        let mut set = FeatureSet::mainnet();
+        for id in features {
+            set.deactivate(id);
+        }
+        let mut rt = runtime();
+        rt.set_features(set);
+        rt
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn missing_accounts_are_not_enough_account_keys_before_simd_0339() {
+        let mut rt = runtime_without(&[crate::features::ids::INCREASE_CPI_ACCOUNT_INFO_LIMIT]);
+        let a = funded(&mut rt, SOL);
+        let to = Pubkey::new_unique();
+        let cases = [
+            // The account count.
+            ix(
+                &SystemInstruction::Transfer { lamports: 1 },
+                vec![AccountMeta::new(a, true)],
+            ),
+            ix(&SystemInstruction::Allocate { space: 1 }, vec![]),
+            // A sysvar position past the end, after the count check passed.
+            ix(
+                &SystemInstruction::InitializeNonceAccount(a),
+                vec![AccountMeta::new(a, true)],
+            ),
+            ix(
+                &SystemInstruction::WithdrawNonceAccount(1),
+                vec![AccountMeta::new(a, true), AccountMeta::new(to, false)],
+            ),
+        ];
+        for instruction in cases {
+            assert_err(&mut rt, instruction, InstructionError::NotEnoughAccountKeys);
+        }
+    }
+
+    #[test]
+    fn executable_accounts_are_frozen_before_simd_0162() {
+        let run = |features: &[Pubkey]| {
+            let mut rt = runtime_without(features);
+            let payer = funded(&mut rt, SOL);
+            let frozen = Pubkey::new_unique();
+            let mut account = system_account(SOL, 0);
+            account.executable = true;
+            rt.store.set(frozen, account);
+            let transfer = |from, to| {
+                ix(
+                    &SystemInstruction::Transfer { lamports: 1 },
+                    vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
+                )
+            };
+            [
+                process(&mut rt, transfer(frozen, payer)).result,
+                process(&mut rt, transfer(payer, frozen)).result,
+                process(
+                    &mut rt,
+                    ix(
+                        &SystemInstruction::Allocate { space: 8 },
+                        vec![AccountMeta::new(frozen, true)],
+                    ),
+                )
+                .result,
+                process(
+                    &mut rt,
+                    ix(
+                        &SystemInstruction::Assign {
+                            owner: Pubkey::new_unique(),
+                        },
+                        vec![AccountMeta::new(frozen, true)],
+                    ),
+                )
+                .result,
+            ]
+        };
+        let error = |error| Err(TransactionError::InstructionError(0, error));
+        assert_eq!(
+            run(&[crate::features::ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS]),
+            [
+                error(InstructionError::ExecutableLamportChange),
+                error(InstructionError::ExecutableLamportChange),
+                error(InstructionError::ExecutableDataModified),
+                error(InstructionError::ModifiedProgramId),
+            ]
+        );
+        // Agave 4.4: the executable flag changes nothing.
+        assert_eq!(run(&[]), [Ok(()), Ok(()), Ok(()), Ok(())]);
     }
 }

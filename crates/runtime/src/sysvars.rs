@@ -1,4 +1,5 @@
-//! Sysvars: Clock, Rent, EpochSchedule, EpochRewards, LastRestartSlot and Instructions.
+//! Sysvars: Clock, Rent, EpochSchedule, EpochRewards, LastRestartSlot and Instructions, plus
+//! the RecentBlockhashes list the System program's nonce instructions check.
 //!
 //! Defaults are the SDK `Default` values except Rent, which follows the scenario format:
 //! 3,480 lamports per byte-year with an exemption threshold of 2.0 (so the rent-exempt
@@ -65,6 +66,56 @@ impl RentParams {
     }
 }
 
+/// A blockhash with the lamports per signature recorded for it: one entry of the
+/// RecentBlockhashes sysvar (`recent_blockhashes::Entry`), or the environment blockhash of
+/// [`crate::invoke_context::EnvironmentConfig`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BlockhashEntry {
+    pub blockhash: [u8; 32],
+    pub lamports_per_signature: u64,
+}
+
+/// The RecentBlockhashes sysvar (deprecated in Agave, still read by the System program's
+/// nonce instructions).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum RecentBlockhashes {
+    /// sbfvm's default: the list holds the environment blockhash, so it is never empty
+    /// (Agave's bank fills it from the blockhash queue).
+    #[default]
+    Environment,
+    /// Exactly these entries, newest first; an empty list makes nonce instructions fail
+    /// with `NonceNoRecentBlockhashes`.
+    Entries(Vec<BlockhashEntry>),
+    /// Not in the sysvar cache: reading it fails with `UnsupportedSysvar`.
+    Unavailable,
+}
+
+/// Size of one bincode RecentBlockhashes entry: a hash and a `FeeCalculator` (u64).
+const RECENT_BLOCKHASHES_ENTRY_SIZE: usize = 40;
+
+impl RecentBlockhashes {
+    /// Decodes the sysvar's account data as the sysvar cache does (bincode: a u64 count, then
+    /// 40-byte entries; trailing bytes allowed). `None` when it does not decode.
+    pub fn entries_from_account_data(data: &[u8]) -> Option<Vec<BlockhashEntry>> {
+        let count = u64::from_le_bytes(data.get(0..8)?.try_into().ok()?);
+        let body = &data[8..];
+        if count > (body.len() / RECENT_BLOCKHASHES_ENTRY_SIZE) as u64 {
+            return None;
+        }
+        Some(
+            body.chunks_exact(RECENT_BLOCKHASHES_ENTRY_SIZE)
+                .take(count as usize)
+                .map(|entry| BlockhashEntry {
+                    blockhash: entry[..32].try_into().expect("32 bytes"),
+                    lamports_per_signature: u64::from_le_bytes(
+                        entry[32..].try_into().expect("8 bytes"),
+                    ),
+                })
+                .collect(),
+        )
+    }
+}
+
 /// Values of every sysvar the runtime provides.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sysvars {
@@ -73,6 +124,7 @@ pub struct Sysvars {
     pub epoch_schedule: EpochSchedule,
     pub epoch_rewards: EpochRewards,
     pub last_restart_slot: u64,
+    pub recent_blockhashes: RecentBlockhashes,
 }
 
 /// Sizes of the `repr(C)` layouts; the typed getters charge 100 + this.

@@ -4,6 +4,22 @@
 //!
 //! Every change to an account goes through [`BorrowedAccount`], which enforces the rules
 //! at the moment the change is applied, as Agave does; there are no pre/post snapshots.
+//!
+//! # Older behaviour selected by features
+//!
+//! Two switches, set from the feature set by `InvokeContext::new` (both default to Agave 4.4):
+//!
+//! * **Executable-account rules** (on while SIMD-0162 `remove_accounts_executable_flag_checks`
+//!   is inactive; [`TransactionContext::set_remove_accounts_executable_flag_checks`]). Agave
+//!   2.1 `sdk/src/transaction_context.rs` (`BorrowedAccount::is_executable_internal`): an
+//!   executable account's lamports (`ExecutableLamportChange`), data
+//!   (`ExecutableDataModified`) and owner (`ModifiedProgramId`) cannot change, and its
+//!   executable flag cannot be cleared (`ExecutableModified`).
+//! * **`NotEnoughAccountKeys`** ([`TransactionContext::set_not_enough_account_keys`]). Agave 2.1
+//!   returned `NotEnoughAccountKeys` where 4.4 returns `MissingAccount` for an instruction
+//!   account position past the end (`check_number_of_instruction_accounts`,
+//!   `get_index_of_instruction_account_in_transaction`) and for a transaction index past the
+//!   end (`get_key_of_account_at_index`); see [`TransactionContext::missing_account_error`].
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
 
@@ -131,6 +147,10 @@ pub struct TransactionContext {
     lamports_delta: Cell<i128>,
     resize_delta: Cell<i64>,
     rent: RentParams,
+    /// Agave's `remove_accounts_executable_flag_checks` switch (SIMD-0162); `true` in 4.4.
+    remove_accounts_executable_flag_checks: bool,
+    /// Whether a missing instruction account is `NotEnoughAccountKeys` (Agave before 3.1).
+    not_enough_account_keys: bool,
 }
 
 impl TransactionContext {
@@ -159,6 +179,37 @@ impl TransactionContext {
             lamports_delta: Cell::new(0),
             resize_delta: Cell::new(0),
             rent,
+            remove_accounts_executable_flag_checks: true,
+            not_enough_account_keys: false,
+        }
+    }
+
+    /// Agave 2.1 `TransactionContext::set_remove_accounts_executable_flag_checks`: `false`
+    /// enforces the executable-account rules of the module docs (SIMD-0162 inactive).
+    pub fn set_remove_accounts_executable_flag_checks(&mut self, enabled: bool) {
+        self.remove_accounts_executable_flag_checks = enabled;
+    }
+
+    /// Whether the executable-account rules are off (SIMD-0162 active, the 4.4 default).
+    pub fn remove_accounts_executable_flag_checks(&self) -> bool {
+        self.remove_accounts_executable_flag_checks
+    }
+
+    /// `true` selects `NotEnoughAccountKeys` instead of `MissingAccount` for a missing
+    /// instruction account (see [`Self::missing_account_error`]).
+    pub fn set_not_enough_account_keys(&mut self, enabled: bool) {
+        self.not_enough_account_keys = enabled;
+    }
+
+    /// The error for an instruction account position (or transaction index) past the end:
+    /// `MissingAccount` (Agave ≥ 3.1, agave#8001 "Unify NotEnoughAccountKeys and
+    /// MissingAccount") or `NotEnoughAccountKeys` (before; see the module docs).
+    pub fn missing_account_error(&self) -> InstructionError {
+        if self.not_enough_account_keys {
+            #[allow(deprecated)]
+            InstructionError::NotEnoughAccountKeys
+        } else {
+            InstructionError::MissingAccount
         }
     }
 
@@ -170,7 +221,7 @@ impl TransactionContext {
         self.accounts
             .get(index as usize)
             .map(|account| &account.key)
-            .ok_or(InstructionError::MissingAccount)
+            .ok_or_else(|| self.missing_account_error())
     }
 
     /// First index of `key` among the transaction's accounts.
@@ -406,7 +457,7 @@ impl TransactionContext {
         let instruction_account = frame
             .accounts
             .get(position)
-            .ok_or(InstructionError::MissingAccount)?;
+            .ok_or_else(|| self.missing_account_error())?;
         let program_id = *self.key_of(frame.program_account_index)?;
         let index = instruction_account.index_in_transaction;
         let entry = self
@@ -425,6 +476,7 @@ impl TransactionContext {
             program_id,
             is_signer: instruction_account.is_signer,
             is_writable: instruction_account.is_writable,
+            executable_flag_checks: !self.remove_accounts_executable_flag_checks,
         })
     }
 
@@ -452,6 +504,8 @@ pub struct BorrowedAccount<'a> {
     program_id: Pubkey,
     is_signer: bool,
     is_writable: bool,
+    /// SIMD-0162 inactive: the executable flag freezes the account (module docs).
+    executable_flag_checks: bool,
 }
 
 impl std::fmt::Debug for BorrowedAccount<'_> {
@@ -511,6 +565,12 @@ impl BorrowedAccount<'_> {
         self.account.owner == self.program_id
     }
 
+    /// Agave 2.1 `is_executable_internal`: the account is executable and SIMD-0162 is
+    /// inactive, so the executable-account rules apply.
+    fn is_executable_internal(&self) -> bool {
+        self.executable_flag_checks && self.account.executable
+    }
+
     fn touch(&self) {
         self.context.accounts[self.index_in_transaction as usize]
             .touched
@@ -523,6 +583,9 @@ impl BorrowedAccount<'_> {
         }
         if !self.is_writable {
             return Err(InstructionError::ReadonlyLamportChange);
+        }
+        if self.is_executable_internal() {
+            return Err(InstructionError::ExecutableLamportChange);
         }
         if self.account.lamports == lamports {
             return Ok(());
@@ -558,6 +621,9 @@ impl BorrowedAccount<'_> {
     }
 
     pub fn can_data_be_changed(&self) -> Result<(), InstructionError> {
+        if self.is_executable_internal() {
+            return Err(InstructionError::ExecutableDataModified);
+        }
         if !self.is_writable {
             return Err(InstructionError::ReadonlyDataModified);
         }
@@ -629,6 +695,7 @@ impl BorrowedAccount<'_> {
     pub fn set_owner(&mut self, owner: &Pubkey) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program()
             || !self.is_writable
+            || self.is_executable_internal()
             || !self.account.data.iter().all(|byte| *byte == 0)
         {
             return Err(InstructionError::ModifiedProgramId);
@@ -647,6 +714,10 @@ impl BorrowedAccount<'_> {
             return Err(InstructionError::ExecutableAccountNotRentExempt);
         }
         if !self.is_owned_by_current_program() || !self.is_writable {
+            return Err(InstructionError::ExecutableModified);
+        }
+        // One cannot clear the executable flag (SIMD-0162 inactive).
+        if self.is_executable_internal() && !executable {
             return Err(InstructionError::ExecutableModified);
         }
         if self.account.executable == executable {
@@ -841,5 +912,98 @@ mod tests {
             Err(InstructionError::CallDepth)
         );
         assert_eq!(context.trace().len(), trace_before + 1);
+    }
+
+    fn executable(mut account: Account) -> Account {
+        account.executable = true;
+        account
+    }
+
+    #[test]
+    fn executable_accounts_are_frozen_only_before_simd_0162() {
+        let program = Pubkey::new_unique();
+        let rent_exempt = RentParams::default().minimum_balance(4);
+        let accounts = vec![
+            (
+                Pubkey::new_unique(),
+                executable(account(rent_exempt, program, 4)),
+                true,
+            ),
+            (Pubkey::new_unique(), account(rent_exempt, program, 4), true),
+        ];
+        // Agave 4.4 (SIMD-0162 active, the default): the flag changes nothing.
+        let context = context_with(program, accounts.clone());
+        assert!(context.remove_accounts_executable_flag_checks());
+        let mut frozen = context.borrow_current_account(0).unwrap();
+        frozen.set_lamports(rent_exempt + 1).unwrap();
+        frozen.set_lamports(rent_exempt).unwrap();
+        frozen.data_mut().unwrap()[0] = 0;
+        frozen.set_owner(&Pubkey::new_unique()).unwrap();
+        drop(frozen);
+
+        // SIMD-0162 inactive (Agave 2.1): each rule in Agave's order.
+        let mut context = context_with(program, accounts);
+        context.set_remove_accounts_executable_flag_checks(false);
+        let mut frozen = context.borrow_current_account(0).unwrap();
+        assert_eq!(
+            frozen.set_lamports(rent_exempt + 1),
+            Err(InstructionError::ExecutableLamportChange)
+        );
+        // Even an unchanged balance is refused.
+        assert_eq!(
+            frozen.checked_add_lamports(0),
+            Err(InstructionError::ExecutableLamportChange)
+        );
+        assert_eq!(
+            frozen.data_mut().unwrap_err(),
+            InstructionError::ExecutableDataModified
+        );
+        assert_eq!(
+            frozen.set_data_length(4),
+            Err(InstructionError::ExecutableDataModified)
+        );
+        assert_eq!(
+            frozen.set_owner(&Pubkey::new_unique()),
+            Err(InstructionError::ModifiedProgramId)
+        );
+        assert_eq!(
+            frozen.set_executable(false),
+            Err(InstructionError::ExecutableModified)
+        );
+        frozen.set_executable(true).unwrap();
+        drop(frozen);
+        // A non-executable account can still become executable.
+        let mut plain = context.borrow_current_account(1).unwrap();
+        plain.set_lamports(rent_exempt + 1).unwrap();
+        plain.set_lamports(rent_exempt).unwrap();
+        plain.set_executable(true).unwrap();
+        assert_eq!(
+            plain.set_lamports(rent_exempt + 1),
+            Err(InstructionError::ExecutableLamportChange)
+        );
+    }
+
+    #[test]
+    #[allow(deprecated)]
+    fn missing_instruction_accounts_error_follows_the_switch() {
+        let program = Pubkey::new_unique();
+        let mut context = context_with(
+            program,
+            vec![(Pubkey::new_unique(), account(1, program, 0), true)],
+        );
+        assert_eq!(
+            context.borrow_current_account(1).unwrap_err(),
+            InstructionError::MissingAccount
+        );
+        assert_eq!(context.key_of(9), Err(InstructionError::MissingAccount));
+        context.set_not_enough_account_keys(true);
+        assert_eq!(
+            context.borrow_current_account(1).unwrap_err(),
+            InstructionError::NotEnoughAccountKeys
+        );
+        assert_eq!(
+            context.key_of(9),
+            Err(InstructionError::NotEnoughAccountKeys)
+        );
     }
 }

@@ -10,7 +10,9 @@
 //!    per-byte charge, the bool bytes;
 //! 3. [`translate_signers`]: PDA signers derived from the caller's program id (no charge);
 //! 4. [`check_authorized_program`]: loaders, native loader and precompiles are refused;
-//! 5. `prepare_next_cpi_instruction` (runtime): the callee frame and privilege checks;
+//! 5. `prepare_next_cpi_instruction` (runtime): the callee frame and privilege checks, and
+//!    with SIMD-0162 inactive the callee's executable flag (`AccountNotExecutable`); in that
+//!    older configuration phase 5 runs before phase 4, as in Agave 2.1;
 //! 6. [`translate_accounts`]: the account-info array, the info charge, every key, then per
 //!    callee account the ABI's pointer checks ([`CpiAbi::translate_caller_account`]) and
 //!    the data charge;
@@ -551,7 +553,10 @@ pub fn check_authorized_program(
     };
     let is_precompile = *program_id == ed25519_program::id()
         || *program_id == secp256k1_program::id()
-        || *program_id == secp256r1_program::id();
+        || (*program_id == secp256r1_program::id()
+            && invoke_context
+                .features
+                .is_active(&sbfvm_runtime::features::ids::ENABLE_SECP256R1_PRECOMPILE));
     if *program_id == native_loader::id()
         || *program_id == bpf_loader::id()
         || *program_id == bpf_loader_deprecated::id()
@@ -823,13 +828,25 @@ fn invoke(
     let instruction = translate_instruction(memory, invoke_context, instruction_addr)?;
     let caller_program_id = invoke_context.current_program_id()?;
     let signers = translate_signers(memory, &caller_program_id, signers_addr, signers_len)?;
-    check_authorized_program(invoke_context, &instruction.program_id, &instruction.data)?;
+    // Agave 4.4 checks the allow-list before building the callee frame; Agave 2.1
+    // (`cpi_common`: `prepare_instruction`, then `check_authorized_program`) did the reverse.
+    // The older order is selected with SIMD-0162 inactive, the era whose frame
+    // preparation still checked the callee's executable flag.
+    let legacy_order = !invoke_context
+        .features
+        .remove_accounts_executable_flag_checks();
+    if !legacy_order {
+        check_authorized_program(invoke_context, &instruction.program_id, &instruction.data)?;
+    }
     let callee = invoke_context.prepare_next_cpi_instruction(
         &instruction.program_id,
         &instruction.accounts,
         instruction.data,
         &signers,
     )?;
+    if legacy_order {
+        check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
+    }
     let mut accounts = translate_accounts(memory, invoke_context, &callee)?;
     for account in &accounts {
         update_callee_account(invoke_context, account)?;
@@ -866,5 +883,118 @@ impl Syscall for InvokeSignedRust {
         signers_len: u64,
     ) -> Result<u64, SyscallError> {
         cpi_common::<RustAbi>(context, instruction, infos, infos_len, signers, signers_len)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::rc::Rc;
+    use std::sync::Arc;
+
+    use sbfvm_runtime::features::ids;
+    use sbfvm_runtime::{
+        Account, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount, ProgramExecutor,
+        RentParams, Sysvars, TransactionContext,
+    };
+    use sbfvm_vm::testing::{with_vm_context, GuestBuffers};
+    use sbfvm_vm::InputAbi;
+
+    use super::*;
+
+    const HEAP: u64 = 0x3_0000_0000;
+
+    struct NoPrograms;
+    impl ProgramExecutor for NoPrograms {
+        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+            Err(ExecutionFailure::program_failed("no programs here"))
+        }
+    }
+
+    /// `sol_invoke_signed_c` to `callee` with no metas, data, infos or signers, from a
+    /// program whose only instruction account is a **non-executable** BPFLoader2 account.
+    fn invoke_c(callee: Pubkey, simd_0162: bool) -> (Result<u64, SyscallError>, Vec<String>) {
+        let caller = Pubkey::new_unique();
+        let account = |owner: Pubkey, executable: bool| Account {
+            lamports: 1,
+            data: vec![],
+            owner,
+            executable,
+            rent_epoch: 0,
+        };
+        let accounts = vec![
+            (caller, account(bpf_loader_upgradeable::id(), true)),
+            (bpf_loader::id(), account(native_loader::id(), false)),
+        ];
+        let mut transaction_context =
+            TransactionContext::new(accounts, RentParams::default(), 5, 64);
+        transaction_context.configure_top_level(vec![InstructionFrame::new(
+            0,
+            vec![InstructionAccount {
+                index_in_transaction: 1,
+                is_signer: false,
+                is_writable: false,
+            }],
+            vec![],
+        )]);
+        let mut features = FeatureSet::mainnet();
+        if !simd_0162 {
+            features.deactivate(&ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
+        }
+        let mut invoke_context = InvokeContext::new(
+            transaction_context,
+            ComputeBudget::default(),
+            Arc::new(features),
+            Arc::new(Sysvars::default()),
+            Rc::new(NoPrograms),
+            Arc::new(vec![]),
+        );
+        invoke_context.push(None).unwrap();
+        // SolInstruction { program_id_addr, accounts_addr, 0, data_addr, 0 }, then the id.
+        let mut buffers = GuestBuffers::new(8, 4096, 4096, 8);
+        let id_addr = HEAP + 64;
+        let mut instruction = Vec::new();
+        for field in [id_addr, HEAP + 128, 0, HEAP + 128, 0] {
+            instruction.extend_from_slice(&field.to_le_bytes());
+        }
+        buffers.write(HEAP, &instruction);
+        buffers.write(id_addr, callee.as_ref());
+        let result = with_vm_context(
+            &mut invoke_context,
+            &mut buffers,
+            InputAbi::Aligned,
+            Vec::new(),
+            |context| InvokeSignedC::call(context, HEAP, HEAP + 256, 0, 0, 0),
+        );
+        (result, invoke_context.logs().to_vec())
+    }
+
+    #[test]
+    fn frame_checks_precede_the_allow_list_before_simd_0162() {
+        // Agave 4.4: the allow-list first.
+        let (result, _) = invoke_c(bpf_loader::id(), true);
+        assert!(matches!(
+            result,
+            Err(SyscallError::ProgramNotSupported(id)) if id == bpf_loader::id()
+        ));
+        let (result, _) = invoke_c(native_loader::id(), true);
+        assert!(matches!(result, Err(SyscallError::ProgramNotSupported(_))));
+        // Agave 2.1: the callee frame first, with its executable check.
+        let (result, logs) = invoke_c(bpf_loader::id(), false);
+        assert!(matches!(
+            result,
+            Err(SyscallError::Instruction(
+                InstructionError::AccountNotExecutable
+            ))
+        ));
+        assert_eq!(
+            logs,
+            [format!("Account {} is not executable", bpf_loader::id())]
+        );
+        let (result, logs) = invoke_c(native_loader::id(), false);
+        assert!(matches!(
+            result,
+            Err(SyscallError::Instruction(InstructionError::MissingAccount))
+        ));
+        assert_eq!(logs, [format!("Unknown program {}", native_loader::id())]);
     }
 }

@@ -21,8 +21,8 @@ pub mod sysvar;
 
 use sbfvm_runtime::{ComputeBudget, FeatureSet};
 use sbfvm_vm::{
-    syscall_name, EnvironmentOptions, LoadError, ProgramEnvironment, Syscall, SyscallError,
-    SyscallName, SyscallRegistry, SyscallSupport, VmContext,
+    syscall_name, EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion, Syscall,
+    SyscallError, SyscallName, SyscallRegistry, SyscallSupport, VmContext,
 };
 
 /// Start of the input region; syscall destinations must lie below it (SIMD-0459).
@@ -168,6 +168,18 @@ pub fn register_syscalls(
     register::<introspection::GetEpochStake, n::GetEpochStake>(r, features)?;
     register::<logging::LogData, n::LogData>(r, features)?;
     Ok(())
+}
+
+/// The deployment environment for a feature set and budget: the execution environment
+/// morphed as Agave's `morph_into_deployment_environment` does (no `sol_alloc_free_`, strict
+/// ELF checks, the deployment SBPF versions of `features`).
+pub fn create_deployment_environment(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+) -> Result<ProgramEnvironment, LoadError> {
+    let (min, max) = features.sbpf_deployment_version_range();
+    let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
+    create_environment(features, budget)?.for_deployment(version(min), version(max))
 }
 
 /// The execution environment for a feature set and budget, as Agave builds it.

@@ -1,8 +1,7 @@
 //! Sysvar syscalls (agave-reference §5.3 "Sysvar getters").
 //!
 //! Typed getters (`sol_get_clock_sysvar` and friends, r1 = destination): charge
-//! 100 + size of the struct; a deprecated-loader caller → `UnalignedPointer`; a destination
-//! at or above `MM_INPUT_START` → `InvalidPointer` (SIMD-0459); translate the destination
+//! 100 + size of the struct; the two pointer checks below; translate the destination
 //! (Store, aligned to the struct); copy the `repr(C)` bytes; return 0.
 //!
 //! `sol_get_sysvar(r1 id, r2 dst, r3 offset, r4 len)`: charge
@@ -13,6 +12,28 @@
 //! else copy and return 0 (Agave `syscalls/src/sysvar.rs`, `SyscallGetSysvar`).
 //!
 //! The typed getters write the whole `repr(C)` struct, padding included (as zeros).
+//!
+//! # The pointer checks, and the feature that selects them
+//!
+//! Agave 4.4 makes two checks right after the charge, before any translation:
+//!
+//! 1. a deprecated-loader caller (no alignment checks) → `UnalignedPointer`;
+//! 2. a destination at or above `MM_INPUT_START` → `InvalidPointer` (SIMD-0459).
+//!
+//! Agave 2.1 (the Dec-2024 conformance fixtures) has neither: it translates the destination
+//! straight away, so a deprecated-loader caller succeeds (unaligned) and an input-region
+//! destination is written, or is an access violation when unmapped.
+//!
+//! Check 2 is SIMD-0459's, gated on `syscall_parameter_address_restrictions` until Agave 4.4
+//! deleted the gate. Check 1 never had a gate of its own: agave#12130 (April 2026) added it
+//! unconditionally, with "no consensus impact" because the deprecated loader was retired
+//! before any sysvar syscall was activated, to stop fuzzed deprecated-loader inputs from
+//! making unaligned host stores. No feature matches it better, so both checks are selected
+//! by [`FeatureSet::syscall_parameter_address_restrictions`]: active on mainnet (4.4
+//! behaviour) and absent from every pre-2025 feature set, where the 2.1 behaviour applies.
+//!
+//! [`FeatureSet::syscall_parameter_address_restrictions`]:
+//!     sbfvm_runtime::FeatureSet::syscall_parameter_address_restrictions
 
 use sbfvm_runtime::sysvars::{
     CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
@@ -23,6 +44,25 @@ use solana_pubkey::Pubkey;
 
 use crate::{charge, MM_INPUT_START};
 
+/// The two pointer checks of Agave 4.4, made only under
+/// `syscall_parameter_address_restrictions` (see the module docs).
+fn check_destination(context: &VmContext, destination: u64) -> Result<(), SyscallError> {
+    if !context
+        .invoke_context()
+        .features
+        .syscall_parameter_address_restrictions()
+    {
+        return Ok(());
+    }
+    if !context.check_aligned() {
+        return Err(SyscallError::UnalignedPointer);
+    }
+    if destination >= MM_INPUT_START {
+        return Err(SyscallError::InvalidPointer);
+    }
+    Ok(())
+}
+
 fn get_sysvar(
     context: &mut VmContext,
     destination: u64,
@@ -32,12 +72,7 @@ fn get_sysvar(
 ) -> Result<u64, SyscallError> {
     let base = context.invoke_context().budget.sysvar_base_cost;
     charge(context, base.saturating_add(size as u64))?;
-    if !context.check_aligned() {
-        return Err(SyscallError::UnalignedPointer);
-    }
-    if destination >= MM_INPUT_START {
-        return Err(SyscallError::InvalidPointer);
-    }
+    check_destination(context, destination)?;
     let output = context
         .memory()
         .output_type(destination, size as u64, align)?;
@@ -142,12 +177,7 @@ impl Syscall for GetSysvar {
             .saturating_add(32 / budget.cpi_bytes_per_unit)
             .saturating_add((len / budget.cpi_bytes_per_unit).max(budget.mem_op_base_cost));
         charge(context, cost)?;
-        if !context.check_aligned() {
-            return Err(SyscallError::UnalignedPointer);
-        }
-        if dst >= MM_INPUT_START {
-            return Err(SyscallError::InvalidPointer);
-        }
+        check_destination(context, dst)?;
         let memory = context.memory();
         // The destination is translated (Store) before the id is read (Agave's order).
         let output = memory.output(dst, len, 1, 1)?;

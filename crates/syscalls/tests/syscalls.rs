@@ -7,6 +7,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use base64::Engine;
+use sbfvm_runtime::features::ids;
 use sbfvm_runtime::{
     Account, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount, InstructionError,
     InstructionFrame, InvokeContext, ProgramExecutor, Pubkey, RentParams, Sysvars,
@@ -15,8 +16,8 @@ use sbfvm_runtime::{
 use sbfvm_syscalls::{
     curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar, MM_INPUT_START,
 };
-use sbfvm_vm::testing::{with_vm_context, GuestBuffers};
-use sbfvm_vm::{InputAbi, Syscall, SyscallError};
+use sbfvm_vm::testing::{with_input_regions, with_vm_context, GuestBuffers, InputRegion};
+use sbfvm_vm::{InputAbi, SerializedAccountMetadata, Syscall, SyscallError};
 use sha2::Digest;
 
 const RODATA: u64 = 0x1_0000_0000;
@@ -148,6 +149,32 @@ impl Fixture {
             &mut self.memory,
             self.abi,
             vec![],
+            |context| S::call(context, args[0], args[1], args[2], args[3], args[4]),
+        );
+        (result, before - self.invoke_context.remaining())
+    }
+
+    /// Replaces the feature set (mainnet by default).
+    fn with_features(mut self, features: FeatureSet) -> Self {
+        self.invoke_context.features = Arc::new(features);
+        self
+    }
+
+    /// Calls `S` with the input made of `input` (the unaligned, direct-mapping layout) and
+    /// the given accounts metadata; returns its result and the compute units it consumed.
+    fn call_regions<S: Syscall>(
+        &mut self,
+        input: &mut [InputRegion],
+        accounts_metadata: Vec<SerializedAccountMetadata>,
+        args: [u64; 5],
+    ) -> (Result<u64, SyscallError>, u64) {
+        let before = self.invoke_context.remaining();
+        let result = with_input_regions(
+            &mut self.invoke_context,
+            &mut self.memory,
+            input,
+            self.abi,
+            accounts_metadata,
             |context| S::call(context, args[0], args[1], args[2], args[3], args[4]),
         );
         (result, before - self.invoke_context.remaining())
@@ -473,6 +500,213 @@ fn memcmp_translates_inputs_before_the_result() {
     assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 10));
 }
 
+// ----- memory operations under Agave 2.1 direct mapping -----
+
+/// The Dec-2024 conformance feature set's direct-mapping key alone: Agave 2.1's
+/// region-by-region mem ops.
+fn dec2024_direct_mapping() -> FeatureSet {
+    FeatureSet::from_ids([ids::BPF_ACCOUNT_DATA_DIRECT_MAPPING])
+}
+
+fn regions(layout: &[(&[u8], bool)]) -> Vec<InputRegion> {
+    layout
+        .iter()
+        .map(|(bytes, writable)| InputRegion::new(bytes, *writable))
+        .collect()
+}
+
+fn contents(input: &[InputRegion]) -> Vec<Vec<u8>> {
+    input
+        .iter()
+        .map(|region| region.buffer.as_slice().to_vec())
+        .collect()
+}
+
+#[test]
+fn direct_mapping_mem_ops_span_adjacent_regions() {
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(&[0; 8], true), (&[0; 8], true)]);
+    f.write(HEAP, &(1..=16).collect::<Vec<u8>>());
+    let (result, cu) =
+        f.call_regions::<mem_ops::Memcpy>(&mut input, vec![], [INPUT, HEAP, 16, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 10));
+    assert_eq!(
+        contents(&input),
+        [(1..=8).collect::<Vec<u8>>(), (9..=16).collect()]
+    );
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcmp>(&mut input, vec![], [INPUT, HEAP, 16, STACK, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(f.read(STACK, 4), 0i32.to_le_bytes());
+    let (result, _) =
+        f.call_regions::<mem_ops::Memset>(&mut input, vec![], [INPUT + 4, 0xab, 8, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(
+        contents(&input),
+        [
+            vec![1, 2, 3, 4, 0xab, 0xab, 0xab, 0xab],
+            vec![0xab, 0xab, 0xab, 0xab, 13, 14, 15, 16]
+        ]
+    );
+
+    // Agave 4.4 (mainnet features): an operand must lie in one region; nothing is written.
+    let mut f = Fixture::new();
+    let mut input = regions(&[(&[0; 8], true), (&[0; 8], true)]);
+    f.write(HEAP, &[7; 16]);
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcpy>(&mut input, vec![], [INPUT, HEAP, 16, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(contents(&input), [vec![0; 8], vec![0; 8]]);
+    // The 4.4 direct-mapping features do not select the 2.1 paths either.
+    let mut features = FeatureSet::mainnet();
+    features.activate(ids::ACCOUNT_DATA_DIRECT_MAPPING);
+    features.activate(ids::VIRTUAL_ADDRESS_SPACE_ADJUSTMENTS);
+    let mut f = Fixture::new().with_features(features);
+    let (result, _) = f.call_regions::<mem_ops::Memset>(&mut input, vec![], [INPUT, 1, 16, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(contents(&input), [vec![0; 8], vec![0; 8]]);
+}
+
+#[test]
+fn direct_mapping_memset_writes_up_to_the_failing_region() {
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(&[1; 8], true), (&[2; 4], false), (&[3; 6], true)]);
+    let (result, cu) =
+        f.call_regions::<mem_ops::Memset>(&mut input, vec![], [INPUT + 4, 0, 12, 0, 0]);
+    assert_eq!(cu, 10);
+    let Err(SyscallError::Memory(text)) = &result else {
+        panic!("{result:?}")
+    };
+    // The violation names the whole operand, not the byte that failed.
+    assert!(
+        text.contains("0x400000004") && text.contains("12 bytes"),
+        "{text}"
+    );
+    assert_eq!(
+        contents(&input),
+        [vec![1, 1, 1, 1, 0, 0, 0, 0], vec![2; 4], vec![3; 6]]
+    );
+}
+
+#[test]
+fn direct_mapping_memcpy_copies_chunks_before_a_fault() {
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(&[1; 8], true), (&[2; 4], false), (&[3; 6], true)]);
+    // The source runs off the end of the input after 4 bytes.
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcpy>(&mut input, vec![], [HEAP, INPUT + 14, 8, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(f.read(HEAP, 8), [3, 3, 3, 3, 0, 0, 0, 0]);
+    // Source and destination chunks of different lengths are paired piece by piece.
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcpy>(&mut input, vec![], [INPUT + 12, INPUT + 2, 6, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(contents(&input)[2], [1, 1, 1, 1, 1, 1]);
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcpy>(&mut input, vec![], [INPUT, INPUT + 6, 6, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(contents(&input)[0], [1, 1, 2, 2, 2, 2, 1, 1]);
+}
+
+#[test]
+fn direct_mapping_memmove_runs_backwards_when_dst_is_above_src() {
+    let start: Vec<u8> = (0..12).collect();
+    let layout = |bytes: &[u8]| {
+        regions(&[
+            (&bytes[0..3], true),
+            (&bytes[3..8], true),
+            (&bytes[8..12], true),
+        ])
+    };
+    for (dst, src, n) in [(2, 0, 9), (0, 3, 8), (1, 6, 5), (4, 4, 8), (7, 0, 5)] {
+        let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+        let mut input = layout(&start);
+        let (result, _) = f.call_regions::<mem_ops::Memmove>(
+            &mut input,
+            vec![],
+            [INPUT + dst, INPUT + src, n, 0, 0],
+        );
+        assert_eq!(result, Ok(0));
+        let mut expected = start.clone();
+        expected.copy_within(src as usize..(src + n) as usize, dst as usize);
+        assert_eq!(
+            contents(&input).concat(),
+            expected,
+            "memmove({dst}, {src}, {n})"
+        );
+    }
+    // Backwards, the last piece is looked up first: a read-only end of the destination
+    // fails before anything is written (forwards, 4 bytes would have been).
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(&start[..8], true), (&start[8..], false)]);
+    let (result, _) =
+        f.call_regions::<mem_ops::Memmove>(&mut input, vec![], [INPUT + 4, INPUT, 8, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(contents(&input).concat(), start);
+    let (result, _) =
+        f.call_regions::<mem_ops::Memmove>(&mut input, vec![], [INPUT + 4, HEAP, 8, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(contents(&input)[0], [0, 1, 2, 3, 0, 0, 0, 0]);
+}
+
+#[test]
+fn direct_mapping_memcmp_translates_the_result_first_and_stops_at_a_difference() {
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(b"abcd", true)]);
+    f.write(HEAP, b"abzdefgh");
+    // The operand runs past the input, but the difference comes first.
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcmp>(&mut input, vec![], [INPUT, HEAP, 8, STACK, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(
+        f.read(STACK, 4),
+        (i32::from(b'c') - i32::from(b'z')).to_le_bytes()
+    );
+    // No difference before the end of the input: the access violation, nothing written.
+    f.write(HEAP, b"abcdefgh");
+    f.write(STACK, &[9; 4]);
+    let (result, _) =
+        f.call_regions::<mem_ops::Memcmp>(&mut input, vec![], [INPUT, HEAP, 8, STACK, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(f.read(STACK, 4), [9; 4]);
+    // The result is translated before the inputs (the contiguous path does the opposite).
+    let (result, cu) = f.call_regions::<mem_ops::Memcmp>(
+        &mut input,
+        vec![],
+        [0x9_0000_0000, HEAP, 4, STACK + 1, 0],
+    );
+    assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 10));
+}
+
+#[test]
+fn direct_mapping_walks_may_not_cross_the_account_data_boundary() {
+    let mut f = Fixture::new().with_features(dec2024_direct_mapping());
+    let mut input = regions(&[(&[1; 8], true), (&[2; 4], true), (&[3; 6], true)]);
+    // The second region is an account's data, the third its realloc area.
+    let account = SerializedAccountMetadata {
+        vm_data_addr: INPUT + 8,
+        original_data_len: 4,
+        ..SerializedAccountMetadata::default()
+    };
+    let (result, _) =
+        f.call_regions::<mem_ops::Memset>(&mut input, vec![account], [INPUT + 4, 0, 8, 0, 0]);
+    assert_eq!(result, Err(SyscallError::InvalidLength));
+    assert_eq!(contents(&input)[0], [1, 1, 1, 1, 0, 0, 0, 0]);
+    assert_eq!(contents(&input)[1], [2; 4]);
+    // Data and realloc area are both account regions.
+    let (result, _) =
+        f.call_regions::<mem_ops::Memset>(&mut input, vec![account], [INPUT + 8, 5, 10, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(contents(&input)[1..], [vec![5; 4], vec![5; 6]]);
+    // Backwards (an overlapping memmove) the same rule applies.
+    let (result, _) = f.call_regions::<mem_ops::Memmove>(
+        &mut input,
+        vec![account],
+        [INPUT + 6, INPUT + 4, 8, 0, 0],
+    );
+    assert_eq!(result, Err(SyscallError::InvalidLength));
+}
+
 // ----- hashing -----
 
 #[test]
@@ -786,6 +1020,37 @@ fn get_sysvar_pointer_checks_in_agave_order() {
     let mut f = Fixture::deprecated();
     let (result, cu) = f.call::<sysvar::GetSysvar>([0, 0, 0, 0, 0]);
     assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 110));
+}
+
+#[test]
+fn sysvar_pointer_checks_need_syscall_parameter_address_restrictions() {
+    // Agave 2.1 (no SIMD-0459): a deprecated-loader caller is served, unaligned.
+    let mut f = Fixture::deprecated().with_features(FeatureSet::none());
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 140));
+    assert_eq!(
+        f.read(STACK + 4, 40),
+        Sysvars::default().clock_repr_c().to_vec()
+    );
+    let clock_id = solana_sdk_ids::sysvar::clock::id();
+    f.write(HEAP + 1, clock_id.as_ref());
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP + 1, STACK + 3, 0, 8, 0]);
+    assert_eq!((result, cu), (Ok(0), 110));
+    // A destination in the input region is written like any other.
+    let mut f = Fixture::new().with_features(FeatureSet::none());
+    let (result, _) = f.call::<sysvar::GetLastRestartSlot>([INPUT + 8, 0, 0, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(f.read_u64(INPUT + 8), Sysvars::default().last_restart_slot);
+    f.write(HEAP, clock_id.as_ref());
+    let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, INPUT, 0, 8, 0]);
+    assert_eq!(result, Ok(0));
+    // …and one past the mapped memory is an access violation, not InvalidPointer.
+    let (result, cu) = f.call::<sysvar::GetRent>([0x9_0000_0000, 0, 0, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(cu, 124);
+    // Alignment is still checked for other loaders.
+    let (result, _) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::UnalignedPointer));
 }
 
 // ----- return data -----

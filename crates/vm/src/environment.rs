@@ -227,6 +227,42 @@ impl ProgramEnvironment {
         &self.options
     }
 
+    /// Agave's `morph_into_deployment_environment`: the same syscalls except
+    /// `sol_alloc_free_` (never registered for deployment), strict ELF checks
+    /// (`reject_broken_elfs`), and the SBPF versions `min..=max` (the deployment range of
+    /// the feature set, `FeatureSet::sbpf_deployment_version_range`).
+    pub fn for_deployment(
+        &self,
+        min_sbpf_version: SbpfVersion,
+        max_sbpf_version: SbpfVersion,
+    ) -> Result<Self, LoadError> {
+        const ALLOC_FREE: &[u8] = b"sol_alloc_free_";
+        let options = EnvironmentOptions {
+            min_sbpf_version,
+            max_sbpf_version,
+            reject_broken_elfs: true,
+            ..self.options.clone()
+        };
+        let mut loader = BuiltinProgram::new_loader(options.config());
+        for (_key, (name, entry)) in self.loader.get_function_registry().iter() {
+            if name == ALLOC_FREE {
+                continue;
+            }
+            let name = std::str::from_utf8(name)
+                .map_err(|error| LoadError::Registration(error.to_string()))?;
+            loader
+                .register_function(name, entry)
+                .map_err(|error| LoadError::Registration(format!("{name}: {error}")))?;
+        }
+        let mut support = self.support.clone();
+        support.remove("sol_alloc_free_");
+        Ok(Self {
+            loader: Arc::new(loader),
+            support,
+            options,
+        })
+    }
+
     /// How a syscall name is provided, `None` when it is not registered at all.
     pub fn syscall_support(&self, name: &str) -> Option<SyscallSupport> {
         self.support.get(name).copied()

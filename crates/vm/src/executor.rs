@@ -8,6 +8,7 @@ use std::ptr::NonNull;
 use std::sync::{Arc, RwLock};
 
 use base64::Engine;
+use sbfvm_runtime::loader_v3::not_deployed_error;
 use sbfvm_runtime::{ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey};
 use solana_sbpf::{
     ebpf::{MM_HEAP_START, MM_INPUT_START, MM_STACK_START},
@@ -120,11 +121,17 @@ type RunObserver = Box<dyn FnMut(&VmRunStats)>;
 /// Loads and runs SBF programs; implements the runtime's [`ProgramExecutor`].
 pub struct SbfExecutor {
     environment: Arc<ProgramEnvironment>,
+    /// The deployment environment derived from `environment` for one SBPF version range
+    /// (Agave's `morph_into_deployment_environment`), built on first deploy.
+    deployment: RefCell<Option<DeploymentEnvironment>>,
     cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>>>,
     mode: ExecutionMode,
     pool: RefCell<Pool>,
     run_observer: RefCell<Option<RunObserver>>,
 }
+
+/// A deployment environment and the SBPF version range it was built for.
+type DeploymentEnvironment = ((SbpfVersion, SbpfVersion), Arc<ProgramEnvironment>);
 
 /// Cache entries are boxed so lookups clone one `Arc`.
 struct CacheEntryBox(CacheEntry);
@@ -141,6 +148,7 @@ impl SbfExecutor {
     pub fn new(environment: Arc<ProgramEnvironment>, mode: ExecutionMode) -> Self {
         Self {
             environment,
+            deployment: RefCell::new(None),
             cache: RwLock::new(HashMap::new()),
             mode,
             pool: RefCell::new(Pool::default()),
@@ -233,6 +241,41 @@ impl SbfExecutor {
         }))
     }
 
+    /// The deployment environment for the SBPF versions `min..=max`: the execution
+    /// environment's syscalls without `sol_alloc_free_`, with strict ELF checks.
+    pub fn deployment_environment(
+        &self,
+        min: SbpfVersion,
+        max: SbpfVersion,
+    ) -> Result<Arc<ProgramEnvironment>, LoadError> {
+        if let Some((range, environment)) = self.deployment.borrow().as_ref() {
+            if *range == (min, max) {
+                return Ok(Arc::clone(environment));
+            }
+        }
+        let environment = Arc::new(self.environment.for_deployment(min, max)?);
+        *self.deployment.borrow_mut() = Some(((min, max), Arc::clone(&environment)));
+        Ok(environment)
+    }
+
+    /// Agave's `deploy_program` checks: load `elf` with the deployment environment of
+    /// `min..=max` and verify it. The error is the text Agave logs. Nothing is cached.
+    pub fn verify_for_deployment(
+        &self,
+        elf: &[u8],
+        min: SbpfVersion,
+        max: SbpfVersion,
+    ) -> Result<(), String> {
+        let environment = self
+            .deployment_environment(min, max)
+            .map_err(|error| format!("Failed to register syscalls: {error}"))?;
+        let executable = Executable::<VmContext>::load(elf, Arc::clone(&environment.loader))
+            .map_err(|error| error.to_string())?;
+        executable
+            .verify::<RequisiteVerifier>()
+            .map_err(|error| error.to_string())
+    }
+
     pub fn is_cached(&self, program_id: &Pubkey) -> bool {
         self.cache
             .read()
@@ -298,7 +341,7 @@ impl SbfExecutor {
                 };
                 if loader_id == bpf_loader_upgradeable::id() {
                     invoke_context.log("Program is not cached".to_string());
-                    return Err(InstructionError::UnsupportedProgramId.into());
+                    return Err(not_deployed_error(&invoke_context.features).into());
                 }
                 let _ = self.load_program(&program_id, &loader_id, &elf);
                 self.cache
@@ -306,14 +349,14 @@ impl SbfExecutor {
                     .expect("program cache lock")
                     .get(&program_id)
                     .cloned()
-                    .ok_or(InstructionError::UnsupportedProgramId)?
+                    .ok_or_else(|| not_deployed_error(&invoke_context.features))?
             }
         };
         match &entry.0 {
             CacheEntry::Loaded(program) => Ok(Arc::clone(program)),
             CacheEntry::Failed(_) => {
                 invoke_context.log("Program is not deployed".to_string());
-                Err(InstructionError::UnsupportedProgramId.into())
+                Err(not_deployed_error(&invoke_context.features).into())
             }
         }
     }
@@ -558,5 +601,25 @@ impl ProgramExecutor for SbfExecutor {
         );
         let program = self.lookup(invoke_context)?;
         self.run(invoke_context, &program)
+    }
+
+    fn deploy(
+        &self,
+        invoke_context: &InvokeContext,
+        _program_id: &Pubkey,
+        _loader: &Pubkey,
+        elf: &[u8],
+    ) -> Result<(), String> {
+        let (min, max) = invoke_context.features.sbpf_deployment_version_range();
+        let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
+        self.verify_for_deployment(elf, version(min), version(max))
+    }
+
+    fn reload(&self, program_id: &Pubkey, loader: &Pubkey, elf: Option<&[u8]>) {
+        self.evict(program_id);
+        if let Some(elf) = elf {
+            // A failure is cached: executing the program then fails as "Program is not deployed".
+            let _ = self.load_program(program_id, loader, elf);
+        }
     }
 }

@@ -20,3 +20,90 @@ pub fn imported_syscalls(elf_bytes: &[u8]) -> Vec<String> {
     names.dedup();
     names
 }
+
+/// What `sbfvm inspect` reports about an ELF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ElfSummary {
+    /// From `e_flags` (0 = SBPF v0, the format of every deployed legacy program).
+    pub e_flags: u32,
+    pub entrypoint: u64,
+    pub sections: Vec<SectionSummary>,
+    pub imported_syscalls: Vec<String>,
+    pub dynamic_symbols: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionSummary {
+    pub name: String,
+    pub address: u64,
+    pub offset: u64,
+    pub size: u64,
+}
+
+/// Parses the ELF headers with goblin (no relocation, no verification).
+pub fn summarize(elf_bytes: &[u8]) -> Result<ElfSummary, String> {
+    let elf = Elf::parse(elf_bytes).map_err(|error| format!("not a valid ELF: {error}"))?;
+    let sections = elf
+        .section_headers
+        .iter()
+        .filter(|header| header.sh_name != 0)
+        .map(|header| SectionSummary {
+            name: elf
+                .shdr_strtab
+                .get_at(header.sh_name)
+                .unwrap_or("?")
+                .to_string(),
+            address: header.sh_addr,
+            offset: header.sh_offset,
+            size: header.sh_size,
+        })
+        .collect();
+    Ok(ElfSummary {
+        e_flags: elf.header.e_flags,
+        entrypoint: elf.header.e_entry,
+        sections,
+        imported_syscalls: imported_syscalls(elf_bytes),
+        dynamic_symbols: elf.dynsyms.len(),
+    })
+}
+
+/// The result of loading an ELF the way the runtime would: parse, relocate, verify.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadCheck {
+    pub sbpf_version: Option<crate::SbpfVersion>,
+    pub function_count: usize,
+    pub text_bytes: usize,
+    pub rodata_bytes: usize,
+    /// `None` when loading and verification succeed.
+    pub error: Option<String>,
+}
+
+/// Loads and verifies `elf_bytes` in `environment` (execution or deployment rules).
+pub fn check_load(environment: &crate::ProgramEnvironment, elf_bytes: &[u8]) -> LoadCheck {
+    use solana_sbpf::{elf::Executable, verifier::RequisiteVerifier};
+    let mut check = LoadCheck {
+        sbpf_version: None,
+        function_count: 0,
+        text_bytes: 0,
+        rodata_bytes: 0,
+        error: None,
+    };
+    let executable = match Executable::<crate::VmContext>::load(
+        elf_bytes,
+        std::sync::Arc::clone(&environment.loader),
+    ) {
+        Ok(executable) => executable,
+        Err(error) => {
+            check.error = Some(format!("ELF error: {error}"));
+            return check;
+        }
+    };
+    check.sbpf_version = crate::SbpfVersion::from_sbpf(executable.get_sbpf_version());
+    check.function_count = executable.get_function_registry().iter().count();
+    check.text_bytes = executable.get_text_bytes().1.len();
+    check.rodata_bytes = executable.get_ro_section().len();
+    if let Err(error) = executable.verify::<RequisiteVerifier>() {
+        check.error = Some(format!("verification failed: {error}"));
+    }
+    check
+}

@@ -7,7 +7,7 @@
 //! written by copy, so an input that overlaps an output is never aliased by a `&mut`.
 
 use solana_sbpf::{
-    error::StableResult,
+    error::{EbpfError, StableResult},
     memory_region::{AccessType, MemoryMapping},
 };
 
@@ -329,6 +329,173 @@ impl<'a> GuestMemory<'a> {
         }
         0
     }
+
+    /// Walks `len` bytes at `vm_addr` region by region (see [`RegionChunks`]). Fails, with
+    /// the access violation Agave 2.1 reports, when `vm_addr + len` overflows.
+    pub fn region_chunks(
+        &self,
+        access: Access,
+        vm_addr: u64,
+        len: u64,
+    ) -> Result<RegionChunks<'a>, SyscallError> {
+        let access = AccessType::from(access);
+        let end = vm_addr.checked_add(len).ok_or_else(|| {
+            SyscallError::Memory(
+                EbpfError::AccessViolation(access, vm_addr, len, "unknown").to_string(),
+            )
+        })?;
+        Ok(RegionChunks {
+            mapping: self.mapping,
+            access,
+            initial_vm_addr: vm_addr,
+            len,
+            start: vm_addr,
+            end,
+        })
+    }
+}
+
+/// The kind of a guest access, for [`GuestMemory::region_chunks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading: any mapped region will do.
+    Load,
+    /// Writing: the region must be writable.
+    Store,
+}
+
+impl From<Access> for AccessType {
+    fn from(access: Access) -> Self {
+        match access {
+            Access::Load => AccessType::Load,
+            Access::Store => AccessType::Store,
+        }
+    }
+}
+
+/// One piece of a guest range that lies inside a single mapped region (an item of
+/// [`RegionChunks`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegionChunk {
+    /// VM address of the chunk's first byte.
+    pub vm_addr: u64,
+    /// Length in bytes; never 0.
+    pub len: u64,
+    /// VM start address of the region the chunk lies in.
+    pub region_vm_addr: u64,
+}
+
+/// Walks a guest range region by region, from the front ([`Iterator::next`]) or from the
+/// back ([`DoubleEndedIterator::next_back`]), as Agave 2.1's `MemoryChunkIterator` does for
+/// the direct-mapping mem ops (`programs/bpf_loader/src/syscalls/mem_ops.rs`).
+///
+/// Each step looks up the region holding the next unvisited byte (the first one going
+/// forward, the last one going backward), checks the access against it (a store needs a
+/// writable region), and yields the part of the remaining range inside that region. A
+/// failed lookup yields one error and ends the walk. Its error is the access violation
+/// solana-sbpf reports for the byte that failed, but with the address and length of the
+/// *whole* range, as Agave rewrites it.
+///
+/// A byte in a stack frame gap counts as unmapped (Agave walks regions only under direct
+/// mapping, where the stack has no gaps).
+///
+/// Nothing is translated: callers translate each chunk ([`GuestMemory::range`],
+/// [`GuestMemory::output`]) when they use it, so a failure further on leaves the effect of
+/// the earlier chunks in place.
+pub struct RegionChunks<'a> {
+    mapping: &'a MemoryMapping,
+    access: AccessType,
+    initial_vm_addr: u64,
+    len: u64,
+    start: u64,
+    // Exclusive end of the part not yet visited.
+    end: u64,
+}
+
+impl RegionChunks<'_> {
+    /// The start and exclusive end of the region holding `vm_addr` (Agave 2.1 / solana_rbpf
+    /// 0.8 `MemoryMapping::region`: the region must contain the address and, for a store,
+    /// be writable).
+    fn region(&self, vm_addr: u64) -> Result<(u64, u64), SyscallError> {
+        // A one-byte mapping succeeds exactly when a region holds `vm_addr` and allows
+        // the access; on failure it gives solana-sbpf's access violation for that byte.
+        let error = match self.mapping.map(self.access, vm_addr, 1) {
+            StableResult::Ok(_) => match self.mapping.find_region(vm_addr) {
+                Some((_, region)) => {
+                    let range = region.vm_addr_range();
+                    return Ok((range.start, range.end));
+                }
+                // Only without address translation, which sbfvm never turns off.
+                None => EbpfError::AccessViolation(self.access, vm_addr, 1, "unknown"),
+            },
+            StableResult::Err(error) => error,
+        };
+        Err(SyscallError::Memory(
+            self.rewrite_violation(error).to_string(),
+        ))
+    }
+
+    /// Agave's `MemoryChunkIterator::region` error: the violation's address and length
+    /// become those of the whole range; its region name or stack frame stays.
+    fn rewrite_violation(&self, error: EbpfError) -> EbpfError {
+        match error {
+            EbpfError::AccessViolation(access, _, _, name) => {
+                EbpfError::AccessViolation(access, self.initial_vm_addr, self.len, name)
+            }
+            EbpfError::StackAccessViolation(access, _, _, frame) => {
+                EbpfError::StackAccessViolation(access, self.initial_vm_addr, self.len, frame)
+            }
+            other => other,
+        }
+    }
+
+    fn finish_with(&mut self, error: SyscallError) -> Option<Result<RegionChunk, SyscallError>> {
+        self.start = self.end;
+        Some(Err(error))
+    }
+}
+
+impl Iterator for RegionChunks<'_> {
+    type Item = Result<RegionChunk, SyscallError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.start == self.end {
+            return None;
+        }
+        let (region_start, region_end) = match self.region(self.start) {
+            Ok(region) => region,
+            Err(error) => return self.finish_with(error),
+        };
+        let vm_addr = self.start;
+        // The whole rest of the region, or the rest of the range if it ends inside it.
+        let chunk_end = region_end.min(self.end);
+        self.start = chunk_end;
+        Some(Ok(RegionChunk {
+            vm_addr,
+            len: chunk_end - vm_addr,
+            region_vm_addr: region_start,
+        }))
+    }
+}
+
+impl DoubleEndedIterator for RegionChunks<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        if self.start == self.end {
+            return None;
+        }
+        let (region_start, _) = match self.region(self.end - 1) {
+            Ok(region) => region,
+            Err(error) => return self.finish_with(error),
+        };
+        let chunk_start = region_start.max(self.start);
+        let len = self.end - chunk_start;
+        self.end = chunk_start;
+        Some(Ok(RegionChunk {
+            vm_addr: chunk_start,
+            len,
+            region_vm_addr: region_start,
+        }))
+    }
 }
 
 #[cfg(test)]
@@ -418,6 +585,115 @@ mod tests {
             assert_eq!(check_outputs_disjoint(&[&a, &c]), Ok(()));
             a.write(&[1, 2, 3]);
             assert_eq!(memory.bytes(MM_INPUT_START, 3).unwrap(), &[1, 2, 3]);
+        });
+    }
+
+    /// An unaligned mapping with input regions of 8 (writable), 4 (read-only) and 6
+    /// (writable) bytes packed from `MM_INPUT_START`.
+    fn with_input_regions<R>(f: impl FnOnce(&MemoryMapping) -> R) -> R {
+        let mut first = vec![1u8; 8];
+        let second = vec![2u8; 4];
+        let mut third = vec![3u8; 6];
+        let config = Config {
+            aligned_memory_mapping: false,
+            ..Config::default()
+        };
+        let regions = vec![
+            MemoryRegion::new(&raw mut *first.as_mut_slice(), MM_INPUT_START),
+            MemoryRegion::new(&raw const *second.as_slice(), MM_INPUT_START + 8),
+            MemoryRegion::new(&raw mut *third.as_mut_slice(), MM_INPUT_START + 12),
+        ];
+        // SAFETY: the buffers outlive the mapping, which is dropped at the end of this call.
+        let mapping = unsafe { MemoryMapping::new(regions, &config, SBPFVersion::V0).unwrap() };
+        let result = f(&mapping);
+        drop(mapping);
+        result
+    }
+
+    fn chunk(vm_addr: u64, len: u64, region_vm_addr: u64) -> RegionChunk {
+        RegionChunk {
+            vm_addr,
+            len,
+            region_vm_addr,
+        }
+    }
+
+    #[test]
+    fn region_chunks_walk_both_ways() {
+        with_input_regions(|mapping| {
+            let memory = GuestMemory::new(mapping, true);
+            let start = MM_INPUT_START;
+            let forward: Vec<_> = memory
+                .region_chunks(Access::Load, start + 6, 10)
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(
+                forward,
+                [
+                    chunk(start + 6, 2, start),
+                    chunk(start + 8, 4, start + 8),
+                    chunk(start + 12, 4, start + 12),
+                ]
+            );
+            let backward: Vec<_> = memory
+                .region_chunks(Access::Load, start + 6, 10)
+                .unwrap()
+                .rev()
+                .map(Result::unwrap)
+                .collect();
+            assert_eq!(
+                backward,
+                [
+                    chunk(start + 12, 4, start + 12),
+                    chunk(start + 8, 4, start + 8),
+                    chunk(start + 6, 2, start),
+                ]
+            );
+            // Inside one region: one chunk; no bytes: no chunk.
+            let mut one = memory.region_chunks(Access::Store, start + 1, 3).unwrap();
+            assert_eq!(one.next().unwrap().unwrap(), chunk(start + 1, 3, start));
+            assert!(one.next().is_none());
+            assert!(memory
+                .region_chunks(Access::Load, 0xdead, 0)
+                .unwrap()
+                .next()
+                .is_none());
+        });
+    }
+
+    #[test]
+    fn region_chunks_fail_at_the_boundary_with_the_whole_range() {
+        with_input_regions(|mapping| {
+            let memory = GuestMemory::new(mapping, true);
+            let start = MM_INPUT_START;
+            // A store reaches the read-only region on the second step.
+            let mut walk = memory.region_chunks(Access::Store, start + 4, 8).unwrap();
+            assert_eq!(walk.next().unwrap().unwrap(), chunk(start + 4, 4, start));
+            let Some(Err(SyscallError::Memory(text))) = walk.next() else {
+                panic!("expected an access violation");
+            };
+            assert!(text.contains(&format!("{:#x}", start + 4)), "{text}");
+            assert!(text.contains("writing 8 bytes"), "{text}");
+            assert!(walk.next().is_none(), "the walk ends after an error");
+            // Past the last region: going backwards fails on the first step.
+            let mut walk = memory.region_chunks(Access::Load, start + 16, 4).unwrap();
+            assert!(matches!(
+                walk.next_back(),
+                Some(Err(SyscallError::Memory(_)))
+            ));
+            // Going forwards, the mapped part comes first.
+            let mut walk = memory.region_chunks(Access::Load, start + 16, 4).unwrap();
+            assert_eq!(
+                walk.next().unwrap().unwrap(),
+                chunk(start + 16, 2, start + 12)
+            );
+            assert!(matches!(walk.next(), Some(Err(SyscallError::Memory(_)))));
+            // An overflowing end fails before any lookup.
+            assert!(matches!(
+                memory.region_chunks(Access::Load, u64::MAX, 2),
+                Err(SyscallError::Memory(_))
+            ));
         });
     }
 }

@@ -7,6 +7,9 @@
 //! (`0x3_0000_0000`) and the input (`0x4_0000_0000`), all writable. Every buffer is an
 //! [`AlignedBuffer`], so host addresses are 16-aligned and VM-address alignment equals
 //! host-address alignment, as it does for a real run.
+//!
+//! [`with_input_regions`] maps the input as several regions instead, with the unaligned
+//! mapping of Agave's direct-mapping layout.
 
 use std::ptr::NonNull;
 
@@ -109,6 +112,80 @@ pub fn with_vm_context<R>(
     // use it while `context` (which reaches it only through this pointer) exists; `context`
     // is dropped before the borrow ends. `f` receives `&mut VmContext` only, so it cannot
     // keep a reference into the context past its return.
+    let mut context = unsafe {
+        VmContext::new(
+            NonNull::from(&mut *invoke_context),
+            mapping,
+            heap_len,
+            accounts_metadata,
+            abi,
+            program_id,
+        )
+    };
+    let result = f(&mut context);
+    drop(context);
+    result
+}
+
+/// One input region for [`with_input_regions`]: its bytes and whether it is writable.
+#[doc(hidden)]
+#[derive(Debug, Clone)]
+pub struct InputRegion {
+    pub buffer: AlignedBuffer,
+    pub writable: bool,
+}
+
+impl InputRegion {
+    /// A region holding `bytes`.
+    pub fn new(bytes: &[u8], writable: bool) -> Self {
+        let mut buffer = AlignedBuffer::zeroed(bytes.len());
+        buffer.as_mut_slice().copy_from_slice(bytes);
+        Self { buffer, writable }
+    }
+}
+
+/// Like [`with_vm_context`], but with the *unaligned* mapping (Agave's direct-mapping
+/// layout, no stack frame gaps) and the input made of `input`: each region mapped right
+/// after the previous one from `0x4_0000_0000`, read-only unless marked writable. Empty
+/// regions are skipped. `buffers.input` is not mapped.
+#[doc(hidden)]
+pub fn with_input_regions<R>(
+    invoke_context: &mut InvokeContext,
+    buffers: &mut GuestBuffers,
+    input: &mut [InputRegion],
+    abi: InputAbi,
+    accounts_metadata: Vec<SerializedAccountMetadata>,
+    f: impl FnOnce(&mut VmContext) -> R,
+) -> R {
+    let config = Config {
+        aligned_memory_mapping: false,
+        enable_stack_frame_gaps: false,
+        ..Config::default()
+    };
+    let mut regions = vec![
+        MemoryRegion::new(&raw const *buffers.rodata.as_slice(), MM_BYTECODE_START),
+        MemoryRegion::new(&raw mut *buffers.stack.as_mut_slice(), MM_STACK_START),
+        MemoryRegion::new(&raw mut *buffers.heap.as_mut_slice(), MM_HEAP_START),
+    ];
+    let mut vm_addr = MM_INPUT_START;
+    for region in input.iter_mut().filter(|region| !region.buffer.is_empty()) {
+        let len = region.buffer.len() as u64;
+        regions.push(if region.writable {
+            MemoryRegion::new(&raw mut *region.buffer.as_mut_slice(), vm_addr)
+        } else {
+            MemoryRegion::new(&raw const *region.buffer.as_slice(), vm_addr)
+        });
+        vm_addr += len;
+    }
+    // SAFETY: every region points into `buffers` or `input`, both mutably borrowed for this
+    // whole call and neither resized nor touched through any other path while the mapping
+    // exists; the mapping is owned by `context`, which is dropped before this returns.
+    let mapping = unsafe { MemoryMapping::new(regions, &config, SBPFVersion::V0) }
+        .expect("test regions form a valid unaligned mapping");
+    let program_id = invoke_context.current_program_id().unwrap_or_default();
+    let heap_len = buffers.heap.len() as u64;
+    // SAFETY: as in `with_vm_context`: `invoke_context` is mutably borrowed for this whole
+    // call and reached only through `context`, which is dropped before the borrow ends.
     let mut context = unsafe {
         VmContext::new(
             NonNull::from(&mut *invoke_context),

@@ -1368,6 +1368,9 @@ fn custom(n: u32) -> Result<u64, String> {
 
 const FIXTURES: &[&str] = &[
     "account_data",
+    "bench_cpi",
+    "bench_large",
+    "bench_syscalls",
     "compute",
     "cpi_callee",
     "cpi_caller",

@@ -6,15 +6,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use prost::Message;
-use sbfvm_runtime::processor::program_elf;
 use sbfvm_runtime::{
     Account, BuiltinFunction, InstructionAccount, InstructionError, InstructionFrame, Pubkey,
 };
 use sbfvm_vm::SbfExecutor;
 use solana_sdk_ids::{
     address_lookup_table, bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable,
-    compute_budget, config, loader_v4, native_loader, stake, system_program, vote,
-    zk_elgamal_proof_program,
+    compute_budget, config, native_loader, stake, system_program, vote, zk_elgamal_proof_program,
 };
 
 use super::compare::{AccountValue, ErrorCode, Row, Value};
@@ -110,36 +108,24 @@ pub(super) fn run(bytes: &[u8], options: &Options) -> Outcome {
     };
     let executor = Rc::new(SbfExecutor::new(Arc::new(environment), options.mode));
     // The program cache: every executable account of a BPF loader (LoaderV4 is not one here).
-    for (key, account) in &accounts {
-        let is_bpf_loader = account.owner == bpf_loader::id()
-            || account.owner == bpf_loader_deprecated::id()
-            || account.owner == bpf_loader_upgradeable::id();
-        if !account.executable || !is_bpf_loader || account.owner == loader_v4::id() {
-            continue;
-        }
-        let lookup = |address: &Pubkey| {
-            accounts
-                .iter()
-                .find(|(other, _)| other == address)
-                .map(|(_, account)| account)
-        };
-        if let Ok(elf) = program_elf(account, lookup) {
-            // A failure is cached and makes execution fail as "Program is not deployed".
-            let _ = executor.load_program(key, &account.owner, elf);
-        }
-    }
+    let program_deployments = super::loader::load_programs(&accounts, &executor, &builtin_ids);
     let before: Vec<(Pubkey, Account)> = accounts.clone();
+    let environment = setup::environment(&sysvars);
     let mut invoke_context = setup::invoke_context(
         accounts,
         budget,
         features,
         sysvars,
         executor,
-        vec![(
+        std::iter::once((
             system_program::id(),
             sbfvm_runtime::system_program::process_instruction as BuiltinFunction,
-        )],
+        ))
+        .chain(super::loader::builtins())
+        .collect(),
     );
+    invoke_context.environment = environment;
+    invoke_context.program_deployments = program_deployments;
     let frame = InstructionFrame::new(program_index as u16, instruction_accounts, instr.data);
     invoke_context
         .transaction_context

@@ -11,6 +11,7 @@ pub mod compare;
 mod elf_loader;
 mod errors;
 mod instr;
+mod loader;
 pub mod proto;
 mod setup;
 mod syscall;

@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use sbfvm_runtime::invoke_context::EnvironmentConfig;
+use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
 use sbfvm_runtime::{
     Account, BuiltinFunction, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
@@ -73,7 +75,8 @@ fn u64_at(data: &[u8], offset: usize) -> Option<u64> {
 
 /// The sysvar cache of §5.2 step 4: accounts with lamports > 0 override the defaults
 /// (Clock slot 10, default EpochSchedule and Rent, LastRestartSlot 5000). Account data
-/// that does not decode leaves the default in place.
+/// that does not decode leaves the default in place. RecentBlockhashes has no default: it
+/// is unavailable unless an account provides a list that decodes.
 pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
     let mut sysvars = Sysvars {
         clock: solana_clock::Clock {
@@ -82,6 +85,7 @@ pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
         },
         rent: RentParams::default(),
         last_restart_slot: 5000,
+        recent_blockhashes: RecentBlockhashes::Unavailable,
         ..Sysvars::default()
     };
     for account in accounts.iter().filter(|account| account.lamports > 0) {
@@ -129,6 +133,10 @@ pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
                 sysvars.epoch_schedule.first_normal_epoch = epoch;
                 sysvars.epoch_schedule.first_normal_slot = slot;
             }
+        } else if key == sysvar::recent_blockhashes::id() {
+            if let Some(entries) = RecentBlockhashes::entries_from_account_data(data) {
+                sysvars.recent_blockhashes = RecentBlockhashes::Entries(entries);
+            }
         } else if key == sysvar::last_restart_slot::id() {
             if let Some(slot) = u64_at(data, 0) {
                 sysvars.last_restart_slot = slot;
@@ -147,6 +155,19 @@ pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
         }
     }
     sysvars
+}
+
+/// The reference instr harness's environment blockhash: the **last** entry of the
+/// RecentBlockhashes sysvar (its blockhash and lamports per signature), or the zero hash
+/// and 0 when the sysvar is unavailable or empty (solfuzz-agave `execute_instr`).
+pub fn environment(sysvars: &Sysvars) -> EnvironmentConfig {
+    let entry = match &sysvars.recent_blockhashes {
+        RecentBlockhashes::Entries(entries) => entries.last().copied().unwrap_or_default(),
+        _ => BlockhashEntry::default(),
+    };
+    EnvironmentConfig {
+        blockhash: Some(entry),
+    }
 }
 
 /// An executor for harnesses that never run an SBF program.

@@ -164,15 +164,21 @@ pub(super) fn run(bytes: &[u8], is_cpi: bool) -> Outcome {
                 )],
             )
         };
-    // The reference CPI harness leaves its sysvar cache empty; sbfvm always has every
-    // sysvar, so the defaults stand in.
+    // The reference CPI harness leaves its sysvar cache empty; sbfvm always has Clock, Rent
+    // and the other typed sysvars, so the defaults stand in (RecentBlockhashes is
+    // unavailable, as in the reference).
     let sysvars = if is_cpi {
         setup::sysvars(&[])
     } else {
         setup::sysvars(&instr.accounts)
     };
+    let blockhash_environment = setup::environment(&sysvars);
     let mut invoke_context =
         setup::invoke_context(accounts, budget, features, sysvars, executor, builtins);
+    if is_cpi {
+        // The reference CPI harness derives its blockhash from its (empty) sysvar cache.
+        invoke_context.environment = blockhash_environment;
+    }
     let frame = InstructionFrame::new(program_index as u16, instruction_accounts, instr.data);
     invoke_context
         .transaction_context

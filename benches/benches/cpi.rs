@@ -1,0 +1,12 @@
+//! `cargo bench -p sbfvm-benches --bench cpi`: the `cpi` scenarios of `sbfvm::bench`.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn cpi(c: &mut Criterion) {
+    common::bench_group(c, sbfvm::bench::Group::Cpi);
+}
+
+criterion_group!(benches, cpi);
+criterion_main!(benches);

@@ -1,0 +1,12 @@
+//! `cargo bench -p sbfvm-benches --bench execute`: the `execute` scenarios of `sbfvm::bench`.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn execute(c: &mut Criterion) {
+    common::bench_group(c, sbfvm::bench::Group::Execute);
+}
+
+criterion_group!(benches, execute);
+criterion_main!(benches);

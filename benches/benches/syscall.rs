@@ -1,0 +1,12 @@
+//! `cargo bench -p sbfvm-benches --bench syscall`: the `syscall` scenarios of `sbfvm::bench`.
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+fn syscall(c: &mut Criterion) {
+    common::bench_group(c, sbfvm::bench::Group::Syscall);
+}
+
+criterion_group!(benches, syscall);
+criterion_main!(benches);

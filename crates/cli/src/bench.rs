@@ -1,0 +1,1365 @@
+//! Benchmarks: what loading a program, executing SBF code, a syscall and a CPI cost. The
+//! scenarios, the checks of their results and the timing of one batch are defined once,
+//! here, and shared by `sbfvm bench` (a plain timing loop, Markdown or JSON out) and the
+//! criterion benches of the `sbfvm-benches` package (`cargo bench`).
+//!
+//! Groups, one per phase, with their inputs from `fixtures/`:
+//! - `load`: ELF parse + relocation + verification (+ JIT) of a small program (`log.so`) and
+//!   a large one (`bench_large.so`, about 130 KB), deploying the same ELF again, and the
+//!   program-cache lookup that every execution does;
+//! - `execute`: SBF instruction throughput (`compute.so`, op mode 0), interpreter and JIT,
+//!   and the fixed cost of one top-level instruction of a trivial program;
+//! - `syscall`: one call of each syscall family (`bench_syscalls.so`), net of the same loop
+//!   without the call, with the price the syscall charged;
+//! - `cpi`: one CPI round trip into a no-op callee (`bench_cpi.so` → `cpi_callee.so`) with
+//!   0, 2 and 16 accounts of 165 bytes, 2 of 10 KiB, from stack height 1 and 4, and a
+//!   System transfer.
+//!
+//! Every scenario is checked after it is timed (result, return data, compute units, the
+//! number of syscalls or CPIs performed), so a fast path that broke cannot look fast.
+//! Workloads that loop inside the program also run a baseline instruction (the same loop
+//! without the operation, or the same instruction with N = 0) whose time is subtracted.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use solana_instruction::AccountMeta;
+
+use crate::{Account, Config, Error, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
+
+/// A benchmark group: one phase of running a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Group {
+    Load,
+    Execute,
+    Syscall,
+    Cpi,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [Group::Load, Group::Execute, Group::Syscall, Group::Cpi];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Load => "load",
+            Group::Execute => "execute",
+            Group::Syscall => "syscall",
+            Group::Cpi => "cpi",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|group| group.name() == text)
+    }
+}
+
+/// The time of one batch of operations.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Operations the batch performed.
+    pub ops: u64,
+    /// Wall time of everything run, baseline included.
+    pub gross: Duration,
+    /// Nanoseconds of the operations alone: `gross` minus the baseline's time. Can come
+    /// out slightly negative for an operation lost in the noise.
+    pub net_ns: f64,
+}
+
+impl Sample {
+    pub fn ns_per_op(&self) -> f64 {
+        self.net_ns / self.ops.max(1) as f64
+    }
+
+    /// The net time scaled to exactly `ops` operations (for criterion's `iter_custom`).
+    pub fn duration_for(&self, ops: u64) -> Duration {
+        Duration::from_secs_f64((self.ns_per_op() * ops as f64).max(0.0) / 1e9)
+    }
+}
+
+/// What the check after timing found.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Checked {
+    /// Compute units per operation (net of the baseline), where operations are metered.
+    pub cu_per_op: Option<f64>,
+    /// The compute units the syscall itself charged per call (syscall group).
+    pub cu_price: Option<u64>,
+}
+
+/// A scenario set up and ready to be timed.
+pub trait Workload {
+    /// Runs at least `ops` operations (whole instructions, so possibly more) and times them.
+    fn run(&mut self, ops: u64) -> Sample;
+    /// Checks that the operation still does what it should.
+    fn check(&mut self) -> Result<Checked, String>;
+}
+
+type Setup = Box<dyn Fn() -> Result<Box<dyn Workload>, String>>;
+
+/// One benchmark.
+pub struct Scenario {
+    pub group: Group,
+    pub name: String,
+    /// What one operation is (`load`, `instruction`, `SBF insn`, `call`, `CPI`, `lookup`).
+    pub unit: &'static str,
+    pub description: &'static str,
+    setup: Setup,
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scenario")
+            .field("group", &self.group)
+            .field("name", &self.name)
+            .field("unit", &self.unit)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Scenario {
+    fn new(
+        group: Group,
+        name: &str,
+        unit: &'static str,
+        description: &'static str,
+        setup: impl Fn() -> Result<Box<dyn Workload>, String> + 'static,
+    ) -> Self {
+        Self {
+            group,
+            name: format!("{}/{name}", group.name()),
+            unit,
+            description,
+            setup: Box::new(setup),
+        }
+    }
+
+    /// Loads the programs and accounts, and runs the operation once (a scenario that does
+    /// not work fails here, before any timing).
+    pub fn setup(&self) -> Result<Box<dyn Workload>, String> {
+        (self.setup)().map_err(|error| format!("{}: {error}", self.name))
+    }
+
+    /// Whether `filter` (a group name or a scenario-name prefix) selects this scenario.
+    pub fn matches(&self, filter: &str) -> bool {
+        self.group.name() == filter || self.name.starts_with(filter)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Fixtures and accounts.
+// ---------------------------------------------------------------------------------------
+
+/// The `fixtures/` directory of this repository.
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+}
+
+fn fixture(name: &str) -> Result<Vec<u8>, String> {
+    let path = fixtures_dir().join(name);
+    std::fs::read(&path).map_err(|error| format!("{}: {error}", path.display()))
+}
+
+const fn key(byte: u8) -> Pubkey {
+    Pubkey::new_from_array([byte; 32])
+}
+
+const SYSTEM_PROGRAM: Pubkey = key(0);
+const CALLEE: Pubkey = key(0xC0);
+const BENCH_CPI: Pubkey = key(0xC1);
+const PROGRAM: Pubkey = key(0xB0);
+
+/// The rent-exempt minimum under the default Rent: (128 + len) × 6,960.
+fn rent_exempt(len: usize) -> u64 {
+    (128 + len as u64) * 6_960
+}
+
+fn account(lamports: u64, owner: Pubkey, len: usize) -> Account {
+    Account {
+        lamports,
+        data: vec![0; len],
+        owner,
+        executable: false,
+        rent_epoch: u64::MAX,
+    }
+}
+
+/// Every run allows 1.4M CU, so the loops can be long enough to time.
+fn vm(mode: ExecutionMode) -> Result<Sbfvm, String> {
+    Sbfvm::new(Config {
+        mode,
+        compute_unit_limit: Some(1_400_000),
+        ..Config::default()
+    })
+    .map_err(|error| error.to_string())
+}
+
+fn add_program(vm: &mut Sbfvm, id: Pubkey, name: &str) -> Result<(), String> {
+    let loaded = vm
+        .add_program(id, Loader::Upgradeable, &fixture(name)?)
+        .map_err(|error| error.to_string())?;
+    if !loaded.warnings.is_empty() {
+        return Err(format!("{name}: {}", loaded.warnings.join("; ")));
+    }
+    Ok(())
+}
+
+fn mode_name(mode: ExecutionMode) -> &'static str {
+    match mode {
+        ExecutionMode::Interpreter => "interpreter",
+        ExecutionMode::Jit => "jit",
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Checks of one outcome.
+// ---------------------------------------------------------------------------------------
+
+fn expect_ok(outcome: &Outcome, what: &str) -> Result<(), String> {
+    if outcome.is_ok() {
+        return Ok(());
+    }
+    let logs = outcome.logs().join("\n  ");
+    Err(format!(
+        "{what}: result {} (expected ok)\n  {logs}",
+        outcome.result_string()
+    ))
+}
+
+fn expect_return_data(outcome: &Outcome, expected: Option<&[u8]>) -> Result<(), String> {
+    let got = outcome.return_data().map(|(_, data)| data);
+    if got == expected {
+        return Ok(());
+    }
+    Err(format!(
+        "return data {} (expected {})",
+        got.map_or("none".into(), hex),
+        expected.map_or("none".into(), hex)
+    ))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Calls and compute units of the syscall `name`, summed over the invoke tree.
+fn syscall_usage(outcome: &Outcome, name: &str) -> (u64, u64) {
+    fn walk(invocations: &[crate::Invocation], name: &str, total: &mut (u64, u64)) {
+        for invocation in invocations {
+            for (syscall, calls, units) in &invocation.syscalls {
+                if *syscall == name {
+                    total.0 += calls;
+                    total.1 += units;
+                }
+            }
+            walk(&invocation.invocations, name, total);
+        }
+    }
+    let mut total = (0, 0);
+    walk(&outcome.invocations, name, &mut total);
+    total
+}
+
+/// Frames in the instruction trace (top level and CPIs), each checked to have succeeded.
+fn frames_ok(outcome: &Outcome) -> Result<usize, String> {
+    for (index, frame) in outcome.transaction.trace.iter().enumerate() {
+        if let Some(frame_outcome) = &frame.outcome {
+            if let Err(error) = &frame_outcome.result {
+                return Err(format!("frame {index} failed: {error:?}"));
+            }
+        }
+    }
+    Ok(outcome.transaction.trace.len())
+}
+
+// ---------------------------------------------------------------------------------------
+// Instruction workloads: an operation instruction and an optional baseline.
+// ---------------------------------------------------------------------------------------
+
+type Verify = Box<dyn Fn(&Outcome) -> Result<(), String>>;
+
+/// Runs `op` (which performs `per_instruction` operations) and `baseline` (the same without
+/// the operations) in turn; the operation's time is the difference.
+struct InstructionBench {
+    vm: Sbfvm,
+    op: Instruction,
+    baseline: Option<Instruction>,
+    per_instruction: u64,
+    /// Checks of the operation's outcome and of the baseline's.
+    verify_op: Verify,
+    verify_baseline: Verify,
+    /// Compute units of the first runs, which every later run must match.
+    op_units: u64,
+    baseline_units: u64,
+    /// The syscall whose price is reported.
+    priced_syscall: Option<&'static str>,
+}
+
+impl InstructionBench {
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        mut vm: Sbfvm,
+        op: Instruction,
+        baseline: Option<Instruction>,
+        per_instruction: u64,
+        verify_op: Verify,
+        verify_baseline: Verify,
+        priced_syscall: Option<&'static str>,
+    ) -> Result<Self, String> {
+        let outcome = vm.process_instruction(&op);
+        expect_ok(&outcome, "operation")?;
+        verify_op(&outcome).map_err(|error| format!("operation: {error}"))?;
+        let op_units = outcome.compute_units_consumed();
+        let mut baseline_units = 0;
+        if let Some(baseline) = &baseline {
+            let outcome = vm.process_instruction(baseline);
+            expect_ok(&outcome, "baseline")?;
+            verify_baseline(&outcome).map_err(|error| format!("baseline: {error}"))?;
+            baseline_units = outcome.compute_units_consumed();
+        }
+        Ok(Self {
+            vm,
+            op,
+            baseline,
+            per_instruction,
+            verify_op,
+            verify_baseline,
+            op_units,
+            baseline_units,
+            priced_syscall,
+        })
+    }
+}
+
+impl Workload for InstructionBench {
+    fn run(&mut self, ops: u64) -> Sample {
+        let reps = ops.div_ceil(self.per_instruction).max(1);
+        let start = Instant::now();
+        for _ in 0..reps {
+            black_box(self.vm.process_instruction(black_box(&self.op)));
+        }
+        let op_time = start.elapsed();
+        let mut baseline_time = Duration::ZERO;
+        if let Some(baseline) = &self.baseline {
+            let start = Instant::now();
+            for _ in 0..reps {
+                black_box(self.vm.process_instruction(black_box(baseline)));
+            }
+            baseline_time = start.elapsed();
+        }
+        Sample {
+            ops: reps * self.per_instruction,
+            gross: op_time + baseline_time,
+            net_ns: op_time.as_nanos() as f64 - baseline_time.as_nanos() as f64,
+        }
+    }
+
+    fn check(&mut self) -> Result<Checked, String> {
+        let outcome = self.vm.process_instruction(&self.op);
+        expect_ok(&outcome, "operation")?;
+        (self.verify_op)(&outcome).map_err(|error| format!("operation: {error}"))?;
+        let units = outcome.compute_units_consumed();
+        if units != self.op_units {
+            return Err(format!(
+                "operation: {units} CU (the first run consumed {})",
+                self.op_units
+            ));
+        }
+        let mut cu_price = None;
+        if let Some(name) = self.priced_syscall {
+            let (calls, units) = syscall_usage(&outcome, name);
+            cu_price = Some(units / calls.max(1));
+        }
+        if let Some(baseline) = &self.baseline {
+            let outcome = self.vm.process_instruction(baseline);
+            expect_ok(&outcome, "baseline")?;
+            (self.verify_baseline)(&outcome).map_err(|error| format!("baseline: {error}"))?;
+            let units = outcome.compute_units_consumed();
+            if units != self.baseline_units {
+                return Err(format!(
+                    "baseline: {units} CU (the first run consumed {})",
+                    self.baseline_units
+                ));
+            }
+        }
+        let cu_per_op =
+            Some((self.op_units as f64 - self.baseline_units as f64) / self.per_instruction as f64);
+        Ok(Checked {
+            cu_per_op,
+            cu_price,
+        })
+    }
+}
+
+fn no_check() -> Verify {
+    Box::new(|_| Ok(()))
+}
+
+// ---------------------------------------------------------------------------------------
+// load
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LoadKind {
+    /// `SbfExecutor::load_program`: parse, relocate, verify, JIT (in JIT mode), cache.
+    Load,
+    /// `Sbfvm::add_program` of the ELF already deployed under the same id.
+    AddAgain,
+    /// The program-cache lookup an execution does first.
+    Lookup,
+}
+
+struct LoadBench {
+    vm: Sbfvm,
+    elf: Vec<u8>,
+    kind: LoadKind,
+    program: Instruction,
+    verify: Verify,
+}
+
+impl LoadBench {
+    fn new(
+        mode: ExecutionMode,
+        name: &str,
+        kind: LoadKind,
+        program: Instruction,
+        verify: Verify,
+    ) -> Result<Self, String> {
+        let elf = fixture(name)?;
+        let mut vm = vm(mode)?;
+        add_program(&mut vm, program.program_id, name)?;
+        let mut bench = Self {
+            vm,
+            elf,
+            kind,
+            program,
+            verify,
+        };
+        bench.check()?;
+        Ok(bench)
+    }
+}
+
+impl Workload for LoadBench {
+    fn run(&mut self, ops: u64) -> Sample {
+        let id = self.program.program_id;
+        let loader = Loader::Upgradeable.id();
+        let start = Instant::now();
+        for _ in 0..ops {
+            match self.kind {
+                LoadKind::Load => {
+                    let loaded = self.vm.executor().load_program(&id, &loader, &self.elf);
+                    black_box(loaded).expect("the program loaded before");
+                }
+                LoadKind::AddAgain => {
+                    let loaded = self.vm.add_program(id, Loader::Upgradeable, &self.elf);
+                    black_box(loaded).expect("the program loaded before");
+                }
+                LoadKind::Lookup => {
+                    black_box(self.vm.executor().loaded_program(black_box(&id)));
+                }
+            }
+        }
+        let elapsed = start.elapsed();
+        Sample {
+            ops,
+            gross: elapsed,
+            net_ns: elapsed.as_nanos() as f64,
+        }
+    }
+
+    fn check(&mut self) -> Result<Checked, String> {
+        let id = self.program.program_id;
+        if self.vm.executor().loaded_program(&id).is_none() {
+            return Err("the program is not in the cache".into());
+        }
+        let outcome = self.vm.process_instruction(&self.program);
+        expect_ok(&outcome, "running the loaded program")?;
+        (self.verify)(&outcome)?;
+        Ok(Checked::default())
+    }
+}
+
+/// `bench_large.c`'s function f<k>, for the expected return data.
+fn bench_large_function(k: u64, mut x: u64) -> u64 {
+    for round in 0..8 {
+        let k = k * 8 + round;
+        x ^= x << ((k % 13) + 1);
+        x ^= x >> ((k % 11) + 3);
+        x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15 ^ (k << 17));
+        x = x.wrapping_add(0x2545_F491_4F6C_DD1D ^ k.wrapping_mul(0x0100_0000_01B3));
+    }
+    x
+}
+
+const LARGE_SEED: u64 = 0x0123_4567_89AB_CDEF;
+
+fn bench_large_expected(seed: u64) -> u64 {
+    (100..260).fold(seed, |x, k| bench_large_function(k, x))
+}
+
+fn load_scenario(
+    name: &str,
+    description: &'static str,
+    mode: ExecutionMode,
+    large: bool,
+    kind: LoadKind,
+) -> Scenario {
+    let unit = if kind == LoadKind::Lookup {
+        "lookup"
+    } else {
+        "load"
+    };
+    Scenario::new(Group::Load, name, unit, description, move || {
+        let (program, verify): (Instruction, Verify) = if large {
+            (
+                Instruction::new_with_bytes(PROGRAM, &LARGE_SEED.to_le_bytes(), vec![]),
+                Box::new(|outcome: &Outcome| {
+                    expect_return_data(
+                        outcome,
+                        Some(&bench_large_expected(LARGE_SEED).to_le_bytes()),
+                    )
+                }),
+            )
+        } else {
+            (
+                Instruction::new_with_bytes(PROGRAM, b"hi", vec![]),
+                Box::new(|outcome: &Outcome| {
+                    if outcome
+                        .logs()
+                        .iter()
+                        .any(|line| line == "Program log: hello from sbfvm")
+                    {
+                        Ok(())
+                    } else {
+                        Err("log.so did not log `hello from sbfvm`".into())
+                    }
+                }),
+            )
+        };
+        let elf = if large { "bench_large.so" } else { "log.so" };
+        Ok(Box::new(LoadBench::new(mode, elf, kind, program, verify)?) as Box<dyn Workload>)
+    })
+}
+
+fn load_scenarios() -> Vec<Scenario> {
+    use ExecutionMode::{Interpreter, Jit};
+    vec![
+        load_scenario(
+            "small_jit",
+            "log.so (2 KB): parse + relocate + verify + JIT",
+            Jit,
+            false,
+            LoadKind::Load,
+        ),
+        load_scenario(
+            "large_jit",
+            "bench_large.so (129 KB, 160 functions): parse + relocate + verify + JIT",
+            Jit,
+            true,
+            LoadKind::Load,
+        ),
+        load_scenario(
+            "large_no_jit",
+            "bench_large.so: parse + relocate + verify only (interpreter mode)",
+            Interpreter,
+            true,
+            LoadKind::Load,
+        ),
+        load_scenario(
+            "large_add_program_again",
+            "Sbfvm::add_program of the same bench_large.so under the same id (JIT mode)",
+            Jit,
+            true,
+            LoadKind::AddAgain,
+        ),
+        load_scenario(
+            "cache_hit",
+            "program-cache lookup of a loaded program, as every execution does",
+            Jit,
+            true,
+            LoadKind::Lookup,
+        ),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------
+// execute
+// ---------------------------------------------------------------------------------------
+
+fn xorshift_expected(rounds: u64) -> u64 {
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for _ in 0..rounds {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+    }
+    x
+}
+
+const COMPUTE_ROUNDS: u64 = 20_000;
+
+fn compute_scenario(mode: ExecutionMode) -> Scenario {
+    Scenario::new(
+        Group::Execute,
+        &format!("compute_{}", mode_name(mode)),
+        "SBF insn",
+        "compute.so op mode 0 (xorshift rounds), net of the same instruction with 0 rounds",
+        move || {
+            let mut vm = vm(mode)?;
+            add_program(&mut vm, PROGRAM, "compute.so")?;
+            let data = |rounds: u64| {
+                let mut data = rounds.to_le_bytes().to_vec();
+                data.push(0);
+                Instruction::new_with_bytes(PROGRAM, &data, vec![])
+            };
+            let expect = |rounds: u64| -> Verify {
+                Box::new(move |outcome: &Outcome| {
+                    expect_return_data(outcome, Some(&xorshift_expected(rounds).to_le_bytes()))
+                })
+            };
+            // One SBF instruction is one compute unit here (no syscalls in the loop), so
+            // the instructions executed per run are the difference in compute units.
+            let mut bench = InstructionBench::new(
+                vm,
+                data(COMPUTE_ROUNDS),
+                Some(data(0)),
+                1,
+                expect(COMPUTE_ROUNDS),
+                expect(0),
+                None,
+            )?;
+            bench.per_instruction = bench.op_units - bench.baseline_units;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+fn noop_instruction_scenario(mode: ExecutionMode, accounts: usize) -> Scenario {
+    let name = if accounts == 0 {
+        format!("noop_instruction_{}", mode_name(mode))
+    } else {
+        format!("noop_instruction_{accounts}x165B_{}", mode_name(mode))
+    };
+    Scenario::new(
+        Group::Execute,
+        &name,
+        "instruction",
+        "one top-level instruction of cpi_callee.so with empty data (a no-op), whole \
+         transaction through Sbfvm::process_instruction",
+        move || {
+            let mut vm = vm(mode)?;
+            add_program(&mut vm, CALLEE, "cpi_callee.so")?;
+            let metas = payload_accounts(&mut vm, accounts, 165, CALLEE);
+            let op = Instruction::new_with_bytes(CALLEE, b"", metas);
+            let bench = InstructionBench::new(vm, op, None, 1, no_check(), no_check(), None)?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+fn execute_scenarios() -> Vec<Scenario> {
+    use ExecutionMode::{Interpreter, Jit};
+    vec![
+        compute_scenario(Interpreter),
+        compute_scenario(Jit),
+        noop_instruction_scenario(Interpreter, 0),
+        noop_instruction_scenario(Jit, 0),
+        noop_instruction_scenario(Jit, 2),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------
+// syscall
+// ---------------------------------------------------------------------------------------
+
+/// A family of `bench_syscalls.c` and what to expect of it.
+struct SyscallCase {
+    name: &'static str,
+    family: u8,
+    syscall: &'static str,
+    calls: u16,
+    size: u16,
+    description: &'static str,
+}
+
+const SHA256_OF_ZEROS: [(u16, &str); 2] = [
+    (
+        32,
+        "66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925",
+    ),
+    (
+        1024,
+        "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+    ),
+];
+
+fn unhex(text: &str) -> Vec<u8> {
+    (0..text.len())
+        .step_by(2)
+        .map(|at| u8::from_str_radix(&text[at..at + 2], 16).expect("hex"))
+        .collect()
+}
+
+const SYSCALL_CASES: &[SyscallCase] = &[
+    SyscallCase {
+        name: "stack_height",
+        family: 0,
+        syscall: "sol_get_stack_height",
+        calls: 1000,
+        size: 0,
+        description: "sol_get_stack_height, the cheapest syscall",
+    },
+    SyscallCase {
+        name: "log_32B",
+        family: 1,
+        syscall: "sol_log_",
+        calls: 100,
+        size: 32,
+        description: "sol_log_ of 32 bytes into the log collector",
+    },
+    SyscallCase {
+        name: "memcpy_64B",
+        family: 2,
+        syscall: "sol_memcpy_",
+        calls: 1000,
+        size: 64,
+        description: "sol_memcpy_ of 64 bytes, heap to heap",
+    },
+    SyscallCase {
+        name: "memcpy_4KB",
+        family: 2,
+        syscall: "sol_memcpy_",
+        calls: 1000,
+        size: 4096,
+        description: "sol_memcpy_ of 4 KiB, heap to heap",
+    },
+    SyscallCase {
+        name: "sha256_32B",
+        family: 3,
+        syscall: "sol_sha256",
+        calls: 500,
+        size: 32,
+        description: "sol_sha256 of one 32-byte slice",
+    },
+    SyscallCase {
+        name: "sha256_1KB",
+        family: 3,
+        syscall: "sol_sha256",
+        calls: 200,
+        size: 1024,
+        description: "sol_sha256 of one 1 KiB slice",
+    },
+    SyscallCase {
+        name: "create_program_address",
+        family: 4,
+        syscall: "sol_create_program_address",
+        calls: 100,
+        size: 0,
+        description: "sol_create_program_address([\"vault\"])",
+    },
+    SyscallCase {
+        name: "try_find_program_address",
+        family: 5,
+        syscall: "sol_try_find_program_address",
+        calls: 100,
+        size: 0,
+        description: "sol_try_find_program_address([\"vault\"]), bump 255 works",
+    },
+    SyscallCase {
+        name: "clock_sysvar",
+        family: 6,
+        syscall: "sol_get_clock_sysvar",
+        calls: 1000,
+        size: 0,
+        description: "sol_get_clock_sysvar",
+    },
+    SyscallCase {
+        name: "set_return_data_32B",
+        family: 7,
+        syscall: "sol_set_return_data",
+        calls: 1000,
+        size: 32,
+        description: "sol_set_return_data of 32 bytes",
+    },
+    SyscallCase {
+        name: "get_return_data_32B",
+        family: 8,
+        syscall: "sol_get_return_data",
+        calls: 1000,
+        size: 32,
+        description: "sol_get_return_data of 32 bytes",
+    },
+];
+
+/// A program id for which `create_program_address(["vault"])` is off the curve and so
+/// `try_find_program_address(["vault"])` succeeds with bump 255.
+fn syscall_program_id() -> Pubkey {
+    (1..=u8::MAX)
+        .map(key)
+        .find(|id| {
+            crate::runtime::pda::create_program_address(&[b"vault"], id).is_ok()
+                && crate::runtime::pda::create_program_address(&[b"vault", &[255]], id).is_ok()
+        })
+        .expect("some program id has an off-curve vault address")
+}
+
+/// What the return data of a family must be (`call`: the mode that calls the syscall).
+fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) -> Option<Vec<u8>> {
+    use crate::runtime::pda;
+    match case.family {
+        3 => SHA256_OF_ZEROS
+            .iter()
+            .find(|(size, _)| *size == case.size)
+            .map(|(_, hash)| unhex(hash)),
+        4 => Some(
+            pda::create_program_address(&[b"vault"], id)
+                .expect("off curve")
+                .to_bytes()
+                .to_vec(),
+        ),
+        5 => pda::try_find_program_address(&[b"vault"], id).map(|(address, bump)| {
+            let mut bytes = address.to_bytes().to_vec();
+            bytes.push(bump);
+            bytes
+        }),
+        6 => Some(vm.runtime().sysvars.clock_repr_c().to_vec()),
+        7 if !call => None,
+        7 | 8 => Some(vec![0; case.size as usize]),
+        _ => None,
+    }
+}
+
+fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
+    Scenario::new(
+        Group::Syscall,
+        case.name,
+        "call",
+        case.description,
+        move || {
+            let mut vm = vm(ExecutionMode::Jit)?;
+            let id = syscall_program_id();
+            add_program(&mut vm, id, "bench_syscalls.so")?;
+            let instruction = |baseline: bool| {
+                let mut data = vec![case.family, u8::from(baseline)];
+                data.extend_from_slice(&case.calls.to_le_bytes());
+                data.extend_from_slice(&case.size.to_le_bytes());
+                Instruction::new_with_bytes(id, &data, vec![])
+            };
+            // The families that produce a value call the syscall once more after the
+            // loop, in both modes.
+            let extra_calls = u64::from(matches!(case.family, 3..=6));
+            let verify = |call: bool| -> Verify {
+                let expected = syscall_return_data(case, &id, call, &vm);
+                let calls = extra_calls + if call { u64::from(case.calls) } else { 0 };
+                Box::new(move |outcome: &Outcome| {
+                    expect_return_data(outcome, expected.as_deref())?;
+                    let (got, _) = syscall_usage(outcome, case.syscall);
+                    if got != calls {
+                        return Err(format!(
+                            "{} called {got} times (expected {calls})",
+                            case.syscall
+                        ));
+                    }
+                    Ok(())
+                })
+            };
+            let (verify_op, verify_baseline) = (verify(true), verify(false));
+            let bench = InstructionBench::new(
+                vm,
+                instruction(false),
+                Some(instruction(true)),
+                u64::from(case.calls),
+                verify_op,
+                verify_baseline,
+                Some(case.syscall),
+            )?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+fn syscall_scenarios() -> Vec<Scenario> {
+    SYSCALL_CASES.iter().map(syscall_scenario).collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// cpi
+// ---------------------------------------------------------------------------------------
+
+/// CPIs per instruction: the instruction trace holds 64 frames.
+const CPIS: u16 = 50;
+
+/// Adds `count` writable accounts of `len` zero bytes owned by `owner`; returns their metas.
+fn payload_accounts(vm: &mut Sbfvm, count: usize, len: usize, owner: Pubkey) -> Vec<AccountMeta> {
+    (0..count)
+        .map(|index| {
+            let pubkey = key(0x10 + index as u8);
+            vm.set_account(pubkey, account(rent_exempt(len), owner, len));
+            AccountMeta::new(pubkey, false)
+        })
+        .collect()
+}
+
+fn bench_cpi_data(op: u8, count: u16, depth: u8) -> Vec<u8> {
+    let mut data = vec![op];
+    data.extend_from_slice(&count.to_le_bytes());
+    data.push(depth);
+    data
+}
+
+/// Checks that an instruction made `cpis` CPIs, besides `depth` self-invocations, all ok.
+fn cpi_count(depth: u8, cpis: u16) -> Verify {
+    Box::new(move |outcome: &Outcome| {
+        let frames = frames_ok(outcome)?;
+        let expected = 1 + usize::from(depth) + usize::from(cpis);
+        if frames != expected {
+            return Err(format!(
+                "{frames} frames in the trace (expected {expected})"
+            ));
+        }
+        expect_return_data(outcome, None)
+    })
+}
+
+fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scenario {
+    Scenario::new(
+        Group::Cpi,
+        name,
+        "CPI",
+        "sol_invoke_signed_c from bench_cpi.so into cpi_callee.so with empty data (a \
+         no-op), the payload accounts writable, net of the same instruction with no CPI",
+        move || {
+            let mut vm = vm(ExecutionMode::Jit)?;
+            add_program(&mut vm, CALLEE, "cpi_callee.so")?;
+            add_program(&mut vm, BENCH_CPI, "bench_cpi.so")?;
+            let mut metas = vec![
+                AccountMeta::new_readonly(CALLEE, false),
+                AccountMeta::new_readonly(BENCH_CPI, false),
+            ];
+            metas.extend(payload_accounts(&mut vm, accounts, len, BENCH_CPI));
+            let instruction = |count: u16| {
+                Instruction::new_with_bytes(
+                    BENCH_CPI,
+                    &bench_cpi_data(0, count, depth),
+                    metas.clone(),
+                )
+            };
+            let bench = InstructionBench::new(
+                vm,
+                instruction(CPIS),
+                Some(instruction(0)),
+                u64::from(CPIS),
+                cpi_count(depth, CPIS),
+                cpi_count(depth, 0),
+                None,
+            )?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+fn transfer_scenario() -> Scenario {
+    Scenario::new(
+        Group::Cpi,
+        "system_transfer",
+        "CPI",
+        "System Transfer of 1 lamport through sol_invoke_signed_c (bench_cpi.so op 1), net \
+         of the same instruction with no CPI",
+        || {
+            let mut vm = vm(ExecutionMode::Jit)?;
+            add_program(&mut vm, BENCH_CPI, "bench_cpi.so")?;
+            let (from, to) = (key(0xF0), key(0xF1));
+            vm.set_account(from, account(1_000_000_000_000_000, SYSTEM_PROGRAM, 0));
+            vm.set_account(to, account(rent_exempt(0), SYSTEM_PROGRAM, 0));
+            let metas = vec![
+                AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+                AccountMeta::new_readonly(BENCH_CPI, false),
+                AccountMeta::new(from, true),
+                AccountMeta::new(to, false),
+            ];
+            let instruction = |count: u16| {
+                Instruction::new_with_bytes(BENCH_CPI, &bench_cpi_data(1, count, 0), metas.clone())
+            };
+            let moved = move |count: u16| -> Verify {
+                Box::new(move |outcome: &Outcome| {
+                    cpi_count(0, count)(outcome)?;
+                    let before =
+                        outcome.transaction.accounts_before[index_of(outcome, &to)?].lamports;
+                    let after = outcome.account(&to).map_or(0, |account| account.lamports);
+                    if after != before + u64::from(count) {
+                        return Err(format!(
+                            "recipient went from {before} to {after} lamports (expected +{count})"
+                        ));
+                    }
+                    Ok(())
+                })
+            };
+            let bench = InstructionBench::new(
+                vm,
+                instruction(CPIS),
+                Some(instruction(0)),
+                u64::from(CPIS),
+                moved(CPIS),
+                moved(0),
+                None,
+            )?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+fn index_of(outcome: &Outcome, pubkey: &Pubkey) -> Result<usize, String> {
+    outcome
+        .transaction
+        .account_keys
+        .iter()
+        .position(|key| key == pubkey)
+        .ok_or_else(|| format!("{pubkey} is not in the transaction"))
+}
+
+fn cpi_scenarios() -> Vec<Scenario> {
+    vec![
+        noop_cpi_scenario("noop_0_accounts", 0, 0, 0),
+        noop_cpi_scenario("noop_2x165B", 2, 165, 0),
+        noop_cpi_scenario("noop_16x165B", 16, 165, 0),
+        noop_cpi_scenario("noop_2x10KB", 2, 10 * 1024, 0),
+        // The loop runs at stack height 4 (three self-invocations first), the callee at 5.
+        noop_cpi_scenario("noop_2x165B_depth4", 2, 165, 3),
+        transfer_scenario(),
+    ]
+}
+
+// ---------------------------------------------------------------------------------------
+// All scenarios, timing and reports.
+// ---------------------------------------------------------------------------------------
+
+/// Every scenario, in group order.
+pub fn scenarios() -> Vec<Scenario> {
+    let mut all = load_scenarios();
+    all.extend(execute_scenarios());
+    all.extend(syscall_scenarios());
+    all.extend(cpi_scenarios());
+    all
+}
+
+/// The scenarios of one group.
+pub fn group_scenarios(group: Group) -> Vec<Scenario> {
+    match group {
+        Group::Load => load_scenarios(),
+        Group::Execute => execute_scenarios(),
+        Group::Syscall => syscall_scenarios(),
+        Group::Cpi => cpi_scenarios(),
+    }
+}
+
+/// How long `sbfvm bench` times each scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Warm-up time, which also calibrates the batch size.
+    pub warm_up: Duration,
+    /// Target time of one sample (batch).
+    pub sample_time: Duration,
+    /// Samples taken; the median is reported.
+    pub samples: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            warm_up: Duration::from_millis(200),
+            sample_time: Duration::from_millis(40),
+            samples: 11,
+        }
+    }
+}
+
+/// The result of timing one scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub scenario: String,
+    pub unit: &'static str,
+    /// Median over the samples, net of the baseline.
+    pub ns_per_op: f64,
+    pub min_ns_per_op: f64,
+    pub max_ns_per_op: f64,
+    pub ops_per_sample: u64,
+    pub samples: usize,
+    pub cu_per_op: Option<f64>,
+    pub cu_price: Option<u64>,
+    /// Why the scenario could not be set up or failed its check after timing.
+    pub error: Option<String>,
+}
+
+impl Measurement {
+    pub fn ns_per_cu(&self) -> Option<f64> {
+        self.cu_per_op
+            .filter(|units| *units > 0.0)
+            .map(|units| self.ns_per_op / units)
+    }
+
+    fn failed(scenario: &Scenario, error: String) -> Self {
+        Self {
+            scenario: scenario.name.clone(),
+            unit: scenario.unit,
+            ns_per_op: f64::NAN,
+            min_ns_per_op: f64::NAN,
+            max_ns_per_op: f64::NAN,
+            ops_per_sample: 0,
+            samples: 0,
+            cu_per_op: None,
+            cu_price: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// Times one scenario: warm up (doubling the batch until `warm_up` is spent), size the
+/// batch to `sample_time`, take `samples` batches, then check the results.
+pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
+    let mut workload = match scenario.setup() {
+        Ok(workload) => workload,
+        Err(error) => return Measurement::failed(scenario, error),
+    };
+    let mut ops = 1u64;
+    let mut spent = Duration::ZERO;
+    let mut gross_per_op;
+    loop {
+        let sample = workload.run(ops);
+        spent += sample.gross;
+        gross_per_op = sample.gross.as_nanos() as f64 / sample.ops.max(1) as f64;
+        if spent >= options.warm_up {
+            break;
+        }
+        ops = sample.ops.saturating_mul(2);
+    }
+    let ops_per_sample =
+        ((options.sample_time.as_nanos() as f64 / gross_per_op.max(1.0)) as u64).clamp(1, 1 << 32);
+    let mut per_op: Vec<f64> = (0..options.samples.max(1))
+        .map(|_| workload.run(ops_per_sample).ns_per_op())
+        .collect();
+    per_op.sort_by(f64::total_cmp);
+    let checked = workload.check();
+    let (cu_per_op, cu_price, error) = match checked {
+        Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
+        Err(error) => (None, None, Some(format!("{}: {error}", scenario.name))),
+    };
+    Measurement {
+        scenario: scenario.name.clone(),
+        unit: scenario.unit,
+        ns_per_op: per_op[per_op.len() / 2],
+        min_ns_per_op: per_op[0],
+        max_ns_per_op: per_op[per_op.len() - 1],
+        ops_per_sample,
+        samples: per_op.len(),
+        cu_per_op,
+        cu_price,
+        error,
+    }
+}
+
+fn format_ns(ns: f64) -> String {
+    if ns.is_nan() {
+        "—".into()
+    } else if ns >= 10_000.0 {
+        format!("{:.1} µs", ns / 1000.0)
+    } else if ns >= 100.0 {
+        format!("{ns:.0}")
+    } else {
+        format!("{ns:.1}")
+    }
+}
+
+fn format_units(units: Option<f64>) -> String {
+    match units {
+        None => String::new(),
+        Some(units) if units.fract() == 0.0 => format!("{units:.0}"),
+        Some(units) => format!("{units:.1}"),
+    }
+}
+
+/// The Markdown table of `sbfvm bench`.
+pub fn markdown_table(measurements: &[Measurement]) -> String {
+    let mut out = String::from(
+        "| scenario | ns/op | op | CU/op | ns/CU | syscall CU price |\n\
+         |---|---:|---|---:|---:|---:|\n",
+    );
+    for m in measurements {
+        let ns_per_cu = m.ns_per_cu().map_or(String::new(), |ns| format!("{ns:.2}"));
+        let price = m.cu_price.map_or(String::new(), |price| price.to_string());
+        let ns = match &m.error {
+            Some(_) => "FAILED".to_string(),
+            None => format_ns(m.ns_per_op),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            m.scenario,
+            ns,
+            m.unit,
+            format_units(m.cu_per_op),
+            ns_per_cu,
+            price
+        ));
+    }
+    out
+}
+
+/// The same numbers as JSON.
+pub fn json(measurements: &[Measurement]) -> serde_json::Value {
+    let finite = |value: f64| value.is_finite().then_some(value);
+    serde_json::Value::Array(
+        measurements
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "scenario": m.scenario,
+                    "unit": m.unit,
+                    "ns_per_op": finite(m.ns_per_op),
+                    "min_ns_per_op": finite(m.min_ns_per_op),
+                    "max_ns_per_op": finite(m.max_ns_per_op),
+                    "ops_per_sample": m.ops_per_sample,
+                    "samples": m.samples,
+                    "cu_per_op": m.cu_per_op,
+                    "ns_per_cu": m.ns_per_cu(),
+                    "cu_price": m.cu_price,
+                    "error": m.error,
+                })
+            })
+            .collect(),
+    )
+}
+
+pub const USAGE: &str = "\
+USAGE:
+    sbfvm bench [GROUP|SCENARIO] [--json]
+
+GROUP is load, execute, syscall or cpi (default: all); a scenario name such as
+cpi/noop_2x165B (or any prefix of one) runs only the matching scenarios. Build with
+--release: a debug build times debug code.
+";
+
+/// `sbfvm bench [GROUP] [--json]`.
+pub fn cli(args: &[String]) -> Result<ExitCode, Error> {
+    let mut json_out = false;
+    let mut filter = None;
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json_out = true,
+            "-h" | "--help" => return Err(Error::Usage(USAGE.to_string())),
+            flag if flag.starts_with('-') => {
+                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
+            }
+            text => {
+                if filter.replace(text.to_string()).is_some() {
+                    return Err(Error::Usage(format!(
+                        "`bench` takes one group or scenario\n\n{USAGE}"
+                    )));
+                }
+            }
+        }
+    }
+    let selected: Vec<Scenario> = scenarios()
+        .into_iter()
+        .filter(|scenario| filter.as_deref().is_none_or(|f| scenario.matches(f)))
+        .collect();
+    if selected.is_empty() {
+        let names: Vec<String> = scenarios().into_iter().map(|s| s.name).collect();
+        return Err(Error::Usage(format!(
+            "no benchmark matches `{}`; groups: load, execute, syscall, cpi; scenarios: {}",
+            filter.unwrap_or_default(),
+            names.join(", ")
+        )));
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; time a release build (cargo run --release)");
+    }
+    let options = Options::default();
+    let mut measurements = Vec::new();
+    for scenario in &selected {
+        if !json_out {
+            eprintln!("timing {} ...", scenario.name);
+        }
+        measurements.push(measure(scenario, &options));
+    }
+    if json_out {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json(&measurements)).expect("JSON")
+        );
+    } else {
+        print!("{}", markdown_table(&measurements));
+    }
+    let mut failed = false;
+    for error in measurements.iter().filter_map(|m| m.error.as_ref()) {
+        eprintln!("error: {error}");
+        failed = true;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every scenario sets up, runs a batch and passes its check. Nothing is timed here.
+    #[test]
+    fn every_scenario_runs_and_checks() {
+        for scenario in scenarios() {
+            let mut workload = scenario.setup().unwrap_or_else(|error| panic!("{error}"));
+            let sample = workload.run(1);
+            assert!(sample.ops >= 1, "{}", scenario.name);
+            let checked = workload
+                .check()
+                .unwrap_or_else(|error| panic!("{}: {error}", scenario.name));
+            if scenario.group == Group::Syscall {
+                assert!(
+                    checked.cu_price.is_some_and(|price| price > 0),
+                    "{}",
+                    scenario.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_grouped() {
+        let all = scenarios();
+        let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
+        for group in Group::ALL {
+            let scenarios = group_scenarios(group);
+            assert!(!scenarios.is_empty());
+            assert!(scenarios.iter().all(|s| s.matches(group.name())));
+        }
+    }
+
+    #[test]
+    fn table_and_json_have_a_row_per_measurement() {
+        let measurement = Measurement {
+            scenario: "syscall/x".into(),
+            unit: "call",
+            ns_per_op: 50.0,
+            min_ns_per_op: 49.0,
+            max_ns_per_op: 51.0,
+            ops_per_sample: 10,
+            samples: 3,
+            cu_per_op: Some(105.0),
+            cu_price: Some(100),
+            error: None,
+        };
+        let table = markdown_table(std::slice::from_ref(&measurement));
+        assert!(
+            table.contains("| syscall/x | 50.0 | call | 105 | 0.48 | 100 |"),
+            "{table}"
+        );
+        let value = json(&[measurement]);
+        assert_eq!(value[0]["cu_price"], 100);
+        assert_eq!(value[0]["ns_per_op"], 50.0);
+    }
+}

@@ -1,0 +1,158 @@
+//! `sbfvm inspect PROGRAM.so`: what a program is made of and whether it would deploy.
+
+use std::fmt::Write as _;
+
+use sbfvm_runtime::{ComputeBudget, FeatureSet};
+use sbfvm_vm::inspect::{check_load, summarize, ElfSummary, LoadCheck};
+use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion, SyscallSupport};
+use serde_json::{json, Value};
+
+use crate::error::Error;
+
+/// Everything `inspect` reports.
+#[derive(Debug, Clone)]
+pub struct Inspection {
+    pub size: usize,
+    pub summary: ElfSummary,
+    /// Loaded with the execution rules (how mainnet runs deployed programs).
+    pub execution: LoadCheck,
+    /// Loaded with the strict deployment rules (broken ELFs rejected, deployable versions).
+    pub deployment: LoadCheck,
+    /// Each imported syscall with how sbfvm provides it.
+    pub imports: Vec<(String, Option<SyscallSupport>)>,
+}
+
+fn deployment_environment(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+) -> Result<ProgramEnvironment, Error> {
+    let mut options = EnvironmentOptions::for_execution(features, budget);
+    let (min, max) = features.sbpf_deployment_version_range();
+    options.min_sbpf_version = SbpfVersion::from_index(min).unwrap_or(SbpfVersion::V0);
+    options.max_sbpf_version = SbpfVersion::from_index(max).unwrap_or(SbpfVersion::V3);
+    options.reject_broken_elfs = true;
+    Ok(ProgramEnvironment::new(options, |registry| {
+        sbfvm_syscalls::register_syscalls(registry, features)
+    })?)
+}
+
+/// Inspects an ELF under a feature set (mainnet by default).
+pub fn inspect(elf: &[u8], features: &FeatureSet) -> Result<Inspection, Error> {
+    let summary = summarize(elf).map_err(Error::Usage)?;
+    let budget = ComputeBudget::default();
+    let execution_environment = sbfvm_syscalls::create_environment(features, &budget)?;
+    let execution = check_load(&execution_environment, elf);
+    let deployment = check_load(&deployment_environment(features, &budget)?, elf);
+    let imports = summary
+        .imported_syscalls
+        .iter()
+        .map(|name| (name.clone(), execution_environment.syscall_support(name)))
+        .collect();
+    Ok(Inspection {
+        size: elf.len(),
+        summary,
+        execution,
+        deployment,
+        imports,
+    })
+}
+
+fn support_text(support: Option<SyscallSupport>) -> &'static str {
+    match support {
+        Some(SyscallSupport::Implemented) => "provided",
+        Some(SyscallSupport::NotImplemented) => "NOT IMPLEMENTED by sbfvm (calling it fails)",
+        Some(SyscallSupport::NotEnabled) => "not enabled by the feature set",
+        None => "NOT REGISTERED in this feature set (calling it fails)",
+    }
+}
+
+fn version_text(check: &LoadCheck) -> String {
+    check
+        .sbpf_version
+        .map(|version| version.to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+pub fn human(inspection: &Inspection) -> String {
+    let mut out = String::new();
+    let summary = &inspection.summary;
+    let _ = writeln!(out, "size:          {} bytes", inspection.size);
+    let _ = writeln!(
+        out,
+        "sbpf version:  {} (e_flags {:#x})",
+        version_text(&inspection.execution),
+        summary.e_flags
+    );
+    let _ = writeln!(out, "entrypoint:    {:#x}", summary.entrypoint);
+    let _ = writeln!(
+        out,
+        "functions:     {}",
+        inspection.execution.function_count
+    );
+    let _ = writeln!(
+        out,
+        "text:          {} bytes ({} instructions)",
+        inspection.execution.text_bytes,
+        inspection.execution.text_bytes / 8
+    );
+    let _ = writeln!(out, "sections:");
+    for section in &summary.sections {
+        let _ = writeln!(
+            out,
+            "  {:<20} addr {:#010x}  offset {:#08x}  size {}",
+            section.name, section.address, section.offset, section.size
+        );
+    }
+    let _ = writeln!(out, "imported syscalls:");
+    if inspection.imports.is_empty() {
+        let _ = writeln!(out, "  (none)");
+    }
+    for (name, support) in &inspection.imports {
+        let _ = writeln!(out, "  {name:<40} {}", support_text(*support));
+    }
+    let verdict = |check: &LoadCheck| match &check.error {
+        None => "passes".to_string(),
+        Some(error) => format!("FAILS: {error}"),
+    };
+    let _ = writeln!(
+        out,
+        "loads for execution:        {}",
+        verdict(&inspection.execution)
+    );
+    let _ = writeln!(
+        out,
+        "strict deployment checks:   {}",
+        verdict(&inspection.deployment)
+    );
+    out
+}
+
+pub fn json(inspection: &Inspection) -> Value {
+    let check = |check: &LoadCheck| {
+        json!({
+            "ok": check.error.is_none(),
+            "error": check.error,
+            "sbpf_version": check.sbpf_version.map(|v| v as u8),
+            "function_count": check.function_count,
+            "text_bytes": check.text_bytes,
+            "rodata_bytes": check.rodata_bytes,
+        })
+    };
+    json!({
+        "size": inspection.size,
+        "e_flags": inspection.summary.e_flags,
+        "sbpf_version": inspection.execution.sbpf_version.map(|v| v as u8),
+        "entrypoint": inspection.summary.entrypoint,
+        "function_count": inspection.execution.function_count,
+        "sections": inspection.summary.sections.iter().map(|s| json!({
+            "name": s.name, "address": s.address, "offset": s.offset, "size": s.size,
+        })).collect::<Vec<_>>(),
+        "imported_syscalls": inspection.imports.iter().map(|(name, support)| json!({
+            "name": name,
+            "provided": matches!(support, Some(SyscallSupport::Implemented)),
+            "status": support_text(*support),
+        })).collect::<Vec<_>>(),
+        "execution": check(&inspection.execution),
+        "deployment": check(&inspection.deployment),
+    })
+}

@@ -1,0 +1,179 @@
+//! `sbfvm inspect` and compute-unit snapshots, run as a user would run them.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures")).join(name)
+}
+
+fn sbfvm(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_sbfvm"))
+        .args(args)
+        .output()
+        .expect("run sbfvm")
+}
+
+fn temp_file(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("sbfvm-observability-{}-{name}", std::process::id()))
+}
+
+#[test]
+fn inspect_reports_imports_and_deployment_checks() {
+    let output = sbfvm(&[
+        "inspect",
+        fixture("hash_pda.so").to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["sbpf_version"], 0);
+    assert_eq!(report["execution"]["ok"], true);
+    // sol_blake3 is feature-gated off on mainnet: deployment rejects the unresolved import.
+    assert_eq!(report["deployment"]["ok"], false);
+    let imports = report["imported_syscalls"].as_array().unwrap();
+    let blake3 = imports.iter().find(|i| i["name"] == "sol_blake3").unwrap();
+    assert_eq!(blake3["provided"], false);
+    let sha256 = imports.iter().find(|i| i["name"] == "sol_sha256").unwrap();
+    assert_eq!(sha256["provided"], true);
+    assert!(report["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["name"] == ".text"));
+
+    let human = sbfvm(&["inspect", fixture("log.so").to_str().unwrap()]);
+    let text = String::from_utf8(human.stdout).unwrap();
+    assert!(text.contains("sbpf version:  v0"), "{text}");
+    assert!(
+        text.contains("strict deployment checks:   passes"),
+        "{text}"
+    );
+}
+
+#[test]
+fn inspect_rejects_a_broken_elf_with_one_line() {
+    let path = temp_file("broken.so");
+    std::fs::write(&path, b"\x7fELF not really").unwrap();
+    let output = sbfvm(&["inspect", path.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: "), "{stderr}");
+}
+
+#[test]
+fn snapshots_record_every_frame_and_detect_changes() {
+    let scenario = fixture("cpi_chain.toml");
+    let snapshot = temp_file("snapshot.json");
+    let output = sbfvm(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    let recorded: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&snapshot).unwrap()).unwrap();
+    let first = &recorded["instructions"][0];
+    let frames = first["frames"].as_object().unwrap();
+    // A -> B -> C -> D -> E: five frames, nested paths.
+    assert_eq!(frames.len(), 5);
+    assert!(frames.contains_key("0.0.0.0.0"));
+    assert_eq!(
+        first["compute_units_consumed"],
+        frames["0"]["compute_units_consumed"]
+    );
+
+    let check = sbfvm(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--check-snapshot",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+
+    // Change one frame's recorded units: the check fails and names the frame.
+    let mut edited = recorded.clone();
+    let units = edited["instructions"][0]["frames"]["0.0"]["compute_units_consumed"]
+        .as_u64()
+        .unwrap();
+    edited["instructions"][0]["frames"]["0.0"]["compute_units_consumed"] = (units + 1).into();
+    std::fs::write(&snapshot, serde_json::to_string(&edited).unwrap()).unwrap();
+    let check = sbfvm(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--check-snapshot",
+        snapshot.to_str().unwrap(),
+    ]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8(check.stderr).unwrap();
+    assert!(stderr.contains("frame 0.0"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} → {units} CU", units + 1)),
+        "{stderr}"
+    );
+}
+
+fn check_cost_adds_up(invocation: &sbfvm::Invocation, label: &str) {
+    let callees: u64 = invocation
+        .invocations
+        .iter()
+        .map(|child| child.compute_units_consumed)
+        .sum();
+    assert_eq!(
+        invocation.cost.total() + callees,
+        invocation.compute_units_consumed,
+        "{label}: frame {} cost {:?} + callees {callees}",
+        invocation.trace_index,
+        invocation.cost
+    );
+    for child in &invocation.invocations {
+        check_cost_adds_up(child, label);
+    }
+}
+
+/// The per-frame split (instructions, syscalls by name, CPI charges, other) plus the
+/// callee subtrees adds up exactly to each frame's units, and the top-level frames to the
+/// instruction's, in every fixture scenario.
+#[test]
+fn cost_attribution_adds_up_in_every_scenario() {
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("toml" | "json")
+        ) {
+            continue;
+        }
+        let scenario = sbfvm::scenario::Scenario::load(&path).unwrap();
+        let report = sbfvm::runner::run(&scenario, None).unwrap();
+        for instruction in &report.instructions {
+            let label = format!("{} #{}", path.display(), instruction.index);
+            let top: u64 = instruction
+                .outcome
+                .invocations
+                .iter()
+                .map(|invocation| invocation.compute_units_consumed)
+                .sum();
+            if !instruction.outcome.invocations.is_empty() {
+                assert_eq!(top, instruction.outcome.compute_units_consumed(), "{label}");
+            }
+            for invocation in &instruction.outcome.invocations {
+                check_cost_adds_up(invocation, &label);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} instructions checked");
+}
