@@ -30,6 +30,7 @@ pub mod report;
 pub mod runner;
 pub mod scenario;
 pub mod snapshot;
+pub mod trace;
 
 use std::cell::RefCell;
 use std::rc::Rc as SharedRc;

@@ -43,6 +43,9 @@ OPTIONS (run):
     --mode interpreter|jit     execution mode (default: the scenario's, else jit)
     --data HEX                 instruction data when running a .so directly
     --snapshot FILE            write the compute units of every instruction and frame
+    --trace DIR                write every executed instruction (pc, disassembly, registers)
+                               of every frame, CPIs included, one file per frame
+    --trace-program ID         trace only this program's frames
     --check-snapshot FILE      exit 1 and list the differences if any compute unit changed
 
 OPTIONS (conformance):
@@ -61,6 +64,8 @@ struct RunArgs {
     data: Option<String>,
     snapshot: Option<PathBuf>,
     check_snapshot: Option<PathBuf>,
+    trace: Option<PathBuf>,
+    trace_program: Option<String>,
 }
 
 fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
@@ -70,6 +75,8 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
     let mut data = None;
     let mut snapshot = None;
     let mut check_snapshot = None;
+    let mut trace = None;
+    let mut trace_program = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
@@ -79,6 +86,18 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
                     Error::Usage("--mode needs a value (interpreter or jit)".into())
                 })?;
                 mode = Some(value.parse().map_err(Error::Usage)?);
+            }
+            "--trace" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| Error::Usage("--trace needs a directory".into()))?;
+                trace = Some(PathBuf::from(value));
+            }
+            "--trace-program" => {
+                let value = iter
+                    .next()
+                    .ok_or_else(|| Error::Usage("--trace-program needs a program id".into()))?;
+                trace_program = Some(value.clone());
             }
             "--snapshot" | "--check-snapshot" => {
                 let value = iter
@@ -118,6 +137,8 @@ fn parse_run_args(args: &[String]) -> Result<RunArgs, Error> {
         data,
         snapshot,
         check_snapshot,
+        trace,
+        trace_program,
     })
 }
 
@@ -164,7 +185,20 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
         }
         Scenario::load(&args.target)?
     };
-    let report = runner::run(&scenario, args.mode)?;
+    if args.trace_program.is_some() && args.trace.is_none() {
+        return Err(Error::Usage("--trace-program needs --trace DIR".into()));
+    }
+    let trace = match &args.trace {
+        Some(dir) => Some(sbfvm::trace::TraceOptions {
+            dir: dir.clone(),
+            program: match &args.trace_program {
+                Some(id) => Some(sbfvm::scenario::parse_pubkey(id, "--trace-program")?),
+                None => None,
+            },
+        }),
+        None => None,
+    };
+    let report = runner::run_with_trace(&scenario, args.mode, trace.as_ref())?;
     if args.json {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
@@ -353,6 +387,8 @@ fn main_inner() -> Result<ExitCode, Error> {
             data: None,
             snapshot: None,
             check_snapshot: None,
+            trace: None,
+            trace_program: None,
         }),
         Some("run") => run(parse_run_args(&args[1..])?),
         Some("inspect") => inspect(&args[1..]),

@@ -267,11 +267,27 @@ fn validate_expect(expect: &ExpectSpec, index: usize) -> Result<(), Error> {
 /// Runs a scenario: every instruction is its own transaction; a failed one leaves the
 /// store as it was and the next still runs.
 pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<RunReport, Error> {
+    run_with_trace(scenario, mode_override, None)
+}
+
+/// [`run`], also writing instruction traces of the selected frames to `trace.dir`.
+pub fn run_with_trace(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+    trace: Option<&crate::trace::TraceOptions>,
+) -> Result<RunReport, Error> {
     let PreparedScenario {
         mut vm,
         instructions,
         warnings,
     } = prepare(scenario, mode_override)?;
+    if let Some(options) = trace {
+        vm.executor()
+            .set_tracer(Some(Box::new(crate::trace::CollectingTracer {
+                program: options.program,
+                frames: Vec::new(),
+            })));
+    }
     let mut reports = Vec::with_capacity(instructions.len());
     for (index, prepared) in instructions.into_iter().enumerate() {
         let PreparedInstruction {
@@ -282,6 +298,18 @@ pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<
         } = prepared;
         let limit = compute_unit_limit.or(vm.config().compute_unit_limit);
         let outcome = vm.process_transaction(std::slice::from_ref(&instruction), limit);
+        if let Some(options) = trace {
+            if let Some(mut tracer) = vm.executor().take_tracer() {
+                if let Some(collected) = tracer
+                    .as_any()
+                    .downcast_mut::<crate::trace::CollectingTracer>()
+                {
+                    let frames = std::mem::take(&mut collected.frames);
+                    crate::trace::write_frames(&options.dir, index, &frames)?;
+                }
+                vm.executor().set_tracer(Some(tracer));
+            }
+        }
         let mut seen = BTreeMap::new();
         let mut accounts = Vec::new();
         for meta in &instruction.accounts {

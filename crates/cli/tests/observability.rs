@@ -177,3 +177,72 @@ fn cost_attribution_adds_up_in_every_scenario() {
     }
     assert!(checked > 100, "only {checked} instructions checked");
 }
+
+/// `--trace DIR` writes one file per frame, CPIs included, whose step count equals the
+/// frame's executed-instruction count; `--trace-program` keeps only one program's frames.
+#[test]
+fn traces_follow_cpi_and_match_instruction_counts() {
+    let scenario = fixture("cpi_chain.toml");
+    let dir = temp_file("traces");
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = sbfvm(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--trace",
+        dir.to_str().unwrap(),
+        "--json",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Instruction 0 is A -> B -> C -> D -> E: five frames, five files.
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .filter(|name| name.starts_with("ix000-"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 5, "{files:?}");
+    let mut frame = &report["instructions"][0]["invocations"][0];
+    for (height, file) in files.iter().enumerate() {
+        assert!(file.contains(&format!("-h{}-", height + 1)), "{file}");
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let steps = text.lines().filter(|line| !line.starts_with('#')).count() as u64;
+        assert_eq!(
+            steps,
+            frame["cost"]["instructions"].as_u64().unwrap(),
+            "{file}"
+        );
+        assert!(text.lines().nth(2).unwrap().contains("pc"), "{text}");
+        if height < 4 {
+            frame = &frame["invocations"][0];
+        }
+    }
+
+    let only = temp_file("traces-one");
+    let _ = std::fs::remove_dir_all(&only);
+    let program = "9Ndfx3dqcCCQtNcMAXhpv7df6C2HDAf5xiezZsysEZbr";
+    let output = sbfvm(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--trace",
+        only.to_str().unwrap(),
+        "--trace-program",
+        program,
+    ]);
+    assert!(output.status.success());
+    let names: Vec<String> = std::fs::read_dir(&only)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(!names.is_empty());
+    assert!(
+        names
+            .iter()
+            .all(|name| name.ends_with(&format!("{program}.trace"))),
+        "{names:?}"
+    );
+}

@@ -22,6 +22,7 @@
 
 use std::mem::{offset_of, size_of};
 
+use sbfvm_runtime::features::ids;
 use sbfvm_runtime::pda::{create_program_address, MAX_SEEDS};
 use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_INCREASE};
 use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
@@ -190,7 +191,48 @@ pub trait CpiAbi {
         info_vm_addr: u64,
         info: &[u8],
         metadata: &SerializedAccountMetadata,
+        checks: InfoChecks,
     ) -> Result<CallerAccount, SyscallError>;
+}
+
+/// Which account-info rules apply (agave-reference §3.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InfoChecks {
+    /// SIMD-0459 `syscall_parameter_address_restrictions` inactive: Agave before 4.4 (2.1
+    /// `CallerAccount::from_account_info` / `from_sol_account_info`,
+    /// `translate_and_update_accounts`, `update_caller_account`). The per-account data charge
+    /// comes inside the translation, before the data and its length are translated; the
+    /// caller's data is translated at the length the account info gives, with no
+    /// reservation check; `update_callee_account` runs inside the translation loop; and after
+    /// the callee, `InvalidRealloc` needs a length change beyond the original length plus
+    /// 10 KiB.
+    pub legacy: bool,
+    /// The pointer-equality and "below `MM_INPUT_START`" checks: SIMD-0459, or, in Agave 2.1,
+    /// the Dec-2024 `bpf_account_data_direct_mapping` key.
+    pub pointers: bool,
+}
+
+impl InfoChecks {
+    pub fn of(invoke_context: &InvokeContext) -> Self {
+        let features = &invoke_context.features;
+        let legacy = !features.syscall_parameter_address_restrictions();
+        Self {
+            legacy,
+            pointers: !legacy || features.is_active(&ids::BPF_ACCOUNT_DATA_DIRECT_MAPPING),
+        }
+    }
+
+    /// Agave 2.1 with `bpf_account_data_direct_mapping` active.
+    fn direct_mapping_2_1(self) -> bool {
+        self.legacy && self.pointers
+    }
+}
+
+/// The legacy per-account data charge (`len / cpi_bytes_per_unit`).
+fn charge_data(invoke_context: &InvokeContext, len: u64) -> Result<(), SyscallError> {
+    invoke_context
+        .consume_checked(len / invoke_context.budget.cpi_bytes_per_unit)
+        .map_err(SyscallError::Instruction)
 }
 
 /// Checks the instruction size limits (agave-reference §2 step 2.4).
@@ -331,30 +373,52 @@ impl CpiAbi for CAbi {
         info_vm_addr: u64,
         info: &[u8],
         metadata: &SerializedAccountMetadata,
+        checks: InfoChecks,
     ) -> Result<CallerAccount, SyscallError> {
         use layout::SolAccountInfo as A;
         let lamports_addr = u64_at(info, offset_of!(A, lamports_addr));
         let data_addr = u64_at(info, offset_of!(A, data_addr));
         let owner_addr = u64_at(info, offset_of!(A, owner_addr));
-        check_account_info_pointer(
-            invoke_context,
-            Self::key_addr(info),
-            metadata.vm_key_addr,
-            "key",
-        )?;
-        check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")?;
-        check_account_info_pointer(
-            invoke_context,
-            lamports_addr,
-            metadata.vm_lamports_addr,
-            "lamports",
-        )?;
-        check_account_info_pointer(invoke_context, data_addr, metadata.vm_data_addr, "data")?;
+        if checks.pointers {
+            check_account_info_pointer(
+                invoke_context,
+                Self::key_addr(info),
+                metadata.vm_key_addr,
+                "key",
+            )?;
+            check_account_info_pointer(
+                invoke_context,
+                owner_addr,
+                metadata.vm_owner_addr,
+                "owner",
+            )?;
+            check_account_info_pointer(
+                invoke_context,
+                lamports_addr,
+                metadata.vm_lamports_addr,
+                "lamports",
+            )?;
+            check_account_info_pointer(invoke_context, data_addr, metadata.vm_data_addr, "data")?;
+        }
         let lamports = memory.output_type(lamports_addr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
         // The length lives in the account info itself; an info array in read-only memory
         // fails here, as in Agave.
         let len_addr = info_vm_addr.saturating_add(offset_of!(A, data_len) as u64);
+        if checks.legacy {
+            let data_len = u64_at(info, offset_of!(A, data_len));
+            charge_data(invoke_context, data_len)?;
+            let serialized_data = memory.output(data_addr, data_len, 1, 1)?;
+            let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
+            return Ok(CallerAccount {
+                lamports,
+                owner,
+                original_data_len: metadata.original_data_len,
+                serialized_data,
+                vm_data_addr: data_addr,
+                ref_to_len_in_vm,
+            });
+        }
         if len_addr >= MM_INPUT_START {
             return Err(SyscallError::InvalidPointer);
         }
@@ -430,44 +494,69 @@ impl CpiAbi for RustAbi {
         _info_vm_addr: u64,
         info: &[u8],
         metadata: &SerializedAccountMetadata,
+        checks: InfoChecks,
     ) -> Result<CallerAccount, SyscallError> {
         use layout::AccountInfo as A;
         let owner_addr = u64_at(info, offset_of!(A, owner_addr));
-        check_account_info_pointer(
-            invoke_context,
-            Self::key_addr(info),
-            metadata.vm_key_addr,
-            "key",
-        )?;
-        check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")?;
+        if checks.pointers {
+            check_account_info_pointer(
+                invoke_context,
+                Self::key_addr(info),
+                metadata.vm_key_addr,
+                "key",
+            )?;
+            check_account_info_pointer(
+                invoke_context,
+                owner_addr,
+                metadata.vm_owner_addr,
+                "owner",
+            )?;
+        }
         // Lamports: the box holds a pointer to the serialized lamports.
         let lamports_ref_addr = u64_at(info, offset_of!(A, lamports_box_addr))
             .wrapping_add(layout::LAMPORTS_DATA_OFFSET);
         let lamports_ptr = memory.read_u64(lamports_ref_addr)?;
-        if lamports_ref_addr >= MM_INPUT_START {
-            return Err(SyscallError::InvalidPointer);
+        if checks.pointers {
+            if lamports_ref_addr >= MM_INPUT_START {
+                return Err(SyscallError::InvalidPointer);
+            }
+            check_account_info_pointer(
+                invoke_context,
+                lamports_ptr,
+                metadata.vm_lamports_addr,
+                "lamports",
+            )?;
         }
-        check_account_info_pointer(
-            invoke_context,
-            lamports_ptr,
-            metadata.vm_lamports_addr,
-            "lamports",
-        )?;
         let lamports = memory.output_type(lamports_ptr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
         // Data: the box holds {ptr, len} of the serialized data.
         let data_box = u64_at(info, offset_of!(A, data_box_addr));
         let data_ref_addr = data_box.wrapping_add(layout::DATA_DATA_OFFSET);
-        if data_ref_addr >= MM_INPUT_START {
+        if checks.pointers && data_ref_addr >= MM_INPUT_START {
             return Err(SyscallError::InvalidPointer);
         }
-        let (data_ptr, _) = vm_slice(&memory.read::<16>(data_ref_addr, 8)?);
-        check_account_info_pointer(invoke_context, data_ptr, metadata.vm_data_addr, "data")?;
+        let (data_ptr, data_len) = vm_slice(&memory.read::<16>(data_ref_addr, 8)?);
+        if checks.pointers {
+            check_account_info_pointer(invoke_context, data_ptr, metadata.vm_data_addr, "data")?;
+        }
+        if checks.legacy {
+            charge_data(invoke_context, data_len)?;
+        }
         let len_addr = data_box.wrapping_add(layout::DATA_LEN_OFFSET);
-        if len_addr >= MM_INPUT_START {
+        if checks.pointers && len_addr >= MM_INPUT_START {
             return Err(SyscallError::InvalidPointer);
         }
         let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
+        if checks.legacy {
+            return Ok(CallerAccount {
+                lamports,
+                owner,
+                original_data_len: metadata.original_data_len,
+                serialized_data: memory.output(data_ptr, data_len, 1, 1)?,
+                vm_data_addr: data_ptr,
+                ref_to_len_in_vm,
+            });
+        }
         let serialized_data = serialized_data(
             memory,
             data_ptr,
@@ -598,7 +687,11 @@ pub fn translate_accounts<A: CpiAbi>(
     infos_addr: u64,
     infos_len: u64,
 ) -> Result<Vec<TranslatedAccount>, SyscallError> {
-    if infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE)) >= MM_INPUT_START {
+    let checks = InfoChecks::of(invoke_context);
+    if checks.pointers
+        && infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE))
+            >= MM_INPUT_START
+    {
         return Err(SyscallError::InvalidPointer);
     }
     let infos = memory.slice(infos_addr, infos_len, A::ACCOUNT_INFO_SIZE, 8)?;
@@ -672,15 +765,22 @@ pub fn translate_accounts<A: CpiAbi>(
             info_vm_addr,
             infos[info_index],
             metadata,
+            checks,
         )?;
-        invoke_context
-            .consume_checked(caller_account.ref_to_len_in_vm.read_u64() / per_unit)
-            .map_err(SyscallError::Instruction)?;
-        accounts.push(TranslatedAccount {
+        let account = TranslatedAccount {
             index_in_caller,
             caller_account,
             update_caller: callee_account.is_writable,
-        });
+        };
+        if checks.legacy {
+            // Charged inside the translation; the caller's changes are synced right away.
+            update_callee_account(invoke_context, &account)?;
+        } else {
+            invoke_context
+                .consume_checked(caller_account.ref_to_len_in_vm.read_u64() / per_unit)
+                .map_err(SyscallError::Instruction)?;
+        }
+        accounts.push(account);
     }
     Ok(accounts)
 }
@@ -728,19 +828,26 @@ pub fn update_caller_account(
             callee.data().to_vec(),
         )
     };
+    let checks = InfoChecks::of(invoke_context);
     let caller = &mut account.caller_account;
     caller.lamports.write_u64(lamports);
     caller.owner.write(owner.as_ref());
     let prev_len = caller.ref_to_len_in_vm.read_u64() as usize;
-    let reserved = if memory.check_aligned() {
-        caller
-            .original_data_len
-            .saturating_add(MAX_PERMITTED_DATA_INCREASE)
+    let max_increase = if checks.legacy {
+        // Agave 2.1: only a deprecated-loader caller under direct mapping has no room.
+        if checks.direct_mapping_2_1() && !memory.check_aligned() {
+            0
+        } else {
+            MAX_PERMITTED_DATA_INCREASE
+        }
+    } else if memory.check_aligned() {
+        MAX_PERMITTED_DATA_INCREASE
     } else {
-        caller.original_data_len
+        0
     };
-    if post_len > reserved {
-        let max_increase = reserved.saturating_sub(caller.original_data_len);
+    let too_large = post_len > caller.original_data_len.saturating_add(max_increase);
+    // Before SIMD-0459 only a length change is checked.
+    if too_large && (!checks.legacy || prev_len != post_len) {
         invoke_context.log(format!(
             "Account data size realloc limited to {max_increase} in inner instructions"
         ));
@@ -757,12 +864,16 @@ pub fn update_caller_account(
             )?;
             tail.fill(0);
         }
-        caller.serialized_data = serialized_data(
-            memory,
-            caller.vm_data_addr,
-            caller.original_data_len,
-            post_len as u64,
-        )?;
+        caller.serialized_data = if checks.legacy {
+            memory.output(caller.vm_data_addr, post_len as u64, 1, 1)?
+        } else {
+            serialized_data(
+                memory,
+                caller.vm_data_addr,
+                caller.original_data_len,
+                post_len as u64,
+            )?
+        };
         caller.ref_to_len_in_vm.write_u64(post_len as u64);
         let align = if memory.check_aligned() { 8 } else { 1 };
         let serialized_len = memory.output_type(caller.vm_data_addr.saturating_sub(8), 8, align)?;
@@ -848,8 +959,10 @@ fn invoke(
         check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
     }
     let mut accounts = translate_accounts(memory, invoke_context, &callee)?;
-    for account in &accounts {
-        update_callee_account(invoke_context, account)?;
+    if !InfoChecks::of(invoke_context).legacy {
+        for account in &accounts {
+            update_callee_account(invoke_context, account)?;
+        }
     }
     invoke_context.process_instruction(Some(callee))?;
     for account in accounts.iter_mut().filter(|account| account.update_caller) {

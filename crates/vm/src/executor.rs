@@ -128,6 +128,7 @@ pub struct SbfExecutor {
     mode: ExecutionMode,
     pool: RefCell<Pool>,
     run_observer: RefCell<Option<RunObserver>>,
+    tracer: RefCell<Option<Box<dyn Tracer>>>,
 }
 
 /// A deployment environment and the SBPF version range it was built for.
@@ -153,6 +154,7 @@ impl SbfExecutor {
             mode,
             pool: RefCell::new(Pool::default()),
             run_observer: RefCell::new(None),
+            tracer: RefCell::new(None),
         }
     }
 
@@ -162,6 +164,17 @@ impl SbfExecutor {
 
     pub fn environment(&self) -> &Arc<ProgramEnvironment> {
         &self.environment
+    }
+
+    /// Records instruction traces of the frames `tracer` selects; traced frames run in the
+    /// interpreter (results and compute units are identical in both modes).
+    pub fn set_tracer(&self, tracer: Option<Box<dyn Tracer>>) {
+        *self.tracer.borrow_mut() = tracer;
+    }
+
+    /// Takes the tracer back (to read what it collected).
+    pub fn take_tracer(&self) -> Option<Box<dyn Tracer>> {
+        self.tracer.borrow_mut().take()
     }
 
     /// Called after every VM run with that frame's statistics.
@@ -478,6 +491,7 @@ impl SbfExecutor {
             }
         };
         let heap_len = heap.len() as u64;
+        let invoke_stack_height = invoke_context.stack_height();
         let invoke_context_ptr = NonNull::from(&mut *invoke_context);
         // SAFETY: `invoke_context` is not used again until the VM below has finished and
         // `vm_context` is dropped; the VM reaches it only through this context.
@@ -513,7 +527,26 @@ impl SbfExecutor {
             if call_frames.len() < config.max_call_depth {
                 call_frames.resize(config.max_call_depth, CallFrame::default());
             }
-            let (units, result) = vm.execute_program(executable, &mut mode, call_frames);
+            let tracing = self
+                .tracer
+                .borrow()
+                .as_ref()
+                .is_some_and(|tracer| tracer.wants(&program_id));
+            let (units, result) = if tracing {
+                let (units, result, steps) = execute_traced(&mut vm, executable, call_frames);
+                if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
+                    tracer.record(TraceFrame {
+                        trace_index,
+                        stack_height: invoke_stack_height,
+                        program_id,
+                        steps,
+                        disassembly: disassemble(executable),
+                    });
+                }
+                (units, result)
+            } else {
+                vm.execute_program(executable, &mut mode, call_frames)
+            };
             (units, result, vm.registers[11])
         };
         let syscalls = std::mem::take(&mut vm_context.syscall_usage);
@@ -589,6 +622,89 @@ impl SbfExecutor {
             }
         }
     }
+}
+
+/// One executed instruction: the pc it ran at and the registers r0–r10 after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraceStep {
+    pub pc: u64,
+    pub registers: [u64; 11],
+}
+
+/// The executed instructions of one frame.
+#[derive(Debug, Clone)]
+pub struct TraceFrame {
+    pub trace_index: usize,
+    pub stack_height: usize,
+    pub program_id: Pubkey,
+    pub steps: Vec<TraceStep>,
+    /// Disassembly by pc, for the pcs that appear in `steps`.
+    pub disassembly: std::collections::BTreeMap<u64, String>,
+}
+
+/// Collects instruction traces.
+pub trait Tracer {
+    /// Whether frames of `program_id` are traced.
+    fn wants(&self, program_id: &Pubkey) -> bool;
+    fn record(&mut self, frame: TraceFrame);
+    fn as_any(&mut self) -> &mut dyn std::any::Any;
+}
+
+/// Runs the interpreter one instruction at a time, recording the registers after each
+/// step; the same work `EbpfVm::execute_program` does in interpreter mode.
+fn execute_traced(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+    call_frames: &mut [CallFrame],
+) -> (u64, ProgramResult, Vec<TraceStep>) {
+    use solana_sbpf::vm::ContextObject;
+    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
+    let initial = vm.context().get_remaining();
+    vm.previous_instruction_meter = initial;
+    vm.due_insn_count = 0;
+    vm.program_result = ProgramResult::Ok(0);
+    let registers = vm.registers;
+    let mut steps = Vec::new();
+    let final_pc = {
+        let mut interpreter =
+            solana_sbpf::interpreter::Interpreter::new(vm, executable, registers, call_frames);
+        loop {
+            let pc = interpreter.reg[11];
+            let running = interpreter.step();
+            let mut after = [0u64; 11];
+            after.copy_from_slice(&interpreter.reg[..11]);
+            steps.push(TraceStep {
+                pc,
+                registers: after,
+            });
+            if !running {
+                break;
+            }
+        }
+        interpreter.reg[11]
+    };
+    vm.registers[11] = final_pc;
+    let due = vm.due_insn_count;
+    let context = vm.context();
+    context.consume(due);
+    let units = initial.saturating_sub(context.get_remaining());
+    let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
+    (units, result, steps)
+}
+
+/// Disassembles every instruction of the program's text.
+fn disassemble(executable: &Executable<VmContext>) -> std::collections::BTreeMap<u64, String> {
+    let mut lines = std::collections::BTreeMap::new();
+    let Ok(analysis) = solana_sbpf::static_analysis::Analysis::from_executable(executable) else {
+        return lines;
+    };
+    for insn in &analysis.instructions {
+        lines.insert(
+            insn.ptr as u64,
+            analysis.disassemble_instruction(insn, insn.ptr),
+        );
+    }
+    lines
 }
 
 impl ProgramExecutor for SbfExecutor {
