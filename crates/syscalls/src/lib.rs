@@ -177,9 +177,19 @@ pub fn create_deployment_environment(
     features: &FeatureSet,
     budget: &ComputeBudget,
 ) -> Result<ProgramEnvironment, LoadError> {
+    create_deployment_environment_with(features, budget, &|_| Ok(()))
+}
+
+/// [`create_deployment_environment`] with the embedder's syscalls added by `extra` (see
+/// [`create_environment_with`]).
+pub fn create_deployment_environment_with(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+    extra: &dyn Fn(&mut SyscallRegistry) -> Result<(), LoadError>,
+) -> Result<ProgramEnvironment, LoadError> {
     let (min, max) = features.sbpf_deployment_version_range();
     let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
-    create_environment(features, budget)?.for_deployment(version(min), version(max))
+    create_environment_with(features, budget, extra)?.for_deployment(version(min), version(max))
 }
 
 /// The execution environment for a feature set and budget, as Agave builds it.
@@ -187,8 +197,56 @@ pub fn create_environment(
     features: &FeatureSet,
     budget: &ComputeBudget,
 ) -> Result<ProgramEnvironment, LoadError> {
+    create_environment_with(features, budget, &|_| Ok(()))
+}
+
+/// [`create_environment`], then `extra` registers the embedder's own syscalls, usually with
+/// [`SyscallRegistry::register_embedder`], which replaces a syscall of the same name (a
+/// built-in, a not-implemented stub) and adds a name the feature set leaves unregistered.
+///
+/// ```
+/// use sbfvm_runtime::{ComputeBudget, FeatureSet};
+/// use sbfvm_vm::{syscall_name, Syscall, SyscallError, SyscallSupport, VmContext};
+///
+/// /// Returns r1 + r2 and charges 10 compute units.
+/// struct Add;
+/// impl Syscall for Add {
+///     fn call(
+///         context: &mut VmContext,
+///         a: u64,
+///         b: u64,
+///         _: u64,
+///         _: u64,
+///         _: u64,
+///     ) -> Result<u64, SyscallError> {
+///         context
+///             .invoke_context()
+///             .consume_checked(10)
+///             .map_err(SyscallError::Instruction)?;
+///         Ok(a.wrapping_add(b))
+///     }
+/// }
+/// syscall_name!(AddName = "my_add");
+///
+/// let environment = sbfvm_syscalls::create_environment_with(
+///     &FeatureSet::mainnet(),
+///     &ComputeBudget::default(),
+///     &|registry| registry.register_embedder::<Add, AddName>().map(|_| ()),
+/// )
+/// .unwrap();
+/// assert_eq!(environment.syscall_support("my_add"), Some(SyscallSupport::Implemented));
+/// assert!(environment.is_embedder_syscall("my_add"));
+/// ```
+pub fn create_environment_with(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+    extra: &dyn Fn(&mut SyscallRegistry) -> Result<(), LoadError>,
+) -> Result<ProgramEnvironment, LoadError> {
     ProgramEnvironment::new(
         EnvironmentOptions::for_execution(features, budget),
-        |registry| register_syscalls(registry, features),
+        |registry| {
+            register_syscalls(registry, features)?;
+            extra(registry)
+        },
     )
 }

@@ -1,7 +1,7 @@
 //! The program runtime environment: the solana-sbpf configuration Agave uses and the
 //! registry of syscalls programs may import.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -78,9 +78,12 @@ pub enum SyscallSupport {
 pub struct SyscallRegistry {
     loader: BuiltinProgram<VmContext>,
     support: BTreeMap<&'static str, SyscallSupport>,
+    embedder: BTreeSet<&'static str>,
 }
 
 impl SyscallRegistry {
+    /// Registers `S` under `N::NAME`. Fails if the name (or another name with the same
+    /// murmur3 key) is already registered to a different syscall.
     pub fn register<S: Syscall, N: SyscallName>(
         &mut self,
         support: SyscallSupport,
@@ -90,6 +93,47 @@ impl SyscallRegistry {
             .map_err(|error| LoadError::Registration(format!("{}: {error}", N::NAME)))?;
         self.support.insert(N::NAME, support);
         Ok(())
+    }
+
+    /// Registers an embedder's syscall `S` under `N::NAME`, replacing whatever is registered
+    /// under that name (a built-in syscall, a not-implemented stub, or an earlier embedder
+    /// syscall). Returns how the replaced syscall was provided, `None` if the name was free
+    /// (including a name the feature set leaves unregistered, such as `sol_blake3` on
+    /// mainnet). The syscall is reported as [`SyscallSupport::Implemented`] and
+    /// [`ProgramEnvironment::is_embedder_syscall`]; its calls and compute units are
+    /// recorded under `N::NAME` like a built-in's.
+    ///
+    /// Fails only if a *different* registered name has the same murmur3 key (programs
+    /// import syscalls by that key, so the two could not be told apart).
+    pub fn register_embedder<S: Syscall, N: SyscallName>(
+        &mut self,
+    ) -> Result<Option<SyscallSupport>, LoadError> {
+        let replaced = self.support.get(N::NAME).copied();
+        if self.is_registered(N::NAME) {
+            self.loader.unregister_function(N::NAME);
+        }
+        self.register::<S, N>(SyscallSupport::Implemented)
+            .map_err(|error| {
+                LoadError::Registration(format!(
+                    "{error} (the murmur3 key of `{}` is already taken by another syscall)",
+                    N::NAME
+                ))
+            })?;
+        self.embedder.insert(N::NAME);
+        Ok(replaced)
+    }
+
+    /// Whether a syscall is registered under exactly `name`.
+    pub fn is_registered(&self, name: &str) -> bool {
+        self.loader
+            .get_function_registry()
+            .lookup_by_name(name.as_bytes())
+            .is_some()
+    }
+
+    /// How `name` is provided so far, `None` when it is not registered.
+    pub fn support(&self, name: &str) -> Option<SyscallSupport> {
+        self.support.get(name).copied()
     }
 }
 
@@ -194,6 +238,8 @@ impl EnvironmentOptions {
 pub struct ProgramEnvironment {
     pub(crate) loader: Arc<BuiltinProgram<VmContext>>,
     support: BTreeMap<&'static str, SyscallSupport>,
+    /// Names registered with [`SyscallRegistry::register_embedder`].
+    embedder: BTreeSet<&'static str>,
     options: EnvironmentOptions,
 }
 
@@ -214,11 +260,13 @@ impl ProgramEnvironment {
         let mut registry = SyscallRegistry {
             loader: BuiltinProgram::new_loader(options.config()),
             support: BTreeMap::new(),
+            embedder: BTreeSet::new(),
         };
         register(&mut registry)?;
         Ok(Self {
             loader: Arc::new(registry.loader),
             support: registry.support,
+            embedder: registry.embedder,
             options,
         })
     }
@@ -227,8 +275,8 @@ impl ProgramEnvironment {
         &self.options
     }
 
-    /// Agave's `morph_into_deployment_environment`: the same syscalls except
-    /// `sol_alloc_free_` (never registered for deployment), strict ELF checks
+    /// Agave's `morph_into_deployment_environment`: the same syscalls (embedder syscalls
+    /// included) except `sol_alloc_free_` (never registered for deployment), strict ELF checks
     /// (`reject_broken_elfs`), and the SBPF versions `min..=max` (the deployment range of
     /// the feature set, `FeatureSet::sbpf_deployment_version_range`).
     pub fn for_deployment(
@@ -256,9 +304,12 @@ impl ProgramEnvironment {
         }
         let mut support = self.support.clone();
         support.remove("sol_alloc_free_");
+        let mut embedder = self.embedder.clone();
+        embedder.remove("sol_alloc_free_");
         Ok(Self {
             loader: Arc::new(loader),
             support,
+            embedder,
             options,
         })
     }
@@ -266,6 +317,17 @@ impl ProgramEnvironment {
     /// How a syscall name is provided, `None` when it is not registered at all.
     pub fn syscall_support(&self, name: &str) -> Option<SyscallSupport> {
         self.support.get(name).copied()
+    }
+
+    /// Whether `name` was registered by the embedder
+    /// ([`SyscallRegistry::register_embedder`]), replacing or adding to sbfvm's syscalls.
+    pub fn is_embedder_syscall(&self, name: &str) -> bool {
+        self.embedder.contains(name)
+    }
+
+    /// The names registered by the embedder, sorted.
+    pub fn embedder_syscalls(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.embedder.iter().copied()
     }
 
     pub fn registered_syscalls(&self) -> impl Iterator<Item = (&'static str, SyscallSupport)> + '_ {
