@@ -1165,8 +1165,10 @@ fn format_ns(ns: f64) -> String {
         format!("{:.1} µs", ns / 1000.0)
     } else if ns >= 100.0 {
         format!("{ns:.0}")
-    } else {
+    } else if ns >= 10.0 {
         format!("{ns:.1}")
+    } else {
+        format!("{ns:.2}")
     }
 }
 

@@ -205,7 +205,11 @@ impl Check {
                 }
             }
             Kind::LogsContain(text) => {
-                if !outcome.logs().iter().any(|line| line.contains(text.as_str())) {
+                if !outcome
+                    .logs()
+                    .iter()
+                    .any(|line| line.contains(text.as_str()))
+                {
                     failures.push(CheckFailure::new(
                         Subject::Logs,
                         format!("no log line contains `{text}`"),
@@ -293,7 +297,10 @@ impl AccountCheck {
             return;
         };
         let mut differ = |field: &'static str, detail: String| {
-            failures.push(CheckFailure::new(Subject::Account(key, Some(field)), detail));
+            failures.push(CheckFailure::new(
+                Subject::Account(key, Some(field)),
+                detail,
+            ));
         };
         if let Some(lamports) = self.lamports {
             if after.lamports != lamports {

@@ -20,6 +20,8 @@ pub struct Inspection {
     pub deployment: LoadCheck,
     /// Each imported syscall with how sbfvm provides it.
     pub imports: Vec<(String, Option<SyscallSupport>)>,
+    /// The imported syscalls the embedder provides ([`crate::Config::with_syscall`]).
+    pub embedder_syscalls: Vec<String>,
 }
 
 fn deployment_environment(
@@ -38,15 +40,35 @@ fn deployment_environment(
 
 /// Inspects an ELF under a feature set (mainnet by default).
 pub fn inspect(elf: &[u8], features: &FeatureSet) -> Result<Inspection, Error> {
-    let summary = summarize(elf).map_err(Error::Usage)?;
     let budget = ComputeBudget::default();
     let execution_environment = sbfvm_syscalls::create_environment(features, &budget)?;
-    let execution = check_load(&execution_environment, elf);
-    let deployment = check_load(&deployment_environment(features, &budget)?, elf);
+    inspect_in(
+        elf,
+        &execution_environment,
+        &deployment_environment(features, &budget)?,
+    )
+}
+
+/// Inspects an ELF with given execution and deployment environments (those of an
+/// [`crate::Sbfvm`], with the embedder's syscalls: [`crate::Sbfvm::inspect`]).
+pub fn inspect_in(
+    elf: &[u8],
+    execution_environment: &ProgramEnvironment,
+    deployment_environment: &ProgramEnvironment,
+) -> Result<Inspection, Error> {
+    let summary = summarize(elf).map_err(Error::Usage)?;
+    let execution = check_load(execution_environment, elf);
+    let deployment = check_load(deployment_environment, elf);
     let imports = summary
         .imported_syscalls
         .iter()
         .map(|name| (name.clone(), execution_environment.syscall_support(name)))
+        .collect();
+    let embedder_syscalls = summary
+        .imported_syscalls
+        .iter()
+        .filter(|name| execution_environment.is_embedder_syscall(name))
+        .cloned()
         .collect();
     Ok(Inspection {
         size: elf.len(),
@@ -54,7 +76,23 @@ pub fn inspect(elf: &[u8], features: &FeatureSet) -> Result<Inspection, Error> {
         execution,
         deployment,
         imports,
+        embedder_syscalls,
     })
+}
+
+fn import_text(
+    inspection: &Inspection,
+    name: &str,
+    support: Option<SyscallSupport>,
+) -> &'static str {
+    if inspection
+        .embedder_syscalls
+        .iter()
+        .any(|custom| custom == name)
+    {
+        return "provided by the embedder";
+    }
+    support_text(support)
 }
 
 fn support_text(support: Option<SyscallSupport>) -> &'static str {
@@ -108,7 +146,11 @@ pub fn human(inspection: &Inspection) -> String {
         let _ = writeln!(out, "  (none)");
     }
     for (name, support) in &inspection.imports {
-        let _ = writeln!(out, "  {name:<40} {}", support_text(*support));
+        let _ = writeln!(
+            out,
+            "  {name:<40} {}",
+            import_text(inspection, name, *support)
+        );
     }
     let verdict = |check: &LoadCheck| match &check.error {
         None => "passes".to_string(),
@@ -150,7 +192,7 @@ pub fn json(inspection: &Inspection) -> Value {
         "imported_syscalls": inspection.imports.iter().map(|(name, support)| json!({
             "name": name,
             "provided": matches!(support, Some(SyscallSupport::Implemented)),
-            "status": support_text(*support),
+            "status": import_text(inspection, name, *support),
         })).collect::<Vec<_>>(),
         "execution": check(&inspection.execution),
         "deployment": check(&inspection.deployment),

@@ -5,27 +5,132 @@
 //! `sbfvm-vm` and `sbfvm-syscalls`, the scenario runner shared by the CLI, the tests and
 //! the benches, and the `sbfvm` binary.
 //!
-//! ```
-//! use sbfvm::{Config, Loader, Sbfvm};
-//! use solana_account::Account;
-//! use solana_instruction::Instruction;
-//! use solana_pubkey::Pubkey;
+//! ## In tests
 //!
-//! let elf = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/log.so")).unwrap();
+//! Add programs ([`Sbfvm::add_program_file`], [`Sbfvm::add_program`]) and accounts
+//! ([`Sbfvm::set_account`]), process an instruction or a transaction
+//! ([`Sbfvm::process_instruction`], [`Sbfvm::process_transaction`]), and look at the
+//! [`Outcome`]: result, compute units, logs, return data, the invoke tree
+//! ([`Outcome::invocations`]) and the accounts after it ([`Outcome::account`]). Or state
+//! what it must be with [`Check`]s: [`Outcome::check`] returns every failure with the
+//! expected and the actual value, [`Outcome::assert`] panics with them.
+//!
+//! ```
+//! use sbfvm::{Account, Check, Config, Loader, Pubkey, Sbfvm};
+//! use solana_instruction::{AccountMeta, Instruction};
+//!
+//! let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
 //! let mut vm = Sbfvm::new(Config::default()).unwrap();
 //! let program_id = Pubkey::new_unique();
-//! vm.add_program(program_id, Loader::Upgradeable, &elf).unwrap();
+//! vm.add_program_file(program_id, Loader::Upgradeable, format!("{fixtures}/account_data.so"))
+//!     .unwrap();
+//! let target = Pubkey::new_unique();
+//! vm.set_account(target, Account {
+//!     lamports: 1_000_000,
+//!     data: vec![0; 4],
+//!     owner: program_id,
+//!     executable: false,
+//!     rent_epoch: u64::MAX,
+//! });
 //!
-//! let outcome = vm.process_instruction(&Instruction::new_with_bytes(program_id, b"hi", vec![]));
-//! assert!(outcome.is_ok());
-//! assert!(outcome.logs().iter().any(|line| line == "Program log: hello from sbfvm"));
-//! assert!(outcome.compute_units_consumed() > 0);
+//! // account_data.so op 0 writes the rest of the instruction data into account 0.
+//! let instruction = Instruction::new_with_bytes(
+//!     program_id,
+//!     &[0, 0xca, 0xfe],
+//!     vec![AccountMeta::new(target, false)],
+//! );
+//! let outcome = vm.process_instruction(&instruction);
+//! outcome.assert(&[
+//!     Check::success(),
+//!     Check::logs_contain(format!("Program {program_id} success")),
+//!     Check::return_data(&[]),
+//!     Check::account(&target)
+//!         .lamports(1_000_000)
+//!         .owner(&program_id)
+//!         .data(&[0xca, 0xfe, 0, 0])
+//!         .build(),
+//! ]);
+//!
+//! // A wrong expectation names the field, the expected and the actual value.
+//! let failures = outcome
+//!     .check(&[Check::account(&target).data(&[0xca, 0xfe, 0, 1]).build()])
+//!     .unwrap_err();
+//! assert_eq!(
+//!     failures.failures[0].to_string(),
+//!     format!(
+//!         "account {target} data: expected hex:cafe0001, got hex:cafe0000 \
+//!          (first difference at byte 3)"
+//!     )
+//! );
 //! ```
+//!
+//! ## Custom syscalls
+//!
+//! An embedder adds its own syscalls with [`Config::with_syscall`]: a type implementing
+//! [`Syscall`] and a name declared with [`syscall_name!`]. They are registered after
+//! sbfvm's, in the execution and the deployment environment; a name sbfvm already
+//! registers is replaced, so a test can also mock a built-in.
+//!
+//! ```
+//! use sbfvm::{
+//!     syscall_name, Check, Config, Loader, Pubkey, Sbfvm, Syscall, SyscallError,
+//!     SyscallSupport, VmContext,
+//! };
+//! use solana_instruction::Instruction;
+//!
+//! /// `sol_log_`, shouting: r1 = message, r2 = length. Costs 10 compute units.
+//! struct ShoutLog;
+//! impl Syscall for ShoutLog {
+//!     fn call(
+//!         context: &mut VmContext,
+//!         message: u64,
+//!         len: u64,
+//!         _: u64,
+//!         _: u64,
+//!         _: u64,
+//!     ) -> Result<u64, SyscallError> {
+//!         context
+//!             .invoke_context()
+//!             .consume_checked(10)
+//!             .map_err(SyscallError::Instruction)?;
+//!         let text = String::from_utf8_lossy(context.memory().bytes(message, len)?).to_uppercase();
+//!         context.invoke_context_mut().log(format!("Program log: {text}!"));
+//!         Ok(0)
+//!     }
+//! }
+//! syscall_name!(SolLog = "sol_log_");
+//!
+//! let config = Config::default().with_syscall::<ShoutLog, SolLog>();
+//! let mut vm = Sbfvm::new(config).unwrap();
+//! assert_eq!(vm.environment().syscall_support("sol_log_"), Some(SyscallSupport::Implemented));
+//! assert!(vm.environment().is_embedder_syscall("sol_log_"));
+//!
+//! let program_id = Pubkey::new_unique();
+//! let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
+//! vm.add_program_file(program_id, Loader::Upgradeable, format!("{fixtures}/log.so")).unwrap();
+//! let outcome = vm.process_instruction(&Instruction::new_with_bytes(program_id, b"", vec![]));
+//! outcome.assert(&[Check::success(), Check::logs_contain("Program log: HELLO FROM SBFVM!")]);
+//! // Its calls and units are in the invoke tree under its name.
+//! assert!(outcome.invocations[0].syscalls.contains(&("sol_log_", 1, 10)));
+//! ```
+//!
+//! Programs built with the usual toolchains can import only names known as Agave
+//! syscalls, so a new name (`sol_my_thing`) is reachable from hand-linked ELFs; overriding
+//! a known name, or providing one the feature set leaves unregistered (`sol_blake3` on
+//! mainnet) or that sbfvm does not implement (`sol_poseidon`), works with any program.
+//! [`Sbfvm::inspect`] reports imports the embedder provides as such.
+//!
+//! ## Progress
+//!
+//! [`progress::Progress`] is the progress line of `sbfvm conformance`: shown on stderr
+//! when it is a terminal, silent otherwise.
 
 pub mod bench;
+pub mod check;
 pub mod conformance;
 pub mod error;
 pub mod inspect;
+pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod scenario;
@@ -36,16 +141,20 @@ use std::cell::RefCell;
 use std::rc::Rc as SharedRc;
 use std::sync::Arc;
 
+pub use check::{Check, CheckFailures};
 pub use error::Error;
 pub use sbfvm_runtime::{
     self as runtime, Account, FeatureSet, Instruction, InstructionError, Pubkey, RentParams,
     Sysvars, TransactionError,
 };
-pub use sbfvm_vm::{ExecutionMode, LoadedProgram, SbpfVersion, VmRunStats};
+pub use sbfvm_vm::{
+    self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,
+    Syscall, SyscallError, SyscallName, SyscallSupport, VmContext, VmRunStats,
+};
 
 use sbfvm_runtime::processor::upgradeable_program_accounts;
 use sbfvm_runtime::{Runtime, TransactionOutcome, TransactionSettings};
-use sbfvm_vm::SbfExecutor;
+use sbfvm_vm::{LoadError, SbfExecutor, SyscallRegistry};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
 
 /// The loader a program is deployed under.
@@ -88,6 +197,8 @@ pub struct Config {
     /// Per transaction; `None` is Agave's default (200,000 per SBF instruction).
     pub compute_unit_limit: Option<u64>,
     pub heap_size: Option<u32>,
+    /// The embedder's own syscalls, registered after sbfvm's (see [`Config::with_syscall`]).
+    pub syscalls: Vec<CustomSyscall>,
 }
 
 impl Default for Config {
@@ -98,7 +209,68 @@ impl Default for Config {
             mode: ExecutionMode::default(),
             compute_unit_limit: None,
             heap_size: None,
+            syscalls: Vec::new(),
         }
+    }
+}
+
+impl Config {
+    /// Adds the syscall `S` under the name `N` (declare `N` with [`syscall_name!`]) to the
+    /// program environment, for execution and for deployment alike.
+    ///
+    /// A name sbfvm already registers is **replaced**: programs calling it reach `S`
+    /// instead (to mock `sol_get_clock_sysvar`, or provide one sbfvm does not implement,
+    /// such as `sol_poseidon`). A name the feature set leaves unregistered (`sol_blake3` on
+    /// mainnet) or a new name is added. Adding the same name twice keeps the last. Calls
+    /// and compute units are recorded under the name in [`Invocation::syscalls`] like a
+    /// built-in's.
+    ///
+    /// solana-sbpf calls a syscall through a plain function pointer, so the name is a
+    /// type rather than a string: each (syscall, name) pair is its own monomorphized
+    /// function.
+    ///
+    /// Programs built with `sbpf-linker` (or `cargo build-sbf`) can only import names
+    /// the toolchain knows as Agave syscalls; a new name is reachable from hand-linked
+    /// ELFs, or by overriding a known name.
+    pub fn with_syscall<S: Syscall, N: SyscallName>(mut self) -> Self {
+        self.syscalls.retain(|custom| custom.name != N::NAME);
+        self.syscalls.push(CustomSyscall::new::<S, N>());
+        self
+    }
+}
+
+/// One embedder syscall of a [`Config`]: a name and its registration.
+#[derive(Clone, Copy)]
+pub struct CustomSyscall {
+    name: &'static str,
+    register: fn(&mut SyscallRegistry) -> Result<Option<SyscallSupport>, LoadError>,
+}
+
+impl CustomSyscall {
+    pub fn new<S: Syscall, N: SyscallName>() -> Self {
+        Self {
+            name: N::NAME,
+            register: SyscallRegistry::register_embedder::<S, N>,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Registers it, replacing a syscall of the same name; returns how the replaced one
+    /// was provided.
+    pub fn register(
+        &self,
+        registry: &mut SyscallRegistry,
+    ) -> Result<Option<SyscallSupport>, LoadError> {
+        (self.register)(registry)
+    }
+}
+
+impl std::fmt::Debug for CustomSyscall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CustomSyscall").field(&self.name).finish()
     }
 }
 
@@ -158,6 +330,19 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// Runs every check; `Err` lists each failure with the expected and the actual value.
+    pub fn check(&self, checks: &[Check]) -> Result<(), CheckFailures> {
+        check::run_checks(self, checks)
+    }
+
+    /// [`Outcome::check`], panicking with the list of failures (for tests).
+    #[track_caller]
+    pub fn assert(&self, checks: &[Check]) {
+        if let Err(failures) = self.check(checks) {
+            panic!("{failures}");
+        }
+    }
+
     pub fn is_ok(&self) -> bool {
         self.transaction.result.is_ok()
     }
@@ -225,7 +410,13 @@ impl std::fmt::Debug for Sbfvm {
 impl Sbfvm {
     pub fn new(config: Config) -> Result<Self, Error> {
         let budget = sbfvm_runtime::ComputeBudget::default();
-        let environment = sbfvm_syscalls::create_environment(&config.features, &budget)?;
+        let environment =
+            sbfvm_syscalls::create_environment_with(&config.features, &budget, &|registry| {
+                for custom in &config.syscalls {
+                    custom.register(registry)?;
+                }
+                Ok(())
+            })?;
         let executor = SharedRc::new(SbfExecutor::new(Arc::new(environment), config.mode));
         let run_stats = SharedRc::new(RefCell::new(Vec::new()));
         let sink = SharedRc::clone(&run_stats);
@@ -284,6 +475,47 @@ impl Sbfvm {
                 program_id: program_id.to_string(),
                 message: error.to_string(),
             })
+    }
+
+    /// [`Sbfvm::add_program`] with the ELF read from `path`. A read failure is
+    /// [`Error::Io`]; a load failure names the program id and the path.
+    pub fn add_program_file(
+        &mut self,
+        program_id: Pubkey,
+        loader: Loader,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Arc<LoadedProgram>, Error> {
+        let path = path.as_ref();
+        let elf = std::fs::read(path).map_err(|error| Error::Io {
+            path: path.to_path_buf(),
+            message: error.to_string(),
+        })?;
+        self.add_program(program_id, loader, &elf)
+            .map_err(|error| match error {
+                Error::Load { message, .. } => Error::Load {
+                    program_id: format!("{program_id} ({})", path.display()),
+                    message,
+                },
+                other => other,
+            })
+    }
+
+    /// The execution environment: sbfvm's syscalls for the feature set, plus the
+    /// embedder's ([`Config::with_syscall`]).
+    pub fn environment(&self) -> &Arc<ProgramEnvironment> {
+        self.executor.environment()
+    }
+
+    /// `sbfvm inspect` for `elf` in this VM's environments (the embedder's syscalls
+    /// included): sections, imported syscalls and how each is provided, and whether it
+    /// loads for execution and passes the strict deployment checks.
+    pub fn inspect(&self, elf: &[u8]) -> Result<inspect::Inspection, Error> {
+        let (min, max) = self.config.features.sbpf_deployment_version_range();
+        let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
+        let deployment = self
+            .executor
+            .deployment_environment(version(min), version(max))?;
+        inspect::inspect_in(elf, self.environment(), &deployment)
     }
 
     pub fn set_account(&mut self, pubkey: Pubkey, account: Account) {

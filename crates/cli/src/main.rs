@@ -319,7 +319,11 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
             ExitCode::SUCCESS
         });
     }
-    let summary = conformance::run(&args.paths, &options)?;
+    let files = conformance::discover(&args.paths)?;
+    // On a terminal, `[ 1234/25747] vm_interp name.fix` on stderr while it runs.
+    let progress = sbfvm::progress::Progress::new(files.len());
+    let summary = conformance::run_files_with_progress(&files, &options, &progress);
+    progress.finish();
     if args.json {
         outln!(
             "{}",

@@ -165,11 +165,7 @@ impl Progress {
     /// Writes `line` and a newline to the progress stream, above the progress line.
     pub fn println(&self, line: impl Display) {
         let mut out = self.shared.out.lock().expect("progress output");
-        let erase = if out.shown.is_empty() {
-            ""
-        } else {
-            ERASE_LINE
-        };
+        let erase = if out.shown.is_empty() { "" } else { ERASE_LINE };
         let _ = writeln!(out.writer, "{erase}{line}");
         let _ = out.writer.flush();
         out.shown.clear();
@@ -204,16 +200,16 @@ impl Drop for Progress {
 impl Shared {
     fn tick_until_stopped(&self, interval: Duration) {
         let mut stop = self.stop.lock().expect("progress stop flag");
-        loop {
-            let (guard, _) = self
+        // Checked before each wait too: `finish` may run before this thread first waits.
+        while !*stop {
+            let (guard, timeout) = self
                 .wake
                 .wait_timeout(stop, interval)
                 .expect("progress stop flag");
             stop = guard;
-            if *stop {
-                return;
+            if !*stop && timeout.timed_out() {
+                self.draw();
             }
-            self.draw();
         }
     }
 

@@ -7,8 +7,9 @@ use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_pubkey::Pubkey;
 
+use crate::check::Check;
 use crate::error::Error;
-use crate::scenario::{encode_hex, parse_data, parse_pubkey, ExpectSpec, Scenario};
+use crate::scenario::{parse_data, parse_pubkey, ExpectSpec, Scenario};
 use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm};
 
 /// One instruction's result, with its expectation failures.
@@ -143,20 +144,7 @@ pub fn prepare(
                 ))
             })?,
         };
-        let path = scenario.resolve(&program.elf);
-        let elf = std::fs::read(&path).map_err(|error| Error::Io {
-            path: path.clone(),
-            message: error.to_string(),
-        })?;
-        let loaded = vm
-            .add_program(program_id, loader, &elf)
-            .map_err(|error| match error {
-                Error::Load { message, .. } => Error::Load {
-                    program_id: format!("{program_id} ({})", path.display()),
-                    message,
-                },
-                other => other,
-            })?;
+        let loaded = vm.add_program_file(program_id, loader, scenario.resolve(&program.elf))?;
         warnings.extend(
             loaded
                 .warnings
@@ -246,22 +234,7 @@ pub fn prepare(
 
 /// Checks an expectation's own syntax up front, so a typo is an input error, not a failed run.
 fn validate_expect(expect: &ExpectSpec, index: usize) -> Result<(), Error> {
-    for (position, account) in expect.accounts.iter().enumerate() {
-        let what = format!("instructions[{index}].expect.accounts[{position}]");
-        parse_pubkey(&account.pubkey, &format!("{what}.pubkey"))?;
-        if let Some(owner) = &account.owner {
-            parse_pubkey(owner, &format!("{what}.owner"))?;
-        }
-        if let Some(data) = &account.data {
-            parse_data(data, &format!("{what}.data"))?;
-        }
-    }
-    if let Some(data) = &expect.return_data {
-        if !data.is_empty() && data != "none" {
-            parse_data(data, &format!("instructions[{index}].expect.return_data"))?;
-        }
-    }
-    Ok(())
+    Check::from_expect(expect, &format!("instructions[{index}].expect")).map(|_| ())
 }
 
 /// Runs a scenario: every instruction is its own transaction; a failed one leaves the
@@ -330,7 +303,7 @@ pub fn run_with_trace(
             }
         }
         let expectation_failures = match &expect {
-            Some(expect) => check_expectations(expect, &outcome, &accounts),
+            Some(expect) => check_expectations(expect, &outcome, index),
             None => Vec::new(),
         };
         reports.push(InstructionReport {
@@ -349,106 +322,16 @@ pub fn run_with_trace(
     })
 }
 
-fn check_expectations(
-    expect: &ExpectSpec,
-    outcome: &Outcome,
-    accounts: &[(Pubkey, Account, Account)],
-) -> Vec<String> {
-    let mut failures = Vec::new();
-    if let Some(result) = &expect.result {
-        let got = outcome.result_string();
-        if &got != result {
-            failures.push(format!("result: expected `{result}`, got `{got}`"));
-        }
-    }
-    if let Some(units) = expect.compute_units_consumed {
-        let got = outcome.compute_units_consumed();
-        if got != units {
-            failures.push(format!(
-                "compute_units_consumed: expected {units}, got {got}"
-            ));
-        }
-    }
-    for line in &expect.logs_contain {
-        if !outcome.logs().iter().any(|log| log.contains(line.as_str())) {
-            failures.push(format!("logs_contain: no log line contains `{line}`"));
-        }
-    }
-    if let Some(expected) = &expect.return_data {
-        let got = outcome
-            .return_data()
-            .map(|(_, data)| data.to_vec())
-            .unwrap_or_default();
-        let wanted = if expected.is_empty() || expected == "none" {
-            Vec::new()
-        } else {
-            parse_data(expected, "return_data").unwrap_or_default()
-        };
-        if got != wanted {
-            failures.push(format!(
-                "return_data: expected hex:{}, got hex:{}",
-                encode_hex(&wanted),
-                encode_hex(&got)
-            ));
-        }
-    }
-    for spec in &expect.accounts {
-        let Ok(key) = parse_pubkey(&spec.pubkey, "expect.accounts.pubkey") else {
-            continue;
-        };
-        let after = accounts
+/// The expectation failures of one instruction, one line each (`result: expected `…`,
+/// got `…``); the checks of [`crate::check`].
+fn check_expectations(expect: &ExpectSpec, outcome: &Outcome, index: usize) -> Vec<String> {
+    // `prepare` validated the block, so this cannot fail; if it somehow did, say so.
+    match Check::from_expect(expect, &format!("instructions[{index}].expect")) {
+        Ok(checks) => checks
             .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, _, after)| after.clone())
-            .or_else(|| outcome.account(&key).cloned());
-        let Some(after) = after else {
-            failures.push(format!("account {key}: not referenced by the instruction"));
-            continue;
-        };
-        if let Some(lamports) = spec.lamports {
-            if after.lamports != lamports {
-                failures.push(format!(
-                    "account {key} lamports: expected {lamports}, got {}",
-                    after.lamports
-                ));
-            }
-        }
-        if let Some(owner) = &spec.owner {
-            if let Ok(owner) = parse_pubkey(owner, "owner") {
-                if after.owner != owner {
-                    failures.push(format!(
-                        "account {key} owner: expected {owner}, got {}",
-                        after.owner
-                    ));
-                }
-            }
-        }
-        if let Some(data) = &spec.data {
-            let wanted = parse_data(data, "data").unwrap_or_default();
-            if after.data != wanted {
-                failures.push(format!(
-                    "account {key} data: expected hex:{}, got hex:{}",
-                    encode_hex(&wanted),
-                    encode_hex(&after.data)
-                ));
-            }
-        }
-        if let Some(len) = spec.data_len {
-            if after.data.len() as u64 != len {
-                failures.push(format!(
-                    "account {key} data length: expected {len}, got {}",
-                    after.data.len()
-                ));
-            }
-        }
-        if let Some(executable) = spec.executable {
-            if after.executable != executable {
-                failures.push(format!(
-                    "account {key} executable: expected {executable}, got {}",
-                    after.executable
-                ));
-            }
-        }
+            .flat_map(|check| check.evaluate(outcome))
+            .map(|failure| failure.to_string())
+            .collect(),
+        Err(error) => vec![error.to_string()],
     }
-    failures
 }

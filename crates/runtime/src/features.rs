@@ -2980,7 +2980,39 @@ pub fn parse_feature_id(s: &str) -> Option<Pubkey> {
 /// nothing unless code asks for them by id.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FeatureSet {
-    active: HashSet<Pubkey>,
+    active: HashSet<Pubkey, BuildPubkeyHasher>,
+}
+
+/// Hashes a pubkey by its first 8 bytes: feature ids are hashes already, and the runtime asks
+/// the feature set on every CPI, so SipHash over 32 bytes would be wasted work.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct BuildPubkeyHasher;
+
+impl std::hash::BuildHasher for BuildPubkeyHasher {
+    type Hasher = PubkeyHasher;
+    fn build_hasher(&self) -> PubkeyHasher {
+        PubkeyHasher(0)
+    }
+}
+
+/// See [`BuildPubkeyHasher`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PubkeyHasher(u64);
+
+impl std::hash::Hasher for PubkeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // `Pubkey` hashes its 32-byte array (after a length prefix for slices); mix every
+        // 8-byte chunk so prefixes and arrays both spread.
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
 }
 
 /// Simple accessors: true if any of the listed keys is active (the first is the Agave 4.4 key,

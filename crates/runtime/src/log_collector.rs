@@ -30,6 +30,27 @@ impl LogCollector {
         }
     }
 
+    /// The base58 text of `key`, cached per thread: every frame logs its program id
+    /// several times, and the same programs run transaction after transaction.
+    fn key_str(&mut self, key: &Pubkey) -> std::rc::Rc<str> {
+        const CACHED: usize = 64;
+        thread_local! {
+            static KEY_STRINGS: std::cell::RefCell<Vec<(Pubkey, std::rc::Rc<str>)>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+        KEY_STRINGS.with_borrow_mut(|cache| {
+            if let Some((_, text)) = cache.iter().find(|(k, _)| k == key) {
+                return text.clone();
+            }
+            let text: std::rc::Rc<str> = key.to_string().into();
+            if cache.len() == CACHED {
+                cache.remove(0);
+            }
+            cache.push((*key, text.clone()));
+            text
+        })
+    }
+
     /// Records a message unless the byte limit is reached; the first message over the
     /// limit is replaced by `Log truncated` and later ones are dropped.
     pub fn log(&mut self, message: String) {
@@ -58,7 +79,8 @@ impl LogCollector {
     }
 
     pub fn program_invoke(&mut self, program_id: &Pubkey, stack_height: usize) {
-        self.log(format!("Program {program_id} invoke [{stack_height}]"));
+        let id = self.key_str(program_id);
+        self.log(format!("Program {id} invoke [{stack_height}]"));
     }
 
     pub fn program_log(&mut self, message: &str) {
@@ -70,21 +92,25 @@ impl LogCollector {
     }
 
     pub fn program_return(&mut self, program_id: &Pubkey, data_base64: &str) {
-        self.log(format!("Program return: {program_id} {data_base64}"));
+        let id = self.key_str(program_id);
+        self.log(format!("Program return: {id} {data_base64}"));
     }
 
     pub fn program_consumed(&mut self, program_id: &Pubkey, consumed: u64, limit: u64) {
+        let id = self.key_str(program_id);
         self.log(format!(
-            "Program {program_id} consumed {consumed} of {limit} compute units"
+            "Program {id} consumed {consumed} of {limit} compute units"
         ));
     }
 
     pub fn program_success(&mut self, program_id: &Pubkey) {
-        self.log(format!("Program {program_id} success"));
+        let id = self.key_str(program_id);
+        self.log(format!("Program {id} success"));
     }
 
     pub fn program_failure(&mut self, program_id: &Pubkey, error: &dyn std::fmt::Display) {
-        self.log(format!("Program {program_id} failed: {error}"));
+        let id = self.key_str(program_id);
+        self.log(format!("Program {id} failed: {error}"));
     }
 }
 

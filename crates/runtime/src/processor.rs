@@ -403,12 +403,14 @@ impl Runtime {
             return_data: None,
             trace: Vec::new(),
             account_keys: keys.clone(),
-            accounts_before: accounts_before.clone(),
-            accounts_after: accounts_before.clone(),
+            accounts_before: Vec::new(),
+            accounts_after: Vec::new(),
             writable: writable.clone(),
         };
         if let Err(error) = self.check_transaction(instructions, &frames) {
             outcome.result = Err(error);
+            outcome.accounts_after = accounts_before.clone();
+            outcome.accounts_before = accounts_before;
             return outcome;
         }
 
@@ -476,14 +478,17 @@ impl Runtime {
             .map(|(_, account, _)| account)
             .collect();
         if result.is_ok() {
-            result = self.check_post_transaction(
-                &keys,
-                &writable,
-                &outcome.accounts_before,
-                &accounts_after,
-            );
+            result =
+                self.check_post_transaction(&keys, &writable, &accounts_before, &accounts_after);
         }
         outcome.result = result;
+        // On failure nothing changes: the state after is the state before.
+        outcome.accounts_after = if outcome.result.is_ok() {
+            Vec::new()
+        } else {
+            accounts_before.clone()
+        };
+        outcome.accounts_before = accounts_before;
         if outcome.result.is_ok() {
             for (index, key) in keys.iter().enumerate() {
                 if !writable[index] {

@@ -825,17 +825,12 @@ pub fn update_caller_account(
     invoke_context: &mut InvokeContext,
     account: &mut TranslatedAccount,
 ) -> Result<(), SyscallError> {
-    let (lamports, owner, post_len, data) = {
+    let (lamports, owner, post_len) = {
         let transaction_context = &invoke_context.transaction_context;
         let trace_index = transaction_context.current_trace_index()?;
         let callee =
             transaction_context.borrow_instruction_account(trace_index, account.index_in_caller)?;
-        (
-            callee.lamports(),
-            *callee.owner(),
-            callee.data().len(),
-            callee.data().to_vec(),
-        )
+        (callee.lamports(), *callee.owner(), callee.data().len())
     };
     let checks = InfoChecks::of(invoke_context);
     let caller = &mut account.caller_account;
@@ -893,7 +888,12 @@ pub fn update_caller_account(
             InstructionError::AccountDataTooSmall,
         ));
     }
-    caller.serialized_data.write(&data);
+    // Copied straight from the account, which no one else can borrow meanwhile.
+    let transaction_context = &invoke_context.transaction_context;
+    let trace_index = transaction_context.current_trace_index()?;
+    let callee =
+        transaction_context.borrow_instruction_account(trace_index, account.index_in_caller)?;
+    caller.serialized_data.write(callee.data());
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! runtime's invoke context (compute meter, accounts, logs) and owns the frame's memory
 //! mapping, serialization metadata and heap allocator.
 
+use std::cell::UnsafeCell;
 use std::ptr::NonNull;
 
 use sbfvm_runtime::{InvokeContext, Pubkey};
@@ -50,7 +51,9 @@ pub struct SyscallUsage {
 /// What one executing frame needs while its VM runs.
 pub struct VmContext {
     invoke_context: NonNull<InvokeContext>,
-    memory_mapping: MemoryMapping,
+    /// In a cell because the VM and syscalls both reach it through a pointer, and a
+    /// syscall's lookup may lengthen the stack or heap region (see the executor).
+    memory_mapping: UnsafeCell<MemoryMapping>,
     pub allocator: BumpAllocator,
     /// Where each instruction account sits in this frame's input (used by CPI).
     pub accounts_metadata: Vec<SerializedAccountMetadata>,
@@ -75,7 +78,7 @@ impl VmContext {
     ) -> Self {
         Self {
             invoke_context,
-            memory_mapping,
+            memory_mapping: UnsafeCell::new(memory_mapping),
             allocator: BumpAllocator::new(heap_len),
             accounts_metadata,
             abi,
@@ -98,7 +101,13 @@ impl VmContext {
 
     /// Guest memory of this frame.
     pub fn memory(&self) -> GuestMemory<'_> {
-        GuestMemory::new(&self.memory_mapping, self.check_aligned)
+        // SAFETY: the cell owns the mapping for as long as `self`; the VM does not touch it
+        // while a syscall (the only user of this) runs.
+        unsafe { GuestMemory::growable(self.mapping_ptr(), self.check_aligned) }
+    }
+
+    fn mapping_ptr(&self) -> NonNull<MemoryMapping> {
+        NonNull::new(self.memory_mapping.get()).expect("UnsafeCell pointers are not null")
     }
 
     /// Guest memory and the invoke context at once (CPI reads memory while it runs the
@@ -107,10 +116,9 @@ impl VmContext {
         // SAFETY: the invoke context is a separate object reached through a pointer (see
         // `new`), so it does not alias the mapping borrowed for `GuestMemory`.
         let invoke_context = unsafe { self.invoke_context.as_mut() };
-        (
-            GuestMemory::new(&self.memory_mapping, self.check_aligned),
-            invoke_context,
-        )
+        // SAFETY: as in `memory`.
+        let memory = unsafe { GuestMemory::growable(self.mapping_ptr(), self.check_aligned) };
+        (memory, invoke_context)
     }
 
     /// Whether pointers must be aligned (false for deprecated-loader programs).
@@ -119,7 +127,12 @@ impl VmContext {
     }
 
     pub(crate) fn record_syscall(&mut self, name: &'static str, compute_units: u64) {
-        match self.syscall_usage.iter_mut().find(|(n, _)| *n == name) {
+        // Names are the registry's `&'static str`s: compare addresses first, text second.
+        match self
+            .syscall_usage
+            .iter_mut()
+            .find(|(n, _)| std::ptr::eq(*n, name) || *n == name)
+        {
             Some((_, usage)) => {
                 usage.calls += 1;
                 usage.compute_units += compute_units;
@@ -145,7 +158,7 @@ impl ContextObject for VmContext {
     }
 
     fn active_mapping_ptr(&mut self) -> NonNull<MemoryMapping> {
-        NonNull::from(&mut self.memory_mapping)
+        self.mapping_ptr()
     }
 }
 

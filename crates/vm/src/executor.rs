@@ -24,7 +24,10 @@ use crate::context::{SyscallUsage, VmContext};
 use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
-use crate::memory::AlignedBuffer;
+use crate::memory::{lazy, AlignedBuffer};
+
+/// How much of the stack is mapped before the program first reaches further: two frames.
+const INITIAL_STACK_BYTES: usize = 8 * 1024;
 use crate::serialization::{
     deserialize_parameters, serialize_parameters_with_options, InputAbi, SerializeOptions,
 };
@@ -464,23 +467,43 @@ impl SbfExecutor {
                 metadata_buffer,
             );
         }
-        stack.resize_zeroed(config.stack_size());
-        heap.resize_zeroed(invoke_context.budget.heap_size as usize);
+        // Pooled stacks and heaps are entirely zero when handed out (only the extent a run
+        // reached is re-zeroed afterwards), so a size change is the only reason to allocate.
+        let stack_len = config.stack_size();
+        let heap_len = invoke_context.budget.heap_size as usize;
+        if stack.len() != stack_len {
+            *stack = AlignedBuffer::zeroed(stack_len);
+        }
+        if heap.len() != heap_len {
+            *heap = AlignedBuffer::zeroed(heap_len);
+        }
         let stack_gap = if config.enable_stack_frame_gaps && version.stack_frame_gaps() {
             config.stack_frame_size as u64
         } else {
             0
         };
+        // Regions start short and grow on first use (see `memory::lazy`); only the aligned
+        // mapping, where every access of a slot reaches its region's handler, allows that.
+        let (stack_initial, heap_initial) = if config.aligned_memory_mapping {
+            (INITIAL_STACK_BYTES.min(stack_len), 0)
+        } else {
+            (stack_len, heap_len)
+        };
         let regions = vec![
             executable.get_ro_region(),
-            MemoryRegion::new_gapped(&raw mut *stack.as_mut_slice(), MM_STACK_START, stack_gap),
-            MemoryRegion::new(&raw mut *heap.as_mut_slice(), MM_HEAP_START),
+            lazy::region(stack, stack_initial, MM_STACK_START, stack_gap, lazy::STACK),
+            lazy::region(heap, heap_initial, MM_HEAP_START, 0, lazy::HEAP),
             MemoryRegion::new(&raw mut *input.as_mut_slice(), MM_INPUT_START),
         ];
         // SAFETY: the stack, heap and input buffers and the executable's rodata outlive the
-        // mapping, which is dropped with `vm_context` before this function returns; the
-        // buffers are not resized while the mapping exists.
-        let mapping = match unsafe { MemoryMapping::new(regions, config, version) } {
+        // mapping, which is dropped with `vm_context` before the buffers are touched again;
+        // the buffers are not resized or moved while the mapping exists.
+        let (handler, extents) =
+            unsafe { lazy::handler(stack, stack_initial, stack_gap, heap, heap_initial) };
+        // SAFETY: as above.
+        let mapping = match unsafe {
+            MemoryMapping::new_with_access_violation_handler(regions, config, version, handler)
+        } {
             Ok(mapping) => mapping,
             Err(error) => {
                 invoke_context.log(format!("Failed to create SBF VM: {error}"));
@@ -490,7 +513,7 @@ impl SbfExecutor {
                 );
             }
         };
-        let heap_len = heap.len() as u64;
+        let heap_len = heap_len as u64;
         let invoke_stack_height = invoke_context.stack_height();
         let invoke_context_ptr = NonNull::from(&mut *invoke_context);
         // SAFETY: `invoke_context` is not used again until the VM below has finished and
@@ -552,6 +575,9 @@ impl SbfExecutor {
         let syscalls = std::mem::take(&mut vm_context.syscall_usage);
         metadata_buffer = std::mem::take(&mut vm_context.accounts_metadata);
         drop(vm_context);
+        // Re-zero only what the run could have written.
+        stack.as_mut_slice()[..extents.stack()].fill(0);
+        heap.as_mut_slice()[..extents.heap()].fill(0);
 
         if let Some(observer) = self.run_observer.borrow_mut().as_mut() {
             observer(&VmRunStats {
@@ -561,13 +587,13 @@ impl SbfExecutor {
                 syscalls,
             });
         }
-        invoke_context.log(format!(
-            "Program {program_id} consumed {compute_units} of {remaining_before_vm} compute units"
-        ));
-        let return_data = &invoke_context.transaction_context.return_data();
-        if !return_data.data.is_empty() {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(&return_data.data);
-            invoke_context.log(format!("Program return: {program_id} {encoded}"));
+        if let Some(collector) = invoke_context.log_collector.as_mut() {
+            collector.program_consumed(&program_id, compute_units, remaining_before_vm);
+            let return_data = invoke_context.transaction_context.return_data();
+            if !return_data.data.is_empty() {
+                let encoded = base64::engine::general_purpose::STANDARD.encode(&return_data.data);
+                collector.program_return(&program_id, &encoded);
+            }
         }
         let outcome = match result {
             ProgramResult::Ok(0) => Ok(()),

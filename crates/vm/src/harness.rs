@@ -378,7 +378,8 @@ impl TextProgram {
     /// with the on-chain verifier (`LoadError::Verifier` on failure) and, when `jit`,
     /// compiles it (`LoadError::Jit`). A function pc may lie past the end of the text:
     /// calling it then fails with `CallOutsideTextSegment` after pushing a frame. Such a
-    /// program cannot be JIT-compiled, so `jit` then fails with `LoadError::Jit`.
+    /// program cannot be JIT-compiled, so `jit` then fails with `LoadError::Jit`; so does
+    /// an entry point past the end of the text (the interpreter runs it: ExecutionOverrun).
     pub fn new(
         environment: &ProgramEnvironment,
         text: &[u8],
@@ -395,6 +396,13 @@ impl TextProgram {
             )
             .map_err(|error| LoadError::Elf(error.to_string()))?;
         let text_count = (text.len() / ebpf::INSN_SIZE) as u64;
+        // The JIT indexes its pc table with the entry point unchecked (solana-sbpf 0.26
+        // `JitProgram::invoke` panics past the end); the interpreter reports ExecutionOverrun.
+        if jit && entry_pc >= text_count {
+            return Err(LoadError::Jit(format!(
+                "entry point at pc {entry_pc} is outside the text ({text_count} instructions)"
+            )));
+        }
         for &(key, pc) in functions {
             if jit && pc >= text_count {
                 return Err(LoadError::Jit(format!(

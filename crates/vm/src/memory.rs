@@ -6,9 +6,12 @@
 //! handed out as shared slices that borrow the context; outputs as [`HostOut`] raw ranges
 //! written by copy, so an input that overlaps an output is never aliased by a `&mut`.
 
+use std::marker::PhantomData;
+use std::ptr::NonNull;
+
 use solana_sbpf::{
     error::{EbpfError, StableResult},
-    memory_region::{AccessType, MemoryMapping},
+    memory_region::{AccessType, HostBuffer, MemoryMapping},
 };
 
 use crate::error::SyscallError;
@@ -175,14 +178,57 @@ pub fn check_outputs_disjoint(outputs: &[&HostOut]) -> Result<(), SyscallError> 
     Ok(())
 }
 
+/// How a [`GuestMemory`] reaches the mapping.
+#[derive(Clone, Copy)]
+enum MappingRef<'a> {
+    /// A fixed mapping (tests, harnesses): plain lookups.
+    Shared(&'a MemoryMapping),
+    /// The running VM's mapping, whose stack and heap regions grow on first use: lookups go
+    /// through the access-violation handler, as the VM's own loads and stores do.
+    Growable(NonNull<MemoryMapping>, PhantomData<&'a MemoryMapping>),
+}
+
+impl MappingRef<'_> {
+    fn map(
+        self,
+        access: AccessType,
+        vm_addr: u64,
+        len: u64,
+    ) -> StableResult<HostBuffer, EbpfError> {
+        match self {
+            MappingRef::Shared(mapping) => mapping.map(access, vm_addr, len),
+            // SAFETY: the pointer comes from the `UnsafeCell` that owns the running VM's
+            // mapping (`VmContext`); while a syscall runs the VM makes no access of its own,
+            // and the `&mut` lives only for this call. The handler only lengthens a region
+            // over the same host buffer, so host pointers handed out earlier stay valid.
+            MappingRef::Growable(mapping, _) => unsafe {
+                (*mapping.as_ptr()).map_with_access_violation_handler(access, vm_addr, len)
+            },
+        }
+    }
+
+    fn region_range(self, vm_addr: u64) -> Option<std::ops::Range<u64>> {
+        let find = |mapping: &MemoryMapping| {
+            mapping
+                .find_region(vm_addr)
+                .map(|(_, region)| region.vm_addr_range())
+        };
+        match self {
+            MappingRef::Shared(mapping) => find(mapping),
+            // SAFETY: as in `map`; a shared borrow only for this lookup.
+            MappingRef::Growable(mapping, _) => find(unsafe { mapping.as_ref() }),
+        }
+    }
+}
+
 /// The memory a syscall sees: the mapping of the running VM and the alignment rule.
 pub struct GuestMemory<'a> {
-    mapping: &'a MemoryMapping,
+    mapping: MappingRef<'a>,
     check_aligned: bool,
 }
 
 fn map(
-    mapping: &MemoryMapping,
+    mapping: MappingRef<'_>,
     access: AccessType,
     vm_addr: u64,
     len: u64,
@@ -199,7 +245,18 @@ fn map(
 impl<'a> GuestMemory<'a> {
     pub fn new(mapping: &'a MemoryMapping, check_aligned: bool) -> Self {
         Self {
-            mapping,
+            mapping: MappingRef::Shared(mapping),
+            check_aligned,
+        }
+    }
+
+    /// Memory over the running VM's mapping, owned by an `UnsafeCell` in the context.
+    ///
+    /// # Safety
+    /// `mapping` must be valid for `'a` and not otherwise borrowed while this value is used.
+    pub(crate) unsafe fn growable(mapping: NonNull<MemoryMapping>, check_aligned: bool) -> Self {
+        Self {
+            mapping: MappingRef::Growable(mapping, PhantomData),
             check_aligned,
         }
     }
@@ -403,7 +460,7 @@ pub struct RegionChunk {
 /// [`GuestMemory::output`]) when they use it, so a failure further on leaves the effect of
 /// the earlier chunks in place.
 pub struct RegionChunks<'a> {
-    mapping: &'a MemoryMapping,
+    mapping: MappingRef<'a>,
     access: AccessType,
     initial_vm_addr: u64,
     len: u64,
@@ -420,9 +477,8 @@ impl RegionChunks<'_> {
         // A one-byte mapping succeeds exactly when a region holds `vm_addr` and allows
         // the access; on failure it gives solana-sbpf's access violation for that byte.
         let error = match self.mapping.map(self.access, vm_addr, 1) {
-            StableResult::Ok(_) => match self.mapping.find_region(vm_addr) {
-                Some((_, region)) => {
-                    let range = region.vm_addr_range();
+            StableResult::Ok(_) => match self.mapping.region_range(vm_addr) {
+                Some(range) => {
                     return Ok((range.start, range.end));
                 }
                 // Only without address translation, which sbfvm never turns off.
@@ -748,5 +804,134 @@ impl AlignedBuffer {
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
         // SAFETY: as in `as_slice`; the unique borrow of `self` makes the slice unique.
         unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast::<u8>(), self.len) }
+    }
+}
+
+/// Lazily grown stack and heap regions.
+///
+/// Zeroing the whole 256 KiB stack and 32 KiB heap before every run dominated the cost of a
+/// small instruction or a CPI. Instead each region starts short over its full-size, zeroed
+/// pooled buffer and grows when the program (or a syscall) first reaches past its end,
+/// through solana-sbpf's access-violation handler, which both the interpreter and the JIT
+/// call before reporting a violation. What the program can observe is unchanged: every
+/// byte it reaches reads as zero until written, and an access that is invalid for the
+/// full-size region still fails with the same error. After the run only the grown extent
+/// is zeroed, so a pooled buffer is entirely zero whenever it is handed out.
+pub(crate) mod lazy {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use solana_sbpf::memory_region::{AccessType, AccessViolationHandler, MemoryRegion};
+
+    use super::AlignedBuffer;
+
+    pub(crate) const STACK: u16 = 1;
+    pub(crate) const HEAP: u16 = 2;
+
+    /// One growable region: its buffer and how much of it is mapped (and so may be dirty).
+    #[derive(Clone, Copy)]
+    struct Grower {
+        base: *mut u8,
+        full_len: usize,
+        /// Frame size for the v0 stack's gapped layout; 0 when contiguous.
+        gap: u64,
+    }
+
+    /// The current extents of the stack and heap, shared with the handler.
+    #[derive(Clone, Default)]
+    pub(crate) struct Extents(Rc<[Cell<usize>; 2]>);
+
+    impl Extents {
+        pub(crate) fn stack(&self) -> usize {
+            self.0[0].get()
+        }
+        pub(crate) fn heap(&self) -> usize {
+            self.0[1].get()
+        }
+    }
+
+    /// A region over the first `initial` bytes of `buffer`, which must be zeroed and at
+    /// least `initial` long.
+    pub(crate) fn region(
+        buffer: &mut AlignedBuffer,
+        initial: usize,
+        vm_addr: u64,
+        gap: u64,
+        payload: u16,
+    ) -> MemoryRegion {
+        let prefix = &mut buffer.as_mut_slice()[..initial];
+        let mut region = MemoryRegion::new_gapped(&raw mut *prefix, vm_addr, gap);
+        region.access_violation_handler_payload = Some(payload);
+        region
+    }
+
+    /// The handler growing the stack (payload [`STACK`]) and heap ([`HEAP`]) regions.
+    ///
+    /// # Safety
+    /// The two buffers must stay alive, unmoved and at their full length for as long as the
+    /// mapping that uses the handler.
+    pub(crate) unsafe fn handler(
+        stack: &mut AlignedBuffer,
+        stack_initial: usize,
+        stack_gap: u64,
+        heap: &mut AlignedBuffer,
+        heap_initial: usize,
+    ) -> (AccessViolationHandler, Extents) {
+        let extents = Extents(Rc::new([Cell::new(stack_initial), Cell::new(heap_initial)]));
+        let growers = [
+            Grower {
+                base: stack.as_mut_slice().as_mut_ptr(),
+                full_len: stack.len(),
+                gap: stack_gap,
+            },
+            Grower {
+                base: heap.as_mut_slice().as_mut_ptr(),
+                full_len: heap.len(),
+                gap: 0,
+            },
+        ];
+        let shared = extents.clone();
+        let handler = move |region: &mut MemoryRegion,
+                            _max_len: u64,
+                            _access: AccessType,
+                            vm_addr: u64,
+                            len: u64| {
+            let index = match region.access_violation_handler_payload {
+                Some(STACK) => 0,
+                Some(HEAP) => 1,
+                _ => return,
+            };
+            let grower = growers[index];
+            let start = region.vm_addr_range().start;
+            let Some(offset) = vm_addr.checked_sub(start) else {
+                return;
+            };
+            // The host offset the access starts at (the stack's frames are gapped in v0).
+            let host_offset = match offset.checked_div(grower.gap) {
+                None => offset, // contiguous
+                Some(slot) if slot % 2 == 1 => return, // inside a gap: invalid whatever the length
+                Some(slot) => (slot / 2) * grower.gap + offset % grower.gap,
+            };
+            let Some(needed) = host_offset.checked_add(len) else {
+                return;
+            };
+            let current = shared.0[index].get();
+            if needed as usize <= current {
+                return; // not a matter of length: the original error stands
+            }
+            // Grow geometrically so a deepening program triggers few handler calls.
+            let target = (needed as usize)
+                .max(current.saturating_mul(2))
+                .max(4096)
+                .min(grower.full_len);
+            shared.0[index].set(target);
+            let host = std::ptr::slice_from_raw_parts_mut(grower.base, target);
+            // SAFETY: `host` is a prefix of the region's own buffer, alive and unmoved for the
+            // mapping's lifetime (the caller's contract); its bytes past the old length are
+            // zero (pooled buffers are zero beyond their recorded extent), so the program sees
+            // exactly what a full-size zeroed region would show.
+            unsafe { region.redirect(host) };
+        };
+        (Box::new(handler), extents)
     }
 }

@@ -22,6 +22,8 @@ use std::path::{Path, PathBuf};
 
 use prost::Message;
 
+use crate::progress::Progress;
+
 pub use compare::{Mismatch, Row, Value};
 pub use sbfvm_vm::ExecutionMode;
 
@@ -287,8 +289,18 @@ pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, crate::Error
     Ok(run_files(&files, options))
 }
 
-/// Runs the given fixture files, on up to two threads (fixture order is kept).
+/// Runs the given fixture files, on up to four threads (fixture order is kept).
 pub fn run_files(files: &[PathBuf], options: &Options) -> Summary {
+    run_files_with_progress(files, options, &Progress::hidden(files.len()))
+}
+
+/// [`run_files`], counting each finished fixture on `progress` (labelled
+/// `<family> <file name>`). The caller creates it with `files.len()` items and finishes it.
+pub fn run_files_with_progress(
+    files: &[PathBuf],
+    options: &Options,
+    progress: &Progress,
+) -> Summary {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -303,6 +315,12 @@ pub fn run_files(files: &[PathBuf], options: &Options) -> Summary {
                     part.iter()
                         .map(|path| {
                             let (family, outcome) = execute(path, options, &mut caches);
+                            let name = path.file_name().unwrap_or_default();
+                            progress.inc(format_args!(
+                                "{} {}",
+                                family.name(),
+                                name.to_string_lossy()
+                            ));
                             FixtureResult {
                                 path: path.clone(),
                                 family,
