@@ -27,3 +27,36 @@ bench *args:
 bench-criterion *args:
     cargo bench -p sbfvm-benches {{args}}
 # ---- END benchmarks ----
+
+# ---- BEGIN robustness (fuzz/, crates/cli/tests/robustness.rs; README "Robustness") ----
+# cargo-fuzz needs nightly-only flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them.
+# Install once: `cargo install cargo-fuzz`. Targets: elf_load scenario syscall cpi vm_exec jit_diff.
+
+# Write the seed corpora (fixtures/ and ../shared/conformance/) into fuzz/corpus/<target>/.
+fuzz-seeds:
+    cargo run --release --manifest-path fuzz/Cargo.toml --bin seed-export
+
+# Build every fuzz target with AddressSanitizer.
+fuzz-build:
+    cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build
+
+# e.g. `just fuzz cpi`, `just fuzz jit_diff 1800`; a crash is written to fuzz/artifacts/<target>/.
+# One target for `seconds` (default 600), niced, from its corpus and its regression inputs.
+fuzz target seconds="600" *args:
+    mkdir -p fuzz/corpus/{{target}} fuzz/regressions/{{target}}
+    cd fuzz && RUSTC_BOOTSTRAP=1 nice -n 19 cargo fuzz run {{target}} corpus/{{target}} regressions/{{target}} -- -max_total_time={{seconds}} -timeout=30 -rss_limit_mb=4096 -print_final_stats=1 {{args}}
+
+# Needs cpulimit (apt-get install -y cpulimit); logs in fuzz/logs/, crashes in fuzz/artifacts/.
+# Every target in turn for `seconds` each, niced and held to 60 % of one core.
+fuzz-campaign seconds="600":
+    cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build && SECONDS_PER_TARGET={{seconds}} ./campaign.sh
+
+# Replay every saved crash input (fuzz/regressions/<target>/) once; fails if any still crashes.
+fuzz-regressions:
+    cd fuzz && for t in $(ls regressions); do RUSTC_BOOTSTRAP=1 cargo fuzz run $t regressions/$t -- -runs=0 || exit 1; done
+
+# Needs a nightly toolchain with Miri: `rustup component add --toolchain nightly miri rust-src`.
+# Miri over the tests of sbfvm-vm's unsafe code (guest memory, buffers, serialization, harness).
+miri *filters="memory serialization testing context":
+    MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm-vm --lib -- {{filters}}
+# ---- END robustness ----

@@ -1,20 +1,17 @@
 //! Runs the whole Firedancer conformance corpus (`../shared/conformance` beside the
-//! repository) through `sbfvm::conformance` and prints per-family counts.
-//!
-//! For now it asserts that nothing panics and that the `elf_loader`, `vm_interp` and `cpi`
-//! families and the `instr/fixtures/system` fixtures pass completely; the other failures
-//! are printed (by fixture name and first differing field), not asserted. Skipped with a
-//! message when the corpus is absent.
+//! repository) through `sbfvm::conformance`, in the interpreter and in the JIT, and
+//! requires every fixture of every family to pass (no failures, no skips). Skipped with a
+//! message when the corpus is absent (outside this repository's CI).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
-use sbfvm::conformance::{self, Family, Options, Verdict};
+use sbfvm::conformance::{self, Options, Verdict};
+use sbfvm::ExecutionMode;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance");
 
-#[test]
-fn conformance_corpus() {
+fn run_corpus(mode: ExecutionMode) {
     let root = PathBuf::from(CORPUS);
     if !root.is_dir() {
         println!(
@@ -24,55 +21,56 @@ fn conformance_corpus() {
         return;
     }
     let started = Instant::now();
-    let summary = conformance::run(&[root], &Options::default()).expect("fixtures are readable");
+    let summary = conformance::run(&[root], &Options { mode }).expect("fixtures are readable");
     println!(
-        "{} fixtures in {:.1} s",
+        "{mode:?}: {} fixtures in {:.1} s",
         summary.results.len(),
         started.elapsed().as_secs_f64()
     );
     print!("{}", conformance::human_summary(&summary, 10));
     let counts = summary.counts();
-    let system = |result: &conformance::FixtureResult| {
-        result
-            .path
-            .to_string_lossy()
-            .replace('\\', "/")
-            .contains("instr/fixtures/system/")
-    };
-    for family in [
-        Family::ElfLoader,
-        Family::VmInterp,
-        Family::Cpi,
-        Family::Instr,
-    ] {
-        let failing: Vec<String> = summary
-            .results
-            .iter()
-            .filter(|result| result.family == family)
-            .filter(|result| family != Family::Instr || system(result))
-            .filter_map(|result| match &result.verdict {
-                Verdict::Fail(mismatch) => Some(format!(
-                    "{}: {}: expected {}, got {}",
-                    result.name(),
-                    mismatch.field,
-                    mismatch.expected,
-                    mismatch.got
-                )),
-                Verdict::Skip(reason) => Some(format!("{} skipped: {reason}", result.name())),
-                Verdict::Pass => None,
-            })
-            .collect();
-        let count = counts.get(&family).cloned().unwrap_or_default();
+    for family in counts.keys() {
         assert!(
-            count.passed > 0,
-            "no {} fixture ran (corpus layout changed?)",
+            counts[family].passed > 0,
+            "no {} fixture passed (corpus layout changed?)",
             family.name()
         );
-        assert!(
-            failing.is_empty(),
-            "{} must pass completely; not passing:\n{}",
-            family.name(),
-            failing.join("\n")
-        );
     }
+    assert!(
+        counts.len() >= 5,
+        "expected all five families, found {}",
+        counts.len()
+    );
+    let not_passing: Vec<String> = summary
+        .results
+        .iter()
+        .filter_map(|result| match &result.verdict {
+            Verdict::Fail(mismatch) => Some(format!(
+                "{} ({}): {}: expected {}, got {}",
+                result.name(),
+                result.family.name(),
+                mismatch.field,
+                mismatch.expected,
+                mismatch.got
+            )),
+            Verdict::Skip(reason) => Some(format!("{} skipped: {reason}", result.name())),
+            Verdict::Pass => None,
+        })
+        .collect();
+    assert!(
+        not_passing.is_empty(),
+        "{mode:?}: {} fixtures do not pass:\n{}",
+        not_passing.len(),
+        not_passing.join("\n")
+    );
+}
+
+#[test]
+fn conformance_corpus_interpreter() {
+    run_corpus(ExecutionMode::Interpreter);
+}
+
+#[test]
+fn conformance_corpus_jit() {
+    run_corpus(ExecutionMode::Jit);
 }

@@ -908,7 +908,7 @@ pub(crate) mod lazy {
             };
             // The host offset the access starts at (the stack's frames are gapped in v0).
             let host_offset = match offset.checked_div(grower.gap) {
-                None => offset, // contiguous
+                None => offset,                        // contiguous
                 Some(slot) if slot % 2 == 1 => return, // inside a gap: invalid whatever the length
                 Some(slot) => (slot / 2) * grower.gap + offset % grower.gap,
             };

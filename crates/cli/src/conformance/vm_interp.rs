@@ -222,13 +222,30 @@ fn produce(
     let Some(mut memory) = setup::memory(vm, invocation.as_ref()) else {
         return Err(format!("heap_max {} is above 256 KiB", vm.heap_max));
     };
-    let program = match TextProgram::new(
+    // A `call` past the end of the text (Firedancer's SIGTEXT) has no JIT encoding: such
+    // a program runs in the interpreter even in JIT mode, where the two would otherwise
+    // differ only because the JIT cannot express the call.
+    let jit = jit && functions(vm, true).len() == functions(vm, false).len();
+    let mut jit = jit;
+    let mut loaded = TextProgram::new(
         environment,
         &vm.rodata,
         vm.entry_pc,
         &functions(vm, jit),
         jit,
-    ) {
+    );
+    if jit && matches!(loaded, Err(LoadError::Jit(_))) {
+        // The reference has no JIT: text the compiler cannot take runs interpreted.
+        jit = false;
+        loaded = TextProgram::new(
+            environment,
+            &vm.rodata,
+            vm.entry_pc,
+            &functions(vm, false),
+            false,
+        );
+    }
+    let program = match loaded {
         Ok(program) => program,
         Err(LoadError::Verifier(_) | LoadError::Elf(_) | LoadError::Jit(_)) => {
             let effects = proto::SyscallEffects {
