@@ -461,14 +461,14 @@ impl Runtime {
             .map(|collector| collector.into_messages())
             .unwrap_or_default();
         let InvokeContext {
-            transaction_context,
+            mut transaction_context,
             diagnostics,
             program_deployments,
             ..
         } = invoke_context;
         outcome.diagnostics = diagnostics;
-        outcome.trace = transaction_context.trace().to_vec();
-        let return_data = transaction_context.return_data().clone();
+        outcome.trace = transaction_context.take_trace();
+        let return_data = transaction_context.take_return_data();
         if !return_data.data.is_empty() {
             outcome.return_data = Some(return_data);
         }

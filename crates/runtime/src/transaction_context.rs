@@ -297,6 +297,16 @@ impl TransactionContext {
         &self.trace
     }
 
+    /// Moves the trace out (the transaction is over).
+    pub fn take_trace(&mut self) -> Vec<InstructionFrame> {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// Moves the return data out (the transaction is over).
+    pub fn take_return_data(&mut self) -> ReturnData {
+        std::mem::take(&mut self.return_data)
+    }
+
     pub fn stack_height(&self) -> usize {
         self.stack.len()
     }

@@ -8,6 +8,7 @@ use std::ptr::NonNull;
 use std::sync::{Arc, RwLock};
 
 use base64::Engine;
+use sbfvm_runtime::features::BuildPubkeyHasher;
 use sbfvm_runtime::loader_v3::not_deployed_error;
 use sbfvm_runtime::{ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey};
 use solana_sbpf::{
@@ -127,7 +128,7 @@ pub struct SbfExecutor {
     /// The deployment environment derived from `environment` for one SBPF version range
     /// (Agave's `morph_into_deployment_environment`), built on first deploy.
     deployment: RefCell<Option<DeploymentEnvironment>>,
-    cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>>>,
+    cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>, BuildPubkeyHasher>>,
     mode: ExecutionMode,
     pool: RefCell<Pool>,
     run_observer: RefCell<Option<RunObserver>>,
@@ -153,7 +154,7 @@ impl SbfExecutor {
         Self {
             environment,
             deployment: RefCell::new(None),
-            cache: RwLock::new(HashMap::new()),
+            cache: RwLock::new(HashMap::default()),
             mode,
             pool: RefCell::new(Pool::default()),
             run_observer: RefCell::new(None),
