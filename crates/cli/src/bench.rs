@@ -93,6 +93,36 @@ pub trait Workload {
     fn run(&mut self, ops: u64) -> Sample;
     /// Checks that the operation still does what it should.
     fn check(&mut self) -> Result<Checked, String>;
+    /// Where a CPI's time goes, per CPI, from runs with phase profiling on (CPI workloads).
+    fn cpi_breakdown(&mut self, _instructions: u64) -> Option<CpiBreakdown> {
+        None
+    }
+}
+
+/// Mean wall time per CPI of each phase (see `sbfvm_runtime::PhaseTimes`), in ns.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct CpiBreakdown {
+    pub translate: f64,
+    pub update_callee: f64,
+    pub serialize: f64,
+    pub vm_setup: f64,
+    pub execute: f64,
+    pub deserialize: f64,
+    pub update_caller: f64,
+    /// CPIs the profiled runs made.
+    pub cpis: u64,
+}
+
+impl CpiBreakdown {
+    pub fn total(&self) -> f64 {
+        self.translate
+            + self.update_callee
+            + self.serialize
+            + self.vm_setup
+            + self.execute
+            + self.deserialize
+            + self.update_caller
+    }
 }
 
 type Setup = Box<dyn Fn() -> Result<Box<dyn Workload>, String>>;
@@ -332,6 +362,39 @@ impl InstructionBench {
 }
 
 impl Workload for InstructionBench {
+    fn cpi_breakdown(&mut self, instructions: u64) -> Option<CpiBreakdown> {
+        self.vm.runtime_mut().profile_phases = true;
+        let mut sum = sbfvm_runtime::invoke_context::PhaseTimes::default();
+        for _ in 0..instructions {
+            let outcome = self.vm.process_instruction(&self.op);
+            if let Some(times) = outcome.transaction.phase_times {
+                sum.cpi_translate += times.cpi_translate;
+                sum.cpi_update_callee += times.cpi_update_callee;
+                sum.cpi_update_caller += times.cpi_update_caller;
+                sum.serialize += times.serialize;
+                sum.vm_setup += times.vm_setup;
+                sum.execute += times.execute;
+                sum.deserialize += times.deserialize;
+                sum.cpis += times.cpis;
+            }
+        }
+        self.vm.runtime_mut().profile_phases = false;
+        if sum.cpis == 0 {
+            return None;
+        }
+        let per = |duration: Duration| duration.as_nanos() as f64 / sum.cpis as f64;
+        Some(CpiBreakdown {
+            translate: per(sum.cpi_translate),
+            update_callee: per(sum.cpi_update_callee),
+            serialize: per(sum.serialize),
+            vm_setup: per(sum.vm_setup),
+            execute: per(sum.execute),
+            deserialize: per(sum.deserialize),
+            update_caller: per(sum.cpi_update_caller),
+            cpis: sum.cpis,
+        })
+    }
+
     fn run(&mut self, ops: u64) -> Sample {
         let reps = ops.div_ceil(self.per_instruction).max(1);
         let start = Instant::now();
@@ -1089,6 +1152,8 @@ pub struct Measurement {
     pub cu_price: Option<u64>,
     /// Why the scenario could not be set up or failed its check after timing.
     pub error: Option<String>,
+    /// Per-CPI phase times (CPI scenarios), from separate profiled runs.
+    pub cpi_breakdown: Option<CpiBreakdown>,
 }
 
 impl Measurement {
@@ -1110,6 +1175,7 @@ impl Measurement {
             cu_per_op: None,
             cu_price: None,
             error: Some(error),
+            cpi_breakdown: None,
         }
     }
 }
@@ -1140,6 +1206,12 @@ pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
         .collect();
     per_op.sort_by(f64::total_cmp);
     let checked = workload.check();
+    // Profiled separately: the clock reads would distort the timed runs.
+    let cpi_breakdown = if scenario.group == Group::Cpi {
+        workload.cpi_breakdown(200)
+    } else {
+        None
+    };
     let (cu_per_op, cu_price, error) = match checked {
         Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
         Err(error) => (None, None, Some(format!("{}: {error}", scenario.name))),
@@ -1155,7 +1227,41 @@ pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
         cu_per_op,
         cu_price,
         error,
+        cpi_breakdown,
     }
+}
+
+/// The per-phase table of the CPI scenarios measured, as Markdown.
+pub fn breakdown_table(measurements: &[Measurement]) -> String {
+    let rows: Vec<_> = measurements
+        .iter()
+        .filter_map(|m| m.cpi_breakdown.map(|b| (m, b)))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nWhere a CPI's time goes (ns per CPI, profiled runs; execute = the callee's VM run; \
+         the remainder is dispatch, logs, frame push/pop and the profiling itself):\n\n\
+         | scenario | translate | update callee | serialize | VM setup | execute | deserialize | update caller | sum | ns/op timed |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (measurement, b) in rows {
+        out.push_str(&format!(
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |\n",
+            measurement.scenario,
+            b.translate,
+            b.update_callee,
+            b.serialize,
+            b.vm_setup,
+            b.execute,
+            b.deserialize,
+            b.update_caller,
+            b.total(),
+            format_ns(measurement.ns_per_op)
+        ));
+    }
+    out
 }
 
 fn format_ns(ns: f64) -> String {
@@ -1225,6 +1331,16 @@ pub fn json(measurements: &[Measurement]) -> serde_json::Value {
                     "ns_per_cu": m.ns_per_cu(),
                     "cu_price": m.cu_price,
                     "error": m.error,
+                    "cpi_breakdown_ns": m.cpi_breakdown.map(|b| serde_json::json!({
+                        "translate": b.translate,
+                        "update_callee": b.update_callee,
+                        "serialize": b.serialize,
+                        "vm_setup": b.vm_setup,
+                        "execute": b.execute,
+                        "deserialize": b.deserialize,
+                        "update_caller": b.update_caller,
+                        "cpis": b.cpis,
+                    })),
                 })
             })
             .collect(),
@@ -1290,6 +1406,7 @@ pub fn cli(args: &[String]) -> Result<ExitCode, Error> {
         );
     } else {
         print!("{}", markdown_table(&measurements));
+        print!("{}", breakdown_table(&measurements));
     }
     let mut failed = false;
     for error in measurements.iter().filter_map(|m| m.error.as_ref()) {
@@ -1354,6 +1471,7 @@ mod tests {
             cu_per_op: Some(105.0),
             cu_price: Some(100),
             error: None,
+            cpi_breakdown: None,
         };
         let table = markdown_table(std::slice::from_ref(&measurement));
         assert!(
@@ -1363,5 +1481,46 @@ mod tests {
         let value = json(&[measurement]);
         assert_eq!(value[0]["cu_price"], 100);
         assert_eq!(value[0]["ns_per_op"], 50.0);
+    }
+}
+
+#[cfg(test)]
+mod breakdown_tests {
+    use super::*;
+
+    /// The profiled runs attribute time to every CPI phase and count every CPI.
+    #[test]
+    fn cpi_breakdown_covers_every_phase() {
+        let scenario = scenarios()
+            .into_iter()
+            .find(|scenario| scenario.name == "cpi/noop_2x165B")
+            .expect("scenario");
+        let mut workload = scenario.setup().unwrap();
+        let breakdown = workload.cpi_breakdown(2).expect("a CPI workload");
+        assert!(breakdown.cpis >= 2, "{breakdown:?}");
+        for (phase, ns) in [
+            ("translate", breakdown.translate),
+            ("serialize", breakdown.serialize),
+            ("vm_setup", breakdown.vm_setup),
+            ("execute", breakdown.execute),
+            ("deserialize", breakdown.deserialize),
+            ("update_caller", breakdown.update_caller),
+        ] {
+            assert!(ns > 0.0, "{phase}: {breakdown:?}");
+        }
+        let table = breakdown_table(&[Measurement {
+            scenario: scenario.name.clone(),
+            unit: "CPI",
+            ns_per_op: breakdown.total(),
+            min_ns_per_op: 0.0,
+            max_ns_per_op: 0.0,
+            ops_per_sample: 1,
+            samples: 1,
+            cu_per_op: None,
+            cu_price: None,
+            error: None,
+            cpi_breakdown: Some(breakdown),
+        }]);
+        assert!(table.contains("| cpi/noop_2x165B |"), "{table}");
     }
 }

@@ -530,6 +530,11 @@ impl Sbfvm {
         &self.runtime
     }
 
+    /// The runtime itself, e.g. to turn on `profile_phases`.
+    pub fn runtime_mut(&mut self) -> &mut Runtime {
+        &mut self.runtime
+    }
+
     /// Replaces the sysvars (e.g. moves the Clock to another slot, which makes programs
     /// deployed in the previous slot executable).
     pub fn set_sysvars(&mut self, sysvars: Sysvars) {

@@ -49,6 +49,46 @@ impl ExecutionFailure {
     }
 }
 
+/// Where execution time goes, summed over a transaction. Collected only on request: the
+/// clock reads cost more than some of the phases they measure.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PhaseTimes {
+    /// CPI: charging and translating the instruction, signers, privileges and account infos.
+    pub cpi_translate: std::time::Duration,
+    /// CPI: the caller's pending changes into the accounts.
+    pub cpi_update_callee: std::time::Duration,
+    /// CPI: the callee's changes back into the caller's memory.
+    pub cpi_update_caller: std::time::Duration,
+    /// SBF frames entered by CPI (top-level frames are not counted): serializing the input.
+    pub serialize: std::time::Duration,
+    /// SBF frames: memory regions, mapping, context and VM.
+    pub vm_setup: std::time::Duration,
+    /// SBF frames: running the program (a frame's callees included).
+    pub execute: std::time::Duration,
+    /// SBF frames: applying the input back to the accounts.
+    pub deserialize: std::time::Duration,
+    pub cpis: u64,
+    pub frames: u64,
+}
+
+impl InvokeContext {
+    /// A clock reading when profiling is on.
+    pub fn phase_clock(&self) -> Option<std::time::Instant> {
+        self.phase_times.as_ref().map(|_| std::time::Instant::now())
+    }
+
+    /// Adds the time since `started` to one phase.
+    pub fn add_phase_time(
+        &mut self,
+        started: Option<std::time::Instant>,
+        phase: impl FnOnce(&mut PhaseTimes) -> &mut std::time::Duration,
+    ) {
+        if let (Some(started), Some(times)) = (started, self.phase_times.as_mut()) {
+            *phase(times) += started.elapsed();
+        }
+    }
+}
+
 /// Runs programs owned by the BPF loaders. Implemented by the `vm` crate.
 pub trait ProgramExecutor {
     /// Executes the program of the current frame of `invoke_context`.
@@ -136,6 +176,8 @@ pub struct InvokeContext {
     /// sbfvm's own notes about the run (never part of Agave's logs), e.g. which unresolved
     /// syscall a program called.
     pub diagnostics: Vec<String>,
+    /// Wall time per execution phase, when profiling is on (`Runtime::profile_phases`).
+    pub phase_times: Option<Box<PhaseTimes>>,
     /// Program-cache state beyond loaded programs: deployments not yet visible, closed
     /// programs, and what this transaction changed (see [`crate::loader_v3`]).
     pub program_deployments: ProgramDeployments,
@@ -179,6 +221,7 @@ impl InvokeContext {
             sysvars,
             log_collector: Some(LogCollector::default()),
             diagnostics: Vec::new(),
+            phase_times: None,
             program_deployments: ProgramDeployments::default(),
             executor,
             builtins,

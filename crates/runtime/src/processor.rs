@@ -213,6 +213,8 @@ pub struct TransactionOutcome {
     pub logs: Vec<String>,
     /// sbfvm's notes about the run, outside Agave's logs.
     pub diagnostics: Vec<String>,
+    /// Wall time per execution phase, when `Runtime::profile_phases` is on.
+    pub phase_times: Option<crate::invoke_context::PhaseTimes>,
     /// Non-empty return data after the transaction.
     pub return_data: Option<ReturnData>,
     /// Every frame, top-level first then CPIs in execution order.
@@ -255,6 +257,9 @@ pub struct Runtime {
     /// Program deployments and closures committed by earlier transactions (deployment-slot
     /// visibility and tombstones, see [`crate::loader_v3`]).
     pub program_deployments: ProgramDeployments,
+    /// Measure wall time per execution phase (CPI translation and sync, serialization, VM
+    /// setup, execution); reported in [`TransactionOutcome::phase_times`].
+    pub profile_phases: bool,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
 }
@@ -277,6 +282,7 @@ impl Runtime {
             environment: EnvironmentConfig::default(),
             budget: ComputeBudget::default(),
             program_deployments: ProgramDeployments::default(),
+            profile_phases: false,
             executor,
             builtins: Arc::new(vec![
                 (
@@ -400,6 +406,7 @@ impl Runtime {
             compute_units_consumed: 0,
             logs: Vec::new(),
             diagnostics: Vec::new(),
+            phase_times: None,
             return_data: None,
             trace: Vec::new(),
             account_keys: keys.clone(),
@@ -445,6 +452,9 @@ impl Runtime {
             Arc::clone(&self.builtins),
         );
         invoke_context.environment = self.environment;
+        if self.profile_phases {
+            invoke_context.phase_times = Some(Box::default());
+        }
         invoke_context.program_deployments = self.program_deployments.clone();
         invoke_context.set_observer(observer);
         let mut result = Ok(());
@@ -460,6 +470,7 @@ impl Runtime {
             .take()
             .map(|collector| collector.into_messages())
             .unwrap_or_default();
+        outcome.phase_times = invoke_context.phase_times.take().map(|times| *times);
         let InvokeContext {
             mut transaction_context,
             diagnostics,

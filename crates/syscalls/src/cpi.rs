@@ -944,6 +944,7 @@ fn invoke(
     ) -> Result<Vec<TranslatedAccount>, SyscallError>,
     (instruction_addr, signers_addr, signers_len): (u64, u64, u64),
 ) -> Result<u64, SyscallError> {
+    let started = invoke_context.phase_clock();
     charge_invoke(invoke_context)?;
     let instruction = translate_instruction(memory, invoke_context, instruction_addr)?;
     let caller_program_id = invoke_context.current_program_id()?;
@@ -968,14 +969,22 @@ fn invoke(
         check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
     }
     let mut accounts = translate_accounts(memory, invoke_context, &callee)?;
+    invoke_context.add_phase_time(started, |times| &mut times.cpi_translate);
+    let started = invoke_context.phase_clock();
     if !InfoChecks::of(invoke_context).legacy {
         for account in &accounts {
             update_callee_account(invoke_context, account)?;
         }
     }
+    invoke_context.add_phase_time(started, |times| &mut times.cpi_update_callee);
     invoke_context.process_instruction(Some(callee))?;
+    let started = invoke_context.phase_clock();
     for account in accounts.iter_mut().filter(|account| account.update_caller) {
         update_caller_account(memory, invoke_context, account)?;
+    }
+    invoke_context.add_phase_time(started, |times| &mut times.cpi_update_caller);
+    if let Some(times) = invoke_context.phase_times.as_mut() {
+        times.cpis += 1;
     }
     Ok(0)
 }

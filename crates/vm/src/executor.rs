@@ -64,6 +64,8 @@ pub struct LoadedProgram {
     pub warnings: Vec<String>,
     /// Imported syscall names by their murmur3 hash, to name an unresolved call.
     imports: Vec<(u32, String)>,
+    /// The ELF it was built from, so loading the same bytes again is a cache hit.
+    elf: Box<[u8]>,
 }
 
 impl std::fmt::Debug for LoadedProgram {
@@ -195,6 +197,16 @@ impl SbfExecutor {
         loader_id: &Pubkey,
         elf: &[u8],
     ) -> Result<Arc<LoadedProgram>, LoadError> {
+        // The same bytes under the same loader: no parse, no verification, no JIT.
+        if let Some(cached) = self.loaded_program(program_id) {
+            if cached.loader_id == *loader_id
+                && *cached.elf == *elf
+                && (self.mode != ExecutionMode::Jit
+                    || cached.executable.get_compiled_program().is_some())
+            {
+                return Ok(cached);
+            }
+        }
         let result = self.build_program(loader_id, elf);
         let entry = match &result {
             Ok(program) => CacheEntry::Loaded(Arc::clone(program)),
@@ -255,6 +267,7 @@ impl SbfExecutor {
             loader_id: *loader_id,
             warnings,
             imports,
+            elf: elf.into(),
         }))
     }
 
@@ -438,6 +451,9 @@ impl SbfExecutor {
         Result<(), ExecutionFailure>,
         Vec<crate::serialization::SerializedAccountMetadata>,
     ) {
+        let profiling = invoke_context.phase_times.is_some() && invoke_context.stack_height() > 1;
+        let clock = || profiling.then(std::time::Instant::now);
+        let serialize_started = clock();
         let options = SerializeOptions {
             direct_account_pointers: invoke_context
                 .features
@@ -460,6 +476,8 @@ impl SbfExecutor {
         let version = executable.get_sbpf_version();
         let remaining_before_vm = invoke_context.remaining();
         // Creating the VM charges the heap first (Agave's `create_vm!`).
+        invoke_context.add_phase_time(serialize_started, |times| &mut times.serialize);
+        let setup_started = clock();
         let heap_charge = invoke_context.budget.heap_charge();
         if let Err(error) = invoke_context.consume_checked(heap_charge) {
             invoke_context.log(format!("Failed to create SBF VM: {error}"));
@@ -529,7 +547,7 @@ impl SbfExecutor {
                 program_id,
             )
         };
-        let (compute_units, result, fault_pc) = {
+        let (compute_units, result, fault_pc, setup_time, execute_time) = {
             let mut vm = EbpfVm::new(
                 Arc::clone(executable.get_loader()),
                 version,
@@ -556,6 +574,9 @@ impl SbfExecutor {
                 .borrow()
                 .as_ref()
                 .is_some_and(|tracer| tracer.wants(&program_id));
+            let execute_started = clock();
+            let setup_time =
+                setup_started.map(|started| execute_started.unwrap_or(started) - started);
             let (units, result) = if tracing {
                 let (units, result, steps) = execute_traced(&mut vm, executable, call_frames);
                 if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
@@ -571,7 +592,8 @@ impl SbfExecutor {
             } else {
                 vm.execute_program(executable, &mut mode, call_frames)
             };
-            (units, result, vm.registers[11])
+            let execute_time = execute_started.map(|started| started.elapsed());
+            (units, result, vm.registers[11], setup_time, execute_time)
         };
         let syscalls = std::mem::take(&mut vm_context.syscall_usage);
         metadata_buffer = std::mem::take(&mut vm_context.accounts_metadata);
@@ -579,6 +601,14 @@ impl SbfExecutor {
         // Re-zero only what the run could have written.
         stack.as_mut_slice()[..extents.stack()].fill(0);
         heap.as_mut_slice()[..extents.heap()].fill(0);
+        // Phases are attributed to frames entered by CPI, so a CPI's breakdown is not
+        // swamped by its caller's own run (which contains it).
+        let cpi_frame = invoke_stack_height > 1;
+        if let Some(times) = invoke_context.phase_times.as_mut().filter(|_| cpi_frame) {
+            times.vm_setup += setup_time.unwrap_or_default();
+            times.execute += execute_time.unwrap_or_default();
+            times.frames += 1;
+        }
 
         if let Some(observer) = self.run_observer.borrow_mut().as_mut() {
             observer(&VmRunStats {
@@ -615,12 +645,14 @@ impl SbfExecutor {
         if let Err(failure) = outcome {
             return (Err(failure), metadata_buffer);
         }
+        let deserialize_started = clock();
         let deserialized = deserialize_parameters(
             &invoke_context.transaction_context,
             abi,
             input.as_slice(),
             &serialized,
         );
+        invoke_context.add_phase_time(deserialize_started, |times| &mut times.deserialize);
         (
             deserialized.map_err(ExecutionFailure::from),
             metadata_buffer,
