@@ -57,6 +57,11 @@ fuzz-regressions:
 
 # Needs a nightly toolchain with Miri: `rustup component add --toolchain nightly miri rust-src`.
 # Miri over the tests of sbfvm-vm's unsafe code (guest memory, buffers, serialization, harness).
-miri *filters="memory serialization testing context":
+miri *filters="memory serialization testing context harness":
     MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm-vm --lib -- {{filters}}
+
+# Needs a nightly toolchain with Miri. One instruction through the executor (lazily grown stack
+# and heap, serialization, syscalls) in the interpreter, under Miri.
+miri-executor:
+    MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm --test robustness -- executor_round_trip_in_the_interpreter
 # ---- END robustness ----

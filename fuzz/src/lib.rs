@@ -9,6 +9,7 @@
 
 pub mod cpi;
 pub mod program;
+pub mod scenario;
 pub mod syscall;
 
 use std::cell::RefCell;
@@ -22,6 +23,15 @@ use sbfvm_runtime::{
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_vm::ProgramEnvironment;
+
+/// Whether `SBFVM_FUZZ_DEBUG` is set: targets then print a line per execution (for checking
+/// which paths a corpus reaches, e.g. with `-runs=0` over a corpus directory).
+pub fn debug() -> bool {
+    thread_local! {
+        static DEBUG: bool = std::env::var_os("SBFVM_FUZZ_DEBUG").is_some();
+    }
+    DEBUG.with(|debug| *debug)
+}
 
 /// Reads fields from fuzz input; past the end every field is zero / empty.
 pub struct Reader<'a> {
@@ -165,24 +175,31 @@ thread_local! {
 /// `stubs`, every Agave syscall name is a stub that returns 0 (Firedancer's vm_interp).
 pub fn environment(toggles: u8, stubs: bool) -> Rc<ProgramEnvironment> {
     ENVIRONMENTS.with(|cache| {
-        Rc::clone(cache.borrow_mut().entry((toggles, stubs)).or_insert_with(|| {
-            let features = features(toggles);
-            let budget = ComputeBudget::default();
-            let environment = if stubs {
-                let mut options = sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
-                options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                options.max_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                sbfvm_vm::harness::stub_syscall_environment(options)
-            } else {
-                let mut options = sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
-                // The harness runs SBPF v0 text.
-                options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                ProgramEnvironment::new(options, |registry| {
-                    sbfvm_syscalls::register_syscalls(registry, &features)
-                })
-            };
-            Rc::new(environment.expect("the fuzz environment builds"))
-        }))
+        Rc::clone(
+            cache
+                .borrow_mut()
+                .entry((toggles, stubs))
+                .or_insert_with(|| {
+                    let features = features(toggles);
+                    let budget = ComputeBudget::default();
+                    let environment = if stubs {
+                        let mut options =
+                            sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
+                        options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
+                        options.max_sbpf_version = sbfvm_vm::SbpfVersion::V0;
+                        sbfvm_vm::harness::stub_syscall_environment(options)
+                    } else {
+                        let mut options =
+                            sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
+                        // The harness runs SBPF v0 text.
+                        options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
+                        ProgramEnvironment::new(options, |registry| {
+                            sbfvm_syscalls::register_syscalls(registry, &features)
+                        })
+                    };
+                    Rc::new(environment.expect("the fuzz environment builds"))
+                }),
+        )
     })
 }
 
@@ -234,7 +251,9 @@ thread_local! {
 
 /// The stub callee: runs the ops of [`STUB_OPS`] on its accounts, stopping at the first
 /// error. Each op is 4 bytes: kind, account a, account b, argument.
-pub fn stub_entry(invoke_context: &mut InvokeContext) -> Result<(), sbfvm_runtime::InstructionError> {
+pub fn stub_entry(
+    invoke_context: &mut InvokeContext,
+) -> Result<(), sbfvm_runtime::InstructionError> {
     use sbfvm_runtime::InstructionError;
     invoke_context.consume_checked(10)?;
     let ops = STUB_OPS.with(|ops| ops.borrow().clone());
@@ -379,7 +398,11 @@ pub fn assert_read_only_unchanged(
     assert_eq!(views.len(), mapped.len());
     for (view, (before, writable)) in views.iter().zip(mapped) {
         if !writable {
-            assert_eq!(view.content, &before[..], "a read-only input region was written");
+            assert_eq!(
+                view.content,
+                &before[..],
+                "a read-only input region was written"
+            );
         }
     }
 }

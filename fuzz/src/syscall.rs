@@ -72,7 +72,7 @@ impl SyscallInput {
         let mut registers = [(0u8, 0u64); 5];
         for slot in &mut registers {
             let selector = r.u8();
-            let payload = if selector % 6 == 0 {
+            let payload = if selector.is_multiple_of(6) {
                 r.u64()
             } else {
                 u64::from(r.u32())
@@ -105,10 +105,13 @@ impl SyscallInput {
 
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Writer::default();
-        w.bytes8(&self.name).u8(self.toggles).u8(self.flags).u32(self.cu);
+        w.bytes8(&self.name)
+            .u8(self.toggles)
+            .u8(self.flags)
+            .u32(self.cu);
         for &(selector, payload) in &self.registers {
             w.u8(selector);
-            if selector % 6 == 0 {
+            if selector.is_multiple_of(6) {
                 w.u64(payload);
             } else {
                 w.u32(payload as u32);
@@ -151,8 +154,14 @@ pub fn run(data: &[u8]) {
     let accounts: Vec<(Pubkey, sbfvm_runtime::Account)> = vec![
         (key(1), account(1_000_000, vec![0x11; 64], caller, false)),
         (key(2), account(2_000_000, vec![0x22; 8], other_id(), false)),
-        (stub_id(), account(1, vec![], solana_sdk_ids::native_loader::id(), true)),
-        (system_program::id(), account(1, vec![], solana_sdk_ids::native_loader::id(), true)),
+        (
+            stub_id(),
+            account(1, vec![], solana_sdk_ids::native_loader::id(), true),
+        ),
+        (
+            system_program::id(),
+            account(1, vec![], solana_sdk_ids::native_loader::id(), true),
+        ),
         (caller, account(1, vec![], loader, true)),
     ];
     let mut invoke_context = crate::invoke_context(accounts, features, u64::from(input.cu));
@@ -165,7 +174,11 @@ pub fn run(data: &[u8]) {
         .collect();
     invoke_context
         .transaction_context
-        .configure_top_level(vec![InstructionFrame::new(4, instruction_accounts, vec![7, 7])]);
+        .configure_top_level(vec![InstructionFrame::new(
+            4,
+            instruction_accounts,
+            vec![7, 7],
+        )]);
     if invoke_context.push(None).is_err() {
         return;
     }
@@ -216,7 +229,10 @@ pub fn run(data: &[u8]) {
         // Several input regions under the aligned mapping cannot be mapped.
         return;
     };
-    assert!(invoke_context.remaining() <= initial, "{name}: the meter grew");
+    assert!(
+        invoke_context.remaining() <= initial,
+        "{name}: the meter grew"
+    );
     crate::assert_read_only_unchanged(&memory, &input.rodata, &regions);
     let is_cpi = name.starts_with("sol_invoke_signed");
     if !is_cpi {

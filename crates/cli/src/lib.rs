@@ -391,6 +391,19 @@ pub fn result_string(result: &Result<(), TransactionError>) -> String {
     }
 }
 
+/// Agave's rule for a requested heap frame (`RequestHeapFrame`): a multiple of 1 KiB from
+/// 32 KiB to 256 KiB.
+pub fn check_heap_size(heap_size: u32) -> Result<(), String> {
+    const MIN: u32 = 32 * 1024;
+    const MAX: u32 = 256 * 1024;
+    if !(MIN..=MAX).contains(&heap_size) || heap_size % 1024 != 0 {
+        return Err(format!(
+            "heap size {heap_size} is not a multiple of 1024 between {MIN} and {MAX} bytes"
+        ));
+    }
+    Ok(())
+}
+
 /// A local SBF runtime: programs, accounts, and instructions processed against them.
 pub struct Sbfvm {
     runtime: Runtime,
@@ -409,6 +422,9 @@ impl std::fmt::Debug for Sbfvm {
 
 impl Sbfvm {
     pub fn new(config: Config) -> Result<Self, Error> {
+        if let Some(heap_size) = config.heap_size {
+            check_heap_size(heap_size).map_err(Error::Usage)?;
+        }
         let budget = sbfvm_runtime::ComputeBudget::default();
         let environment =
             sbfvm_syscalls::create_environment_with(&config.features, &budget, &|registry| {

@@ -71,6 +71,10 @@ fn build_config(
         heap_size: settings.heap_size,
         ..Config::default()
     };
+    if let Some(heap_size) = settings.heap_size {
+        crate::check_heap_size(heap_size)
+            .map_err(|message| Error::Scenario(format!("settings.heap_size: {message}")))?;
+    }
     let mut features = FeatureSet::mainnet();
     for (names, enable) in [
         (&settings.features.enable, true),

@@ -1,0 +1,18 @@
+//! Arbitrary SBPF v0 text in the interpreter, run twice: both runs must agree (see
+//! `sbfvm_fuzz::program` for the input format and the invariants of each run).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sbfvm_vm::ExecutionMode;
+
+fuzz_target!(|data: &[u8]| {
+    let Some(prepared) = sbfvm_fuzz::program::prepare(data) else {
+        return;
+    };
+    let Some(first) = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Interpreter) else {
+        return;
+    };
+    let second = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Interpreter)
+        .expect("a program that ran once runs again");
+    assert_eq!(first, second, "the interpreter is not deterministic");
+});

@@ -1,0 +1,642 @@
+//! The `cpi` target: `sol_invoke_signed_c` / `sol_invoke_signed_rust` from a caller whose
+//! input is serialized exactly as the executor does it, with the CPI structures built the
+//! way the SDKs lay them out and then corrupted by the fuzz input.
+//!
+//! The input chooses (in this order, see [`run`]): feature toggles and flags (ABI, caller
+//! loader, split input regions), the caller's accounts (lamports, data length, owner,
+//! executable, signer, writable, duplicates), the callee (the stub builtin, the System
+//! program with a real System instruction, the caller itself, a loader, an account), its
+//! metas, data, account infos and PDA signers, where each structure is placed (heap, stack,
+//! the read-only region, or an account's realloc area in the input), up to 8 mutations
+//! (any pointer or length of any structure, or a register, set to the address of another
+//! structure, a region boundary, a serialized account field, an arbitrary value…), the
+//! stub callee's behaviour, and how the input is split into (read-only or writable) regions
+//! under the unaligned mapping.
+
+use std::cell::OnceCell;
+
+use sbfvm_runtime::{InstructionAccount, InstructionFrame, Pubkey};
+use sbfvm_vm::harness::{
+    invoke_syscall, FrameSetup, HarnessMemory, SyscallOutcome, HEAP_START, INPUT_START,
+    RODATA_START, STACK_START,
+};
+use sbfvm_vm::memory::AlignedBuffer;
+use sbfvm_vm::serialization::serialize_parameters;
+use sbfvm_vm::{InputAbi, SerializedAccountMetadata};
+use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, system_program};
+
+use crate::{account, caller_id, key, other_id, stub_id, Reader};
+
+const RODATA_LEN: usize = 8 * 1024;
+const STACK_LEN: usize = 8 * 4096;
+/// Structures go in the first stack frame only (no frame gaps to account for).
+const STACK_USED: usize = 4096;
+const HEAP_LEN: usize = 32 * 1024;
+const MAX_ACCOUNTS: u8 = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Region {
+    Rodata,
+    Stack,
+    Heap,
+    Input,
+}
+
+impl Region {
+    fn base(self) -> u64 {
+        match self {
+            Region::Rodata => RODATA_START,
+            Region::Stack => STACK_START,
+            Region::Heap => HEAP_START,
+            Region::Input => INPUT_START,
+        }
+    }
+}
+
+/// A field the mutations may overwrite.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    /// A u64 in a region image at this offset.
+    Word(Region, usize),
+    /// A single byte (bool flags).
+    Byte(Region, usize),
+    /// r1..r5.
+    Register(usize),
+}
+
+/// Region images and bump allocators.
+struct Images {
+    rodata: Vec<u8>,
+    stack: Vec<u8>,
+    heap: Vec<u8>,
+    input: Vec<u8>,
+    next: [usize; 4],
+    /// Offsets in `input` available for structures: (start, end) of a realloc area.
+    input_area: Option<(usize, usize)>,
+    /// Every structure placed: its VM address and length.
+    structures: Vec<(u64, usize)>,
+    slots: Vec<Slot>,
+}
+
+impl Images {
+    fn image(&mut self, region: Region) -> &mut Vec<u8> {
+        match region {
+            Region::Rodata => &mut self.rodata,
+            Region::Stack => &mut self.stack,
+            Region::Heap => &mut self.heap,
+            Region::Input => &mut self.input,
+        }
+    }
+
+    fn limit(&self, region: Region) -> usize {
+        match region {
+            Region::Rodata => RODATA_LEN,
+            Region::Stack => STACK_USED,
+            Region::Heap => HEAP_LEN,
+            Region::Input => self.input_area.map_or(0, |(_, end)| end),
+        }
+    }
+
+    /// Places `len` bytes aligned to `align` in `region`, falling back to the heap (and
+    /// then to a fixed heap offset, overlapping earlier structures) when it is full.
+    fn alloc(&mut self, region: Region, len: usize, align: usize) -> (Region, usize) {
+        let index = region as usize;
+        let mut start = self.next[index];
+        if region == Region::Input {
+            match self.input_area {
+                Some((area_start, _)) => start = start.max(area_start),
+                None => return self.alloc(Region::Heap, len, align),
+            }
+        }
+        let offset = start.next_multiple_of(align);
+        if offset + len <= self.limit(region) {
+            self.next[index] = offset + len;
+            self.structures.push((region.base() + offset as u64, len));
+            return (region, offset);
+        }
+        if region != Region::Heap {
+            return self.alloc(Region::Heap, len, align);
+        }
+        let offset = (len.min(HEAP_LEN) % 64).next_multiple_of(8);
+        let offset = offset.min(HEAP_LEN.saturating_sub(len));
+        (Region::Heap, offset)
+    }
+
+    fn put(&mut self, region: Region, bytes: &[u8], align: usize) -> u64 {
+        let (region, offset) = self.alloc(region, bytes.len(), align);
+        let image = self.image(region);
+        let end = (offset + bytes.len()).min(image.len());
+        image[offset..end].copy_from_slice(&bytes[..end - offset]);
+        region.base() + offset as u64
+    }
+
+    /// Writes u64 fields (and records each as a mutable slot).
+    fn put_words(&mut self, region: Region, words: &[u64]) -> u64 {
+        let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+        let addr = self.put(region, &bytes, 8);
+        self.record_words(addr, words.len());
+        addr
+    }
+
+    fn locate(addr: u64) -> Option<(Region, usize)> {
+        let region = match addr >> 32 {
+            1 => Region::Rodata,
+            2 => Region::Stack,
+            3 => Region::Heap,
+            4 => Region::Input,
+            _ => return None,
+        };
+        Some((region, (addr - region.base()) as usize))
+    }
+
+    fn record_words(&mut self, addr: u64, count: usize) {
+        if let Some((region, offset)) = Self::locate(addr) {
+            for i in 0..count {
+                self.slots.push(Slot::Word(region, offset + 8 * i));
+            }
+        }
+    }
+
+    fn record_byte(&mut self, addr: u64) {
+        if let Some((region, offset)) = Self::locate(addr) {
+            self.slots.push(Slot::Byte(region, offset));
+        }
+    }
+
+    fn read_word(&mut self, region: Region, offset: usize) -> u64 {
+        let image = self.image(region);
+        let mut bytes = [0u8; 8];
+        if let Some(src) = image.get(offset..offset + 8) {
+            bytes.copy_from_slice(src);
+        }
+        u64::from_le_bytes(bytes)
+    }
+
+    fn write_word(&mut self, region: Region, offset: usize, value: u64) {
+        let image = self.image(region);
+        if let Some(dst) = image.get_mut(offset..offset + 8) {
+            dst.copy_from_slice(&value.to_le_bytes());
+        }
+    }
+}
+
+fn pda() -> (Pubkey, u8) {
+    thread_local! {
+        static PDA: OnceCell<(Pubkey, u8)> = const { OnceCell::new() };
+    }
+    PDA.with(|cell| {
+        *cell.get_or_init(|| {
+            sbfvm_runtime::pda::try_find_program_address(&[b"vault"], &caller_id())
+                .expect("a PDA exists")
+        })
+    })
+}
+
+fn placement(r: &mut Reader) -> Region {
+    match r.u8() % 8 {
+        0 => Region::Stack,
+        1 => Region::Rodata,
+        2 => Region::Input,
+        _ => Region::Heap,
+    }
+}
+
+pub fn run(data: &[u8]) {
+    let mut r = Reader::new(data);
+    let toggles = r.u8();
+    let flags = r.u8();
+    let rust_abi = flags & 1 != 0;
+    let deprecated_caller = flags & 2 != 0;
+    let split_input = flags & 4 != 0;
+    let cu = (u64::from(r.u16()) * 64).clamp(1, 1_400_000);
+    let features = crate::features(toggles);
+    let unaligned_mapping = features.virtual_address_space_adjustments();
+
+    // ---- the caller's accounts ----
+    let caller = caller_id();
+    let (pda, bump) = pda();
+    let n = 1 + r.u8() % MAX_ACCOUNTS;
+    let mut transaction_accounts = Vec::new();
+    let mut instruction_accounts: Vec<InstructionAccount> = Vec::new();
+    for i in 0..n {
+        let lamports = u64::from(r.u32()) * 8;
+        let data_len = (r.u16() % 1200) as usize;
+        let owner = match r.u8() % 6 {
+            0 | 5 => caller,
+            1 => stub_id(),
+            2 => other_id(),
+            3 => system_program::id(),
+            _ => bpf_loader::id(),
+        };
+        let bits = r.u8();
+        let dup = r.u8();
+        if bits & 8 != 0 && i > 0 {
+            let original = instruction_accounts[(dup % i) as usize];
+            instruction_accounts.push(InstructionAccount {
+                is_signer: bits & 2 != 0 || original.is_signer,
+                is_writable: bits & 4 != 0 || original.is_writable,
+                ..original
+            });
+            // Keep transaction indices dense: a placeholder account nobody references.
+            transaction_accounts.push((
+                key(0x40 + i),
+                account(0, vec![], system_program::id(), false),
+            ));
+            continue;
+        }
+        let fill = 0x11u8.wrapping_mul(i + 1);
+        transaction_accounts.push((
+            key(i + 1),
+            account(lamports, vec![fill; data_len], owner, bits & 1 != 0),
+        ));
+        instruction_accounts.push(InstructionAccount {
+            index_in_transaction: u16::from(i),
+            is_signer: bits & 2 != 0,
+            is_writable: bits & 4 != 0,
+        });
+    }
+    let base = transaction_accounts.len() as u16;
+    transaction_accounts.push((pda, account(5_000, vec![], caller, false)));
+    transaction_accounts.push((
+        stub_id(),
+        account(1, vec![], solana_sdk_ids::native_loader::id(), true),
+    ));
+    transaction_accounts.push((
+        system_program::id(),
+        account(1, vec![], solana_sdk_ids::native_loader::id(), true),
+    ));
+    let caller_loader = if deprecated_caller {
+        bpf_loader_deprecated::id()
+    } else {
+        bpf_loader_upgradeable::id()
+    };
+    transaction_accounts.push((caller, account(1, vec![], caller_loader, true)));
+    for (offset, writable) in [(0u16, true), (1, false), (2, false)] {
+        instruction_accounts.push(InstructionAccount {
+            index_in_transaction: base + offset,
+            is_signer: false,
+            is_writable: writable,
+        });
+    }
+    let keys: Vec<Pubkey> = transaction_accounts.iter().map(|(k, _)| *k).collect();
+    let mut invoke_context = crate::invoke_context(transaction_accounts, features, cu);
+    invoke_context
+        .transaction_context
+        .configure_top_level(vec![InstructionFrame::new(
+            base + 3,
+            instruction_accounts.clone(),
+            vec![1, 2, 3],
+        )]);
+    if invoke_context.push(None).is_err() {
+        return;
+    }
+    let input_abi = if deprecated_caller {
+        InputAbi::Unaligned
+    } else {
+        InputAbi::Aligned
+    };
+    let mut buffer = AlignedBuffer::zeroed(0);
+    let Ok(serialized) =
+        serialize_parameters(&invoke_context.transaction_context, input_abi, &mut buffer)
+    else {
+        return;
+    };
+    let metadata: Vec<SerializedAccountMetadata> = serialized.accounts.clone();
+    let n_instr = instruction_accounts.len();
+    let key_of =
+        |position: usize| keys[instruction_accounts[position].index_in_transaction as usize];
+
+    let mut images = Images {
+        rodata: vec![0; RODATA_LEN],
+        stack: vec![0; STACK_USED],
+        heap: vec![0; HEAP_LEN],
+        input: buffer.as_slice().to_vec(),
+        next: [0; 4],
+        input_area: None,
+        structures: Vec::new(),
+        slots: Vec::new(),
+    };
+    if input_abi == InputAbi::Aligned {
+        // The realloc area of the first account: 10 KiB of zeros after its data.
+        let md = metadata[0];
+        let start = (md.vm_data_addr - INPUT_START) as usize + md.original_data_len;
+        let end = (start + 10 * 1024).min(images.input.len());
+        images.input_area = Some((start, end));
+    }
+
+    // ---- the callee instruction ----
+    let program_id = match r.u8() % 8 {
+        0..=3 => stub_id(),
+        4 => system_program::id(),
+        5 => caller,
+        6 => bpf_loader_upgradeable::id(),
+        _ => key_of(r.u8() as usize % n_instr),
+    };
+    let meta_count = r.u8() % 9;
+    let mut metas: Vec<(Option<usize>, Pubkey, bool, bool)> = Vec::new();
+    for _ in 0..meta_count {
+        let pick = r.u8() as usize % (n_instr + 1);
+        let bits = r.u8();
+        let (position, pubkey) = if pick == n_instr {
+            (None, key(0x77))
+        } else {
+            (Some(pick), key_of(pick))
+        };
+        metas.push((position, pubkey, bits & 1 != 0, bits & 2 != 0));
+    }
+    let ix_data: Vec<u8> = if program_id == system_program::id() && r.bool() {
+        let lamports = u64::from(r.u32());
+        let space = u64::from(r.u16() % 2048);
+        let owner = if r.bool() { caller } else { stub_id() };
+        let mut d = Vec::new();
+        match r.u8() % 4 {
+            0 => {
+                d.extend_from_slice(&0u32.to_le_bytes());
+                d.extend_from_slice(&lamports.to_le_bytes());
+                d.extend_from_slice(&space.to_le_bytes());
+                d.extend_from_slice(owner.as_ref());
+            }
+            1 => {
+                d.extend_from_slice(&1u32.to_le_bytes());
+                d.extend_from_slice(owner.as_ref());
+            }
+            2 => {
+                d.extend_from_slice(&2u32.to_le_bytes());
+                d.extend_from_slice(&lamports.to_le_bytes());
+            }
+            _ => {
+                d.extend_from_slice(&8u32.to_le_bytes());
+                d.extend_from_slice(&space.to_le_bytes());
+            }
+        }
+        d
+    } else {
+        r.bytes8().to_vec()
+    };
+    let info_count = r.u8() % 12;
+    let infos: Vec<usize> = (0..info_count).map(|_| r.u8() as usize % n_instr).collect();
+    let signer_count = r.u8() % 3;
+    let mut signers: Vec<Vec<Vec<u8>>> = Vec::new();
+    for _ in 0..signer_count {
+        if !r.u8().is_multiple_of(4) {
+            signers.push(vec![b"vault".to_vec(), vec![bump]]);
+        } else {
+            let seeds = r.u8() % 4;
+            signers.push((0..seeds).map(|_| r.bytes8().to_vec()).collect());
+        }
+    }
+
+    // ---- write the structures ----
+    let [p_ix, p_metas, p_data, p_infos, p_boxes, p_signers] = [(); 6].map(|_| placement(&mut r));
+    let data_addr = images.put(p_data, &ix_data, 1);
+    let metas_addr;
+    let ix_addr;
+    if !rust_abi {
+        let program_id_addr = images.put(p_data, program_id.as_ref(), 1);
+        let mut meta_words: Vec<(u64, u8, u8)> = Vec::new();
+        for (position, pubkey, signer, writable) in &metas {
+            let pubkey_addr = match position {
+                Some(p) => metadata[*p].vm_key_addr,
+                None => images.put(p_data, pubkey.as_ref(), 1),
+            };
+            meta_words.push((pubkey_addr, u8::from(*writable), u8::from(*signer)));
+        }
+        let mut bytes = Vec::new();
+        for (addr, w, s) in &meta_words {
+            bytes.extend_from_slice(&addr.to_le_bytes());
+            bytes.extend_from_slice(&[*w, *s, 0, 0, 0, 0, 0, 0]);
+        }
+        metas_addr = images.put(p_metas, &bytes, 8);
+        for i in 0..meta_words.len() as u64 {
+            images.record_words(metas_addr + 16 * i, 1);
+            images.record_byte(metas_addr + 16 * i + 8);
+            images.record_byte(metas_addr + 16 * i + 9);
+        }
+        ix_addr = images.put_words(
+            p_ix,
+            &[
+                program_id_addr,
+                metas_addr,
+                metas.len() as u64,
+                data_addr,
+                ix_data.len() as u64,
+            ],
+        );
+    } else {
+        let mut bytes = Vec::new();
+        for (_, pubkey, signer, writable) in &metas {
+            bytes.extend_from_slice(pubkey.as_ref());
+            bytes.extend_from_slice(&[u8::from(*signer), u8::from(*writable)]);
+        }
+        metas_addr = images.put(p_metas, &bytes, 8);
+        for i in 0..metas.len() as u64 {
+            images.record_byte(metas_addr + 34 * i + 32);
+            images.record_byte(metas_addr + 34 * i + 33);
+        }
+        let (m, d) = (metas.len() as u64, ix_data.len() as u64);
+        let mut words: Vec<u8> = [metas_addr, m, m, data_addr, d, d]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        words.extend_from_slice(program_id.as_ref());
+        ix_addr = images.put(p_ix, &words, 8);
+        images.record_words(ix_addr, 6);
+    }
+
+    // Account infos, every pointer as the SDK sets it.
+    let mut info_bytes: Vec<u8> = Vec::new();
+    let mut box_addrs: Vec<(u64, u64)> = Vec::new();
+    for &position in &infos {
+        let md = metadata[position];
+        let (signer, writable) = (
+            instruction_accounts[position].is_signer,
+            instruction_accounts[position].is_writable,
+        );
+        let executable = invoke_context
+            .transaction_context
+            .borrow_account(instruction_accounts[position].index_in_transaction)
+            .map(|a| a.executable)
+            .unwrap_or(false);
+        let flags = u64::from_le_bytes([
+            u8::from(signer),
+            u8::from(writable),
+            u8::from(executable),
+            0,
+            0,
+            0,
+            0,
+            0,
+        ]);
+        let words: Vec<u64> = if !rust_abi {
+            vec![
+                md.vm_key_addr,
+                md.vm_lamports_addr,
+                md.original_data_len as u64,
+                md.vm_data_addr,
+                md.vm_owner_addr,
+                u64::MAX,
+                flags,
+            ]
+        } else {
+            let lamports_box = images.put_words(p_boxes, &[1, 1, 0, md.vm_lamports_addr]);
+            let data_box = images.put_words(
+                p_boxes,
+                &[1, 1, 0, md.vm_data_addr, md.original_data_len as u64],
+            );
+            box_addrs.push((lamports_box, data_box));
+            vec![
+                md.vm_key_addr,
+                lamports_box,
+                data_box,
+                md.vm_owner_addr,
+                0,
+                flags,
+            ]
+        };
+        info_bytes.extend(words.iter().flat_map(|w| w.to_le_bytes()));
+    }
+    let infos_addr = images.put(p_infos, &info_bytes, 8);
+    images.record_words(infos_addr, info_bytes.len() / 8);
+
+    let mut outer = Vec::new();
+    for seeds in &signers {
+        let mut inner = Vec::new();
+        for seed in seeds {
+            inner.push(images.put(p_signers, seed, 1));
+            inner.push(seed.len() as u64);
+        }
+        outer.push(images.put_words(p_signers, &inner));
+        outer.push(seeds.len() as u64);
+    }
+    let signers_addr = images.put_words(p_signers, &outer);
+    let mut registers = [0u64; 11];
+    registers[1] = ix_addr;
+    registers[2] = infos_addr;
+    registers[3] = infos.len() as u64;
+    registers[4] = signers_addr;
+    registers[5] = signers.len() as u64;
+    registers[10] = STACK_START + 4096;
+    for i in 0..5 {
+        images.slots.push(Slot::Register(i + 1));
+    }
+
+    // ---- mutations ----
+    let mutations = r.u8() % 9;
+    for _ in 0..mutations {
+        let slot_pick = r.u16() as usize;
+        let kind = r.u8();
+        let payload = r.u64();
+        let slot = images.slots[slot_pick % images.slots.len()];
+        let current = match slot {
+            Slot::Word(region, offset) => images.read_word(region, offset),
+            Slot::Byte(region, offset) => u64::from(images.image(region)[offset]),
+            Slot::Register(i) => registers[i],
+        };
+        let delta = i64::from(payload as u8 as i8);
+        let value = match kind % 8 {
+            0 => {
+                let (addr, len) =
+                    images.structures[(payload >> 8) as usize % images.structures.len()];
+                addr.wrapping_add((delta.rem_euclid(len.max(1) as i64 + 8)) as u64)
+            }
+            1 => {
+                let region = [Region::Rodata, Region::Stack, Region::Heap, Region::Input]
+                    [(payload >> 8) as usize % 4];
+                let len = match region {
+                    Region::Rodata => RODATA_LEN,
+                    Region::Stack => STACK_LEN,
+                    Region::Heap => HEAP_LEN,
+                    Region::Input => images.input.len(),
+                } as u64;
+                let edge = if payload & 0x1_0000 != 0 { len } else { 0 };
+                region.base().wrapping_add(edge).wrapping_add_signed(delta)
+            }
+            2 => {
+                let md = metadata[(payload >> 8) as usize % metadata.len()];
+                let field = [
+                    md.vm_key_addr,
+                    md.vm_owner_addr,
+                    md.vm_lamports_addr,
+                    md.vm_data_addr,
+                ][(payload >> 16) as usize % 4];
+                field.wrapping_add_signed(delta % 16)
+            }
+            3 => payload,
+            4 => current.wrapping_add_signed(delta),
+            5 => u64::MAX - (payload & 0xff),
+            6 => payload & 0xff,
+            _ => 0,
+        };
+        match slot {
+            Slot::Word(region, offset) => images.write_word(region, offset, value),
+            Slot::Byte(region, offset) => images.image(region)[offset] = value as u8,
+            Slot::Register(i) => registers[i] = value,
+        }
+    }
+    crate::STUB_OPS.with(|ops| *ops.borrow_mut() = r.bytes8().to_vec());
+
+    // ---- guest memory ----
+    let mut memory = HarnessMemory::new(&images.rodata, STACK_LEN, HEAP_LEN);
+    memory.stack_mut()[..STACK_USED].copy_from_slice(&images.stack);
+    memory.heap_mut().copy_from_slice(&images.heap);
+    let mut regions: Vec<(Vec<u8>, bool)> = Vec::new();
+    if unaligned_mapping && split_input {
+        let mut cuts: Vec<(usize, bool)> = (0..r.u8() % 4)
+            .map(|_| (r.u16() as usize % images.input.len().max(1), r.bool()))
+            .collect();
+        cuts.sort_unstable();
+        let mut start = 0;
+        let mut writable = r.bool();
+        for (cut, next_writable) in cuts {
+            if cut > start {
+                regions.push((images.input[start..cut].to_vec(), writable));
+                start = cut;
+            }
+            writable = next_writable;
+        }
+        regions.push((images.input[start..].to_vec(), writable));
+    } else {
+        regions.push((images.input.clone(), true));
+    }
+    for (bytes, writable) in &regions {
+        memory.push_input_region(bytes, *writable);
+    }
+
+    let name = if rust_abi {
+        "sol_invoke_signed_rust"
+    } else {
+        "sol_invoke_signed_c"
+    };
+    let environment = crate::environment(toggles, false);
+    let frame = FrameSetup {
+        program_id: caller,
+        abi: input_abi,
+        accounts_metadata: metadata,
+    };
+    let before_lamports = crate::total_lamports(&invoke_context);
+    let initial = invoke_context.remaining();
+    let Ok(outcome) = invoke_syscall(
+        &environment,
+        name,
+        &mut memory,
+        &mut invoke_context,
+        &frame,
+        registers,
+    ) else {
+        return;
+    };
+    if crate::debug() {
+        eprintln!("cpi {name}: {outcome:?}");
+    }
+    assert!(invoke_context.remaining() <= initial, "the meter grew");
+    crate::assert_read_only_unchanged(&memory, &images.rodata, &regions);
+    if let SyscallOutcome::Returned(r0) = outcome {
+        assert_eq!(r0, 0, "a CPI returns 0 or fails");
+        assert_eq!(
+            crate::total_lamports(&invoke_context),
+            before_lamports,
+            "lamports not conserved by a successful CPI"
+        );
+        assert_eq!(invoke_context.transaction_context.stack_height(), 1);
+    }
+}
