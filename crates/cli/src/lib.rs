@@ -396,7 +396,7 @@ pub fn result_string(result: &Result<(), TransactionError>) -> String {
 pub fn check_heap_size(heap_size: u32) -> Result<(), String> {
     const MIN: u32 = 32 * 1024;
     const MAX: u32 = 256 * 1024;
-    if !(MIN..=MAX).contains(&heap_size) || heap_size % 1024 != 0 {
+    if !(MIN..=MAX).contains(&heap_size) || !heap_size.is_multiple_of(1024) {
         return Err(format!(
             "heap size {heap_size} is not a multiple of 1024 between {MIN} and {MAX} bytes"
         ));
