@@ -53,7 +53,11 @@ pub struct VmContext {
     invoke_context: NonNull<InvokeContext>,
     /// In a cell because the VM and syscalls both reach it through a pointer, and a
     /// syscall's lookup may lengthen the stack or heap region (see the executor).
-    memory_mapping: UnsafeCell<MemoryMapping>,
+    ///
+    /// Held through a raw pointer to an allocation of its own: solana-sbpf's `EbpfVm::new`
+    /// re-borrows the whole context after taking the mapping pointer, which under Stacked
+    /// Borrows would invalidate a pointer into an inline field. Freed in `Drop`.
+    memory_mapping: NonNull<UnsafeCell<MemoryMapping>>,
     pub allocator: BumpAllocator,
     /// Where each instruction account sits in this frame's input (used by CPI).
     pub accounts_metadata: Vec<SerializedAccountMetadata>,
@@ -78,7 +82,7 @@ impl VmContext {
     ) -> Self {
         Self {
             invoke_context,
-            memory_mapping: UnsafeCell::new(memory_mapping),
+            memory_mapping: NonNull::from(Box::leak(Box::new(UnsafeCell::new(memory_mapping)))),
             allocator: BumpAllocator::new(heap_len),
             accounts_metadata,
             abi,
@@ -107,7 +111,9 @@ impl VmContext {
     }
 
     fn mapping_ptr(&self) -> NonNull<MemoryMapping> {
-        NonNull::new(self.memory_mapping.get()).expect("UnsafeCell pointers are not null")
+        // SAFETY: the allocation lives until `Drop` (see the field).
+        let cell = unsafe { self.memory_mapping.as_ref() };
+        NonNull::new(cell.get()).expect("UnsafeCell pointers are not null")
     }
 
     /// Guest memory and the invoke context at once (CPI reads memory while it runs the
@@ -145,6 +151,14 @@ impl VmContext {
                 },
             )),
         }
+    }
+}
+
+impl Drop for VmContext {
+    fn drop(&mut self) {
+        // SAFETY: the pointer came from `Box::leak` in `new` and is freed only here; the VM
+        // that used it is gone before its context is dropped.
+        drop(unsafe { Box::from_raw(self.memory_mapping.as_ptr()) });
     }
 }
 
