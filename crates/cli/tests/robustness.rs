@@ -819,31 +819,38 @@ mod fuzz_regressions {
 
 // ---- formerly known problems, now fixed ----
 
-/// Agave refuses a requested heap frame above 256 KiB (or not a multiple of 1 KiB), and so
-/// does sbfvm, as a scenario error, so no scenario can make it allocate a huge heap.
+/// Agave refuses a requested heap frame outside 32..=256 KiB or not a multiple of 1 KiB; so
+/// do a scenario's `settings.heap_size` and `Config::heap_size` (before, any u32 was
+/// allocated as given, up to 4 GiB per run).
 #[test]
-fn a_heap_size_above_256_kib_is_refused() {
-    let text = format!(
-        "[settings]\nheap_size = 1048576\n[[programs]]\nprogram_id = \"{COMPUTE}\"\nelf = \"compute.so\"\n\
-         [[instructions]]\nprogram_id = \"{COMPUTE}\"\ndata = \"hex:0100000000000000\"\n"
-    );
-    let path = fixtures().join("robustness.toml");
-    let scenario = Scenario {
-        file: Scenario::parse(&text, &path).unwrap(),
-        base_dir: fixtures(),
-        path,
-    };
-    match prepare(&scenario, None) {
-        Err(_) => {}
-        Ok(mut prepared) => {
-            let PreparedInstruction { instruction, .. } = prepared.instructions.remove(0);
-            let outcome = prepared.vm.process_instruction(&instruction);
-            assert!(
-                !outcome.is_ok(),
-                "a heap of {:?} bytes ran: {:?}",
-                prepared.vm.config().heap_size,
-                outcome.logs()
-            );
+fn a_heap_size_outside_agaves_rule_is_refused() {
+    let scenario = |heap_size: u32| {
+        let text = format!(
+            "[settings]\nheap_size = {heap_size}\n[[programs]]\nprogram_id = \"{COMPUTE}\"\nelf = \"compute.so\"\n\
+             [[instructions]]\nprogram_id = \"{COMPUTE}\"\ndata = \"hex:0100000000000000\"\n"
+        );
+        let path = fixtures().join("robustness.toml");
+        Scenario {
+            file: Scenario::parse(&text, &path).unwrap(),
+            base_dir: fixtures(),
+            path,
         }
+    };
+    for heap_size in [0, 1024, 32 * 1024 + 1, 256 * 1024 + 1024, 1 << 20, u32::MAX] {
+        assert!(
+            prepare(&scenario(heap_size), None).is_err(),
+            "heap_size {heap_size} was accepted"
+        );
+        let config = Config {
+            heap_size: Some(heap_size),
+            ..Config::default()
+        };
+        assert!(Sbfvm::new(config).is_err(), "Config heap_size {heap_size}");
+    }
+    for heap_size in [32 * 1024, 33 * 1024, 256 * 1024] {
+        let mut prepared = prepare(&scenario(heap_size), None).unwrap();
+        let PreparedInstruction { instruction, .. } = prepared.instructions.remove(0);
+        let outcome = prepared.vm.process_instruction(&instruction);
+        assert!(outcome.is_ok(), "{heap_size}: {}", outcome.result_string());
     }
 }
