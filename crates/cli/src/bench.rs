@@ -1395,12 +1395,14 @@ pub fn cli(args: &[String]) -> Result<ExitCode, Error> {
     }
     let options = Options::default();
     let mut measurements = Vec::new();
+    // On a terminal: a progress line; otherwise silent.
+    let progress = crate::progress::Progress::new(selected.len());
     for scenario in &selected {
-        if !json_out {
-            eprintln!("timing {} ...", scenario.name);
-        }
+        progress.start(format!("timing {}", scenario.name));
         measurements.push(measure(scenario, &options));
+        progress.inc(&scenario.name);
     }
+    progress.finish();
     if json_out {
         println!(
             "{}",
