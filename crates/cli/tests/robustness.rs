@@ -386,25 +386,63 @@ fn failed_transactions_are_atomic_and_successful_ones_conserve_lamports() {
     );
 }
 
-/// One small instruction through the whole executor (input serialization, the lazily grown
-/// stack and heap regions, syscalls, deserialization) in the interpreter: the test `just
-/// miri-executor` runs under Miri, where the JIT cannot run.
+/// Instructions through the whole executor (input serialization, the lazily grown stack and
+/// heap regions, growth from a load or store and from a syscall, pooled buffers reused,
+/// deserialization): `just miri-executor` runs this under Miri, interpreter only (the JIT
+/// cannot run there).
 #[test]
 fn executor_round_trip_in_the_interpreter() {
-    let mut vm = vm(ExecutionMode::Interpreter);
-    let program = Pubkey::new_from_array([0x60; 32]);
-    vm.add_program(program, Loader::Upgradeable, &elf("log.so"))
-        .unwrap();
-    vm.set_account(AD[0], account(1_000_000, program, &[1, 2, 3]));
-    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
-        program,
-        &[7],
-        vec![AccountMeta::new(AD[0], false)],
-    ));
-    assert!(outcome.is_ok(), "{}", outcome.result_string());
-    assert!(outcome
-        .logs()
-        .contains(&"Program log: hello from sbfvm".to_string()));
+    let modes: &[ExecutionMode] = if cfg!(miri) {
+        &[ExecutionMode::Interpreter]
+    } else {
+        &MODES
+    };
+    let log = Pubkey::new_from_array([0x60; 32]);
+    let probe = Pubkey::new_from_array([0x61; 32]);
+    let syscalls = Pubkey::new_from_array([0x62; 32]);
+    for &mode in modes {
+        let mut vm = vm(mode);
+        vm.add_program(log, Loader::Upgradeable, &elf("log.so"))
+            .unwrap();
+        vm.add_program(probe, Loader::Upgradeable, &elf("stack_probe.so"))
+            .unwrap();
+        vm.add_program(syscalls, Loader::Upgradeable, &elf("bench_syscalls.so"))
+            .unwrap();
+        vm.set_account(AD[0], account(1_000_000, log, &[1, 2, 3]));
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            log,
+            &[7],
+            vec![AccountMeta::new(AD[0], false)],
+        ));
+        assert!(outcome.is_ok(), "{}", outcome.result_string());
+        assert!(outcome
+            .logs()
+            .contains(&"Program log: hello from sbfvm".to_string()));
+        // Twice each: the second run gets the pooled buffers the first one dirtied, and
+        // must still see zeros (stack_probe fails with Custom(1..=3) otherwise).
+        for data in [[2u8, 0xAA, 0], [0, 0x55, 2]] {
+            for _ in 0..2 {
+                let outcome =
+                    vm.process_instruction(&Instruction::new_with_bytes(probe, &data, vec![]));
+                assert!(
+                    outcome.is_ok(),
+                    "{mode:?} {data:?}: {}",
+                    outcome.result_string()
+                );
+            }
+        }
+        // A load just past the 64th frame still faults.
+        let outcome =
+            vm.process_instruction(&Instruction::new_with_bytes(probe, &[0, 0, 3], vec![]));
+        assert!(!outcome.is_ok(), "{mode:?}");
+        // The heap grows from inside a syscall: sol_memcpy_(heap + 8192, heap, 64).
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            syscalls,
+            &[2, 0, 1, 0, 64, 0],
+            vec![],
+        ));
+        assert!(outcome.is_ok(), "{mode:?}: {}", outcome.result_string());
+    }
 }
 
 // ---- resource limits ----

@@ -805,6 +805,14 @@ impl AlignedBuffer {
         // SAFETY: as in `as_slice`; the unique borrow of `self` makes the slice unique.
         unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast::<u8>(), self.len) }
     }
+
+    /// The buffer's start as a raw pointer, without creating a reference to its bytes: raw
+    /// pointers taken this way (e.g. a region's and its growth handler's) do not invalidate
+    /// each other, as pointers derived from two `as_mut_slice` borrows would under Stacked
+    /// Borrows.
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        self.words.as_mut_ptr().cast::<u8>()
+    }
 }
 
 /// Lazily grown stack and heap regions.
@@ -859,8 +867,9 @@ pub(crate) mod lazy {
         gap: u64,
         payload: u16,
     ) -> MemoryRegion {
-        let prefix = &mut buffer.as_mut_slice()[..initial];
-        let mut region = MemoryRegion::new_gapped(&raw mut *prefix, vm_addr, gap);
+        assert!(initial <= buffer.len());
+        let prefix = std::ptr::slice_from_raw_parts_mut(buffer.as_mut_ptr(), initial);
+        let mut region = MemoryRegion::new_gapped(prefix, vm_addr, gap);
         region.access_violation_handler_payload = Some(payload);
         region
     }
@@ -880,12 +889,12 @@ pub(crate) mod lazy {
         let extents = Extents(Rc::new([Cell::new(stack_initial), Cell::new(heap_initial)]));
         let growers = [
             Grower {
-                base: stack.as_mut_slice().as_mut_ptr(),
+                base: stack.as_mut_ptr(),
                 full_len: stack.len(),
                 gap: stack_gap,
             },
             Grower {
-                base: heap.as_mut_slice().as_mut_ptr(),
+                base: heap.as_mut_ptr(),
                 full_len: heap.len(),
                 gap: 0,
             },
