@@ -9,6 +9,10 @@
  *   mode 2: store one byte at the top of the deepest frame (frame 63) through a pointer
  *           computed from r10, then read it back (Custom(3) if it differs).
  *   mode 3: load from frame 64 (just past the stack): an access violation.
+ *   mode 4: check that account 0's 10 KiB realloc reserve (the input bytes right after its
+ *           data) is zero (Custom(5)), then fill it with `fill` by direct stores, leaving
+ *           the data length as it is.
+ *   mode 5: the same check, then fill the reserve through sol_memset_ (a syscall's store).
  * Anything else: InvalidInstructionData.
  */
 #include <sbfvm.h>
@@ -58,6 +62,19 @@ uint64_t entrypoint(const uint8_t *input) {
     if (*deepest != 0) return TO_CUSTOM(3);
     *deepest = fill;
     if (*deepest != fill) return TO_CUSTOM(3);
+    return SUCCESS;
+  }
+  if (mode == 4 || mode == 5) {
+    if (params.ka_num < 1) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
+    volatile uint8_t *reserve = accounts[0].data + accounts[0].data_len;
+    for (uint64_t i = 0; i < MAX_PERMITTED_DATA_INCREASE; i++) {
+      if (reserve[i] != 0) return TO_CUSTOM(5);
+    }
+    if (mode == 4) {
+      for (uint64_t i = 0; i < MAX_PERMITTED_DATA_INCREASE; i++) reserve[i] = fill;
+    } else {
+      sol_memset_((void *)reserve, fill, MAX_PERMITTED_DATA_INCREASE);
+    }
     return SUCCESS;
   }
   if (mode == 3) {

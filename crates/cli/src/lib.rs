@@ -624,43 +624,42 @@ impl sbfvm_runtime::InvokeObserver for FrameTimer {
     }
 }
 
-/// Builds the invoke tree from the instruction trace.
+/// Builds the invoke tree from the instruction trace, in time linear in the trace and
+/// the VM runs (a transaction may hold hundreds of CPI frames).
 fn invoke_tree(
     transaction: &TransactionOutcome,
     stats: &[VmRunStats],
     timings: &[Option<std::time::Duration>],
 ) -> Vec<Invocation> {
-    fn build(
-        transaction: &TransactionOutcome,
-        stats: &[VmRunStats],
-        index: usize,
-        timings: &[Option<std::time::Duration>],
-    ) -> Invocation {
-        let frame = &transaction.trace[index];
+    struct Index<'a> {
+        transaction: &'a TransactionOutcome,
+        children: Vec<Vec<usize>>,
+        runs: Vec<Vec<&'a VmRunStats>>,
+        timings: &'a [Option<std::time::Duration>],
+    }
+    fn build(index: &Index<'_>, trace_index: usize) -> Invocation {
+        let transaction = index.transaction;
+        let frame = &transaction.trace[trace_index];
         let (compute_units_consumed, result) = match &frame.outcome {
             Some(outcome) => (outcome.compute_units_consumed, outcome.result.clone()),
             None => (0, Ok(())),
         };
-        let syscalls: Vec<(&'static str, u64, u64)> = stats
+        let runs = &index.runs[trace_index];
+        let syscalls: Vec<(&'static str, u64, u64)> = runs
             .iter()
-            .filter(|run| run.trace_index == index)
             .flat_map(|run| run.syscalls.iter())
             .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
             .collect();
-        let invocations: Vec<Invocation> = transaction
-            .trace
+        let invocations: Vec<Invocation> = index.children[trace_index]
             .iter()
-            .enumerate()
-            .filter(|(_, child)| child.caller_index == Some(index))
-            .map(|(child_index, _)| build(transaction, stats, child_index, timings))
+            .map(|&child| build(index, child))
             .collect();
         let callees: u64 = invocations
             .iter()
             .map(|child| child.compute_units_consumed)
             .sum();
-        let vm_units: Option<u64> = stats
+        let vm_units: Option<u64> = runs
             .iter()
-            .filter(|run| run.trace_index == index)
             .map(|run| run.compute_units)
             .reduce(|a, b| a + b);
         let mut cost = Cost::default();
@@ -683,15 +682,37 @@ fn invoke_tree(
             None => cost.other = compute_units_consumed.saturating_sub(callees),
         }
         Invocation {
-            trace_index: index,
+            trace_index,
             program_id: transaction.account_keys[frame.program_account_index as usize],
             stack_height: frame.stack_height(),
             compute_units_consumed,
             result,
             syscalls,
             cost,
-            wall_time: timings.get(index).copied().flatten().unwrap_or_default(),
+            wall_time: index
+                .timings
+                .get(trace_index)
+                .copied()
+                .flatten()
+                .unwrap_or_default(),
             invocations,
+        }
+    }
+    let frames = transaction.trace.len();
+    let mut index = Index {
+        transaction,
+        children: vec![Vec::new(); frames],
+        runs: vec![Vec::new(); frames],
+        timings,
+    };
+    for (trace_index, frame) in transaction.trace.iter().enumerate() {
+        if let Some(caller) = frame.caller_index.filter(|caller| *caller < frames) {
+            index.children[caller].push(trace_index);
+        }
+    }
+    for run in stats {
+        if let Some(runs) = index.runs.get_mut(run.trace_index) {
+            runs.push(run);
         }
     }
     transaction
@@ -699,6 +720,6 @@ fn invoke_tree(
         .iter()
         .enumerate()
         .filter(|(_, frame)| frame.caller_index.is_none() && frame.outcome.is_some())
-        .map(|(index, _)| build(transaction, stats, index, timings))
+        .map(|(trace_index, _)| build(&index, trace_index))
         .collect()
 }

@@ -688,7 +688,10 @@ pub mod ids {
 }
 
 /// Every feature this runtime knows, grouped by what it affects.
-pub static KNOWN_FEATURES: &[FeatureInfo] = &[
+pub static KNOWN_FEATURES: &[FeatureInfo] = KNOWN;
+
+/// [`KNOWN_FEATURES`] as a constant, so that accessor positions are found at compile time.
+const KNOWN: &[FeatureInfo] = &[
     // ---- VM configuration, memory map and program input ----
     // mainnet: inactive
     feature(
@@ -2981,6 +2984,42 @@ pub fn parse_feature_id(s: &str) -> Option<Pubkey> {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FeatureSet {
     active: HashSet<Pubkey, BuildPubkeyHasher>,
+    /// The known features of `active`, by their position in [`KNOWN_FEATURES`]: the typed
+    /// accessors read one bit (the runtime asks dozens of them per CPI).
+    known: KnownBits,
+}
+
+const KNOWN_WORDS: usize = 6;
+const _: () = assert!(KNOWN.len() <= KNOWN_WORDS * 64);
+
+type KnownBits = [u64; KNOWN_WORDS];
+
+/// Position of a known feature in [`KNOWN_FEATURES`]; fails to compile for an unknown one.
+const fn known_position(id: &Pubkey) -> usize {
+    let wanted = id.as_array();
+    let mut position = 0;
+    while position < KNOWN.len() {
+        let candidate = KNOWN[position].id.as_array();
+        let mut byte = 0;
+        while byte < 32 && candidate[byte] == wanted[byte] {
+            byte += 1;
+        }
+        if byte == 32 {
+            return position;
+        }
+        position += 1;
+    }
+    panic!("not a known feature")
+}
+
+fn known_bits(active: &HashSet<Pubkey, BuildPubkeyHasher>) -> KnownBits {
+    let mut bits = [0; KNOWN_WORDS];
+    for (position, info) in KNOWN.iter().enumerate() {
+        if active.contains(&info.id) {
+            bits[position / 64] |= 1 << (position % 64);
+        }
+    }
+    bits
 }
 
 /// Hashes a pubkey by its first 8 bytes: feature ids are hashes already, and the runtime asks
@@ -3023,7 +3062,7 @@ macro_rules! feature_accessors {
             $(#[$doc])*
             #[inline]
             pub fn $method(&self) -> bool {
-                false $(|| self.active.contains(&ids::$id))+
+                false $(|| self.known_bit(const { known_position(&ids::$id) }))+
             }
         )*
     };
@@ -3052,9 +3091,16 @@ impl FeatureSet {
 
     /// Exactly these features (known or not).
     pub fn from_ids<I: IntoIterator<Item = Pubkey>>(ids: I) -> Self {
+        let active = ids.into_iter().collect();
         Self {
-            active: ids.into_iter().collect(),
+            known: known_bits(&active),
+            active,
         }
+    }
+
+    #[inline]
+    fn known_bit(&self, position: usize) -> bool {
+        self.known[position / 64] & (1 << (position % 64)) != 0
     }
 
     /// The features a conformance fixture lists (first 8 bytes LE of each pubkey). Ids that
@@ -3075,10 +3121,12 @@ impl FeatureSet {
 
     pub fn activate(&mut self, id: Pubkey) {
         self.active.insert(id);
+        self.known = known_bits(&self.active);
     }
 
     pub fn deactivate(&mut self, id: &Pubkey) {
         self.active.remove(id);
+        self.known = known_bits(&self.active);
     }
 
     /// The active ids, sorted by their bytes.
@@ -3147,6 +3195,11 @@ impl FeatureSet {
             SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS,
             STRICTER_ABI_AND_RUNTIME_CONSTRAINTS,
         ];
+        /// Exactly the Dec-2024 `bpf_account_data_direct_mapping` key: Agave 2.1's
+        /// region-walking mem ops and CPI pointer checks.
+        bpf_account_data_direct_mapping_dec2024 => [BPF_ACCOUNT_DATA_DIRECT_MAPPING];
+        /// The secp256r1 precompile exists (and may not be invoked by CPI).
+        enable_secp256r1_precompile => [ENABLE_SECP256R1_PRECOMPILE];
         /// SIMD-0449.
         direct_account_pointers_in_program_input => [DIRECT_ACCOUNT_POINTERS_IN_PROGRAM_INPUT];
         /// SIMD-0321 (always on in Agave 4.4).
@@ -3381,6 +3434,7 @@ impl FromIterator<Pubkey> for FeatureSet {
 impl Extend<Pubkey> for FeatureSet {
     fn extend<I: IntoIterator<Item = Pubkey>>(&mut self, iter: I) {
         self.active.extend(iter);
+        self.known = known_bits(&self.active);
     }
 }
 

@@ -381,9 +381,12 @@ impl InvokeContext {
             self.log(format!("Account {program_id} is not executable"));
             return Err(InstructionError::AccountNotExecutable);
         }
-        let mut frame = InstructionFrame::new(program_account_index, accounts, data);
-        frame.first_occurrence = first_occurrence;
-        Ok(frame)
+        Ok(InstructionFrame::with_first_occurrence(
+            program_account_index,
+            accounts,
+            first_occurrence,
+            data,
+        ))
     }
 
     /// Pushes a frame (a CPI frame, or `None` for the next top-level instruction),

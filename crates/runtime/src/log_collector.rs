@@ -80,11 +80,13 @@ impl LogCollector {
 
     pub fn program_invoke(&mut self, program_id: &Pubkey, stack_height: usize) {
         let id = self.key_str(program_id);
-        self.log(format!("Program {id} invoke [{stack_height}]"));
+        let mut height = DecimalBuffer::default();
+        let height = height.format(stack_height as u64);
+        self.log(concat(&["Program ", &id, " invoke [", height, "]"]));
     }
 
     pub fn program_log(&mut self, message: &str) {
-        self.log(format!("Program log: {message}"));
+        self.log(concat(&["Program log: ", message]));
     }
 
     pub fn program_data(&mut self, fields_base64: &[String]) {
@@ -93,24 +95,61 @@ impl LogCollector {
 
     pub fn program_return(&mut self, program_id: &Pubkey, data_base64: &str) {
         let id = self.key_str(program_id);
-        self.log(format!("Program return: {id} {data_base64}"));
+        self.log(concat(&["Program return: ", &id, " ", data_base64]));
     }
 
     pub fn program_consumed(&mut self, program_id: &Pubkey, consumed: u64, limit: u64) {
         let id = self.key_str(program_id);
-        self.log(format!(
-            "Program {id} consumed {consumed} of {limit} compute units"
-        ));
+        let (mut consumed_text, mut limit_text) =
+            (DecimalBuffer::default(), DecimalBuffer::default());
+        self.log(concat(&[
+            "Program ",
+            &id,
+            " consumed ",
+            consumed_text.format(consumed),
+            " of ",
+            limit_text.format(limit),
+            " compute units",
+        ]));
     }
 
     pub fn program_success(&mut self, program_id: &Pubkey) {
         let id = self.key_str(program_id);
-        self.log(format!("Program {id} success"));
+        self.log(concat(&["Program ", &id, " success"]));
     }
 
     pub fn program_failure(&mut self, program_id: &Pubkey, error: &dyn std::fmt::Display) {
         let id = self.key_str(program_id);
         self.log(format!("Program {id} failed: {error}"));
+    }
+}
+
+/// The parts joined into a string allocated once at its final size: the frame lines are
+/// written on every invocation, and `format!` grows its buffer several times per line.
+fn concat(parts: &[&str]) -> String {
+    let mut line = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        line.push_str(part);
+    }
+    line
+}
+
+/// A `u64` in decimal without the formatting machinery.
+#[derive(Default)]
+struct DecimalBuffer([u8; 20]);
+
+impl DecimalBuffer {
+    fn format(&mut self, mut value: u64) -> &str {
+        let mut start = self.0.len();
+        loop {
+            start -= 1;
+            self.0[start] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        std::str::from_utf8(&self.0[start..]).expect("ASCII digits")
     }
 }
 
@@ -127,5 +166,29 @@ mod tests {
         // As in Agave, a later message that still fits under the limit is kept.
         collector.log("1".into());
         assert_eq!(collector.messages(), ["12345", "Log truncated", "1"]);
+    }
+
+    #[test]
+    fn frame_lines_match_the_agave_formats() {
+        for value in [0, 7, 10, 99, 1_400_000, u64::MAX] {
+            assert_eq!(DecimalBuffer::default().format(value), value.to_string());
+        }
+        let id = Pubkey::new_from_array([7; 32]);
+        let mut collector = LogCollector::new(None);
+        collector.program_invoke(&id, 2);
+        collector.program_consumed(&id, 1_234, 200_000);
+        collector.program_return(&id, "AQI=");
+        collector.program_success(&id);
+        collector.program_log("hi");
+        assert_eq!(
+            collector.messages(),
+            [
+                format!("Program {id} invoke [2]"),
+                format!("Program {id} consumed 1234 of 200000 compute units"),
+                format!("Program return: {id} AQI="),
+                format!("Program {id} success"),
+                "Program log: hi".to_string(),
+            ]
+        );
     }
 }

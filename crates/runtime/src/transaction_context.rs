@@ -97,6 +97,18 @@ impl InstructionFrame {
                     .unwrap_or(position) as u16
             })
             .collect();
+        Self::with_first_occurrence(program_account_index, accounts, first_occurrence, data)
+    }
+
+    /// [`InstructionFrame::new`] when the caller has already found each account's first
+    /// occurrence (CPI frame preparation does, while merging privileges).
+    pub fn with_first_occurrence(
+        program_account_index: IndexOfAccount,
+        accounts: Vec<InstructionAccount>,
+        first_occurrence: Vec<u16>,
+        data: Vec<u8>,
+    ) -> Self {
+        debug_assert_eq!(accounts.len(), first_occurrence.len());
         Self {
             nesting_level: 0,
             caller_index: None,

@@ -31,7 +31,6 @@
 
 use std::mem::{offset_of, size_of};
 
-use sbfvm_runtime::features::ids;
 use sbfvm_runtime::pda::{create_program_address, MAX_SEEDS};
 use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_INCREASE};
 use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
@@ -227,7 +226,7 @@ impl InfoChecks {
         let legacy = !features.syscall_parameter_address_restrictions();
         Self {
             legacy,
-            pointers: !legacy || features.is_active(&ids::BPF_ACCOUNT_DATA_DIRECT_MAPPING),
+            pointers: !legacy || features.bpf_account_data_direct_mapping_dec2024(),
         }
     }
 
@@ -652,9 +651,7 @@ pub fn check_authorized_program(
     let is_precompile = *program_id == ed25519_program::id()
         || *program_id == secp256k1_program::id()
         || (*program_id == secp256r1_program::id()
-            && invoke_context
-                .features
-                .is_active(&sbfvm_runtime::features::ids::ENABLE_SECP256R1_PRECOMPILE));
+            && invoke_context.features.enable_secp256r1_precompile());
     if *program_id == native_loader::id()
         || *program_id == bpf_loader::id()
         || *program_id == bpf_loader_deprecated::id()
@@ -696,6 +693,55 @@ pub fn translate_accounts<A: CpiAbi>(
     infos_addr: u64,
     infos_len: u64,
 ) -> Result<Vec<TranslatedAccount>, SyscallError> {
+    let mut scratch = CpiScratch::default();
+    translate_accounts_into::<A>(
+        memory,
+        invoke_context,
+        callee,
+        accounts_metadata,
+        (infos_addr, infos_len),
+        &mut scratch,
+    )?;
+    Ok(scratch.accounts)
+}
+
+/// Vectors a CPI needs while it runs, reused from CPI to CPI (see [`CpiScratch::take`]).
+#[derive(Default)]
+pub struct CpiScratch {
+    /// The keys of the caller's account infos.
+    keys: Vec<Pubkey>,
+    /// The translated accounts, in callee order.
+    pub accounts: Vec<TranslatedAccount>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Vec<CpiScratch>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl CpiScratch {
+    /// A cleared scratch set from this thread's pool (nested CPIs each take their own).
+    pub fn take() -> Self {
+        let mut scratch = SCRATCH.with_borrow_mut(Vec::pop).unwrap_or_default();
+        scratch.keys.clear();
+        scratch.accounts.clear();
+        scratch
+    }
+
+    /// Returns the vectors to the pool for the next CPI.
+    pub fn give_back(self) {
+        SCRATCH.with_borrow_mut(|pool| pool.push(self));
+    }
+}
+
+/// [`translate_accounts`] into `scratch.accounts`.
+pub fn translate_accounts_into<A: CpiAbi>(
+    memory: &GuestMemory<'_>,
+    invoke_context: &mut InvokeContext,
+    callee: &InstructionFrame,
+    accounts_metadata: &[SerializedAccountMetadata],
+    (infos_addr, infos_len): (u64, u64),
+    scratch: &mut CpiScratch,
+) -> Result<(), SyscallError> {
     let checks = InfoChecks::of(invoke_context);
     if checks.pointers
         && infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE))
@@ -725,19 +771,17 @@ pub fn translate_accounts<A: CpiAbi>(
             .map_err(SyscallError::Instruction)?;
     }
     let info_size = A::ACCOUNT_INFO_SIZE as usize;
-    let infos: Vec<&[u8]> = infos.chunks_exact(info_size).collect();
-    let keys = infos
-        .iter()
-        .map(|info| {
-            memory
-                .read::<32>(A::key_addr(info), 1)
-                .map(Pubkey::new_from_array)
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let info_at = |index: usize| &infos[index * info_size..(index + 1) * info_size];
+    let CpiScratch { keys, accounts } = scratch;
+    for info in infos.chunks_exact(info_size) {
+        keys.push(Pubkey::new_from_array(
+            memory.read::<32>(A::key_addr(info), 1)?,
+        ));
+    }
 
     let caller_trace_index = invoke_context.transaction_context.current_trace_index()?;
     let per_unit = invoke_context.budget.cpi_bytes_per_unit;
-    let mut accounts = Vec::with_capacity(callee.accounts.len());
+    accounts.reserve(callee.accounts.len());
     for (position, callee_account) in callee.accounts.iter().enumerate() {
         if callee.duplicate_of(position).is_some() {
             continue;
@@ -772,7 +816,7 @@ pub fn translate_accounts<A: CpiAbi>(
             memory,
             invoke_context,
             info_vm_addr,
-            infos[info_index],
+            info_at(info_index),
             metadata,
             checks,
         )?;
@@ -791,7 +835,7 @@ pub fn translate_accounts<A: CpiAbi>(
         }
         accounts.push(account);
     }
-    Ok(accounts)
+    Ok(())
 }
 
 /// Phase 7: the caller's pending changes into the account (agave-reference §3.3).
@@ -907,25 +951,28 @@ fn cpi_common<A: CpiAbi>(
     signers_len: u64,
 ) -> Result<u64, SyscallError> {
     let metadata = std::mem::take(&mut context.accounts_metadata);
+    let mut scratch = CpiScratch::take();
     let result = {
         let (memory, invoke_context) = context.split();
         invoke(
             &memory,
             invoke_context,
             A::translate_instruction,
-            |memory, invoke_context, callee| {
-                translate_accounts::<A>(
+            |memory, invoke_context, callee, scratch| {
+                translate_accounts_into::<A>(
                     memory,
                     invoke_context,
                     callee,
                     &metadata,
-                    infos_addr,
-                    infos_len,
+                    (infos_addr, infos_len),
+                    scratch,
                 )
             },
             (instruction_addr, signers_addr, signers_len),
+            &mut scratch,
         )
     };
+    scratch.give_back();
     context.accounts_metadata = metadata;
     result
 }
@@ -941,8 +988,10 @@ fn invoke(
         &GuestMemory<'_>,
         &mut InvokeContext,
         &InstructionFrame,
-    ) -> Result<Vec<TranslatedAccount>, SyscallError>,
+        &mut CpiScratch,
+    ) -> Result<(), SyscallError>,
     (instruction_addr, signers_addr, signers_len): (u64, u64, u64),
+    scratch: &mut CpiScratch,
 ) -> Result<u64, SyscallError> {
     let started = invoke_context.phase_clock();
     charge_invoke(invoke_context)?;
@@ -968,11 +1017,12 @@ fn invoke(
     if legacy_order {
         check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
     }
-    let mut accounts = translate_accounts(memory, invoke_context, &callee)?;
+    translate_accounts(memory, invoke_context, &callee, scratch)?;
+    let accounts = &mut scratch.accounts;
     invoke_context.add_phase_time(started, |times| &mut times.cpi_translate);
     let started = invoke_context.phase_clock();
     if !InfoChecks::of(invoke_context).legacy {
-        for account in &accounts {
+        for account in accounts.iter() {
             update_callee_account(invoke_context, account)?;
         }
     }

@@ -38,7 +38,6 @@
 //! back. So they are selected by the Dec-2024 key itself, not by the accessors that key
 //! also implies.
 
-use sbfvm_runtime::features::ids::BPF_ACCOUNT_DATA_DIRECT_MAPPING;
 use sbfvm_vm::memory::{Access, RegionChunk, RegionChunks};
 use sbfvm_vm::{GuestMemory, SerializedAccountMetadata, Syscall, SyscallError, VmContext};
 
@@ -54,7 +53,7 @@ fn non_contiguous(context: &VmContext) -> bool {
     context
         .invoke_context()
         .features
-        .is_active(&BPF_ACCOUNT_DATA_DIRECT_MAPPING)
+        .bpf_account_data_direct_mapping_dec2024()
 }
 
 fn is_nonoverlapping(src: u64, src_len: u64, dst: u64, dst_len: u64) -> bool {

@@ -58,6 +58,9 @@ pub struct VmContext {
     /// re-borrows the whole context after taking the mapping pointer, which under Stacked
     /// Borrows would invalidate a pointer into an inline field. Freed in `Drop`.
     memory_mapping: NonNull<UnsafeCell<MemoryMapping>>,
+    /// Whether `memory_mapping` was allocated by `new` (freed on drop) or lent by the
+    /// executor's frame pool (`with_mapping`), which reuses it run after run.
+    owns_mapping: bool,
     pub allocator: BumpAllocator,
     /// Where each instruction account sits in this frame's input (used by CPI).
     pub accounts_metadata: Vec<SerializedAccountMetadata>,
@@ -80,9 +83,40 @@ impl VmContext {
         abi: InputAbi,
         program_id: Pubkey,
     ) -> Self {
+        let mapping = NonNull::from(Box::leak(Box::new(UnsafeCell::new(memory_mapping))));
+        // SAFETY: the caller's contract covers `invoke_context`; the mapping was just leaked
+        // for this context alone.
+        let mut context = unsafe {
+            Self::with_mapping(
+                invoke_context,
+                mapping,
+                heap_len,
+                accounts_metadata,
+                abi,
+                program_id,
+            )
+        };
+        context.owns_mapping = true;
+        context
+    }
+
+    /// A context over a mapping it does not own (the executor's pooled one).
+    ///
+    /// # Safety
+    /// As [`VmContext::new`]; besides, `memory_mapping` must point to a live mapping that
+    /// nothing else uses while this context exists.
+    pub(crate) unsafe fn with_mapping(
+        invoke_context: NonNull<InvokeContext>,
+        memory_mapping: NonNull<UnsafeCell<MemoryMapping>>,
+        heap_len: u64,
+        accounts_metadata: Vec<SerializedAccountMetadata>,
+        abi: InputAbi,
+        program_id: Pubkey,
+    ) -> Self {
         Self {
             invoke_context,
-            memory_mapping: NonNull::from(Box::leak(Box::new(UnsafeCell::new(memory_mapping)))),
+            memory_mapping,
+            owns_mapping: false,
             allocator: BumpAllocator::new(heap_len),
             accounts_metadata,
             abi,
@@ -156,9 +190,11 @@ impl VmContext {
 
 impl Drop for VmContext {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from `Box::leak` in `new` and is freed only here; the VM
-        // that used it is gone before its context is dropped.
-        drop(unsafe { Box::from_raw(self.memory_mapping.as_ptr()) });
+        if self.owns_mapping {
+            // SAFETY: an owned pointer came from `Box::leak` in `new` and is freed only
+            // here; the VM that used it is gone before its context is dropped.
+            drop(unsafe { Box::from_raw(self.memory_mapping.as_ptr()) });
+        }
     }
 }
 

@@ -30,7 +30,8 @@ use crate::memory::{lazy, AlignedBuffer};
 /// How much of the stack is mapped before the program first reaches further: two frames.
 const INITIAL_STACK_BYTES: usize = 8 * 1024;
 use crate::serialization::{
-    deserialize_parameters, serialize_parameters_with_options, InputAbi, SerializeOptions,
+    deserialize_parameters, serialize_parameters_into, InputAbi, SerializeOptions, SerializedInput,
+    ZeroReserves,
 };
 
 /// How programs run.
@@ -102,14 +103,51 @@ enum CacheEntry {
     Failed(LoadError),
 }
 
-/// Buffers reused across executions so no run allocates them.
+/// Everything one executing frame needs, reused from run to run so that a frame allocates
+/// nothing: a CPI takes the next free slot, so nested frames never share one.
 #[derive(Default)]
-struct Pool {
-    stacks: Vec<AlignedBuffer>,
-    heaps: Vec<AlignedBuffer>,
-    inputs: Vec<AlignedBuffer>,
-    call_frames: Vec<Vec<CallFrame>>,
-    metadata: Vec<Vec<crate::serialization::SerializedAccountMetadata>>,
+struct FrameSlot {
+    stack: AlignedBuffer,
+    heap: AlignedBuffer,
+    input: AlignedBuffer,
+    call_frames: Vec<CallFrame>,
+    serialized: SerializedInput,
+    /// Which realloc reserves of `input` are still zero from the last serialization.
+    zero_reserves: ZeroReserves,
+    /// The memory mapping of the last run, with the growth handler that points into
+    /// `stack` and `heap`; rebuilt when anything it was built for changes.
+    mapping: Option<PooledMapping>,
+}
+
+/// What a pooled mapping was built for: it is reused only for the same again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct MappingKey {
+    config: *const solana_sbpf::vm::Config,
+    version: solana_sbpf::program::SBPFVersion,
+    stack: (*mut u8, usize, u64),
+    heap: (*mut u8, usize),
+    initial: (usize, usize),
+}
+
+/// A memory mapping in an allocation of its own (see [`VmContext`]), reused across runs:
+/// only its regions are replaced.
+struct PooledMapping {
+    key: MappingKey,
+    mapping: NonNull<std::cell::UnsafeCell<MemoryMapping>>,
+    extents: lazy::Extents,
+}
+
+impl Drop for PooledMapping {
+    fn drop(&mut self) {
+        // SAFETY: allocated by `Box::leak` in `FrameSlot::mapping` and freed only here; no
+        // VM context lends it any more (contexts do not outlive a run).
+        drop(unsafe { Box::from_raw(self.mapping.as_ptr()) });
+    }
+}
+
+/// Index of the aligned-mapping slot that holds `vm_addr`.
+fn region_index(vm_addr: u64) -> usize {
+    (vm_addr >> solana_sbpf::ebpf::VIRTUAL_ADDRESS_BITS) as usize
 }
 
 /// Per-frame statistics handed to an observer after each VM run.
@@ -132,7 +170,7 @@ pub struct SbfExecutor {
     deployment: RefCell<Option<DeploymentEnvironment>>,
     cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>, BuildPubkeyHasher>>,
     mode: ExecutionMode,
-    pool: RefCell<Pool>,
+    pool: RefCell<Vec<FrameSlot>>,
     run_observer: RefCell<Option<RunObserver>>,
     tracer: RefCell<Option<Box<dyn Tracer>>>,
 }
@@ -158,7 +196,7 @@ impl SbfExecutor {
             deployment: RefCell::new(None),
             cache: RwLock::new(HashMap::default()),
             mode,
-            pool: RefCell::new(Pool::default()),
+            pool: RefCell::new(Vec::new()),
             run_observer: RefCell::new(None),
             tracer: RefCell::new(None),
         }
@@ -403,54 +441,122 @@ impl SbfExecutor {
         } else {
             InputAbi::Aligned
         };
-        let (mut stack, mut heap, mut input, mut call_frames, metadata_buffer) = {
-            let mut pool = self.pool.borrow_mut();
-            (
-                pool.stacks.pop().unwrap_or_default(),
-                pool.heaps.pop().unwrap_or_default(),
-                pool.inputs.pop().unwrap_or_default(),
-                pool.call_frames.pop().unwrap_or_default(),
-                pool.metadata.pop().unwrap_or_default(),
-            )
-        };
-        let result = self.run_with_buffers(
+        let mut slot = self.pool.borrow_mut().pop().unwrap_or_default();
+        let result = self.run_in_slot(
             invoke_context,
             program,
             program_id,
             trace_index,
             abi,
-            (&mut stack, &mut heap, &mut input, &mut call_frames),
-            metadata_buffer,
+            &mut slot,
         );
-        let (result, metadata_buffer) = result;
-        let mut pool = self.pool.borrow_mut();
-        pool.stacks.push(stack);
-        pool.heaps.push(heap);
-        pool.inputs.push(input);
-        pool.call_frames.push(call_frames);
-        pool.metadata.push(metadata_buffer);
+        self.pool.borrow_mut().push(slot);
         result
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn run_with_buffers(
+    /// The mapping of `slot` for this run: the pooled one with its regions replaced when it
+    /// was built for the same configuration and buffers, otherwise a new one.
+    ///
+    /// # Safety
+    /// The slot's buffers must not be resized, moved or freed while the returned mapping is
+    /// in use, and the executable's rodata must outlive that use.
+    unsafe fn prepare_mapping(
+        slot: &mut FrameSlot,
+        executable: &Executable<VmContext>,
+        (stack_initial, stack_gap, heap_initial): (usize, u64, usize),
+    ) -> Result<NonNull<std::cell::UnsafeCell<MemoryMapping>>, EbpfError> {
+        let config = executable.get_config();
+        let version = executable.get_sbpf_version();
+        let key = MappingKey {
+            config,
+            version,
+            stack: (slot.stack.as_mut_ptr(), slot.stack.len(), stack_gap),
+            heap: (slot.heap.as_mut_ptr(), slot.heap.len()),
+            initial: (stack_initial, heap_initial),
+        };
+        let regions = [
+            executable.get_ro_region(),
+            lazy::region(
+                &mut slot.stack,
+                stack_initial,
+                MM_STACK_START,
+                stack_gap,
+                lazy::STACK,
+            ),
+            lazy::region(&mut slot.heap, heap_initial, MM_HEAP_START, 0, lazy::HEAP),
+            if config.aligned_memory_mapping {
+                lazy::input_region(&mut slot.input, MM_INPUT_START)
+            } else {
+                MemoryRegion::new(&raw mut *slot.input.as_mut_slice(), MM_INPUT_START)
+            },
+        ];
+        // Only an aligned mapping finds regions by slot index alone, so only it can take
+        // replaced regions without being rebuilt.
+        let reusable = config.aligned_memory_mapping;
+        if let Some(pooled) = slot
+            .mapping
+            .as_ref()
+            .filter(|pooled| reusable && pooled.key == key)
+        {
+            // SAFETY: the pooled mapping is not lent to any context between runs.
+            let mapping = unsafe { &mut *pooled.mapping.as_ref().get() };
+            let fits = regions.iter().all(|region| {
+                let index = region_index(region.vm_addr_range().start);
+                mapping.get_regions().get(index).is_some_and(|current| {
+                    current.vm_addr_range().start == region.vm_addr_range().start
+                })
+            });
+            if fits {
+                for region in regions {
+                    // SAFETY: the caller's contract: every region points into a live,
+                    // unmoved buffer of the slot or into the executable's rodata.
+                    unsafe {
+                        mapping
+                            .replace_region(region_index(region.vm_addr_range().start), region)?
+                    };
+                }
+                pooled.extents.reset(stack_initial, heap_initial);
+                return Ok(pooled.mapping);
+            }
+        }
+        slot.mapping = None;
+        // The empty region at slot 0 is included so the mapping does not insert it (and
+        // reallocate its region vector) while initializing.
+        let mut all = Vec::with_capacity(regions.len() + 1);
+        all.push(MemoryRegion::new_empty(0));
+        all.extend(regions);
+        // SAFETY: the caller's contract covers the stack and heap buffers the handler grows.
+        let (handler, extents) = unsafe {
+            lazy::handler(
+                &mut slot.stack,
+                stack_initial,
+                stack_gap,
+                &mut slot.heap,
+                heap_initial,
+            )
+        };
+        // SAFETY: the caller's contract covers every region's buffer.
+        let mapping = unsafe {
+            MemoryMapping::new_with_access_violation_handler(all, config, version, handler)?
+        };
+        let mapping = NonNull::from(Box::leak(Box::new(std::cell::UnsafeCell::new(mapping))));
+        slot.mapping = Some(PooledMapping {
+            key,
+            mapping,
+            extents,
+        });
+        Ok(mapping)
+    }
+
+    fn run_in_slot(
         &self,
         invoke_context: &mut InvokeContext,
         program: &LoadedProgram,
         program_id: Pubkey,
         trace_index: usize,
         abi: InputAbi,
-        (stack, heap, input, call_frames): (
-            &mut AlignedBuffer,
-            &mut AlignedBuffer,
-            &mut AlignedBuffer,
-            &mut Vec<CallFrame>,
-        ),
-        mut metadata_buffer: Vec<crate::serialization::SerializedAccountMetadata>,
-    ) -> (
-        Result<(), ExecutionFailure>,
-        Vec<crate::serialization::SerializedAccountMetadata>,
-    ) {
+        slot: &mut FrameSlot,
+    ) -> Result<(), ExecutionFailure> {
         let profiling = invoke_context.phase_times.is_some() && invoke_context.stack_height() > 1;
         let clock = || profiling.then(std::time::Instant::now);
         let serialize_started = clock();
@@ -459,17 +565,14 @@ impl SbfExecutor {
                 .features
                 .direct_account_pointers_in_program_input(),
         };
-        let serialized = match serialize_parameters_with_options(
+        serialize_parameters_into(
             &invoke_context.transaction_context,
             abi,
             options,
-            input,
-        ) {
-            Ok(serialized) => serialized,
-            Err(error) => return (Err(error.into()), metadata_buffer),
-        };
-        metadata_buffer.clear();
-        metadata_buffer.extend_from_slice(&serialized.accounts);
+            &mut slot.input,
+            &mut slot.serialized,
+            Some(&mut slot.zero_reserves),
+        )?;
 
         let executable = &program.executable;
         let config = executable.get_config();
@@ -481,20 +584,17 @@ impl SbfExecutor {
         let heap_charge = invoke_context.budget.heap_charge();
         if let Err(error) = invoke_context.consume_checked(heap_charge) {
             invoke_context.log(format!("Failed to create SBF VM: {error}"));
-            return (
-                Err(InstructionError::ProgramEnvironmentSetupFailure.into()),
-                metadata_buffer,
-            );
+            return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
         }
         // Pooled stacks and heaps are entirely zero when handed out (only the extent a run
         // reached is re-zeroed afterwards), so a size change is the only reason to allocate.
         let stack_len = config.stack_size();
         let heap_len = invoke_context.budget.heap_size as usize;
-        if stack.len() != stack_len {
-            *stack = AlignedBuffer::zeroed(stack_len);
+        if slot.stack.len() != stack_len {
+            slot.stack = AlignedBuffer::zeroed(stack_len);
         }
-        if heap.len() != heap_len {
-            *heap = AlignedBuffer::zeroed(heap_len);
+        if slot.heap.len() != heap_len {
+            slot.heap = AlignedBuffer::zeroed(heap_len);
         }
         let stack_gap = if config.enable_stack_frame_gaps && version.stack_frame_gaps() {
             config.stack_frame_size as u64
@@ -508,54 +608,50 @@ impl SbfExecutor {
         } else {
             (stack_len, heap_len)
         };
-        let regions = vec![
-            executable.get_ro_region(),
-            lazy::region(stack, stack_initial, MM_STACK_START, stack_gap, lazy::STACK),
-            lazy::region(heap, heap_initial, MM_HEAP_START, 0, lazy::HEAP),
-            MemoryRegion::new(&raw mut *input.as_mut_slice(), MM_INPUT_START),
-        ];
-        // SAFETY: the stack, heap and input buffers and the executable's rodata outlive the
-        // mapping, which is dropped with `vm_context` before the buffers are touched again;
-        // the buffers are not resized or moved while the mapping exists.
-        let (handler, extents) =
-            unsafe { lazy::handler(stack, stack_initial, stack_gap, heap, heap_initial) };
-        // SAFETY: as above.
+        // SAFETY: the slot's buffers are neither resized nor moved until the run below has
+        // finished and `vm_context` (the only user of the mapping) is dropped; the program
+        // (and so its rodata) is held by the caller for the whole run.
         let mapping = match unsafe {
-            MemoryMapping::new_with_access_violation_handler(regions, config, version, handler)
+            Self::prepare_mapping(slot, executable, (stack_initial, stack_gap, heap_initial))
         } {
             Ok(mapping) => mapping,
             Err(error) => {
                 invoke_context.log(format!("Failed to create SBF VM: {error}"));
-                return (
-                    Err(InstructionError::ProgramEnvironmentSetupFailure.into()),
-                    metadata_buffer,
-                );
+                return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
             }
         };
+        let extents = slot
+            .mapping
+            .as_ref()
+            .map(|pooled| pooled.extents.clone())
+            .expect("prepare_mapping pools the mapping it returns");
         let heap_len = heap_len as u64;
         let invoke_stack_height = invoke_context.stack_height();
         let invoke_context_ptr = NonNull::from(&mut *invoke_context);
+        let instruction_data_offset = slot.serialized.instruction_data_offset;
         // SAFETY: `invoke_context` is not used again until the VM below has finished and
-        // `vm_context` is dropped; the VM reaches it only through this context.
+        // `vm_context` is dropped; the VM reaches it only through this context. The pooled
+        // mapping is lent to this context alone and outlives it.
         let mut vm_context = unsafe {
-            VmContext::new(
+            VmContext::with_mapping(
                 invoke_context_ptr,
                 mapping,
                 heap_len,
-                std::mem::take(&mut metadata_buffer),
+                std::mem::take(&mut slot.serialized.accounts),
                 abi,
                 program_id,
             )
         };
+        let call_frames = &mut slot.call_frames;
         let (compute_units, result, fault_pc, setup_time, execute_time) = {
             let mut vm = EbpfVm::new(
                 Arc::clone(executable.get_loader()),
                 version,
                 &mut vm_context,
-                stack.len(),
+                stack_len,
             );
             vm.registers[1] = MM_INPUT_START;
-            vm.registers[2] = MM_INPUT_START + serialized.instruction_data_offset as u64;
+            vm.registers[2] = MM_INPUT_START + instruction_data_offset as u64;
             let mut mode = match self.mode {
                 ExecutionMode::Interpreter => solana_sbpf::vm::ExecutionMode::Interpreted,
                 ExecutionMode::Jit => solana_sbpf::vm::ExecutionMode::PreferJit,
@@ -596,11 +692,25 @@ impl SbfExecutor {
             (units, result, vm.registers[11], setup_time, execute_time)
         };
         let syscalls = std::mem::take(&mut vm_context.syscall_usage);
-        metadata_buffer = std::mem::take(&mut vm_context.accounts_metadata);
+        slot.serialized.accounts = std::mem::take(&mut vm_context.accounts_metadata);
         drop(vm_context);
-        // Re-zero only what the run could have written.
-        stack.as_mut_slice()[..extents.stack()].fill(0);
-        heap.as_mut_slice()[..extents.heap()].fill(0);
+        // The pooled mapping must not keep pointing into this program's rodata, which may
+        // be freed before the slot's next run.
+        if let Some(pooled) = slot.mapping.as_ref() {
+            // SAFETY: no context lends the mapping any more; an empty region points nowhere.
+            let mapping = unsafe { &mut *pooled.mapping.as_ref().get() };
+            let ro = executable.get_ro_region().vm_addr_range().start;
+            // SAFETY: as above.
+            let _ =
+                unsafe { mapping.replace_region(region_index(ro), MemoryRegion::new_empty(ro)) };
+        }
+        // Re-zero only what the run could have written. The input is read-only until its
+        // first store only in an aligned mapping; otherwise assume it was written.
+        if extents.input_written() || !config.aligned_memory_mapping {
+            slot.zero_reserves.forget();
+        }
+        slot.stack.as_mut_slice()[..extents.stack()].fill(0);
+        slot.heap.as_mut_slice()[..extents.heap()].fill(0);
         // Phases are attributed to frames entered by CPI, so a CPI's breakdown is not
         // swamped by its caller's own run (which contains it).
         let cpi_frame = invoke_stack_height > 1;
@@ -626,10 +736,10 @@ impl SbfExecutor {
                 collector.program_return(&program_id, &encoded);
             }
         }
-        let outcome = match result {
-            ProgramResult::Ok(0) => Ok(()),
+        match result {
+            ProgramResult::Ok(0) => {}
             ProgramResult::Ok(status) => {
-                Err(ExecutionFailure::from(InstructionError::from(status)))
+                return Err(ExecutionFailure::from(InstructionError::from(status)));
             }
             ProgramResult::Err(error) => {
                 if matches!(error, EbpfError::UnsupportedInstruction) {
@@ -639,24 +749,18 @@ impl SbfExecutor {
                         ));
                     }
                 }
-                Err(self.failure_from_vm_error(invoke_context, error))
+                return Err(self.failure_from_vm_error(invoke_context, error));
             }
-        };
-        if let Err(failure) = outcome {
-            return (Err(failure), metadata_buffer);
         }
         let deserialize_started = clock();
         let deserialized = deserialize_parameters(
             &invoke_context.transaction_context,
             abi,
-            input.as_slice(),
-            &serialized,
+            slot.input.as_slice(),
+            &slot.serialized,
         );
         invoke_context.add_phase_time(deserialize_started, |times| &mut times.deserialize);
-        (
-            deserialized.map_err(ExecutionFailure::from),
-            metadata_buffer,
-        )
+        deserialized.map_err(ExecutionFailure::from)
     }
 
     fn failure_from_vm_error(

@@ -835,6 +835,8 @@ pub(crate) mod lazy {
 
     pub(crate) const STACK: u16 = 1;
     pub(crate) const HEAP: u16 = 2;
+    /// The serialized input, mapped read-only until the first store (see [`input_region`]).
+    pub(crate) const INPUT: u16 = 3;
 
     /// One growable region: its buffer and how much of it is mapped (and so may be dirty).
     #[derive(Clone, Copy)]
@@ -845,11 +847,22 @@ pub(crate) mod lazy {
         gap: u64,
     }
 
-    /// The current extents of the stack and heap, shared with the handler.
+    /// The current extents of the stack and heap, and whether the input was written,
+    /// shared with the handler.
     #[derive(Clone, Default)]
-    pub(crate) struct Extents(Rc<[Cell<usize>; 2]>);
+    pub(crate) struct Extents(Rc<[Cell<usize>; 3]>);
 
     impl Extents {
+        /// Back to the initial extents, for the next run over the same buffers.
+        pub(crate) fn reset(&self, stack: usize, heap: usize) {
+            self.0[0].set(stack);
+            self.0[1].set(heap);
+            self.0[2].set(0);
+        }
+        /// Whether anything stored into the input region since the last reset.
+        pub(crate) fn input_written(&self) -> bool {
+            self.0[2].get() != 0
+        }
         pub(crate) fn stack(&self) -> usize {
             self.0[0].get()
         }
@@ -874,7 +887,19 @@ pub(crate) mod lazy {
         region
     }
 
-    /// The handler growing the stack (payload [`STACK`]) and heap ([`HEAP`]) regions.
+    /// The input region over `input`, read-only until the first store into it, which the
+    /// handler turns writable (and records): a run that never writes its input leaves the
+    /// serialized bytes, the zeroed realloc reserves included, as they were, so the next
+    /// serialization of the same layout into this buffer need not zero them again.
+    pub(crate) fn input_region(input: &mut AlignedBuffer, vm_addr: u64) -> MemoryRegion {
+        let host: *mut [u8] = &raw mut *input.as_mut_slice();
+        let mut region = MemoryRegion::new(host.cast_const(), vm_addr);
+        region.access_violation_handler_payload = Some(INPUT);
+        region
+    }
+
+    /// The handler growing the stack (payload [`STACK`]) and heap ([`HEAP`]) regions and
+    /// making the input region ([`INPUT`]) writable on its first store.
     ///
     /// # Safety
     /// The two buffers must stay alive, unmoved and at their full length for as long as the
@@ -886,7 +911,11 @@ pub(crate) mod lazy {
         heap: &mut AlignedBuffer,
         heap_initial: usize,
     ) -> (AccessViolationHandler, Extents) {
-        let extents = Extents(Rc::new([Cell::new(stack_initial), Cell::new(heap_initial)]));
+        let extents = Extents(Rc::new([
+            Cell::new(stack_initial),
+            Cell::new(heap_initial),
+            Cell::new(0),
+        ]));
         let growers = [
             Grower {
                 base: stack.as_mut_ptr(),
@@ -902,12 +931,29 @@ pub(crate) mod lazy {
         let shared = extents.clone();
         let handler = move |region: &mut MemoryRegion,
                             _max_len: u64,
-                            _access: AccessType,
+                            access: AccessType,
                             vm_addr: u64,
                             len: u64| {
             let index = match region.access_violation_handler_payload {
                 Some(STACK) => 0,
                 Some(HEAP) => 1,
+                Some(INPUT) => {
+                    let range = region.vm_addr_range();
+                    let inside = vm_addr >= range.start
+                        && vm_addr.checked_add(len).is_some_and(|end| end <= range.end);
+                    // Anything else keeps the error the full writable region would give.
+                    if access == AccessType::Store && inside {
+                        shared.0[2].set(1);
+                        // SAFETY: `input_region` built this buffer from a mutable pointer
+                        // to the input buffer, which the executor keeps alive and unmoved
+                        // for the mapping's lifetime; only the permission changes.
+                        unsafe {
+                            let host = region.host_buffer().mutable();
+                            region.redirect(host);
+                        }
+                    }
+                    return;
+                }
                 _ => return,
             };
             let grower = growers[index];

@@ -88,6 +88,11 @@ impl Writer<'_> {
     fn u64(&mut self, value: u64) {
         self.bytes(&value.to_le_bytes());
     }
+    /// Leaves `len` bytes as they are (known to hold the zeros they should).
+    fn skip(&mut self, len: usize) {
+        assert!(self.offset + len <= self.buffer.len());
+        self.offset += len;
+    }
     fn zeros(&mut self, len: usize) {
         self.buffer[self.offset..self.offset + len].fill(0);
         self.offset += len;
@@ -140,6 +145,58 @@ pub fn serialize_parameters_with_options(
     options: SerializeOptions,
     buffer: &mut AlignedBuffer,
 ) -> Result<SerializedInput, InstructionError> {
+    let mut input = SerializedInput::default();
+    serialize_parameters_into(context, abi, options, buffer, &mut input, None)?;
+    Ok(input)
+}
+
+/// The realloc reserves known to be zero in a pooled input buffer: those the last
+/// serialization wrote, as long as no run has stored into the buffer since (the executor
+/// maps the input read-only until the first store and calls [`ZeroReserves::forget`]
+/// then). Serializing the same layout again skips zeroing them; the result is the same
+/// bytes, without rewriting 10 KiB of zeros per account.
+#[derive(Debug, Default)]
+pub struct ZeroReserves {
+    /// `(offset, len)` in increasing offset order.
+    ranges: Vec<(usize, usize)>,
+    /// Capacity for the next layout's list.
+    spare: Vec<(usize, usize)>,
+}
+
+impl ZeroReserves {
+    /// The buffer may have been written anywhere: nothing is known to be zero.
+    pub fn forget(&mut self) {
+        self.ranges.clear();
+    }
+}
+
+/// [`serialize_parameters_with_options`] into `input`, whose vector's capacity is reused
+/// (the executor keeps one per pooled buffer, so a CPI allocates nothing here). With
+/// `reserves`, reserves it lists as zero are not zeroed again, and it is updated to the new
+/// layout's reserves.
+pub fn serialize_parameters_into(
+    context: &TransactionContext,
+    abi: InputAbi,
+    options: SerializeOptions,
+    buffer: &mut AlignedBuffer,
+    input: &mut SerializedInput,
+    reserves: Option<&mut ZeroReserves>,
+) -> Result<(), InstructionError> {
+    // What was known before this serialization; cleared until it succeeds, since a failed
+    // one leaves the buffer half written.
+    let mut known_zero = Vec::new();
+    let mut new_zero = Vec::new();
+    let mut reserves = reserves;
+    if let Some(reserves) = reserves.as_deref_mut() {
+        known_zero = std::mem::take(&mut reserves.ranges);
+        new_zero = std::mem::take(&mut reserves.spare);
+        new_zero.clear();
+    }
+    let mut next_known = 0;
+    input.accounts.clear();
+    input.instruction_data_offset = 0;
+    input.account_pointers_offset = None;
+    input.len = 0;
     let frame = context.current_frame()?;
     if frame.accounts.len() > sbfvm_runtime::transaction_context::MAX_ACCOUNTS_PER_INSTRUCTION {
         return Err(InstructionError::MaxAccountsExceeded);
@@ -157,10 +214,7 @@ pub fn serialize_parameters_with_options(
         buffer: buffer.as_mut_slice(),
         offset: 0,
     };
-    let mut input = SerializedInput {
-        accounts: Vec::with_capacity(frame.accounts.len()),
-        ..SerializedInput::default()
-    };
+    input.accounts.reserve(frame.accounts.len());
     out.u64(frame.accounts.len() as u64);
     for (position, instruction_account) in frame.accounts.iter().enumerate() {
         if let Some(first) = frame.duplicate_of(position) {
@@ -192,7 +246,24 @@ pub fn serialize_parameters_with_options(
                 out.u64(data_len as u64);
                 let vm_data_addr = base + out.offset() as u64;
                 out.bytes(&account.data);
-                out.zeros(MAX_PERMITTED_DATA_INCREASE + align_padding(data_len));
+                let reserve = (
+                    out.offset(),
+                    MAX_PERMITTED_DATA_INCREASE + align_padding(data_len),
+                );
+                while known_zero
+                    .get(next_known)
+                    .is_some_and(|&(offset, _)| offset < reserve.0)
+                {
+                    next_known += 1;
+                }
+                if known_zero.get(next_known) == Some(&reserve) {
+                    out.skip(reserve.1);
+                } else {
+                    out.zeros(reserve.1);
+                }
+                if reserves.is_some() {
+                    new_zero.push(reserve);
+                }
                 out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
                 SerializedAccountMetadata {
                     vm_addr,
@@ -240,7 +311,11 @@ pub fn serialize_parameters_with_options(
     }
     input.len = out.offset();
     debug_assert_eq!(input.len, buffer.len());
-    Ok(input)
+    if let Some(reserves) = reserves {
+        reserves.ranges = new_zero;
+        reserves.spare = known_zero;
+    }
+    Ok(())
 }
 
 fn read_u64(buffer: &[u8], offset: usize) -> Result<u64, InstructionError> {
