@@ -410,6 +410,7 @@ pub struct Sbfvm {
     executor: SharedRc<SbfExecutor>,
     config: Config,
     run_stats: SharedRc<RefCell<Vec<VmRunStats>>>,
+    frame_times: SharedRc<RefCell<FrameTimes>>,
 }
 
 impl std::fmt::Debug for Sbfvm {
@@ -449,6 +450,7 @@ impl Sbfvm {
             executor,
             config,
             run_stats,
+            frame_times: SharedRc::default(),
         })
     }
 
@@ -502,10 +504,7 @@ impl Sbfvm {
         path: impl AsRef<std::path::Path>,
     ) -> Result<Arc<LoadedProgram>, Error> {
         let path = path.as_ref();
-        let elf = std::fs::read(path).map_err(|error| Error::Io {
-            path: path.to_path_buf(),
-            message: error.to_string(),
-        })?;
+        let elf = read_input_file(path, MAX_PROGRAM_FILE_BYTES)?;
         self.add_program(program_id, loader, &elf)
             .map_err(|error| match error {
                 Error::Load { message, .. } => Error::Load {
@@ -581,16 +580,21 @@ impl Sbfvm {
             compute_unit_limit,
             heap_size: self.config.heap_size,
         };
-        let elapsed = SharedRc::new(RefCell::new(Vec::new()));
-        let timer = FrameTimer {
-            started: Vec::new(),
-            elapsed: SharedRc::clone(&elapsed),
-        };
+        // The timer's vectors live in `self`, so their capacity carries over.
+        {
+            let mut times = self.frame_times.borrow_mut();
+            times.started.clear();
+            times.elapsed.clear();
+        }
+        let timer = FrameTimer(SharedRc::clone(&self.frame_times));
         let transaction =
             self.runtime
                 .process_transaction(instructions, &settings, Some(Box::new(timer)));
-        let stats = std::mem::take(&mut *self.run_stats.borrow_mut());
-        let invocations = invoke_tree(&transaction, &stats, &elapsed.borrow());
+        let invocations = invoke_tree(
+            &transaction,
+            &self.run_stats.borrow(),
+            &self.frame_times.borrow().elapsed,
+        );
         Outcome {
             transaction,
             invocations,
@@ -598,44 +602,119 @@ impl Sbfvm {
     }
 }
 
-/// Measures each frame's wall time through the runtime's observer hook.
-#[derive(Default)]
-struct FrameTimer {
-    started: Vec<Option<std::time::Instant>>,
-    elapsed: SharedRc<RefCell<Vec<Option<std::time::Duration>>>>,
+/// The largest program file sbfvm reads: an account holds at most 10 MiB, so no larger
+/// ELF can be deployed.
+pub const MAX_PROGRAM_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The largest scenario, snapshot or other input text file sbfvm reads.
+pub const MAX_INPUT_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a regular file of at most `limit` bytes. Anything else (a device such as
+/// `/dev/zero`, a FIFO, a directory, a larger file) is a clear [`Error::Io`] instead of an
+/// unbounded read.
+pub fn read_input_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io_error = |message: String| Error::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    let file = std::fs::File::open(path).map_err(|error| io_error(error.to_string()))?;
+    let metadata = file
+        .metadata()
+        .map_err(|error| io_error(error.to_string()))?;
+    if !metadata.is_file() {
+        return Err(io_error("not a regular file".to_string()));
+    }
+    if metadata.len() > limit {
+        return Err(io_error(format!(
+            "{} bytes; at most {limit} are read",
+            metadata.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    // The size may change while reading: never take more than the limit plus one byte.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| io_error(error.to_string()))?;
+    if bytes.len() as u64 > limit {
+        return Err(io_error(format!("more than {limit} bytes")));
+    }
+    Ok(bytes)
 }
+
+/// [`read_input_file`] for UTF-8 text.
+pub fn read_input_text(path: &std::path::Path, limit: u64) -> Result<String, Error> {
+    String::from_utf8(read_input_file(path, limit)?).map_err(|_| Error::Io {
+        path: path.to_path_buf(),
+        message: "not UTF-8 text".to_string(),
+    })
+}
+
+/// When each frame started and how long it took, by trace index.
+#[derive(Default)]
+struct FrameTimes {
+    started: Vec<Option<std::time::Instant>>,
+    elapsed: Vec<Option<std::time::Duration>>,
+}
+
+/// Measures each frame's wall time through the runtime's observer hook.
+struct FrameTimer(SharedRc<RefCell<FrameTimes>>);
 
 impl sbfvm_runtime::InvokeObserver for FrameTimer {
     fn frame_started(&mut self, trace_index: usize) {
-        if self.started.len() <= trace_index {
-            self.started.resize(trace_index + 1, None);
+        let started = &mut self.0.borrow_mut().started;
+        if started.len() <= trace_index {
+            started.resize(trace_index + 1, None);
         }
-        self.started[trace_index] = Some(std::time::Instant::now());
+        started[trace_index] = Some(std::time::Instant::now());
     }
 
     fn frame_finished(&mut self, trace_index: usize) {
-        if let Some(Some(start)) = self.started.get(trace_index) {
-            let mut elapsed = self.elapsed.borrow_mut();
-            if elapsed.len() <= trace_index {
-                elapsed.resize(trace_index + 1, None);
+        let times = &mut *self.0.borrow_mut();
+        if let Some(Some(start)) = times.started.get(trace_index) {
+            let elapsed = start.elapsed();
+            if times.elapsed.len() <= trace_index {
+                times.elapsed.resize(trace_index + 1, None);
             }
-            elapsed[trace_index] = Some(start.elapsed());
+            times.elapsed[trace_index] = Some(elapsed);
         }
     }
 }
 
-/// Builds the invoke tree from the instruction trace, in time linear in the trace and
-/// the VM runs (a transaction may hold hundreds of CPI frames).
+/// Builds the invoke tree from the instruction trace. The trace holds at most 64 frames
+/// (Agave's instruction trace limit), so children are found by scanning it; each frame's
+/// VM run is looked up through one index vector rather than by scanning the runs.
 fn invoke_tree(
     transaction: &TransactionOutcome,
     stats: &[VmRunStats],
     timings: &[Option<std::time::Duration>],
 ) -> Vec<Invocation> {
+    /// `run_of[frame]`: the run of that frame (a frame runs at most one VM);
+    /// [`SEVERAL_RUNS`] makes `build` collect them all by scanning, should it ever not.
+    const NO_RUN: usize = usize::MAX;
+    const SEVERAL_RUNS: usize = usize::MAX - 1;
     struct Index<'a> {
         transaction: &'a TransactionOutcome,
-        children: Vec<Vec<usize>>,
-        runs: Vec<Vec<&'a VmRunStats>>,
+        stats: &'a [VmRunStats],
+        run_of: Vec<usize>,
         timings: &'a [Option<std::time::Duration>],
+    }
+    fn runs<'a>(
+        index: &'a Index<'_>,
+        trace_index: usize,
+    ) -> impl Iterator<Item = &'a VmRunStats> + 'a {
+        let (single, scan) = match index.run_of[trace_index] {
+            NO_RUN => (None, false),
+            SEVERAL_RUNS => (None, true),
+            position => (index.stats.get(position), false),
+        };
+        let scanned = index
+            .stats
+            .iter()
+            .filter(move |run| scan && run.trace_index == trace_index);
+        single
+            .into_iter()
+            .chain(scanned.take(if scan { usize::MAX } else { 0 }))
     }
     fn build(index: &Index<'_>, trace_index: usize) -> Invocation {
         let transaction = index.transaction;
@@ -644,22 +723,23 @@ fn invoke_tree(
             Some(outcome) => (outcome.compute_units_consumed, outcome.result.clone()),
             None => (0, Ok(())),
         };
-        let runs = &index.runs[trace_index];
-        let syscalls: Vec<(&'static str, u64, u64)> = runs
-            .iter()
+        let syscalls: Vec<(&'static str, u64, u64)> = runs(index, trace_index)
             .flat_map(|run| run.syscalls.iter())
             .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
             .collect();
-        let invocations: Vec<Invocation> = index.children[trace_index]
+        let invocations: Vec<Invocation> = transaction
+            .trace
             .iter()
-            .map(|&child| build(index, child))
+            .enumerate()
+            .skip(trace_index + 1)
+            .filter(|(_, child)| child.caller_index == Some(trace_index))
+            .map(|(child, _)| build(index, child))
             .collect();
         let callees: u64 = invocations
             .iter()
             .map(|child| child.compute_units_consumed)
             .sum();
-        let vm_units: Option<u64> = runs
-            .iter()
+        let vm_units: Option<u64> = runs(index, trace_index)
             .map(|run| run.compute_units)
             .reduce(|a, b| a + b);
         let mut cost = Cost::default();
@@ -698,23 +778,22 @@ fn invoke_tree(
             invocations,
         }
     }
-    let frames = transaction.trace.len();
-    let mut index = Index {
+    let mut run_of = vec![NO_RUN; transaction.trace.len()];
+    for (position, run) in stats.iter().enumerate() {
+        if let Some(slot) = run_of.get_mut(run.trace_index) {
+            *slot = if *slot == NO_RUN {
+                position
+            } else {
+                SEVERAL_RUNS
+            };
+        }
+    }
+    let index = Index {
         transaction,
-        children: vec![Vec::new(); frames],
-        runs: vec![Vec::new(); frames],
+        stats,
+        run_of,
         timings,
     };
-    for (trace_index, frame) in transaction.trace.iter().enumerate() {
-        if let Some(caller) = frame.caller_index.filter(|caller| *caller < frames) {
-            index.children[caller].push(trace_index);
-        }
-    }
-    for run in stats {
-        if let Some(runs) = index.runs.get_mut(run.trace_index) {
-            runs.push(run);
-        }
-    }
     transaction
         .trace
         .iter()

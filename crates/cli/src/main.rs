@@ -221,10 +221,7 @@ fn run(args: RunArgs) -> Result<ExitCode, Error> {
     }
     let mut snapshot_changed = false;
     if let Some(path) = &args.check_snapshot {
-        let text = std::fs::read_to_string(path).map_err(|error| Error::Io {
-            path: path.clone(),
-            message: error.to_string(),
-        })?;
+        let text = sbfvm::read_input_text(path, sbfvm::MAX_INPUT_TEXT_BYTES)?;
         let expected: sbfvm::snapshot::Snapshot =
             serde_json::from_str(&text).map_err(|error| Error::Io {
                 path: path.clone(),
@@ -357,10 +354,7 @@ fn inspect(args: &[String]) -> Result<ExitCode, Error> {
     }
     let path =
         path.ok_or_else(|| Error::Usage(format!("`inspect` needs a program file\n\n{USAGE}")))?;
-    let elf = std::fs::read(&path).map_err(|error| Error::Io {
-        path: path.clone(),
-        message: error.to_string(),
-    })?;
+    let elf = sbfvm::read_input_file(&path, sbfvm::MAX_PROGRAM_FILE_BYTES)?;
     let inspection = sbfvm::inspect::inspect(&elf, &sbfvm::FeatureSet::mainnet()).map_err(
         |error| match error {
             Error::Usage(message) => Error::Io {

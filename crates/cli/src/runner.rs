@@ -129,6 +129,11 @@ fn build_config(
     Ok(config)
 }
 
+/// The most zeroed account data a scenario's `space` fields may ask for, in total: with
+/// at most 10 MiB each, enough for any transaction mainnet accepts, and a bound on the
+/// host memory a scenario file can make sbfvm allocate.
+pub const MAX_SCENARIO_SPACE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Validates a scenario and sets up its programs and accounts.
 pub fn prepare(
     scenario: &Scenario,
@@ -156,6 +161,7 @@ pub fn prepare(
                 .map(|warning| format!("{program_id}: {warning}")),
         );
     }
+    let mut total_space: u64 = 0;
     for (index, spec) in scenario.file.accounts.iter().enumerate() {
         let pubkey = parse_pubkey(&spec.pubkey, &format!("accounts[{index}].pubkey"))?;
         let owner = match &spec.owner {
@@ -173,6 +179,12 @@ pub fn prepare(
                 if space > 10 * 1024 * 1024 {
                     return Err(Error::Scenario(format!(
                         "accounts[{index}].space: {space} exceeds 10 MiB"
+                    )));
+                }
+                total_space = total_space.saturating_add(space);
+                if total_space > MAX_SCENARIO_SPACE_BYTES {
+                    return Err(Error::Scenario(format!(
+                        "accounts[{index}].space: the accounts' `space` adds up to more than {MAX_SCENARIO_SPACE_BYTES} bytes (64 MiB, Agave's limit on the account data one transaction loads)"
                     )));
                 }
                 vec![0; space as usize]

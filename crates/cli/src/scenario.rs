@@ -159,10 +159,7 @@ pub struct Scenario {
 
 impl Scenario {
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            message: source.to_string(),
-        })?;
+        let text = crate::read_input_text(path, crate::MAX_INPUT_TEXT_BYTES)?;
         let file = Self::parse(&text, path)?;
         Ok(Self {
             file,

@@ -568,3 +568,65 @@ fn json_report_values() {
     assert_eq!(account["executable"], false);
     assert_eq!(account["data"], "AgIDBAU="); // 02 02 03 04 05
 }
+
+// ------------------------------------------------------------------ bounded inputs
+
+#[test]
+fn an_elf_path_naming_a_device_is_refused_without_reading_it() {
+    // /dev/zero never ends: an unbounded read would hang and exhaust memory.
+    let scenario = TempFile::new(
+        "dev_zero_elf.toml",
+        b"[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = \"/dev/zero\"\n",
+    );
+    assert_input_error(
+        &["run", scenario.path()],
+        &["/dev/zero", "not a regular file"],
+    );
+    assert_input_error(&["run", "/dev/zero"], &["/dev/zero", "not a regular file"]);
+    assert_input_error(
+        &["inspect", "/dev/zero"],
+        &["/dev/zero", "not a regular file"],
+    );
+}
+
+#[test]
+fn a_program_file_over_10_mib_is_refused() {
+    let file = TempFile::new("huge.so", b"");
+    // Sparse: no 10 MiB actually written.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file.0)
+        .and_then(|handle| handle.set_len(10 * 1024 * 1024 + 1))
+        .expect("extend the temp file");
+    assert_input_error(&["run", file.path()], &["huge.so", "at most 10485760"]);
+    let scenario = TempFile::new(
+        "huge_elf.toml",
+        format!(
+            "[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = {:?}\n",
+            file.path()
+        )
+        .as_bytes(),
+    );
+    assert_input_error(&["run", scenario.path()], &["huge.so", "at most 10485760"]);
+}
+
+#[test]
+fn account_space_is_capped_in_total() {
+    let account = |n: u8| {
+        format!(
+            "[[accounts]]\npubkey = \"{}\"\nlamports = 1\nspace = 10_485_760\n",
+            bs58::encode([n; 32]).into_string()
+        )
+    };
+    // Six accounts of 10 MiB fit (60 MiB); a seventh passes the 64 MiB total.
+    let six: String = (1..=6).map(account).collect();
+    let fits = TempFile::new("space_fits.toml", six.as_bytes());
+    let output = sbfvm(&["run", fits.path()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
+    let seven = six + &account(7);
+    let too_much = TempFile::new("space_too_much.toml", seven.as_bytes());
+    assert_input_error(
+        &["run", too_much.path()],
+        &["accounts[6].space", "more than 67108864 bytes"],
+    );
+}

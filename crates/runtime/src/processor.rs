@@ -367,8 +367,7 @@ impl Runtime {
             writable[index] |= is_writable;
             index as IndexOfAccount
         };
-        let mut frames = Vec::with_capacity(instructions.len());
-        let mut program_indices = Vec::with_capacity(instructions.len());
+        let mut frames: Vec<InstructionFrame> = Vec::with_capacity(instructions.len());
         for instruction in instructions {
             let accounts: Vec<InstructionAccount> = instruction
                 .accounts
@@ -380,28 +379,30 @@ impl Runtime {
                 })
                 .collect();
             let program_index = add_key(instruction.program_id, false, false);
-            program_indices.push(program_index);
-            frames.push((program_index, accounts, instruction.data.clone()));
+            frames.push(InstructionFrame::new(
+                program_index,
+                accounts,
+                instruction.data.clone(),
+            ));
         }
         // Demote reserved keys, and program ids unless the upgradeable loader is present.
         let upgradeable_loader_present = keys.contains(&bpf_loader_upgradeable::id());
         for (index, key) in keys.iter().enumerate() {
-            let called_as_program = program_indices.contains(&(index as IndexOfAccount));
+            let called_as_program = frames
+                .iter()
+                .any(|frame| frame.program_account_index as usize == index);
             if is_reserved_account_key(key) || (called_as_program && !upgradeable_loader_present) {
                 writable[index] = false;
             }
         }
-        let frames: Vec<InstructionFrame> = frames
-            .into_iter()
-            .map(|(program_index, mut accounts, data)| {
-                for account in accounts.iter_mut() {
-                    let index = account.index_in_transaction as usize;
-                    account.is_signer = signer[index];
-                    account.is_writable = writable[index];
-                }
-                InstructionFrame::new(program_index, accounts, data)
-            })
-            .collect();
+        // Every occurrence of an account gets the message's (merged, demoted) privileges.
+        for frame in frames.iter_mut() {
+            for account in frame.accounts.iter_mut() {
+                let index = account.index_in_transaction as usize;
+                account.is_signer = signer[index];
+                account.is_writable = writable[index];
+            }
+        }
 
         let accounts_before: Vec<Account> = keys
             .iter()
@@ -415,10 +416,10 @@ impl Runtime {
             phase_times: None,
             return_data: None,
             trace: Vec::new(),
-            account_keys: keys.clone(),
+            account_keys: keys,
             accounts_before: Vec::new(),
             accounts_after: Vec::new(),
-            writable: writable.clone(),
+            writable,
         };
         if let Err(error) = self.check_transaction(instructions, &frames) {
             outcome.result = Err(error);
@@ -439,7 +440,9 @@ impl Runtime {
             budget.max_instruction_stack_depth = 9;
         }
         let mut transaction_context = TransactionContext::new(
-            keys.iter()
+            outcome
+                .account_keys
+                .iter()
                 .copied()
                 .zip(accounts_before.iter().cloned())
                 .collect(),
@@ -495,8 +498,12 @@ impl Runtime {
             .map(|(_, account, _)| account)
             .collect();
         if result.is_ok() {
-            result =
-                self.check_post_transaction(&keys, &writable, &accounts_before, &accounts_after);
+            result = self.check_post_transaction(
+                &outcome.account_keys,
+                &outcome.writable,
+                &accounts_before,
+                &accounts_after,
+            );
         }
         outcome.result = result;
         // On failure nothing changes: the state after is the state before.
@@ -507,8 +514,8 @@ impl Runtime {
         };
         outcome.accounts_before = accounts_before;
         if outcome.result.is_ok() {
-            for (index, key) in keys.iter().enumerate() {
-                if !writable[index] {
+            for (index, key) in outcome.account_keys.iter().enumerate() {
+                if !outcome.writable[index] {
                     continue;
                 }
                 // A zero-lamport account is deallocated when the transaction commits.

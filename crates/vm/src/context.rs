@@ -69,6 +69,8 @@ pub struct VmContext {
     check_aligned: bool,
     /// Syscall usage of this frame by name, in first-call order.
     pub syscall_usage: Vec<(&'static str, SyscallUsage)>,
+    /// Index in `syscall_usage` of the syscall recorded last.
+    last_syscall: usize,
 }
 
 impl VmContext {
@@ -123,6 +125,7 @@ impl VmContext {
             program_id,
             check_aligned: abi == InputAbi::Aligned,
             syscall_usage: Vec::new(),
+            last_syscall: 0,
         }
     }
 
@@ -166,24 +169,45 @@ impl VmContext {
         self.check_aligned
     }
 
+    #[inline]
     pub(crate) fn record_syscall(&mut self, name: &'static str, compute_units: u64) {
-        // Names are the registry's `&'static str`s: compare addresses first, text second.
+        // A program usually calls one syscall in a loop: try the last one first, by the
+        // address of its `&'static str` name.
+        if let Some((last, usage)) = self.syscall_usage.get_mut(self.last_syscall) {
+            if std::ptr::eq(*last, name) {
+                usage.calls += 1;
+                usage.compute_units += compute_units;
+                return;
+            }
+        }
+        self.record_syscall_slow(name, compute_units);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record_syscall_slow(&mut self, name: &'static str, compute_units: u64) {
+        // Compare addresses first, text second (one name may have several copies).
         match self
             .syscall_usage
             .iter_mut()
-            .find(|(n, _)| std::ptr::eq(*n, name) || *n == name)
+            .position(|(n, _)| std::ptr::eq(*n, name) || *n == name)
         {
-            Some((_, usage)) => {
+            Some(position) => {
+                let usage = &mut self.syscall_usage[position].1;
                 usage.calls += 1;
                 usage.compute_units += compute_units;
+                self.last_syscall = position;
             }
-            None => self.syscall_usage.push((
-                name,
-                SyscallUsage {
-                    calls: 1,
-                    compute_units,
-                },
-            )),
+            None => {
+                self.last_syscall = self.syscall_usage.len();
+                self.syscall_usage.push((
+                    name,
+                    SyscallUsage {
+                        calls: 1,
+                        compute_units,
+                    },
+                ));
+            }
         }
     }
 }

@@ -37,6 +37,8 @@ pub trait SyscallName: 'static {
 impl<S: Syscall, N: SyscallName> BuiltinFunctionDefinition<VmContext> for Registered<S, N> {
     type Error = Box<dyn std::error::Error>;
 
+    // Inlined into solana-sbpf's syscall wrapper: this is the per-call path.
+    #[inline(always)]
     fn rust(
         context: &mut VmContext,
         arg1: u64,

@@ -27,8 +27,10 @@ use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
 use crate::memory::{lazy, AlignedBuffer};
 
-/// How much of the stack is mapped before the program first reaches further: two frames.
-const INITIAL_STACK_BYTES: usize = 8 * 1024;
+/// How much of the stack is mapped before the program first reaches further: the first
+/// frame, where the program starts (a deeper call grows the region once, in the handler).
+/// This much is re-zeroed after every run, so it is kept to one frame.
+const INITIAL_STACK_BYTES: usize = 4 * 1024;
 use crate::serialization::{
     deserialize_parameters, serialize_parameters_into, InputAbi, SerializeOptions, SerializedInput,
     ZeroReserves,
@@ -170,7 +172,9 @@ pub struct SbfExecutor {
     deployment: RefCell<Option<DeploymentEnvironment>>,
     cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>, BuildPubkeyHasher>>,
     mode: ExecutionMode,
-    pool: RefCell<Vec<FrameSlot>>,
+    /// Boxed, so taking and returning a slot moves one pointer, not the whole slot.
+    #[allow(clippy::vec_box)]
+    pool: RefCell<Vec<Box<FrameSlot>>>,
     run_observer: RefCell<Option<RunObserver>>,
     tracer: RefCell<Option<Box<dyn Tracer>>>,
 }

@@ -189,6 +189,7 @@ enum MappingRef<'a> {
 }
 
 impl MappingRef<'_> {
+    #[inline]
     fn map(
         self,
         access: AccessType,
@@ -227,6 +228,8 @@ pub struct GuestMemory<'a> {
     check_aligned: bool,
 }
 
+// Inlined: every guest pointer a syscall touches goes through here; the error is cold.
+#[inline]
 fn map(
     mapping: MappingRef<'_>,
     access: AccessType,
@@ -238,8 +241,14 @@ fn map(
             let ptr = buffer.ptr();
             Ok((ptr as *mut u8, ptr.len()))
         }
-        StableResult::Err(error) => Err(SyscallError::Memory(error.to_string())),
+        StableResult::Err(error) => Err(memory_error(error)),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn memory_error(error: EbpfError) -> SyscallError {
+    SyscallError::Memory(error.to_string())
 }
 
 impl<'a> GuestMemory<'a> {
