@@ -17,6 +17,9 @@
  *   op 1  N System transfers of 1 lamport: CPIs into ka[0] (the System program) with
  *         Transfer {tag u32 2, lamports u64 1}, metas [ka[2], ka[3]] with their received
  *         privileges (ka[2] a writable signer with lamports, ka[3] writable), infos ka[0 ..].
+ *   op 2  as op 0, but with instruction data [4, i & 0xff] for the i-th CPI (cpi_callee op
+ *         4: the callee writes that byte at offset 0 of its account 0, which it must own),
+ *         so every callee stores into its input.
  *
  * With depth d > 0 the program first CPIs into itself (ka[1]) with data [op, N, d - 1],
  * passing every received account as metas (received privileges) and infos; only the
@@ -34,6 +37,7 @@
 
 #define OP_NOOP_CALLS 0
 #define OP_TRANSFERS 1
+#define OP_WRITE_CALLS 2
 
 #define SYSTEM_TRANSFER 2
 
@@ -66,7 +70,9 @@ uint64_t entrypoint(const uint8_t *input) {
   uint64_t n = (uint64_t)params.data[1] | ((uint64_t)params.data[2] << 8);
   uint8_t depth = params.data[3];
   uint64_t ka_num = params.ka_num;
-  if (op != OP_NOOP_CALLS && op != OP_TRANSFERS) return ERROR_INVALID_INSTRUCTION_DATA;
+  if (op != OP_NOOP_CALLS && op != OP_TRANSFERS && op != OP_WRITE_CALLS) {
+    return ERROR_INVALID_INSTRUCTION_DATA;
+  }
   if (ka_num < (op == OP_TRANSFERS ? 4u : 2u)) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
 
   if (depth > 0) {
@@ -79,6 +85,17 @@ uint64_t entrypoint(const uint8_t *input) {
     SolBytes empty = {params.data, 0};
     for (uint64_t i = 0; i < n; i++) {
       uint64_t result = invoke(&params, ka[0].key, FIRST_PAYLOAD, ka_num - FIRST_PAYLOAD, &empty);
+      if (result != 0) return result;
+    }
+    return SUCCESS;
+  }
+
+  if (op == OP_WRITE_CALLS) {
+    uint8_t write[2] = {4, 0};
+    SolBytes data = {write, sizeof(write)};
+    for (uint64_t i = 0; i < n; i++) {
+      write[1] = (uint8_t)i;
+      uint64_t result = invoke(&params, ka[0].key, FIRST_PAYLOAD, ka_num - FIRST_PAYLOAD, &data);
       if (result != 0) return result;
     }
     return SUCCESS;

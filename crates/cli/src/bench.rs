@@ -994,34 +994,73 @@ fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scen
         "CPI",
         "sol_invoke_signed_c from bench_cpi.so into cpi_callee.so with empty data (a \
          no-op), the payload accounts writable, net of the same instruction with no CPI",
+        move || cpi_workload(0, accounts, len, depth, BENCH_CPI, cpi_count(depth, CPIS)),
+    )
+}
+
+/// As the no-op CPI, but each callee writes one byte of its first account (bench_cpi.so op
+/// 2 → cpi_callee.so op 4), so its input is written and the next CPI re-zeroes the
+/// reserves: the cost of a callee that changes something.
+fn write_cpi_scenario(name: &str, accounts: usize, len: usize) -> Scenario {
+    Scenario::new(
+        Group::Cpi,
+        name,
+        "CPI",
+        "sol_invoke_signed_c from bench_cpi.so into cpi_callee.so op 4, which writes one \
+         byte at offset 0 of its first account (owned by the callee), net of the same \
+         instruction with no CPI",
         move || {
-            let mut vm = vm(ExecutionMode::Jit)?;
-            add_program(&mut vm, CALLEE, "cpi_callee.so")?;
-            add_program(&mut vm, BENCH_CPI, "bench_cpi.so")?;
-            let mut metas = vec![
-                AccountMeta::new_readonly(CALLEE, false),
-                AccountMeta::new_readonly(BENCH_CPI, false),
-            ];
-            metas.extend(payload_accounts(&mut vm, accounts, len, BENCH_CPI));
-            let instruction = |count: u16| {
-                Instruction::new_with_bytes(
-                    BENCH_CPI,
-                    &bench_cpi_data(0, count, depth),
-                    metas.clone(),
-                )
-            };
-            let bench = InstructionBench::new(
-                vm,
-                instruction(CPIS),
-                Some(instruction(0)),
-                u64::from(CPIS),
-                cpi_count(depth, CPIS),
-                cpi_count(depth, 0),
-                None,
-            )?;
-            Ok(Box::new(bench) as Box<dyn Workload>)
+            let check_count = cpi_count(0, CPIS);
+            let written = Box::new(move |outcome: &Outcome| {
+                check_count(outcome)?;
+                let first = key(0x10);
+                let byte = outcome
+                    .account(&first)
+                    .and_then(|account| account.data.first().copied());
+                let expected = (CPIS - 1) as u8;
+                if byte != Some(expected) {
+                    return Err(format!(
+                        "first payload byte {byte:?} after the CPIs (expected {expected})"
+                    ));
+                }
+                Ok(())
+            });
+            cpi_workload(2, accounts, len, 0, CALLEE, written)
         },
     )
+}
+
+/// bench_cpi.so running `op` over `accounts` payload accounts of `len` bytes owned by
+/// `owner`, checked with `verify` after timing.
+fn cpi_workload(
+    op: u8,
+    accounts: usize,
+    len: usize,
+    depth: u8,
+    owner: Pubkey,
+    verify: Verify,
+) -> Result<Box<dyn Workload>, String> {
+    let mut vm = vm(ExecutionMode::Jit)?;
+    add_program(&mut vm, CALLEE, "cpi_callee.so")?;
+    add_program(&mut vm, BENCH_CPI, "bench_cpi.so")?;
+    let mut metas = vec![
+        AccountMeta::new_readonly(CALLEE, false),
+        AccountMeta::new_readonly(BENCH_CPI, false),
+    ];
+    metas.extend(payload_accounts(&mut vm, accounts, len, owner));
+    let instruction = |count: u16| {
+        Instruction::new_with_bytes(BENCH_CPI, &bench_cpi_data(op, count, depth), metas.clone())
+    };
+    let bench = InstructionBench::new(
+        vm,
+        instruction(CPIS),
+        Some(instruction(0)),
+        u64::from(CPIS),
+        verify,
+        cpi_count(depth, 0),
+        None,
+    )?;
+    Ok(Box::new(bench) as Box<dyn Workload>)
 }
 
 fn transfer_scenario() -> Scenario {
@@ -1091,6 +1130,7 @@ fn cpi_scenarios() -> Vec<Scenario> {
         noop_cpi_scenario("noop_2x10KB", 2, 10 * 1024, 0),
         // The loop runs at stack height 4 (three self-invocations first), the callee at 5.
         noop_cpi_scenario("noop_2x165B_depth4", 2, 165, 3),
+        write_cpi_scenario("write_2x165B", 2, 165),
         transfer_scenario(),
     ]
 }

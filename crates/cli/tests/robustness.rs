@@ -431,6 +431,30 @@ fn executor_round_trip_in_the_interpreter() {
                 );
             }
         }
+        // The input region is read-only until its first store, which the handler turns
+        // writable; an account's realloc reserve is zeroed again only after a run stored
+        // into the input (stack_probe mode 4 checks it is zero, then fills it by stores;
+        // mode 5 through sol_memset_; mode 0 never writes the input, so the run after it
+        // reuses the reserves as they are).
+        vm.set_account(AD[1], account(1_000_000, probe, &[9; 5]));
+        for data in [
+            [1u8, 0x11, 0],
+            [0, 0x22, 4],
+            [0, 0x33, 5],
+            [1, 0x44, 0],
+            [0, 0x55, 4],
+        ] {
+            let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+                probe,
+                &data,
+                vec![AccountMeta::new(AD[1], false)],
+            ));
+            assert!(
+                outcome.is_ok(),
+                "{mode:?} {data:?}: {}",
+                outcome.result_string()
+            );
+        }
         // A load just past the 64th frame still faults.
         let outcome =
             vm.process_instruction(&Instruction::new_with_bytes(probe, &[0, 0, 3], vec![]));
