@@ -298,6 +298,14 @@ pub fn decode_state(data: &[u8]) -> Option<UpgradeableLoaderState> {
     bincode::deserialize(data).ok()
 }
 
+/// A Buffer account that passed [`Ctx::verify_buffer`].
+struct VerifiedBuffer {
+    key: Pubkey,
+    lamports: u64,
+    /// The ELF bytes after the Buffer metadata.
+    elf_len: usize,
+}
+
 /// What the instructions read from the invoke context while accounts are borrowed. The log
 /// collector sits in a `RefCell` so messages can be logged with accounts borrowed (Agave's
 /// `ic_logger_msg!`).
@@ -341,6 +349,62 @@ impl<'a> Ctx<'a> {
     ) -> Result<T, InstructionError> {
         self.msg(message);
         Err(error)
+    }
+
+    /// The Buffer account checks that DeployWithMaxDataLen and Upgrade share (Agave repeats
+    /// them in both, in this order): writable and owned by the loader (not before
+    /// SIMD-0162), a Buffer whose authority is `authority_key` and signed the instruction
+    /// (account `authority_position`), holding at least one byte of ELF.
+    fn verify_buffer(
+        &self,
+        buffer_position: usize,
+        authority_position: usize,
+        authority_key: Option<Pubkey>,
+        loader_id: &Pubkey,
+    ) -> Result<VerifiedBuffer, InstructionError> {
+        let buffer = self.borrow(buffer_position)?;
+        if !self.legacy {
+            if !buffer.is_writable() {
+                return self.fail(
+                    "Buffer account not writeable",
+                    InstructionError::InvalidArgument,
+                );
+            }
+            if buffer.owner() != loader_id {
+                return self.fail(
+                    "Buffer account not owned by loader",
+                    InstructionError::IncorrectProgramId,
+                );
+            }
+        }
+        if let UpgradeableLoaderState::Buffer { authority_address } = get_state(&buffer)? {
+            if authority_address != authority_key {
+                return self.fail(
+                    "Buffer and upgrade authority don't match",
+                    InstructionError::IncorrectAuthority,
+                );
+            }
+            if !self.is_signer(authority_position)? {
+                return self.fail(
+                    "Upgrade authority did not sign",
+                    InstructionError::MissingRequiredSignature,
+                );
+            }
+        } else {
+            return self.fail("Invalid Buffer account", InstructionError::InvalidArgument);
+        }
+        let elf_len = buffer.data().len().saturating_sub(BUFFER_METADATA_SIZE);
+        if buffer.data().len() < BUFFER_METADATA_SIZE || elf_len == 0 {
+            return self.fail(
+                "Buffer account too small",
+                InstructionError::InvalidAccountData,
+            );
+        }
+        Ok(VerifiedBuffer {
+            key: *buffer.key(),
+            lamports: buffer.lamports(),
+            elf_len,
+        })
     }
 
     /// `MissingAccount`, or `NotEnoughAccountKeys` where the transaction context selects
@@ -635,47 +699,12 @@ fn deploy_with_max_data_len(
     drop(program);
 
     // Verify the Buffer account.
-    let buffer = ctx.borrow(3)?;
-    if !ctx.legacy {
-        if !buffer.is_writable() {
-            return ctx.fail(
-                "Buffer account not writeable",
-                InstructionError::InvalidArgument,
-            );
-        }
-        if *buffer.owner() != program_id {
-            return ctx.fail(
-                "Buffer account not owned by loader",
-                InstructionError::IncorrectProgramId,
-            );
-        }
-    }
-    if let UpgradeableLoaderState::Buffer { authority_address } = get_state(&buffer)? {
-        if authority_address != authority_key {
-            return ctx.fail(
-                "Buffer and upgrade authority don't match",
-                InstructionError::IncorrectAuthority,
-            );
-        }
-        if !ctx.is_signer(7)? {
-            return ctx.fail(
-                "Upgrade authority did not sign",
-                InstructionError::MissingRequiredSignature,
-            );
-        }
-    } else {
-        return ctx.fail("Invalid Buffer account", InstructionError::InvalidArgument);
-    }
-    let buffer_key = *buffer.key();
-    let buffer_data_len = buffer.data().len().saturating_sub(BUFFER_METADATA_SIZE);
+    let VerifiedBuffer {
+        key: buffer_key,
+        elf_len: buffer_data_len,
+        ..
+    } = ctx.verify_buffer(3, 7, authority_key, &program_id)?;
     let programdata_len = PROGRAMDATA_METADATA_SIZE.saturating_add(max_data_len);
-    if buffer.data().len() < BUFFER_METADATA_SIZE || buffer_data_len == 0 {
-        return ctx.fail(
-            "Buffer account too small",
-            InstructionError::InvalidAccountData,
-        );
-    }
-    drop(buffer);
     if max_data_len < buffer_data_len {
         return ctx.fail(
             "Max data length is too small to hold Buffer data",
@@ -830,46 +859,11 @@ fn upgrade(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
     drop(program);
 
     // Verify the Buffer account.
-    let buffer = ctx.borrow(2)?;
-    if !ctx.legacy {
-        if !buffer.is_writable() {
-            return ctx.fail(
-                "Buffer account not writeable",
-                InstructionError::InvalidArgument,
-            );
-        }
-        if *buffer.owner() != program_id {
-            return ctx.fail(
-                "Buffer account not owned by loader",
-                InstructionError::IncorrectProgramId,
-            );
-        }
-    }
-    if let UpgradeableLoaderState::Buffer { authority_address } = get_state(&buffer)? {
-        if authority_address != authority_key {
-            return ctx.fail(
-                "Buffer and upgrade authority don't match",
-                InstructionError::IncorrectAuthority,
-            );
-        }
-        if !ctx.is_signer(6)? {
-            return ctx.fail(
-                "Upgrade authority did not sign",
-                InstructionError::MissingRequiredSignature,
-            );
-        }
-    } else {
-        return ctx.fail("Invalid Buffer account", InstructionError::InvalidArgument);
-    }
-    let buffer_lamports = buffer.lamports();
-    let buffer_data_len = buffer.data().len().saturating_sub(BUFFER_METADATA_SIZE);
-    if buffer.data().len() < BUFFER_METADATA_SIZE || buffer_data_len == 0 {
-        return ctx.fail(
-            "Buffer account too small",
-            InstructionError::InvalidAccountData,
-        );
-    }
-    drop(buffer);
+    let VerifiedBuffer {
+        lamports: buffer_lamports,
+        elf_len: buffer_data_len,
+        ..
+    } = ctx.verify_buffer(2, 6, authority_key, &program_id)?;
 
     // Verify the ProgramData account.
     let programdata = ctx.borrow(0)?;
