@@ -64,4 +64,12 @@ miri *filters="memory serialization testing context harness":
 # and heap, serialization, syscalls) in the interpreter, under Miri.
 miri-executor:
     MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm --test robustness -- executor_round_trip_in_the_interpreter
+
+# What CI runs (.ci/run): fmt --check, clippy -D warnings, cargo test.
+ci:
+    .ci/run
+
+# The full local gate: CI's checks plus Miri over the unsafe memory code and the executor
+# (too slow for CI's budget, and it needs a nightly toolchain with Miri).
+check: ci miri miri-executor
 # ---- END robustness ----

@@ -574,8 +574,11 @@ mod tests {
     };
 
     fn with_mapping<R>(f: impl FnOnce(&MemoryMapping, &mut [u8], &[u8]) -> R) -> R {
-        let mut writable = vec![0u8; 64];
-        let readonly = vec![7u8; 16];
+        // 16-byte aligned buffers, as the executor's: the alignment checks below depend on
+        // where the host bytes sit (a `Vec<u8>` may start anywhere, and under Miri does).
+        let mut writable = AlignedBuffer::zeroed(64);
+        let mut readonly = AlignedBuffer::zeroed(16);
+        readonly.as_mut_slice().fill(7);
         let config = Config {
             aligned_memory_mapping: true,
             ..Config::default()
@@ -589,7 +592,7 @@ mod tests {
         ];
         // SAFETY: the buffers outlive the mapping, which is dropped at the end of this call.
         let mapping = unsafe { MemoryMapping::new(regions, &config, SBPFVersion::V0).unwrap() };
-        let result = f(&mapping, &mut [], &readonly);
+        let result = f(&mapping, &mut [], readonly.as_slice());
         drop(mapping);
         result
     }

@@ -465,6 +465,62 @@ mod tests {
         ]
     }
 
+    /// The reserves a tracker lists as zero are left as they are (so the executor must
+    /// `forget` them after any store into the input); forgotten ones are zeroed again, and
+    /// a different layout never reuses an old range.
+    #[test]
+    fn known_zero_reserves_are_skipped_until_forgotten() {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let original = context(program, &accounts, &[(0, true), (1, false)]);
+        let mut buffer = AlignedBuffer::default();
+        let mut input = SerializedInput::default();
+        let mut reserves = ZeroReserves::default();
+        let options = SerializeOptions::default();
+        let serialize = |buffer: &mut AlignedBuffer,
+                         input: &mut SerializedInput,
+                         reserves: &mut ZeroReserves| {
+            serialize_parameters_into(
+                &original,
+                InputAbi::Aligned,
+                options,
+                buffer,
+                input,
+                Some(reserves),
+            )
+            .unwrap();
+        };
+        serialize(&mut buffer, &mut input, &mut reserves);
+        let fresh = buffer.as_slice().to_vec();
+        let reserve_start = input.accounts[0].vm_data_addr as usize - MM_INPUT_START as usize + 3;
+        assert_eq!(reserves.ranges[0].0, reserve_start);
+        // A "program" scribbles into the first reserve without the executor noticing.
+        buffer.as_mut_slice()[reserve_start + 100] = 0xEE;
+        serialize(&mut buffer, &mut input, &mut reserves);
+        assert_eq!(buffer.as_slice()[reserve_start + 100], 0xEE, "skipped");
+        // Noticed: everything is zeroed again, byte for byte the fresh serialization.
+        reserves.forget();
+        serialize(&mut buffer, &mut input, &mut reserves);
+        assert_eq!(buffer.as_slice(), &fresh[..]);
+        // Another layout (the first account one byte longer) zeroes its own reserves.
+        let mut longer = accounts.clone();
+        longer[0].1.data.push(4);
+        let other = context(program, &longer, &[(0, true), (1, false)]);
+        buffer.as_mut_slice()[reserve_start + 200] = 0xEE;
+        serialize_parameters_into(
+            &other,
+            InputAbi::Aligned,
+            options,
+            &mut buffer,
+            &mut input,
+            Some(&mut reserves),
+        )
+        .unwrap();
+        let mut reference = AlignedBuffer::default();
+        serialize_parameters(&other, InputAbi::Aligned, &mut reference).unwrap();
+        assert_eq!(buffer.as_slice(), reference.as_slice());
+    }
+
     #[test]
     fn aligned_layout_matches_agave() {
         let program = Pubkey::new_unique();
