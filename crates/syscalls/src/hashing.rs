@@ -22,47 +22,28 @@ trait Hasher: Default {
     fn finish(self) -> Self::Output;
 }
 
-#[derive(Default)]
-struct Sha256Hasher(sha2::Sha256);
-impl Hasher for Sha256Hasher {
-    const NAME: &'static str = "Sha256";
-    const OUTPUT_LEN: u64 = 32;
-    type Output = [u8; 32];
-    fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-    fn finish(self) -> Self::Output {
-        self.0.finalize().into()
-    }
+/// A [`Hasher`] over a RustCrypto `Digest`.
+macro_rules! digest_hasher {
+    ($hasher:ident, $digest:ty, $name:literal, $len:literal) => {
+        #[derive(Default)]
+        struct $hasher($digest);
+        impl Hasher for $hasher {
+            const NAME: &'static str = $name;
+            const OUTPUT_LEN: u64 = $len;
+            type Output = [u8; $len];
+            fn update(&mut self, bytes: &[u8]) {
+                self.0.update(bytes);
+            }
+            fn finish(self) -> Self::Output {
+                self.0.finalize().into()
+            }
+        }
+    };
 }
 
-#[derive(Default)]
-struct Keccak256Hasher(sha3::Keccak256);
-impl Hasher for Keccak256Hasher {
-    const NAME: &'static str = "Keccak256";
-    const OUTPUT_LEN: u64 = 32;
-    type Output = [u8; 32];
-    fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-    fn finish(self) -> Self::Output {
-        self.0.finalize().into()
-    }
-}
-
-#[derive(Default)]
-struct Sha512Hasher(sha2::Sha512);
-impl Hasher for Sha512Hasher {
-    const NAME: &'static str = "Sha512";
-    const OUTPUT_LEN: u64 = 64;
-    type Output = [u8; 64];
-    fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-    fn finish(self) -> Self::Output {
-        self.0.finalize().into()
-    }
-}
+digest_hasher!(Sha256Hasher, sha2::Sha256, "Sha256", 32);
+digest_hasher!(Keccak256Hasher, sha3::Keccak256, "Keccak256", 32);
+digest_hasher!(Sha512Hasher, sha2::Sha512, "Sha512", 64);
 
 #[derive(Default)]
 struct Blake3Hasher(blake3::Hasher);
@@ -84,17 +65,23 @@ fn hash<H: Hasher>(
     vals_len: u64,
     result: u64,
 ) -> Result<u64, SyscallError> {
-    let budget = context.invoke_context().budget.clone();
-    if budget.sha256_max_slices < vals_len {
+    let budget = &context.invoke_context().budget;
+    let (max_slices, base_cost, byte_cost, min_cost) = (
+        budget.sha256_max_slices,
+        budget.sha256_base_cost,
+        budget.sha256_byte_cost,
+        budget.mem_op_base_cost,
+    );
+    if max_slices < vals_len {
         context.invoke_context_mut().log(format!(
             "{} Hashing {} sequences in one syscall is over the limit {}",
             H::NAME,
             vals_len,
-            budget.sha256_max_slices
+            max_slices
         ));
         return Err(SyscallError::TooManySlices);
     }
-    charge(context, budget.sha256_base_cost)?;
+    charge(context, base_cost)?;
     let output = context.memory().output(result, H::OUTPUT_LEN, 1, 1)?;
     let mut hasher = H::default();
     if vals_len > 0 {
@@ -107,9 +94,7 @@ fn hash<H: Hasher>(
         for (ptr, len) in slices {
             let memory = context.memory();
             let bytes = memory.bytes(ptr, len)?;
-            let cost = budget
-                .mem_op_base_cost
-                .max(budget.sha256_byte_cost.saturating_mul(len / 2));
+            let cost = min_cost.max(byte_cost.saturating_mul(len / 2));
             charge(context, cost)?;
             hasher.update(bytes);
         }
