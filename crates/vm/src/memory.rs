@@ -34,19 +34,23 @@ impl HostOut {
         }
     }
 
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    #[inline]
     pub fn vm_addr(&self) -> u64 {
         self.vm_addr
     }
 
     /// Copies `bytes` to the start of the range; `bytes` may overlap it.
+    #[inline]
     pub fn write(&self, bytes: &[u8]) {
         let len = bytes.len().min(self.len);
         if len == 0 {
@@ -59,6 +63,7 @@ impl HostOut {
     }
 
     /// Writes `bytes` at `offset` within the range (clamped to the range).
+    #[inline]
     pub fn write_at(&self, offset: usize, bytes: &[u8]) {
         if offset >= self.len {
             return;
@@ -68,10 +73,12 @@ impl HostOut {
         unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr.add(offset), len) }
     }
 
+    #[inline]
     pub fn write_u64(&self, value: u64) {
         self.write(&value.to_le_bytes())
     }
 
+    #[inline]
     pub fn fill(&self, value: u8) {
         if self.len == 0 {
             return;
@@ -81,6 +88,7 @@ impl HostOut {
     }
 
     /// Reads the current bytes of the range into `buffer` (for read-modify-write).
+    #[inline]
     pub fn read_into(&self, buffer: &mut [u8]) {
         let len = buffer.len().min(self.len);
         if len == 0 {
@@ -91,6 +99,7 @@ impl HostOut {
         unsafe { std::ptr::copy_nonoverlapping(self.ptr, buffer.as_mut_ptr(), len) }
     }
 
+    #[inline]
     pub fn read_u64(&self) -> u64 {
         let mut bytes = [0u8; 8];
         self.read_into(&mut bytes);
@@ -99,6 +108,7 @@ impl HostOut {
 
     /// Runs `f` on the range's current bytes. No write to guest memory may happen inside
     /// `f` (callers only compare or copy out).
+    #[inline]
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
         if self.len == 0 {
             return f(&[]);
@@ -109,6 +119,7 @@ impl HostOut {
     }
 
     /// Narrows the range to its first `len` bytes (`len` ≤ the current length).
+    #[inline]
     pub fn prefix(&self, len: usize) -> HostOut {
         HostOut {
             ptr: self.ptr,
@@ -118,6 +129,7 @@ impl HostOut {
     }
 
     /// Copies `len` bytes from `source` (guest memory, possibly overlapping) into the range.
+    #[inline]
     pub fn copy_from(&self, source: HostRange) {
         let len = source.len.min(self.len);
         if len == 0 {
@@ -128,12 +140,14 @@ impl HostOut {
     }
 
     /// The host address range, for overlap checks between outputs.
+    #[inline]
     pub fn host_range(&self) -> std::ops::Range<usize> {
         let start = self.ptr as usize;
         start..start.saturating_add(self.len)
     }
 
     /// Views the range as a read-only host range.
+    #[inline]
     pub fn as_range(&self) -> HostRange {
         HostRange {
             ptr: self.ptr,
@@ -150,14 +164,17 @@ pub struct HostRange {
 }
 
 impl HostRange {
+    #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    #[inline]
     pub fn host_range(&self) -> std::ops::Range<usize> {
         let start = self.ptr as usize;
         start..start.saturating_add(self.len)
@@ -270,10 +287,12 @@ impl<'a> GuestMemory<'a> {
         }
     }
 
+    #[inline]
     pub fn check_aligned(&self) -> bool {
         self.check_aligned
     }
 
+    #[inline]
     fn total_len(count: u64, elem_size: u64) -> Result<u64, SyscallError> {
         let total = count.saturating_mul(elem_size);
         if total > isize::MAX as u64 {
@@ -282,6 +301,7 @@ impl<'a> GuestMemory<'a> {
         Ok(total)
     }
 
+    #[inline]
     fn check_alignment(&self, ptr: *const u8, align: usize) -> Result<(), SyscallError> {
         if self.check_aligned && align > 1 && !(ptr as usize).is_multiple_of(align) {
             return Err(SyscallError::UnalignedPointer);
@@ -291,6 +311,7 @@ impl<'a> GuestMemory<'a> {
 
     /// Translates `count` elements of `elem_size` bytes for reading. A zero count checks
     /// nothing at all, as Agave's `translate_slice` does.
+    #[inline]
     pub fn slice(
         &self,
         vm_addr: u64,
@@ -311,11 +332,13 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates plain bytes for reading (no alignment).
+    #[inline]
     pub fn bytes(&self, vm_addr: u64, len: u64) -> Result<&'a [u8], SyscallError> {
         self.slice(vm_addr, len, 1, 1)
     }
 
     /// Translates one value of `N` bytes (`translate_type`) and returns a copy of it.
+    #[inline]
     pub fn read<const N: usize>(
         &self,
         vm_addr: u64,
@@ -330,12 +353,14 @@ impl<'a> GuestMemory<'a> {
         Ok(value)
     }
 
+    #[inline]
     pub fn read_u64(&self, vm_addr: u64) -> Result<u64, SyscallError> {
         Ok(u64::from_le_bytes(self.read::<8>(vm_addr, 8)?))
     }
 
     /// Translates a range for reading without forming a reference (for copies that may
     /// overlap an output).
+    #[inline]
     pub fn range(&self, vm_addr: u64, len: u64) -> Result<HostRange, SyscallError> {
         if len == 0 {
             return Ok(HostRange {
@@ -348,6 +373,7 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates an output of `count` × `elem_size` bytes (Store access).
+    #[inline]
     pub fn output(
         &self,
         vm_addr: u64,
@@ -365,6 +391,7 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates one writable value of `size` bytes (`translate_type_mut`).
+    #[inline]
     pub fn output_type(
         &self,
         vm_addr: u64,
@@ -378,6 +405,7 @@ impl<'a> GuestMemory<'a> {
 
     /// Translates one writable value without an alignment check (Agave's
     /// `translate_type_mut_for_cpi(…, false)`, used for account-info length fields).
+    #[inline]
     pub fn output_unaligned(&self, vm_addr: u64, size: u64) -> Result<HostOut, SyscallError> {
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
         Ok(HostOut { ptr, len, vm_addr })
