@@ -727,14 +727,17 @@ fn invoke_tree(
             .flat_map(|run| run.syscalls.iter())
             .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
             .collect();
-        let invocations: Vec<Invocation> = transaction
-            .trace
-            .iter()
-            .enumerate()
-            .skip(trace_index + 1)
-            .filter(|(_, child)| child.caller_index == Some(trace_index))
-            .map(|(child, _)| build(index, child))
-            .collect();
+        let is_child = |frame: &sbfvm_runtime::transaction_context::InstructionFrame| {
+            frame.caller_index == Some(trace_index)
+        };
+        let later = &transaction.trace[trace_index + 1..];
+        // Sized first: an `Invocation` is large, and growing the vector would move them all.
+        let mut invocations = Vec::with_capacity(later.iter().filter(|f| is_child(f)).count());
+        for (offset, child) in later.iter().enumerate() {
+            if is_child(child) {
+                invocations.push(build(index, trace_index + 1 + offset));
+            }
+        }
         let callees: u64 = invocations
             .iter()
             .map(|child| child.compute_units_consumed)

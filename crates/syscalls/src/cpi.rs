@@ -183,10 +183,12 @@ pub trait CpiAbi {
     /// Size of one account info in the caller's array.
     const ACCOUNT_INFO_SIZE: u64;
 
+    /// `metas` is an empty vector whose capacity is reused for the instruction's metas.
     fn translate_instruction(
         memory: &GuestMemory<'_>,
         invoke_context: &InvokeContext,
         addr: u64,
+        metas: Vec<CpiAccountMeta>,
     ) -> Result<TranslatedInstruction, SyscallError>;
 
     /// The key pointer of an account info.
@@ -336,6 +338,7 @@ impl CpiAbi for CAbi {
         memory: &GuestMemory<'_>,
         invoke_context: &InvokeContext,
         addr: u64,
+        mut accounts: Vec<CpiAccountMeta>,
     ) -> Result<TranslatedInstruction, SyscallError> {
         use layout::SolInstruction as I;
         let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
@@ -350,7 +353,8 @@ impl CpiAbi for CAbi {
         let data = memory.bytes(data_addr, data_len)?;
         check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
         charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
-        let mut accounts = Vec::with_capacity(accounts_len as usize);
+        accounts.clear();
+        accounts.reserve(accounts_len as usize);
         for meta in metas.chunks_exact(meta_size as usize) {
             let is_writable = meta[offset_of!(layout::SolAccountMeta, is_writable)];
             let is_signer = meta[offset_of!(layout::SolAccountMeta, is_signer)];
@@ -459,6 +463,7 @@ impl CpiAbi for RustAbi {
         memory: &GuestMemory<'_>,
         invoke_context: &InvokeContext,
         addr: u64,
+        mut accounts: Vec<CpiAccountMeta>,
     ) -> Result<TranslatedInstruction, SyscallError> {
         use layout::StableInstruction as I;
         let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
@@ -472,7 +477,8 @@ impl CpiAbi for RustAbi {
         let data = memory.bytes(data_addr, data_len)?;
         check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
         charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
-        let mut accounts = Vec::with_capacity(accounts_len as usize);
+        accounts.clear();
+        accounts.reserve(accounts_len as usize);
         for meta in metas.chunks_exact(meta_size as usize) {
             let is_signer = meta[offset_of!(layout::AccountMeta, is_signer)];
             let is_writable = meta[offset_of!(layout::AccountMeta, is_writable)];
@@ -708,6 +714,8 @@ pub fn translate_accounts<A: CpiAbi>(
 /// Vectors a CPI needs while it runs, reused from CPI to CPI (see [`CpiScratch::take`]).
 #[derive(Default)]
 pub struct CpiScratch {
+    /// The instruction's metas, between translation and frame preparation.
+    metas: Vec<CpiAccountMeta>,
     /// The keys of the caller's account infos.
     keys: Vec<Pubkey>,
     /// The translated accounts, in callee order.
@@ -772,7 +780,7 @@ pub fn translate_accounts_into<A: CpiAbi>(
     }
     let info_size = A::ACCOUNT_INFO_SIZE as usize;
     let info_at = |index: usize| &infos[index * info_size..(index + 1) * info_size];
-    let CpiScratch { keys, accounts } = scratch;
+    let CpiScratch { keys, accounts, .. } = scratch;
     for info in infos.chunks_exact(info_size) {
         keys.push(Pubkey::new_from_array(
             memory.read::<32>(A::key_addr(info), 1)?,
@@ -977,8 +985,12 @@ fn cpi_common<A: CpiAbi>(
     result
 }
 
-type TranslateInstruction =
-    fn(&GuestMemory<'_>, &InvokeContext, u64) -> Result<TranslatedInstruction, SyscallError>;
+type TranslateInstruction = fn(
+    &GuestMemory<'_>,
+    &InvokeContext,
+    u64,
+    Vec<CpiAccountMeta>,
+) -> Result<TranslatedInstruction, SyscallError>;
 
 fn invoke(
     memory: &GuestMemory<'_>,
@@ -995,7 +1007,8 @@ fn invoke(
 ) -> Result<u64, SyscallError> {
     let started = invoke_context.phase_clock();
     charge_invoke(invoke_context)?;
-    let instruction = translate_instruction(memory, invoke_context, instruction_addr)?;
+    let metas = std::mem::take(&mut scratch.metas);
+    let instruction = translate_instruction(memory, invoke_context, instruction_addr, metas)?;
     let caller_program_id = invoke_context.current_program_id()?;
     let signers = translate_signers(memory, &caller_program_id, signers_addr, signers_len)?;
     // Agave 4.4 checks the allow-list before building the callee frame; Agave 2.1
@@ -1017,6 +1030,7 @@ fn invoke(
     if legacy_order {
         check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
     }
+    scratch.metas = instruction.accounts;
     translate_accounts(memory, invoke_context, &callee, scratch)?;
     let accounts = &mut scratch.accounts;
     invoke_context.add_phase_time(started, |times| &mut times.cpi_translate);

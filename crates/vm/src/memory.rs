@@ -206,7 +206,7 @@ enum MappingRef<'a> {
 }
 
 impl MappingRef<'_> {
-    #[inline]
+    #[inline(always)]
     fn map(
         self,
         access: AccessType,
@@ -245,8 +245,9 @@ pub struct GuestMemory<'a> {
     check_aligned: bool,
 }
 
-// Inlined: every guest pointer a syscall touches goes through here; the error is cold.
-#[inline]
+// Inlined: every guest pointer a syscall touches goes through here, and a call returns
+// its result through memory (a store-forwarding stall at every use); the error is cold.
+#[inline(always)]
 fn map(
     mapping: MappingRef<'_>,
     access: AccessType,
@@ -292,7 +293,7 @@ impl<'a> GuestMemory<'a> {
         self.check_aligned
     }
 
-    #[inline]
+    #[inline(always)]
     fn total_len(count: u64, elem_size: u64) -> Result<u64, SyscallError> {
         let total = count.saturating_mul(elem_size);
         if total > isize::MAX as u64 {
@@ -301,7 +302,7 @@ impl<'a> GuestMemory<'a> {
         Ok(total)
     }
 
-    #[inline]
+    #[inline(always)]
     fn check_alignment(&self, ptr: *const u8, align: usize) -> Result<(), SyscallError> {
         if self.check_aligned && align > 1 && !(ptr as usize).is_multiple_of(align) {
             return Err(SyscallError::UnalignedPointer);
@@ -311,7 +312,7 @@ impl<'a> GuestMemory<'a> {
 
     /// Translates `count` elements of `elem_size` bytes for reading. A zero count checks
     /// nothing at all, as Agave's `translate_slice` does.
-    #[inline]
+    #[inline(always)]
     pub fn slice(
         &self,
         vm_addr: u64,
@@ -332,13 +333,13 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates plain bytes for reading (no alignment).
-    #[inline]
+    #[inline(always)]
     pub fn bytes(&self, vm_addr: u64, len: u64) -> Result<&'a [u8], SyscallError> {
         self.slice(vm_addr, len, 1, 1)
     }
 
     /// Translates one value of `N` bytes (`translate_type`) and returns a copy of it.
-    #[inline]
+    #[inline(always)]
     pub fn read<const N: usize>(
         &self,
         vm_addr: u64,
@@ -353,14 +354,14 @@ impl<'a> GuestMemory<'a> {
         Ok(value)
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn read_u64(&self, vm_addr: u64) -> Result<u64, SyscallError> {
         Ok(u64::from_le_bytes(self.read::<8>(vm_addr, 8)?))
     }
 
     /// Translates a range for reading without forming a reference (for copies that may
     /// overlap an output).
-    #[inline]
+    #[inline(always)]
     pub fn range(&self, vm_addr: u64, len: u64) -> Result<HostRange, SyscallError> {
         if len == 0 {
             return Ok(HostRange {
@@ -373,7 +374,7 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates an output of `count` × `elem_size` bytes (Store access).
-    #[inline]
+    #[inline(always)]
     pub fn output(
         &self,
         vm_addr: u64,
@@ -391,7 +392,7 @@ impl<'a> GuestMemory<'a> {
     }
 
     /// Translates one writable value of `size` bytes (`translate_type_mut`).
-    #[inline]
+    #[inline(always)]
     pub fn output_type(
         &self,
         vm_addr: u64,
@@ -405,7 +406,7 @@ impl<'a> GuestMemory<'a> {
 
     /// Translates one writable value without an alignment check (Agave's
     /// `translate_type_mut_for_cpi(…, false)`, used for account-info length fields).
-    #[inline]
+    #[inline(always)]
     pub fn output_unaligned(&self, vm_addr: u64, size: u64) -> Result<HostOut, SyscallError> {
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
         Ok(HostOut { ptr, len, vm_addr })

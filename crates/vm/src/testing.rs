@@ -95,11 +95,17 @@ pub fn with_vm_context<R>(
         enable_stack_frame_gaps: false,
         ..Config::default()
     };
+    // Raw slices from `as_mut_ptr`, which creates no reference: a test may keep host
+    // ranges (`HostOut`) from one call and use them in the next, and a fresh `&mut` of the
+    // buffers would invalidate them (Stacked Borrows), as it would in the executor.
+    let raw = |buffer: &mut AlignedBuffer| {
+        std::ptr::slice_from_raw_parts_mut(buffer.as_mut_ptr(), buffer.len())
+    };
     let regions = vec![
-        MemoryRegion::new(&raw const *buffers.rodata.as_slice(), MM_BYTECODE_START),
-        MemoryRegion::new(&raw mut *buffers.stack.as_mut_slice(), MM_STACK_START),
-        MemoryRegion::new(&raw mut *buffers.heap.as_mut_slice(), MM_HEAP_START),
-        MemoryRegion::new(&raw mut *buffers.input.as_mut_slice(), MM_INPUT_START),
+        MemoryRegion::new(raw(&mut buffers.rodata).cast_const(), MM_BYTECODE_START),
+        MemoryRegion::new(raw(&mut buffers.stack), MM_STACK_START),
+        MemoryRegion::new(raw(&mut buffers.heap), MM_HEAP_START),
+        MemoryRegion::new(raw(&mut buffers.input), MM_INPUT_START),
     ];
     // SAFETY: the four buffers are mutably borrowed for this whole call and are neither
     // resized nor touched through any other path while the mapping exists; the mapping is
