@@ -394,8 +394,8 @@ impl SbfExecutor {
     fn lookup(
         &self,
         invoke_context: &mut InvokeContext,
+        program_id: Pubkey,
     ) -> Result<Arc<LoadedProgram>, ExecutionFailure> {
-        let program_id = invoke_context.current_program_id()?;
         let entry = self
             .cache
             .read()
@@ -437,10 +437,10 @@ impl SbfExecutor {
         &self,
         invoke_context: &mut InvokeContext,
         program: &LoadedProgram,
+        (program_id, loader): (Pubkey, Pubkey),
     ) -> Result<(), ExecutionFailure> {
-        let program_id = invoke_context.current_program_id()?;
         let trace_index = invoke_context.transaction_context.current_trace_index()?;
-        let abi = if invoke_context.current_loader_id()? == bpf_loader_deprecated::id() {
+        let abi = if loader == bpf_loader_deprecated::id() {
             InputAbi::Unaligned
         } else {
             InputAbi::Aligned
@@ -882,8 +882,9 @@ impl ProgramExecutor for SbfExecutor {
                 || loader == bpf_loader_deprecated::id()
                 || loader == bpf_loader_upgradeable::id()
         );
-        let program = self.lookup(invoke_context)?;
-        self.run(invoke_context, &program)
+        let program_id = invoke_context.current_program_id()?;
+        let program = self.lookup(invoke_context, program_id)?;
+        self.run(invoke_context, &program, (program_id, loader))
     }
 
     fn deploy(
