@@ -152,6 +152,32 @@ fn region_index(vm_addr: u64) -> usize {
     (vm_addr >> solana_sbpf::ebpf::VIRTUAL_ADDRESS_BITS) as usize
 }
 
+/// `regions` with an empty region in every slot below the last that none of them takes,
+/// each at its slot's index, so that the mapping need not insert them (and reallocate its
+/// vector) while initializing. The read-only region sits in slot 1 for SBPF v0–v2 and in
+/// slot 0 for v3 (`enable_lower_rodata_vaddr`). Regions that do not each take a slot of
+/// their own are passed on as they are, for the mapping to judge.
+fn with_empty_slots(regions: [MemoryRegion; 4]) -> Vec<MemoryRegion> {
+    let indices = regions
+        .each_ref()
+        .map(|region| region_index(region.vm_addr_range().start));
+    let slots = indices.iter().max().map_or(0, |last| last + 1);
+    let distinct = indices
+        .iter()
+        .enumerate()
+        .all(|(position, index)| !indices[..position].contains(index));
+    if !distinct || slots > 8 {
+        return regions.to_vec();
+    }
+    let mut all: Vec<MemoryRegion> = (0..slots)
+        .map(|slot| MemoryRegion::new_empty(slot as u64 * solana_sbpf::ebpf::MM_REGION_SIZE))
+        .collect();
+    for (region, index) in regions.into_iter().zip(indices) {
+        all[index] = region;
+    }
+    all
+}
+
 /// Per-frame statistics handed to an observer after each VM run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VmRunStats {
@@ -524,11 +550,11 @@ impl SbfExecutor {
             }
         }
         slot.mapping = None;
-        // The empty region at slot 0 is included so the mapping does not insert it (and
-        // reallocate its region vector) while initializing.
-        let mut all = Vec::with_capacity(regions.len() + 1);
-        all.push(MemoryRegion::new_empty(0));
-        all.extend(regions);
+        let all = if reusable {
+            with_empty_slots(regions)
+        } else {
+            regions.to_vec()
+        };
         // SAFETY: the caller's contract covers the stack and heap buffers the handler grows.
         let (handler, extents) = unsafe {
             lazy::handler(

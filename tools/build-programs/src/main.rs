@@ -156,13 +156,18 @@ fn compile(root: &Path, name: &str, object_path: &Path) -> Result<Vec<u8>, Strin
     std::fs::read(&object_file).map_err(|e| format!("reading {}: {e}", object_file.display()))
 }
 
-/// Links a BPF object into an SBPF v0 program.
+/// Links a BPF object into an SBPF v0 program, or SBPF v3 for a name ending in `_v3`.
 fn link(name: &str, object: &[u8]) -> Result<Vec<u8>, String> {
+    let arch = if name.ends_with("_v3") {
+        SbpfArch::V3
+    } else {
+        SbpfArch::V0
+    };
     let options = ProgramOptions::new(
         // The optimizer removes unreachable functions (unused helpers from sbfvm.h) and
         // rewrites eBPF ALU32/signed-division idioms into their SBPF v0 equivalents.
         OptimizationConfig::enabled(),
-        SbpfArch::V0,
+        arch,
         STACK_FRAME_SIZE,
     );
     link_program(object, options).map_err(|errors| {
