@@ -1,6 +1,6 @@
 //! ELF loading: arbitrary bytes (seeded with fixtures/*.so and the elf_loader vectors)
 //! through `Sbfvm::add_program` under each loader, and `sbfvm::inspect::inspect`. A program
-//! that loads is run once with a small compute budget.
+//! that loads is run once with a small compute budget and must get its VM.
 #![no_main]
 
 use std::cell::RefCell;
@@ -29,6 +29,16 @@ fuzz_target!(|data: &[u8]| {
             let outcome =
                 vm.process_instruction(&Instruction::new_with_bytes(program_id, &[1, 2], vec![]));
             assert!(outcome.compute_units_consumed() <= 5_000);
+            // A program that loaded always gets its VM (the default heap costs nothing):
+            // failing to build the memory mapping is an sbfvm bug (it was, once, for every
+            // SBPF v3 program).
+            assert!(
+                !outcome
+                    .result_string()
+                    .contains("ProgramEnvironmentSetupFailure"),
+                "a loaded program could not get a VM: {}",
+                outcome.result_string()
+            );
         }
     });
 });
