@@ -3,6 +3,10 @@
 //! `sbfvm bench` does, and checked after timing.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+
+/// The allocator of the `sbfvm` binary, so that criterion measures what `sbfvm bench` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use sbfvm::bench::{group_scenarios, Group};
 
 /// Registers every scenario of `group` as `group/scenario`; one criterion iteration is one

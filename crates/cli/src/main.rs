@@ -1,5 +1,12 @@
 //! The `sbfvm` command line.
 
+// The CLI runs many small transactions back to back (benchmarks, scenario files); mimalloc
+// serves the runtime's small per-frame allocations (log lines, trace entries) faster than
+// the system allocator. The library leaves the choice to its users.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

@@ -787,7 +787,6 @@ pub fn translate_accounts_into<A: CpiAbi>(
         ));
     }
 
-    let caller_trace_index = invoke_context.transaction_context.current_trace_index()?;
     let per_unit = invoke_context.budget.cpi_bytes_per_unit;
     accounts.reserve(callee.accounts.len());
     for (position, callee_account) in callee.accounts.iter().enumerate() {
@@ -799,10 +798,12 @@ pub fn translate_accounts_into<A: CpiAbi>(
         let index_in_caller = caller
             .position_of_transaction_account(callee_account.index_in_transaction)
             .ok_or(SyscallError::Instruction(InstructionError::MissingAccount))?;
+        // Only read here (Agave borrows it as an instruction account; nothing else holds a
+        // borrow while a CPI translates, so a plain borrow fails exactly when that would).
         let (executable, data_len) = {
-            let account = transaction_context
-                .borrow_instruction_account(caller_trace_index, index_in_caller)?;
-            (account.is_executable(), account.data().len())
+            let account =
+                transaction_context.borrow_account(callee_account.index_in_transaction)?;
+            (account.executable, account.data.len())
         };
         let key = *transaction_context.key_of(callee_account.index_in_transaction)?;
         if executable {
