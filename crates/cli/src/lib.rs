@@ -708,13 +708,17 @@ fn invoke_tree(
             SEVERAL_RUNS => (None, true),
             position => (index.stats.get(position), false),
         };
-        let scanned = index
-            .stats
-            .iter()
-            .filter(move |run| scan && run.trace_index == trace_index);
-        single
+        // Scanned only in the case that never arises (see `SEVERAL_RUNS`).
+        let scanned = scan
+            .then(|| {
+                index
+                    .stats
+                    .iter()
+                    .filter(move |run| run.trace_index == trace_index)
+            })
             .into_iter()
-            .chain(scanned.take(if scan { usize::MAX } else { 0 }))
+            .flatten();
+        single.into_iter().chain(scanned)
     }
     fn build(index: &Index<'_>, trace_index: usize) -> Invocation {
         let transaction = index.transaction;

@@ -484,7 +484,7 @@ impl SbfExecutor {
         result
     }
 
-    /// The mapping of `slot` for this run: the pooled one with its regions replaced when it
+    /// The mapping of `slot` for this run, and its growth extents: the pooled one with its regions replaced when it
     /// was built for the same configuration and buffers, otherwise a new one.
     ///
     /// # Safety
@@ -494,7 +494,7 @@ impl SbfExecutor {
         slot: &mut FrameSlot,
         executable: &Executable<VmContext>,
         (stack_initial, stack_gap, heap_initial): (usize, u64, usize),
-    ) -> Result<NonNull<std::cell::UnsafeCell<MemoryMapping>>, EbpfError> {
+    ) -> Result<(NonNull<std::cell::UnsafeCell<MemoryMapping>>, lazy::Extents), EbpfError> {
         let config = executable.get_config();
         let version = executable.get_sbpf_version();
         let key = MappingKey {
@@ -546,7 +546,7 @@ impl SbfExecutor {
                     };
                 }
                 pooled.extents.reset(stack_initial, heap_initial);
-                return Ok(pooled.mapping);
+                return Ok((pooled.mapping, pooled.extents.clone()));
             }
         }
         slot.mapping = None;
@@ -573,9 +573,9 @@ impl SbfExecutor {
         slot.mapping = Some(PooledMapping {
             key,
             mapping,
-            extents,
+            extents: extents.clone(),
         });
-        Ok(mapping)
+        Ok((mapping, extents))
     }
 
     fn run_in_slot(
@@ -641,20 +641,15 @@ impl SbfExecutor {
         // SAFETY: the slot's buffers are neither resized nor moved until the run below has
         // finished and `vm_context` (the only user of the mapping) is dropped; the program
         // (and so its rodata) is held by the caller for the whole run.
-        let mapping = match unsafe {
+        let (mapping, extents) = match unsafe {
             Self::prepare_mapping(slot, executable, (stack_initial, stack_gap, heap_initial))
         } {
-            Ok(mapping) => mapping,
+            Ok(prepared) => prepared,
             Err(error) => {
                 invoke_context.log(format!("Failed to create SBF VM: {error}"));
                 return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
             }
         };
-        let extents = slot
-            .mapping
-            .as_ref()
-            .map(|pooled| pooled.extents.clone())
-            .expect("prepare_mapping pools the mapping it returns");
         let heap_len = heap_len as u64;
         let invoke_stack_height = invoke_context.stack_height();
         let invoke_context_ptr = NonNull::from(&mut *invoke_context);
