@@ -484,8 +484,9 @@ impl SbfExecutor {
         result
     }
 
-    /// The mapping of `slot` for this run, and its growth extents: the pooled one with its regions replaced when it
-    /// was built for the same configuration and buffers, otherwise a new one.
+    /// The mapping of `slot` for this run, with its growth extents: the pooled one with its
+    /// regions replaced when it was built for the same configuration and buffers, otherwise
+    /// a new one.
     ///
     /// # Safety
     /// The slot's buffers must not be resized, moved or freed while the returned mapping is
