@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::{
-    Account, BuiltinFunction, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
+    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_vm::ProgramEnvironment;
@@ -335,14 +335,13 @@ pub fn stub_entry(
 }
 
 /// The builtins of fuzzed invoke contexts: the stub and the System program.
-pub fn builtins() -> Arc<Vec<(Pubkey, BuiltinFunction)>> {
-    Arc::new(vec![
-        (stub_id(), stub_entry as BuiltinFunction),
-        (
-            solana_sdk_ids::system_program::id(),
-            sbfvm_runtime::system_program::process_instruction as BuiltinFunction,
-        ),
-    ])
+pub fn builtins() -> Arc<[Builtin]> {
+    let stub = Builtin::new(stub_id(), "stub", |ic| Ok(stub_entry(ic)?));
+    sbfvm_runtime::builtins::BUILTINS
+        .iter()
+        .copied()
+        .chain([stub])
+        .collect()
 }
 
 pub fn invoke_context(

@@ -152,7 +152,7 @@ pub use sbfvm_vm::{
     Syscall, SyscallError, SyscallName, SyscallSupport, VmContext, VmRunStats,
 };
 
-use sbfvm_runtime::processor::upgradeable_program_accounts;
+use sbfvm_runtime::accounts::upgradeable_program_accounts;
 use sbfvm_runtime::{Runtime, TransactionOutcome, TransactionSettings};
 use sbfvm_vm::{LoadError, SbfExecutor, SyscallRegistry};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
@@ -486,7 +486,7 @@ impl Sbfvm {
             }
         }
         // Added directly: deployed and visible, whatever a transaction did to this id before.
-        self.runtime.program_deployments.remove(&program_id);
+        self.runtime.program_cache.remove(&program_id);
         self.executor
             .load_program(&program_id, &loader.id(), elf)
             .map_err(|error| Error::Load {

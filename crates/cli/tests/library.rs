@@ -2,7 +2,7 @@
 //! logs, compute units, return data and accounts; a failed transaction leaves the store
 //! exactly as it was; lamports are conserved.
 
-use sbfvm::runtime::processor::AccountStore;
+use sbfvm::runtime::AccountStore;
 use sbfvm::{
     Account, Config, ExecutionMode, Instruction, InstructionError, Loader, Pubkey, Sbfvm,
     TransactionError,

@@ -3,7 +3,7 @@
 //! the VM), visible from the next slot, upgraded, extended and closed; a broken ELF and an ELF
 //! importing `sol_alloc_free_` are refused at deployment.
 
-use sbfvm::runtime::loader_v3::{decode_state, UpgradeableLoaderState};
+use sbfvm::runtime::accounts::{decode_upgradeable_state as decode_state, UpgradeableLoaderState};
 use sbfvm::{
     Account, Config, ExecutionMode, Instruction, InstructionError, Pubkey, Sbfvm, Sysvars,
     TransactionError,

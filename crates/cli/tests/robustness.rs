@@ -5,7 +5,7 @@
 //! is a regression test here.
 
 use sbfvm::runner::{prepare, PreparedInstruction};
-use sbfvm::runtime::processor::AccountStore;
+use sbfvm::runtime::AccountStore;
 use sbfvm::scenario::Scenario;
 use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Pubkey, Sbfvm};
 use solana_instruction::AccountMeta;
@@ -761,7 +761,7 @@ mod vm_limits {
             Arc::new(FeatureSet::mainnet()),
             Arc::new(Sysvars::default()),
             Rc::new(NoPrograms),
-            Arc::new(Vec::new()),
+            Vec::new().into(),
         );
         let frame = FrameSetup {
             program_id: Default::default(),

@@ -1,13 +1,19 @@
 //! The invoke context: everything a running instruction can reach (transaction context,
-//! compute meter, feature set, sysvars, logs) and the explicit invoke machinery —
-//! `push` → dispatch → `pop` — that top-level instructions and CPIs share.
+//! compute meter, feature set, sysvars, logs, the program cache) and the explicit invoke
+//! machinery — `push` → dispatch → `pop` — that top-level instructions and CPIs share.
 //!
-//! Program execution is delegated through [`ProgramExecutor`], a trait this crate owns and
-//! the `vm` crate implements, so the runtime never depends on the VM.
+//! Dispatch follows Agave's `process_executable_chain`
+//! (`solana-program-runtime 4.4.0, src/invoke_context.rs`): the program account's owner
+//! picks a builtin from the [builtins table](Builtin) — the program itself when the native
+//! loader owns it, else its loader — and the builtin runs. SBF programs are run by their
+//! loader's builtin, which calls back into program execution through [`ProgramExecutor`], a
+//! trait this module owns and the `sbfvm-vm` crate implements, so the runtime never depends
+//! on the VM and the dispatcher never depends on a builtin.
 
 use std::rc::Rc;
 use std::sync::Arc;
 
+use solana_instruction::Instruction;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::{
@@ -15,10 +21,13 @@ use solana_sdk_ids::{
 };
 
 use crate::compute::{ComputeBudget, ComputeMeter};
+use crate::environment::EnvironmentConfig;
 use crate::features::FeatureSet;
-use crate::loader_v3::ProgramDeployments;
+use crate::instruction_context::InstructionContext;
 use crate::log_collector::LogCollector;
-use crate::sysvars::{BlockhashEntry, Sysvars};
+use crate::pda::{create_program_address, PdaError};
+use crate::program_cache::{ProgramCache, UnavailableProgram};
+use crate::sysvars::Sysvars;
 use crate::transaction_context::{
     FrameOutcome, IndexOfAccount, InstructionAccount, InstructionFrame, TransactionContext,
 };
@@ -27,7 +36,9 @@ use crate::transaction_context::{
 /// logs after `Program <id> failed: `.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionFailure {
+    /// The instruction error the frame fails with.
     pub error: InstructionError,
+    /// What the log line `Program <id> failed: …` says.
     pub message: String,
 }
 
@@ -67,26 +78,10 @@ pub struct PhaseTimes {
     pub execute: std::time::Duration,
     /// SBF frames: applying the input back to the accounts.
     pub deserialize: std::time::Duration,
+    /// CPIs made.
     pub cpis: u64,
+    /// SBF frames run.
     pub frames: u64,
-}
-
-impl InvokeContext {
-    /// A clock reading when profiling is on.
-    pub fn phase_clock(&self) -> Option<std::time::Instant> {
-        self.phase_times.as_ref().map(|_| std::time::Instant::now())
-    }
-
-    /// Adds the time since `started` to one phase.
-    pub fn add_phase_time(
-        &mut self,
-        started: Option<std::time::Instant>,
-        phase: impl FnOnce(&mut PhaseTimes) -> &mut std::time::Duration,
-    ) {
-        if let (Some(started), Some(times)) = (started, self.phase_times.as_mut()) {
-            *phase(times) += started.elapsed();
-        }
-    }
 }
 
 /// Runs programs owned by the BPF loaders. Implemented by the `vm` crate.
@@ -116,42 +111,49 @@ pub trait ProgramExecutor {
     fn reload(&self, _program_id: &Pubkey, _loader: &Pubkey, _elf: Option<&[u8]>) {}
 }
 
-/// A native program implemented in Rust (the System program).
-pub type BuiltinFunction = fn(&mut InvokeContext) -> Result<(), InstructionError>;
+/// The entrypoint of a builtin program.
+pub type BuiltinFunction = fn(&mut InvokeContext) -> Result<(), ExecutionFailure>;
+
+/// One row of the builtins table: a native program the dispatcher can run.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    /// The program id (for a loader, also the owner of the programs it runs).
+    pub program_id: Pubkey,
+    /// The name Agave registers the builtin under.
+    pub name: &'static str,
+    /// What runs when the dispatcher picks this builtin.
+    pub entrypoint: BuiltinFunction,
+}
+
+impl Builtin {
+    /// A row for `program_id`.
+    pub const fn new(program_id: Pubkey, name: &'static str, entrypoint: BuiltinFunction) -> Self {
+        Self {
+            program_id,
+            name,
+            entrypoint,
+        }
+    }
+}
 
 /// Receives per-frame events; used for reports (wall time, cost attribution). An
 /// observer that needs to hand data back shares it through its own `Rc<RefCell<_>>`.
 pub trait InvokeObserver {
+    /// The frame at `trace_index` was pushed and is about to run.
     fn frame_started(&mut self, _trace_index: usize) {}
+    /// The frame at `trace_index` ran (successfully or not) and is about to be popped.
     fn frame_finished(&mut self, _trace_index: usize) {}
 }
 
-/// The callee of a CPI as the syscall translated it (agave-reference §2 step 2).
+/// One account meta of a CPI's callee instruction, as the syscall translated it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CpiAccountMeta {
+    /// The account.
     pub pubkey: Pubkey,
+    /// Whether the callee gets it as a signer.
     pub is_signer: bool,
+    /// Whether the callee gets it writable.
     pub is_writable: bool,
-}
-
-/// What Agave's `EnvironmentConfig` carries besides the feature set and the sysvar cache:
-/// the blockhash durable-nonce instructions advance to and its lamports per signature
-/// (`environment_config.blockhash`, `blockhash_lamports_per_signature`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct EnvironmentConfig {
-    /// `None` (the default) is sbfvm's own environment: the fixed per-slot blockhash of the
-    /// Clock sysvar and 5,000 lamports per signature (see [`crate::system_program`]).
-    pub blockhash: Option<BlockhashEntry>,
-}
-
-impl EnvironmentConfig {
-    /// The blockhash and lamports per signature in effect under `sysvars`.
-    pub fn blockhash(&self, sysvars: &Sysvars) -> BlockhashEntry {
-        self.blockhash.unwrap_or_else(|| BlockhashEntry {
-            blockhash: crate::system_program::environment_blockhash(sysvars.clock.slot),
-            lamports_per_signature: crate::system_program::LAMPORTS_PER_SIGNATURE,
-        })
-    }
 }
 
 /// Agave returned `NotEnoughAccountKeys` where it now returns `MissingAccount` until
@@ -160,18 +162,25 @@ impl EnvironmentConfig {
 /// 2025-10-16 on top of it; active on mainnet since slot 403,056,000): when it is active
 /// every validator runs code with the change. The Dec-2024 fixtures (Agave 2.1) never list
 /// it, and they expect `NotEnoughAccountKeys`.
-fn legacy_not_enough_account_keys(features: &FeatureSet) -> bool {
+fn uses_not_enough_account_keys(features: &FeatureSet) -> bool {
     !features.increase_cpi_account_info_limit()
 }
 
+/// Everything a running instruction can reach.
 pub struct InvokeContext {
     /// The blockhash environment (Agave's `EnvironmentConfig`); sbfvm's own by default.
     pub environment: EnvironmentConfig,
+    /// The transaction's accounts, trace, stack and return data.
     pub transaction_context: TransactionContext,
+    /// Compute units left.
     pub compute_meter: ComputeMeter,
+    /// Limits and prices of the transaction.
     pub budget: ComputeBudget,
+    /// Active features.
     pub features: Arc<FeatureSet>,
+    /// Sysvar values.
     pub sysvars: Arc<Sysvars>,
+    /// Agave's log lines; `None` when logging is off.
     pub log_collector: Option<LogCollector>,
     /// sbfvm's own notes about the run (never part of Agave's logs), e.g. which unresolved
     /// syscall a program called.
@@ -179,11 +188,10 @@ pub struct InvokeContext {
     /// Wall time per execution phase, when profiling is on (`Runtime::profile_phases`).
     pub phase_times: Option<Box<PhaseTimes>>,
     /// Program-cache state beyond loaded programs: deployments not yet visible, closed
-    /// programs, and what this transaction changed (see [`crate::loader_v3`]).
-    pub program_deployments: ProgramDeployments,
+    /// programs, and what this transaction changed.
+    pub program_cache: ProgramCache,
     executor: Rc<dyn ProgramExecutor>,
-    builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
-    /// Frame outcomes keyed by trace index.
+    builtins: Arc<[Builtin]>,
     observer: Option<Box<dyn InvokeObserver>>,
 }
 
@@ -197,21 +205,22 @@ impl std::fmt::Debug for InvokeContext {
 }
 
 impl InvokeContext {
+    /// An invoke context over `transaction_context`, dispatching to `builtins` (usually
+    /// the runtime's `builtins::BUILTINS`) and running SBF programs through
+    /// `executor`. Older account rules and error codes are selected from `features` (see
+    /// the transaction_context module docs).
     pub fn new(
-        transaction_context: TransactionContext,
+        mut transaction_context: TransactionContext,
         budget: ComputeBudget,
         features: Arc<FeatureSet>,
         sysvars: Arc<Sysvars>,
         executor: Rc<dyn ProgramExecutor>,
-        builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
+        builtins: Arc<[Builtin]>,
     ) -> Self {
-        let mut transaction_context = transaction_context;
-        // Older account rules and error codes selected by the feature set (see the
-        // transaction_context module docs).
         transaction_context.set_remove_accounts_executable_flag_checks(
             features.remove_accounts_executable_flag_checks(),
         );
-        transaction_context.set_not_enough_account_keys(legacy_not_enough_account_keys(&features));
+        transaction_context.set_not_enough_account_keys(uses_not_enough_account_keys(&features));
         Self {
             environment: EnvironmentConfig::default(),
             transaction_context,
@@ -222,7 +231,7 @@ impl InvokeContext {
             log_collector: Some(LogCollector::default()),
             diagnostics: Vec::new(),
             phase_times: None,
-            program_deployments: ProgramDeployments::default(),
+            program_cache: ProgramCache::default(),
             executor,
             builtins,
             observer: None,
@@ -230,40 +239,76 @@ impl InvokeContext {
     }
 
     /// The executor that runs loader-owned programs.
-    pub(crate) fn executor(&self) -> Rc<dyn ProgramExecutor> {
+    pub fn executor(&self) -> Rc<dyn ProgramExecutor> {
         Rc::clone(&self.executor)
     }
 
+    /// Sets (or clears) the observer of frame events.
     pub fn set_observer(&mut self, observer: Option<Box<dyn InvokeObserver>>) {
         self.observer = observer;
     }
 
+    /// Takes the observer back.
     pub fn take_observer(&mut self) -> Option<Box<dyn InvokeObserver>> {
         self.observer.take()
     }
 
+    /// The view of the running instruction that builtins work through.
+    pub fn instruction_context(&mut self) -> Result<InstructionContext<'_>, InstructionError> {
+        InstructionContext::new(
+            &self.transaction_context,
+            self.log_collector.as_mut(),
+            &self.features,
+            &self.sysvars,
+            &self.environment,
+        )
+    }
+
     // ----- compute -----
 
+    /// Compute units left.
     pub fn remaining(&self) -> u64 {
         self.compute_meter.remaining()
     }
 
+    /// Charges `amount`, draining the meter if it is short (the VM's instruction charges).
     pub fn consume(&self, amount: u64) {
         self.compute_meter.consume(amount)
     }
 
+    /// Charges `amount`; fails with `ComputationalBudgetExceeded` (meter drained) if short.
     pub fn consume_checked(&self, amount: u64) -> Result<(), InstructionError> {
         self.compute_meter.consume_checked(amount)
     }
 
+    // ----- timing -----
+
+    /// A clock reading when profiling is on.
+    pub fn phase_clock(&self) -> Option<std::time::Instant> {
+        self.phase_times.as_ref().map(|_| std::time::Instant::now())
+    }
+
+    /// Adds the time since `started` to one phase.
+    pub fn add_phase_time(
+        &mut self,
+        started: Option<std::time::Instant>,
+        phase: impl FnOnce(&mut PhaseTimes) -> &mut std::time::Duration,
+    ) {
+        if let (Some(started), Some(times)) = (started, self.phase_times.as_mut()) {
+            *phase(times) += started.elapsed();
+        }
+    }
+
     // ----- logs -----
 
+    /// Appends a log line (`ic_msg!`).
     pub fn log(&mut self, message: String) {
         if let Some(collector) = self.log_collector.as_mut() {
             collector.log(message);
         }
     }
 
+    /// The log lines so far.
     pub fn logs(&self) -> &[String] {
         self.log_collector
             .as_ref()
@@ -271,12 +316,20 @@ impl InvokeContext {
             .unwrap_or(&[])
     }
 
+    /// Logs why a loader-owned program cannot run and returns the failure it becomes.
+    pub fn program_unavailable(&mut self, reason: UnavailableProgram) -> ExecutionFailure {
+        self.log(reason.log_message().to_string());
+        reason.error(&self.features).into()
+    }
+
     // ----- frames -----
 
+    /// The current stack height (top level = 1; 0 between instructions).
     pub fn stack_height(&self) -> usize {
         self.transaction_context.stack_height()
     }
 
+    /// The program of the current frame.
     pub fn current_program_id(&self) -> Result<Pubkey, InstructionError> {
         self.transaction_context.current_program_id()
     }
@@ -296,7 +349,12 @@ impl InvokeContext {
             .unwrap_or(true)
     }
 
-    /// Builds the callee frame of a CPI and checks privileges (agave-reference §2 step 5).
+    // ----- CPI -----
+
+    /// Builds the callee frame of a CPI and checks its privileges. Mirrors
+    /// `solana-program-runtime 4.4.0, src/invoke_context.rs`,
+    /// `prepare_next_cpi_instruction`: key lookup, deduplication with privileges OR-ed over
+    /// every occurrence, one privilege check per distinct account, then the program.
     pub fn prepare_next_cpi_instruction(
         &mut self,
         program_id: &Pubkey,
@@ -304,9 +362,25 @@ impl InvokeContext {
         data: Vec<u8>,
         signers: &[Pubkey],
     ) -> Result<InstructionFrame, InstructionError> {
+        let (accounts, first_occurrence) = self.deduplicate_cpi_accounts(metas)?;
+        self.check_cpi_privileges(&accounts, &first_occurrence, signers)?;
+        let program_account_index = self.find_cpi_program(program_id)?;
+        Ok(InstructionFrame::with_first_occurrence(
+            program_account_index,
+            accounts,
+            first_occurrence,
+            data,
+        ))
+    }
+
+    /// Every meta must name a transaction account; duplicates get the privileges of all
+    /// their occurrences. Returns the accounts and each one's first occurrence.
+    #[inline]
+    fn deduplicate_cpi_accounts(
+        &mut self,
+        metas: &[CpiAccountMeta],
+    ) -> Result<(Vec<InstructionAccount>, Vec<u16>), InstructionError> {
         let context = &self.transaction_context;
-        let caller = context.current_frame()?;
-        // 1. Every meta must name a transaction account; duplicates merge privileges.
         let mut accounts: Vec<InstructionAccount> = Vec::with_capacity(metas.len());
         for meta in metas {
             let Some(index_in_transaction) = context.find_index_of_account(&meta.pubkey) else {
@@ -338,12 +412,24 @@ impl InvokeContext {
             accounts[position].is_signer = accounts[first].is_signer;
             accounts[position].is_writable = accounts[first].is_writable;
         }
-        // 3. Privileges of non-duplicate accounts may only narrow the caller's.
-        for position in 0..accounts.len() {
+        Ok((accounts, first_occurrence))
+    }
+
+    /// Privileges of non-duplicate accounts may only narrow the caller's; a signer the
+    /// caller does not have must be one of the PDA `signers`. Writable is checked first.
+    #[inline]
+    fn check_cpi_privileges(
+        &mut self,
+        accounts: &[InstructionAccount],
+        first_occurrence: &[u16],
+        signers: &[Pubkey],
+    ) -> Result<(), InstructionError> {
+        let context = &self.transaction_context;
+        let caller = context.current_frame()?;
+        for (position, callee_account) in accounts.iter().enumerate() {
             if first_occurrence[position] as usize != position {
                 continue;
             }
-            let callee_account = accounts[position];
             let Some(caller_position) =
                 caller.position_of_transaction_account(callee_account.index_in_transaction)
             else {
@@ -360,7 +446,17 @@ impl InvokeContext {
                 return Err(InstructionError::PrivilegeEscalation);
             }
         }
-        // 4. The program must be a transaction account that the caller holds.
+        Ok(())
+    }
+
+    /// The program must be a transaction account that the caller holds; before SIMD-0162 it
+    /// must also be executable (Agave 2.1 `prepare_instruction`: "Find and validate
+    /// executables / program accounts").
+    #[inline]
+    fn find_cpi_program(
+        &mut self,
+        program_id: &Pubkey,
+    ) -> Result<IndexOfAccount, InstructionError> {
         let context = &self.transaction_context;
         let caller = context.current_frame()?;
         let program_account_index = context
@@ -370,8 +466,6 @@ impl InvokeContext {
             self.log(format!("Unknown program {program_id}"));
             return Err(InstructionError::MissingAccount);
         };
-        // 5. Before SIMD-0162 the callee program account must be executable (Agave 2.1
-        //    `prepare_instruction`: "Find and validate executables / program accounts").
         if !self.features.remove_accounts_executable_flag_checks()
             && !self
                 .transaction_context
@@ -381,13 +475,47 @@ impl InvokeContext {
             self.log(format!("Account {program_id} is not executable"));
             return Err(InstructionError::AccountNotExecutable);
         }
-        Ok(InstructionFrame::with_first_occurrence(
-            program_account_index,
-            accounts,
-            first_occurrence,
-            data,
-        ))
+        Ok(program_account_index)
     }
+
+    /// A CPI made by a builtin (`InvokeContext::native_invoke_signed`): the signers are the
+    /// PDAs of `signer_seeds` under the calling program's id.
+    pub fn native_invoke_signed(
+        &mut self,
+        instruction: Instruction,
+        signer_seeds: &[&[&[u8]]],
+    ) -> Result<(), InstructionError> {
+        let caller = self.current_program_id()?;
+        let signers = signer_seeds
+            .iter()
+            .map(|seeds| {
+                create_program_address(seeds, &caller).map_err(|error| match error {
+                    PdaError::MaxSeedLengthExceeded => InstructionError::MaxSeedLengthExceeded,
+                    PdaError::InvalidSeeds => InstructionError::InvalidSeeds,
+                    #[allow(unreachable_patterns)]
+                    _ => InstructionError::IllegalOwner,
+                })
+            })
+            .collect::<Result<Vec<Pubkey>, InstructionError>>()?;
+        let metas: Vec<CpiAccountMeta> = instruction
+            .accounts
+            .iter()
+            .map(|meta| CpiAccountMeta {
+                pubkey: meta.pubkey,
+                is_signer: meta.is_signer,
+                is_writable: meta.is_writable,
+            })
+            .collect();
+        let frame = self.prepare_next_cpi_instruction(
+            &instruction.program_id,
+            &metas,
+            instruction.data,
+            &signers,
+        )?;
+        self.process_instruction(Some(frame))
+    }
+
+    // ----- push, dispatch, pop -----
 
     /// Pushes a frame (a CPI frame, or `None` for the next top-level instruction),
     /// including the Instructions sysvar update.
@@ -402,6 +530,7 @@ impl InvokeContext {
         Ok(trace_index)
     }
 
+    /// Writes the current top-level instruction index into the Instructions sysvar.
     fn update_instructions_sysvar(
         &mut self,
         index: IndexOfAccount,
@@ -428,17 +557,7 @@ impl InvokeContext {
         let trace_index = match self.push(frame) {
             Ok(trace_index) => trace_index,
             Err(error) => {
-                // A CPI that fails after being appended to the trace (CallDepth) is still
-                // an inner instruction; record why it never ran.
-                if self.transaction_context.trace().len() > trace_length {
-                    let last = self.transaction_context.trace().len() - 1;
-                    if let Some(frame) = self.transaction_context.frame_mut(last) {
-                        frame.outcome = Some(FrameOutcome {
-                            compute_units_consumed: 0,
-                            result: Err(error.clone()),
-                        });
-                    }
-                }
+                self.record_frame_that_never_ran(trace_length, &error);
                 return Err(error);
             }
         };
@@ -463,62 +582,62 @@ impl InvokeContext {
         result
     }
 
-    fn process_executable_chain(&mut self) -> Result<(), InstructionError> {
-        let (program_id, owner) = {
-            let program = self.transaction_context.borrow_current_program_account()?;
-            (
-                self.transaction_context.current_program_id()?,
-                program.owner,
-            )
-        };
-        enum Target {
-            Builtin(BuiltinFunction),
-            Loader,
+    /// A CPI that fails after being appended to the trace (`CallDepth`) is still an inner
+    /// instruction; records why it never ran.
+    fn record_frame_that_never_ran(&mut self, trace_length: usize, error: &InstructionError) {
+        let trace = self.transaction_context.trace();
+        if trace.len() > trace_length {
+            let last = trace.len() - 1;
+            if let Some(frame) = self.transaction_context.frame_mut(last) {
+                frame.outcome = Some(FrameOutcome {
+                    compute_units_consumed: 0,
+                    result: Err(error.clone()),
+                });
+            }
         }
-        let target = if owner == native_loader::id() {
-            let builtin = self
-                .builtins
-                .iter()
-                .find(|(id, _)| *id == program_id)
-                .map(|(_, function)| *function)
-                .ok_or(InstructionError::UnsupportedProgramId)?;
-            Target::Builtin(builtin)
+    }
+
+    /// Which builtin runs the current frame's program (`builtin_id` in Agave's
+    /// `process_executable_chain`): the program itself when the native loader owns it, else
+    /// the loader that owns it. Before SIMD-0162 any owner is the builtin key (Agave 2.1:
+    /// `builtin_id = owner_id`), so a builtin registered under the owner's id runs.
+    fn builtin_id(&self, program_id: Pubkey, owner: Pubkey) -> Result<Pubkey, InstructionError> {
+        if owner == native_loader::id() {
+            Ok(program_id)
         } else if owner == bpf_loader::id()
             || owner == bpf_loader_deprecated::id()
             || owner == bpf_loader_upgradeable::id()
+            || owner == loader_v4::id()
+            || !self.features.remove_accounts_executable_flag_checks()
         {
-            Target::Loader
-        } else if owner == loader_v4::id() {
-            // Loader-v4 is not enabled on mainnet, so it has no builtin.
-            return Err(InstructionError::UnsupportedProgramId);
-        } else if !self.features.remove_accounts_executable_flag_checks() {
-            // Before SIMD-0162 any owner is the builtin key (Agave 2.1
-            // `process_executable_chain`: `builtin_id = owner_id`), so a builtin registered
-            // under the owner's id runs; otherwise the program cache has no entry.
-            let builtin = self
-                .builtins
-                .iter()
-                .find(|(id, _)| *id == owner)
-                .map(|(_, function)| *function)
-                .ok_or(InstructionError::UnsupportedProgramId)?;
-            Target::Builtin(builtin)
+            Ok(owner)
         } else {
-            return Err(InstructionError::UnsupportedProgramId);
-        };
+            Err(InstructionError::UnsupportedProgramId)
+        }
+    }
+
+    /// Runs the current frame's program through its builtin. Mirrors
+    /// `solana-program-runtime 4.4.0, src/invoke_context.rs`, `process_executable_chain`.
+    fn process_executable_chain(&mut self) -> Result<(), InstructionError> {
+        let program_id = self.transaction_context.current_program_id()?;
+        let owner = self
+            .transaction_context
+            .borrow_current_program_account()?
+            .owner;
+        let builtin_id = self.builtin_id(program_id, owner)?;
+        let entrypoint = self
+            .builtins
+            .iter()
+            .find(|builtin| builtin.program_id == builtin_id)
+            .map(|builtin| builtin.entrypoint)
+            .ok_or(InstructionError::UnsupportedProgramId)?;
         self.transaction_context.reset_return_data(program_id);
         let stack_height = self.stack_height();
         if let Some(collector) = self.log_collector.as_mut() {
             collector.program_invoke(&program_id, stack_height);
         }
         let remaining_before = self.remaining();
-        let result = match target {
-            Target::Builtin(function) => function(self).map_err(ExecutionFailure::from),
-            Target::Loader => crate::loader_v3::check_program_deployed(self).and_then(|()| {
-                let executor = Rc::clone(&self.executor);
-                executor.execute(self)
-            }),
-        };
-        let result = match result {
+        let result = match entrypoint(self) {
             Ok(()) => {
                 if let Some(collector) = self.log_collector.as_mut() {
                     collector.program_success(&program_id);
@@ -533,384 +652,9 @@ impl InvokeContext {
             }
         };
         let consumed = remaining_before.saturating_sub(self.remaining());
-        if owner == native_loader::id() && result.is_ok() && consumed == 0 {
+        if builtin_id == program_id && result.is_ok() && consumed == 0 {
             return Err(InstructionError::BuiltinProgramsMustConsumeComputeUnits);
         }
         result
-    }
-}
-
-impl TransactionContext {
-    /// Writes the current top-level instruction index into the last two bytes of the
-    /// Instructions sysvar (runtime-owned, so no modification rules apply).
-    pub(crate) fn write_instructions_sysvar_index(
-        &self,
-        index: IndexOfAccount,
-        top_level_index: u16,
-    ) -> Result<(), InstructionError> {
-        let mut account = self.borrow_account_mut_unchecked(index)?;
-        let len = account.data.len();
-        if len >= 2 {
-            account.data[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
-        }
-        Ok(())
-    }
-}
-
-/// `prepare_next_cpi_instruction` against Agave 4.4 `InvokeContext::prepare_next_cpi_instruction`
-/// (program-runtime `invoke_context.rs`): key lookup, deduplication with privileges OR-ed
-/// over every occurrence, one privilege check per distinct account, then the program.
-#[cfg(test)]
-mod cpi_privilege_tests {
-    use super::*;
-    use crate::sysvars::RentParams;
-    use solana_account::Account;
-
-    struct NoPrograms;
-    impl ProgramExecutor for NoPrograms {
-        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
-            Err(ExecutionFailure::program_failed("no programs here"))
-        }
-    }
-
-    fn key(n: u8) -> Pubkey {
-        Pubkey::new_from_array([n; 32])
-    }
-
-    const CALLEE: u8 = 0xB0;
-    const CALLER: u8 = 0xA0;
-
-    /// Transaction accounts keys 1..=4 (indices 0..=3), the callee (index 4) and the caller
-    /// (index 5). The caller's instruction: key 1 (signer, writable), key 2 (writable),
-    /// key 3 (read-only) and the callee (read-only); key 4 is not in it.
-    fn context() -> InvokeContext {
-        let account = |owner: Pubkey, executable: bool| Account {
-            lamports: 1,
-            data: vec![],
-            owner,
-            executable,
-            rent_epoch: 0,
-        };
-        let mut accounts: Vec<(Pubkey, Account)> = (1..=4)
-            .map(|n| (key(n), account(key(CALLER), false)))
-            .collect();
-        accounts.push((key(CALLEE), account(native_loader::id(), true)));
-        accounts.push((key(CALLER), account(bpf_loader_upgradeable::id(), true)));
-        let instruction_account = |index, is_signer, is_writable| InstructionAccount {
-            index_in_transaction: index,
-            is_signer,
-            is_writable,
-        };
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            5,
-            vec![
-                instruction_account(0, true, true),
-                instruction_account(1, false, true),
-                instruction_account(2, false, false),
-                instruction_account(4, false, false),
-            ],
-            vec![],
-        )]);
-        let mut invoke_context = InvokeContext::new(
-            transaction_context,
-            ComputeBudget::default(),
-            Arc::new(FeatureSet::mainnet()),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoPrograms),
-            Arc::new(vec![]),
-        );
-        invoke_context.push(None).unwrap();
-        invoke_context
-    }
-
-    fn meta(n: u8, is_signer: bool, is_writable: bool) -> CpiAccountMeta {
-        CpiAccountMeta {
-            pubkey: key(n),
-            is_signer,
-            is_writable,
-        }
-    }
-
-    fn flags(frame: &InstructionFrame) -> Vec<(IndexOfAccount, bool, bool)> {
-        frame
-            .accounts
-            .iter()
-            .map(|a| (a.index_in_transaction, a.is_signer, a.is_writable))
-            .collect()
-    }
-
-    #[test]
-    fn duplicates_get_the_privileges_of_all_their_occurrences() {
-        let mut ic = context();
-        let metas = [
-            meta(2, false, false),
-            meta(3, false, false),
-            meta(2, false, true),
-            meta(2, false, false),
-            meta(1, false, false),
-            meta(1, true, false),
-        ];
-        let frame = ic
-            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![7, 8], &[])
-            .unwrap();
-        assert_eq!(
-            flags(&frame),
-            vec![
-                (1, false, true),
-                (2, false, false),
-                (1, false, true),
-                (1, false, true),
-                (0, true, false),
-                (0, true, false),
-            ]
-        );
-        assert_eq!(frame.first_occurrence, vec![0, 1, 0, 0, 4, 4]);
-        assert_eq!(
-            (0..6).map(|p| frame.duplicate_of(p)).collect::<Vec<_>>(),
-            vec![None, None, Some(0), Some(0), None, Some(4)]
-        );
-        assert_eq!(
-            (frame.program_account_index, frame.data.clone()),
-            (4, vec![7, 8])
-        );
-        assert!(ic.logs().is_empty());
-    }
-
-    #[test]
-    fn escalation_is_checked_once_per_account_with_the_merged_privileges() {
-        let mut ic = context();
-        // Key 3 is read-only in the caller; only the later occurrences ask for writable.
-        let metas = [
-            meta(3, false, false),
-            meta(3, false, true),
-            meta(3, false, true),
-        ];
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-                .unwrap_err(),
-            InstructionError::PrivilegeEscalation
-        );
-        assert_eq!(
-            ic.logs(),
-            &[format!("{}'s writable privilege escalated", key(3))]
-        );
-        // Key 2 (writable, not a signer): a later signer flag escalates the first one.
-        let mut ic = context();
-        let metas = [meta(2, false, true), meta(2, true, false)];
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-                .unwrap_err(),
-            InstructionError::PrivilegeEscalation
-        );
-        assert_eq!(
-            ic.logs(),
-            &[format!("{}'s signer privilege escalated", key(2))]
-        );
-        // Writable is checked before signer.
-        let mut ic = context();
-        let metas = [meta(3, true, true)];
-        assert!(ic
-            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-            .is_err());
-        assert_eq!(
-            ic.logs(),
-            &[format!("{}'s writable privilege escalated", key(3))]
-        );
-    }
-
-    #[test]
-    fn pda_signers_grant_the_signer_flag_only_to_their_key() {
-        let mut ic = context();
-        let metas = [meta(2, true, true), meta(3, true, false)];
-        let frame = ic
-            .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3), key(2)])
-            .unwrap();
-        assert_eq!(flags(&frame), vec![(1, true, true), (2, true, false)]);
-        let mut ic = context();
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3)])
-                .unwrap_err(),
-            InstructionError::PrivilegeEscalation
-        );
-        assert_eq!(
-            ic.logs(),
-            &[format!("{}'s signer privilege escalated", key(2))]
-        );
-        // Narrowing needs nothing: the signer passed read-only and unsigned.
-        let mut ic = context();
-        let frame = ic
-            .prepare_next_cpi_instruction(&key(CALLEE), &[meta(1, false, false)], vec![], &[])
-            .unwrap();
-        assert_eq!(flags(&frame), vec![(0, false, false)]);
-    }
-
-    #[test]
-    fn unknown_accounts_are_found_before_any_privilege_check() {
-        let mut ic = context();
-        let metas = [meta(3, false, true), meta(9, false, false)];
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-                .unwrap_err(),
-            InstructionError::MissingAccount
-        );
-        assert_eq!(
-            ic.logs(),
-            &[format!(
-                "Instruction references an unknown account {}",
-                key(9)
-            )]
-        );
-        // In the transaction but not in the caller's instruction: no log.
-        let mut ic = context();
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(CALLEE), &[meta(4, false, false)], vec![], &[])
-                .unwrap_err(),
-            InstructionError::MissingAccount
-        );
-        assert!(ic.logs().is_empty());
-    }
-
-    #[test]
-    fn the_program_must_be_a_caller_account_and_is_checked_last() {
-        for program in [key(9), key(4), key(CALLER)] {
-            let mut ic = context();
-            assert_eq!(
-                ic.prepare_next_cpi_instruction(&program, &[meta(1, true, true)], vec![], &[])
-                    .unwrap_err(),
-                InstructionError::MissingAccount
-            );
-            assert_eq!(ic.logs(), &[format!("Unknown program {program}")]);
-        }
-        let mut ic = context();
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(9), &[meta(3, false, true)], vec![], &[])
-                .unwrap_err(),
-            InstructionError::PrivilegeEscalation
-        );
-        // Any caller account will do (no executable check), and it need not be in the metas.
-        let mut ic = context();
-        let frame = ic
-            .prepare_next_cpi_instruction(&key(3), &[], vec![], &[])
-            .unwrap();
-        assert_eq!((frame.program_account_index, frame.accounts.len()), (2, 0));
-    }
-}
-
-/// Behaviour selected by an older feature set: the executable checks of Agave 2.1
-/// (`prepare_instruction`, `process_executable_chain`) while SIMD-0162 is inactive.
-#[cfg(test)]
-mod simd_0162_inactive_tests {
-    use super::*;
-    use crate::features::ids;
-    use crate::sysvars::RentParams;
-    use solana_account::Account;
-
-    struct NoPrograms;
-    impl ProgramExecutor for NoPrograms {
-        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
-            Err(ExecutionFailure::program_failed("no programs here"))
-        }
-    }
-
-    fn key(n: u8) -> Pubkey {
-        Pubkey::new_from_array([n; 32])
-    }
-
-    fn echo_builtin(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
-        invoke_context.consume_checked(1)?;
-        invoke_context.log("echo ran".to_string());
-        Ok(())
-    }
-
-    /// Accounts: key 1 (owned by the caller), a non-executable key 2 owned by key 3, the
-    /// builtin key 3 (native loader), and the caller key 4, with the instruction
-    /// [1, 2, 3] of program 4.
-    fn context(simd_0162: bool) -> InvokeContext {
-        let account = |owner: Pubkey, executable: bool| Account {
-            lamports: 1,
-            data: vec![],
-            owner,
-            executable,
-            rent_epoch: 0,
-        };
-        let accounts = vec![
-            (key(1), account(key(4), false)),
-            (key(2), account(key(3), false)),
-            (key(3), account(native_loader::id(), true)),
-            (key(4), account(bpf_loader_upgradeable::id(), true)),
-        ];
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        let instruction_account = |index| InstructionAccount {
-            index_in_transaction: index,
-            is_signer: false,
-            is_writable: true,
-        };
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            3,
-            (0..3).map(instruction_account).collect(),
-            vec![],
-        )]);
-        let mut features = FeatureSet::mainnet();
-        if !simd_0162 {
-            features.deactivate(&ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
-        }
-        let mut invoke_context = InvokeContext::new(
-            transaction_context,
-            ComputeBudget::default(),
-            Arc::new(features),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoPrograms),
-            Arc::new(vec![(key(3), echo_builtin as BuiltinFunction)]),
-        );
-        invoke_context.push(None).unwrap();
-        invoke_context
-    }
-
-    #[test]
-    fn a_non_executable_callee_is_refused() {
-        let mut ic = context(false);
-        assert!(!ic
-            .transaction_context
-            .remove_accounts_executable_flag_checks());
-        assert_eq!(
-            ic.prepare_next_cpi_instruction(&key(1), &[], vec![], &[])
-                .unwrap_err(),
-            InstructionError::AccountNotExecutable
-        );
-        assert_eq!(
-            ic.logs(),
-            &[format!("Account {} is not executable", key(1))]
-        );
-        // The executable builtin is fine.
-        ic.prepare_next_cpi_instruction(&key(3), &[], vec![], &[])
-            .unwrap();
-        // Agave 4.4 has no such check.
-        let mut ic = context(true);
-        ic.prepare_next_cpi_instruction(&key(1), &[], vec![], &[])
-            .unwrap();
-    }
-
-    #[test]
-    fn the_owner_is_the_builtin_key() {
-        // Key 2 is owned by the builtin key 3: before SIMD-0162 that builtin runs for it.
-        let mut ic = context(false);
-        ic.process_instruction(Some(InstructionFrame::new(1, vec![], vec![])))
-            .unwrap();
-        assert_eq!(
-            ic.logs(),
-            &[
-                format!("Program {} invoke [2]", key(2)),
-                "echo ran".to_string(),
-                format!("Program {} success", key(2)),
-            ]
-        );
-        let mut ic = context(true);
-        assert_eq!(
-            ic.process_instruction(Some(InstructionFrame::new(1, vec![], vec![]))),
-            Err(InstructionError::UnsupportedProgramId)
-        );
     }
 }

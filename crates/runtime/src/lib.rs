@@ -1,8 +1,21 @@
 //! # sbfvm-runtime
 //!
-//! The runtime half of sbfvm: accounts and their borrow state, the transaction context
-//! with its explicit invoke stack and instruction trace, the account modification rules,
-//! the compute meter, the feature set, sysvars, PDA derivation and the System program.
+//! The runtime half of sbfvm, in layers, each using only those before it:
+//!
+//! 1. [`accounts`]: the account store and the formats of program accounts;
+//! 2. [`transaction_context`]: one transaction's accounts with their borrow state, the
+//!    instruction trace, the invoke stack and the account modification rules;
+//! 3. [`program_cache`]: which loader-owned programs may run (deployment slots, tombstones);
+//! 4. [`invoke_context`]: the compute meter, feature set, sysvars and logs around the
+//!    transaction context, and the invoke machinery (push → dispatch → pop, CPI privileges),
+//!    dispatching through a table of [`Builtin`]s; builtins see the running instruction
+//!    through [`InstructionContext`];
+//! 5. [`builtins`]: one module per builtin program (System, the BPF loaders, Compute
+//!    Budget) and the table [`builtins::BUILTINS`];
+//! 6. [`processor`]: a transaction in named phases ([`message`] compiles its instructions).
+//!
+//! Beside them: [`compute`], [`features`], [`sysvars`], [`environment`], [`pda`],
+//! [`log_collector`].
 //!
 //! Program execution is reached through [`ProgramExecutor`], a trait this crate owns; the
 //! `sbfvm-vm` crate implements it on top of solana-sbpf. Nothing here names a VM type.
@@ -40,27 +53,33 @@
 //! assert_eq!(runtime.store.get(&to).unwrap().lamports, 5_000_000);
 //! ```
 
+pub mod accounts;
+pub mod builtins;
 pub mod compute;
+pub mod environment;
 pub mod features;
+pub mod instruction_context;
 pub mod invoke_context;
-pub mod loader_v3;
 pub mod log_collector;
+pub mod message;
 pub mod pda;
 pub mod processor;
-pub mod system_program;
+pub mod program_cache;
 pub mod sysvars;
 pub mod transaction_context;
 
+pub use accounts::AccountStore;
 pub use compute::{ComputeBudget, ComputeMeter};
+pub use environment::EnvironmentConfig;
 pub use features::FeatureSet;
+pub use instruction_context::InstructionContext;
 pub use invoke_context::{
-    BuiltinFunction, CpiAccountMeta, ExecutionFailure, InvokeContext, InvokeObserver,
-    ProgramExecutor,
+    Builtin, BuiltinFunction, CpiAccountMeta, ExecutionFailure, InvokeContext, InvokeObserver,
+    PhaseTimes, ProgramExecutor,
 };
 pub use log_collector::LogCollector;
-pub use processor::{
-    AccountStore, Runtime, TransactionError, TransactionOutcome, TransactionSettings,
-};
+pub use processor::{Runtime, TransactionError, TransactionOutcome, TransactionSettings};
+pub use program_cache::{ProgramCache, ProgramStatus, UnavailableProgram};
 pub use solana_account::Account;
 pub use solana_instruction::{AccountMeta, Instruction};
 pub use solana_instruction_error::InstructionError;

@@ -1,8 +1,18 @@
-//! Transactions against an account store: load accounts, derive message privileges,
-//! run each top-level instruction through the invoke context, apply the end-of-transaction
-//! rules (agave-reference §7) and commit atomically.
+//! Transactions against an account store, in named phases:
+//!
+//! 1. [`CompiledMessage::compile`]: keys, message privileges, one frame per instruction;
+//! 2. [`Runtime::load_accounts`]: every key's account as the transaction sees it;
+//! 3. [`Runtime::check_transaction`]: the checks Agave makes before execution;
+//! 4. [`Runtime::invoke_context`]: the budget, the transaction context and the invoke
+//!    context the instructions run in;
+//! 5. [`execute_instructions`]: each top-level instruction through the invoke context,
+//!    stopping at the first failure;
+//! 6. [`Runtime::check_post_transaction`]: lamport conservation and rent-state transitions
+//!    (`solana-svm 4.4.0`, `transaction_processor.rs` / `rent_state`);
+//! 7. [`Runtime::commit`]: on success, the writable accounts and the program cache.
+//!
+//! A failed transaction changes nothing: the store after is the store before.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -10,224 +20,52 @@ use solana_account::Account;
 use solana_instruction::Instruction;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
-use solana_sdk_ids::{
-    address_lookup_table, bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable,
-    compute_budget, config, ed25519_program, feature, incinerator, loader_v4, native_loader,
-    secp256k1_program, secp256r1_program, stake, system_program, sysvar, vote,
-    zk_elgamal_proof_program, zk_token_proof_program,
-};
+use solana_sdk_ids::{incinerator, loader_v4, native_loader, sysvar};
 pub use solana_transaction_error::TransactionError;
 
+use crate::accounts::{is_bpf_loader, native_program_account, AccountStore};
+use crate::builtins::BUILTINS;
 use crate::compute::{ComputeBudget, DEFAULT_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_LIMIT};
+use crate::environment::EnvironmentConfig;
 use crate::features::FeatureSet;
 use crate::invoke_context::{
-    BuiltinFunction, EnvironmentConfig, InvokeContext, InvokeObserver, ProgramExecutor,
+    Builtin, BuiltinFunction, InvokeContext, InvokeObserver, PhaseTimes, ProgramExecutor,
 };
-use crate::loader_v3::ProgramDeployments;
+use crate::message::CompiledMessage;
+use crate::program_cache::ProgramCache;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
 use crate::transaction_context::{
-    IndexOfAccount, InstructionAccount, InstructionFrame, ReturnData, TransactionContext,
-    MAX_ACCOUNTS_PER_INSTRUCTION,
+    InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };
 
-/// Accounts by address. Missing accounts read as empty system-owned accounts.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct AccountStore {
-    accounts: BTreeMap<Pubkey, Account>,
-}
-
-impl AccountStore {
-    pub fn get(&self, key: &Pubkey) -> Option<&Account> {
-        self.accounts.get(key)
-    }
-
-    pub fn set(&mut self, key: Pubkey, account: Account) {
-        self.accounts.insert(key, account);
-    }
-
-    pub fn remove(&mut self, key: &Pubkey) -> Option<Account> {
-        self.accounts.remove(key)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&Pubkey, &Account)> {
-        self.accounts.iter()
-    }
-
-    pub fn len(&self) -> usize {
-        self.accounts.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.accounts.is_empty()
-    }
-
-    /// The account as a transaction loads it: a missing or zero-lamport account is an
-    /// empty System-owned account, as Agave's loader treats deallocated accounts.
-    fn load(&self, key: &Pubkey) -> Account {
-        match self.accounts.get(key) {
-            Some(account) if account.lamports > 0 => account.clone(),
-            _ => Account {
-                lamports: 0,
-                data: Vec::new(),
-                owner: system_program::id(),
-                executable: false,
-                rent_epoch: 0,
-            },
-        }
-    }
-}
-
-/// Whether `owner` is one of the BPF loaders whose programs the executor runs.
-pub fn is_bpf_loader(owner: &Pubkey) -> bool {
-    *owner == bpf_loader::id()
-        || *owner == bpf_loader_deprecated::id()
-        || *owner == bpf_loader_upgradeable::id()
-}
-
-/// Keys whose writability the message demotes (Agave's reserved account keys).
-pub fn is_reserved_account_key(key: &Pubkey) -> bool {
-    const SYSVARS: [Pubkey; 13] = [
-        sysvar::clock::ID,
-        sysvar::epoch_rewards::ID,
-        sysvar::epoch_schedule::ID,
-        sysvar::fees::ID,
-        sysvar::instructions::ID,
-        sysvar::last_restart_slot::ID,
-        sysvar::recent_blockhashes::ID,
-        sysvar::rent::ID,
-        sysvar::rewards::ID,
-        sysvar::slot_hashes::ID,
-        sysvar::slot_history::ID,
-        sysvar::stake_history::ID,
-        sysvar::ID,
-    ];
-    const PROGRAMS: [Pubkey; 17] = [
-        address_lookup_table::ID,
-        bpf_loader::ID,
-        bpf_loader_deprecated::ID,
-        bpf_loader_upgradeable::ID,
-        compute_budget::ID,
-        config::ID,
-        ed25519_program::ID,
-        feature::ID,
-        loader_v4::ID,
-        native_loader::ID,
-        secp256k1_program::ID,
-        secp256r1_program::ID,
-        stake::ID,
-        system_program::ID,
-        vote::ID,
-        zk_elgamal_proof_program::ID,
-        zk_token_proof_program::ID,
-    ];
-    // Asked for every account of every transaction: a set instead of 30 comparisons.
-    static RESERVED: std::sync::OnceLock<
-        std::collections::HashSet<Pubkey, crate::features::BuildPubkeyHasher>,
-    > = std::sync::OnceLock::new();
-    RESERVED
-        .get_or_init(|| SYSVARS.iter().chain(PROGRAMS.iter()).copied().collect())
-        .contains(key)
-}
-
-/// Extracts the ELF of a program account: the account data for the first two loaders,
-/// the programdata account's bytes after its 45-byte header for the upgradeable loader.
-pub fn program_elf<'a>(
-    program: &'a Account,
-    lookup: impl Fn(&Pubkey) -> Option<&'a Account>,
-) -> Result<&'a [u8], String> {
-    if program.owner == bpf_loader_upgradeable::id() {
-        let programdata_address = upgradeable_programdata_address(&program.data)
-            .ok_or("program account is not an upgradeable Program state")?;
-        let programdata = lookup(&programdata_address)
-            .ok_or_else(|| format!("programdata account {programdata_address} not found"))?;
-        programdata
-            .data
-            .get(PROGRAMDATA_METADATA_SIZE..)
-            .filter(|_| programdata.data.first() == Some(&3))
-            .ok_or_else(|| format!("account {programdata_address} is not ProgramData"))
-    } else {
-        Ok(&program.data)
-    }
-}
-
-/// Size of `UpgradeableLoaderState::ProgramData` metadata before the ELF.
-pub const PROGRAMDATA_METADATA_SIZE: usize = 45;
-/// Size of `UpgradeableLoaderState::Program`.
-pub const UPGRADEABLE_PROGRAM_SIZE: usize = 36;
-
-/// `UpgradeableLoaderState::Program { programdata_address }` (bincode: u32 tag 2).
-pub fn upgradeable_programdata_address(data: &[u8]) -> Option<Pubkey> {
-    if data.len() < UPGRADEABLE_PROGRAM_SIZE || data[0..4] != 2u32.to_le_bytes() {
-        return None;
-    }
-    Some(Pubkey::new_from_array(data[4..36].try_into().ok()?))
-}
-
-/// The program and programdata account pair of an upgradeable deployment.
-pub fn upgradeable_program_accounts(
-    program_id: &Pubkey,
-    elf: &[u8],
-    upgrade_authority: Option<Pubkey>,
-    rent: &RentParams,
-) -> [(Pubkey, Account); 2] {
-    let (programdata_address, _) =
-        crate::pda::try_find_program_address(&[program_id.as_ref()], &bpf_loader_upgradeable::id())
-            .expect("a programdata address exists for every program id");
-    let mut program_data = Vec::with_capacity(UPGRADEABLE_PROGRAM_SIZE);
-    program_data.extend_from_slice(&2u32.to_le_bytes());
-    program_data.extend_from_slice(programdata_address.as_ref());
-    let mut programdata = Vec::with_capacity(PROGRAMDATA_METADATA_SIZE + elf.len());
-    programdata.extend_from_slice(&3u32.to_le_bytes());
-    programdata.extend_from_slice(&0u64.to_le_bytes()); // deployment slot
-    match upgrade_authority {
-        Some(authority) => {
-            programdata.push(1);
-            programdata.extend_from_slice(authority.as_ref());
-        }
-        None => programdata.extend_from_slice(&[0u8; 33]),
-    }
-    programdata.extend_from_slice(elf);
-    [
-        (
-            *program_id,
-            Account {
-                lamports: rent.minimum_balance(program_data.len()),
-                data: program_data,
-                owner: bpf_loader_upgradeable::id(),
-                executable: true,
-                rent_epoch: u64::MAX,
-            },
-        ),
-        (
-            programdata_address,
-            Account {
-                lamports: rent.minimum_balance(programdata.len()),
-                data: programdata,
-                owner: bpf_loader_upgradeable::id(),
-                executable: false,
-                rent_epoch: u64::MAX,
-            },
-        ),
-    ]
-}
+/// Compute units a builtin instruction adds to the default limit
+/// (`MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT`).
+const BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT: u64 = 3_000;
+/// Most top-level instructions in a transaction (SIMD-0160).
+const MAX_INSTRUCTIONS_PER_TRANSACTION: usize = 64;
 
 /// What a transaction did.
 #[derive(Debug, Clone)]
 pub struct TransactionOutcome {
+    /// Success, or why the transaction failed.
     pub result: Result<(), TransactionError>,
+    /// Compute units of every instruction together.
     pub compute_units_consumed: u64,
+    /// Agave's log lines.
     pub logs: Vec<String>,
     /// sbfvm's notes about the run, outside Agave's logs.
     pub diagnostics: Vec<String>,
     /// Wall time per execution phase, when `Runtime::profile_phases` is on.
-    pub phase_times: Option<crate::invoke_context::PhaseTimes>,
+    pub phase_times: Option<PhaseTimes>,
     /// Non-empty return data after the transaction.
     pub return_data: Option<ReturnData>,
     /// Every frame, top-level first then CPIs in execution order.
     pub trace: Vec<InstructionFrame>,
+    /// The transaction's keys, in message order.
     pub account_keys: Vec<Pubkey>,
     /// State of every transaction account before and after (after == before on failure).
     pub accounts_before: Vec<Account>,
+    /// See [`TransactionOutcome::accounts_before`].
     pub accounts_after: Vec<Account>,
     /// Message-level writability per account key.
     pub writable: Vec<bool>,
@@ -249,25 +87,30 @@ pub struct TransactionSettings {
     /// `None` picks Agave's default: 200,000 per non-builtin instruction, 3,000 per
     /// builtin, capped at 1,400,000.
     pub compute_unit_limit: Option<u64>,
+    /// The heap size of SBF frames; `None` is the budget's (32 KiB).
     pub heap_size: Option<u32>,
 }
 
 /// The runtime: an account store plus the programs that can run against it.
 pub struct Runtime {
+    /// The accounts transactions load and commit.
     pub store: AccountStore,
+    /// Active features.
     pub features: Arc<FeatureSet>,
+    /// Sysvar values.
     pub sysvars: Arc<Sysvars>,
     /// The blockhash environment of every transaction (sbfvm's own by default).
     pub environment: EnvironmentConfig,
+    /// Limits and prices; the compute-unit limit is set per transaction.
     pub budget: ComputeBudget,
     /// Program deployments and closures committed by earlier transactions (deployment-slot
-    /// visibility and tombstones, see [`crate::loader_v3`]).
-    pub program_deployments: ProgramDeployments,
+    /// visibility and tombstones).
+    pub program_cache: ProgramCache,
     /// Measure wall time per execution phase (CPI translation and sync, serialization, VM
     /// setup, execution); reported in [`TransactionOutcome::phase_times`].
     pub profile_phases: bool,
     executor: Rc<dyn ProgramExecutor>,
-    builtins: Arc<Vec<(Pubkey, BuiltinFunction)>>,
+    builtins: Arc<[Builtin]>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -279,7 +122,7 @@ impl std::fmt::Debug for Runtime {
 }
 
 impl Runtime {
-    /// A runtime with the System program and the sysvar accounts in place.
+    /// A runtime with the builtin programs and the sysvar accounts in place.
     pub fn new(features: FeatureSet, sysvars: Sysvars, executor: Rc<dyn ProgramExecutor>) -> Self {
         let mut runtime = Self {
             store: AccountStore::default(),
@@ -287,59 +130,53 @@ impl Runtime {
             sysvars: Arc::new(sysvars),
             environment: EnvironmentConfig::default(),
             budget: ComputeBudget::default(),
-            program_deployments: ProgramDeployments::default(),
+            program_cache: ProgramCache::default(),
             profile_phases: false,
             executor,
-            builtins: Arc::new(vec![
-                (
-                    system_program::id(),
-                    crate::system_program::process_instruction as BuiltinFunction,
-                ),
-                (
-                    bpf_loader_upgradeable::id(),
-                    crate::loader_v3::process_instruction,
-                ),
-                (bpf_loader::id(), crate::loader_v3::process_instruction),
-                (
-                    bpf_loader_deprecated::id(),
-                    crate::loader_v3::process_instruction,
-                ),
-            ]),
+            builtins: BUILTINS.into(),
         };
         runtime.install_builtin_accounts();
         runtime
     }
 
+    /// The executor SBF programs run in.
     pub fn executor(&self) -> &Rc<dyn ProgramExecutor> {
         &self.executor
     }
 
+    /// The builtins programs are dispatched to.
+    pub fn builtins(&self) -> &[Builtin] {
+        &self.builtins
+    }
+
+    /// Replaces the sysvars (and their accounts).
     pub fn set_sysvars(&mut self, sysvars: Sysvars) {
         self.sysvars = Arc::new(sysvars);
         self.install_builtin_accounts();
     }
 
+    /// Replaces the feature set.
     pub fn set_features(&mut self, features: FeatureSet) {
         self.features = Arc::new(features);
     }
 
-    /// Adds a native builtin (e.g. a test double) under `program_id`.
+    /// Adds a native builtin (e.g. a test double) under `program_id`, replacing any builtin
+    /// there, with a native program account.
     pub fn add_builtin(&mut self, program_id: Pubkey, function: BuiltinFunction) {
-        let mut builtins = (*self.builtins).clone();
-        builtins.retain(|(id, _)| *id != program_id);
-        builtins.push((program_id, function));
-        self.builtins = Arc::new(builtins);
+        let mut builtins = self.builtins.to_vec();
+        builtins.retain(|builtin| builtin.program_id != program_id);
+        builtins.push(Builtin {
+            program_id,
+            name: "embedder builtin",
+            entrypoint: function,
+        });
+        self.builtins = builtins.into();
         self.store.set(program_id, native_program_account());
     }
 
     fn install_builtin_accounts(&mut self) {
-        for program_id in [
-            system_program::id(),
-            bpf_loader::id(),
-            bpf_loader_deprecated::id(),
-            bpf_loader_upgradeable::id(),
-        ] {
-            self.store.set(program_id, native_program_account());
+        for builtin in BUILTINS {
+            self.store.set(builtin.program_id, native_program_account());
         }
         for (id, account) in self.sysvars.accounts() {
             self.store.set(id, account);
@@ -353,237 +190,66 @@ impl Runtime {
         settings: &TransactionSettings,
         observer: Option<Box<dyn InvokeObserver>>,
     ) -> TransactionOutcome {
-        let mut keys: Vec<Pubkey> = Vec::new();
-        let mut signer = Vec::new();
-        let mut writable = Vec::new();
-        let mut add_key = |key: Pubkey, is_signer: bool, is_writable: bool| -> IndexOfAccount {
-            let index = keys.iter().position(|k| *k == key).unwrap_or_else(|| {
-                keys.push(key);
-                signer.push(false);
-                writable.push(false);
-                keys.len() - 1
-            });
-            signer[index] |= is_signer;
-            writable[index] |= is_writable;
-            index as IndexOfAccount
-        };
-        let mut frames: Vec<InstructionFrame> = Vec::with_capacity(instructions.len());
-        for instruction in instructions {
-            let accounts: Vec<InstructionAccount> = instruction
-                .accounts
-                .iter()
-                .map(|meta| InstructionAccount {
-                    index_in_transaction: add_key(meta.pubkey, meta.is_signer, meta.is_writable),
-                    is_signer: meta.is_signer,
-                    is_writable: meta.is_writable,
-                })
-                .collect();
-            let program_index = add_key(instruction.program_id, false, false);
-            frames.push(InstructionFrame::new(
-                program_index,
-                accounts,
-                instruction.data.clone(),
-            ));
+        let message = CompiledMessage::compile(instructions);
+        let accounts_before = self.load_accounts(&message.account_keys, instructions);
+        if let Err(error) = self.check_transaction(instructions, &message.frames) {
+            return TransactionOutcome::not_executed(message, accounts_before, error);
         }
-        // Demote reserved keys, and program ids unless the upgradeable loader is present.
-        let upgradeable_loader_present = keys.contains(&bpf_loader_upgradeable::id());
-        for (index, key) in keys.iter().enumerate() {
-            let called_as_program = frames
-                .iter()
-                .any(|frame| frame.program_account_index as usize == index);
-            if is_reserved_account_key(key) || (called_as_program && !upgradeable_loader_present) {
-                writable[index] = false;
-            }
-        }
-        // Every occurrence of an account gets the message's (merged, demoted) privileges.
-        for frame in frames.iter_mut() {
-            for account in frame.accounts.iter_mut() {
-                let index = account.index_in_transaction as usize;
-                account.is_signer = signer[index];
-                account.is_writable = writable[index];
-            }
-        }
-
-        let accounts_before: Vec<Account> = keys
-            .iter()
-            .map(|key| self.load_account(key, instructions))
-            .collect();
-        let mut outcome = TransactionOutcome {
-            result: Ok(()),
-            compute_units_consumed: 0,
-            logs: Vec::new(),
-            diagnostics: Vec::new(),
-            phase_times: None,
-            return_data: None,
-            trace: Vec::new(),
-            account_keys: keys,
-            accounts_before: Vec::new(),
-            accounts_after: Vec::new(),
-            writable,
-        };
-        if let Err(error) = self.check_transaction(instructions, &frames) {
-            outcome.result = Err(error);
-            outcome.accounts_after = accounts_before.clone();
-            outcome.accounts_before = accounts_before;
-            return outcome;
-        }
-
-        let mut budget = self.budget.clone();
-        budget.compute_unit_limit = settings
-            .compute_unit_limit
-            .unwrap_or_else(|| self.default_compute_unit_limit(instructions))
-            .min(MAX_COMPUTE_UNIT_LIMIT);
-        if let Some(heap_size) = settings.heap_size {
-            budget.heap_size = heap_size;
-        }
-        if self.features.raise_cpi_nesting_limit_to_8() {
-            budget.max_instruction_stack_depth = 9;
-        }
-        let mut transaction_context = TransactionContext::new(
-            outcome
-                .account_keys
-                .iter()
-                .copied()
-                .zip(accounts_before.iter().cloned())
-                .collect(),
-            self.sysvars.rent,
-            budget.max_instruction_stack_depth,
-            budget.max_instruction_trace_length,
-        );
-        transaction_context.configure_top_level(frames);
-        let limit = budget.compute_unit_limit;
-        let mut invoke_context = InvokeContext::new(
-            transaction_context,
-            budget,
-            Arc::clone(&self.features),
-            Arc::clone(&self.sysvars),
-            Rc::clone(&self.executor),
-            Arc::clone(&self.builtins),
-        );
-        invoke_context.environment = self.environment;
-        if self.profile_phases {
-            invoke_context.phase_times = Some(Box::default());
-        }
-        invoke_context.program_deployments = self.program_deployments.clone();
+        let mut invoke_context =
+            self.invoke_context(&message, &accounts_before, settings, instructions);
         invoke_context.set_observer(observer);
-        let mut result = Ok(());
-        for index in 0..instructions.len() {
-            if let Err(error) = invoke_context.process_instruction(None) {
-                result = Err(TransactionError::InstructionError(index as u8, error));
-                break;
-            }
-        }
-        outcome.compute_units_consumed = limit.saturating_sub(invoke_context.remaining());
-        outcome.logs = invoke_context
-            .log_collector
-            .take()
-            .map(|collector| collector.into_messages())
-            .unwrap_or_default();
-        outcome.phase_times = invoke_context.phase_times.take().map(|times| *times);
-        let InvokeContext {
-            mut transaction_context,
-            diagnostics,
-            program_deployments,
-            ..
-        } = invoke_context;
-        outcome.diagnostics = diagnostics;
-        outcome.trace = transaction_context.take_trace();
-        let return_data = transaction_context.take_return_data();
-        if !return_data.data.is_empty() {
-            outcome.return_data = Some(return_data);
-        }
-        let accounts_after: Vec<Account> = transaction_context
-            .into_accounts()
-            .into_iter()
-            .map(|(_, account, _)| account)
-            .collect();
-        if result.is_ok() {
-            result = self.check_post_transaction(
+        let limit = invoke_context.budget.compute_unit_limit;
+        let result = execute_instructions(&mut invoke_context, instructions.len());
+        let (mut outcome, accounts_after, program_cache) =
+            TransactionOutcome::collect(invoke_context, message, limit);
+        outcome.result = result.and_then(|()| {
+            self.check_post_transaction(
                 &outcome.account_keys,
                 &outcome.writable,
                 &accounts_before,
                 &accounts_after,
-            );
-        }
-        outcome.result = result;
-        // On failure nothing changes: the state after is the state before.
-        outcome.accounts_after = if outcome.result.is_ok() {
-            Vec::new()
-        } else {
-            accounts_before.clone()
-        };
-        outcome.accounts_before = accounts_before;
+            )
+        });
         if outcome.result.is_ok() {
-            for (index, key) in outcome.account_keys.iter().enumerate() {
-                if !outcome.writable[index] {
-                    continue;
-                }
-                // A zero-lamport account is deallocated when the transaction commits.
-                if accounts_after[index].lamports == 0 {
-                    self.store.remove(key);
-                } else {
-                    self.store.set(*key, accounts_after[index].clone());
-                }
-            }
-            outcome.accounts_after = accounts_after;
-            self.program_deployments = crate::loader_v3::commit_deployments(
-                program_deployments,
-                &self.store,
-                &*self.executor,
+            self.commit(
+                &outcome.account_keys,
+                &outcome.writable,
+                &accounts_after,
+                program_cache,
             );
+            outcome.accounts_after = accounts_after;
+        } else {
+            // On failure nothing changes: the state after is the state before.
+            outcome.accounts_after = accounts_before.clone();
         }
+        outcome.accounts_before = accounts_before;
         outcome
     }
 
-    fn load_account(&self, key: &Pubkey, instructions: &[Instruction]) -> Account {
-        if *key == sysvar::instructions::id() {
-            let entries: Vec<InstructionsSysvarEntry> = instructions
-                .iter()
-                .map(|instruction| InstructionsSysvarEntry {
-                    program_id: instruction.program_id,
-                    accounts: instruction
-                        .accounts
-                        .iter()
-                        .map(|meta| (meta.pubkey, meta.is_signer, meta.is_writable))
-                        .collect(),
-                    data: instruction.data.clone(),
-                })
-                .collect();
-            return Account {
-                lamports: 0,
-                data: instructions_sysvar_data(&entries),
-                owner: sysvar::id(),
-                executable: false,
-                rent_epoch: 0,
-            };
-        }
-        self.store.load(key)
-    }
-
-    fn default_compute_unit_limit(&self, instructions: &[Instruction]) -> u64 {
-        instructions
-            .iter()
-            .map(|instruction| {
-                if self
-                    .builtins
-                    .iter()
-                    .any(|(id, _)| *id == instruction.program_id)
-                {
-                    3_000
+    /// Phase 2: every key's account as the transaction loads it (the Instructions sysvar
+    /// built from the instructions).
+    pub fn load_accounts(&self, keys: &[Pubkey], instructions: &[Instruction]) -> Vec<Account> {
+        keys.iter()
+            .map(|key| {
+                if *key == sysvar::instructions::id() {
+                    instructions_sysvar_account(instructions)
                 } else {
-                    DEFAULT_COMPUTE_UNIT_LIMIT
+                    self.store.load(key)
                 }
             })
-            .sum()
+            .collect()
     }
 
-    /// Loading checks Agave makes before execution.
-    fn check_transaction(
+    /// Phase 3: the loading checks Agave makes before execution: at most 64 instructions
+    /// and 255 accounts per instruction (`SanitizeFailure`), every program account present
+    /// (`ProgramAccountNotFound`) and owned by the native loader or a loader
+    /// (`InvalidProgramForExecution`).
+    pub fn check_transaction(
         &self,
         instructions: &[Instruction],
         frames: &[InstructionFrame],
     ) -> Result<(), TransactionError> {
-        if instructions.len() > 64 {
+        if instructions.len() > MAX_INSTRUCTIONS_PER_TRANSACTION {
             return Err(TransactionError::SanitizeFailure);
         }
         for (instruction, frame) in instructions.iter().zip(frames) {
@@ -606,8 +272,84 @@ impl Runtime {
         Ok(())
     }
 
-    /// Lamport conservation and rent-state transitions (agave-reference §7.2–7.3).
-    fn check_post_transaction(
+    /// Agave's default compute-unit limit: 3,000 per builtin instruction, 200,000 per other.
+    pub fn default_compute_unit_limit(&self, instructions: &[Instruction]) -> u64 {
+        instructions
+            .iter()
+            .map(|instruction| {
+                let is_builtin = self
+                    .builtins
+                    .iter()
+                    .any(|builtin| builtin.program_id == instruction.program_id);
+                if is_builtin {
+                    BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT
+                } else {
+                    DEFAULT_COMPUTE_UNIT_LIMIT
+                }
+            })
+            .sum()
+    }
+
+    /// The budget of one transaction: the settings' (or the default) compute-unit limit,
+    /// capped at 1,400,000; the heap size; the stack depth of the feature set.
+    pub fn transaction_budget(
+        &self,
+        settings: &TransactionSettings,
+        instructions: &[Instruction],
+    ) -> ComputeBudget {
+        let mut budget = self.budget.clone();
+        budget.compute_unit_limit = settings
+            .compute_unit_limit
+            .unwrap_or_else(|| self.default_compute_unit_limit(instructions))
+            .min(MAX_COMPUTE_UNIT_LIMIT);
+        if let Some(heap_size) = settings.heap_size {
+            budget.heap_size = heap_size;
+        }
+        if self.features.raise_cpi_nesting_limit_to_8() {
+            budget.max_instruction_stack_depth = 9;
+        }
+        budget
+    }
+
+    /// Phase 4: the invoke context the instructions run in, over the loaded accounts.
+    pub fn invoke_context(
+        &self,
+        message: &CompiledMessage,
+        accounts: &[Account],
+        settings: &TransactionSettings,
+        instructions: &[Instruction],
+    ) -> InvokeContext {
+        let budget = self.transaction_budget(settings, instructions);
+        let mut transaction_context = TransactionContext::new(
+            message
+                .account_keys
+                .iter()
+                .copied()
+                .zip(accounts.iter().cloned())
+                .collect(),
+            self.sysvars.rent,
+            budget.max_instruction_stack_depth,
+            budget.max_instruction_trace_length,
+        );
+        transaction_context.configure_top_level(message.frames.clone());
+        let mut invoke_context = InvokeContext::new(
+            transaction_context,
+            budget,
+            Arc::clone(&self.features),
+            Arc::clone(&self.sysvars),
+            Rc::clone(&self.executor),
+            Arc::clone(&self.builtins),
+        );
+        invoke_context.environment = self.environment;
+        if self.profile_phases {
+            invoke_context.phase_times = Some(Box::default());
+        }
+        invoke_context.program_cache = self.program_cache.clone();
+        invoke_context
+    }
+
+    /// Phase 6: lamport conservation and rent-state transitions.
+    pub fn check_post_transaction(
         &self,
         keys: &[Pubkey],
         writable: &[bool],
@@ -624,33 +366,7 @@ impl Runtime {
             if !writable[index] || *key == incinerator::id() {
                 continue;
             }
-            let (pre, post) = (&before[index], &after[index]);
-            let state = |account: &Account| RentState::of(account, rent);
-            let mut pre_state = state(pre);
-            let mut post_state = state(post);
-            if relax {
-                if pre_state == RentState::RentPaying {
-                    pre_state = RentState::RentExempt;
-                }
-                if post_state == RentState::RentPaying
-                    && pre_state == RentState::RentExempt
-                    && post.lamports >= pre.lamports
-                    && post.data.len() <= pre.data.len()
-                    && post.owner == pre.owner
-                    && state(pre) != RentState::Uninitialized
-                {
-                    post_state = RentState::RentExempt;
-                }
-            }
-            let allowed = match post_state {
-                RentState::Uninitialized | RentState::RentExempt => true,
-                RentState::RentPaying => {
-                    pre_state == RentState::RentPaying
-                        && pre.data.len() == post.data.len()
-                        && post.lamports <= pre.lamports
-                }
-            };
-            if !allowed {
+            if !rent_state_transition_allowed(&before[index], &after[index], rent, relax) {
                 return Err(TransactionError::InsufficientFundsForRent {
                     account_index: index as u8,
                 });
@@ -658,14 +374,136 @@ impl Runtime {
         }
         Ok(())
     }
+
+    /// Phase 7: the writable accounts into the store (a zero-lamport account is deallocated),
+    /// the program cache for the next transaction, and the executor told which programs
+    /// changed.
+    pub fn commit(
+        &mut self,
+        keys: &[Pubkey],
+        writable: &[bool],
+        accounts_after: &[Account],
+        program_cache: ProgramCache,
+    ) {
+        for (index, key) in keys.iter().enumerate() {
+            if !writable[index] {
+                continue;
+            }
+            if accounts_after[index].lamports == 0 {
+                self.store.remove(key);
+            } else {
+                self.store.set(*key, accounts_after[index].clone());
+            }
+        }
+        for reload in program_cache.reloads(&self.store) {
+            self.executor
+                .reload(&reload.program_id, &reload.loader, reload.elf);
+        }
+        self.program_cache = program_cache.committed();
+    }
 }
 
-fn native_program_account() -> Account {
+/// Phase 5: runs the top-level instructions in order; the first failure ends the
+/// transaction with its index.
+pub fn execute_instructions(
+    invoke_context: &mut InvokeContext,
+    instruction_count: usize,
+) -> Result<(), TransactionError> {
+    for index in 0..instruction_count {
+        invoke_context
+            .process_instruction(None)
+            .map_err(|error| TransactionError::InstructionError(index as u8, error))?;
+    }
+    Ok(())
+}
+
+impl TransactionOutcome {
+    /// The outcome of a transaction that failed its checks before execution.
+    fn not_executed(
+        message: CompiledMessage,
+        accounts: Vec<Account>,
+        error: TransactionError,
+    ) -> Self {
+        Self {
+            result: Err(error),
+            compute_units_consumed: 0,
+            logs: Vec::new(),
+            diagnostics: Vec::new(),
+            phase_times: None,
+            return_data: None,
+            trace: Vec::new(),
+            account_keys: message.account_keys,
+            accounts_after: accounts.clone(),
+            accounts_before: accounts,
+            writable: message.is_writable,
+        }
+    }
+
+    /// What the executed transaction left in `invoke_context`: the outcome (result and
+    /// account states still to be filled in), the accounts after execution and the
+    /// transaction's program cache.
+    fn collect(
+        mut invoke_context: InvokeContext,
+        message: CompiledMessage,
+        compute_unit_limit: u64,
+    ) -> (Self, Vec<Account>, ProgramCache) {
+        let compute_units_consumed = compute_unit_limit.saturating_sub(invoke_context.remaining());
+        let logs = invoke_context
+            .log_collector
+            .take()
+            .map(|collector| collector.into_messages())
+            .unwrap_or_default();
+        let phase_times = invoke_context.phase_times.take().map(|times| *times);
+        let InvokeContext {
+            mut transaction_context,
+            diagnostics,
+            program_cache,
+            ..
+        } = invoke_context;
+        let trace = transaction_context.take_trace();
+        let return_data = Some(transaction_context.take_return_data())
+            .filter(|return_data| !return_data.data.is_empty());
+        let accounts_after = transaction_context
+            .into_accounts()
+            .into_iter()
+            .map(|(_, account, _)| account)
+            .collect();
+        let outcome = Self {
+            result: Ok(()),
+            compute_units_consumed,
+            logs,
+            diagnostics,
+            phase_times,
+            return_data,
+            trace,
+            account_keys: message.account_keys,
+            accounts_before: Vec::new(),
+            accounts_after: Vec::new(),
+            writable: message.is_writable,
+        };
+        (outcome, accounts_after, program_cache)
+    }
+}
+
+/// The Instructions sysvar account of a transaction of `instructions`.
+fn instructions_sysvar_account(instructions: &[Instruction]) -> Account {
+    let entries: Vec<InstructionsSysvarEntry> = instructions
+        .iter()
+        .map(|instruction| InstructionsSysvarEntry {
+            program_id: instruction.program_id,
+            accounts: instruction
+                .accounts
+                .iter()
+                .map(|meta| (meta.pubkey, meta.is_signer, meta.is_writable))
+                .collect(),
+            data: instruction.data.clone(),
+        })
+        .collect();
     Account {
-        lamports: 1,
-        data: Vec::new(),
-        owner: native_loader::id(),
-        executable: true,
+        lamports: 0,
+        data: instructions_sysvar_data(&entries),
+        owner: sysvar::id(),
+        executable: false,
         rent_epoch: 0,
     }
 }
@@ -685,6 +523,43 @@ impl RentState {
             RentState::RentExempt
         } else {
             RentState::RentPaying
+        }
+    }
+}
+
+/// Whether a writable account may go from `pre` to `post` (`check_rent_state_with_account`
+/// and `transition_allowed`); with `relax` (`relax_post_exec_min_balance_check`), a
+/// rent-paying account counts as exempt before, and stays so if it did not shrink its
+/// balance, grow its data or change owner.
+fn rent_state_transition_allowed(
+    pre: &Account,
+    post: &Account,
+    rent: &RentParams,
+    relax: bool,
+) -> bool {
+    let mut pre_state = RentState::of(pre, rent);
+    let mut post_state = RentState::of(post, rent);
+    if relax {
+        let pre_was_initialized = pre_state != RentState::Uninitialized;
+        if pre_state == RentState::RentPaying {
+            pre_state = RentState::RentExempt;
+        }
+        if post_state == RentState::RentPaying
+            && pre_state == RentState::RentExempt
+            && post.lamports >= pre.lamports
+            && post.data.len() <= pre.data.len()
+            && post.owner == pre.owner
+            && pre_was_initialized
+        {
+            post_state = RentState::RentExempt;
+        }
+    }
+    match post_state {
+        RentState::Uninitialized | RentState::RentExempt => true,
+        RentState::RentPaying => {
+            pre_state == RentState::RentPaying
+                && pre.data.len() == post.data.len()
+                && post.lamports <= pre.lamports
         }
     }
 }

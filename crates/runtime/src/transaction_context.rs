@@ -244,6 +244,21 @@ impl TransactionContext {
             .map(|index| index as IndexOfAccount)
     }
 
+    /// Writes the current top-level instruction index into the last two bytes of the
+    /// Instructions sysvar at `index` (runtime-owned, so no modification rules apply).
+    pub(crate) fn write_instructions_sysvar_index(
+        &self,
+        index: IndexOfAccount,
+        top_level_index: u16,
+    ) -> Result<(), InstructionError> {
+        let mut account = self.borrow_account_mut_unchecked(index)?;
+        let len = account.data.len();
+        if len >= 2 {
+            account.data[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
+        }
+        Ok(())
+    }
+
     /// Shared borrow of a transaction account (fails while it is mutably borrowed).
     pub fn borrow_account(
         &self,

@@ -1089,7 +1089,7 @@ mod tests {
 
     use sbfvm_runtime::features::ids;
     use sbfvm_runtime::{
-        Account, BuiltinFunction, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
+        Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
         ProgramExecutor, RentParams, Sysvars, TransactionContext,
     };
     use sbfvm_vm::testing::{with_vm_context, GuestBuffers};
@@ -1142,7 +1142,7 @@ mod tests {
             Arc::new(features),
             Arc::new(Sysvars::default()),
             Rc::new(NoPrograms),
-            Arc::new(vec![]),
+            sbfvm_runtime::builtins::BUILTINS.into(),
         );
         invoke_context.push(None).unwrap();
         // SolInstruction { program_id_addr, accounts_addr, 0, data_addr, 0 }, then the id.
@@ -1330,7 +1330,7 @@ mod tests {
             Arc::new(features),
             Arc::new(Sysvars::default()),
             Rc::new(NoPrograms),
-            Arc::new(vec![(key(STUB), stub as BuiltinFunction)]),
+            vec![Builtin::new(key(STUB), "stub", |ic| Ok(stub(ic)?))].into(),
         );
         invoke_context.push(None).unwrap();
 

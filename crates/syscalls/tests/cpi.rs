@@ -14,10 +14,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use sbfvm_runtime::builtins::BUILTINS;
 use sbfvm_runtime::pda::{create_program_address, PdaError};
 use sbfvm_runtime::{
-    Account, AccountMeta, BuiltinFunction, ComputeBudget, CpiAccountMeta, ExecutionFailure,
-    FeatureSet, Instruction, InstructionAccount, InstructionError, InstructionFrame, InvokeContext,
+    Account, AccountMeta, Builtin, ComputeBudget, CpiAccountMeta, ExecutionFailure, FeatureSet,
+    Instruction, InstructionAccount, InstructionError, InstructionFrame, InvokeContext,
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_syscalls::cpi::{
@@ -140,6 +141,12 @@ type StubFn = Rc<dyn Fn(&mut InvokeContext) -> Result<(), InstructionError>>;
 
 thread_local! {
     static STUB_BEHAVIOUR: RefCell<Option<StubFn>> = const { RefCell::new(None) };
+}
+
+/// sbfvm's builtins and the stub callee.
+fn stub_builtins() -> Arc<[Builtin]> {
+    let stub = Builtin::new(stub_id(), "stub", |ic| Ok(stub_entry(ic)?));
+    BUILTINS.iter().copied().chain([stub]).collect()
 }
 
 fn stub_entry(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
@@ -291,14 +298,14 @@ impl Cpi {
             compute_unit_limit: 1_400_000,
             ..ComputeBudget::default()
         };
-        let builtins: Vec<(Pubkey, BuiltinFunction)> = vec![(stub_id(), stub_entry)];
+        let builtins = stub_builtins();
         let mut ic = InvokeContext::new(
             transaction_context,
             budget,
             Arc::new(features),
             Arc::new(Sysvars::default()),
             Rc::new(NoExecutor),
-            Arc::new(builtins),
+            builtins,
         );
         ic.push(None).unwrap();
         let input_abi = if loader == bpf_loader_deprecated::id() {
@@ -2626,7 +2633,7 @@ impl Case {
             Arc::new(FeatureSet::mainnet()),
             Arc::new(Sysvars::default()),
             Rc::new(NoExecutor),
-            Arc::new(vec![(stub_id(), stub_entry as BuiltinFunction)]),
+            stub_builtins(),
         );
         ic.push(None).unwrap();
         ic

@@ -107,7 +107,7 @@ impl Fixture {
             Arc::new(FeatureSet::mainnet()),
             Arc::new(Sysvars::default()),
             Rc::new(NoExecutor),
-            Arc::new(vec![]),
+            sbfvm_runtime::builtins::BUILTINS.into(),
         );
         let abi = if loader == solana_sdk_ids::bpf_loader_deprecated::id() {
             InputAbi::Unaligned

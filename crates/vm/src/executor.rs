@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use base64::Engine;
 use sbfvm_runtime::features::BuildPubkeyHasher;
-use sbfvm_runtime::loader_v3::not_deployed_error;
+use sbfvm_runtime::program_cache::UnavailableProgram;
 use sbfvm_runtime::{ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey};
 use solana_sbpf::{
     ebpf::{MM_HEAP_START, MM_INPUT_START, MM_STACK_START},
@@ -438,8 +438,7 @@ impl SbfExecutor {
                     (account.owner, account.data.clone())
                 };
                 if loader_id == bpf_loader_upgradeable::id() {
-                    invoke_context.log("Program is not cached".to_string());
-                    return Err(not_deployed_error(&invoke_context.features).into());
+                    return Err(invoke_context.program_unavailable(UnavailableProgram::NotCached));
                 }
                 let _ = self.load_program(&program_id, &loader_id, &elf);
                 self.cache
@@ -447,14 +446,15 @@ impl SbfExecutor {
                     .expect("program cache lock")
                     .get(&program_id)
                     .cloned()
-                    .ok_or_else(|| not_deployed_error(&invoke_context.features))?
+                    .ok_or_else(|| {
+                        UnavailableProgram::NotDeployed.error(&invoke_context.features)
+                    })?
             }
         };
         match &entry.0 {
             CacheEntry::Loaded(program) => Ok(Arc::clone(program)),
             CacheEntry::Failed(_) => {
-                invoke_context.log("Program is not deployed".to_string());
-                Err(not_deployed_error(&invoke_context.features).into())
+                Err(invoke_context.program_unavailable(UnavailableProgram::NotDeployed))
             }
         }
     }

@@ -768,7 +768,7 @@ mod tests {
             Arc::new(sbfvm_runtime::FeatureSet::none()),
             Arc::new(sbfvm_runtime::Sysvars::default()),
             std::rc::Rc::new(NoPrograms),
-            Arc::new(Vec::new()),
+            Vec::new().into(),
         )
     }
 }

@@ -6,9 +6,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use prost::Message;
-use sbfvm_runtime::{
-    Account, BuiltinFunction, InstructionAccount, InstructionError, InstructionFrame, Pubkey,
-};
+use sbfvm_runtime::{Account, InstructionAccount, InstructionError, InstructionFrame, Pubkey};
 use sbfvm_vm::SbfExecutor;
 use solana_sdk_ids::{
     address_lookup_table, bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable,
@@ -117,15 +115,10 @@ pub(super) fn run(bytes: &[u8], options: &Options) -> Outcome {
         features,
         sysvars,
         executor,
-        std::iter::once((
-            system_program::id(),
-            sbfvm_runtime::system_program::process_instruction as BuiltinFunction,
-        ))
-        .chain(super::loader::builtins())
-        .collect(),
+        sbfvm_runtime::builtins::BUILTINS.to_vec(),
     );
     invoke_context.environment = environment;
-    invoke_context.program_deployments = program_deployments;
+    invoke_context.program_cache = program_deployments;
     let frame = InstructionFrame::new(program_index as u16, instruction_accounts, instr.data);
     invoke_context
         .transaction_context

@@ -14,23 +14,12 @@
 //! Agave's `is_implicit_delay_visibility_tombstone`), which is why the harness's default
 //! Clock slot is 10.
 
-use sbfvm_runtime::loader_v3::{
-    decode_state, ProgramDeployments, ProgramStatus, UpgradeableLoaderState,
-    PROGRAMDATA_METADATA_SIZE,
+use sbfvm_runtime::accounts::{
+    decode_upgradeable_state, UpgradeableLoaderState, PROGRAMDATA_METADATA_SIZE,
 };
-use sbfvm_runtime::{Account, BuiltinFunction, Pubkey};
+use sbfvm_runtime::{Account, ProgramCache, ProgramStatus, Pubkey};
 use sbfvm_vm::SbfExecutor;
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
-
-/// The loader builtins the reference harness registers besides the System program.
-pub(super) fn builtins() -> Vec<(Pubkey, BuiltinFunction)> {
-    let entry = sbfvm_runtime::loader_v3::process_instruction as BuiltinFunction;
-    vec![
-        (bpf_loader_upgradeable::id(), entry),
-        (bpf_loader::id(), entry),
-        (bpf_loader_deprecated::id(), entry),
-    ]
-}
 
 /// Loads the fixture's programs into `executor` and returns the statuses the reference
 /// program cache would report (deployment slots and tombstones). `skip` lists the builtin
@@ -39,8 +28,8 @@ pub(super) fn load_programs(
     accounts: &[(Pubkey, Account)],
     executor: &SbfExecutor,
     skip: &[Pubkey],
-) -> ProgramDeployments {
-    let mut deployments = ProgramDeployments::default();
+) -> ProgramCache {
+    let mut deployments = ProgramCache::default();
     let lookup = |address: &Pubkey| {
         accounts
             .iter()
@@ -57,11 +46,11 @@ pub(super) fn load_programs(
             let _ = executor.load_program(key, &owner, &account.data);
             deployments.insert(*key, ProgramStatus::DeployedAt(0));
         } else if owner == bpf_loader_upgradeable::id() {
-            let programdata = match decode_state(&account.data) {
+            let programdata = match decode_upgradeable_state(&account.data) {
                 Some(UpgradeableLoaderState::Program {
                     programdata_address,
                 }) => lookup(&programdata_address).and_then(|programdata| {
-                    match decode_state(&programdata.data) {
+                    match decode_upgradeable_state(&programdata.data) {
                         Some(UpgradeableLoaderState::ProgramData { slot, .. }) => {
                             Some((slot, programdata))
                         }

@@ -5,11 +5,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use sbfvm_runtime::invoke_context::EnvironmentConfig;
+use sbfvm_runtime::environment::EnvironmentConfig;
 use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
 use sbfvm_runtime::{
-    Account, BuiltinFunction, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
-    ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
+    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
+    Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_vm::harness::HarnessMemory;
 use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion};
@@ -217,7 +217,7 @@ pub fn invoke_context(
     features: FeatureSet,
     sysvars: Sysvars,
     executor: Rc<dyn ProgramExecutor>,
-    builtins: Vec<(Pubkey, BuiltinFunction)>,
+    builtins: Vec<Builtin>,
 ) -> InvokeContext {
     let stack_depth = budget.max_instruction_stack_depth;
     let trace_length = budget.max_instruction_trace_length;
@@ -229,7 +229,7 @@ pub fn invoke_context(
         Arc::new(features),
         Arc::new(sysvars),
         executor,
-        Arc::new(builtins),
+        builtins.into(),
     )
 }
 

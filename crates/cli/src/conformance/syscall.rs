@@ -8,15 +8,16 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use prost::Message;
+use sbfvm_runtime::builtins::{self, BUILTINS};
 use sbfvm_runtime::{
-    BuiltinFunction, ExecutionFailure, InstructionAccount, InstructionError, InstructionFrame,
-    InvokeContext, ProgramExecutor, Pubkey,
+    Builtin, ExecutionFailure, InstructionAccount, InstructionError, InstructionFrame,
+    InvokeContext, ProgramExecutor,
 };
 use sbfvm_vm::harness::{invoke_syscall, FrameSetup, SyscallOutcome};
 use sbfvm_vm::{
     ExecutionMode, InputAbi, ProgramEnvironment, SbfExecutor, SerializedAccountMetadata,
 };
-use solana_sdk_ids::{bpf_loader_deprecated, system_program};
+use solana_sdk_ids::bpf_loader_deprecated;
 
 use super::compare::ErrorCode;
 use super::errors::syscall_failure;
@@ -65,8 +66,17 @@ fn apply_callee_stub(invoke_context: &mut InvokeContext) -> Result<(), Instructi
     Ok(())
 }
 
-fn builtin_stub(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
-    apply_callee_stub(invoke_context)
+/// The builtin registered under every account key of a stubbed CPI. A program owned by
+/// one of the BPF loaders reaches it when its loader's id is such a key: it then runs
+/// through that loader's invocation path (and so the stub executor).
+fn builtin_stub(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+    let owner = invoke_context.current_loader_id()?;
+    if owner != solana_sdk_ids::native_loader::id() {
+        if let Some(loader) = builtins::find(&owner) {
+            return (loader.entrypoint)(invoke_context);
+        }
+    }
+    Ok(apply_callee_stub(invoke_context)?)
 }
 
 struct StubExecutor;
@@ -141,12 +151,18 @@ pub(super) fn run(bytes: &[u8], is_cpi: bool) -> Outcome {
     let account_count = instruction_accounts.len();
 
     let budget = setup::budget(instr.cu_avail);
-    let (executor, builtins): (Rc<dyn ProgramExecutor>, Vec<(Pubkey, BuiltinFunction)>) =
+    let (executor, builtins): (Rc<dyn ProgramExecutor>, Vec<Builtin>) =
         if is_cpi && input.exec_effects.is_some() {
             CALLEE_STUB.with(|stub| *stub.borrow_mut() = input.exec_effects.clone());
+            // The loaders come after the stubs, for programs whose loader is not an account.
             let stubs = accounts
                 .iter()
-                .map(|(key, _)| (*key, builtin_stub as BuiltinFunction))
+                .map(|(key, _)| Builtin {
+                    program_id: *key,
+                    name: "callee stub",
+                    entrypoint: builtin_stub,
+                })
+                .chain(BUILTINS.iter().copied())
                 .collect();
             (Rc::new(StubExecutor), stubs)
         } else {
@@ -158,10 +174,7 @@ pub(super) fn run(bytes: &[u8], is_cpi: bool) -> Outcome {
                     Arc::new(programs),
                     ExecutionMode::Interpreter,
                 )),
-                vec![(
-                    system_program::id(),
-                    sbfvm_runtime::system_program::process_instruction as BuiltinFunction,
-                )],
+                BUILTINS.to_vec(),
             )
         };
     // The reference CPI harness leaves its sysvar cache empty; sbfvm always has Clock, Rent

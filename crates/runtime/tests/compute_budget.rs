@@ -1,0 +1,81 @@
+//! The Compute Budget program at the instruction level: 150 units and success, whatever
+//! the instruction says (its effects belong to the transaction level).
+
+use solana_instruction::{AccountMeta, Instruction};
+use solana_pubkey::Pubkey;
+use solana_sdk_ids::compute_budget;
+
+use sbfvm_runtime::builtins::{self, BUILTINS};
+use sbfvm_runtime::TransactionSettings;
+
+use crate::common::runtime;
+
+#[test]
+fn every_instruction_charges_150_units_and_succeeds() {
+    let mut rt = runtime();
+    let program_log = format!("Program {}", compute_budget::id());
+    // SetComputeUnitLimit(1_000), SetComputeUnitPrice(5), garbage, nothing, with an account.
+    let datas: [&[u8]; 4] = [
+        &[2, 0xe8, 3, 0, 0],
+        &[3, 5, 0, 0, 0, 0, 0, 0, 0],
+        &[0xff; 3],
+        &[],
+    ];
+    for data in datas {
+        let instruction = Instruction::new_with_bytes(
+            compute_budget::id(),
+            data,
+            vec![AccountMeta::new(Pubkey::new_unique(), false)],
+        );
+        let outcome = rt.process_transaction(&[instruction], &TransactionSettings::default(), None);
+        assert_eq!(outcome.result, Ok(()));
+        assert_eq!(outcome.compute_units_consumed, 150);
+        assert_eq!(
+            outcome.logs,
+            [
+                format!("{program_log} invoke [1]"),
+                format!("{program_log} success")
+            ]
+        );
+    }
+}
+
+#[test]
+fn it_is_a_row_of_the_builtins_table_with_a_native_account() {
+    let row = builtins::find(&compute_budget::id()).expect("a builtin");
+    assert_eq!(row.name, "compute_budget_program");
+    let rt = runtime();
+    let account = rt.store.get(&compute_budget::id()).expect("installed");
+    assert!(account.executable);
+    assert_eq!(account.owner, solana_sdk_ids::native_loader::id());
+    // Every row gets an account; no two rows share a program id.
+    for (index, builtin) in BUILTINS.iter().enumerate() {
+        assert!(
+            rt.store.get(&builtin.program_id).is_some(),
+            "{}",
+            builtin.name
+        );
+        assert!(BUILTINS[..index]
+            .iter()
+            .all(|other| other.program_id != builtin.program_id));
+    }
+}
+
+#[test]
+fn out_of_units_it_fails_like_any_builtin() {
+    let mut rt = runtime();
+    let instruction = Instruction::new_with_bytes(compute_budget::id(), &[], vec![]);
+    let settings = TransactionSettings {
+        compute_unit_limit: Some(149),
+        heap_size: None,
+    };
+    let outcome = rt.process_transaction(&[instruction], &settings, None);
+    assert_eq!(
+        outcome.instruction_error(),
+        Some((
+            0,
+            &solana_instruction_error::InstructionError::ComputationalBudgetExceeded
+        ))
+    );
+    assert_eq!(outcome.compute_units_consumed, 149);
+}

@@ -1,0 +1,11 @@
+//! The runtime's integration tests: builtins, the invoke machinery and transactions through
+//! the crate's public API. One test binary; helpers shared by every module live in
+//! `common`.
+
+mod common;
+
+mod bpf_loader;
+mod compute_budget;
+mod invoke_context;
+mod processor;
+mod system;

@@ -1,0 +1,472 @@
+//! The processor's phases one by one: compiling the message, loading accounts, the checks
+//! before execution, the budget, executing, the checks after execution and the commit.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use solana_account::Account;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction_error::InstructionError;
+use solana_pubkey::Pubkey;
+use solana_sdk_ids::{
+    bpf_loader_upgradeable, compute_budget, incinerator, loader_v4, native_loader, system_program,
+    sysvar,
+};
+
+use sbfvm_runtime::accounts::{native_program_account, upgradeable_program_accounts};
+use sbfvm_runtime::features::ids;
+use sbfvm_runtime::message::{is_reserved_account_key, CompiledMessage};
+use sbfvm_runtime::processor::execute_instructions;
+use sbfvm_runtime::{
+    ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor, ProgramStatus, RentParams,
+    Runtime, Sysvars, TransactionError, TransactionSettings,
+};
+
+use crate::common::{key, new_account, rent_exempt, runtime, runtime_without, NoPrograms};
+
+fn transfer(from: Pubkey, to: Pubkey, lamports: u64) -> Instruction {
+    Instruction::new_with_bincode(
+        system_program::id(),
+        &(2u32, lamports),
+        vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
+    )
+}
+
+fn funded(runtime: &mut Runtime, lamports: u64) -> Pubkey {
+    let key = Pubkey::new_unique();
+    runtime
+        .store
+        .set(key, new_account(lamports, 0, &system_program::id()));
+    key
+}
+
+// ----- phase 1: the message -----
+
+#[test]
+fn keys_follow_first_reference_and_privileges_merge() {
+    let program = key(9);
+    let instructions = [
+        Instruction::new_with_bytes(
+            program,
+            &[1],
+            vec![
+                AccountMeta::new_readonly(key(1), false),
+                AccountMeta::new_readonly(key(2), true),
+            ],
+        ),
+        Instruction::new_with_bytes(
+            program,
+            &[2],
+            vec![
+                AccountMeta::new(key(1), false),
+                AccountMeta::new_readonly(key(3), false),
+            ],
+        ),
+    ];
+    let message = CompiledMessage::compile(&instructions);
+    assert_eq!(message.account_keys, vec![key(1), key(2), program, key(3)]);
+    assert_eq!(message.is_signer, vec![false, true, false, false]);
+    assert_eq!(message.is_writable, vec![true, false, false, false]);
+    // The first instruction sees key 1 writable: the message's privilege, not its meta's.
+    let first = &message.frames[0];
+    assert_eq!(first.program_account_index, 2);
+    assert!(first.accounts[0].is_writable);
+    assert_eq!(first.data, vec![1]);
+    assert_eq!(message.frames[1].accounts[1].index_in_transaction, 3);
+}
+
+#[test]
+fn reserved_keys_and_program_ids_are_demoted() {
+    let program = key(9);
+    let metas = vec![
+        AccountMeta::new(sysvar::clock::id(), false),
+        AccountMeta::new(program, false),
+        AccountMeta::new(key(1), false),
+    ];
+    let message = CompiledMessage::compile(&[Instruction::new_with_bytes(program, &[], metas)]);
+    assert_eq!(message.is_writable, vec![false, false, true]);
+    assert!(message.frames[0]
+        .accounts
+        .iter()
+        .map(|account| account.is_writable)
+        .eq([false, false, true]));
+    // With the upgradeable loader among the keys, a program id keeps its writability.
+    let metas = vec![
+        AccountMeta::new(program, false),
+        AccountMeta::new_readonly(bpf_loader_upgradeable::id(), false),
+    ];
+    let message = CompiledMessage::compile(&[Instruction::new_with_bytes(program, &[], metas)]);
+    assert_eq!(message.is_writable, vec![true, false]);
+    assert!(is_reserved_account_key(&system_program::id()));
+    assert!(is_reserved_account_key(&sysvar::instructions::id()));
+    assert!(!is_reserved_account_key(&key(1)));
+}
+
+// ----- phase 2: loading -----
+
+#[test]
+fn missing_and_zero_lamport_accounts_load_empty_and_system_owned() {
+    let mut rt = runtime();
+    let drained = Pubkey::new_unique();
+    rt.store.set(drained, new_account(0, 8, &key(7)));
+    let stored = funded(&mut rt, 5);
+    let accounts = rt.load_accounts(&[Pubkey::new_unique(), drained, stored], &[]);
+    for empty in &accounts[..2] {
+        assert_eq!(empty.lamports, 0);
+        assert!(empty.data.is_empty());
+        assert_eq!(empty.owner, system_program::id());
+    }
+    assert_eq!(accounts[2].lamports, 5);
+}
+
+#[test]
+fn the_instructions_sysvar_is_built_from_the_instructions() {
+    let rt = runtime();
+    let instruction =
+        Instruction::new_with_bytes(key(9), &[0xaa, 0xbb], vec![AccountMeta::new(key(1), true)]);
+    let accounts = rt.load_accounts(&[sysvar::instructions::id()], &[instruction]);
+    let data = &accounts[0].data;
+    assert_eq!(accounts[0].owner, sysvar::id());
+    // One instruction at offset 4: one account (flags 3 = signer | writable), the
+    // program, two bytes of data, then the current index.
+    assert_eq!(&data[..6], &[1, 0, 4, 0, 1, 0]);
+    assert_eq!(data[6], 3);
+    assert_eq!(&data[7..39], key(1).as_ref());
+    assert_eq!(&data[39..71], key(9).as_ref());
+    assert_eq!(&data[71..], &[2, 0, 0xaa, 0xbb, 0, 0]);
+}
+
+// ----- phase 3: the checks before execution -----
+
+#[test]
+fn checks_before_execution() {
+    let mut rt = runtime();
+    let check = |rt: &Runtime, instructions: &[Instruction]| {
+        let message = CompiledMessage::compile(instructions);
+        rt.check_transaction(instructions, &message.frames)
+    };
+    let noop = Instruction::new_with_bytes(system_program::id(), &[], vec![]);
+    assert_eq!(check(&rt, &vec![noop.clone(); 64]), Ok(()));
+    assert_eq!(
+        check(&rt, &vec![noop; 65]),
+        Err(TransactionError::SanitizeFailure)
+    );
+    let metas = (0..256)
+        .map(|_| AccountMeta::new_readonly(Pubkey::new_unique(), false))
+        .collect();
+    assert_eq!(
+        check(
+            &rt,
+            &[Instruction::new_with_bytes(
+                system_program::id(),
+                &[],
+                metas
+            )]
+        ),
+        Err(TransactionError::SanitizeFailure)
+    );
+    let unknown = Instruction::new_with_bytes(Pubkey::new_unique(), &[], vec![]);
+    assert_eq!(
+        check(&rt, &[unknown]),
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    let not_a_program = funded(&mut rt, 1);
+    assert_eq!(
+        check(
+            &rt,
+            &[Instruction::new_with_bytes(not_a_program, &[], vec![])]
+        ),
+        Err(TransactionError::InvalidProgramForExecution)
+    );
+    let v4_program = Pubkey::new_unique();
+    rt.store
+        .set(v4_program, new_account(1, 0, &loader_v4::id()));
+    let native = Instruction::new_with_bytes(native_loader::id(), &[], vec![]);
+    assert_eq!(
+        check(
+            &rt,
+            &[Instruction::new_with_bytes(v4_program, &[], vec![]), native]
+        ),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_transaction_that_fails_its_checks_runs_nothing() {
+    let mut rt = runtime();
+    let from = funded(&mut rt, 10);
+    let to = Pubkey::new_unique();
+    let missing_program = Instruction::new_with_bytes(Pubkey::new_unique(), &[], vec![]);
+    let before = rt.store.clone();
+    let outcome = rt.process_transaction(
+        &[transfer(from, to, 5), missing_program],
+        &TransactionSettings::default(),
+        None,
+    );
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    assert_eq!(outcome.compute_units_consumed, 0);
+    assert!(outcome.logs.is_empty() && outcome.trace.is_empty());
+    assert_eq!(outcome.accounts_after, outcome.accounts_before);
+    assert!(rt.store == before);
+}
+
+// ----- phase 4: the budget -----
+
+#[test]
+fn the_default_limit_counts_builtins_and_programs() {
+    let rt = runtime();
+    let builtin = Instruction::new_with_bytes(system_program::id(), &[], vec![]);
+    let budget_ix = Instruction::new_with_bytes(compute_budget::id(), &[], vec![]);
+    let program = Instruction::new_with_bytes(Pubkey::new_unique(), &[], vec![]);
+    assert_eq!(
+        rt.default_compute_unit_limit(&[builtin.clone(), budget_ix, program.clone()]),
+        3_000 + 3_000 + 200_000
+    );
+    let settings = TransactionSettings::default();
+    let many = vec![program; 8];
+    assert_eq!(
+        rt.transaction_budget(&settings, &many).compute_unit_limit,
+        1_400_000
+    );
+    let settings = TransactionSettings {
+        compute_unit_limit: Some(u64::MAX),
+        heap_size: Some(64 * 1024),
+    };
+    let budget = rt.transaction_budget(&settings, std::slice::from_ref(&builtin));
+    assert_eq!(
+        (budget.compute_unit_limit, budget.heap_size),
+        (1_400_000, 64 * 1024)
+    );
+    // SIMD-0268 raises the stack depth to 9.
+    let mainnet_depth = budget.max_instruction_stack_depth;
+    let rt = runtime_without(&[ids::RAISE_CPI_NESTING_LIMIT_TO_8]);
+    let settings = TransactionSettings::default();
+    let without = rt.transaction_budget(&settings, &[builtin]);
+    assert_eq!(
+        (mainnet_depth, without.max_instruction_stack_depth),
+        (
+            if FeatureSet::mainnet().raise_cpi_nesting_limit_to_8() {
+                9
+            } else {
+                5
+            },
+            5
+        )
+    );
+}
+
+// ----- phase 5: execution -----
+
+#[test]
+fn execution_stops_at_the_first_failure_with_its_index() {
+    let mut rt = runtime();
+    let from = funded(&mut rt, 10);
+    let to = Pubkey::new_unique();
+    let instructions = [
+        transfer(from, to, 1),
+        transfer(from, to, 100),
+        transfer(from, to, 1),
+    ];
+    let message = CompiledMessage::compile(&instructions);
+    let accounts = rt.load_accounts(&message.account_keys, &instructions);
+    let settings = TransactionSettings::default();
+    let mut invoke_context = rt.invoke_context(&message, &accounts, &settings, &instructions);
+    assert_eq!(
+        execute_instructions(&mut invoke_context, instructions.len()),
+        Err(TransactionError::InstructionError(
+            1,
+            InstructionError::Custom(1)
+        ))
+    );
+    // The third instruction never started.
+    assert_eq!(
+        invoke_context
+            .transaction_context
+            .top_level_instructions_started(),
+        2
+    );
+}
+
+// ----- phase 6: the checks after execution -----
+
+#[test]
+fn lamports_must_balance() {
+    let rt = runtime();
+    let account = |lamports| new_account(lamports, 0, &system_program::id());
+    let keys = [key(1), key(2)];
+    // Read-only, so that only the balance is checked.
+    assert_eq!(
+        rt.check_post_transaction(
+            &keys,
+            &[false, false],
+            &[account(10), account(0)],
+            &[account(4), account(6)]
+        ),
+        Ok(())
+    );
+    assert_eq!(
+        rt.check_post_transaction(
+            &keys,
+            &[false, false],
+            &[account(10), account(0)],
+            &[account(10), account(1)]
+        ),
+        Err(TransactionError::UnbalancedTransaction)
+    );
+}
+
+#[test]
+fn rent_state_transitions() {
+    for relax in [true, false] {
+        let rt = if relax {
+            runtime()
+        } else {
+            runtime_without(&[ids::RELAX_POST_EXEC_MIN_BALANCE_CHECK])
+        };
+        assert_eq!(rt.features.relax_post_exec_min_balance_check(), relax);
+        let exempt = rent_exempt(0);
+        let account = |lamports, len| new_account(lamports, len, &system_program::id());
+        let spare_key = key(9);
+        let check = |address: Pubkey, writable: bool, pre: Account, post: Account| {
+            // A read-only spare account keeps the lamports balanced.
+            let total = pre.lamports + post.lamports;
+            rt.check_post_transaction(
+                &[address, spare_key],
+                &[writable, false],
+                &[pre.clone(), account(total - pre.lamports, 0)],
+                &[post.clone(), account(total - post.lamports, 0)],
+            )
+        };
+        let refused = Err(TransactionError::InsufficientFundsForRent { account_index: 0 });
+        // Uninitialized → rent-paying is refused; → exempt, and closing, are fine.
+        assert_eq!(check(key(1), true, account(0, 0), account(1, 0)), refused);
+        assert_eq!(
+            check(key(1), true, account(0, 0), account(exempt, 0)),
+            Ok(())
+        );
+        assert_eq!(
+            check(key(1), true, account(exempt, 0), account(0, 0)),
+            Ok(())
+        );
+        // Read-only accounts and the incinerator are not checked.
+        assert_eq!(check(key(1), false, account(0, 0), account(1, 0)), Ok(()));
+        assert_eq!(
+            check(incinerator::id(), true, account(0, 0), account(1, 0)),
+            Ok(())
+        );
+        // Rent-paying → rent-paying: without the relaxation it may only shrink its balance;
+        // with it, a rent-paying account counts as exempt and may only keep or grow it.
+        let shrink = check(key(1), true, account(5, 0), account(4, 0));
+        let grow = check(key(1), true, account(5, 0), account(6, 0));
+        if relax {
+            assert_eq!((shrink, grow), (refused.clone(), Ok(())));
+        } else {
+            assert_eq!((shrink, grow), (Ok(()), refused.clone()));
+        }
+        // Growing the data of a rent-paying account is refused either way.
+        assert_eq!(check(key(1), true, account(5, 0), account(5, 1)), refused);
+        // Exempt → rent-paying is refused, unless relaxed and nothing else changed.
+        let dipped = check(key(1), true, account(exempt, 0), account(exempt - 1, 0));
+        assert_eq!(dipped, refused);
+    }
+}
+
+// ----- phase 7: the commit -----
+
+/// A reload the runtime asked for: program, loader, ELF.
+type Reload = (Pubkey, Pubkey, Option<Vec<u8>>);
+
+/// Records the reloads the runtime asks for.
+#[derive(Default)]
+struct ReloadRecorder {
+    reloads: RefCell<Vec<Reload>>,
+}
+
+impl ProgramExecutor for ReloadRecorder {
+    fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
+        Ok(())
+    }
+
+    fn reload(&self, program_id: &Pubkey, loader: &Pubkey, elf: Option<&[u8]>) {
+        self.reloads
+            .borrow_mut()
+            .push((*program_id, *loader, elf.map(<[u8]>::to_vec)));
+    }
+}
+
+#[test]
+fn the_commit_writes_writable_accounts_and_reloads_changed_programs() {
+    let recorder = Rc::new(ReloadRecorder::default());
+    let mut rt = Runtime::new(FeatureSet::mainnet(), Sysvars::default(), recorder.clone());
+    let (written, closed, read_only) = (key(1), key(2), key(3));
+    rt.store
+        .set(closed, new_account(7, 0, &system_program::id()));
+    let program = key(4);
+    for (address, account) in
+        upgradeable_program_accounts(&program, b"elf", None, &RentParams::default())
+    {
+        rt.store.set(address, account);
+    }
+    let mut program_cache = rt.program_cache.clone();
+    program_cache.record(program, ProgramStatus::DeployedAt(3));
+    program_cache.record(key(5), ProgramStatus::Closed);
+    let after = [
+        new_account(9, 1, &key(8)),
+        new_account(0, 0, &system_program::id()),
+        new_account(100, 0, &system_program::id()),
+    ];
+    rt.commit(
+        &[written, closed, read_only],
+        &[true, true, false],
+        &after,
+        program_cache,
+    );
+    assert_eq!(rt.store.get(&written), Some(&after[0]));
+    assert_eq!(rt.store.get(&closed), None);
+    assert_eq!(rt.store.get(&read_only), None);
+    assert_eq!(
+        recorder.reloads.borrow().as_slice(),
+        &[
+            (program, bpf_loader_upgradeable::id(), Some(b"elf".to_vec())),
+            (key(5), bpf_loader_upgradeable::id(), None),
+        ]
+    );
+    // The next transaction starts from the committed statuses, with no changes listed.
+    assert_eq!(
+        rt.program_cache.status(&program),
+        Some(ProgramStatus::DeployedAt(3))
+    );
+    assert!(rt.program_cache.modified().is_empty());
+}
+
+#[test]
+fn a_failed_transaction_leaves_the_store_and_program_cache_unchanged() {
+    let mut rt = Runtime::new(
+        FeatureSet::mainnet(),
+        Sysvars::default(),
+        Rc::new(NoPrograms),
+    );
+    let from = funded(&mut rt, 10);
+    let to = Pubkey::new_unique();
+    let before = rt.store.clone();
+    let outcome = rt.process_transaction(
+        &[transfer(from, to, 4), transfer(from, to, 100)],
+        &TransactionSettings::default(),
+        None,
+    );
+    assert_eq!(
+        outcome.instruction_error(),
+        Some((1, &InstructionError::Custom(1)))
+    );
+    assert_eq!(outcome.compute_units_consumed, 300);
+    assert_eq!(outcome.accounts_after, outcome.accounts_before);
+    assert!(rt.store == before);
+    // A native program account is what the builtins get.
+    assert_eq!(
+        rt.store.get(&system_program::id()),
+        Some(&native_program_account())
+    );
+}
