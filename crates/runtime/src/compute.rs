@@ -1,4 +1,5 @@
-//! The compute meter and budget constants (agave-reference §5.1–5.2).
+//! The compute meter and budget constants (`solana-compute-budget 4.4.0,
+//! src/compute_budget.rs`, `solana-program-runtime 4.4.0, src/execution_budget.rs`).
 //!
 //! One meter serves a whole transaction: a CPI callee draws from the same meter as its
 //! caller, so there is no per-frame sub-budget.

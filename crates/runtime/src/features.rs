@@ -4,13 +4,13 @@
 //! # Sources
 //!
 //! - **Ids, names, Agave descriptions:** crates.io `agave-feature-set` **4.4.0** `src/lib.rs`
-//!   (the primary reference, agave-reference §0.1). The three features marked "Agave 4.5-alpha
+//!   (the primary reference). The three features marked "Agave 4.5-alpha
 //!   only" come from `agave-feature-set` 4.5.0-alpha.4.
 //! - **Mainnet status:** `litesvm` 0.18.1 `src/features.rs`, `MAINNET_ACTIVE_FEATURES`
-//!   ("sourced from the cluster on 2026-10-15"; agave-reference §0.3). The comment above each
-//!   table entry gives the activation slot. It agrees with agave-reference §8 and §9.
-//! - **Older keys:** the Dec-2024 conformance fixtures (Firedancer `feature_map.json`;
-//!   conformance-format §7, whose u64 ids the tests below check) and, for
+//!   ("sourced from the cluster on 2026-10-15"). The comment above each table entry gives
+//!   the activation slot.
+//! - **Older keys:** the Dec-2024 conformance fixtures (Firedancer `feature_map.json`, whose
+//!   u64 ids the tests below check; see "Fixture encoding") and, for
 //!   `stricter_abi_and_runtime_constraints`, 2025 Agave master.
 //!
 //! # Fixture encoding
@@ -1404,7 +1404,7 @@ const KNOWN: &[FeatureInfo] = &[
         ids::RELAX_POST_EXEC_MIN_BALANCE_CHECK,
         "relax_post_exec_min_balance_check",
         true,
-        "SIMD-0392: relaxed post-execution rent-state check (agave-reference 7.3): a RentPaying \
+        "SIMD-0392: relaxed post-execution rent-state check: a RentPaying \
          pre-state counts as RentExempt, and a below-minimum post-state is allowed when the \
          lamports did not drop, the data did not grow and the owner did not change.",
     ),
@@ -3189,8 +3189,9 @@ impl FeatureSet {
             ACCOUNT_DATA_DIRECT_MAPPING,
             BPF_ACCOUNT_DATA_DIRECT_MAPPING,
         ];
-        /// SIMD-0459 (always on in Agave 4.4; off selects the pre-4.4 "legacy" CPI path of
-        /// agave-reference §3.7). Also implied by `stricter_abi_and_runtime_constraints`.
+        /// SIMD-0459 (always on in Agave 4.4; off selects the CPI and syscall pointer rules
+        /// of the Agave releases before it). Also implied by
+        /// `stricter_abi_and_runtime_constraints`.
         syscall_parameter_address_restrictions => [
             SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS,
             STRICTER_ABI_AND_RUNTIME_CONSTRAINTS,
@@ -3414,7 +3415,8 @@ impl FeatureSet {
     feature_accessors! {
         /// SIMD-0312: System `CreateAccountAllowPrefund` (tag 13).
         create_account_allow_prefund => [CREATE_ACCOUNT_ALLOW_PREFUND];
-        /// SIMD-0392: relaxed post-execution rent-state check (agave-reference §7.3).
+        /// SIMD-0392: relaxed post-execution rent-state check
+        /// (`solana-svm 4.4.0, src/rent_calculator.rs`).
         relax_post_exec_min_balance_check => [RELAX_POST_EXEC_MIN_BALANCE_CHECK];
         /// SIMD-0194: rent-exemption threshold 1.0.
         deprecate_rent_exemption_threshold => [DEPRECATE_RENT_EXEMPTION_THRESHOLD];
@@ -3599,7 +3601,8 @@ mod tests {
         }
     }
 
-    /// conformance-format §7: (name, pubkey, u64 id) as the Dec-2024 fixtures encode them.
+    /// (name, pubkey, u64 id) as the Dec-2024 fixtures encode them (Firedancer's
+    /// `feature_map.json`).
     const FIXTURE_FEATURES: &[(&str, &str, u64)] = &[
         (
             "bpf_account_data_direct_mapping",
@@ -3968,7 +3971,7 @@ mod tests {
     #[test]
     fn mainnet_status_matches_agave_reference() {
         let mainnet = FeatureSet::mainnet();
-        // agave-reference §8, §9 and §7.3: active on mainnet-beta.
+        // Active on mainnet-beta (the cluster's feature accounts, 2026-10-15).
         let active = [
             ids::SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS,
             ids::INCREASE_CPI_ACCOUNT_INFO_LIMIT,
@@ -4008,7 +4011,7 @@ mod tests {
             assert!(mainnet.is_active(&id), "{}", info.name);
             assert!(info.mainnet_active, "{}", info.name);
         }
-        // agave-reference §8 and §9: not active on mainnet-beta.
+        // Not active on mainnet-beta (the cluster's feature accounts, 2026-10-15).
         let inactive = [
             ids::VIRTUAL_ADDRESS_SPACE_ADJUSTMENTS,
             ids::ACCOUNT_DATA_DIRECT_MAPPING,

@@ -1,6 +1,6 @@
 //! The transaction context: the accounts of one transaction with their borrow state, the
 //! instruction trace, the invoke stack, return data, and the account modification rules
-//! of agave-reference §3.5 (Agave's `transaction-context` crate).
+//! of `solana-transaction-context 4.4.0` (`BorrowedInstructionAccount`).
 //!
 //! Every change to an account goes through [`BorrowedAccount`], which enforces the rules
 //! at the moment the change is applied, as Agave does; there are no pre/post snapshots.
@@ -378,9 +378,9 @@ impl TransactionContext {
         self.trace = frames;
     }
 
-    /// Pushes the next frame (agave-reference §2 step 8 "push"). For a top-level
-    /// instruction `frame` is `None` and the pre-configured frame at `top_level_index`
-    /// is used; for a CPI the frame is appended to the trace.
+    /// Pushes the next frame (`solana-transaction-context 4.4.0, src/transaction.rs`,
+    /// `push`). For a top-level instruction `frame` is `None` and the pre-configured frame at
+    /// `top_level_index` is used; for a CPI the frame is appended to the trace.
     pub fn push(&mut self, frame: Option<InstructionFrame>) -> Result<usize, InstructionError> {
         let program_account_index = match &frame {
             Some(frame) => frame.program_account_index,
@@ -433,8 +433,8 @@ impl TransactionContext {
         Ok(trace_index)
     }
 
-    /// Pops the current frame (§2 step 8 "pop"). The frame is always popped, even when
-    /// the checks fail.
+    /// Pops the current frame (`solana-transaction-context 4.4.0, src/transaction.rs`, `pop`).
+    /// The frame is always popped, even when the checks fail.
     pub fn pop(&mut self) -> Result<(), InstructionError> {
         let trace_index = *self.stack.last().ok_or(InstructionError::CallDepth)?;
         let frame = &self.trace[trace_index];
@@ -720,7 +720,8 @@ impl BorrowedAccount<'_> {
     }
 
     /// Writes `data` if the account may change; equal bytes are accepted for any account.
-    /// This is the rule used by deserialization and CPI sync (agave-reference §3.2 step 3).
+    /// This is the rule used by deserialization and CPI sync (`update_caller_account` /
+    /// `deserialize_parameters` in `solana-program-runtime 4.4.0`).
     pub fn update_data_if_changed(&mut self, data: &[u8]) -> Result<(), InstructionError> {
         match self.can_data_be_resized(data.len()) {
             Ok(()) => self.set_data_from_slice(data),
