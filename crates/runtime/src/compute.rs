@@ -12,25 +12,46 @@ use solana_instruction_error::InstructionError;
 /// `SVMTransactionExecutionCost` defaults of Agave 4.4).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComputeBudget {
+    /// Compute units the transaction may consume.
     pub compute_unit_limit: u64,
+    /// Deepest instruction stack (top level = 1): 5, or 9 with SIMD-0268.
     pub max_instruction_stack_depth: usize,
+    /// Most instructions (top level and CPIs) one transaction may trace.
     pub max_instruction_trace_length: usize,
+    /// Most slices one hashing syscall may hash.
     pub sha256_max_slices: u64,
+    /// Deepest SBF call stack of one program run.
     pub max_call_depth: usize,
+    /// Bytes of one SBF stack frame.
     pub stack_frame_size: usize,
+    /// Bytes of an SBF program's heap.
     pub heap_size: u32,
+    /// Cost of `sol_log_64_`.
     pub log_64_units: u64,
+    /// Cost of `sol_log_pubkey`.
     pub log_pubkey_units: u64,
+    /// Base cost of the syscalls priced per call.
     pub syscall_base_cost: u64,
+    /// Cost of `sol_remaining_compute_units`.
     pub get_remaining_compute_units_cost: u64,
+    /// Base cost of the sysvar getters (plus the sysvar's size).
     pub sysvar_base_cost: u64,
+    /// Cost of one program-address derivation.
     pub create_program_address_units: u64,
+    /// Base cost of a CPI.
     pub invoke_units: u64,
+    /// CPI data bytes per compute unit charged.
     pub cpi_bytes_per_unit: u64,
+    /// Minimum cost of the `sol_mem*` syscalls.
     pub mem_op_base_cost: u64,
+    /// Base cost of a hashing syscall.
     pub sha256_base_cost: u64,
+    /// Hashing cost per two bytes hashed.
     pub sha256_byte_cost: u64,
+    /// Cost of each 32 KiB of heap beyond the first.
     pub heap_cost: u64,
+    /// Largest CPI instruction (metas and data) under the rule before
+    /// `loosen_cpi_size_restriction`.
     pub max_cpi_instruction_size: usize,
 }
 
@@ -40,6 +61,7 @@ pub const DEFAULT_COMPUTE_UNIT_LIMIT: u64 = 200_000;
 pub const MAX_COMPUTE_UNIT_LIMIT: u64 = 1_400_000;
 /// Default heap (32 KiB) and the largest that may be requested (256 KiB).
 pub const DEFAULT_HEAP_SIZE: u32 = 32 * 1024;
+/// The largest heap a transaction may request.
 pub const MAX_HEAP_FRAME_BYTES: u32 = 256 * 1024;
 
 impl Default for ComputeBudget {
@@ -85,12 +107,14 @@ pub struct ComputeMeter {
 }
 
 impl ComputeMeter {
+    /// A meter holding `limit` units.
     pub fn new(limit: u64) -> Self {
         Self {
             remaining: Cell::new(limit),
         }
     }
 
+    /// Units left.
     pub fn remaining(&self) -> u64 {
         self.remaining.get()
     }
@@ -113,6 +137,7 @@ impl ComputeMeter {
         Ok(())
     }
 
+    /// Sets the units left (for harnesses that start from a fixture's value).
     pub fn set_remaining(&self, remaining: u64) {
         self.remaining.set(remaining);
     }

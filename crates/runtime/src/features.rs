@@ -87,6 +87,9 @@ const fn feature(
 }
 
 /// One constant per known feature, named after the Agave module name in SCREAMING_SNAKE case.
+// Each id's name, mainnet status and description are its row of `KNOWN_FEATURES`
+// (`FeatureSet::lookup_by_id`); a doc line per constant would only repeat them.
+#[allow(missing_docs)]
 pub mod ids {
     use solana_pubkey::{pubkey, Pubkey};
 
@@ -3059,6 +3062,8 @@ impl std::hash::Hasher for PubkeyHasher {
 macro_rules! feature_accessors {
     ($( $(#[$doc:meta])* $method:ident => [$($id:ident),+ $(,)?]; )*) => {
         $(
+            #[doc = concat!("Whether `", stringify!($method), "` is active (under any of its keys).")]
+            #[doc = ""]
             $(#[$doc])*
             #[inline]
             pub fn $method(&self) -> bool {
@@ -3119,11 +3124,13 @@ impl FeatureSet {
         self.active.contains(id)
     }
 
+    /// Activates `id`.
     pub fn activate(&mut self, id: Pubkey) {
         self.active.insert(id);
         self.known = known_bits(&self.active);
     }
 
+    /// Deactivates `id`.
     pub fn deactivate(&mut self, id: &Pubkey) {
         self.active.remove(id);
         self.known = known_bits(&self.active);
@@ -3150,10 +3157,12 @@ impl FeatureSet {
             .filter(move |info| self.active.contains(&info.id))
     }
 
+    /// How many ids are active.
     pub fn len(&self) -> usize {
         self.active.len()
     }
 
+    /// Whether no id is active.
     pub fn is_empty(&self) -> bool {
         self.active.is_empty()
     }

@@ -7,6 +7,7 @@ use solana_pubkey::Pubkey;
 pub const DEFAULT_LOG_BYTES_LIMIT: usize = 10_000;
 
 #[derive(Debug, Clone)]
+/// The log lines of a transaction, up to a byte limit.
 pub struct LogCollector {
     messages: Vec<String>,
     bytes_written: usize,
@@ -21,6 +22,7 @@ impl Default for LogCollector {
 }
 
 impl LogCollector {
+    /// A collector that stops after `bytes_limit` bytes (`None`: no limit).
     pub fn new(bytes_limit: Option<usize>) -> Self {
         Self {
             messages: Vec::new(),
@@ -70,14 +72,17 @@ impl LogCollector {
         }
     }
 
+    /// The lines so far.
     pub fn messages(&self) -> &[String] {
         &self.messages
     }
 
+    /// The lines, consuming the collector.
     pub fn into_messages(self) -> Vec<String> {
         self.messages
     }
 
+    /// `Program <id> invoke [<height>]`.
     pub fn program_invoke(&mut self, program_id: &Pubkey, stack_height: usize) {
         let id = self.key_str(program_id);
         let mut height = DecimalBuffer::default();
@@ -85,19 +90,23 @@ impl LogCollector {
         self.log(concat(&["Program ", &id, " invoke [", height, "]"]));
     }
 
+    /// `Program log: <message>`.
     pub fn program_log(&mut self, message: &str) {
         self.log(concat(&["Program log: ", message]));
     }
 
+    /// `Program data: <base64> <base64> …`.
     pub fn program_data(&mut self, fields_base64: &[String]) {
         self.log(format!("Program data: {}", fields_base64.join(" ")));
     }
 
+    /// `Program return: <id> <base64>`.
     pub fn program_return(&mut self, program_id: &Pubkey, data_base64: &str) {
         let id = self.key_str(program_id);
         self.log(concat(&["Program return: ", &id, " ", data_base64]));
     }
 
+    /// `Program <id> consumed <n> of <limit> compute units`.
     pub fn program_consumed(&mut self, program_id: &Pubkey, consumed: u64, limit: u64) {
         let id = self.key_str(program_id);
         let (mut consumed_text, mut limit_text) =
@@ -113,11 +122,13 @@ impl LogCollector {
         ]));
     }
 
+    /// `Program <id> success`.
     pub fn program_success(&mut self, program_id: &Pubkey) {
         let id = self.key_str(program_id);
         self.log(concat(&["Program ", &id, " success"]));
     }
 
+    /// `Program <id> failed: <error>`.
     pub fn program_failure(&mut self, program_id: &Pubkey, error: &dyn std::fmt::Display) {
         let id = self.key_str(program_id);
         self.log(format!("Program {id} failed: {error}"));

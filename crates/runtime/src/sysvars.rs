@@ -19,8 +19,11 @@ use solana_sdk_ids::sysvar;
 /// The Rent sysvar in its legacy field form (the struct programs read).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RentParams {
+    /// Rent per byte-year of account data (and its 128-byte overhead).
     pub lamports_per_byte_year: u64,
+    /// Years of rent an account must hold to be exempt.
     pub exemption_threshold: f64,
+    /// Share of collected rent burned.
     pub burn_percent: u8,
 }
 
@@ -68,10 +71,12 @@ impl RentParams {
 
 /// A blockhash with the lamports per signature recorded for it: one entry of the
 /// RecentBlockhashes sysvar (`recent_blockhashes::Entry`), or the environment blockhash of
-/// [`crate::invoke_context::EnvironmentConfig`].
+/// environment (`EnvironmentConfig`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlockhashEntry {
+    /// The blockhash.
     pub blockhash: [u8; 32],
+    /// The fee per signature recorded with it.
     pub lamports_per_signature: u64,
 }
 
@@ -119,22 +124,33 @@ impl RecentBlockhashes {
 /// Values of every sysvar the runtime provides.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Sysvars {
+    /// Clock.
     pub clock: Clock,
+    /// Rent.
     pub rent: RentParams,
+    /// EpochSchedule.
     pub epoch_schedule: EpochSchedule,
+    /// EpochRewards.
     pub epoch_rewards: EpochRewards,
+    /// LastRestartSlot.
     pub last_restart_slot: u64,
+    /// RecentBlockhashes (read by the System program's nonce instructions).
     pub recent_blockhashes: RecentBlockhashes,
 }
 
 /// Sizes of the `repr(C)` layouts; the typed getters charge 100 + this.
 pub const CLOCK_SIZE: usize = 40;
+/// Size of Rent's `repr(C)` layout.
 pub const RENT_SIZE: usize = 24;
+/// Size of EpochSchedule's `repr(C)` layout.
 pub const EPOCH_SCHEDULE_SIZE: usize = 40;
+/// Size of EpochRewards' `repr(C)` layout.
 pub const EPOCH_REWARDS_SIZE: usize = 96;
+/// Size of LastRestartSlot's `repr(C)` layout.
 pub const LAST_RESTART_SLOT_SIZE: usize = 8;
 
 impl Sysvars {
+    /// Clock in its `repr(C)` layout.
     pub fn clock_repr_c(&self) -> [u8; CLOCK_SIZE] {
         let clock = &self.clock;
         let mut bytes = [0u8; CLOCK_SIZE];
@@ -167,7 +183,7 @@ impl Sysvars {
         data
     }
 
-    /// EpochRewards: u64, u64, [u8;32], u128, u64, u64, bool (+15 padding) = 96 bytes.
+    /// EpochRewards: u64, u64, `[u8; 32]`, u128, u64, u64, bool (+15 padding) = 96 bytes.
     pub fn epoch_rewards_repr_c(&self) -> [u8; EPOCH_REWARDS_SIZE] {
         let rewards = &self.epoch_rewards;
         let mut bytes = [0u8; EPOCH_REWARDS_SIZE];
@@ -268,8 +284,11 @@ pub fn instructions_sysvar_data(instructions: &[InstructionsSysvarEntry]) -> Vec
 /// One instruction as the Instructions sysvar records it.
 #[derive(Debug, Clone)]
 pub struct InstructionsSysvarEntry {
+    /// The instruction's program.
     pub program_id: Pubkey,
+    /// Each account meta: key, is_signer, is_writable.
     pub accounts: Vec<(Pubkey, bool, bool)>,
+    /// The instruction data.
     pub data: Vec<u8>,
 }
 

@@ -53,8 +53,11 @@ struct TransactionAccount {
 /// their occurrences, exactly as Agave's deduplicated instruction accounts do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InstructionAccount {
+    /// The account's index in the transaction.
     pub index_in_transaction: IndexOfAccount,
+    /// Whether the instruction gets it as a signer.
     pub is_signer: bool,
+    /// Whether the instruction gets it writable.
     pub is_writable: bool,
 }
 
@@ -65,10 +68,13 @@ pub struct InstructionFrame {
     pub nesting_level: usize,
     /// Trace index of the caller; `None` for top-level instructions.
     pub caller_index: Option<usize>,
+    /// The program's index in the transaction.
     pub program_account_index: IndexOfAccount,
+    /// The instruction's accounts, in order (duplicates included).
     pub accounts: Vec<InstructionAccount>,
     /// For each instruction account position, the position of its first occurrence.
     pub first_occurrence: Vec<u16>,
+    /// The instruction data.
     pub data: Vec<u8>,
     /// Filled in when the frame finishes, for reports.
     pub outcome: Option<FrameOutcome>,
@@ -77,11 +83,14 @@ pub struct InstructionFrame {
 /// What one frame did, recorded when it is popped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FrameOutcome {
+    /// Compute units the frame consumed, its callees included.
     pub compute_units_consumed: u64,
+    /// How it ended.
     pub result: Result<(), InstructionError>,
 }
 
 impl InstructionFrame {
+    /// A frame of `program_account_index` over `accounts`; duplicates are found here.
     pub fn new(
         program_account_index: IndexOfAccount,
         accounts: Vec<InstructionAccount>,
@@ -120,6 +129,7 @@ impl InstructionFrame {
         }
     }
 
+    /// The stack height the frame runs at (top level = 1).
     pub fn stack_height(&self) -> usize {
         self.nesting_level + 1
     }
@@ -141,7 +151,9 @@ impl InstructionFrame {
 /// The return data of the transaction: one pair, reset at every program execution.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ReturnData {
+    /// The program that set it.
     pub program_id: Pubkey,
+    /// The bytes (at most 1,024).
     pub data: Vec<u8>,
 }
 
@@ -166,6 +178,8 @@ pub struct TransactionContext {
 }
 
 impl TransactionContext {
+    /// The context of a transaction over `accounts`, with Agave 4.4's rules; the stack may
+    /// grow to `max_stack_depth` frames and the trace to `max_trace_length` entries.
     pub fn new(
         accounts: Vec<(Pubkey, Account)>,
         rent: RentParams,
@@ -225,10 +239,12 @@ impl TransactionContext {
         }
     }
 
+    /// How many accounts the transaction has.
     pub fn number_of_accounts(&self) -> usize {
         self.accounts.len()
     }
 
+    /// The key at `index` (the missing-account error past the end).
     pub fn key_of(&self, index: IndexOfAccount) -> Result<&Pubkey, InstructionError> {
         self.accounts
             .get(index as usize)
@@ -287,6 +303,7 @@ impl TransactionContext {
             .map_err(|_| InstructionError::AccountBorrowFailed)
     }
 
+    /// Whether the account at `index` was changed through a borrow.
     pub fn is_touched(&self, index: IndexOfAccount) -> bool {
         self.accounts
             .get(index as usize)
@@ -307,6 +324,7 @@ impl TransactionContext {
             .collect()
     }
 
+    /// A copy of every account as it is now.
     pub fn accounts_snapshot(&self) -> Vec<(Pubkey, Account)> {
         self.accounts
             .iter()
@@ -314,12 +332,14 @@ impl TransactionContext {
             .collect()
     }
 
+    /// The Rent the account rules use.
     pub fn rent(&self) -> &RentParams {
         &self.rent
     }
 
     // ----- trace and stack -----
 
+    /// Every frame so far: top-level instructions first, then CPIs in order.
     pub fn trace(&self) -> &[InstructionFrame] {
         &self.trace
     }
@@ -334,10 +354,12 @@ impl TransactionContext {
         std::mem::take(&mut self.return_data)
     }
 
+    /// The current stack height (0 between instructions).
     pub fn stack_height(&self) -> usize {
         self.stack.len()
     }
 
+    /// The deepest the stack may grow.
     pub fn max_stack_depth(&self) -> usize {
         self.max_stack_depth
     }
@@ -350,14 +372,17 @@ impl TransactionContext {
             .ok_or(InstructionError::CallDepth)
     }
 
+    /// The frame currently executing (`CallDepth` when none is).
     pub fn current_frame(&self) -> Result<&InstructionFrame, InstructionError> {
         Ok(&self.trace[self.current_trace_index()?])
     }
 
+    /// The frame at `trace_index`.
     pub fn frame(&self, trace_index: usize) -> Option<&InstructionFrame> {
         self.trace.get(trace_index)
     }
 
+    /// The frame at `trace_index`, mutably (to record its outcome).
     pub fn frame_mut(&mut self, trace_index: usize) -> Option<&mut InstructionFrame> {
         self.trace.get_mut(trace_index)
     }
@@ -367,6 +392,7 @@ impl TransactionContext {
         &self.stack
     }
 
+    /// The program of the current frame.
     pub fn current_program_id(&self) -> Result<Pubkey, InstructionError> {
         let frame = self.current_frame()?;
         Ok(*self.key_of(frame.program_account_index)?)
@@ -450,16 +476,19 @@ impl TransactionContext {
         result
     }
 
+    /// How many top-level instructions have been pushed.
     pub fn top_level_instructions_started(&self) -> usize {
         self.top_level_instructions_started
     }
 
     // ----- return data -----
 
+    /// The return data as it is now.
     pub fn return_data(&self) -> &ReturnData {
         &self.return_data
     }
 
+    /// Sets the return data.
     pub fn set_return_data(&mut self, program_id: Pubkey, data: Vec<u8>) {
         self.return_data = ReturnData { program_id, data };
     }
@@ -470,10 +499,12 @@ impl TransactionContext {
         self.return_data.data.clear();
     }
 
+    /// Lamports created (positive) or destroyed by the changes so far.
     pub fn lamports_delta(&self) -> i128 {
         self.lamports_delta.get()
     }
 
+    /// Net account data growth of the transaction so far.
     pub fn resize_delta(&self) -> i64 {
         self.resize_delta.get()
     }
@@ -557,42 +588,52 @@ impl std::fmt::Debug for BorrowedAccount<'_> {
 }
 
 impl BorrowedAccount<'_> {
+    /// The account's key.
     pub fn key(&self) -> &Pubkey {
         &self.context.accounts[self.index_in_transaction as usize].key
     }
 
+    /// The account's index in the transaction.
     pub fn index_in_transaction(&self) -> IndexOfAccount {
         self.index_in_transaction
     }
 
+    /// The account's position in the instruction.
     pub fn position_in_instruction(&self) -> usize {
         self.position
     }
 
+    /// Whether the instruction has it as a signer.
     pub fn is_signer(&self) -> bool {
         self.is_signer
     }
 
+    /// Whether the instruction has it writable.
     pub fn is_writable(&self) -> bool {
         self.is_writable
     }
 
+    /// Its lamports.
     pub fn lamports(&self) -> u64 {
         self.account.lamports
     }
 
+    /// Its owner.
     pub fn owner(&self) -> &Pubkey {
         &self.account.owner
     }
 
+    /// Its data.
     pub fn data(&self) -> &[u8] {
         &self.account.data
     }
 
+    /// Its executable flag.
     pub fn is_executable(&self) -> bool {
         self.account.executable
     }
 
+    /// The whole account.
     pub fn account(&self) -> &Account {
         &self.account
     }
@@ -614,6 +655,8 @@ impl BorrowedAccount<'_> {
             .set(true);
     }
 
+    /// Sets the lamports: only the owner may spend, only a writable account changes, and
+    /// (SIMD-0162 inactive) an executable one may not.
     pub fn set_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program() && lamports < self.account.lamports {
             return Err(InstructionError::ExternalAccountLamportSpend);
@@ -639,6 +682,7 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
+    /// Adds `lamports` (`ArithmeticOverflow` on overflow), under [`Self::set_lamports`]'s rules.
     pub fn checked_add_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
         let new = self
             .account
@@ -648,6 +692,7 @@ impl BorrowedAccount<'_> {
         self.set_lamports(new)
     }
 
+    /// Subtracts `lamports` (`ArithmeticOverflow` below zero), under [`Self::set_lamports`]'s rules.
     pub fn checked_sub_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
         let new = self
             .account
@@ -657,6 +702,8 @@ impl BorrowedAccount<'_> {
         self.set_lamports(new)
     }
 
+    /// Whether the data may change: writable, owned by the current program, and (SIMD-0162
+    /// inactive) not executable.
     pub fn can_data_be_changed(&self) -> Result<(), InstructionError> {
         if self.is_executable_internal() {
             return Err(InstructionError::ExecutableDataModified);
@@ -670,6 +717,8 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
+    /// Whether the data may take `new_len` bytes: within 10 MiB and the transaction's 20 MiB
+    /// growth, and changeable.
     pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
         let old_len = self.account.data.len();
         if new_len as u64 > MAX_PERMITTED_DATA_LENGTH {
@@ -730,6 +779,8 @@ impl BorrowedAccount<'_> {
         }
     }
 
+    /// Sets the owner: only the current owner may, of a writable, zeroed (and, SIMD-0162
+    /// inactive, non-executable) account.
     pub fn set_owner(&mut self, owner: &Pubkey) -> Result<(), InstructionError> {
         if !self.is_owned_by_current_program()
             || !self.is_writable
@@ -746,6 +797,8 @@ impl BorrowedAccount<'_> {
         Ok(())
     }
 
+    /// Sets the executable flag: the account must be rent-exempt, writable and owned by the
+    /// current program.
     pub fn set_executable(&mut self, executable: bool) -> Result<(), InstructionError> {
         let minimum = self.context.rent.minimum_balance(self.account.data.len());
         if self.account.lamports < minimum {
