@@ -70,8 +70,8 @@ impl RentParams {
 }
 
 /// A blockhash with the lamports per signature recorded for it: one entry of the
-/// RecentBlockhashes sysvar (`recent_blockhashes::Entry`), or the environment blockhash of
-/// environment (`EnvironmentConfig`).
+/// RecentBlockhashes sysvar (`recent_blockhashes::Entry`), or the blockhash of the
+/// transaction's environment (`EnvironmentConfig`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct BlockhashEntry {
     /// The blockhash.
