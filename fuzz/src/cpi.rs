@@ -16,13 +16,12 @@
 use std::cell::OnceCell;
 
 use sbfvm_runtime::{InstructionAccount, InstructionFrame, Pubkey};
-use sbfvm_vm::harness::{
+use sbfvm_test_support::{
     invoke_syscall, FrameSetup, HarnessMemory, SyscallOutcome, HEAP_START, INPUT_START,
     RODATA_START, STACK_START,
 };
-use sbfvm_vm::memory::AlignedBuffer;
 use sbfvm_vm::serialization::serialize_parameters;
-use sbfvm_vm::{InputAbi, SerializedAccountMetadata};
+use sbfvm_vm::{AlignedBuffer, InputAbi, SerializedAccountMetadata};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, system_program};
 
 use crate::{account, caller_id, key, other_id, stub_id, Reader};
@@ -577,8 +576,7 @@ pub fn run(data: &[u8]) {
 
     // ---- guest memory ----
     let mut memory = HarnessMemory::new(&images.rodata, STACK_LEN, HEAP_LEN);
-    memory.stack_mut()[..STACK_USED].copy_from_slice(&images.stack);
-    memory.heap_mut().copy_from_slice(&images.heap);
+    memory.write_prefixes(&images.stack, &images.heap);
     let mut regions: Vec<(Vec<u8>, bool)> = Vec::new();
     if unaligned_mapping && split_input {
         let mut cuts: Vec<(usize, bool)> = (0..r.u8() % 4)

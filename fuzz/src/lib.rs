@@ -187,7 +187,7 @@ pub fn environment(toggles: u8, stubs: bool) -> Rc<ProgramEnvironment> {
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
                         options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
                         options.max_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                        sbfvm_vm::harness::stub_syscall_environment(options)
+                        sbfvm_test_support::stub_syscall_environment(options)
                     } else {
                         let mut options =
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
@@ -388,7 +388,7 @@ pub fn total_lamports(invoke_context: &InvokeContext) -> u128 {
 /// Read-only guest memory must never change: the read-only region and every read-only
 /// input region, compared with what was mapped.
 pub fn assert_read_only_unchanged(
-    memory: &sbfvm_vm::harness::HarnessMemory,
+    memory: &sbfvm_test_support::HarnessMemory,
     rodata: &[u8],
     regions: &[(Vec<u8>, bool)],
 ) {

@@ -20,7 +20,7 @@
 //! have something to work on.
 
 use sbfvm_runtime::{InstructionAccount, InstructionFrame, Pubkey};
-use sbfvm_vm::harness::{
+use sbfvm_test_support::{
     invoke_syscall, FrameSetup, HarnessMemory, SyscallOutcome, HEAP_START, INPUT_START,
     RODATA_START, STACK_START,
 };
@@ -191,10 +191,7 @@ pub fn run(data: &[u8]) {
 
     let heap_len = (input.heap_len as usize).min(MAX_HEAP);
     let mut memory = HarnessMemory::new(&input.rodata, STACK_LEN, heap_len);
-    let n = input.stack_prefix.len().min(STACK_LEN);
-    memory.stack_mut()[..n].copy_from_slice(&input.stack_prefix[..n]);
-    let n = input.heap_prefix.len().min(heap_len);
-    memory.heap_mut()[..n].copy_from_slice(&input.heap_prefix[..n]);
+    memory.write_prefixes(&input.stack_prefix, &input.heap_prefix);
     let mut regions: Vec<(Vec<u8>, bool)> = Vec::new();
     for (writable, bytes) in &input.regions {
         memory.push_input_region(bytes, *writable);

@@ -11,7 +11,7 @@ use sbfvm_runtime::{
     Account, BuiltinFunction, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
-use sbfvm_vm::harness::HarnessMemory;
+use sbfvm_test_support::HarnessMemory;
 use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion};
 use solana_sdk_ids::sysvar;
 
@@ -245,12 +245,7 @@ pub fn memory(
     }
     let mut memory = HarnessMemory::new(&vm.rodata, STACK_SIZE, vm.heap_max as usize);
     if let Some(invocation) = invocation {
-        let stack = memory.stack_mut();
-        let n = invocation.stack_prefix.len().min(stack.len());
-        stack[..n].copy_from_slice(&invocation.stack_prefix[..n]);
-        let heap = memory.heap_mut();
-        let n = invocation.heap_prefix.len().min(heap.len());
-        heap[..n].copy_from_slice(&invocation.heap_prefix[..n]);
+        memory.write_prefixes(&invocation.stack_prefix, &invocation.heap_prefix);
     }
     for region in &vm.input_data_regions {
         memory.push_input_region(&region.content, region.is_writable);
@@ -264,7 +259,7 @@ pub fn regions_of(memory: &HarnessMemory) -> Vec<proto::InputDataRegion> {
         .input_regions()
         .into_iter()
         .map(|view| proto::InputDataRegion {
-            offset: view.vm_addr - sbfvm_vm::harness::INPUT_START,
+            offset: view.vm_addr - sbfvm_test_support::INPUT_START,
             content: view.content.to_vec(),
             is_writable: view.writable,
         })

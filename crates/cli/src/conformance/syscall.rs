@@ -12,7 +12,7 @@ use sbfvm_runtime::{
     BuiltinFunction, ExecutionFailure, InstructionAccount, InstructionError, InstructionFrame,
     InvokeContext, ProgramExecutor, Pubkey,
 };
-use sbfvm_vm::harness::{invoke_syscall, FrameSetup, SyscallOutcome};
+use sbfvm_test_support::{invoke_syscall, FrameSetup, SyscallOutcome};
 use sbfvm_vm::{
     ExecutionMode, InputAbi, ProgramEnvironment, SbfExecutor, SerializedAccountMetadata,
 };
