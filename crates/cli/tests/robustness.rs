@@ -685,22 +685,15 @@ fn a_scenario_cannot_grow_accounts_or_run_time_without_bound() {
 
 mod vm_limits {
     use sbfvm_test_support::{
-        entry_registers, pc_hash, run_program, stub_syscall_environment, test_invoke_context,
-        FrameSetup, HarnessMemory, RunOutcome, TextProgram, VmFault, HEAP_START,
+        entry_registers, pc_hash, run_program, sbpf_v0_options, stub_syscall_environment,
+        test_invoke_context, FrameSetup, HarnessMemory, RunOutcome, TextProgram, VmFault,
+        HEAP_START,
     };
-    use sbfvm_vm::{EnvironmentOptions, ExecutionMode, ProgramEnvironment, SbpfVersion};
+    use sbfvm_vm::{ExecutionMode, ProgramEnvironment};
 
     /// Stub syscalls, SBPF v0, 64 frames of 4 KiB, the aligned mapping.
     pub(super) fn stub_environment() -> ProgramEnvironment {
-        stub_syscall_environment(EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        })
-        .unwrap()
+        stub_syscall_environment(sbpf_v0_options()).unwrap()
     }
 
     fn insn(opcode: u8, dst: u8, src: u8, off: i16, imm: i32) -> [u8; 8] {

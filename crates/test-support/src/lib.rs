@@ -49,4 +49,4 @@ pub use program::{
     entry_registers, load_elf, pc_hash, run_program, symbol_hash, ElfImage, RunOutcome,
     TextProgram, VmFault,
 };
-pub use syscall::{invoke_syscall, stub_syscall_environment, SyscallOutcome};
+pub use syscall::{invoke_syscall, sbpf_v0_options, stub_syscall_environment, SyscallOutcome};

@@ -3,15 +3,14 @@
 use std::sync::Arc;
 
 use sbfvm_runtime::InvokeContext;
-use sbfvm_vm::{ExecutionMode, LoadError, ProgramEnvironment, SyscallError, VmContext};
+use sbfvm_vm::{interpret, ExecutionMode, LoadError, ProgramEnvironment, SyscallError, VmContext};
 use solana_sbpf::{
     ebpf::{self, MM_BYTECODE_START},
     elf::Executable,
     error::{EbpfError, ProgramResult},
-    interpreter::Interpreter,
     program::{FunctionRegistry, SBPFVersion},
     verifier::RequisiteVerifier,
-    vm::{CallFrame, ContextObject, EbpfVm},
+    vm::{CallFrame, EbpfVm},
 };
 
 use crate::mapping::{with_mapping, FrameSetup, Layout, MappedMemory};
@@ -252,28 +251,14 @@ pub fn run_program(
     .map_err(|error| LoadError::Registration(format!("memory mapping: {error}")))
 }
 
-/// `EbpfVm::execute_program` for the interpreter, keeping the final registers, which it
-/// does not hand back.
+/// An interpreted run, keeping the final registers.
 fn run_interpreted(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
 ) -> RunOutcome {
-    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
-    let initial = vm.context().get_remaining();
-    vm.previous_instruction_meter = initial;
-    vm.due_insn_count = 0;
-    vm.program_result = ProgramResult::Ok(0);
-    let start = vm.registers;
-    let mut interpreter = Interpreter::new(vm, executable, start, call_frames);
-    while interpreter.step() {}
-    let final_registers = interpreter.reg;
-    vm.registers[11] = final_registers[11];
-    let due = vm.due_insn_count;
-    let context = vm.context();
-    context.consume(due);
-    let compute_units = initial.saturating_sub(context.get_remaining());
-    let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
+    let (compute_units, result, final_registers) =
+        interpret(vm, executable, call_frames, |_, _| {});
     let mut registers = [0u64; 11];
     registers.copy_from_slice(&final_registers[..11]);
     RunOutcome {
@@ -330,46 +315,49 @@ pub fn load_elf(environment: &ProgramEnvironment, elf: &[u8]) -> Result<ElfImage
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::{stub_syscall_environment, test_invoke_context};
+    use crate::{sbpf_v0_options, stub_syscall_environment, test_invoke_context};
     use sbfvm_runtime::Pubkey;
-    use sbfvm_vm::{EnvironmentOptions, SbpfVersion};
 
-    pub(crate) fn v0_options() -> EnvironmentOptions {
-        EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        }
+    /// Runs `text` from pc 0 in the interpreter with stub syscalls, as the default program
+    /// with the entry registers.
+    fn run_text(
+        text: &[u8],
+        memory: &mut HarnessMemory,
+        invoke_context: &mut InvokeContext,
+    ) -> RunOutcome {
+        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
+        let program = TextProgram::new(&environment, text, 0, &[], false).unwrap();
+        let frame = FrameSetup::aligned(Pubkey::default());
+        let registers = entry_registers([0; 9]);
+        let mode = ExecutionMode::Interpreter;
+        run_program(
+            &environment,
+            &program,
+            memory,
+            invoke_context,
+            &frame,
+            registers,
+            mode,
+        )
+        .unwrap()
     }
 
     #[test]
     fn text_program_runs_and_reports_registers() {
-        let environment = stub_syscall_environment(v0_options()).unwrap();
         // mov64 r0, 7; mov64 r3, 9; exit
         let text = [
             0xb7, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, //
             0xb7, 0x03, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, //
             0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         ];
+        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
         let program = TextProgram::new(&environment, &text, 0, &[], false).unwrap();
         assert_eq!(program.instruction_count(), 3);
         let mut memory = HarnessMemory::new(&[], 64 * 4096, 0);
         let mut invoke_context = test_invoke_context(100);
-        let outcome = run_program(
-            &environment,
-            &program,
-            &mut memory,
-            &mut invoke_context,
-            &FrameSetup::aligned(Pubkey::default()),
-            entry_registers([0; 9]),
-            ExecutionMode::Interpreter,
-        )
-        .unwrap();
+        let outcome = run_text(&text, &mut memory, &mut invoke_context);
         assert_eq!(outcome.result, Ok(7));
         let registers = outcome.registers.unwrap();
         assert_eq!((registers[1], registers[3]), (INPUT_START, 9));
@@ -381,25 +369,16 @@ pub(crate) mod tests {
 
     #[test]
     fn the_program_text_replaces_the_read_only_region() {
-        let environment = stub_syscall_environment(v0_options()).unwrap();
-        // ldxb r0, [r1 + 0] with r1 = RODATA_START: the first byte of the text, 0x71.
-        let mut text = vec![0x71, 0x10, 0, 0, 0, 0, 0, 0];
-        text.extend([0x95, 0, 0, 0, 0, 0, 0, 0]);
-        let program = TextProgram::new(&environment, &text, 0, &[], false).unwrap();
+        // lddw r1, RODATA_START; ldxb r0, [r1 + 0]: the first byte of the text; exit
+        let text = [
+            0x18, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
+            0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, //
+            0x71, 0x10, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, //
+            0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+        ];
         let mut memory = HarnessMemory::new(&[0xAA; 8], 4096, 0);
-        let mut registers = entry_registers([0; 9]);
-        registers[1] = MM_BYTECODE_START;
-        let outcome = run_program(
-            &environment,
-            &program,
-            &mut memory,
-            &mut test_invoke_context(100),
-            &FrameSetup::aligned(Pubkey::default()),
-            registers,
-            ExecutionMode::Interpreter,
-        )
-        .unwrap();
-        assert_eq!(outcome.result, Ok(0x71));
+        let outcome = run_text(&text, &mut memory, &mut test_invoke_context(100));
+        assert_eq!(outcome.result, Ok(0x18));
         assert_eq!(memory.rodata(), &[0xAA; 8]);
     }
 }

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use sbfvm_runtime::features::AGAVE_SYSCALL_NAMES;
 use sbfvm_runtime::InvokeContext;
 use sbfvm_vm::{
-    EnvironmentOptions, LoadError, ProgramEnvironment, Syscall, SyscallError, SyscallName,
-    SyscallRegistry, SyscallSupport, VmContext,
+    EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion, Syscall, SyscallError,
+    SyscallName, SyscallRegistry, SyscallSupport, VmContext,
 };
 use solana_sbpf::{error::ProgramResult, program::SBPFVersion, vm::EbpfVm};
 
@@ -104,6 +104,20 @@ fn register_stub_syscalls(registry: &mut SyscallRegistry) -> Result<(), LoadErro
         31 32 33 34 35 36 37 38 39 40 41 42)
 }
 
+/// The environment options the harnesses run raw SBPF v0 text with: SBPF v0 only, 64 call
+/// frames of 4 KiB, the aligned mapping (no virtual address space adjustments) and lenient
+/// ELF checks, as Agave 2.1 configured its VM.
+pub fn sbpf_v0_options() -> EnvironmentOptions {
+    EnvironmentOptions {
+        max_call_depth: 64,
+        stack_frame_size: 4096,
+        min_sbpf_version: SbpfVersion::V0,
+        max_sbpf_version: SbpfVersion::V0,
+        virtual_address_space_adjustments: false,
+        reject_broken_elfs: false,
+    }
+}
+
 /// An environment in which every name of [`AGAVE_SYSCALL_NAMES`] is registered under its
 /// usual key as a stub that returns 0 and charges nothing (Firedancer's `vm_interp`).
 pub fn stub_syscall_environment(
@@ -115,13 +129,12 @@ pub fn stub_syscall_environment(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::program::tests::v0_options;
     use crate::test_invoke_context;
     use sbfvm_runtime::Pubkey;
 
     #[test]
     fn stub_environment_registers_every_name() {
-        let environment = stub_syscall_environment(v0_options()).unwrap();
+        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
         for name in AGAVE_SYSCALL_NAMES {
             assert_eq!(
                 environment.syscall_support(name),
@@ -133,7 +146,7 @@ mod tests {
 
     #[test]
     fn invoke_syscall_calls_a_registered_stub() {
-        let environment = stub_syscall_environment(v0_options()).unwrap();
+        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
         let mut memory = HarnessMemory::new(&[0; 8], 64 * 4096, 16);
         let mut invoke_context = test_invoke_context(10);
         let frame = FrameSetup::aligned(Pubkey::default());
@@ -161,7 +174,7 @@ mod tests {
 
     #[test]
     fn several_input_regions_cannot_be_mapped_aligned() {
-        let environment = stub_syscall_environment(v0_options()).unwrap();
+        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
         let mut memory = HarnessMemory::new(&[], 4096, 0);
         memory.push_input_region(&[1], true);
         memory.push_input_region(&[2], true);

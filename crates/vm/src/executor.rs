@@ -962,12 +962,36 @@ pub trait Tracer {
 }
 
 /// Runs the interpreter one instruction at a time, recording the registers after each
-/// step; the same work `EbpfVm::execute_program` does in interpreter mode.
+/// step.
 fn execute_traced(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
 ) -> (u64, ProgramResult, Vec<TraceStep>) {
+    let mut steps = Vec::new();
+    let (units, result, _) = interpret(vm, executable, call_frames, |pc, registers| {
+        let mut after = [0u64; 11];
+        after.copy_from_slice(&registers[..11]);
+        steps.push(TraceStep {
+            pc,
+            registers: after,
+        });
+    });
+    (units, result, steps)
+}
+
+/// Runs `executable` in the interpreter one instruction at a time: the work
+/// `EbpfVm::execute_program` does in interpreter mode, except that `on_step` sees the pc of
+/// every executed instruction with the registers after it (r0..r10, then the next pc), and
+/// that the final registers are handed back. Returns the compute units the run consumed,
+/// its result and those registers. For the tracer, and for harnesses that report a run's
+/// registers (the `sbfvm-test-support` crate); solana-sbpf's own types, as the VM is theirs.
+pub fn interpret(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+    call_frames: &mut [CallFrame],
+    mut on_step: impl FnMut(u64, &[u64; 12]),
+) -> (u64, ProgramResult, [u64; 12]) {
     use solana_sbpf::vm::ContextObject;
     vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
     let initial = vm.context().get_remaining();
@@ -975,32 +999,26 @@ fn execute_traced(
     vm.due_insn_count = 0;
     vm.program_result = ProgramResult::Ok(0);
     let registers = vm.registers;
-    let mut steps = Vec::new();
-    let final_pc = {
+    let final_registers = {
         let mut interpreter =
             solana_sbpf::interpreter::Interpreter::new(vm, executable, registers, call_frames);
         loop {
             let pc = interpreter.reg[11];
             let running = interpreter.step();
-            let mut after = [0u64; 11];
-            after.copy_from_slice(&interpreter.reg[..11]);
-            steps.push(TraceStep {
-                pc,
-                registers: after,
-            });
+            on_step(pc, &interpreter.reg);
             if !running {
                 break;
             }
         }
-        interpreter.reg[11]
+        interpreter.reg
     };
-    vm.registers[11] = final_pc;
+    vm.registers[11] = final_registers[11];
     let due = vm.due_insn_count;
     let context = vm.context();
     context.consume(due);
     let units = initial.saturating_sub(context.get_remaining());
     let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
-    (units, result, steps)
+    (units, result, final_registers)
 }
 
 /// Disassembles every instruction of the program's text.

@@ -9,9 +9,9 @@
 //! Syscalls are provided by the `sbfvm-syscalls` crate through [`SyscallRegistry`].
 //!
 //! Tests and harnesses that map guest memory of their own, call a syscall directly or run
-//! raw program text use the `sbfvm-test-support` crate, built on two entry points of this
-//! one that hand out solana-sbpf objects: [`ProgramEnvironment::sbpf_loader`] and
-//! [`VmContext::new`].
+//! raw program text use the `sbfvm-test-support` crate, built on three entry points of this
+//! one that hand out solana-sbpf objects: [`ProgramEnvironment::sbpf_loader`],
+//! [`VmContext::new`] and [`interpret`].
 
 pub mod context;
 pub mod environment;
@@ -27,6 +27,6 @@ pub use environment::{
     SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
-pub use executor::{ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};
+pub use executor::{interpret, ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};
 pub use memory::{check_outputs_disjoint, AlignedBuffer, GuestMemory, HostOut, HostRange};
 pub use serialization::{InputAbi, SerializedAccountMetadata};

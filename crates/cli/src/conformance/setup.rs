@@ -12,7 +12,7 @@ use sbfvm_runtime::{
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_test_support::HarnessMemory;
-use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion};
+use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment};
 use solana_sdk_ids::sysvar;
 
 use super::compare::{ErrorCode, Row, Value};
@@ -35,12 +35,9 @@ pub struct Caches {
 /// Agave 2.1's VM settings (§4.1) for SBPF v0 only.
 pub fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> EnvironmentOptions {
     EnvironmentOptions {
-        max_call_depth: 64,
-        stack_frame_size: 4096,
-        min_sbpf_version: SbpfVersion::V0,
-        max_sbpf_version: SbpfVersion::V0,
         virtual_address_space_adjustments: direct_mapping,
         reject_broken_elfs,
+        ..sbfvm_test_support::sbpf_v0_options()
     }
 }
 

@@ -264,10 +264,10 @@ fn produce(
         Rc::new(setup::NoPrograms),
         Vec::new(),
     );
-    let frame = FrameSetup::aligned(setup::pubkey(&instr.program_id).unwrap_or_default());
-    let registers = entry_registers([
+    let program_id = setup::pubkey(&instr.program_id).unwrap_or_default();
+    let registers = [
         vm.r0, vm.r2, vm.r3, vm.r4, vm.r5, vm.r6, vm.r7, vm.r8, vm.r9,
-    ]);
+    ];
     let mode = if jit {
         ExecutionMode::Jit
     } else {
@@ -278,8 +278,8 @@ fn produce(
         &program,
         &mut memory,
         &mut invoke_context,
-        &frame,
-        registers,
+        &FrameSetup::aligned(program_id),
+        entry_registers(registers),
         mode,
     )
     .map_err(|error| error.to_string())?;
