@@ -262,14 +262,8 @@ pub fn prepare(data: &[u8]) -> Option<Prepared> {
     })
 }
 
-/// The invoke context, guest memory, serialization metadata and mapped input regions of one
-/// run.
-type RunSetup = (
-    InvokeContext,
-    HarnessMemory,
-    Vec<SerializedAccountMetadata>,
-    Vec<(Vec<u8>, bool)>,
-);
+/// The invoke context, guest memory and serialization metadata of one run.
+type RunSetup = (InvokeContext, HarnessMemory, Vec<SerializedAccountMetadata>);
 
 fn context_and_memory(input: &ProgramInput) -> RunSetup {
     let features = crate::features(input.toggles);
@@ -343,13 +337,7 @@ fn context_and_memory(input: &ProgramInput) -> RunSetup {
             memory.push_input_region(bytes, *writable);
         }
     }
-    // What was mapped, to check the read-only regions against after the run.
-    let regions = memory
-        .input_regions()
-        .iter()
-        .map(|view| (view.content.to_vec(), view.writable))
-        .collect();
-    (invoke_context, memory, metadata, regions)
+    (invoke_context, memory, metadata)
 }
 
 /// Runs a prepared program once; `None` when it does not verify (or compile, for the JIT)
@@ -365,14 +353,14 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
         jit,
     )
     .ok()?;
-    let (mut invoke_context, mut memory, metadata, regions) = context_and_memory(input);
+    let (mut invoke_context, mut memory, metadata) = context_and_memory(input);
+    let read_only = crate::ReadOnlyMemory::of(&memory);
     crate::STUB_OPS
         .with(|ops| *ops.borrow_mut() = input.heap_prefix.iter().take(16).copied().collect());
     let frame = FrameSetup {
         accounts_metadata: metadata,
         ..FrameSetup::aligned(caller_id())
     };
-    let registers = entry_registers(input.registers);
     let initial = invoke_context.remaining();
     let before_lamports = crate::total_lamports(&invoke_context);
     let outcome: RunOutcome = run_program(
@@ -381,7 +369,7 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
         &mut memory,
         &mut invoke_context,
         &frame,
-        registers,
+        entry_registers(input.registers),
         mode,
     )
     .ok()?;
@@ -406,7 +394,7 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
             "lamports changed in a successful run"
         );
     }
-    crate::assert_read_only_unchanged(&memory, &[], &regions);
+    read_only.assert_unchanged(&memory);
     let return_data = invoke_context.transaction_context.return_data();
     Some(Observation {
         result: outcome.result.map_err(|fault| format!("{fault:?}")),
