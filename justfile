@@ -56,9 +56,12 @@ fuzz-regressions:
     cd fuzz && for t in $(ls regressions); do RUSTC_BOOTSTRAP=1 cargo fuzz run $t regressions/$t -- -runs=0 || exit 1; done
 
 # Needs a nightly toolchain with Miri: `rustup component add --toolchain nightly miri rust-src`.
-# Miri over the tests of sbfvm-vm's unsafe code (guest memory, buffers, serialization, harness).
-miri *filters="memory serialization testing context harness":
+# Miri over the tests of the unsafe code: sbfvm-vm's guest memory, buffers, serialization and
+# VM context (`filters` select among them), then every test of sbfvm-test-support (its one
+# guest-memory mapper, syscalls called on it, raw text run in the interpreter).
+miri *filters="memory serialization context":
     MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm-vm --lib -- {{filters}}
+    MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm-test-support --lib
 
 # Needs a nightly toolchain with Miri. One instruction through the executor (lazily grown stack
 # and heap, serialization, syscalls) in the interpreter, under Miri.

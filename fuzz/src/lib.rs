@@ -22,6 +22,7 @@ use sbfvm_runtime::{
     Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
     ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
+use sbfvm_test_support::{invoke_syscall, FrameSetup, HarnessMemory, SyscallOutcome};
 use sbfvm_vm::ProgramEnvironment;
 
 /// Whether `SBFVM_FUZZ_DEBUG` is set: targets then print a line per execution (for checking
@@ -187,7 +188,7 @@ pub fn environment(toggles: u8, stubs: bool) -> Rc<ProgramEnvironment> {
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
                         options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
                         options.max_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                        sbfvm_vm::harness::stub_syscall_environment(options)
+                        sbfvm_test_support::stub_syscall_environment(options)
                     } else {
                         let mut options =
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
@@ -384,24 +385,65 @@ pub fn total_lamports(invoke_context: &InvokeContext) -> u128 {
         .sum()
 }
 
-/// Read-only guest memory must never change: the read-only region and every read-only
-/// input region, compared with what was mapped.
-pub fn assert_read_only_unchanged(
-    memory: &sbfvm_vm::harness::HarnessMemory,
-    rodata: &[u8],
-    regions: &[(Vec<u8>, bool)],
-) {
-    assert_eq!(memory.rodata(), rodata, "the read-only region was written");
-    let views = memory.input_regions();
-    let mapped: Vec<&(Vec<u8>, bool)> = regions.iter().filter(|(b, _)| !b.is_empty()).collect();
-    assert_eq!(views.len(), mapped.len());
-    for (view, (before, writable)) in views.iter().zip(mapped) {
-        if !writable {
-            assert_eq!(
-                view.content,
-                &before[..],
-                "a read-only input region was written"
-            );
+/// The read-only guest memory of a run as it was mapped: the read-only region and every
+/// read-only input region. No run may change it.
+pub struct ReadOnlyMemory {
+    rodata: Vec<u8>,
+    /// Per input region: its bytes when it is read-only, `None` when it is writable.
+    input: Vec<Option<Vec<u8>>>,
+}
+
+impl ReadOnlyMemory {
+    pub fn of(memory: &HarnessMemory) -> Self {
+        Self {
+            rodata: memory.rodata().to_vec(),
+            input: memory
+                .input_regions()
+                .iter()
+                .map(|view| (!view.writable).then(|| view.content.to_vec()))
+                .collect(),
         }
     }
+
+    pub fn assert_unchanged(&self, memory: &HarnessMemory) {
+        assert_eq!(
+            memory.rodata(),
+            self.rodata,
+            "the read-only region was written"
+        );
+        let views = memory.input_regions();
+        assert_eq!(views.len(), self.input.len());
+        for (view, before) in views.iter().zip(&self.input) {
+            if let Some(before) = before {
+                assert_eq!(
+                    view.content,
+                    &before[..],
+                    "a read-only input region was written"
+                );
+            }
+        }
+    }
+}
+
+/// Calls the syscall `name` as [`invoke_syscall`] does and checks what every direct call
+/// keeps: the meter never grows and read-only memory stays as it was. `None` when the
+/// memory cannot be mapped (several input regions under the aligned mapping).
+pub fn invoke_checked(
+    environment: &ProgramEnvironment,
+    name: &str,
+    memory: &mut HarnessMemory,
+    invoke_context: &mut InvokeContext,
+    frame: &FrameSetup,
+    registers: [u64; 11],
+) -> Option<SyscallOutcome> {
+    let read_only = ReadOnlyMemory::of(memory);
+    let initial = invoke_context.remaining();
+    let outcome =
+        invoke_syscall(environment, name, memory, invoke_context, frame, registers).ok()?;
+    assert!(
+        invoke_context.remaining() <= initial,
+        "{name}: the meter grew"
+    );
+    read_only.assert_unchanged(memory);
+    Some(outcome)
 }

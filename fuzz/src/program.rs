@@ -23,12 +23,10 @@
 //! ```
 
 use sbfvm_runtime::{InstructionAccount, InstructionFrame, InvokeContext, Pubkey};
-use sbfvm_vm::harness::{
-    pc_hash, run_program, symbol_hash, FrameSetup, HarnessMemory, RunOutcome, TextProgram,
-    HEAP_START, INPUT_START, STACK_START,
+use sbfvm_test_support::{
+    entry_registers, pc_hash, run_program, symbol_hash, FrameSetup, HarnessMemory, RunOutcome,
+    TextProgram, HEAP_START,
 };
-use sbfvm_vm::memory::AlignedBuffer;
-use sbfvm_vm::serialization::serialize_parameters;
 use sbfvm_vm::{ExecutionMode, InputAbi, ProgramEnvironment, SerializedAccountMetadata};
 use solana_sdk_ids::{bpf_loader_upgradeable, native_loader, system_program};
 
@@ -264,14 +262,8 @@ pub fn prepare(data: &[u8]) -> Option<Prepared> {
     })
 }
 
-/// The invoke context, guest memory, serialization metadata and mapped input regions of one
-/// run.
-type RunSetup = (
-    InvokeContext,
-    HarnessMemory,
-    Vec<SerializedAccountMetadata>,
-    Vec<(Vec<u8>, bool)>,
-);
+/// The invoke context, guest memory and serialization metadata of one run.
+type RunSetup = (InvokeContext, HarnessMemory, Vec<SerializedAccountMetadata>);
 
 fn context_and_memory(input: &ProgramInput) -> RunSetup {
     let features = crate::features(input.toggles);
@@ -333,31 +325,19 @@ fn context_and_memory(input: &ProgramInput) -> RunSetup {
     let heap_len =
         (input.heap_len as usize).clamp(if input.flags & 2 != 0 { DUMP_LEN } else { 0 }, MAX_HEAP);
     let mut memory = HarnessMemory::new(&[], STACK_LEN, heap_len);
-    let n = input.stack_prefix.len().min(STACK_LEN);
-    memory.stack_mut()[..n].copy_from_slice(&input.stack_prefix[..n]);
-    let n = input.heap_prefix.len().min(heap_len);
-    memory.heap_mut()[..n].copy_from_slice(&input.heap_prefix[..n]);
-    let mut regions = Vec::new();
+    memory.write_prefixes(&input.stack_prefix, &input.heap_prefix);
     let mut metadata = Vec::new();
     if input.flags & 8 != 0 {
-        let mut buffer = AlignedBuffer::zeroed(0);
-        let serialized = serialize_parameters(
-            &invoke_context.transaction_context,
-            InputAbi::Aligned,
-            &mut buffer,
-        )
-        .expect("serialize fuzz accounts");
+        let serialized = memory
+            .serialize_input(&invoke_context.transaction_context, InputAbi::Aligned)
+            .expect("serialize fuzz accounts");
         metadata = serialized.accounts;
-        regions.push((buffer.as_slice().to_vec(), true));
     } else {
         for (writable, bytes) in &input.regions {
-            regions.push((bytes.clone(), *writable));
+            memory.push_input_region(bytes, *writable);
         }
     }
-    for (bytes, writable) in &regions {
-        memory.push_input_region(bytes, *writable);
-    }
-    (invoke_context, memory, metadata, regions)
+    (invoke_context, memory, metadata)
 }
 
 /// Runs a prepared program once; `None` when it does not verify (or compile, for the JIT)
@@ -373,19 +353,14 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
         jit,
     )
     .ok()?;
-    let (mut invoke_context, mut memory, metadata, regions) = context_and_memory(input);
+    let (mut invoke_context, mut memory, metadata) = context_and_memory(input);
+    let read_only = crate::ReadOnlyMemory::of(&memory);
     crate::STUB_OPS
         .with(|ops| *ops.borrow_mut() = input.heap_prefix.iter().take(16).copied().collect());
     let frame = FrameSetup {
-        program_id: caller_id(),
-        abi: InputAbi::Aligned,
         accounts_metadata: metadata,
+        ..FrameSetup::aligned(caller_id())
     };
-    let mut registers = [0u64; 11];
-    registers[0] = input.registers[0];
-    registers[1] = INPUT_START;
-    registers[2..10].copy_from_slice(&input.registers[1..9]);
-    registers[10] = STACK_START + 4096;
     let initial = invoke_context.remaining();
     let before_lamports = crate::total_lamports(&invoke_context);
     let outcome: RunOutcome = run_program(
@@ -394,7 +369,7 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
         &mut memory,
         &mut invoke_context,
         &frame,
-        registers,
+        entry_registers(input.registers),
         mode,
     )
     .ok()?;
@@ -419,7 +394,7 @@ pub fn run(prepared: &Prepared, mode: ExecutionMode) -> Option<Observation> {
             "lamports changed in a successful run"
         );
     }
-    crate::assert_read_only_unchanged(&memory, &[], &regions);
+    read_only.assert_unchanged(&memory);
     let return_data = invoke_context.transaction_context.return_data();
     Some(Observation {
         result: outcome.result.map_err(|fault| format!("{fault:?}")),

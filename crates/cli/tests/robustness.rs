@@ -684,21 +684,16 @@ fn a_scenario_cannot_grow_accounts_or_run_time_without_bound() {
 // ---- call depth, stack and heap (the VM harness: raw program text) ----
 
 mod vm_limits {
-    use std::rc::Rc;
-    use std::sync::Arc;
-
-    use sbfvm::runtime::{ComputeBudget, FeatureSet, InvokeContext, Sysvars, TransactionContext};
-    use sbfvm_vm::harness::{
-        pc_hash, run_program, stub_syscall_environment, FrameSetup, HarnessMemory, RunOutcome,
-        TextProgram, VmFault, HEAP_START, STACK_START,
+    use sbfvm_test_support::{
+        entry_registers, pc_hash, run_program, sbpf_v0_options, stub_syscall_environment,
+        test_invoke_context, FrameSetup, HarnessMemory, RunOutcome, TextProgram, VmFault,
+        HEAP_START,
     };
-    use sbfvm_vm::{EnvironmentOptions, ExecutionMode, InputAbi, SbpfVersion};
+    use sbfvm_vm::{ExecutionMode, ProgramEnvironment};
 
-    struct NoPrograms;
-    impl sbfvm::runtime::ProgramExecutor for NoPrograms {
-        fn execute(&self, _: &mut InvokeContext) -> Result<(), sbfvm::runtime::ExecutionFailure> {
-            Err(sbfvm::runtime::ExecutionFailure::program_failed("none"))
-        }
+    /// Stub syscalls, SBPF v0, 64 frames of 4 KiB, the aligned mapping.
+    pub(super) fn stub_environment() -> ProgramEnvironment {
+        stub_syscall_environment(sbpf_v0_options()).unwrap()
     }
 
     fn insn(opcode: u8, dst: u8, src: u8, off: i16, imm: i32) -> [u8; 8] {
@@ -732,15 +727,7 @@ mod vm_limits {
         functions: &[u64],
         mode: ExecutionMode,
     ) -> (RunOutcome, HarnessMemory) {
-        let environment = stub_syscall_environment(EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        })
-        .unwrap();
+        let environment = stub_environment();
         let functions: Vec<(u32, u64)> = functions.iter().map(|&pc| (pc_hash(pc), pc)).collect();
         let program = TextProgram::new(
             &environment,
@@ -751,32 +738,13 @@ mod vm_limits {
         )
         .unwrap();
         let mut memory = HarnessMemory::new(&[], 64 * 4096, HEAP_LEN);
-        let budget = ComputeBudget {
-            compute_unit_limit: 1_000_000,
-            ..ComputeBudget::default()
-        };
-        let mut invoke_context = InvokeContext::new(
-            TransactionContext::new(Vec::new(), Default::default(), 5, 64),
-            budget,
-            Arc::new(FeatureSet::mainnet()),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoPrograms),
-            Vec::new().into(),
-        );
-        let frame = FrameSetup {
-            program_id: Default::default(),
-            abi: InputAbi::Aligned,
-            accounts_metadata: Vec::new(),
-        };
-        let mut registers = [0u64; 11];
-        registers[10] = STACK_START + 4096;
         let outcome = run_program(
             &environment,
             &program,
             &mut memory,
-            &mut invoke_context,
-            &frame,
-            registers,
+            &mut test_invoke_context(1_000_000),
+            &FrameSetup::aligned(Default::default()),
+            entry_registers([0; 9]),
             mode,
         )
         .unwrap();
@@ -845,8 +813,8 @@ mod vm_limits {
 // ---- inputs the fuzzers found (fuzz/regressions/) ----
 
 mod fuzz_regressions {
-    use sbfvm_vm::harness::{stub_syscall_environment, TextProgram};
-    use sbfvm_vm::{EnvironmentOptions, ExecutionMode, LoadError, SbpfVersion};
+    use sbfvm_test_support::{TextProgram, VmFault};
+    use sbfvm_vm::{ExecutionMode, LoadError};
 
     /// jit_diff, `fuzz/regressions/jit_diff/entry-pc-past-text`: raw text whose entry point
     /// lies past its end was JIT-compiled, and `JitProgram::invoke` (solana-sbpf 0.26
@@ -855,25 +823,14 @@ mod fuzz_regressions {
     /// for a function past the end; the interpreter runs it into ExecutionOverrun.
     #[test]
     fn an_entry_point_past_the_text_is_not_jit_compiled() {
-        let environment = stub_syscall_environment(EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        })
-        .unwrap();
+        let environment = super::vm_limits::stub_environment();
         let exit = [0x95, 0, 0, 0, 0, 0, 0, 0];
         for entry in [1u64, 15_104] {
             let error = TextProgram::new(&environment, &exit, entry, &[], true).unwrap_err();
             assert!(matches!(error, LoadError::Jit(_)), "{error:?}");
             let (outcome, _) =
                 super::vm_limits::run_at(&exit, entry, &[], ExecutionMode::Interpreter);
-            assert_eq!(
-                outcome.result,
-                Err(sbfvm_vm::harness::VmFault::ExecutionOverrun)
-            );
+            assert_eq!(outcome.result, Err(VmFault::ExecutionOverrun));
             assert_eq!((outcome.pc, outcome.compute_units), (entry, 1));
         }
     }

@@ -1092,7 +1092,7 @@ mod tests {
         Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
         ProgramExecutor, RentParams, Sysvars, TransactionContext,
     };
-    use sbfvm_vm::testing::{with_vm_context, GuestBuffers};
+    use sbfvm_test_support::{with_vm_context, HarnessMemory};
     use sbfvm_vm::InputAbi;
 
     use super::*;
@@ -1146,7 +1146,7 @@ mod tests {
         );
         invoke_context.push(None).unwrap();
         // SolInstruction { program_id_addr, accounts_addr, 0, data_addr, 0 }, then the id.
-        let mut buffers = GuestBuffers::new(8, 4096, 4096, 8);
+        let mut buffers = HarnessMemory::zeroed(8, 4096, 4096, 8);
         let id_addr = HEAP + 64;
         let mut instruction = Vec::new();
         for field in [id_addr, HEAP + 128, 0, HEAP + 128, 0] {
@@ -1334,7 +1334,7 @@ mod tests {
         );
         invoke_context.push(None).unwrap();
 
-        let mut buffers = GuestBuffers::new(8, 4096, 32 * 4096, 8);
+        let mut buffers = HarnessMemory::zeroed(8, 4096, 32 * 4096, 8);
         let mut instruction = Vec::new();
         for field in [HEAP + 64, HEAP + 128, 2, HEAP + 128, 0] {
             instruction.extend_from_slice(&field.to_le_bytes());

@@ -26,8 +26,8 @@ use sbfvm_syscalls::cpi::{
     update_caller_account, CAbi, InvokeSignedC, InvokeSignedRust, RustAbi, TranslatedAccount,
 };
 use sbfvm_syscalls::MM_INPUT_START;
-use sbfvm_vm::serialization::{deserialize_parameters, serialize_parameters, SerializedInput};
-use sbfvm_vm::testing::{with_vm_context, GuestBuffers};
+use sbfvm_test_support::{with_vm_context, HarnessMemory};
+use sbfvm_vm::serialization::{deserialize_parameters, SerializedInput};
 use sbfvm_vm::{InputAbi, SerializedAccountMetadata, Syscall, SyscallError};
 use solana_sdk_ids::{
     bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, ed25519_program, loader_v4,
@@ -242,7 +242,7 @@ impl Abi {
 /// A caller running a top-level instruction, its serialized input, and its heap.
 struct Cpi {
     ic: InvokeContext,
-    mem: GuestBuffers,
+    mem: HarnessMemory,
     input_abi: InputAbi,
     input: SerializedInput,
     heap_next: u64,
@@ -313,8 +313,9 @@ impl Cpi {
         } else {
             InputAbi::Aligned
         };
-        let mut mem = GuestBuffers::new(RODATA_LEN, STACK_LEN, HEAP_LEN, 0);
-        let input = serialize_parameters(&ic.transaction_context, input_abi, &mut mem.input)
+        let mut mem = HarnessMemory::zeroed(RODATA_LEN, STACK_LEN, HEAP_LEN, 0);
+        let input = mem
+            .serialize_input(&ic.transaction_context, input_abi)
             .expect("serialize the caller's input");
         Self {
             ic,
@@ -2703,7 +2704,12 @@ fn random_edit(rng: &mut Rng, account: &Account, aligned: bool) -> Edit {
 }
 
 /// Applies `edit` to the serialized input and to the info length at `len_field`.
-fn apply_edit(mem: &mut GuestBuffers, md: &SerializedAccountMetadata, len_field: u64, edit: &Edit) {
+fn apply_edit(
+    mem: &mut HarnessMemory,
+    md: &SerializedAccountMetadata,
+    len_field: u64,
+    edit: &Edit,
+) {
     if let Some(lamports) = edit.lamports {
         mem.write(md.vm_lamports_addr, &lamports.to_le_bytes());
     }
@@ -2744,11 +2750,13 @@ fn cpi_sync(
     input_abi: InputAbi,
     info_order: &[usize],
     meta_order: &[usize],
-    edit: impl FnOnce(&mut GuestBuffers, &SerializedInput, &[u64]),
+    edit: impl FnOnce(&mut HarnessMemory, &SerializedInput, &[u64]),
 ) -> (SyncOutcome, SerializedInput, Vec<u8>) {
     let mut ic = case.invoke_context();
-    let mut mem = GuestBuffers::new(0, 0, 64 * 1024, 0);
-    let input = serialize_parameters(&ic.transaction_context, input_abi, &mut mem.input).unwrap();
+    let mut mem = HarnessMemory::zeroed(0, 0, 64 * 1024, 0);
+    let input = mem
+        .serialize_input(&ic.transaction_context, input_abi)
+        .unwrap();
     let firsts = case.first_positions();
     // Infos on the heap, in `info_order` (indices into `firsts`).
     let mut heap = Vec::new();
@@ -2810,7 +2818,7 @@ fn cpi_sync(
     }
     mem.write(HEAP, &heap);
     edit(&mut mem, &input, &len_fields);
-    let input_bytes = mem.input.as_slice().to_vec();
+    let input_bytes = mem.input_regions()[0].content.to_vec();
 
     let metas: Vec<CpiAccountMeta> = meta_order
         .iter()

@@ -1,4 +1,4 @@
-//! Syscalls called directly against hand-built guest memory (`sbfvm_vm::testing`), checked
+//! Syscalls called directly against hand-built guest memory (`sbfvm_test_support`), checked
 //! against Agave 4.4 (`solana-syscalls` 4.4.0: `lib.rs`, `logging.rs`, `mem_ops.rs`,
 //! `sysvar.rs`): return values, compute units, log lines, error variants and texts, and
 //! the order in which pointers are checked.
@@ -16,7 +16,7 @@ use sbfvm_runtime::{
 use sbfvm_syscalls::{
     curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar, MM_INPUT_START,
 };
-use sbfvm_vm::testing::{with_input_regions, with_vm_context, GuestBuffers, InputRegion};
+use sbfvm_test_support::{with_input_regions, with_vm_context, HarnessMemory, InputRegion};
 use sbfvm_vm::{InputAbi, SerializedAccountMetadata, Syscall, SyscallError};
 use sha2::Digest;
 
@@ -37,7 +37,7 @@ impl ProgramExecutor for NoExecutor {
 /// An invoke context with one top-level instruction running plus guest memory.
 struct Fixture {
     invoke_context: InvokeContext,
-    memory: GuestBuffers,
+    memory: HarnessMemory,
     abi: InputAbi,
     program_id: Pubkey,
 }
@@ -116,7 +116,7 @@ impl Fixture {
         };
         Self {
             invoke_context,
-            memory: GuestBuffers::new(256, 4096, 4096, 4096),
+            memory: HarnessMemory::zeroed(256, 4096, 4096, 4096),
             abi,
             program_id: key(0xA0),
         }

@@ -74,10 +74,16 @@ pub struct VmContext {
 }
 
 impl VmContext {
+    /// A context that owns `memory_mapping`, for a harness that maps guest memory of its
+    /// own to call a syscall or run program text directly (the `sbfvm-test-support` crate).
+    /// The executor lends its pooled mappings instead (`with_mapping`).
+    ///
     /// # Safety
     /// `invoke_context` must stay valid, and must not be used through any other path, for
-    /// as long as this context is used by a VM (the executor holds it for one run).
-    pub(crate) unsafe fn new(
+    /// as long as this context is used by a VM or a syscall (until it is dropped). Every
+    /// region of `memory_mapping` must stay valid as its `MemoryMapping::new` contract
+    /// requires for as long as the context exists.
+    pub unsafe fn new(
         invoke_context: NonNull<InvokeContext>,
         memory_mapping: MemoryMapping,
         heap_len: u64,

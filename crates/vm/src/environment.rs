@@ -277,6 +277,14 @@ impl ProgramEnvironment {
         &self.options
     }
 
+    /// The solana-sbpf loader behind this environment: its VM configuration and syscall
+    /// registry. For harnesses that drive solana-sbpf themselves (the `sbfvm-test-support`
+    /// crate runs raw program text and calls syscalls directly); the product loads and runs
+    /// programs through [`SbfExecutor`](crate::SbfExecutor) and never needs it.
+    pub fn sbpf_loader(&self) -> &Arc<BuiltinProgram<VmContext>> {
+        &self.loader
+    }
+
     /// Agave's `morph_into_deployment_environment`: the same syscalls (embedder syscalls
     /// included) except `sol_alloc_free_` (never registered for deployment), strict ELF checks
     /// (`reject_broken_elfs`), and the SBPF versions `min..=max` (the deployment range of

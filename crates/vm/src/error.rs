@@ -95,7 +95,9 @@ impl From<InstructionError> for SyscallError {
 }
 
 impl SyscallError {
-    /// The instruction error this becomes at the end of the program (agave-reference §0.4).
+    /// The instruction error this becomes at the end of the program: an `InstructionError`
+    /// itself, anything else `ProgramFailedToComplete` (`solana-program-runtime 4.4.0,
+    /// src/invoke_context.rs`, `process_executable_chain`).
     pub fn instruction_error(&self) -> InstructionError {
         match self {
             SyscallError::Instruction(error) => error.clone(),

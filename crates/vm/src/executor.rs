@@ -1,6 +1,6 @@
 //! The SBF program executor: a program cache, pooled buffers, and `execute`, which follows
-//! Agave's `bpf_loader::execute` step by step (serialize, create the VM with its heap
-//! charge, run, log, map the result, deserialize).
+//! Agave's `execute` (`solana-program-runtime 4.4.0, src/vm.rs`) phase by phase (serialize,
+//! create the VM with its heap charge, run, log, map the result, deserialize).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -465,21 +465,18 @@ impl SbfExecutor {
         program: &LoadedProgram,
         (program_id, loader): (Pubkey, Pubkey),
     ) -> Result<(), ExecutionFailure> {
-        let trace_index = invoke_context.transaction_context.current_trace_index()?;
-        let abi = if loader == bpf_loader_deprecated::id() {
-            InputAbi::Unaligned
-        } else {
-            InputAbi::Aligned
+        let frame = CurrentFrame {
+            program_id,
+            trace_index: invoke_context.transaction_context.current_trace_index()?,
+            stack_height: invoke_context.stack_height(),
+            abi: if loader == bpf_loader_deprecated::id() {
+                InputAbi::Unaligned
+            } else {
+                InputAbi::Aligned
+            },
         };
         let mut slot = self.pool.borrow_mut().pop().unwrap_or_default();
-        let result = self.run_in_slot(
-            invoke_context,
-            program,
-            program_id,
-            trace_index,
-            abi,
-            &mut slot,
-        );
+        let result = self.run_in_slot(invoke_context, program, &frame, &mut slot);
         self.pool.borrow_mut().push(slot);
         result
     }
@@ -579,214 +576,191 @@ impl SbfExecutor {
         Ok((mapping, extents))
     }
 
+    /// One run of `program` in `slot`, in the phases of Agave's `execute`
+    /// (`solana-program-runtime 4.4.0, src/vm.rs`): serialize the input, create the VM
+    /// (heap charge, memory mapping), run it, log what it consumed and returned, map its
+    /// result, and deserialize the input back into the accounts.
+    #[inline(always)]
     fn run_in_slot(
         &self,
         invoke_context: &mut InvokeContext,
         program: &LoadedProgram,
-        program_id: Pubkey,
-        trace_index: usize,
-        abi: InputAbi,
+        frame: &CurrentFrame,
         slot: &mut FrameSlot,
     ) -> Result<(), ExecutionFailure> {
-        let profiling = invoke_context.phase_times.is_some() && invoke_context.stack_height() > 1;
-        let clock = || profiling.then(std::time::Instant::now);
-        let serialize_started = clock();
-        let options = SerializeOptions {
-            direct_account_pointers: invoke_context
-                .features
-                .direct_account_pointers_in_program_input(),
+        // Phases are attributed to frames entered by CPI, so a CPI's breakdown is not
+        // swamped by its caller's own run (which contains it).
+        let clock = PhaseClock {
+            enabled: invoke_context.phase_times.is_some() && frame.stack_height > 1,
         };
-        serialize_parameters_into(
+        let serialize_started = clock.now();
+        serialize_input(invoke_context, frame.abi, slot)?;
+        let remaining_before_vm = invoke_context.remaining();
+        invoke_context.add_phase_time(serialize_started, |times| &mut times.serialize);
+        let setup_started = clock.now();
+        let (mapping, extents) = create_vm(invoke_context, &program.executable, slot)?;
+        let run = self.run_vm(
+            invoke_context,
+            program,
+            frame,
+            slot,
+            mapping,
+            (clock, setup_started),
+        );
+        release_slot(slot, &program.executable, &extents);
+        if let Some(times) = invoke_context
+            .phase_times
+            .as_mut()
+            .filter(|_| clock.enabled)
+        {
+            times.vm_setup += run.setup_time.unwrap_or_default();
+            times.execute += run.execute_time.unwrap_or_default();
+            times.frames += 1;
+        }
+        if let Some(observer) = self.run_observer.borrow_mut().as_mut() {
+            observer(&VmRunStats {
+                program_id: frame.program_id,
+                trace_index: frame.trace_index,
+                compute_units: run.compute_units,
+                syscalls: run.syscalls,
+            });
+        }
+        log_consumed(
+            invoke_context,
+            &frame.program_id,
+            run.compute_units,
+            remaining_before_vm,
+        );
+        self.vm_result(invoke_context, program, frame, run.result, run.final_pc)?;
+        let deserialize_started = clock.now();
+        let deserialized = deserialize_parameters(
             &invoke_context.transaction_context,
-            abi,
-            options,
-            &mut slot.input,
-            &mut slot.serialized,
-            Some(&mut slot.zero_reserves),
-        )?;
+            frame.abi,
+            slot.input.as_slice(),
+            &slot.serialized,
+        );
+        invoke_context.add_phase_time(deserialize_started, |times| &mut times.deserialize);
+        deserialized.map_err(ExecutionFailure::from)
+    }
 
+    /// Runs the VM over the mapping `create_vm` prepared: the registers Agave sets (r1 the
+    /// input, r2 the instruction data), the interpreter or the JIT (compiled on first use
+    /// when the program was loaded in interpreter mode), or the step-by-step interpreter
+    /// when the tracer wants this program.
+    #[inline(always)]
+    fn run_vm(
+        &self,
+        invoke_context: &mut InvokeContext,
+        program: &LoadedProgram,
+        frame: &CurrentFrame,
+        slot: &mut FrameSlot,
+        mapping: NonNull<std::cell::UnsafeCell<MemoryMapping>>,
+        (clock, setup_started): (PhaseClock, Option<std::time::Instant>),
+    ) -> VmRun {
         let executable = &program.executable;
         let config = executable.get_config();
-        let version = executable.get_sbpf_version();
-        let remaining_before_vm = invoke_context.remaining();
-        // Creating the VM charges the heap first (Agave's `create_vm!`).
-        invoke_context.add_phase_time(serialize_started, |times| &mut times.serialize);
-        let setup_started = clock();
-        let heap_charge = invoke_context.budget.heap_charge();
-        if let Err(error) = invoke_context.consume_checked(heap_charge) {
-            invoke_context.log(format!("Failed to create SBF VM: {error}"));
-            return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
-        }
-        // Pooled stacks and heaps are entirely zero when handed out (only the extent a run
-        // reached is re-zeroed afterwards), so a size change is the only reason to allocate.
-        let stack_len = config.stack_size();
-        let heap_len = invoke_context.budget.heap_size as usize;
-        if slot.stack.len() != stack_len {
-            slot.stack = AlignedBuffer::zeroed(stack_len);
-        }
-        if slot.heap.len() != heap_len {
-            slot.heap = AlignedBuffer::zeroed(heap_len);
-        }
-        let stack_gap = if config.enable_stack_frame_gaps && version.stack_frame_gaps() {
-            config.stack_frame_size as u64
-        } else {
-            0
-        };
-        // Regions start short and grow on first use (see `memory::lazy`); only the aligned
-        // mapping, where every access of a slot reaches its region's handler, allows that.
-        let (stack_initial, heap_initial) = if config.aligned_memory_mapping {
-            (INITIAL_STACK_BYTES.min(stack_len), 0)
-        } else {
-            (stack_len, heap_len)
-        };
-        // SAFETY: the slot's buffers are neither resized nor moved until the run below has
-        // finished and `vm_context` (the only user of the mapping) is dropped; the program
-        // (and so its rodata) is held by the caller for the whole run.
-        let (mapping, extents) = match unsafe {
-            Self::prepare_mapping(slot, executable, (stack_initial, stack_gap, heap_initial))
-        } {
-            Ok(prepared) => prepared,
-            Err(error) => {
-                invoke_context.log(format!("Failed to create SBF VM: {error}"));
-                return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
-            }
-        };
-        let heap_len = heap_len as u64;
-        let invoke_stack_height = invoke_context.stack_height();
-        let invoke_context_ptr = NonNull::from(&mut *invoke_context);
+        let heap_len = invoke_context.budget.heap_size as u64;
         let instruction_data_offset = slot.serialized.instruction_data_offset;
         // SAFETY: `invoke_context` is not used again until the VM below has finished and
         // `vm_context` is dropped; the VM reaches it only through this context. The pooled
         // mapping is lent to this context alone and outlives it.
         let mut vm_context = unsafe {
             VmContext::with_mapping(
-                invoke_context_ptr,
+                NonNull::from(&mut *invoke_context),
                 mapping,
                 heap_len,
                 std::mem::take(&mut slot.serialized.accounts),
-                abi,
-                program_id,
+                frame.abi,
+                frame.program_id,
             )
         };
         let call_frames = &mut slot.call_frames;
-        let (compute_units, result, fault_pc, setup_time, execute_time) = {
-            let mut vm = EbpfVm::new(
-                Arc::clone(executable.get_loader()),
-                version,
-                &mut vm_context,
-                stack_len,
-            );
-            vm.registers[1] = MM_INPUT_START;
-            vm.registers[2] = MM_INPUT_START + instruction_data_offset as u64;
-            let mut mode = match self.mode {
-                ExecutionMode::Interpreter => solana_sbpf::vm::ExecutionMode::Interpreted,
-                ExecutionMode::Jit => solana_sbpf::vm::ExecutionMode::PreferJit,
-            };
-            if matches!(mode, solana_sbpf::vm::ExecutionMode::PreferJit)
-                && executable.get_compiled_program().is_none()
-            {
-                // Loaded in interpreter mode earlier: compile on first JIT use.
-                let _ = executable.jit_compile();
-            }
-            if call_frames.len() < config.max_call_depth {
-                call_frames.resize(config.max_call_depth, CallFrame::default());
-            }
-            let tracing = self
-                .tracer
-                .borrow()
-                .as_ref()
-                .is_some_and(|tracer| tracer.wants(&program_id));
-            let execute_started = clock();
-            let setup_time =
-                setup_started.map(|started| execute_started.unwrap_or(started) - started);
-            let (units, result) = if tracing {
-                let (units, result, steps) = execute_traced(&mut vm, executable, call_frames);
-                if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
-                    tracer.record(TraceFrame {
-                        trace_index,
-                        stack_height: invoke_stack_height,
-                        program_id,
-                        steps,
-                        disassembly: disassemble(executable),
-                    });
-                }
-                (units, result)
-            } else {
-                vm.execute_program(executable, &mut mode, call_frames)
-            };
-            let execute_time = execute_started.map(|started| started.elapsed());
-            (units, result, vm.registers[11], setup_time, execute_time)
+        let mut vm = EbpfVm::new(
+            Arc::clone(executable.get_loader()),
+            executable.get_sbpf_version(),
+            &mut vm_context,
+            config.stack_size(),
+        );
+        vm.registers[1] = MM_INPUT_START;
+        vm.registers[2] = MM_INPUT_START + instruction_data_offset as u64;
+        let mut mode = match self.mode {
+            ExecutionMode::Interpreter => solana_sbpf::vm::ExecutionMode::Interpreted,
+            ExecutionMode::Jit => solana_sbpf::vm::ExecutionMode::PreferJit,
         };
-        let syscalls = std::mem::take(&mut vm_context.syscall_usage);
-        slot.serialized.accounts = std::mem::take(&mut vm_context.accounts_metadata);
-        drop(vm_context);
-        // The pooled mapping must not keep pointing into this program's rodata, which may
-        // be freed before the slot's next run.
-        if let Some(pooled) = slot.mapping.as_ref() {
-            // SAFETY: no context lends the mapping any more; an empty region points nowhere.
-            let mapping = unsafe { &mut *pooled.mapping.as_ref().get() };
-            let ro = executable.get_ro_region().vm_addr_range().start;
-            // SAFETY: as above.
-            let _ =
-                unsafe { mapping.replace_region(region_index(ro), MemoryRegion::new_empty(ro)) };
+        if matches!(mode, solana_sbpf::vm::ExecutionMode::PreferJit)
+            && executable.get_compiled_program().is_none()
+        {
+            // Loaded in interpreter mode earlier: compile on first JIT use.
+            let _ = executable.jit_compile();
         }
-        // Re-zero only what the run could have written. The input is read-only until its
-        // first store only in an aligned mapping; otherwise assume it was written.
-        if extents.input_written() || !config.aligned_memory_mapping {
-            slot.zero_reserves.forget();
+        if call_frames.len() < config.max_call_depth {
+            call_frames.resize(config.max_call_depth, CallFrame::default());
         }
-        slot.stack.as_mut_slice()[..extents.stack()].fill(0);
-        slot.heap.as_mut_slice()[..extents.heap()].fill(0);
-        // Phases are attributed to frames entered by CPI, so a CPI's breakdown is not
-        // swamped by its caller's own run (which contains it).
-        let cpi_frame = invoke_stack_height > 1;
-        if let Some(times) = invoke_context.phase_times.as_mut().filter(|_| cpi_frame) {
-            times.vm_setup += setup_time.unwrap_or_default();
-            times.execute += execute_time.unwrap_or_default();
-            times.frames += 1;
-        }
-
-        if let Some(observer) = self.run_observer.borrow_mut().as_mut() {
-            observer(&VmRunStats {
-                program_id,
-                trace_index,
-                compute_units,
-                syscalls,
-            });
-        }
-        if let Some(collector) = invoke_context.log_collector.as_mut() {
-            collector.program_consumed(&program_id, compute_units, remaining_before_vm);
-            let return_data = invoke_context.transaction_context.return_data();
-            if !return_data.data.is_empty() {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(&return_data.data);
-                collector.program_return(&program_id, &encoded);
+        let tracing = self
+            .tracer
+            .borrow()
+            .as_ref()
+            .is_some_and(|tracer| tracer.wants(&frame.program_id));
+        let execute_started = clock.now();
+        let setup_time = setup_started.map(|started| execute_started.unwrap_or(started) - started);
+        let (compute_units, result) = if tracing {
+            let (units, result, steps) = execute_traced(&mut vm, executable, call_frames);
+            if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
+                tracer.record(TraceFrame {
+                    trace_index: frame.trace_index,
+                    stack_height: frame.stack_height,
+                    program_id: frame.program_id,
+                    steps,
+                    disassembly: disassemble(executable),
+                });
             }
+            (units, result)
+        } else {
+            vm.execute_program(executable, &mut mode, call_frames)
+        };
+        let execute_time = execute_started.map(|started| started.elapsed());
+        let final_pc = vm.registers[11];
+        drop(vm);
+        slot.serialized.accounts = std::mem::take(&mut vm_context.accounts_metadata);
+        VmRun {
+            compute_units,
+            result,
+            final_pc,
+            syscalls: std::mem::take(&mut vm_context.syscall_usage),
+            setup_time,
+            execute_time,
         }
+    }
+
+    /// The end of Agave's `execute` (`solana-program-runtime 4.4.0, src/vm.rs`): a non-zero
+    /// `r0` becomes the instruction error it encodes, a fault the program's failure. A call
+    /// of an unregistered syscall also leaves a diagnostic naming it.
+    #[inline(always)]
+    fn vm_result(
+        &self,
+        invoke_context: &mut InvokeContext,
+        program: &LoadedProgram,
+        frame: &CurrentFrame,
+        result: ProgramResult,
+        final_pc: u64,
+    ) -> Result<(), ExecutionFailure> {
         match result {
-            ProgramResult::Ok(0) => {}
+            ProgramResult::Ok(0) => Ok(()),
             ProgramResult::Ok(status) => {
-                return Err(ExecutionFailure::from(InstructionError::from(status)));
+                Err(ExecutionFailure::from(InstructionError::from(status)))
             }
             ProgramResult::Err(error) => {
                 if matches!(error, EbpfError::UnsupportedInstruction) {
-                    if let Some(name) = program.unresolved_call_at(fault_pc) {
+                    if let Some(name) = program.unresolved_call_at(final_pc) {
                         invoke_context.diagnostics.push(format!(
-                            "program {program_id} called syscall `{name}`, which is not registered in this feature set"
+                            "program {} called syscall `{name}`, which is not registered in this feature set",
+                            frame.program_id
                         ));
                     }
                 }
-                return Err(self.failure_from_vm_error(invoke_context, error));
+                Err(self.failure_from_vm_error(invoke_context, error))
             }
         }
-        let deserialize_started = clock();
-        let deserialized = deserialize_parameters(
-            &invoke_context.transaction_context,
-            abi,
-            slot.input.as_slice(),
-            &slot.serialized,
-        );
-        invoke_context.add_phase_time(deserialize_started, |times| &mut times.deserialize);
-        deserialized.map_err(ExecutionFailure::from)
     }
 
     fn failure_from_vm_error(
@@ -809,6 +783,154 @@ impl SbfExecutor {
                 }
                 ExecutionFailure::program_failed(other.to_string())
             }
+        }
+    }
+}
+
+/// The instruction frame an executor run is for.
+struct CurrentFrame {
+    program_id: Pubkey,
+    trace_index: usize,
+    /// Invoke stack height of the frame (1 for a top-level instruction).
+    stack_height: usize,
+    abi: InputAbi,
+}
+
+/// Reads the clock only when phase times are being collected for this frame.
+#[derive(Clone, Copy)]
+struct PhaseClock {
+    enabled: bool,
+}
+
+impl PhaseClock {
+    #[inline(always)]
+    fn now(self) -> Option<std::time::Instant> {
+        self.enabled.then(std::time::Instant::now)
+    }
+}
+
+/// What one VM run left behind.
+struct VmRun {
+    /// Compute units the VM reports for the run (instructions + syscalls + callees).
+    compute_units: u64,
+    result: ProgramResult,
+    /// The pc the VM stopped at (the faulting instruction of a failed run).
+    final_pc: u64,
+    syscalls: Vec<(&'static str, SyscallUsage)>,
+    setup_time: Option<std::time::Duration>,
+    execute_time: Option<std::time::Duration>,
+}
+
+/// Serializes the current instruction into the slot's pooled input buffer (Agave's
+/// `serialize_parameters`), skipping the realloc reserves known to be zero already.
+#[inline(always)]
+fn serialize_input(
+    invoke_context: &InvokeContext,
+    abi: InputAbi,
+    slot: &mut FrameSlot,
+) -> Result<(), ExecutionFailure> {
+    let options = SerializeOptions {
+        direct_account_pointers: invoke_context
+            .features
+            .direct_account_pointers_in_program_input(),
+    };
+    serialize_parameters_into(
+        &invoke_context.transaction_context,
+        abi,
+        options,
+        &mut slot.input,
+        &mut slot.serialized,
+        Some(&mut slot.zero_reserves),
+    )?;
+    Ok(())
+}
+
+/// Agave's `create_vm!` (`solana-program-runtime 4.4.0, src/vm.rs`): charges the heap,
+/// then maps the program's rodata and the slot's stack, heap and input. Both failures are
+/// logged as "Failed to create SBF VM" and become `ProgramEnvironmentSetupFailure`.
+#[inline(always)]
+fn create_vm(
+    invoke_context: &mut InvokeContext,
+    executable: &Executable<VmContext>,
+    slot: &mut FrameSlot,
+) -> Result<(NonNull<std::cell::UnsafeCell<MemoryMapping>>, lazy::Extents), ExecutionFailure> {
+    let heap_charge = invoke_context.budget.heap_charge();
+    if let Err(error) = invoke_context.consume_checked(heap_charge) {
+        invoke_context.log(format!("Failed to create SBF VM: {error}"));
+        return Err(InstructionError::ProgramEnvironmentSetupFailure.into());
+    }
+    let config = executable.get_config();
+    // Pooled stacks and heaps are entirely zero when handed out (only the extent a run
+    // reached is re-zeroed afterwards), so a size change is the only reason to allocate.
+    let stack_len = config.stack_size();
+    let heap_len = invoke_context.budget.heap_size as usize;
+    if slot.stack.len() != stack_len {
+        slot.stack = AlignedBuffer::zeroed(stack_len);
+    }
+    if slot.heap.len() != heap_len {
+        slot.heap = AlignedBuffer::zeroed(heap_len);
+    }
+    let stack_gap =
+        if config.enable_stack_frame_gaps && executable.get_sbpf_version().stack_frame_gaps() {
+            config.stack_frame_size as u64
+        } else {
+            0
+        };
+    // Regions start short and grow on first use (see `memory::lazy`); only the aligned
+    // mapping, where every access of a slot reaches its region's handler, allows that.
+    let (stack_initial, heap_initial) = if config.aligned_memory_mapping {
+        (INITIAL_STACK_BYTES.min(stack_len), 0)
+    } else {
+        (stack_len, heap_len)
+    };
+    // SAFETY: the slot's buffers are neither resized nor moved until the run has finished
+    // and its `VmContext` (the only user of the mapping) is dropped; the program (and so
+    // its rodata) is held by the caller for the whole run.
+    let prepared = unsafe {
+        SbfExecutor::prepare_mapping(slot, executable, (stack_initial, stack_gap, heap_initial))
+    };
+    prepared.map_err(|error| {
+        invoke_context.log(format!("Failed to create SBF VM: {error}"));
+        InstructionError::ProgramEnvironmentSetupFailure.into()
+    })
+}
+
+/// Hands the slot back clean: the pooled mapping no longer points into this program's
+/// rodata (which may be freed before the slot's next run), and only what the run could
+/// have written is re-zeroed.
+#[inline(always)]
+fn release_slot(slot: &mut FrameSlot, executable: &Executable<VmContext>, extents: &lazy::Extents) {
+    if let Some(pooled) = slot.mapping.as_ref() {
+        // SAFETY: no context lends the mapping any more; an empty region points nowhere.
+        let mapping = unsafe { &mut *pooled.mapping.as_ref().get() };
+        let ro = executable.get_ro_region().vm_addr_range().start;
+        // SAFETY: as above.
+        let _ = unsafe { mapping.replace_region(region_index(ro), MemoryRegion::new_empty(ro)) };
+    }
+    // The input is read-only until its first store only in an aligned mapping; otherwise
+    // assume it was written.
+    if extents.input_written() || !executable.get_config().aligned_memory_mapping {
+        slot.zero_reserves.forget();
+    }
+    slot.stack.as_mut_slice()[..extents.stack()].fill(0);
+    slot.heap.as_mut_slice()[..extents.heap()].fill(0);
+}
+
+/// Agave's "consumed" and "return" log lines after a run (`solana-program-runtime 4.4.0,
+/// src/vm.rs`, `execute`).
+#[inline(always)]
+fn log_consumed(
+    invoke_context: &mut InvokeContext,
+    program_id: &Pubkey,
+    compute_units: u64,
+    remaining_before_vm: u64,
+) {
+    if let Some(collector) = invoke_context.log_collector.as_mut() {
+        collector.program_consumed(program_id, compute_units, remaining_before_vm);
+        let return_data = invoke_context.transaction_context.return_data();
+        if !return_data.data.is_empty() {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&return_data.data);
+            collector.program_return(program_id, &encoded);
         }
     }
 }
@@ -840,12 +962,36 @@ pub trait Tracer {
 }
 
 /// Runs the interpreter one instruction at a time, recording the registers after each
-/// step; the same work `EbpfVm::execute_program` does in interpreter mode.
+/// step.
 fn execute_traced(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
 ) -> (u64, ProgramResult, Vec<TraceStep>) {
+    let mut steps = Vec::new();
+    let (units, result, _) = interpret(vm, executable, call_frames, |pc, registers| {
+        let mut after = [0u64; 11];
+        after.copy_from_slice(&registers[..11]);
+        steps.push(TraceStep {
+            pc,
+            registers: after,
+        });
+    });
+    (units, result, steps)
+}
+
+/// Runs `executable` in the interpreter one instruction at a time: the work
+/// `EbpfVm::execute_program` does in interpreter mode, except that `on_step` sees the pc of
+/// every executed instruction with the registers after it (r0..r10, then the next pc), and
+/// that the final registers are handed back. Returns the compute units the run consumed,
+/// its result and those registers. For the tracer, and for harnesses that report a run's
+/// registers (the `sbfvm-test-support` crate); solana-sbpf's own types, as the VM is theirs.
+pub fn interpret(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+    call_frames: &mut [CallFrame],
+    mut on_step: impl FnMut(u64, &[u64; 12]),
+) -> (u64, ProgramResult, [u64; 12]) {
     use solana_sbpf::vm::ContextObject;
     vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
     let initial = vm.context().get_remaining();
@@ -853,32 +999,26 @@ fn execute_traced(
     vm.due_insn_count = 0;
     vm.program_result = ProgramResult::Ok(0);
     let registers = vm.registers;
-    let mut steps = Vec::new();
-    let final_pc = {
+    let final_registers = {
         let mut interpreter =
             solana_sbpf::interpreter::Interpreter::new(vm, executable, registers, call_frames);
         loop {
             let pc = interpreter.reg[11];
             let running = interpreter.step();
-            let mut after = [0u64; 11];
-            after.copy_from_slice(&interpreter.reg[..11]);
-            steps.push(TraceStep {
-                pc,
-                registers: after,
-            });
+            on_step(pc, &interpreter.reg);
             if !running {
                 break;
             }
         }
-        interpreter.reg[11]
+        interpreter.reg
     };
-    vm.registers[11] = final_pc;
+    vm.registers[11] = final_registers[11];
     let due = vm.due_insn_count;
     let context = vm.context();
     context.consume(due);
     let units = initial.saturating_sub(context.get_remaining());
     let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
-    (units, result, steps)
+    (units, result, final_registers)
 }
 
 /// Disassembles every instruction of the program's text.

@@ -7,17 +7,19 @@
 //! `ProgramExecutor` trait; solana-sbpf types stay behind this crate's API.
 //!
 //! Syscalls are provided by the `sbfvm-syscalls` crate through [`SyscallRegistry`].
+//!
+//! Tests and harnesses that map guest memory of their own, call a syscall directly or run
+//! raw program text use the `sbfvm-test-support` crate, built on three entry points of this
+//! one that hand out solana-sbpf objects: [`ProgramEnvironment::sbpf_loader`],
+//! [`VmContext::new`] and [`interpret`].
 
 pub mod context;
 pub mod environment;
 pub mod error;
 pub mod executor;
-pub mod harness;
 pub mod inspect;
 pub mod memory;
 pub mod serialization;
-#[doc(hidden)]
-pub mod testing;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{
@@ -25,6 +27,6 @@ pub use environment::{
     SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
-pub use executor::{ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};
-pub use memory::{check_outputs_disjoint, GuestMemory, HostOut, HostRange};
+pub use executor::{interpret, ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};
+pub use memory::{check_outputs_disjoint, AlignedBuffer, GuestMemory, HostOut, HostRange};
 pub use serialization::{InputAbi, SerializedAccountMetadata};

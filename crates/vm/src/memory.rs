@@ -1,4 +1,5 @@
-//! Guest memory translation (agave-reference §1.2). All guest memory is untrusted: every
+//! Guest memory translation, with the checks of Agave's `translate_type` and `translate_slice`
+//! (`solana-program-runtime 4.4.0, src/memory.rs`). All guest memory is untrusted: every
 //! address goes through the VM's memory mapping, which checks region bounds and
 //! writability, and alignment is checked on the host address when the program requires it.
 //!
@@ -19,8 +20,8 @@ use crate::error::SyscallError;
 /// A checked, writable host range for one syscall output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HostOut {
-    ptr: *mut u8,
-    len: usize,
+    /// The bytes; the mapping checked them for a Store access.
+    range: HostRange,
     vm_addr: u64,
 }
 
@@ -28,20 +29,36 @@ impl HostOut {
     /// An empty output (a zero-length translation checks nothing and writes nothing).
     pub const fn empty(vm_addr: u64) -> Self {
         Self {
-            ptr: std::ptr::null_mut(),
-            len: 0,
+            range: HostRange {
+                ptr: std::ptr::null(),
+                len: 0,
+            },
             vm_addr,
         }
     }
 
+    /// A range the mapping returned for a Store access of `len` bytes at `vm_addr`.
+    #[inline(always)]
+    fn new(ptr: *mut u8, len: usize, vm_addr: u64) -> Self {
+        Self {
+            range: HostRange { ptr, len },
+            vm_addr,
+        }
+    }
+
+    #[inline(always)]
+    fn ptr(&self) -> *mut u8 {
+        self.range.ptr.cast_mut()
+    }
+
     #[inline]
     pub fn len(&self) -> usize {
-        self.len
+        self.range.len()
     }
 
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.range.is_empty()
     }
 
     #[inline]
@@ -52,25 +69,25 @@ impl HostOut {
     /// Copies `bytes` to the start of the range; `bytes` may overlap it.
     #[inline]
     pub fn write(&self, bytes: &[u8]) {
-        let len = bytes.len().min(self.len);
+        let len = bytes.len().min(self.len());
         if len == 0 {
             return;
         }
-        // SAFETY: `ptr..ptr+self.len` was returned by the memory mapping for a Store access,
+        // SAFETY: the range was returned by the memory mapping for a Store access,
         // so it lies inside a live, writable region buffer that outlives the VM run.
         // `ptr::copy` is memmove, so overlap with `bytes` (also guest memory) is fine.
-        unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr, len) }
+        unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr(), len) }
     }
 
     /// Writes `bytes` at `offset` within the range (clamped to the range).
     #[inline]
     pub fn write_at(&self, offset: usize, bytes: &[u8]) {
-        if offset >= self.len {
+        if offset >= self.len() {
             return;
         }
-        let len = bytes.len().min(self.len - offset);
-        // SAFETY: as in `write`; `offset + len <= self.len` keeps the copy in range.
-        unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr.add(offset), len) }
+        let len = bytes.len().min(self.len() - offset);
+        // SAFETY: as in `write`; `offset + len <= self.len()` keeps the copy in range.
+        unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr().add(offset), len) }
     }
 
     #[inline]
@@ -80,23 +97,23 @@ impl HostOut {
 
     #[inline]
     pub fn fill(&self, value: u8) {
-        if self.len == 0 {
+        if self.is_empty() {
             return;
         }
         // SAFETY: the whole range is writable guest memory (see `write`).
-        unsafe { std::ptr::write_bytes(self.ptr, value, self.len) }
+        unsafe { std::ptr::write_bytes(self.ptr(), value, self.len()) }
     }
 
     /// Reads the current bytes of the range into `buffer` (for read-modify-write).
     #[inline]
     pub fn read_into(&self, buffer: &mut [u8]) {
-        let len = buffer.len().min(self.len);
+        let len = buffer.len().min(self.len());
         if len == 0 {
             return;
         }
         // SAFETY: the range is live guest memory; `buffer` is host memory we own, so the
         // two cannot overlap.
-        unsafe { std::ptr::copy_nonoverlapping(self.ptr, buffer.as_mut_ptr(), len) }
+        unsafe { std::ptr::copy_nonoverlapping(self.ptr(), buffer.as_mut_ptr(), len) }
     }
 
     #[inline]
@@ -110,49 +127,41 @@ impl HostOut {
     /// `f` (callers only compare or copy out).
     #[inline]
     pub fn with_bytes<R>(&self, f: impl FnOnce(&[u8]) -> R) -> R {
-        if self.len == 0 {
+        if self.is_empty() {
             return f(&[]);
         }
         // SAFETY: the range is live guest memory (see `write`); the shared slice exists only
         // for the duration of `f`, during which nothing writes guest memory.
-        f(unsafe { std::slice::from_raw_parts(self.ptr, self.len) })
+        f(unsafe { std::slice::from_raw_parts(self.ptr(), self.len()) })
     }
 
     /// Narrows the range to its first `len` bytes (`len` ≤ the current length).
     #[inline]
     pub fn prefix(&self, len: usize) -> HostOut {
-        HostOut {
-            ptr: self.ptr,
-            len: len.min(self.len),
-            vm_addr: self.vm_addr,
-        }
+        HostOut::new(self.ptr(), len.min(self.len()), self.vm_addr)
     }
 
     /// Copies `len` bytes from `source` (guest memory, possibly overlapping) into the range.
     #[inline]
     pub fn copy_from(&self, source: HostRange) {
-        let len = source.len.min(self.len);
+        let len = source.len.min(self.len());
         if len == 0 {
             return;
         }
         // SAFETY: both ranges were checked by the mapping; memmove semantics allow overlap.
-        unsafe { std::ptr::copy(source.ptr, self.ptr, len) }
+        unsafe { std::ptr::copy(source.ptr, self.ptr(), len) }
     }
 
     /// The host address range, for overlap checks between outputs.
     #[inline]
     pub fn host_range(&self) -> std::ops::Range<usize> {
-        let start = self.ptr as usize;
-        start..start.saturating_add(self.len)
+        self.range.host_range()
     }
 
     /// Views the range as a read-only host range.
     #[inline]
     pub fn as_range(&self) -> HostRange {
-        HostRange {
-            ptr: self.ptr,
-            len: self.len,
-        }
+        self.range
     }
 }
 
@@ -388,7 +397,7 @@ impl<'a> GuestMemory<'a> {
         let total = Self::total_len(count, elem_size)?;
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, total)?;
         self.check_alignment(ptr, align)?;
-        Ok(HostOut { ptr, len, vm_addr })
+        Ok(HostOut::new(ptr, len, vm_addr))
     }
 
     /// Translates one writable value of `size` bytes (`translate_type_mut`).
@@ -401,7 +410,7 @@ impl<'a> GuestMemory<'a> {
     ) -> Result<HostOut, SyscallError> {
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
         self.check_alignment(ptr, align)?;
-        Ok(HostOut { ptr, len, vm_addr })
+        Ok(HostOut::new(ptr, len, vm_addr))
     }
 
     /// Translates one writable value without an alignment check (Agave's
@@ -409,7 +418,7 @@ impl<'a> GuestMemory<'a> {
     #[inline(always)]
     pub fn output_unaligned(&self, vm_addr: u64, size: u64) -> Result<HostOut, SyscallError> {
         let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
-        Ok(HostOut { ptr, len, vm_addr })
+        Ok(HostOut::new(ptr, len, vm_addr))
     }
 
     /// Compares two readable ranges byte by byte (memcmp semantics, i32 result).
@@ -482,7 +491,7 @@ pub struct RegionChunk {
 
 /// Walks a guest range region by region, from the front ([`Iterator::next`]) or from the
 /// back ([`DoubleEndedIterator::next_back`]), as Agave 2.1's `MemoryChunkIterator` does for
-/// the direct-mapping mem ops (`programs/bpf_loader/src/syscalls/mem_ops.rs`).
+/// the direct-mapping mem ops (`solana-bpf-loader-program 2.1, src/syscalls/mem_ops.rs`).
 ///
 /// Each step looks up the region holding the next unvisited byte (the first one going
 /// forward, the last one going backward), checks the access against it (a store needs a
@@ -508,9 +517,9 @@ pub struct RegionChunks<'a> {
 }
 
 impl RegionChunks<'_> {
-    /// The start and exclusive end of the region holding `vm_addr` (Agave 2.1 / solana_rbpf
-    /// 0.8 `MemoryMapping::region`: the region must contain the address and, for a store,
-    /// be writable).
+    /// The start and exclusive end of the region holding `vm_addr` (Agave 2.1's
+    /// `MemoryMapping::region`, `solana_rbpf 0.8, src/memory_region.rs`: the region must
+    /// contain the address and, for a store, be writable).
     fn region(&self, vm_addr: u64) -> Result<(u64, u64), SyscallError> {
         // A one-byte mapping succeeds exactly when a region holds `vm_addr` and allows
         // the access; on failure it gives solana-sbpf's access violation for that byte.

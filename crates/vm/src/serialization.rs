@@ -1,16 +1,18 @@
-//! Input serialization and deserialization (agave-reference §3.1–3.2): ABI v1 (aligned,
-//! bpf_loader and the upgradeable loader) and ABI v0 (unaligned, bpf_loader_deprecated).
+//! Input serialization and deserialization: ABI v1 (aligned, bpf_loader and the upgradeable
+//! loader) and ABI v0 (unaligned, bpf_loader_deprecated).
 //!
 //! The input is written into a caller-provided buffer from the pool, byte for byte, so no
 //! stale bytes from an earlier run survive anywhere the program can read.
 //!
-//! Compared against Agave 4.4 `program-runtime/src/serialization.rs` with
+//! Compared against Agave's (`solana-program-runtime 4.4.0, src/serialization.rs`) with
 //! `virtual_address_space_adjustments` and `account_data_direct_mapping` off (the mainnet
 //! path). The gated SIMD-0449 account-pointer array is available through
 //! [`serialize_parameters_with_options`].
 
-use sbfvm_runtime::transaction_context::{TransactionContext, MAX_PERMITTED_DATA_INCREASE};
-use sbfvm_runtime::{InstructionError, Pubkey};
+use sbfvm_runtime::transaction_context::{
+    InstructionAccount, TransactionContext, MAX_PERMITTED_DATA_INCREASE,
+};
+use sbfvm_runtime::{Account, InstructionError, Pubkey};
 use solana_sbpf::ebpf::MM_INPUT_START;
 
 use crate::memory::AlignedBuffer;
@@ -76,17 +78,29 @@ struct Writer<'a> {
     offset: usize,
 }
 
+/// The write methods return the VM address they wrote at, as Agave's `Serializer` does.
 impl Writer<'_> {
-    fn bytes(&mut self, bytes: &[u8]) {
+    #[inline(always)]
+    fn vm_addr(&self) -> u64 {
+        MM_INPUT_START + self.offset as u64
+    }
+    #[inline(always)]
+    fn bytes(&mut self, bytes: &[u8]) -> u64 {
+        let vm_addr = self.vm_addr();
         self.buffer[self.offset..self.offset + bytes.len()].copy_from_slice(bytes);
         self.offset += bytes.len();
+        vm_addr
     }
-    fn u8(&mut self, value: u8) {
+    #[inline(always)]
+    fn u8(&mut self, value: u8) -> u64 {
+        let vm_addr = self.vm_addr();
         self.buffer[self.offset] = value;
         self.offset += 1;
+        vm_addr
     }
-    fn u64(&mut self, value: u64) {
-        self.bytes(&value.to_le_bytes());
+    #[inline(always)]
+    fn u64(&mut self, value: u64) -> u64 {
+        self.bytes(&value.to_le_bytes())
     }
     /// Leaves `len` bytes as they are (known to hold the zeros they should).
     fn skip(&mut self, len: usize) {
@@ -138,7 +152,8 @@ pub fn serialize_parameters(
 }
 
 /// [`serialize_parameters`] with the gated variations in `options` (Agave's
-/// `serialize_parameters`, program-runtime `serialization.rs`, non-VASA path).
+/// `serialize_parameters`, `solana-program-runtime 4.4.0, src/serialization.rs`, without
+/// virtual address space adjustments).
 pub fn serialize_parameters_with_options(
     context: &TransactionContext,
     abi: InputAbi,
@@ -174,6 +189,10 @@ impl ZeroReserves {
 /// (the executor keeps one per pooled buffer, so a CPI allocates nothing here). With
 /// `reserves`, reserves it lists as zero are not zeroed again, and it is updated to the new
 /// layout's reserves.
+///
+/// Agave's `serialize_parameters` with `serialize_parameters_for_abiv1` / `_for_abiv0`
+/// (`solana-program-runtime 4.4.0, src/serialization.rs`), one account at a time in
+/// [`write_account_for_abiv1`] and [`write_account_for_abiv0`].
 pub fn serialize_parameters_into(
     context: &TransactionContext,
     abi: InputAbi,
@@ -182,17 +201,7 @@ pub fn serialize_parameters_into(
     input: &mut SerializedInput,
     reserves: Option<&mut ZeroReserves>,
 ) -> Result<(), InstructionError> {
-    // What was known before this serialization; cleared until it succeeds, since a failed
-    // one leaves the buffer half written.
-    let mut known_zero = Vec::new();
-    let mut new_zero = Vec::new();
-    let mut reserves = reserves;
-    if let Some(reserves) = reserves.as_deref_mut() {
-        known_zero = std::mem::take(&mut reserves.ranges);
-        new_zero = std::mem::take(&mut reserves.spare);
-        new_zero.clear();
-    }
-    let mut next_known = 0;
+    let mut reserves = ReserveTracker::start(reserves);
     input.accounts.clear();
     input.instruction_data_offset = 0;
     input.account_pointers_offset = None;
@@ -227,73 +236,12 @@ pub fn serialize_parameters_into(
         }
         let account = context.borrow_account(instruction_account.index_in_transaction)?;
         let key = context.key_of(instruction_account.index_in_transaction)?;
-        let data_len = account.data.len();
-        let base = MM_INPUT_START;
-        let vm_addr = base + out.offset() as u64;
-        out.u8(NON_DUP_MARKER);
-        out.u8(instruction_account.is_signer as u8);
-        out.u8(instruction_account.is_writable as u8);
         let metadata = match abi {
             InputAbi::Aligned => {
-                out.u8(account.executable as u8);
-                out.zeros(4);
-                let vm_key_addr = base + out.offset() as u64;
-                out.bytes(key.as_ref());
-                let vm_owner_addr = base + out.offset() as u64;
-                out.bytes(account.owner.as_ref());
-                let vm_lamports_addr = base + out.offset() as u64;
-                out.u64(account.lamports);
-                out.u64(data_len as u64);
-                let vm_data_addr = base + out.offset() as u64;
-                out.bytes(&account.data);
-                let reserve = (
-                    out.offset(),
-                    MAX_PERMITTED_DATA_INCREASE + align_padding(data_len),
-                );
-                while known_zero
-                    .get(next_known)
-                    .is_some_and(|&(offset, _)| offset < reserve.0)
-                {
-                    next_known += 1;
-                }
-                if known_zero.get(next_known) == Some(&reserve) {
-                    out.skip(reserve.1);
-                } else {
-                    out.zeros(reserve.1);
-                }
-                if reserves.is_some() {
-                    new_zero.push(reserve);
-                }
-                out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
-                SerializedAccountMetadata {
-                    vm_addr,
-                    original_data_len: data_len,
-                    vm_key_addr,
-                    vm_owner_addr,
-                    vm_lamports_addr,
-                    vm_data_addr,
-                }
+                write_account_for_abiv1(&mut out, instruction_account, key, &account, &mut reserves)
             }
             InputAbi::Unaligned => {
-                let vm_key_addr = base + out.offset() as u64;
-                out.bytes(key.as_ref());
-                let vm_lamports_addr = base + out.offset() as u64;
-                out.u64(account.lamports);
-                out.u64(data_len as u64);
-                let vm_data_addr = base + out.offset() as u64;
-                out.bytes(&account.data);
-                let vm_owner_addr = base + out.offset() as u64;
-                out.bytes(account.owner.as_ref());
-                out.u8(account.executable as u8);
-                out.u64(u64::MAX);
-                SerializedAccountMetadata {
-                    vm_addr,
-                    original_data_len: data_len,
-                    vm_key_addr,
-                    vm_owner_addr,
-                    vm_lamports_addr,
-                    vm_data_addr,
-                }
+                write_account_for_abiv0(&mut out, instruction_account, key, &account)
             }
         };
         input.accounts.push(metadata);
@@ -311,11 +259,128 @@ pub fn serialize_parameters_into(
     }
     input.len = out.offset();
     debug_assert_eq!(input.len, buffer.len());
-    if let Some(reserves) = reserves {
-        reserves.ranges = new_zero;
-        reserves.spare = known_zero;
-    }
+    reserves.finish();
     Ok(())
+}
+
+/// One account's record in ABI v1: the `SerializeAccount::Account` arm of Agave's
+/// `serialize_parameters_for_abiv1` (`solana-program-runtime 4.4.0, src/serialization.rs`)
+/// with virtual address space adjustments off. The realloc reserve after the data goes
+/// through `reserves`.
+#[inline(always)]
+fn write_account_for_abiv1(
+    out: &mut Writer<'_>,
+    instruction_account: &InstructionAccount,
+    key: &Pubkey,
+    account: &Account,
+    reserves: &mut ReserveTracker<'_>,
+) -> SerializedAccountMetadata {
+    let data_len = account.data.len();
+    let mut metadata = SerializedAccountMetadata {
+        vm_addr: out.u8(NON_DUP_MARKER),
+        original_data_len: data_len,
+        ..SerializedAccountMetadata::default()
+    };
+    out.u8(instruction_account.is_signer as u8);
+    out.u8(instruction_account.is_writable as u8);
+    out.u8(account.executable as u8);
+    out.zeros(4);
+    metadata.vm_key_addr = out.bytes(key.as_ref());
+    metadata.vm_owner_addr = out.bytes(account.owner.as_ref());
+    metadata.vm_lamports_addr = out.u64(account.lamports);
+    out.u64(data_len as u64);
+    metadata.vm_data_addr = out.bytes(&account.data);
+    reserves.write(out, MAX_PERMITTED_DATA_INCREASE + align_padding(data_len));
+    out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
+    metadata
+}
+
+/// One account's record in ABI v0: the `SerializeAccount::Account` arm of Agave's
+/// `serialize_parameters_for_abiv0` (`solana-program-runtime 4.4.0, src/serialization.rs`)
+/// with virtual address space adjustments off.
+#[inline(always)]
+fn write_account_for_abiv0(
+    out: &mut Writer<'_>,
+    instruction_account: &InstructionAccount,
+    key: &Pubkey,
+    account: &Account,
+) -> SerializedAccountMetadata {
+    let mut metadata = SerializedAccountMetadata {
+        vm_addr: out.u8(NON_DUP_MARKER),
+        original_data_len: account.data.len(),
+        ..SerializedAccountMetadata::default()
+    };
+    out.u8(instruction_account.is_signer as u8);
+    out.u8(instruction_account.is_writable as u8);
+    metadata.vm_key_addr = out.bytes(key.as_ref());
+    metadata.vm_lamports_addr = out.u64(account.lamports);
+    out.u64(account.data.len() as u64);
+    metadata.vm_data_addr = out.bytes(&account.data);
+    metadata.vm_owner_addr = out.bytes(account.owner.as_ref());
+    out.u8(account.executable as u8);
+    out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
+    metadata
+}
+
+/// The realloc reserves of one serialization against a [`ZeroReserves`]: a reserve the
+/// last serialization left zero is skipped, and the new layout's reserves are recorded.
+/// Until [`ReserveTracker::finish`], the `ZeroReserves` knows nothing, since a failed
+/// serialization leaves the buffer half written.
+struct ReserveTracker<'a> {
+    reserves: Option<&'a mut ZeroReserves>,
+    known_zero: Vec<(usize, usize)>,
+    /// Index of the first entry of `known_zero` not below the next reserve.
+    next_known: usize,
+    new_zero: Vec<(usize, usize)>,
+}
+
+impl<'a> ReserveTracker<'a> {
+    #[inline(always)]
+    fn start(mut reserves: Option<&'a mut ZeroReserves>) -> Self {
+        let mut known_zero = Vec::new();
+        let mut new_zero = Vec::new();
+        if let Some(reserves) = reserves.as_deref_mut() {
+            known_zero = std::mem::take(&mut reserves.ranges);
+            new_zero = std::mem::take(&mut reserves.spare);
+            new_zero.clear();
+        }
+        Self {
+            reserves,
+            known_zero,
+            next_known: 0,
+            new_zero,
+        }
+    }
+
+    /// Writes a reserve of `len` zero bytes at the writer's offset.
+    #[inline(always)]
+    fn write(&mut self, out: &mut Writer<'_>, len: usize) {
+        let reserve = (out.offset(), len);
+        while self
+            .known_zero
+            .get(self.next_known)
+            .is_some_and(|&(offset, _)| offset < reserve.0)
+        {
+            self.next_known += 1;
+        }
+        if self.known_zero.get(self.next_known) == Some(&reserve) {
+            out.skip(len);
+        } else {
+            out.zeros(len);
+        }
+        if self.reserves.is_some() {
+            self.new_zero.push(reserve);
+        }
+    }
+
+    /// The serialization succeeded: its reserves are the ones known to be zero.
+    #[inline(always)]
+    fn finish(self) {
+        if let Some(reserves) = self.reserves {
+            reserves.ranges = self.new_zero;
+            reserves.spare = self.known_zero;
+        }
+    }
 }
 
 fn read_u64(buffer: &[u8], offset: usize) -> Result<u64, InstructionError> {
@@ -323,7 +388,8 @@ fn read_u64(buffer: &[u8], offset: usize) -> Result<u64, InstructionError> {
 }
 
 /// Applies the program's changes in `buffer` back to the accounts after a successful run
-/// (Agave's `deserialize_parameters_for_abiv1` / `_for_abiv0`, non-VASA path).
+/// (Agave's `deserialize_parameters_for_abiv1` / `_for_abiv0`, `solana-program-runtime
+/// 4.4.0, src/serialization.rs`, without virtual address space adjustments).
 ///
 /// Per non-duplicate account, in order; the first failure is the instruction's error:
 /// - ABI v1: read the owner bytes; lamports (`set_lamports` if they differ); the length

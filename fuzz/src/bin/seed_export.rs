@@ -134,7 +134,7 @@ fn vm_interp_seed(fixture: &proto::SyscallFixture) -> Option<Vec<u8>> {
 /// The text of a fixture program, run with serialized accounts and the real syscalls.
 fn program_seeds(elf: &[u8]) -> Vec<Vec<u8>> {
     let environment = sbfvm_fuzz::environment(0, false);
-    let Ok(image) = sbfvm_vm::harness::load_elf(&environment, elf) else {
+    let Ok(image) = sbfvm_test_support::load_elf(&environment, elf) else {
         return Vec::new();
     };
     let start = image.text_offset as usize;

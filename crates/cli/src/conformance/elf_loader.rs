@@ -6,7 +6,7 @@
 use prost::Message;
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::FeatureSet;
-use sbfvm_vm::harness::load_elf;
+use sbfvm_test_support::load_elf;
 use sbfvm_vm::ProgramEnvironment;
 
 use super::compare::{Row, Value};

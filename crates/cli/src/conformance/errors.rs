@@ -2,7 +2,7 @@
 //! `error_kind`, `InstrEffects.result`, and the failure-log messages the harness appends.
 
 use sbfvm_runtime::InstructionError;
-use sbfvm_vm::harness::VmFault;
+use sbfvm_test_support::VmFault;
 use sbfvm_vm::SyscallError;
 
 use super::compare::ErrorCode;

@@ -11,8 +11,8 @@ use sbfvm_runtime::{
     Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
     Pubkey, RentParams, Sysvars, TransactionContext,
 };
-use sbfvm_vm::harness::HarnessMemory;
-use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion};
+use sbfvm_test_support::HarnessMemory;
+use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment};
 use solana_sdk_ids::sysvar;
 
 use super::compare::{ErrorCode, Row, Value};
@@ -35,12 +35,9 @@ pub struct Caches {
 /// Agave 2.1's VM settings (§4.1) for SBPF v0 only.
 pub fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> EnvironmentOptions {
     EnvironmentOptions {
-        max_call_depth: 64,
-        stack_frame_size: 4096,
-        min_sbpf_version: SbpfVersion::V0,
-        max_sbpf_version: SbpfVersion::V0,
         virtual_address_space_adjustments: direct_mapping,
         reject_broken_elfs,
+        ..sbfvm_test_support::sbpf_v0_options()
     }
 }
 
@@ -245,12 +242,7 @@ pub fn memory(
     }
     let mut memory = HarnessMemory::new(&vm.rodata, STACK_SIZE, vm.heap_max as usize);
     if let Some(invocation) = invocation {
-        let stack = memory.stack_mut();
-        let n = invocation.stack_prefix.len().min(stack.len());
-        stack[..n].copy_from_slice(&invocation.stack_prefix[..n]);
-        let heap = memory.heap_mut();
-        let n = invocation.heap_prefix.len().min(heap.len());
-        heap[..n].copy_from_slice(&invocation.heap_prefix[..n]);
+        memory.write_prefixes(&invocation.stack_prefix, &invocation.heap_prefix);
     }
     for region in &vm.input_data_regions {
         memory.push_input_region(&region.content, region.is_writable);
@@ -264,7 +256,7 @@ pub fn regions_of(memory: &HarnessMemory) -> Vec<proto::InputDataRegion> {
         .input_regions()
         .into_iter()
         .map(|view| proto::InputDataRegion {
-            offset: view.vm_addr - sbfvm_vm::harness::INPUT_START,
+            offset: view.vm_addr - sbfvm_test_support::INPUT_START,
             content: view.content.to_vec(),
             is_writable: view.writable,
         })

@@ -13,7 +13,7 @@ use sbfvm_runtime::{
     Builtin, ExecutionFailure, InstructionAccount, InstructionError, InstructionFrame,
     InvokeContext, ProgramExecutor,
 };
-use sbfvm_vm::harness::{invoke_syscall, FrameSetup, SyscallOutcome};
+use sbfvm_test_support::{invoke_syscall, FrameSetup, SyscallOutcome};
 use sbfvm_vm::{
     ExecutionMode, InputAbi, ProgramEnvironment, SbfExecutor, SerializedAccountMetadata,
 };

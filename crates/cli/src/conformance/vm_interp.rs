@@ -5,11 +5,11 @@ use std::rc::Rc;
 
 use prost::Message;
 use sbfvm_runtime::features::AGAVE_SYSCALL_NAMES;
-use sbfvm_vm::harness::{
-    pc_hash, run_program, stub_syscall_environment, symbol_hash, FrameSetup, RunOutcome,
-    TextProgram, INPUT_START, STACK_START,
+use sbfvm_test_support::{
+    entry_registers, pc_hash, run_program, stub_syscall_environment, symbol_hash, FrameSetup,
+    RunOutcome, TextProgram,
 };
-use sbfvm_vm::{ExecutionMode, InputAbi, LoadError, ProgramEnvironment};
+use sbfvm_vm::{ExecutionMode, LoadError, ProgramEnvironment};
 
 use super::compare::{ErrorCode, Row, Value};
 use super::errors::{vm_interp_code, vm_interp_label};
@@ -264,23 +264,9 @@ fn produce(
         Rc::new(setup::NoPrograms),
         Vec::new(),
     );
-    let frame = FrameSetup {
-        program_id: setup::pubkey(&instr.program_id).unwrap_or_default(),
-        abi: InputAbi::Aligned,
-        accounts_metadata: Vec::new(),
-    };
+    let program_id = setup::pubkey(&instr.program_id).unwrap_or_default();
     let registers = [
-        vm.r0,
-        INPUT_START,
-        vm.r2,
-        vm.r3,
-        vm.r4,
-        vm.r5,
-        vm.r6,
-        vm.r7,
-        vm.r8,
-        vm.r9,
-        STACK_START + 4096,
+        vm.r0, vm.r2, vm.r3, vm.r4, vm.r5, vm.r6, vm.r7, vm.r8, vm.r9,
     ];
     let mode = if jit {
         ExecutionMode::Jit
@@ -292,8 +278,8 @@ fn produce(
         &program,
         &mut memory,
         &mut invoke_context,
-        &frame,
-        registers,
+        &FrameSetup::aligned(program_id),
+        entry_registers(registers),
         mode,
     )
     .map_err(|error| error.to_string())?;

@@ -8,7 +8,7 @@ use sbfvm_runtime::{
 };
 
 /// An executor for tests that run only builtins: executing an SBF program fails.
-pub struct NoPrograms;
+pub(crate) struct NoPrograms;
 
 impl ProgramExecutor for NoPrograms {
     fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
@@ -19,12 +19,12 @@ impl ProgramExecutor for NoPrograms {
 }
 
 /// A key made of one repeated byte, for tests that need stable, readable keys.
-pub fn key(byte: u8) -> Pubkey {
+pub(crate) fn key(byte: u8) -> Pubkey {
     Pubkey::new_from_array([byte; 32])
 }
 
 /// A runtime on mainnet's features and default sysvars that cannot run SBF programs.
-pub fn runtime() -> Runtime {
+pub(crate) fn runtime() -> Runtime {
     Runtime::new(
         FeatureSet::mainnet(),
         Sysvars::default(),
@@ -33,7 +33,7 @@ pub fn runtime() -> Runtime {
 }
 
 /// `runtime()` with the given features deactivated.
-pub fn runtime_without(features: &[Pubkey]) -> Runtime {
+pub(crate) fn runtime_without(features: &[Pubkey]) -> Runtime {
     let mut set = FeatureSet::mainnet();
     for id in features {
         set.deactivate(id);
@@ -44,12 +44,12 @@ pub fn runtime_without(features: &[Pubkey]) -> Runtime {
 }
 
 /// The rent-exempt minimum of `len` bytes under the default Rent.
-pub fn rent_exempt(len: usize) -> u64 {
+pub(crate) fn rent_exempt(len: usize) -> u64 {
     RentParams::default().minimum_balance(len)
 }
 
 /// An account of `space` zero bytes.
-pub fn new_account(lamports: u64, space: usize, owner: &Pubkey) -> Account {
+pub(crate) fn new_account(lamports: u64, space: usize, owner: &Pubkey) -> Account {
     Account {
         lamports,
         data: vec![0; space],
@@ -61,7 +61,7 @@ pub fn new_account(lamports: u64, space: usize, owner: &Pubkey) -> Account {
 
 /// The instruction error that failed `outcome`, `None` on success; panics on any other
 /// transaction error.
-pub fn instruction_error(outcome: &TransactionOutcome) -> Option<InstructionError> {
+pub(crate) fn instruction_error(outcome: &TransactionOutcome) -> Option<InstructionError> {
     match &outcome.result {
         Ok(()) => None,
         Err(TransactionError::InstructionError(_, error)) => Some(error.clone()),
