@@ -67,7 +67,8 @@
 //! ## Custom syscalls
 //!
 //! An embedder adds its own syscalls with [`Config::with_syscall`]: a type implementing
-//! [`Syscall`] and a name declared with [`syscall_name!`]. They are registered after
+//! [`Syscall`] (its `Arguments` are the registers it reads: `()`, `u64`, or a tuple of up to
+//! five `u64`) and a name declared with [`syscall_name!`]. They are registered after
 //! sbfvm's, in the execution and the deployment environment; a name sbfvm already
 //! registers is replaced, so a test can also mock a built-in.
 //!
@@ -81,13 +82,11 @@
 //! /// `sol_log_`, shouting: r1 = message, r2 = length. Costs 10 compute units.
 //! struct ShoutLog;
 //! impl Syscall for ShoutLog {
+//!     // The registers it reads: r1 and r2.
+//!     type Arguments = (u64, u64);
 //!     fn call(
 //!         context: &mut VmContext,
-//!         message: u64,
-//!         len: u64,
-//!         _: u64,
-//!         _: u64,
-//!         _: u64,
+//!         (message, len): (u64, u64),
 //!     ) -> Result<u64, SyscallError> {
 //!         context
 //!             .invoke_context()

@@ -732,14 +732,17 @@ mod vm_limits {
         functions: &[u64],
         mode: ExecutionMode,
     ) -> (RunOutcome, HarnessMemory) {
-        let environment = stub_syscall_environment(EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        })
+        let environment = stub_syscall_environment(
+            EnvironmentOptions {
+                max_call_depth: 64,
+                stack_frame_size: 4096,
+                min_sbpf_version: SbpfVersion::V0,
+                max_sbpf_version: SbpfVersion::V0,
+                virtual_address_space_adjustments: false,
+                reject_broken_elfs: false,
+            },
+            &sbfvm_syscalls::SYSCALL_NAMES,
+        )
         .unwrap();
         let functions: Vec<(u32, u64)> = functions.iter().map(|&pc| (pc_hash(pc), pc)).collect();
         let program = TextProgram::new(
@@ -855,14 +858,17 @@ mod fuzz_regressions {
     /// for a function past the end; the interpreter runs it into ExecutionOverrun.
     #[test]
     fn an_entry_point_past_the_text_is_not_jit_compiled() {
-        let environment = stub_syscall_environment(EnvironmentOptions {
-            max_call_depth: 64,
-            stack_frame_size: 4096,
-            min_sbpf_version: SbpfVersion::V0,
-            max_sbpf_version: SbpfVersion::V0,
-            virtual_address_space_adjustments: false,
-            reject_broken_elfs: false,
-        })
+        let environment = stub_syscall_environment(
+            EnvironmentOptions {
+                max_call_depth: 64,
+                stack_frame_size: 4096,
+                min_sbpf_version: SbpfVersion::V0,
+                max_sbpf_version: SbpfVersion::V0,
+                virtual_address_space_adjustments: false,
+                reject_broken_elfs: false,
+            },
+            &sbfvm_syscalls::SYSCALL_NAMES,
+        )
         .unwrap();
         let exit = [0x95, 0, 0, 0, 0, 0, 0, 0];
         for entry in [1u64, 15_104] {

@@ -35,16 +35,11 @@ fn read_point(context: &VmContext, addr: u64) -> Result<[u8; 32], SyscallError> 
     context.memory().read::<32>(addr, 1)
 }
 
+/// `sol_curve_validate_point(curve_id, point)`.
 pub struct CurveValidatePoint;
 impl Syscall for CurveValidatePoint {
-    fn call(
-        context: &mut VmContext,
-        curve_id: u64,
-        point: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = (u64, u64);
+    fn call(context: &mut VmContext, (curve_id, point): (u64, u64)) -> Result<u64, SyscallError> {
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_validate_point (BLS12-381)")
         {
@@ -62,15 +57,13 @@ impl Syscall for CurveValidatePoint {
     }
 }
 
+/// `sol_curve_group_op(curve_id, op, left, right, result)`.
 pub struct CurveGroupOp;
 impl Syscall for CurveGroupOp {
+    type Arguments = (u64, u64, u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        curve_id: u64,
-        op: u64,
-        left: u64,
-        right: u64,
-        result: u64,
+        (curve_id, op, left, right, result): (u64, u64, u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_group_op (BLS12-381)")
@@ -93,15 +86,13 @@ impl Syscall for CurveGroupOp {
     }
 }
 
+/// `sol_curve_multiscalar_mul(curve_id, scalars, points, n, result)`.
 pub struct CurveMultiscalarMul;
 impl Syscall for CurveMultiscalarMul {
+    type Arguments = (u64, u64, u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        curve_id: u64,
-        scalars: u64,
-        points: u64,
-        n: u64,
-        result: u64,
+        (curve_id, scalars, points, n, result): (u64, u64, u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         if n > MAX_MSM_POINTS {
             return Err(SyscallError::InvalidLength);

@@ -75,16 +75,11 @@ fn memmove(context: &VmContext, dst: u64, src: u64, n: u64) -> Result<u64, Sysca
     Ok(0)
 }
 
+/// `sol_memcpy_(dst, src, n)`.
 pub struct Memcpy;
 impl Syscall for Memcpy {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        src: u64,
-        n: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = (u64, u64, u64);
+    fn call(context: &mut VmContext, (dst, src, n): (u64, u64, u64)) -> Result<u64, SyscallError> {
         charge(context, mem_op_cost(context, n))?;
         if !is_nonoverlapping(src, n, dst, n) {
             return Err(SyscallError::CopyOverlapping);
@@ -93,30 +88,23 @@ impl Syscall for Memcpy {
     }
 }
 
+/// `sol_memmove_(dst, src, n)`.
 pub struct Memmove;
 impl Syscall for Memmove {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        src: u64,
-        n: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = (u64, u64, u64);
+    fn call(context: &mut VmContext, (dst, src, n): (u64, u64, u64)) -> Result<u64, SyscallError> {
         charge(context, mem_op_cost(context, n))?;
         memmove(context, dst, src, n)
     }
 }
 
+/// `sol_memset_(dst, byte, n)`.
 pub struct Memset;
 impl Syscall for Memset {
+    type Arguments = (u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        dst: u64,
-        value: u64,
-        n: u64,
-        _: u64,
-        _: u64,
+        (dst, value, n): (u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         charge(context, mem_op_cost(context, n))?;
         let memory = context.memory();
@@ -135,15 +123,13 @@ impl Syscall for Memset {
     }
 }
 
+/// `sol_memcmp_(a, b, n, result)`.
 pub struct Memcmp;
 impl Syscall for Memcmp {
+    type Arguments = (u64, u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        a: u64,
-        b: u64,
-        n: u64,
-        result: u64,
-        _: u64,
+        (a, b, n, result): (u64, u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         charge(context, mem_op_cost(context, n))?;
         let memory = context.memory();

@@ -6,18 +6,12 @@ use std::marker::PhantomData;
 
 use sbfvm_vm::{Syscall, SyscallError, SyscallName, VmContext};
 
-/// A stub that fails with `NotImplemented(N::NAME)`.
+/// A stub that fails with `NotImplemented(N::NAME)`, charging nothing.
 pub struct NotImplemented<N>(PhantomData<N>);
 
 impl<N: SyscallName> Syscall for NotImplemented<N> {
-    fn call(
-        _: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = ();
+    fn call(_: &mut VmContext, _: ()) -> Result<u64, SyscallError> {
         Err(SyscallError::NotImplemented(N::NAME))
     }
 }

@@ -1,4 +1,5 @@
-//! `sol_create_program_address` and `sol_try_find_program_address` (agave-reference §4.2–4.3).
+//! `sol_create_program_address` and `sol_try_find_program_address` (`solana-syscalls 4.4.0,
+//! src/lib.rs`, `SyscallCreateProgramAddress`, `SyscallTryFindProgramAddress`).
 //!
 //! `sol_create_program_address(r1 seeds, r2 n_seeds, r3 program_id, r4 result)`: charge
 //! 1,500; translate the seed array (16-byte slices); more than 16 seeds or a seed over 32
@@ -44,15 +45,13 @@ fn translate_inputs<'a>(
     Ok((seeds, program_id))
 }
 
+/// `sol_create_program_address(seeds, n_seeds, program_id, result)`.
 pub struct CreateProgramAddress;
 impl Syscall for CreateProgramAddress {
+    type Arguments = (u64, u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        seeds: u64,
-        seeds_len: u64,
-        program_id: u64,
-        result: u64,
-        _: u64,
+        (seeds, seeds_len, program_id, result): (u64, u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         charge(
             context,
@@ -69,15 +68,13 @@ impl Syscall for CreateProgramAddress {
     }
 }
 
+/// `sol_try_find_program_address(seeds, n_seeds, program_id, address, bump)`.
 pub struct TryFindProgramAddress;
 impl Syscall for TryFindProgramAddress {
+    type Arguments = (u64, u64, u64, u64, u64);
     fn call(
         context: &mut VmContext,
-        seeds: u64,
-        seeds_len: u64,
-        program_id: u64,
-        address: u64,
-        bump: u64,
+        (seeds, seeds_len, program_id, address, bump): (u64, u64, u64, u64, u64),
     ) -> Result<u64, SyscallError> {
         let cost = context.invoke_context().budget.create_program_address_units;
         charge(context, cost)?;

@@ -21,8 +21,8 @@ pub mod testing;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{
-    EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallName, SyscallRegistry,
-    SyscallSupport,
+    EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallArguments, SyscallName,
+    SyscallRegistry, SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
 pub use executor::{ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};
