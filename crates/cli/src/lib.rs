@@ -67,15 +67,15 @@
 //! ## Custom syscalls
 //!
 //! An embedder adds its own syscalls with [`Config::with_syscall`]: a type implementing
-//! [`Syscall`] (its `Arguments` are the registers it reads: `()`, `u64`, or a tuple of up to
-//! five `u64`) and a name declared with [`syscall_name!`]. They are registered after
+//! [`Syscall`] (its `Arguments` are the registers it reads, `[u64; N]` for r1 to rN) and a
+//! name declared with [`syscall_name!`]. They are registered after
 //! sbfvm's, in the execution and the deployment environment; a name sbfvm already
 //! registers is replaced, so a test can also mock a built-in.
 //!
 //! ```
 //! use sbfvm::{
 //!     syscall_name, Check, Config, Loader, Pubkey, Sbfvm, Syscall, SyscallError,
-//!     SyscallSupport, VmContext,
+//!     SyscallResult, SyscallSupport, VmContext,
 //! };
 //! use solana_instruction::Instruction;
 //!
@@ -83,11 +83,8 @@
 //! struct ShoutLog;
 //! impl Syscall for ShoutLog {
 //!     // The registers it reads: r1 and r2.
-//!     type Arguments = (u64, u64);
-//!     fn call(
-//!         context: &mut VmContext,
-//!         (message, len): (u64, u64),
-//!     ) -> Result<u64, SyscallError> {
+//!     type Arguments = [u64; 2];
+//!     fn call(context: &mut VmContext, [message, len]: [u64; 2]) -> SyscallResult {
 //!         context
 //!             .invoke_context()
 //!             .consume_checked(10)
@@ -148,7 +145,7 @@ pub use sbfvm_runtime::{
 };
 pub use sbfvm_vm::{
     self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,
-    Syscall, SyscallError, SyscallName, SyscallSupport, VmContext, VmRunStats,
+    Syscall, SyscallError, SyscallName, SyscallResult, SyscallSupport, VmContext, VmRunStats,
 };
 
 use sbfvm_runtime::processor::upgradeable_program_accounts;

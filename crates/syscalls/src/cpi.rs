@@ -40,7 +40,7 @@ use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_IN
 use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
 use sbfvm_vm::{
     GuestMemory, HostOut, SerializedAccountMetadata, Syscall, SyscallArguments, SyscallError,
-    VmContext,
+    SyscallResult, VmContext,
 };
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::{
@@ -62,6 +62,61 @@ pub const MAX_SIGNERS: usize = 16;
 pub const ACCOUNT_INFO_BYTE_SIZE: u64 = 80;
 /// The Rust `AccountMeta` size, charged per meta for both ABIs.
 pub const ACCOUNT_META_SIZE: u64 = 34;
+
+/// Where an ABI keeps what the shared translation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbiLayout {
+    pub instruction: InstructionLayout,
+    pub account_meta: AccountMetaLayout,
+    /// Size of one account info in the caller's array.
+    pub account_info_size: u64,
+    /// Offset of the key pointer in an account info.
+    pub account_info_key_addr: usize,
+}
+
+/// The layout of an ABI from its `repr(C)` instruction, meta (with the meta array's
+/// alignment) and account-info structs, whose fields have the usual names.
+macro_rules! abi_layout {
+    ($instruction:ty, $meta:ty, align $align:literal, $info:ty) => {
+        AbiLayout {
+            instruction: InstructionLayout {
+                size: size_of::<$instruction>() as u64,
+                accounts_addr: offset_of!($instruction, accounts_addr),
+                accounts_len: offset_of!($instruction, accounts_len),
+                data_addr: offset_of!($instruction, data_addr),
+                data_len: offset_of!($instruction, data_len),
+            },
+            account_meta: AccountMetaLayout {
+                size: size_of::<$meta>() as u64,
+                align: $align,
+                is_signer: offset_of!($meta, is_signer),
+                is_writable: offset_of!($meta, is_writable),
+            },
+            account_info_size: size_of::<$info>() as u64,
+            account_info_key_addr: offset_of!($info, key_addr),
+        }
+    };
+}
+
+/// Where an ABI's instruction struct keeps its fields: byte offsets, and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstructionLayout {
+    pub size: u64,
+    pub accounts_addr: usize,
+    pub accounts_len: usize,
+    pub data_addr: usize,
+    pub data_len: usize,
+}
+
+/// An ABI's account meta: its size, the alignment of the meta array, and where its two
+/// flags are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountMetaLayout {
+    pub size: u64,
+    pub align: usize,
+    pub is_signer: usize,
+    pub is_writable: usize,
+}
 
 /// Guest layouts, `repr(C)` so the offsets the translators read are checked by the
 /// compiler against the sizes of Agave's (`solana-program-runtime 4.4.0, src/cpi.rs`:
@@ -133,6 +188,16 @@ pub mod layout {
         pub executable: u8,
     }
 
+    use super::{AbiLayout, AccountMetaLayout, InstructionLayout};
+    use std::mem::{offset_of, size_of};
+
+    /// The C ABI's layout.
+    pub const C_ABI: AbiLayout =
+        abi_layout!(SolInstruction, SolAccountMeta, align 8, SolAccountInfo);
+    /// The Rust ABI's layout.
+    pub const RUST_ABI: AbiLayout =
+        abi_layout!(StableInstruction, AccountMeta, align 1, AccountInfo);
+
     /// Offsets inside the Rc boxes: strong, weak, RefCell flag, then the value.
     pub const LAMPORTS_DATA_OFFSET: u64 = 24;
     pub const DATA_DATA_OFFSET: u64 = 24;
@@ -186,53 +251,43 @@ pub struct CallerAccount {
     pub ref_to_len_in_vm: HostOut,
 }
 
-/// Where an instruction's parts are, as the ABI's instruction struct gives them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct InstructionParts {
-    pub program_id: Pubkey,
-    pub accounts_addr: u64,
-    pub accounts_len: u64,
-    pub data_addr: u64,
-    pub data_len: u64,
-}
-
-/// What the two CPI ABIs do differently: their layouts, and how one account info is
-/// checked and translated. Everything else is shared.
+/// What the two CPI ABIs do differently: their layouts, where the program id and a meta's
+/// pubkey live, and how one account info is checked and translated. Everything else is
+/// shared.
 pub trait CpiAbi {
-    /// Size of one account info in the caller's array.
-    const ACCOUNT_INFO_SIZE: u64;
-    /// Size of one account meta in the caller's array.
-    const ACCOUNT_META_SIZE: u64;
-    /// Alignment the meta array must have (8 for C's pointers, 1 for Rust's bytes).
-    const ACCOUNT_META_ALIGN: usize;
+    const LAYOUT: AbiLayout;
 
-    /// The instruction struct at `addr` (C: with the program id it points to, translated
-    /// before anything else).
-    fn translate_instruction_parts(
-        memory: &GuestMemory<'_>,
-        addr: u64,
-    ) -> Result<InstructionParts, SyscallError>;
+    /// The callee's program id, given the instruction struct's bytes (C: behind a pointer,
+    /// translated before the metas; Rust: inline).
+    fn program_id(memory: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError>;
 
-    /// The `is_signer` and `is_writable` bytes of one meta.
-    fn meta_flags(meta: &[u8]) -> (u8, u8);
-
-    /// The pubkey of one meta, once its flags are checked (C: translated through its
-    /// pointer).
+    /// The pubkey of one meta, once its flags are checked (C: behind a pointer; Rust:
+    /// inline).
     fn meta_pubkey(memory: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError>;
-
-    /// The key pointer of an account info.
-    fn key_addr(info: &[u8]) -> u64;
 
     /// The ABI's pointer checks and translations for one account info, in Agave's order
     /// for that ABI (the two differ, and so do their errors).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError>;
+}
+
+/// One account info to translate, with what the caller's serialization recorded for the
+/// account.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountInfoAt<'a> {
+    /// The info's VM address.
+    pub vm_addr: u64,
+    pub bytes: &'a [u8],
+    pub metadata: &'a SerializedAccountMetadata,
+    pub checks: InfoChecks,
+}
+
+/// The key pointer of an account info.
+fn key_addr<A: CpiAbi>(info: &[u8]) -> u64 {
+    u64_at(info, A::LAYOUT.account_info_key_addr)
 }
 
 /// Which generation of Agave's account-info rules applies, selected by SIMD-0459
@@ -345,40 +400,41 @@ fn charge_instruction_bytes(
 }
 
 /// Phase 2, for both ABIs (`translate_instruction_c` / `translate_instruction_rust`): the
-/// instruction struct, the metas, the data, the size limits, the per-byte charge, then per
-/// meta its bool bytes and its pubkey. `accounts` is an empty vector whose capacity is
-/// reused for the instruction's metas.
+/// instruction struct, the program id, the metas, the data, the size limits, the per-byte
+/// charge, then per meta its bool bytes and its pubkey. `accounts` is an empty vector whose
+/// capacity is reused for the instruction's metas.
 pub fn translate_instruction<A: CpiAbi>(
     memory: &GuestMemory<'_>,
     invoke_context: &InvokeContext,
     addr: u64,
     mut accounts: Vec<CpiAccountMeta>,
 ) -> Result<TranslatedInstruction, SyscallError> {
-    let parts = A::translate_instruction_parts(memory, addr)?;
-    let metas = memory.slice(
-        parts.accounts_addr,
-        parts.accounts_len,
-        A::ACCOUNT_META_SIZE,
-        A::ACCOUNT_META_ALIGN,
-    )?;
-    let data = memory.bytes(parts.data_addr, parts.data_len)?;
-    check_instruction_size(invoke_context, parts.accounts_len as usize, data.len())?;
-    charge_instruction_bytes(invoke_context, parts.accounts_len, data.len() as u64)?;
+    let layout = A::LAYOUT.instruction;
+    let instruction = memory.slice(addr, 1, layout.size, 8)?;
+    let program_id = A::program_id(memory, instruction)?;
+    let accounts_len = u64_at(instruction, layout.accounts_len);
+    let meta = A::LAYOUT.account_meta;
+    let accounts_addr = u64_at(instruction, layout.accounts_addr);
+    let metas = memory.slice(accounts_addr, accounts_len, meta.size, meta.align)?;
+    let data_len = u64_at(instruction, layout.data_len);
+    let data = memory.bytes(u64_at(instruction, layout.data_addr), data_len)?;
+    check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
+    charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
     accounts.clear();
-    accounts.reserve(parts.accounts_len as usize);
-    for meta in metas.chunks_exact(A::ACCOUNT_META_SIZE as usize) {
-        let (is_signer, is_writable) = A::meta_flags(meta);
+    accounts.reserve(accounts_len as usize);
+    for bytes in metas.chunks_exact(meta.size as usize) {
+        let (is_signer, is_writable) = (bytes[meta.is_signer], bytes[meta.is_writable]);
         if is_signer > 1 || is_writable > 1 {
             return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
         }
         accounts.push(CpiAccountMeta {
-            pubkey: A::meta_pubkey(memory, meta)?,
+            pubkey: A::meta_pubkey(memory, bytes)?,
             is_signer: is_signer == 1,
             is_writable: is_writable == 1,
         });
     }
     Ok(TranslatedInstruction {
-        program_id: parts.program_id,
+        program_id,
         accounts,
         data: data.to_vec(),
     })
@@ -399,16 +455,20 @@ fn check_account_info_pointer(
     Ok(())
 }
 
-/// `check_account_info_pointer` for each `(pointer, expected, field)`, in order.
-fn check_account_info_pointers<const N: usize>(
+/// The first two pointer checks of both ABIs: the key's, then the owner's.
+fn check_key_and_owner<A: CpiAbi>(
     invoke_context: &mut InvokeContext,
-    pointers: [(u64, u64, &str); N],
+    info: &[u8],
+    owner_addr: u64,
+    metadata: &SerializedAccountMetadata,
 ) -> Result<(), SyscallError> {
-    pointers
-        .into_iter()
-        .try_for_each(|(vm_addr, expected, field)| {
-            check_account_info_pointer(invoke_context, vm_addr, expected, field)
-        })
+    check_account_info_pointer(
+        invoke_context,
+        key_addr::<A>(info),
+        metadata.vm_key_addr,
+        "key",
+    )?;
+    check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")
 }
 
 /// `addr` must lie below the input region (a pointer the callee's accounts could overlap).
@@ -438,31 +498,19 @@ fn serialized_data(
     memory.output(vm_data_addr, len, 1, 1)
 }
 
-impl CallerAccount {
-    /// Under SIMD-0459: the data at the length its length field holds, within the
-    /// caller's reservation.
-    fn with_reserved_data(
-        memory: &GuestMemory<'_>,
-        (lamports, owner): (HostOut, HostOut),
-        metadata: &SerializedAccountMetadata,
-        vm_data_addr: u64,
-        ref_to_len_in_vm: HostOut,
-    ) -> Result<Self, SyscallError> {
-        let serialized_data = serialized_data(
-            memory,
-            vm_data_addr,
-            metadata.original_data_len,
-            ref_to_len_in_vm.read_u64(),
-        )?;
-        Ok(Self::new(
-            (lamports, owner),
-            metadata,
-            vm_data_addr,
-            serialized_data,
-            ref_to_len_in_vm,
-        ))
-    }
+/// Under SIMD-0459, the caller's data at the length its length field holds, within the
+/// caller's reservation.
+fn reserved_data(
+    memory: &GuestMemory<'_>,
+    vm_data_addr: u64,
+    metadata: &SerializedAccountMetadata,
+    len_field: &HostOut,
+) -> Result<HostOut, SyscallError> {
+    let len = len_field.read_u64();
+    serialized_data(memory, vm_data_addr, metadata.original_data_len, len)
+}
 
+impl CallerAccount {
     fn new(
         (lamports, owner): (HostOut, HostOut),
         metadata: &SerializedAccountMetadata,
@@ -485,95 +533,63 @@ impl CallerAccount {
 pub struct CAbi;
 
 impl CpiAbi for CAbi {
-    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::SolAccountInfo>() as u64;
-    const ACCOUNT_META_SIZE: u64 = size_of::<layout::SolAccountMeta>() as u64;
-    const ACCOUNT_META_ALIGN: usize = 8;
+    const LAYOUT: AbiLayout = layout::C_ABI;
 
-    fn translate_instruction_parts(
-        memory: &GuestMemory<'_>,
-        addr: u64,
-    ) -> Result<InstructionParts, SyscallError> {
-        use layout::SolInstruction as I;
-        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
-        let program_id_addr = u64_at(&instruction, offset_of!(I, program_id_addr));
-        Ok(InstructionParts {
-            program_id: Pubkey::new_from_array(memory.read::<32>(program_id_addr, 1)?),
-            accounts_addr: u64_at(&instruction, offset_of!(I, accounts_addr)),
-            accounts_len: u64_at(&instruction, offset_of!(I, accounts_len)),
-            data_addr: u64_at(&instruction, offset_of!(I, data_addr)),
-            data_len: u64_at(&instruction, offset_of!(I, data_len)),
-        })
-    }
-
-    fn meta_flags(meta: &[u8]) -> (u8, u8) {
-        use layout::SolAccountMeta as M;
-        (
-            meta[offset_of!(M, is_signer)],
-            meta[offset_of!(M, is_writable)],
-        )
+    fn program_id(memory: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError> {
+        let addr = u64_at(
+            instruction,
+            offset_of!(layout::SolInstruction, program_id_addr),
+        );
+        Ok(Pubkey::new_from_array(memory.read::<32>(addr, 1)?))
     }
 
     fn meta_pubkey(memory: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError> {
-        let pubkey_addr = u64_at(meta, offset_of!(layout::SolAccountMeta, pubkey_addr));
-        Ok(Pubkey::new_from_array(memory.read::<32>(pubkey_addr, 1)?))
+        let addr = u64_at(meta, offset_of!(layout::SolAccountMeta, pubkey_addr));
+        Ok(Pubkey::new_from_array(memory.read::<32>(addr, 1)?))
     }
 
-    fn key_addr(info: &[u8]) -> u64 {
-        u64_at(info, offset_of!(layout::SolAccountInfo, key_addr))
-    }
-
-    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`, `CallerAccount::from_sol_account_info`.
+    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`,
+    /// `CallerAccount::from_sol_account_info` (and Agave 2.1's before SIMD-0459).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError> {
-        use layout::SolAccountInfo as A;
-        let lamports_addr = u64_at(info, offset_of!(A, lamports_addr));
-        let data_addr = u64_at(info, offset_of!(A, data_addr));
-        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
+        use layout::SolAccountInfo as I;
+        let (info_vm_addr, info) = (account_info.vm_addr, account_info.bytes);
+        let (metadata, checks) = (account_info.metadata, account_info.checks);
+        let lamports_addr = u64_at(info, offset_of!(I, lamports_addr));
+        let data_addr = u64_at(info, offset_of!(I, data_addr));
+        let owner_addr = u64_at(info, offset_of!(I, owner_addr));
         if checks.pointer_checks {
-            check_account_info_pointers(
-                invoke_context,
-                [
-                    (Self::key_addr(info), metadata.vm_key_addr, "key"),
-                    (owner_addr, metadata.vm_owner_addr, "owner"),
-                    (lamports_addr, metadata.vm_lamports_addr, "lamports"),
-                    (data_addr, metadata.vm_data_addr, "data"),
-                ],
-            )?;
+            check_key_and_owner::<Self>(invoke_context, info, owner_addr, metadata)?;
+            let expected = metadata.vm_lamports_addr;
+            check_account_info_pointer(invoke_context, lamports_addr, expected, "lamports")?;
+            check_account_info_pointer(invoke_context, data_addr, metadata.vm_data_addr, "data")?;
         }
         let lamports = memory.output_type(lamports_addr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
         // The length lives in the account info itself; an info array in read-only memory
         // fails here, as in Agave.
-        let len_addr = info_vm_addr.saturating_add(offset_of!(A, data_len) as u64);
-        if checks.before_simd_0459() {
-            // The data (at the info's length) is translated before its length field.
-            let data_len = u64_at(info, offset_of!(A, data_len));
+        let len_addr = info_vm_addr.saturating_add(offset_of!(I, data_len) as u64);
+        let (data, len_field) = if checks.before_simd_0459() {
+            // The data, at the info's length, is translated before the length field.
+            let data_len = u64_at(info, offset_of!(I, data_len));
             charge_data(invoke_context, data_len)?;
-            let serialized_data = memory.output(data_addr, data_len, 1, 1)?;
-            let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-            return Ok(CallerAccount::new(
-                (lamports, owner),
-                metadata,
-                data_addr,
-                serialized_data,
-                ref_to_len_in_vm,
-            ));
-        }
-        check_below_input(len_addr)?;
-        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-        CallerAccount::with_reserved_data(
-            memory,
-            (lamports, owner),
-            metadata,
-            data_addr,
-            ref_to_len_in_vm,
-        )
+            let data = memory.output(data_addr, data_len, 1, 1)?;
+            (data, memory.output_unaligned(len_addr, 8)?)
+        } else {
+            check_below_input(len_addr)?;
+            let len_field = memory.output_unaligned(len_addr, 8)?;
+            (
+                reserved_data(memory, data_addr, metadata, &len_field)?,
+                len_field,
+            )
+        };
+        let fields = (lamports, owner);
+        Ok(CallerAccount::new(
+            fields, metadata, data_addr, data, len_field,
+        ))
     }
 }
 
@@ -581,79 +597,47 @@ impl CpiAbi for CAbi {
 pub struct RustAbi;
 
 impl CpiAbi for RustAbi {
-    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::AccountInfo>() as u64;
-    const ACCOUNT_META_SIZE: u64 = size_of::<layout::AccountMeta>() as u64;
-    const ACCOUNT_META_ALIGN: usize = 1;
+    const LAYOUT: AbiLayout = layout::RUST_ABI;
 
-    fn translate_instruction_parts(
-        memory: &GuestMemory<'_>,
-        addr: u64,
-    ) -> Result<InstructionParts, SyscallError> {
-        use layout::StableInstruction as I;
-        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
-        Ok(InstructionParts {
-            program_id: pubkey_at(&instruction, offset_of!(I, program_id)),
-            accounts_addr: u64_at(&instruction, offset_of!(I, accounts_addr)),
-            accounts_len: u64_at(&instruction, offset_of!(I, accounts_len)),
-            data_addr: u64_at(&instruction, offset_of!(I, data_addr)),
-            data_len: u64_at(&instruction, offset_of!(I, data_len)),
-        })
-    }
-
-    fn meta_flags(meta: &[u8]) -> (u8, u8) {
-        use layout::AccountMeta as M;
-        (
-            meta[offset_of!(M, is_signer)],
-            meta[offset_of!(M, is_writable)],
-        )
+    fn program_id(_: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError> {
+        Ok(pubkey_at(
+            instruction,
+            offset_of!(layout::StableInstruction, program_id),
+        ))
     }
 
     fn meta_pubkey(_: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError> {
         Ok(pubkey_at(meta, offset_of!(layout::AccountMeta, pubkey)))
     }
 
-    fn key_addr(info: &[u8]) -> u64 {
-        u64_at(info, offset_of!(layout::AccountInfo, key_addr))
-    }
-
-    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`, `CallerAccount::from_account_info`.
+    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`, `CallerAccount::from_account_info`
+    /// (and Agave 2.1's before SIMD-0459).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        _info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError> {
-        use layout::AccountInfo as A;
-        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
+        use layout::AccountInfo as I;
+        let info = account_info.bytes;
+        let (metadata, checks) = (account_info.metadata, account_info.checks);
+        let owner_addr = u64_at(info, offset_of!(I, owner_addr));
         if checks.pointer_checks {
-            check_account_info_pointers(
-                invoke_context,
-                [
-                    (Self::key_addr(info), metadata.vm_key_addr, "key"),
-                    (owner_addr, metadata.vm_owner_addr, "owner"),
-                ],
-            )?;
+            check_key_and_owner::<Self>(invoke_context, info, owner_addr, metadata)?;
         }
         // Lamports: the box holds a pointer to the serialized lamports, loaded before the
         // box's address is checked.
-        let lamports_ref_addr = u64_at(info, offset_of!(A, lamports_box_addr))
+        let lamports_ref_addr = u64_at(info, offset_of!(I, lamports_box_addr))
             .wrapping_add(layout::LAMPORTS_DATA_OFFSET);
         let lamports_ptr = memory.read_u64(lamports_ref_addr)?;
         if checks.pointer_checks {
             check_below_input(lamports_ref_addr)?;
-            check_account_info_pointer(
-                invoke_context,
-                lamports_ptr,
-                metadata.vm_lamports_addr,
-                "lamports",
-            )?;
+            let expected = metadata.vm_lamports_addr;
+            check_account_info_pointer(invoke_context, lamports_ptr, expected, "lamports")?;
         }
         let lamports = memory.output_type(lamports_ptr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
         // Data: the box holds {ptr, len} of the serialized data, checked before it is loaded.
-        let data_box = u64_at(info, offset_of!(A, data_box_addr));
+        let data_box = u64_at(info, offset_of!(I, data_box_addr));
         let data_ref_addr = data_box.wrapping_add(layout::DATA_DATA_OFFSET);
         if checks.pointer_checks {
             check_below_input(data_ref_addr)?;
@@ -669,26 +653,18 @@ impl CpiAbi for RustAbi {
         if checks.pointer_checks {
             check_below_input(len_addr)?;
         }
-        // The length field is translated before the data (the C ABI, before SIMD-0459,
-        // translates the data first).
-        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-        if checks.before_simd_0459() {
-            let serialized_data = memory.output(data_ptr, data_len, 1, 1)?;
-            return Ok(CallerAccount::new(
-                (lamports, owner),
-                metadata,
-                data_ptr,
-                serialized_data,
-                ref_to_len_in_vm,
-            ));
-        }
-        CallerAccount::with_reserved_data(
-            memory,
-            (lamports, owner),
-            metadata,
-            data_ptr,
-            ref_to_len_in_vm,
-        )
+        // The length field is translated before the data (in both rule sets; the C ABI
+        // before SIMD-0459 translates the data first).
+        let len_field = memory.output_unaligned(len_addr, 8)?;
+        let data = if checks.before_simd_0459() {
+            memory.output(data_ptr, data_len, 1, 1)?
+        } else {
+            reserved_data(memory, data_ptr, metadata, &len_field)?
+        };
+        let fields = (lamports, owner);
+        Ok(CallerAccount::new(
+            fields, metadata, data_ptr, data, len_field,
+        ))
     }
 }
 
@@ -856,12 +832,12 @@ pub fn translate_accounts_into<A: CpiAbi>(
 ) -> Result<(), SyscallError> {
     let checks = InfoChecks::of(invoke_context);
     if checks.pointer_checks
-        && infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE))
+        && infos_addr.saturating_add(infos_len.saturating_mul(A::LAYOUT.account_info_size))
             >= MM_INPUT_START
     {
         return Err(SyscallError::InvalidPointer);
     }
-    let infos = memory.slice(infos_addr, infos_len, A::ACCOUNT_INFO_SIZE, 8)?;
+    let infos = memory.slice(infos_addr, infos_len, A::LAYOUT.account_info_size, 8)?;
     let max_infos = max_account_infos(invoke_context);
     if invoke_context.features.loosen_cpi_size_restriction() {
         if infos_len as usize > max_infos {
@@ -882,12 +858,12 @@ pub fn translate_accounts_into<A: CpiAbi>(
             .consume_checked(cost)
             .map_err(SyscallError::Instruction)?;
     }
-    let info_size = A::ACCOUNT_INFO_SIZE as usize;
+    let info_size = A::LAYOUT.account_info_size as usize;
     let info_at = |index: usize| &infos[index * info_size..(index + 1) * info_size];
     let CpiScratch { keys, accounts, .. } = scratch;
     for info in infos.chunks_exact(info_size) {
         keys.push(Pubkey::new_from_array(
-            memory.read::<32>(A::key_addr(info), 1)?,
+            memory.read::<32>(key_addr::<A>(info), 1)?,
         ));
     }
 
@@ -924,15 +900,13 @@ pub fn translate_accounts_into<A: CpiAbi>(
             invoke_context.log(format!("Internal error: index mismatch for account {key}"));
             return Err(SyscallError::Instruction(InstructionError::MissingAccount));
         };
-        let info_vm_addr = infos_addr.saturating_add((info_index * info_size) as u64);
-        let caller_account = A::translate_caller_account(
-            memory,
-            invoke_context,
-            info_vm_addr,
-            info_at(info_index),
+        let info = AccountInfoAt {
+            vm_addr: infos_addr.saturating_add((info_index * info_size) as u64),
+            bytes: info_at(info_index),
             metadata,
             checks,
-        )?;
+        };
+        let caller_account = A::translate_caller_account(memory, invoke_context, info)?;
         let account = TranslatedAccount {
             index_in_caller,
             caller_account,
@@ -1084,7 +1058,7 @@ pub struct Invoke<A>(PhantomData<A>);
 
 impl<A: CpiAbi + 'static> Syscall for Invoke<A> {
     type Arguments = InvokeArguments;
-    fn call(context: &mut VmContext, arguments: InvokeArguments) -> Result<u64, SyscallError> {
+    fn call(context: &mut VmContext, arguments: InvokeArguments) -> SyscallResult {
         let InvokeArguments {
             instruction_addr,
             infos_addr,

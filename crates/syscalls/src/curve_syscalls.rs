@@ -1,7 +1,7 @@
 //! The curve25519 syscalls; their full contracts are in [`crate::curve`]'s module docs.
 //! BLS12-381 curve ids (active on mainnet) fail loudly: sbfvm does not implement them.
 
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 
 use crate::charge;
 use crate::curve::{self, is_bls12_381_curve_id, CurveCosts, MAX_MSM_POINTS};
@@ -38,8 +38,8 @@ fn read_point(context: &VmContext, addr: u64) -> Result<[u8; 32], SyscallError> 
 /// `sol_curve_validate_point(curve_id, point)`.
 pub struct CurveValidatePoint;
 impl Syscall for CurveValidatePoint {
-    type Arguments = (u64, u64);
-    fn call(context: &mut VmContext, (curve_id, point): (u64, u64)) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [curve_id, point]: [u64; 2]) -> SyscallResult {
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_validate_point (BLS12-381)")
         {
@@ -60,11 +60,9 @@ impl Syscall for CurveValidatePoint {
 /// `sol_curve_group_op(curve_id, op, left, right, result)`.
 pub struct CurveGroupOp;
 impl Syscall for CurveGroupOp {
-    type Arguments = (u64, u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (curve_id, op, left, right, result): (u64, u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [curve_id, op, left, right, result] = registers;
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_group_op (BLS12-381)")
         {
@@ -89,11 +87,9 @@ impl Syscall for CurveGroupOp {
 /// `sol_curve_multiscalar_mul(curve_id, scalars, points, n, result)`.
 pub struct CurveMultiscalarMul;
 impl Syscall for CurveMultiscalarMul {
-    type Arguments = (u64, u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (curve_id, scalars, points, n, result): (u64, u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [curve_id, scalars, points, n, result] = registers;
         if n > MAX_MSM_POINTS {
             return Err(SyscallError::InvalidLength);
         }

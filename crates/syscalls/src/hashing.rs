@@ -10,7 +10,7 @@
 
 use std::marker::PhantomData;
 
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 use sha2::Digest;
 
 use crate::{charge, vm_slice, VM_SLICE_SIZE};
@@ -79,11 +79,8 @@ pub type Blake3 = Hash<Blake3Hasher>;
 pub type Sha512 = Hash<Sha512Hasher>;
 
 impl<H: Hasher + 'static> Syscall for Hash<H> {
-    type Arguments = (u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (vals, vals_len, result): (u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [vals, vals_len, result]: [u64; 3]) -> SyscallResult {
         let budget = &context.invoke_context().budget;
         let (max_slices, base_cost, byte_cost, min_cost) = (
             budget.sha256_max_slices,

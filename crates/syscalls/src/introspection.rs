@@ -11,7 +11,7 @@
 //! | `sol_alloc_free_` | r1 size, r2 free address | 0 | heap address or 0; free is a no-op |
 //! | `sol_get_epoch_stake` | r1 vote address or 0 | 100 (null) / 110 | 0: sbfvm models no stakes |
 
-use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::charge;
@@ -22,8 +22,8 @@ pub const MAX_RETURN_DATA: u64 = 1_024;
 /// `sol_set_return_data(data, len)`.
 pub struct SetReturnData;
 impl Syscall for SetReturnData {
-    type Arguments = (u64, u64);
-    fn call(context: &mut VmContext, (addr, len): (u64, u64)) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let budget = &context.invoke_context().budget;
         let cost = (len / budget.cpi_bytes_per_unit).saturating_add(budget.syscall_base_cost);
         charge(context, cost)?;
@@ -47,11 +47,8 @@ impl Syscall for SetReturnData {
 /// `sol_get_return_data(dst, len, program_id_dst)`.
 pub struct GetReturnData;
 impl Syscall for GetReturnData {
-    type Arguments = (u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (dst, len, program_id_dst): (u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [dst, len, program_id_dst]: [u64; 3]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         charge(context, budget.syscall_base_cost)?;
         let stored_len = context
@@ -81,8 +78,8 @@ impl Syscall for GetReturnData {
 /// `sol_get_stack_height`.
 pub struct GetStackHeight;
 impl Syscall for GetStackHeight {
-    type Arguments = ();
-    fn call(context: &mut VmContext, _: ()) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         Ok(context.invoke_context().stack_height() as u64)
     }
@@ -91,8 +88,8 @@ impl Syscall for GetStackHeight {
 /// `sol_remaining_compute_units`.
 pub struct RemainingComputeUnits;
 impl Syscall for RemainingComputeUnits {
-    type Arguments = ();
-    fn call(context: &mut VmContext, _: ()) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(
             context,
             context
@@ -110,8 +107,8 @@ const HEAP_ALIGN: u64 = 8;
 /// `sol_alloc_free_(size, free_addr)`.
 pub struct AllocFree;
 impl Syscall for AllocFree {
-    type Arguments = (u64, u64);
-    fn call(context: &mut VmContext, (size, free_addr): (u64, u64)) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [size, free_addr]: [u64; 2]) -> SyscallResult {
         let align = if context.check_aligned() {
             HEAP_ALIGN
         } else {
@@ -128,8 +125,8 @@ impl Syscall for AllocFree {
 /// `sol_get_epoch_stake(vote_address)`.
 pub struct GetEpochStake;
 impl Syscall for GetEpochStake {
-    type Arguments = u64;
-    fn call(context: &mut VmContext, vote_address: u64) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [vote_address]: [u64; 1]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         if vote_address == 0 {
             charge(context, budget.syscall_base_cost)?;
@@ -153,11 +150,9 @@ const ACCOUNT_META_SIZE: u64 = 34;
 /// `sol_get_processed_sibling_instruction(index, meta, program_id, data, accounts)`.
 pub struct GetProcessedSiblingInstruction;
 impl Syscall for GetProcessedSiblingInstruction {
-    type Arguments = (u64, u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (index, meta, program_id, data, accounts): (u64, u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [index, meta, program_id, data, accounts] = registers;
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         let Some(sibling) = find_sibling(context, index)? else {
             return Ok(0);

@@ -50,28 +50,6 @@ pub(crate) fn charge(context: &VmContext, amount: u64) -> Result<(), SyscallErro
         .map_err(SyscallError::Instruction)
 }
 
-/// The deployment environment for a feature set and budget: the execution environment
-/// morphed as Agave's `morph_into_deployment_environment` does (no `sol_alloc_free_`, strict
-/// ELF checks, the deployment SBPF versions of `features`).
-pub fn create_deployment_environment(
-    features: &FeatureSet,
-    budget: &ComputeBudget,
-) -> Result<ProgramEnvironment, LoadError> {
-    create_deployment_environment_with(features, budget, &|_| Ok(()))
-}
-
-/// [`create_deployment_environment`] with the embedder's syscalls added by `extra` (see
-/// [`create_environment_with`]).
-pub fn create_deployment_environment_with(
-    features: &FeatureSet,
-    budget: &ComputeBudget,
-    extra: &dyn Fn(&mut SyscallRegistry) -> Result<(), LoadError>,
-) -> Result<ProgramEnvironment, LoadError> {
-    let (min, max) = features.sbpf_deployment_version_range();
-    let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
-    create_environment_with(features, budget, extra)?.for_deployment(version(min), version(max))
-}
-
 /// The execution environment for a feature set and budget, as Agave builds it.
 pub fn create_environment(
     features: &FeatureSet,
@@ -86,13 +64,13 @@ pub fn create_environment(
 ///
 /// ```
 /// use sbfvm_runtime::{ComputeBudget, FeatureSet};
-/// use sbfvm_vm::{syscall_name, Syscall, SyscallError, SyscallSupport, VmContext};
+/// use sbfvm_vm::{syscall_name, Syscall, SyscallError, SyscallResult, SyscallSupport, VmContext};
 ///
 /// /// Returns r1 + r2 and charges 10 compute units.
 /// struct Add;
 /// impl Syscall for Add {
-///     type Arguments = (u64, u64);
-///     fn call(context: &mut VmContext, (a, b): (u64, u64)) -> Result<u64, SyscallError> {
+///     type Arguments = [u64; 2];
+///     fn call(context: &mut VmContext, [a, b]: [u64; 2]) -> SyscallResult {
 ///         context
 ///             .invoke_context()
 ///             .consume_checked(10)
@@ -123,4 +101,33 @@ pub fn create_environment_with(
             extra(registry)
         },
     )
+}
+
+/// The deployment environment for a feature set and budget: the execution environment
+/// morphed as Agave's `morph_into_deployment_environment` does (no `sol_alloc_free_`, strict
+/// ELF checks, the deployment SBPF versions of `features`).
+pub fn create_deployment_environment(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+) -> Result<ProgramEnvironment, LoadError> {
+    for_deployment(features, create_environment(features, budget)?)
+}
+
+/// [`create_deployment_environment`] with the embedder's syscalls added by `extra` (see
+/// [`create_environment_with`]).
+pub fn create_deployment_environment_with(
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+    extra: &dyn Fn(&mut SyscallRegistry) -> Result<(), LoadError>,
+) -> Result<ProgramEnvironment, LoadError> {
+    for_deployment(features, create_environment_with(features, budget, extra)?)
+}
+
+fn for_deployment(
+    features: &FeatureSet,
+    environment: ProgramEnvironment,
+) -> Result<ProgramEnvironment, LoadError> {
+    let (min, max) = features.sbpf_deployment_version_range();
+    let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
+    environment.for_deployment(version(min), version(max))
 }

@@ -12,7 +12,7 @@
 //! | `sol_log_data` | r1 fields (16-byte slices), r2 count | 100, then 100 × count after translating the field array, then Σ lengths | translation |
 
 use base64::Engine;
-use sbfvm_vm::{GuestMemory, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{GuestMemory, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, VM_SLICE_SIZE};
@@ -33,8 +33,8 @@ pub(crate) fn translate_string(
 /// `abort`: no charge; always `Abort`.
 pub struct Abort;
 impl Syscall for Abort {
-    type Arguments = ();
-    fn call(_: &mut VmContext, _: ()) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(_: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         Err(SyscallError::Abort)
     }
 }
@@ -43,11 +43,8 @@ impl Syscall for Abort {
 /// errors, else always `Panic`.
 pub struct Panic;
 impl Syscall for Panic {
-    type Arguments = (u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (file, len, line, column): (u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, [file, len, line, column]: [u64; 4]) -> SyscallResult {
         charge(context, len)?;
         let file = translate_string(&context.memory(), file, len)?;
         Err(SyscallError::Panic(file, line, column))
@@ -57,8 +54,8 @@ impl Syscall for Panic {
 /// `sol_log_(message, len)`: charges max(100, len); translation or `InvalidString` errors.
 pub struct Log;
 impl Syscall for Log {
-    type Arguments = (u64, u64);
-    fn call(context: &mut VmContext, (addr, len): (u64, u64)) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let cost = context.invoke_context().budget.syscall_base_cost.max(len);
         charge(context, cost)?;
         let message = translate_string(&context.memory(), addr, len)?;
@@ -69,11 +66,8 @@ impl Syscall for Log {
 /// `sol_log_64_(r1..r5)`: charges 100, logs the five values in hex.
 pub struct Log64;
 impl Syscall for Log64 {
-    type Arguments = (u64, u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (a, b, c, d, e): (u64, u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, [a, b, c, d, e]: [u64; 5]) -> SyscallResult {
         charge(context, context.invoke_context().budget.log_64_units)?;
         log(
             context,
@@ -85,8 +79,8 @@ impl Syscall for Log64 {
 /// `sol_log_compute_units_`: charges 100, logs the units remaining after the charge.
 pub struct LogComputeUnits;
 impl Syscall for LogComputeUnits {
-    type Arguments = ();
-    fn call(context: &mut VmContext, _: ()) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         let remaining = context.invoke_context().remaining();
         log(
@@ -99,8 +93,8 @@ impl Syscall for LogComputeUnits {
 /// `sol_log_pubkey(pubkey)`: charges 100; translation errors.
 pub struct LogPubkey;
 impl Syscall for LogPubkey {
-    type Arguments = u64;
-    fn call(context: &mut VmContext, addr: u64) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [addr]: [u64; 1]) -> SyscallResult {
         charge(context, context.invoke_context().budget.log_pubkey_units)?;
         let key = Pubkey::new_from_array(context.memory().read::<32>(addr, 1)?);
         log(context, format!("Program log: {key}"))
@@ -111,8 +105,8 @@ impl Syscall for LogPubkey {
 /// array, then the sum of the field lengths; translation errors.
 pub struct LogData;
 impl Syscall for LogData {
-    type Arguments = (u64, u64);
-    fn call(context: &mut VmContext, (addr, len): (u64, u64)) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let base = context.invoke_context().budget.syscall_base_cost;
         charge(context, base)?;
         let memory = context.memory();

@@ -13,7 +13,9 @@
 //! 1,500; return 1 when all fail.
 
 use sbfvm_runtime::pda::{create_program_address, PdaError, MAX_SEEDS, MAX_SEED_LEN};
-use sbfvm_vm::{check_outputs_disjoint, GuestMemory, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{
+    check_outputs_disjoint, GuestMemory, Syscall, SyscallError, SyscallResult, VmContext,
+};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, vm_slice, VM_SLICE_SIZE};
@@ -48,11 +50,9 @@ fn translate_inputs<'a>(
 /// `sol_create_program_address(seeds, n_seeds, program_id, result)`.
 pub struct CreateProgramAddress;
 impl Syscall for CreateProgramAddress {
-    type Arguments = (u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (seeds, seeds_len, program_id, result): (u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, registers: [u64; 4]) -> SyscallResult {
+        let [seeds, seeds_len, program_id, result] = registers;
         charge(
             context,
             context.invoke_context().budget.create_program_address_units,
@@ -71,11 +71,9 @@ impl Syscall for CreateProgramAddress {
 /// `sol_try_find_program_address(seeds, n_seeds, program_id, address, bump)`.
 pub struct TryFindProgramAddress;
 impl Syscall for TryFindProgramAddress {
-    type Arguments = (u64, u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (seeds, seeds_len, program_id, address, bump): (u64, u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [seeds, seeds_len, program_id, address, bump] = registers;
         let cost = context.invoke_context().budget.create_program_address_units;
         charge(context, cost)?;
         let memory = context.memory();

@@ -41,7 +41,7 @@ use sbfvm_runtime::sysvars::{
     CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
 };
 use sbfvm_runtime::{InstructionError, Sysvars};
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, MM_INPUT_START};
@@ -79,8 +79,8 @@ pub trait TypedSysvar: 'static {
 }
 
 impl<T: TypedSysvar> Syscall for GetTypedSysvar<T> {
-    type Arguments = u64;
-    fn call(context: &mut VmContext, destination: u64) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [destination]: [u64; 1]) -> SyscallResult {
         let base = context.invoke_context().budget.sysvar_base_cost;
         charge(context, base.saturating_add(T::SIZE as u64))?;
         check_destination(context, destination)?;
@@ -131,11 +131,8 @@ const SYSVAR_NOT_FOUND: u64 = 2;
 /// `sol_get_sysvar(id, dst, offset, len)`, contract in the module docs.
 pub struct GetSysvar;
 impl Syscall for GetSysvar {
-    type Arguments = (u64, u64, u64, u64);
-    fn call(
-        context: &mut VmContext,
-        (id, dst, offset, len): (u64, u64, u64, u64),
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, [id, dst, offset, len]: [u64; 4]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         let cost = budget
             .sysvar_base_cost

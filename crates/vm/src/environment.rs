@@ -14,72 +14,45 @@ use solana_sbpf::{
 use crate::context::VmContext;
 use crate::error::{LoadError, SyscallError};
 
+/// What a syscall returns: `r0`, or an error that stops the program.
+pub type SyscallResult = Result<u64, SyscallError>;
+
 /// A syscall: the registers it reads in, `r0` out, or an error that stops the program.
 ///
-/// `Arguments` names the registers the syscall reads, from `r1` on ([`SyscallArguments`]),
-/// so an implementation takes only those:
+/// `Arguments` names the registers the syscall reads, from `r1` on (usually `[u64; N]`, the
+/// first `N` of the five a program passes), so an implementation takes only those:
 ///
 /// ```
-/// use sbfvm_vm::{Syscall, SyscallError, VmContext};
+/// use sbfvm_vm::{Syscall, SyscallResult, VmContext};
 ///
 /// /// Returns r1 + r2 (r3 to r5 are not read).
 /// struct Add;
 /// impl Syscall for Add {
-///     type Arguments = (u64, u64);
-///     fn call(_: &mut VmContext, (a, b): (u64, u64)) -> Result<u64, SyscallError> {
+///     type Arguments = [u64; 2];
+///     fn call(_: &mut VmContext, [a, b]: [u64; 2]) -> SyscallResult {
 ///         Ok(a.wrapping_add(b))
 ///     }
 /// }
 /// ```
 pub trait Syscall: 'static {
-    /// The registers read: `()`, `u64` (r1), or a tuple of two to five `u64` (r1, r2, …).
+    /// The registers read ([`SyscallArguments`]).
     type Arguments: SyscallArguments;
 
-    fn call(context: &mut VmContext, arguments: Self::Arguments) -> Result<u64, SyscallError>;
+    fn call(context: &mut VmContext, arguments: Self::Arguments) -> SyscallResult;
 }
 
-/// The leading registers `r1..` a [`Syscall`] reads, taken from the five a `call` passes.
+/// The registers a [`Syscall`] reads, taken from the five (r1..r5) a `call` passes:
+/// `[u64; N]` for the first `N` (at most five), or a type of the syscall's own.
 pub trait SyscallArguments {
     fn from_registers(registers: [u64; 5]) -> Self;
 }
 
-impl SyscallArguments for () {
+impl<const N: usize> SyscallArguments for [u64; N] {
+    // On the per-call path: folds to register moves.
     #[inline(always)]
-    fn from_registers(_: [u64; 5]) -> Self {}
-}
-
-impl SyscallArguments for u64 {
-    #[inline(always)]
-    fn from_registers([r1, ..]: [u64; 5]) -> Self {
-        r1
-    }
-}
-
-impl SyscallArguments for (u64, u64) {
-    #[inline(always)]
-    fn from_registers([r1, r2, ..]: [u64; 5]) -> Self {
-        (r1, r2)
-    }
-}
-
-impl SyscallArguments for (u64, u64, u64) {
-    #[inline(always)]
-    fn from_registers([r1, r2, r3, ..]: [u64; 5]) -> Self {
-        (r1, r2, r3)
-    }
-}
-
-impl SyscallArguments for (u64, u64, u64, u64) {
-    #[inline(always)]
-    fn from_registers([r1, r2, r3, r4, _]: [u64; 5]) -> Self {
-        (r1, r2, r3, r4)
-    }
-}
-
-impl SyscallArguments for (u64, u64, u64, u64, u64) {
-    #[inline(always)]
-    fn from_registers([r1, r2, r3, r4, r5]: [u64; 5]) -> Self {
-        (r1, r2, r3, r4, r5)
+    fn from_registers(registers: [u64; 5]) -> Self {
+        const { assert!(N <= 5, "a syscall reads at most five registers") };
+        std::array::from_fn(|index| registers[index])
     }
 }
 
@@ -330,15 +303,6 @@ pub struct ProgramEnvironment {
     options: EnvironmentOptions,
 }
 
-impl std::fmt::Debug for ProgramEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProgramEnvironment")
-            .field("options", &self.options)
-            .field("syscalls", &self.support.len())
-            .finish()
-    }
-}
-
 impl ProgramEnvironment {
     pub fn new(
         options: EnvironmentOptions,
@@ -419,5 +383,15 @@ impl ProgramEnvironment {
 
     pub fn registered_syscalls(&self) -> impl Iterator<Item = (&'static str, SyscallSupport)> + '_ {
         self.support.iter().map(|(name, support)| (*name, *support))
+    }
+}
+
+impl std::fmt::Debug for ProgramEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let syscalls = self.support.len();
+        f.debug_struct("ProgramEnvironment")
+            .field("options", &self.options)
+            .field("syscalls", &syscalls)
+            .finish()
     }
 }

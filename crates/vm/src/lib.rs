@@ -22,7 +22,7 @@ pub mod testing;
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{
     EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallArguments, SyscallName,
-    SyscallRegistry, SyscallSupport,
+    SyscallRegistry, SyscallResult, SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
 pub use executor::{ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};

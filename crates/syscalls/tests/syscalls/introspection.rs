@@ -3,6 +3,7 @@
 
 use sbfvm_runtime::{InstructionAccount, InstructionFrame, Pubkey};
 use sbfvm_syscalls::introspection;
+use sbfvm_syscalls::introspection::GetProcessedSiblingInstruction as Sibling;
 use sbfvm_vm::SyscallError;
 
 use crate::common::{is_access_violation, key, Fixture, Guest, HEAP, STACK};
@@ -163,24 +164,12 @@ fn sibling_lookup_among_top_level_instructions() {
     f.push_top_level(); // the third instruction runs; the fourth has not started
     let meta = STACK;
     // Index 0: the second instruction. Wrong sizes → the header is corrected, returns 1.
-    let (result, cu) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        meta,
-        STACK + 64,
-        STACK + 128,
-        STACK + 256,
-    ]);
+    let (result, cu) = f.call::<Sibling>([0, meta, STACK + 64, STACK + 128, STACK + 256]);
     assert_eq!((result, cu), (Ok(1), 100));
     assert_eq!((f.read_u64(meta), f.read_u64(meta + 8)), (2, 1));
     assert_eq!(f.read(STACK + 64, 32), vec![0; 32], "nothing else written");
     // Right sizes → program id, data and the 34-byte AccountMeta are written.
-    let (result, _) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        meta,
-        STACK + 64,
-        STACK + 128,
-        STACK + 256,
-    ]);
+    let (result, _) = f.call::<Sibling>([0, meta, STACK + 64, STACK + 128, STACK + 256]);
     assert_eq!(result, Ok(1));
     assert_eq!(f.read(STACK + 64, 32), key(0xA1).as_ref());
     assert_eq!(f.read(STACK + 128, 2), vec![2, 2]);
@@ -189,23 +178,15 @@ fn sibling_lookup_among_top_level_instructions() {
     assert_eq!(f.read(STACK + 256, 34), meta_bytes);
     // Index 1: the first instruction.
     write_header(&mut f, meta, 1, 1);
-    let (result, _) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        1,
-        meta,
-        STACK + 64,
-        STACK + 128,
-        STACK + 256,
-    ]);
+    let (result, _) = f.call::<Sibling>([1, meta, STACK + 64, STACK + 128, STACK + 256]);
     assert_eq!(result, Ok(1));
     assert_eq!(f.read(STACK + 64, 32), key(0xA0).as_ref());
     assert_eq!(f.read(STACK + 128, 1), vec![1]);
     assert_eq!(f.read(STACK + 256 + 32, 2), vec![0, 1]);
     // Index 2 does not exist (the current one and later ones are not siblings).
-    let (result, cu) =
-        f.call::<introspection::GetProcessedSiblingInstruction>([2, 0xdead, 0, 0, 0]);
+    let (result, cu) = f.call::<Sibling>([2, 0xdead, 0, 0, 0]);
     assert_eq!((result, cu), (Ok(0), 100));
-    let (result, _) =
-        f.call::<introspection::GetProcessedSiblingInstruction>([u64::MAX, 0xdead, 0, 0, 0]);
+    let (result, _) = f.call::<Sibling>([u64::MAX, 0xdead, 0, 0, 0]);
     assert_eq!(result, Ok(0));
 }
 
@@ -232,13 +213,7 @@ fn sibling_lookup_among_cpis_of_the_same_caller() {
     let meta = STACK;
     let fetch = |f: &mut Fixture, index: u64, accounts_len: u64| {
         write_header(f, meta, 1, accounts_len);
-        let result = f.call::<introspection::GetProcessedSiblingInstruction>([
-            index,
-            meta,
-            STACK + 64,
-            STACK + 128,
-            STACK + 256,
-        ]);
+        let result = f.call::<Sibling>([index, meta, STACK + 64, STACK + 128, STACK + 256]);
         (result.0, f.read(STACK + 128, 1))
     };
     // From B: index 0 is A (same caller); C has another caller; the first instruction's
@@ -272,32 +247,14 @@ fn sibling_outputs_alignment_and_overlap() {
     f.pop();
     f.push_top_level();
     // The header is 8-aligned.
-    let (result, cu) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        STACK + 4,
-        STACK + 64,
-        STACK + 128,
-        STACK + 256,
-    ]);
+    let (result, cu) = f.call::<Sibling>([0, STACK + 4, STACK + 64, STACK + 128, STACK + 256]);
     assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 100));
     // Data overlapping the program id.
     write_header(&mut f, STACK, 4, 1);
-    let (result, _) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        STACK,
-        STACK + 64,
-        STACK + 90,
-        STACK + 256,
-    ]);
+    let (result, _) = f.call::<Sibling>([0, STACK, STACK + 64, STACK + 90, STACK + 256]);
     assert_eq!(result, Err(SyscallError::CopyOverlapping));
     // Accounts overlapping the header.
-    let (result, _) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        STACK,
-        STACK + 64,
-        STACK + 128,
-        STACK + 8,
-    ]);
+    let (result, _) = f.call::<Sibling>([0, STACK, STACK + 64, STACK + 128, STACK + 8]);
     assert_eq!(result, Err(SyscallError::CopyOverlapping));
     // Deprecated loader: an unaligned header is fine.
     let frames = vec![
@@ -309,13 +266,7 @@ fn sibling_outputs_alignment_and_overlap() {
     f.pop();
     f.push_top_level();
     write_header(&mut f, STACK + 4, 0, 0);
-    let (result, _) = f.call::<introspection::GetProcessedSiblingInstruction>([
-        0,
-        STACK + 4,
-        STACK + 64,
-        0xdead,
-        0xbeef,
-    ]);
+    let (result, _) = f.call::<Sibling>([0, STACK + 4, STACK + 64, 0xdead, 0xbeef]);
     assert_eq!(result, Ok(1));
     assert_eq!(f.read(STACK + 64, 32), key(0xA0).as_ref());
 }

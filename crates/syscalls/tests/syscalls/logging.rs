@@ -121,6 +121,10 @@ fn log_pubkey_reads_32_bytes_unaligned() {
 #[test]
 fn log_data_charges_base_per_field_and_bytes() {
     let mut f = Fixture::new();
+    // No fields: 100 and an empty data line.
+    let (result, cu) = f.call::<logging::LogData>([0xdead, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 100));
+    assert_eq!(f.last_log(), "Program data: ");
     f.write(HEAP + 64, b"abc");
     f.write(HEAP + 128, &[7u8; 300]);
     f.write_slices(HEAP, &[(HEAP + 64, 3), (HEAP + 128, 300), (0xdead, 0)]);
@@ -136,10 +140,6 @@ fn log_data_charges_base_per_field_and_bytes() {
             b64.encode([7u8; 300])
         )
     );
-    // No fields: 100 and an empty data line.
-    let (result, cu) = f.call::<logging::LogData>([0xdead, 0, 0, 0, 0]);
-    assert_eq!((result, cu), (Ok(0), 100));
-    assert_eq!(f.last_log(), "Program data: ");
 }
 
 #[test]

@@ -30,13 +30,10 @@ pub fn key(n: u8) -> Pubkey {
 }
 
 pub fn account(lamports: u64, data: Vec<u8>, owner: Pubkey, executable: bool) -> Account {
-    Account {
-        lamports,
-        data,
-        owner,
-        executable,
-        rent_epoch: 0,
-    }
+    let mut account = Account::new_with_data(lamports, data, &owner);
+    account.executable = executable;
+    account.rent_epoch = 0;
+    account
 }
 
 /// A budget of `limit` compute units, Agave's costs otherwise.
@@ -74,16 +71,11 @@ pub fn invoke_context(
     features: FeatureSet,
     builtins: Vec<(Pubkey, BuiltinFunction)>,
 ) -> InvokeContext {
-    let mut transaction_context = TransactionContext::new(accounts, RentParams::default(), 5, 64);
-    transaction_context.configure_top_level(top_level);
-    InvokeContext::new(
-        transaction_context,
-        budget,
-        Arc::new(features),
-        Arc::new(Sysvars::default()),
-        Rc::new(NoExecutor),
-        Arc::new(builtins),
-    )
+    let mut transaction = TransactionContext::new(accounts, RentParams::default(), 5, 64);
+    transaction.configure_top_level(top_level);
+    let (features, sysvars) = (Arc::new(features), Arc::new(Sysvars::default()));
+    let (programs, builtins) = (Rc::new(NoExecutor), Arc::new(builtins));
+    InvokeContext::new(transaction, budget, features, sysvars, programs, builtins)
 }
 
 /// Calls `S` with the five registers r1..r5, as a program's `call` does.

@@ -43,32 +43,33 @@ const INVOKE: u64 = 946;
 const STUB_UNITS: u64 = 10;
 const MAX_PERMITTED_DATA_INCREASE: u64 = 10 * 1024;
 
-// Transaction accounts. Indices 0..=9 are also the positions of the caller's instruction
-// accounts, with these privileges.
-/// Owned by the caller, signer and writable, 10 bytes.
-const A: usize = 0;
-/// Owned by the caller, writable, 20 bytes.
-const B: usize = 1;
-/// Owned by `other()`, read-only, 5 bytes.
-const C: usize = 2;
-/// Owned by the stub, writable, 300 bytes.
-const D: usize = 3;
-/// Owned by the caller, writable, no data.
-const E: usize = 4;
-/// Owned by `other()`, writable, 4 bytes.
-const F: usize = 5;
-/// Owned by the stub, writable, no data.
-const G: usize = 6;
-/// Executable, owned by bpf_loader, read-only, 1,000 bytes.
-const P: usize = 7;
-/// A PDA of the caller, owned by the caller, writable, not a signer.
-const PDA: usize = 8;
-/// The callee: a builtin (owned by the native loader), read-only.
-const STUB: usize = 9;
-/// The calling program (not an instruction account).
-const CALLER: usize = 10;
-/// In the transaction but not in the caller's instruction.
-const X: usize = 11;
+/// Declares consecutive `usize` constants, the first 0.
+macro_rules! indices {
+    ($first:ident $(, $rest:ident)*) => {
+        indices!(@ 0; $first $(, $rest)*);
+    };
+    (@ $value:expr;) => {};
+    (@ $value:expr; $name:ident $(, $rest:ident)*) => {
+        const $name: usize = $value;
+        indices!(@ $name + 1; $($rest),*);
+    };
+}
+
+// Transaction accounts, in order. Indices 0..=9 are also the positions of the caller's
+// instruction accounts, with these privileges:
+// - A: owned by the caller, signer and writable, 10 bytes;
+// - B: owned by the caller, writable, 20 bytes;
+// - C: owned by `other()`, read-only, 5 bytes;
+// - D: owned by the stub, writable, 300 bytes;
+// - E: owned by the caller, writable, no data;
+// - F: owned by `other()`, writable, 4 bytes;
+// - G: owned by the stub, writable, no data;
+// - P: executable, owned by bpf_loader, read-only, 1,000 bytes;
+// - PDA: a PDA of the caller, owned by the caller, writable, not a signer;
+// - STUB: the callee, a builtin (owned by the native loader), read-only;
+// - CALLER: the calling program (not an instruction account);
+// - X: in the transaction but not in the caller's instruction.
+indices!(A, B, C, D, E, F, G, P, PDA, STUB, CALLER, X);
 
 const WRITABLE: [usize; 7] = [A, B, D, E, F, G, PDA];
 
@@ -353,8 +354,7 @@ impl Cpi {
     }
 
     fn put_u64s(&mut self, values: &[u64]) -> u64 {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        self.put(&bytes, 8)
+        self.put(&le_bytes(values), 8)
     }
 
     // ----- CPI structures -----
@@ -418,18 +418,11 @@ impl Cpi {
                 account.executable,
             ];
             let mut info: Vec<u64> = match abi {
-                Abi::C => vec![
-                    md.vm_key_addr,
-                    md.vm_lamports_addr,
-                    md.original_data_len as u64,
-                    md.vm_data_addr,
-                    md.vm_owner_addr,
-                    u64::MAX,
-                ],
+                Abi::C => c_info_words(&md, u64::MAX).to_vec(),
                 Abi::Rust => {
-                    let lamports_box = self.put_u64s(&[1, 1, 0, md.vm_lamports_addr]);
-                    let data_box =
-                        self.put_u64s(&[1, 1, 0, md.vm_data_addr, md.original_data_len as u64]);
+                    let (lamports_box, data_box) = rust_boxes(&md);
+                    let lamports_box = self.put_u64s(&lamports_box);
+                    let data_box = self.put_u64s(&data_box);
                     vec![md.vm_key_addr, lamports_box, data_box, md.vm_owner_addr, 0]
                 }
             };
@@ -562,6 +555,34 @@ fn cpi_metas(ix: &Instruction) -> Vec<CpiAccountMeta> {
             is_writable: meta.is_writable,
         })
         .collect()
+}
+
+/// The words of a `SolAccountInfo` before its flags, each pointer where the caller's
+/// serialization put the account, `rent_epoch` last.
+fn c_info_words(md: &SerializedAccountMetadata, rent_epoch: u64) -> [u64; 6] {
+    let len = md.original_data_len as u64;
+    [
+        md.vm_key_addr,
+        md.vm_lamports_addr,
+        len,
+        md.vm_data_addr,
+        md.vm_owner_addr,
+        rent_epoch,
+    ]
+}
+
+/// The Rc boxes of a Rust `AccountInfo` (strong, weak, RefCell flag, then the value): the
+/// lamports pointer, and the data `{ptr, len}`.
+fn rust_boxes(md: &SerializedAccountMetadata) -> ([u64; 4], [u64; 5]) {
+    let len = md.original_data_len as u64;
+    (
+        [1, 1, 0, md.vm_lamports_addr],
+        [1, 1, 0, md.vm_data_addr, len],
+    )
+}
+
+fn le_bytes(words: &[u64]) -> Vec<u8> {
+    words.iter().flat_map(|word| word.to_le_bytes()).collect()
 }
 
 fn instruction(program_id: Pubkey, accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {

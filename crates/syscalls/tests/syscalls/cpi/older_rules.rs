@@ -3,7 +3,7 @@
 
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::{
-    BuiltinFunction, ComputeBudget, FeatureSet, InstructionAccount, InstructionError,
+    Account, BuiltinFunction, ComputeBudget, FeatureSet, InstructionAccount, InstructionError,
     InstructionFrame, InvokeContext, Pubkey,
 };
 use sbfvm_syscalls::cpi::InvokeSignedC;
@@ -12,6 +12,32 @@ use sbfvm_vm::{InputAbi, SerializedAccountMetadata, SyscallError};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader};
 
 use crate::common::{account, call, input_abi, invoke_context, key, HEAP, UNMAPPED};
+
+/// Mainnet, without `feature` unless `active`.
+fn mainnet_unless(active: bool, feature: &Pubkey) -> FeatureSet {
+    let mut features = FeatureSet::mainnet();
+    if !active {
+        features.deactivate(feature);
+    }
+    features
+}
+
+/// An invoke context running program 0 on a top-level instruction over
+/// `instruction_accounts`.
+const UPGRADEABLE: Pubkey = bpf_loader_upgradeable::ID;
+
+fn running(
+    accounts: Vec<(Pubkey, Account)>,
+    instruction_accounts: Vec<InstructionAccount>,
+    features: FeatureSet,
+    builtins: Vec<(Pubkey, BuiltinFunction)>,
+) -> InvokeContext {
+    let top_level = vec![InstructionFrame::new(0, instruction_accounts, vec![])];
+    let budget = ComputeBudget::default();
+    let mut invoke_context = invoke_context(accounts, top_level, budget, features, builtins);
+    invoke_context.push(None).unwrap();
+    invoke_context
+}
 
 /// `sol_invoke_signed_c` to `callee` with no metas, data, infos or signers, from a
 /// program whose only instruction account is a **non-executable** BPFLoader2 account.
@@ -27,27 +53,13 @@ fn invoke_c(callee: Pubkey, simd_0162: bool) -> (Result<u64, SyscallError>, Vec<
             account(1, vec![], native_loader::id(), false),
         ),
     ];
-    let top_level = vec![InstructionFrame::new(
-        0,
-        vec![InstructionAccount {
-            index_in_transaction: 1,
-            is_signer: false,
-            is_writable: false,
-        }],
-        vec![],
-    )];
-    let mut features = FeatureSet::mainnet();
-    if !simd_0162 {
-        features.deactivate(&ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
-    }
-    let mut invoke_context = invoke_context(
-        accounts,
-        top_level,
-        ComputeBudget::default(),
-        features,
-        vec![],
-    );
-    invoke_context.push(None).unwrap();
+    let instruction_accounts = vec![InstructionAccount {
+        index_in_transaction: 1,
+        is_signer: false,
+        is_writable: false,
+    }];
+    let features = mainnet_unless(simd_0162, &ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
+    let mut invoke_context = running(accounts, instruction_accounts, features, vec![]);
     // SolInstruction { program_id_addr, accounts_addr, 0, data_addr, 0 }, then the id.
     let mut buffers = GuestBuffers::new(8, 4096, 4096, 8);
     let id_addr = HEAP + 64;
@@ -152,28 +164,10 @@ struct Outcome {
     logs: Vec<String>,
 }
 
-/// `sol_invoke_signed_c` from a caller owning X (writable) and Y (read-only) to the
-/// builtin stub with metas [X writable, Y read-only]. `metadata` is what the caller's
-/// serialization recorded for X and Y: their real addresses ("exact") or all zero, as
-/// the reference CPI harness has it.
-fn invoke_with_infos(
-    simd_0459: bool,
-    exact_metadata: bool,
-    original_data_len: usize,
-    infos: [Info; 2],
-    data_lens: [usize; 2],
-) -> Outcome {
-    invoke_from(
-        bpf_loader_upgradeable::id(),
-        simd_0459,
-        exact_metadata,
-        original_data_len,
-        infos,
-        data_lens,
-    )
-}
-
-/// [`invoke_with_infos`] from a program of `loader`.
+/// `sol_invoke_signed_c` from a program of `loader` owning X (writable) and Y (read-only)
+/// to the builtin stub with metas [X writable, Y read-only]. `metadata` is what the
+/// caller's serialization recorded for X and Y: their real addresses ("exact") or all
+/// zero, as the reference CPI harness has it.
 fn invoke_from(
     loader: Pubkey,
     simd_0459: bool,
@@ -196,27 +190,14 @@ fn invoke_from(
         is_signer: false,
         is_writable,
     };
-    let top_level = vec![InstructionFrame::new(
-        0,
-        vec![
-            instruction_account(2, true),
-            instruction_account(3, false),
-            instruction_account(1, false),
-        ],
-        vec![],
-    )];
-    let mut features = FeatureSet::mainnet();
-    if !simd_0459 {
-        features.deactivate(&ids::SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS);
-    }
-    let mut invoke_context = invoke_context(
-        accounts,
-        top_level,
-        ComputeBudget::default(),
-        features,
-        vec![(key(STUB), stub as BuiltinFunction)],
-    );
-    invoke_context.push(None).unwrap();
+    let instruction_accounts = vec![
+        instruction_account(2, true),
+        instruction_account(3, false),
+        instruction_account(1, false),
+    ];
+    let features = mainnet_unless(simd_0459, &ids::SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS);
+    let builtins = vec![(key(STUB), stub as BuiltinFunction)];
+    let mut invoke_context = running(accounts, instruction_accounts, features, builtins);
 
     let mut buffers = GuestBuffers::new(8, 4096, 32 * 4096, 8);
     let mut instruction = Vec::new();
@@ -295,7 +276,7 @@ fn info(n: u8, data_addr: u64, data_len: u64) -> Info {
 fn pointer_checks_come_with_simd_0459() {
     let infos = [info(X, X_DATA, 4), info(Y, Y_DATA, 4)];
     // The reference harness's all-zero metadata.
-    let outcome = invoke_with_infos(true, false, 0, infos, [4, 4]);
+    let outcome = invoke_from(UPGRADEABLE, true, false, 0, infos, [4, 4]);
     assert!(matches!(outcome.result, Err(SyscallError::InvalidPointer)));
     assert_eq!(
         outcome.logs,
@@ -304,7 +285,7 @@ fn pointer_checks_come_with_simd_0459() {
             key_addr(X)
         )]
     );
-    let outcome = invoke_with_infos(false, false, 0, infos, [4, 4]);
+    let outcome = invoke_from(UPGRADEABLE, false, false, 0, infos, [4, 4]);
     assert_eq!(outcome.result.unwrap(), 0);
 }
 
@@ -318,10 +299,10 @@ fn before_simd_0459_each_account_is_synced_as_it_is_translated() {
     let mut y = info(Y, Y_DATA, 4);
     y.lamports_addr = UNMAPPED;
     // Agave 4.4 translates every info before syncing any: the access violation wins.
-    let outcome = invoke_with_infos(true, true, 4, [x, y], [4, 4]);
+    let outcome = invoke_from(UPGRADEABLE, true, true, 4, [x, y], [4, 4]);
     assert!(matches!(outcome.result, Err(SyscallError::Memory(_))));
     // Before SIMD-0459 X is synced before Y is translated.
-    let outcome = invoke_with_infos(false, true, 4, [x, y], [4, 4]);
+    let outcome = invoke_from(UPGRADEABLE, false, true, 4, [x, y], [4, 4]);
     assert!(matches!(
         outcome.result,
         Err(SyscallError::Instruction(
@@ -334,8 +315,8 @@ fn before_simd_0459_each_account_is_synced_as_it_is_translated() {
 fn before_simd_0459_the_data_charge_precedes_the_data_translation() {
     // 2,500 bytes of data at an unmapped address: 10 CU of data charge.
     let infos = [info(X, UNMAPPED, 2500), info(Y, Y_DATA, 4)];
-    let now = invoke_with_infos(true, true, 2500, infos, [2500, 4]);
-    let legacy = invoke_with_infos(false, true, 2500, infos, [2500, 4]);
+    let now = invoke_from(UPGRADEABLE, true, true, 2500, infos, [2500, 4]);
+    let legacy = invoke_from(UPGRADEABLE, false, true, 2500, infos, [2500, 4]);
     assert!(matches!(now.result, Err(SyscallError::Memory(_))));
     assert!(matches!(legacy.result, Err(SyscallError::Memory(_))));
     assert_eq!(legacy.consumed, now.consumed + 10);
@@ -346,12 +327,12 @@ fn before_simd_0459_the_caller_data_has_no_reservation_check() {
     // The harness records an original length of 0; the info says 10,241 bytes, more
     // than 0 + 10 KiB, unchanged by the callee.
     let infos = [info(X, X_DATA, 10_241), info(Y, Y_DATA, 4)];
-    let now = invoke_with_infos(true, true, 0, infos, [10_241, 4]);
+    let now = invoke_from(UPGRADEABLE, true, true, 0, infos, [10_241, 4]);
     assert!(matches!(
         now.result,
         Err(SyscallError::Instruction(InstructionError::InvalidRealloc))
     ));
-    let legacy = invoke_with_infos(false, true, 0, infos, [10_241, 4]);
+    let legacy = invoke_from(UPGRADEABLE, false, true, 0, infos, [10_241, 4]);
     assert_eq!(legacy.result.unwrap(), 0);
 }
 

@@ -6,20 +6,22 @@ use sbfvm_vm::serialization::deserialize_parameters;
 
 use super::*;
 
-// =====================================================================================
-// Property test: the CPI sync round against deserialization.
-// =====================================================================================
-
 /// SplitMix64: a small deterministic PRNG.
 struct Rng(u64);
+
+/// SplitMix64's output function.
+fn mix(state: u64) -> u64 {
+    let mut z = state;
+    for (shift, multiplier) in [(30, 0xbf58_476d_1ce4_e5b9), (27, 0x94d0_49bb_1331_11eb)] {
+        z = (z ^ (z >> shift)).wrapping_mul(multiplier);
+    }
+    z ^ (z >> 31)
+}
 
 impl Rng {
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        mix(self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -248,31 +250,17 @@ fn cpi_sync(
     }
     let mut info_bytes = Vec::new();
     let mut len_fields = vec![0u64; firsts.len()];
-    let mut rust_boxes = Vec::new();
+    let mut data_boxes = Vec::new();
     for &i in info_order {
         let md = input.accounts[firsts[i]];
+        // The flags word (and the Rust ABI's unused word) are zero.
         let words: Vec<u64> = match abi {
-            Abi::C => vec![
-                md.vm_key_addr,
-                md.vm_lamports_addr,
-                md.original_data_len as u64,
-                md.vm_data_addr,
-                md.vm_owner_addr,
-                0,
-                0,
-            ],
+            Abi::C => [&c_info_words(&md, 0)[..], &[0]].concat(),
             Abi::Rust => {
-                let lamports_box: Vec<u8> = [1u64, 1, 0, md.vm_lamports_addr]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                let data_box: Vec<u8> = [1u64, 1, 0, md.vm_data_addr, md.original_data_len as u64]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                let lamports_box = put(&lamports_box, &mut heap);
-                let data_box = put(&data_box, &mut heap);
-                rust_boxes.push((i, data_box));
+                let (lamports_box, data_box) = rust_boxes(&md);
+                let lamports_box = put(&le_bytes(&lamports_box), &mut heap);
+                let data_box = put(&le_bytes(&data_box), &mut heap);
+                data_boxes.push((i, data_box));
                 vec![
                     md.vm_key_addr,
                     lamports_box,
@@ -283,13 +271,13 @@ fn cpi_sync(
                 ]
             }
         };
-        info_bytes.extend(words.iter().flat_map(|v| v.to_le_bytes()));
+        info_bytes.extend(le_bytes(&words));
     }
     let infos_addr = put(&info_bytes, &mut heap);
     for (slot, &i) in info_order.iter().enumerate() {
         len_fields[i] = match abi {
             Abi::C => infos_addr + 56 * slot as u64 + 16,
-            Abi::Rust => rust_boxes
+            Abi::Rust => data_boxes
                 .iter()
                 .find(|(j, _)| *j == i)
                 .map(|(_, data_box)| data_box + 32)
