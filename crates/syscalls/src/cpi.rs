@@ -123,6 +123,10 @@ pub struct AccountMetaLayout {
 /// `SolInstruction`, `SolAccountMeta`, `SolAccountInfo`; the Rust ABI's from
 /// `solana-stable-layout` and `solana-account-info`).
 pub mod layout {
+    use std::mem::{offset_of, size_of};
+
+    use super::{AbiLayout, AccountMetaLayout, InstructionLayout};
+
     /// `SolInstruction` (C ABI).
     #[repr(C)]
     pub struct SolInstruction {
@@ -187,9 +191,6 @@ pub mod layout {
         pub is_writable: u8,
         pub executable: u8,
     }
-
-    use super::{AbiLayout, AccountMetaLayout, InstructionLayout};
-    use std::mem::{offset_of, size_of};
 
     /// The C ABI's layout.
     pub const C_ABI: AbiLayout =

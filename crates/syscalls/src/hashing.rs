@@ -3,7 +3,7 @@
 //!
 //! Registers: r1 = array of 16-byte {ptr, len} slices, r2 = slice count, r3 = result (32
 //! bytes; 64 for SHA-512). Order: slice count > 20,000 → `TooManySlices`, logged as
-//! "<Name> Hashing <n> sequences in one syscall is over the limit 20000", before any
+//! "`<Name>` Hashing `<n>` sequences in one syscall is over the limit 20000", before any
 //! charge; charge 85; translate the result (Store); when the count is not 0, translate the
 //! slice array (Load, align 8); for each slice translate its bytes, then charge
 //! max(10, ⌊len/2⌋); write the digest; return 0.

@@ -5,7 +5,7 @@
 //! [`SYSCALLS`] is the table of them: one row per syscall (name, feature gate,
 //! implementation) in Agave's registration order. [`create_environment`] registers them,
 //! feature-gated exactly as Agave's `create_program_runtime_environment` does, into a
-//! [`ProgramEnvironment`](sbfvm_vm::ProgramEnvironment) the VM executes with.
+//! [`ProgramEnvironment`] the VM executes with.
 //!
 //! Each syscall module documents its contract: registers in, the order of charges and
 //! checks, and its errors.

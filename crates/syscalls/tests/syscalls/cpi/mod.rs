@@ -456,6 +456,30 @@ impl Cpi {
         }
     }
 
+    /// Invokes the stub with `metas`, no data and no signers, with the account infos of
+    /// `infos`.
+    fn cpi_stub(
+        &mut self,
+        abi: Abi,
+        metas: Vec<AccountMeta>,
+        infos: &[usize],
+    ) -> (Result<u64, SyscallError>, u64) {
+        self.cpi(abi, &instruction(stub_id(), metas, vec![]), infos, &[])
+    }
+
+    /// Writes `lamports` where the caller's input holds the lamports of `position`.
+    fn set_lamports(&mut self, position: usize, lamports: u64) {
+        let addr = self.md(position).vm_lamports_addr;
+        self.write_u64(addr, lamports);
+    }
+
+    /// An instruction to the stub with B writable and no data, and B's account info:
+    /// their addresses.
+    fn stub_with_b(&mut self, abi: Abi) -> (u64, u64) {
+        let ix = instruction(stub_id(), vec![self.w(B)], vec![]);
+        (self.ix(abi, &ix), self.infos(abi, &[B]))
+    }
+
     /// `signers` as `&[&[&[u8]]]`; returns (address, count).
     fn signers(&mut self, signers: &[Vec<Vec<u8>>]) -> (u64, u64) {
         let mut outer = Vec::new();
@@ -608,6 +632,12 @@ fn invoke_logs(program_id: &Pubkey) -> Vec<String> {
         format!("Program {program_id} invoke [2]"),
         format!("Program {program_id} success"),
     ]
+}
+
+/// `result` is the error `expected`, whose message is `text`.
+fn assert_error(result: Result<u64, SyscallError>, expected: SyscallError, text: &str, abi: Abi) {
+    assert_eq!(expected.to_string(), text);
+    assert_eq!(result, Err(expected), "{abi:?}");
 }
 
 fn pointer_log(field: &str, got: u64, expected: u64) -> String {

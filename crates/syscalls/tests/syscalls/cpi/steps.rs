@@ -8,6 +8,7 @@ use solana_sdk_ids::{ed25519_program, loader_v4, secp256k1_program, secp256r1_pr
 
 use super::*;
 use crate::common::{budget_exceeded, is_access_violation, ix_error, INPUT, RODATA, UNMAPPED};
+use sbfvm_runtime::InstructionError as IxError;
 
 // =====================================================================================
 // A baseline: the successful CPI the failure tests start from.
@@ -86,21 +87,18 @@ fn step1_then_the_instruction_byte_charge_drains_the_meter() {
 
 #[test]
 fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
-    for abi in ABIS {
-        let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let bytes = f.read(ix_addr, abi.instruction_size());
-        let odd = f.alloc(bytes.len() + 1, 8) + 1;
-        f.write(odd, &bytes);
-        let infos = f.infos(abi, &[B]);
-        let (result, cu) = f.invoke(abi, [odd, infos, 1, 0, 0]);
-        assert_eq!(result, Err(SyscallError::UnalignedPointer), "{abi:?}");
-        assert_eq!(result.unwrap_err().to_string(), "Unaligned pointer");
-        assert_eq!(cu, INVOKE);
-
+    assert_eq!(
+        SyscallError::UnalignedPointer.to_string(),
+        "Unaligned pointer"
+    );
+    for (abi, deprecated) in ABIS_AND_CALLERS {
         // A deprecated-loader caller checks no alignment at all.
-        let mut f = Cpi::deprecated();
+        let (expected, units) = if deprecated {
+            (Ok(0), INVOKE + STUB_UNITS)
+        } else {
+            (Err(SyscallError::UnalignedPointer), INVOKE)
+        };
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
         let ix_addr = f.ix(abi, &ix);
         let bytes = f.read(ix_addr, abi.instruction_size());
@@ -108,8 +106,8 @@ fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
         f.write(odd, &bytes);
         let infos = f.infos(abi, &[B]);
         let (result, cu) = f.invoke(abi, [odd, infos, 1, 0, 0]);
-        assert_eq!(result, Ok(0), "{abi:?}");
-        assert_eq!(cu, INVOKE + STUB_UNITS);
+        assert_eq!(result, expected, "{abi:?} {deprecated}");
+        assert_eq!(cu, units);
     }
 }
 
@@ -227,19 +225,13 @@ fn step2_more_than_255_metas_is_max_instruction_accounts_exceeded() {
         let ix = instruction(stub_id(), vec![f.ro(B); 256], vec![0; 10_241]);
         let ix_addr = f.ix(abi, &ix);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::MaxInstructionAccountsExceeded {
-                num_accounts: 256,
-                max_accounts: 255
-            },
-            "{abi:?}: the metas are checked before the data"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Invoked an instruction with too many accounts (256 > 255)"
-        );
+        // The metas are checked before the data.
+        let expected = SyscallError::MaxInstructionAccountsExceeded {
+            num_accounts: 256,
+            max_accounts: 255,
+        };
+        let text = "Invoked an instruction with too many accounts (256 > 255)";
+        assert_error(result, expected, text, abi);
         assert_eq!(cu, INVOKE, "the limit is checked before the byte charge");
 
         // 255 metas pass, and are charged ⌊34·255/250⌋ = 34.
@@ -259,19 +251,12 @@ fn step2_more_than_10240_data_bytes_is_max_instruction_data_len_exceeded() {
         let ix = instruction(stub_id(), vec![f.w(B)], vec![0; 10_241]);
         let ix_addr = f.ix(abi, &ix);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::MaxInstructionDataLenExceeded {
-                data_len: 10_241,
-                max_data_len: 10_240
-            },
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Invoked an instruction with data that is too large (10241 > 10240)"
-        );
+        let expected = SyscallError::MaxInstructionDataLenExceeded {
+            data_len: 10_241,
+            max_data_len: 10_240,
+        };
+        let text = "Invoked an instruction with data that is too large (10241 > 10240)";
+        assert_error(result, expected, text, abi);
         assert_eq!(cu, INVOKE);
 
         // 10,240 bytes pass and cost ⌊10240/250⌋ = 40.
@@ -301,11 +286,7 @@ fn step2_byte_charge_sums_two_floors_and_uses_34_bytes_per_meta_for_both_abis() 
         let (signer_off, _, _) = abi.meta_layout();
         f.write(metas + signer_off, &[2]);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidArgument),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidArgument), "{abi:?}");
         assert_eq!(ix_cost(8, 249), 1);
         assert_eq!(cu, INVOKE + 1);
         // One unit short of that charge: the meter drains before the bool bytes are read.
@@ -331,7 +312,7 @@ fn step2_bool_bytes_above_one_are_invalid_argument() {
             let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
             assert_eq!(
                 result,
-                ix_error(InstructionError::InvalidArgument),
+                ix_error(IxError::InvalidArgument),
                 "{abi:?} {offset}"
             );
             assert_eq!(cu, INVOKE);
@@ -354,7 +335,7 @@ fn step2_c_meta_pubkey_pointer_is_translated_after_its_bool_bytes() {
     // Meta 0 with both: its bool bytes are checked before its pubkey.
     f.write(metas + 8, &[2]);
     let (result, _) = f.invoke(Abi::C, [ix_addr, 0, 0, 0, 0]);
-    assert_eq!(result, ix_error(InstructionError::InvalidArgument));
+    assert_eq!(result, ix_error(IxError::InvalidArgument));
     // A pubkey pointer running past the end of the heap.
     f.write(metas + 8, &[1]);
     f.write_u64(metas, HEAP_END - 16);
@@ -371,9 +352,7 @@ fn step3_more_than_16_signers_is_too_many_signers_after_translating_the_array() 
     for abi in ABIS {
         let mut f = Cpi::new();
         let pda_seeds = f.pda_seeds.clone();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let (signers, _) = f.signers(&vec![pda_seeds.clone(); 17]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, 17]);
         let error = result.unwrap_err();
@@ -397,17 +376,11 @@ fn step3_more_than_16_signers_is_too_many_signers_after_translating_the_array() 
 fn step3_more_than_16_seeds_is_the_instruction_error_max_seed_length_exceeded() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let seventeen = vec![vec![1u8]; 17];
         let (signers, n) = f.signers(&[seventeen]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MaxSeedLengthExceeded),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MaxSeedLengthExceeded), "{abi:?}");
         assert_eq!(cu, INVOKE);
         // The seed array is translated before it is counted.
         let bogus = f.put_u64s(&[UNMAPPED, 17]);
@@ -425,22 +398,12 @@ fn step3_more_than_16_seeds_is_the_instruction_error_max_seed_length_exceeded() 
 fn step3_a_33_byte_seed_is_bad_seeds_max_seed_length_exceeded() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let (signers, n) = f.signers(&[vec![vec![0u8; 33]]]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::BadSeeds("Length of the seed is too long for address generation".into()),
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Could not create program address with signer seeds: Length of the seed is too \
-             long for address generation"
-        );
+        let reason = "Length of the seed is too long for address generation";
+        let text = format!("Could not create program address with signer seeds: {reason}");
+        assert_error(result, SyscallError::BadSeeds(reason.into()), &text, abi);
         assert_eq!(cu, INVOKE);
         // Every seed's bytes are translated before the derivation: an unmapped 33-byte
         // seed faults instead.
@@ -455,23 +418,13 @@ fn step3_a_33_byte_seed_is_bad_seeds_max_seed_length_exceeded() {
 fn step3_seeds_hashing_onto_the_curve_are_bad_seeds_invalid_seeds() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let on_curve = on_curve_seeds(&caller_id());
         let (signers, n) = f.signers(&[on_curve]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::BadSeeds("Provided seeds do not result in a valid address".into()),
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Could not create program address with signer seeds: Provided seeds do not \
-             result in a valid address"
-        );
+        let reason = "Provided seeds do not result in a valid address";
+        let text = format!("Could not create program address with signer seeds: {reason}");
+        assert_error(result, SyscallError::BadSeeds(reason.into()), &text, abi);
         assert_eq!(cu, INVOKE);
     }
 }
@@ -480,9 +433,7 @@ fn step3_seeds_hashing_onto_the_curve_are_bad_seeds_invalid_seeds() {
 fn step3_signers_are_processed_in_order_each_completely() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let long_seed = vec![vec![0u8; 33]];
         let many_seeds = vec![vec![1u8]; 17];
         let (signers, n) = f.signers(&[long_seed.clone(), many_seeds.clone()]);
@@ -490,11 +441,7 @@ fn step3_signers_are_processed_in_order_each_completely() {
         assert!(matches!(result, Err(SyscallError::BadSeeds(_))), "{abi:?}");
         let (signers, n) = f.signers(&[many_seeds, long_seed]);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MaxSeedLengthExceeded),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MaxSeedLengthExceeded), "{abi:?}");
     }
 }
 
@@ -502,9 +449,7 @@ fn step3_signers_are_processed_in_order_each_completely() {
 fn step3_zero_signers_translate_nothing_and_signers_cost_nothing() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         // A garbage (unmapped and unaligned) address with no signers.
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, UNMAPPED + 3, 0]);
         assert_eq!(result, Ok(0), "{abi:?}");
@@ -669,11 +614,7 @@ fn step4_through_the_syscall_after_the_signers() {
         ] {
             let ix = instruction(id, vec![f.w(B)], data);
             let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(cu, INVOKE);
             assert_eq!(f.new_logs(), vec![format!("Unknown program {id}")]);
         }
@@ -697,17 +638,8 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
         let unknown = key(0x42);
-        let ix = instruction(
-            stub_id(),
-            vec![f.w(B), AccountMeta::new(unknown, true)],
-            vec![],
-        );
-        let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), AccountMeta::new(unknown, true)], &[B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(
             f.new_logs(),
@@ -717,17 +649,12 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
         );
         // Every meta is resolved before any privilege is checked: an escalation in an
         // earlier meta does not hide the unknown account.
-        let ix = instruction(
-            stub_id(),
+        let (result, _) = f.cpi_stub(
+            abi,
             vec![f.w(C), AccountMeta::new_readonly(unknown, false)],
-            vec![],
+            &[B],
         );
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!(
@@ -741,13 +668,8 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
 fn step5_account_outside_the_callers_instruction_is_missing_account_without_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.ro(X)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.ro(X)], &[B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(f.new_logs(), Vec::<String>::new());
     }
@@ -757,41 +679,29 @@ fn step5_account_outside_the_callers_instruction_is_missing_account_without_a_lo
 fn step5_writable_and_signer_escalations_are_logged() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B), f.w(C)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B, C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), f.w(C)], &[B, C]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
-        let ix = instruction(stub_id(), vec![AccountMeta::new(f.key(B), true)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        let (result, _) = f.cpi_stub(abi, vec![AccountMeta::new(f.key(B), true)], &[B]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s signer privilege escalated", f.key(B))]
         );
         // The writable check comes first for one account.
-        let ix = instruction(stub_id(), vec![AccountMeta::new(f.key(C), true)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        let (result, _) = f.cpi_stub(abi, vec![AccountMeta::new(f.key(C), true)], &[C]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
         // Narrowing is fine: A (signer, writable) passed read-only, not signing.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.ro(A)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.ro(A)], &[A]);
         assert_eq!(result, Ok(0));
         assert_eq!(
             (seen.borrow()[0].signer, seen.borrow()[0].writable),
@@ -808,11 +718,7 @@ fn step5_a_pda_signer_of_the_caller_grants_the_signer_flag() {
         let pda_seeds = f.pda_seeds.clone();
         let ix = instruction(stub_id(), vec![AccountMeta::new(pda, true)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[PDA], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!("{pda}'s signer privilege escalated")]
@@ -820,7 +726,7 @@ fn step5_a_pda_signer_of_the_caller_grants_the_signer_flag() {
         // Other seeds derive other addresses: still refused.
         let (_, unrelated) = off_curve(vec![b"unrelated".to_vec()], &caller_id());
         let (result, _) = f.cpi(abi, &ix, &[PDA], std::slice::from_ref(&unrelated));
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         // With its seeds (among others) it signs.
         let seen = f.record();
         let (result, cu) = f.cpi(abi, &ix, &[PDA], &[unrelated, pda_seeds]);
@@ -837,8 +743,7 @@ fn step5_duplicates_merge_privileges_and_are_checked_once() {
         let mut f = Cpi::new();
         // B once read-only and once writable: writable at both positions.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.ro(B), f.ro(C), f.w(B)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B, C], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.ro(B), f.ro(C), f.w(B)], &[B, C]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(cu, INVOKE + info_cost(2) + STUB_UNITS);
         let seen = seen.borrow().clone();
@@ -852,19 +757,18 @@ fn step5_duplicates_merge_privileges_and_are_checked_once() {
         let ix = instruction(stub_id(), vec![f.ro(C), f.w(C), f.w(C)], vec![]);
         f.new_logs();
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
         // The signer flag of a later occurrence escalates the first one.
-        let ix = instruction(
-            stub_id(),
+        let (result, _) = f.cpi_stub(
+            abi,
             vec![f.w(B), AccountMeta::new_readonly(f.key(B), true)],
-            vec![],
+            &[B],
         );
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s signer privilege escalated", f.key(B))]
@@ -880,28 +784,20 @@ fn step5_callee_program_must_be_one_of_the_callers_accounts() {
         for program_id in [absent, f.key(X), caller_id()] {
             let ix = instruction(program_id, vec![f.w(B)], vec![]);
             let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(cu, INVOKE);
             assert_eq!(f.new_logs(), vec![format!("Unknown program {program_id}")]);
         }
         // Account privileges are checked before the program.
         let ix = instruction(absent, vec![f.w(C)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         // The program need not be in the metas nor in the infos, and no executable check
         // is made: any caller account will do (here the read-only account C, which then
         // fails to dispatch because its owner is no loader).
         let ix = instruction(f.key(C), vec![f.w(B)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::UnsupportedProgramId),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::UnsupportedProgramId), "{abi:?}");
     }
 }
 
@@ -938,11 +834,7 @@ fn step6_infos_reaching_the_input_region_are_invalid_pointer() {
         // Just below the input region with no infos: the check passes, nothing is
         // translated, and the account then has no info.
         let (result, cu) = f.invoke(abi, [ix_addr, INPUT - 1, 0, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE + 1);
         assert_eq!(
             f.new_logs(),
@@ -997,11 +889,7 @@ fn step6_info_charge_is_80_bytes_per_info_for_both_abis() {
             // `count` infos, none of them B's: fails after the charge and the keys.
             let infos = f.infos(abi, &vec![C; count as usize]);
             let (result, cu) = f.invoke(abi, [ix_addr, infos, count, 0, 0]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(info_cost(count), charge);
             assert_eq!(cu, INVOKE + charge, "{abi:?} {count}");
             // One unit short for the info charge.
@@ -1074,13 +962,8 @@ fn step6_executable_callee_accounts_need_no_info_and_cost_their_data_length() {
 fn step6_missing_info_is_missing_account_with_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B), f.w(D), f.ro(C)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[C, B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), f.w(D), f.ro(C)], &[C, B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         // B (0 units for 20 bytes) was translated; D has no info.
         assert_eq!(cu, INVOKE + info_cost(2));
         assert_eq!(
@@ -1107,9 +990,7 @@ fn step6_missing_info_is_missing_account_with_a_log() {
 fn step6_c_pointer_checks_in_agave_order_key_owner_lamports_data() {
     let abi = Abi::C;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let md = f.md(B);
     let b = f.account(B);
     let key_copy = f.put(f.key(B).as_ref(), 1);
@@ -1123,27 +1004,15 @@ fn step6_c_pointer_checks_in_agave_order_key_owner_lamports_data() {
         (8, lamports_copy, md.vm_lamports_addr, "lamports"),
         (24, data_copy, md.vm_data_addr, "data"),
     ];
-    for (offset, wrong, _, _) in fields {
-        f.write_u64(infos + offset, wrong);
-    }
-    for (offset, wrong, right, name) in fields {
-        let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, Err(SyscallError::InvalidPointer), "{name}");
-        assert_eq!(cu, INVOKE);
-        assert_eq!(f.new_logs(), vec![pointer_log(name, wrong, right)]);
-        f.write_u64(infos + offset, right);
-    }
-    let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-    assert_eq!(result, Ok(0));
+    let fields = fields.map(|(offset, wrong, right, name)| (infos + offset, wrong, right, name));
+    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
 }
 
 #[test]
 fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
     let abi = Abi::Rust;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let md = f.md(B);
     let lamports_box = f.read_u64(infos + 8);
     let data_box = f.read_u64(infos + 16);
@@ -1164,6 +1033,18 @@ fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
         ),
         (data_box + 24, data_copy, md.vm_data_addr, "data"),
     ];
+    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
+}
+
+/// With every `(address, wrong, right, field)` wrong, the CPI of the instruction at
+/// `ix_addr` with the one info at `infos` fails on each field in turn (`InvalidPointer`,
+/// its log, only the base charge) until all are right, and then succeeds.
+fn assert_pointers_checked_in_order(
+    f: &mut Cpi,
+    abi: Abi,
+    [ix_addr, infos]: [u64; 2],
+    fields: [(u64, u64, u64, &str); 4],
+) {
     for (addr, wrong, _, _) in fields {
         f.write_u64(addr, wrong);
     }
@@ -1182,9 +1063,7 @@ fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
 fn step6_rust_boxes_at_or_above_the_input_region_are_invalid_pointer() {
     let abi = Abi::Rust;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let lamports_box = f.read_u64(infos + 8);
     let data_box = f.read_u64(infos + 16);
     let md = f.md(B);
@@ -1279,11 +1158,7 @@ fn step6_info_length_beyond_the_reservation_is_invalid_realloc() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 20 + MAX_PERMITTED_DATA_INCREASE + 1);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidRealloc),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
         assert_eq!(cu, INVOKE, "the data charge comes after the translation");
         assert_eq!(f.new_logs(), Vec::<String>::new());
         let seen = f.record();
@@ -1302,11 +1177,7 @@ fn step6_info_length_beyond_the_reservation_is_invalid_realloc() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 21);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidRealloc),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
         assert_eq!(cu, INVOKE);
         f.write_u64(len_addr, 20);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -1319,15 +1190,12 @@ fn step6_data_charge_uses_the_info_length() {
     for abi in ABIS {
         let mut f = Cpi::new();
         // D has 300 bytes: 1 unit; B has 20: 0; A has 10: 0.
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(D), f.w(B)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[A, B, D], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(A), f.w(D), f.w(B)], &[A, B, D]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(cu, INVOKE + ix_cost(3, 0) + info_cost(3) + 1 + STUB_UNITS);
         // The caller grows B's info to 750 bytes: 3 units, and B grows.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 750);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -1377,12 +1245,9 @@ fn step7_caller_lamport_changes_are_applied_and_must_balance_at_push() {
     for abi in ABIS {
         let mut f = Cpi::new();
         let seen = f.record();
-        let a_lamports = f.md(A).vm_lamports_addr;
-        let b_lamports = f.md(B).vm_lamports_addr;
-        f.write_u64(a_lamports, 900);
-        f.write_u64(b_lamports, 2_100);
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A, B], &[]);
+        f.set_lamports(A, 900);
+        f.set_lamports(B, 2_100);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(A), f.w(B)], &[A, B]);
         assert_eq!(result, Ok(0), "{abi:?}");
         let lamports: Vec<u64> = seen.borrow().iter().map(|s| s.lamports).collect();
         assert_eq!(lamports, vec![900, 2_100]);
@@ -1391,16 +1256,11 @@ fn step7_caller_lamport_changes_are_applied_and_must_balance_at_push() {
         // A debit that is not balanced among the passed accounts: the push fails.
         let mut f = Cpi::new();
         let seen = f.record();
-        let a_lamports = f.md(A).vm_lamports_addr;
-        f.write_u64(a_lamports, 800);
+        f.set_lamports(A, 800);
         let ix = instruction(stub_id(), vec![f.w(A)], vec![]);
         let trace_len = f.ic.transaction_context.trace().len();
         let (result, cu) = f.cpi(abi, &ix, &[A], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::UnbalancedInstruction),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::UnbalancedInstruction), "{abi:?}");
         assert_eq!(cu, INVOKE, "the stub never ran");
         assert!(seen.borrow().is_empty());
         assert_eq!(f.account(A).lamports, 800, "the sync itself happened");
@@ -1416,11 +1276,10 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         let mut f = Cpi::new();
         let data = f.md(F).vm_data_addr;
         f.write(data, &[0]);
-        let ix = instruction(stub_id(), vec![f.w(F)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[F], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(F)], &[F]);
         assert_eq!(
             result,
-            ix_error(InstructionError::ExternalAccountDataModified),
+            ix_error(IxError::ExternalAccountDataModified),
             "{abi:?}"
         );
         assert_eq!(cu, INVOKE);
@@ -1430,11 +1289,7 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         f.write(data + 4, &[0]);
         let ix = instruction(stub_id(), vec![f.ro(C)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ReadonlyDataModified),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::ReadonlyDataModified), "{abi:?}");
         // ... and equal bytes are fine, even rewritten.
         f.write(data + 4, &[0x33]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
@@ -1446,15 +1301,13 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 4);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, ix_error(InstructionError::ReadonlyDataModified));
+        assert_eq!(result, ix_error(IxError::ReadonlyDataModified));
         // Owned and writable: the callee sees the change, a shrink included.
         let mut f = Cpi::new();
         let seen = f.record();
         let data = f.md(B).vm_data_addr;
         f.write(data, &[1, 2, 3]);
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 5);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -1469,34 +1322,23 @@ fn step7_caller_lamport_rules() {
     for abi in ABIS {
         // Crediting an account owned by someone else is allowed; debiting it is not.
         let mut f = Cpi::new();
-        let f_lamports = f.md(F).vm_lamports_addr;
-        let a_lamports = f.md(A).vm_lamports_addr;
-        f.write_u64(f_lamports, 6_100);
-        f.write_u64(a_lamports, 900);
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(F)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A, F], &[]);
+        f.set_lamports(F, 6_100);
+        f.set_lamports(A, 900);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(A), f.w(F)], &[A, F]);
         assert_eq!(result, Ok(0), "{abi:?}");
         let mut f = Cpi::new();
-        let f_lamports = f.md(F).vm_lamports_addr;
-        f.write_u64(f_lamports, 5_900);
-        let ix = instruction(stub_id(), vec![f.w(F)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[F], &[]);
+        f.set_lamports(F, 5_900);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(F)], &[F]);
         assert_eq!(
             result,
-            ix_error(InstructionError::ExternalAccountLamportSpend),
+            ix_error(IxError::ExternalAccountLamportSpend),
             "{abi:?}"
         );
         // A read-only account's lamports may not change.
         let mut f = Cpi::new();
-        let c_lamports = f.md(C).vm_lamports_addr;
-        f.write_u64(c_lamports, 3_001);
-        let ix = instruction(stub_id(), vec![f.ro(C)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ReadonlyLamportChange),
-            "{abi:?}"
-        );
+        f.set_lamports(C, 3_001);
+        let (result, _) = f.cpi_stub(abi, vec![f.ro(C)], &[C]);
+        assert_eq!(result, ix_error(IxError::ReadonlyLamportChange), "{abi:?}");
     }
 }
 
@@ -1509,8 +1351,7 @@ fn step7_owner_change_by_the_caller() {
         let seen = f.record();
         let owner = f.md(E).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(E)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[E], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(E)], &[E]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(seen.borrow()[0].owner, stub_id());
         assert_eq!(f.account(E).owner, stub_id());
@@ -1518,21 +1359,15 @@ fn step7_owner_change_by_the_caller() {
         let mut f = Cpi::new();
         let owner = f.md(B).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ModifiedProgramId),
-            "{abi:?}"
-        );
+        let (result, _) = f.cpi_stub(abi, vec![f.w(B)], &[B]);
+        assert_eq!(result, ix_error(IxError::ModifiedProgramId), "{abi:?}");
         // Zeroing the data and changing the owner in one go works: data first.
         let mut f = Cpi::new();
         let data = f.md(B).vm_data_addr;
         f.write(data, &[0; 20]);
         let owner = f.md(B).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(B)], &[B]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(
             (f.account(B).owner, f.account(B).data.clone()),
@@ -1570,6 +1405,34 @@ fn step9_ix(f: &Cpi) -> Instruction {
     instruction(stub_id(), vec![f.w(A), f.w(D), f.w(G), f.ro(C)], vec![])
 }
 
+/// The four ABI and caller-loader combinations: (ABI, a deprecated-loader caller).
+const ABIS_AND_CALLERS: [(Abi, bool); 4] = [
+    (Abi::C, false),
+    (Abi::Rust, false),
+    (Abi::C, true),
+    (Abi::Rust, true),
+];
+
+impl Cpi {
+    /// A caller of the deprecated loader if `deprecated`, else of the upgradeable one.
+    fn with_deprecated_loader(deprecated: bool) -> Self {
+        if deprecated {
+            Self::deprecated()
+        } else {
+            Self::new()
+        }
+    }
+
+    /// Invokes [`step9_ix`] with the infos of A, D, G and C: their address, and the result
+    /// and units of the invocation.
+    fn invoke_step9(&mut self, abi: Abi) -> (u64, (Result<u64, SyscallError>, u64)) {
+        let ix = step9_ix(self);
+        let ix_addr = self.ix(abi, &ix);
+        let infos = self.infos(abi, &[A, D, G, C]);
+        (infos, self.invoke(abi, [ix_addr, infos, 4, 0, 0]))
+    }
+}
+
 #[test]
 fn step9_lamports_and_owner_are_written_back() {
     for abi in ABIS {
@@ -1605,26 +1468,14 @@ fn step9_lamports_and_owner_are_written_back() {
 
 #[test]
 fn step9_shrink_zeroes_the_tail_and_updates_both_length_fields() {
-    for (abi, deprecated) in [
-        (Abi::C, false),
-        (Abi::Rust, false),
-        (Abi::C, true),
-        (Abi::Rust, true),
-    ] {
-        let mut f = if deprecated {
-            Cpi::deprecated()
-        } else {
-            Cpi::new()
-        };
+    for (abi, deprecated) in ABIS_AND_CALLERS {
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         f.stub(|ic| {
             let mut d = ic.transaction_context.borrow_current_account(1)?;
             d.data_mut()?[..100].fill(0x55);
             d.set_data_length(100)
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, _)) = f.invoke_step9(abi);
         assert_eq!(result, Ok(0), "{abi:?} {deprecated}");
         let d = f.md(D);
         assert_eq!(f.read(d.vm_data_addr, 100), vec![0x55; 100]);
@@ -1654,10 +1505,7 @@ fn step9_growth_within_the_reservation_is_copied_back() {
             d.data_mut()?[300..].fill(0x77);
             Ok(())
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, _)) = f.invoke_step9(abi);
         assert_eq!(result, Ok(0), "{abi:?}");
         let d = f.md(D);
         assert_eq!(f.read(d.vm_data_addr, 300), vec![0x44; 300]);
@@ -1670,17 +1518,8 @@ fn step9_growth_within_the_reservation_is_copied_back() {
 
 #[test]
 fn step9_growth_beyond_the_callers_reservation_is_invalid_realloc_with_a_log() {
-    for (abi, deprecated) in [
-        (Abi::C, false),
-        (Abi::Rust, false),
-        (Abi::C, true),
-        (Abi::Rust, true),
-    ] {
-        let mut f = if deprecated {
-            Cpi::deprecated()
-        } else {
-            Cpi::new()
-        };
+    for (abi, deprecated) in ABIS_AND_CALLERS {
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         let growth = if deprecated {
             1
         } else {
@@ -1694,13 +1533,10 @@ fn step9_growth_beyond_the_callers_reservation_is_invalid_realloc_with_a_log() {
                 .borrow_current_account(1)?
                 .set_data_length(300 + growth)
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, cu) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, cu)) = f.invoke_step9(abi);
         assert_eq!(
             result,
-            ix_error(InstructionError::InvalidRealloc),
+            ix_error(IxError::InvalidRealloc),
             "{abi:?} {deprecated}"
         );
         assert_eq!(cu, INVOKE + info_cost(4) + 300 / 250 + STUB_UNITS);
@@ -1740,39 +1576,31 @@ fn step9_read_only_callee_accounts_are_not_written_back() {
         // read-only accounts are left exactly as they were.
         let mut f = Cpi::new();
         let seen = f.record();
-        let before: Vec<Vec<u8>> = [D, B]
-            .iter()
-            .map(|&p| {
-                let md = f.md(p);
-                f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
-            })
-            .collect();
+        // The serialized key, owner, lamports, data length and data of D and B, and the
+        // length fields of the three infos.
+        let caller_view = |f: &mut Cpi, infos: u64| {
+            let serialized: Vec<Vec<u8>> = [D, B]
+                .iter()
+                .map(|&p| {
+                    let md = f.md(p);
+                    f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
+                })
+                .collect();
+            let lens: Vec<u64> = (0..3)
+                .map(|i| {
+                    let addr = f.info_len_addr(abi, infos, i);
+                    f.read_u64(addr)
+                })
+                .collect();
+            (serialized, lens)
+        };
         let ix_addr = f.ix(abi, &ix);
         let infos = f.infos(abi, &[A, B, D]);
-        let lens_before: Vec<u64> = (0..3)
-            .map(|i| {
-                let addr = f.info_len_addr(abi, infos, i);
-                f.read_u64(addr)
-            })
-            .collect();
+        let before = caller_view(&mut f, infos);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 3, 0, 0]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert!(!seen.borrow()[0].writable && !seen.borrow()[2].writable);
-        let after: Vec<Vec<u8>> = [D, B]
-            .iter()
-            .map(|&p| {
-                let md = f.md(p);
-                f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
-            })
-            .collect();
-        assert_eq!(before, after);
-        let lens_after: Vec<u64> = (0..3)
-            .map(|i| {
-                let addr = f.info_len_addr(abi, infos, i);
-                f.read_u64(addr)
-            })
-            .collect();
-        assert_eq!(lens_before, lens_after);
+        assert_eq!(before, caller_view(&mut f, infos));
     }
 }
 
@@ -1838,12 +1666,12 @@ fn step9_info_flags_are_ignored_and_a_failing_callee_writes_nothing_back() {
             ic.transaction_context
                 .borrow_current_account(0)?
                 .set_data_length(0)?;
-            Err(InstructionError::Custom(7))
+            Err(IxError::Custom(7))
         });
         let ix = instruction(stub_id(), vec![f.w(D)], vec![]);
         let before = f.read(f.md(D).vm_data_addr - 8, 308);
         let (result, cu) = f.cpi(abi, &ix, &[D], &[]);
-        assert_eq!(result, ix_error(InstructionError::Custom(7)), "{abi:?}");
+        assert_eq!(result, ix_error(IxError::Custom(7)), "{abi:?}");
         assert_eq!(cu, INVOKE + 1 + STUB_UNITS);
         assert_eq!(
             f.new_logs(),
