@@ -188,7 +188,10 @@ pub fn environment(toggles: u8, stubs: bool) -> Rc<ProgramEnvironment> {
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);
                         options.min_sbpf_version = sbfvm_vm::SbpfVersion::V0;
                         options.max_sbpf_version = sbfvm_vm::SbpfVersion::V0;
-                        sbfvm_test_support::stub_syscall_environment(options)
+                        sbfvm_test_support::stub_syscall_environment(
+                            options,
+                            &sbfvm_syscalls::SYSCALL_NAMES,
+                        )
                     } else {
                         let mut options =
                             sbfvm_vm::EnvironmentOptions::for_execution(&features, &budget);

@@ -67,28 +67,24 @@
 //! ## Custom syscalls
 //!
 //! An embedder adds its own syscalls with [`Config::with_syscall`]: a type implementing
-//! [`Syscall`] and a name declared with [`syscall_name!`]. They are registered after
+//! [`Syscall`] (its `Arguments` are the registers it reads, `[u64; N]` for r1 to rN) and a
+//! name declared with [`syscall_name!`]. They are registered after
 //! sbfvm's, in the execution and the deployment environment; a name sbfvm already
 //! registers is replaced, so a test can also mock a built-in.
 //!
 //! ```
 //! use sbfvm::{
 //!     syscall_name, Check, Config, Loader, Pubkey, Sbfvm, Syscall, SyscallError,
-//!     SyscallSupport, VmContext,
+//!     SyscallResult, SyscallSupport, VmContext,
 //! };
 //! use solana_instruction::Instruction;
 //!
 //! /// `sol_log_`, shouting: r1 = message, r2 = length. Costs 10 compute units.
 //! struct ShoutLog;
 //! impl Syscall for ShoutLog {
-//!     fn call(
-//!         context: &mut VmContext,
-//!         message: u64,
-//!         len: u64,
-//!         _: u64,
-//!         _: u64,
-//!         _: u64,
-//!     ) -> Result<u64, SyscallError> {
+//!     // The registers it reads: r1 and r2.
+//!     type Arguments = [u64; 2];
+//!     fn call(context: &mut VmContext, [message, len]: [u64; 2]) -> SyscallResult {
 //!         context
 //!             .invoke_context()
 //!             .consume_checked(10)
@@ -149,7 +145,7 @@ pub use sbfvm_runtime::{
 };
 pub use sbfvm_vm::{
     self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,
-    Syscall, SyscallError, SyscallName, SyscallSupport, VmContext, VmRunStats,
+    Syscall, SyscallError, SyscallName, SyscallResult, SyscallSupport, VmContext, VmRunStats,
 };
 
 use sbfvm_runtime::accounts::upgradeable_program_accounts;

@@ -6,7 +6,7 @@ use sbfvm::runtime::ComputeBudget;
 use sbfvm::vm::{LoadError, SyscallRegistry};
 use sbfvm::{
     syscall_name, Check, Config, ExecutionMode, FeatureSet, Instruction, InstructionError, Loader,
-    Pubkey, Sbfvm, SbpfVersion, Syscall, SyscallError, SyscallSupport, VmContext,
+    Pubkey, Sbfvm, SbpfVersion, Syscall, SyscallError, SyscallResult, SyscallSupport, VmContext,
 };
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
@@ -44,14 +44,8 @@ fn charge(context: &VmContext, units: u64) -> Result<(), SyscallError> {
 /// Logs its five registers and returns their sum; costs 42 compute units.
 struct Hello;
 impl Syscall for Hello {
-    fn call(
-        context: &mut VmContext,
-        a: u64,
-        b: u64,
-        c: u64,
-        d: u64,
-        e: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, [a, b, c, d, e]: [u64; 5]) -> SyscallResult {
         charge(context, 42)?;
         context.invoke_context_mut().log(format!(
             "Program log: hello from the embedder: {a} {b} {c} {d} {e}"
@@ -64,14 +58,8 @@ syscall_name!(HelloName = "sbfvm_hello");
 /// A `sol_log_` that reads the message as sbfvm's does but logs it tagged; costs 7.
 struct TaggedLog;
 impl Syscall for TaggedLog {
-    fn call(
-        context: &mut VmContext,
-        addr: u64,
-        len: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         charge(context, 7)?;
         let message = String::from_utf8_lossy(context.memory().bytes(addr, len)?).into_owned();
         context
@@ -86,14 +74,8 @@ syscall_name!(SolLog = "sol_log_");
 /// reversed, zero-padded to 32 bytes. Costs 100.
 struct FakeBlake3;
 impl Syscall for FakeBlake3 {
-    fn call(
-        context: &mut VmContext,
-        slices: u64,
-        count: u64,
-        result: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [slices, count, result]: [u64; 3]) -> SyscallResult {
         charge(context, 100)?;
         assert_eq!(count, 1);
         let memory = context.memory();
@@ -370,14 +352,8 @@ fn an_embedder_syscall_error_fails_the_instruction() {
     /// Always fails with an instruction error.
     struct Refuse;
     impl Syscall for Refuse {
-        fn call(
-            _: &mut VmContext,
-            _: u64,
-            _: u64,
-            _: u64,
-            _: u64,
-            _: u64,
-        ) -> Result<u64, SyscallError> {
+        type Arguments = [u64; 0];
+        fn call(_: &mut VmContext, _: [u64; 0]) -> SyscallResult {
             Err(SyscallError::Instruction(InstructionError::Custom(77)))
         }
     }

@@ -693,7 +693,7 @@ mod vm_limits {
 
     /// Stub syscalls, SBPF v0, 64 frames of 4 KiB, the aligned mapping.
     pub(super) fn stub_environment() -> ProgramEnvironment {
-        stub_syscall_environment(sbpf_v0_options()).unwrap()
+        stub_syscall_environment(sbpf_v0_options(), &sbfvm_syscalls::SYSCALL_NAMES).unwrap()
     }
 
     fn insn(opcode: u8, dst: u8, src: u8, off: i16, imm: i32) -> [u8; 8] {

@@ -2877,54 +2877,6 @@ const KNOWN: &[FeatureInfo] = &[
     ),
 ];
 
-/// Names of the syscalls Agave 4.4 can register (`create_program_runtime_environment`),
-/// whatever the features. See [`FeatureSet::syscall_registered`].
-pub const AGAVE_SYSCALL_NAMES: &[&str] = &[
-    "abort",
-    "sol_panic_",
-    "sol_log_",
-    "sol_log_64_",
-    "sol_log_pubkey",
-    "sol_log_compute_units_",
-    "sol_create_program_address",
-    "sol_try_find_program_address",
-    "sol_sha256",
-    "sol_keccak256",
-    "sol_secp256k1_recover",
-    "sol_blake3",
-    "sol_sha512",
-    "sol_curve_validate_point",
-    "sol_curve_group_op",
-    "sol_curve_multiscalar_mul",
-    "sol_curve_decompress",
-    "sol_curve_pairing_map",
-    "sol_get_clock_sysvar",
-    "sol_get_epoch_schedule_sysvar",
-    "sol_get_fees_sysvar",
-    "sol_get_rent_sysvar",
-    "sol_get_last_restart_slot",
-    "sol_get_epoch_rewards_sysvar",
-    "sol_memcpy_",
-    "sol_memmove_",
-    "sol_memset_",
-    "sol_memcmp_",
-    "sol_get_processed_sibling_instruction",
-    "sol_get_stack_height",
-    "sol_set_return_data",
-    "sol_get_return_data",
-    "sol_invoke_signed_c",
-    "sol_invoke_signed_rust",
-    "sol_alloc_free_",
-    "sol_alt_bn128_group_op",
-    "sol_big_mod_exp",
-    "sol_poseidon",
-    "sol_remaining_compute_units",
-    "sol_alt_bn128_compression",
-    "sol_get_sysvar",
-    "sol_get_epoch_stake",
-    "sol_log_data",
-];
-
 struct Index {
     by_id: HashMap<Pubkey, &'static FeatureInfo>,
     by_name: HashMap<&'static str, &'static FeatureInfo>,
@@ -3329,34 +3281,6 @@ impl FeatureSet {
             PARTITIONED_EPOCH_REWARDS_SUPERFEATURE,
             ENABLE_PARTITIONED_EPOCH_REWARD,
         ];
-    }
-
-    /// Whether Agave 4.4 registers the syscall `name` in the **execution** environment under
-    /// this feature set: `Some(true)` / `Some(false)` for a name in [`AGAVE_SYSCALL_NAMES`],
-    /// `None` for any other name. (`sol_alloc_free_` is registered for execution but never for
-    /// deployment; `sol_get_epoch_rewards_sysvar` is unconditional, see
-    /// [`FeatureSet::partitioned_epoch_rewards`] for the Agave 2.1 rule.)
-    pub fn syscall_registered(&self, name: &str) -> Option<bool> {
-        let registered = match name {
-            "sol_blake3" => self.blake3_syscall_enabled(),
-            "sol_sha512" => self.enable_sha512_syscall(),
-            "sol_curve_validate_point" | "sol_curve_group_op" | "sol_curve_multiscalar_mul" => {
-                self.curve25519_syscall_enabled()
-            }
-            "sol_curve_decompress" | "sol_curve_pairing_map" => self.enable_bls12_381_syscall(),
-            "sol_get_fees_sysvar" => !self.disable_fees_sysvar(),
-            "sol_get_last_restart_slot" => self.last_restart_slot_sysvar(),
-            "sol_alt_bn128_group_op" => self.enable_alt_bn128_syscall(),
-            "sol_big_mod_exp" => self.enable_big_mod_exp_syscall(),
-            "sol_poseidon" => self.enable_poseidon_syscall(),
-            "sol_remaining_compute_units" => self.remaining_compute_units_syscall_enabled(),
-            "sol_alt_bn128_compression" => self.enable_alt_bn128_compression_syscall(),
-            "sol_get_sysvar" => self.get_sysvar_syscall_enabled(),
-            "sol_get_epoch_stake" => self.enable_get_epoch_stake_syscall(),
-            other if AGAVE_SYSCALL_NAMES.contains(&other) => true,
-            _ => return None,
-        };
-        Some(registered)
     }
 
     // ---- CPI and instruction processing ----
@@ -4075,38 +3999,6 @@ mod tests {
         assert!(f.partitioned_epoch_rewards());
         assert_eq!(f.sbpf_version_range(), (0, 3));
         assert_eq!(f.sbpf_deployment_version_range(), (0, 3));
-
-        // agave-reference §9 registration on mainnet.
-        let registered = |name: &str| f.syscall_registered(name).unwrap();
-        for name in [
-            "sol_poseidon",
-            "sol_alt_bn128_group_op",
-            "sol_alt_bn128_compression",
-            "sol_curve_validate_point",
-            "sol_curve_group_op",
-            "sol_curve_multiscalar_mul",
-            "sol_curve_decompress",
-            "sol_curve_pairing_map",
-            "sol_get_last_restart_slot",
-            "sol_get_sysvar",
-            "sol_get_epoch_stake",
-            "sol_get_epoch_rewards_sysvar",
-            "sol_invoke_signed_rust",
-            "sol_alloc_free_",
-            "abort",
-        ] {
-            assert!(registered(name), "{name}");
-        }
-        for name in [
-            "sol_blake3",
-            "sol_sha512",
-            "sol_big_mod_exp",
-            "sol_get_fees_sysvar",
-            "sol_remaining_compute_units",
-        ] {
-            assert!(!registered(name), "{name}");
-        }
-        assert_eq!(f.syscall_registered("sol_not_a_syscall"), None);
     }
 
     #[test]
@@ -4115,8 +4007,6 @@ mod tests {
         assert!(none.is_empty());
         assert_eq!(none, FeatureSet::default());
         assert_eq!(none.sbpf_version_range(), (0, 3));
-        assert_eq!(none.syscall_registered("sol_get_fees_sysvar"), Some(true));
-        assert_eq!(none.syscall_registered("sol_get_sysvar"), Some(false));
         assert!(none.stack_frame_gaps());
         assert!(!none.partitioned_epoch_rewards());
 
@@ -4128,7 +4018,6 @@ mod tests {
         assert_eq!(all.sbpf_version_range(), (0, 3));
         assert_eq!(all.sbpf_deployment_version_range(), (3, 3));
         assert!(!all.stack_frame_gaps());
-        assert_eq!(all.syscall_registered("sol_get_fees_sysvar"), Some(false));
     }
 
     #[test]
@@ -4167,8 +4056,6 @@ mod tests {
         assert!(g.virtual_address_space_adjustments());
         assert!(!g.account_data_direct_mapping());
 
-        let h = FeatureSet::from_ids([ids::ENABLE_BIG_MOD_EXP_SYSCALL_DEC2024]);
-        assert_eq!(h.syscall_registered("sol_big_mod_exp"), Some(true));
         let h = FeatureSet::from_ids([ids::ENABLE_PARTITIONED_EPOCH_REWARD]);
         assert!(h.partitioned_epoch_rewards());
         let h = FeatureSet::from_ids([ids::ENABLE_PROGRAM_RUNTIME_V2_AND_LOADER_V4]);

@@ -1,12 +1,15 @@
 //! Cross-program invocation: `sol_invoke_signed_c` and `sol_invoke_signed_rust`
-//! (agave-reference §1.3–1.4, §2, §3.3–3.4, §5.4).
+//! (`solana-program-runtime 4.4.0, src/cpi.rs`; the compute costs of
+//! `solana-program-runtime 4.4.0, src/execution_budget.rs`).
 //!
 //! Registers: r1 instruction, r2 account infos, r3 account info count, r4 signer seeds,
 //! r5 signer seed count. Returns 0; every failure aborts the caller.
 //!
-//! CPI is written once, in named phases, and the two ABIs implement [`CpiAbi`]:
-//! 1. [`charge_invoke`]: 946 CU (1,000 before SIMD-0339);
-//! 2. [`CpiAbi::translate_instruction`]: instruction, metas and data, the size limits, the
+//! CPI is written once, in named phases ([`Invoke`]), and the two ABIs implement [`CpiAbi`]
+//! for what differs between them: the layouts, and the order in which an account info's
+//! pointers are checked and translated ([`CpiAbi::translate_caller_account`]).
+//! 1. `charge_invoke`: 946 CU (1,000 before SIMD-0339);
+//! 2. [`translate_instruction`]: instruction, metas and data, the size limits, the
 //!    per-byte charge, the bool bytes;
 //! 3. [`translate_signers`]: PDA signers derived from the caller's program id (no charge);
 //! 4. [`check_authorized_program`]: loaders, native loader and precompiles are refused;
@@ -22,19 +25,23 @@
 //!
 //! # Older feature sets
 //! * SIMD-0459 (`syscall_parameter_address_restrictions`) inactive selects the pre-4.4
-//!   account-info rules of agave-reference §3.7 ([`InfoChecks`]): no pointer checks (unless
+//!   account-info rules ([`InfoRules::BeforeSimd0459`]): no pointer checks (unless
 //!   the Dec-2024 `bpf_account_data_direct_mapping` key is active, as in Agave 2.1), the data
 //!   charge inside the translation, no reservation check on the caller's data, phase 7 inside
 //!   phase 6, and a relaxed realloc check in phase 9.
 //! * SIMD-0162 inactive adds the callee's executable check to phase 5 and runs phase 5
 //!   before phase 4 (Agave 2.1 `cpi_common`).
 
+use std::marker::PhantomData;
 use std::mem::{offset_of, size_of};
 
 use sbfvm_runtime::pda::{create_program_address, MAX_SEEDS};
 use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_INCREASE};
 use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
-use sbfvm_vm::{GuestMemory, HostOut, SerializedAccountMetadata, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{
+    GuestMemory, HostOut, SerializedAccountMetadata, Syscall, SyscallArguments, SyscallError,
+    SyscallResult, VmContext,
+};
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::{
     bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, ed25519_program, native_loader,
@@ -56,9 +63,70 @@ pub const ACCOUNT_INFO_BYTE_SIZE: u64 = 80;
 /// The Rust `AccountMeta` size, charged per meta for both ABIs.
 pub const ACCOUNT_META_SIZE: u64 = 34;
 
+/// Where an ABI keeps what the shared translation reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AbiLayout {
+    pub instruction: InstructionLayout,
+    pub account_meta: AccountMetaLayout,
+    /// Size of one account info in the caller's array.
+    pub account_info_size: u64,
+    /// Offset of the key pointer in an account info.
+    pub account_info_key_addr: usize,
+}
+
+/// The layout of an ABI from its `repr(C)` instruction, meta (with the meta array's
+/// alignment) and account-info structs, whose fields have the usual names.
+macro_rules! abi_layout {
+    ($instruction:ty, $meta:ty, align $align:literal, $info:ty) => {
+        AbiLayout {
+            instruction: InstructionLayout {
+                size: size_of::<$instruction>() as u64,
+                accounts_addr: offset_of!($instruction, accounts_addr),
+                accounts_len: offset_of!($instruction, accounts_len),
+                data_addr: offset_of!($instruction, data_addr),
+                data_len: offset_of!($instruction, data_len),
+            },
+            account_meta: AccountMetaLayout {
+                size: size_of::<$meta>() as u64,
+                align: $align,
+                is_signer: offset_of!($meta, is_signer),
+                is_writable: offset_of!($meta, is_writable),
+            },
+            account_info_size: size_of::<$info>() as u64,
+            account_info_key_addr: offset_of!($info, key_addr),
+        }
+    };
+}
+
+/// Where an ABI's instruction struct keeps its fields: byte offsets, and its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InstructionLayout {
+    pub size: u64,
+    pub accounts_addr: usize,
+    pub accounts_len: usize,
+    pub data_addr: usize,
+    pub data_len: usize,
+}
+
+/// An ABI's account meta: its size, the alignment of the meta array, and where its two
+/// flags are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountMetaLayout {
+    pub size: u64,
+    pub align: usize,
+    pub is_signer: usize,
+    pub is_writable: usize,
+}
+
 /// Guest layouts, `repr(C)` so the offsets the translators read are checked by the
-/// compiler against the sizes in agave-reference §1.3–1.4.
+/// compiler against the sizes of Agave's (`solana-program-runtime 4.4.0, src/cpi.rs`:
+/// `SolInstruction`, `SolAccountMeta`, `SolAccountInfo`; the Rust ABI's from
+/// `solana-stable-layout` and `solana-account-info`).
 pub mod layout {
+    use std::mem::{offset_of, size_of};
+
+    use super::{AbiLayout, AccountMetaLayout, InstructionLayout};
+
     /// `SolInstruction` (C ABI).
     #[repr(C)]
     pub struct SolInstruction {
@@ -124,6 +192,13 @@ pub mod layout {
         pub executable: u8,
     }
 
+    /// The C ABI's layout.
+    pub const C_ABI: AbiLayout =
+        abi_layout!(SolInstruction, SolAccountMeta, align 8, SolAccountInfo);
+    /// The Rust ABI's layout.
+    pub const RUST_ABI: AbiLayout =
+        abi_layout!(StableInstruction, AccountMeta, align 1, AccountInfo);
+
     /// Offsets inside the Rc boxes: strong, weak, RefCell flag, then the value.
     pub const LAMPORTS_DATA_OFFSET: u64 = 24;
     pub const DATA_DATA_OFFSET: u64 = 24;
@@ -177,75 +252,107 @@ pub struct CallerAccount {
     pub ref_to_len_in_vm: HostOut,
 }
 
-/// The two CPI ABIs.
+/// What the two CPI ABIs do differently: their layouts, where the program id and a meta's
+/// pubkey live, and how one account info is checked and translated. Everything else is
+/// shared.
 pub trait CpiAbi {
-    const SYSCALL: &'static str;
-    /// Size of one account info in the caller's array.
-    const ACCOUNT_INFO_SIZE: u64;
+    const LAYOUT: AbiLayout;
 
-    /// `metas` is an empty vector whose capacity is reused for the instruction's metas.
-    fn translate_instruction(
-        memory: &GuestMemory<'_>,
-        invoke_context: &InvokeContext,
-        addr: u64,
-        metas: Vec<CpiAccountMeta>,
-    ) -> Result<TranslatedInstruction, SyscallError>;
+    /// The callee's program id, given the instruction struct's bytes (C: behind a pointer,
+    /// translated before the metas; Rust: inline).
+    fn program_id(memory: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError>;
 
-    /// The key pointer of an account info.
-    fn key_addr(info: &[u8]) -> u64;
+    /// The pubkey of one meta, once its flags are checked (C: behind a pointer; Rust:
+    /// inline).
+    fn meta_pubkey(memory: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError>;
 
-    /// The ABI's pointer checks and translations for one account info.
+    /// The ABI's pointer checks and translations for one account info, in Agave's order
+    /// for that ABI (the two differ, and so do their errors).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError>;
 }
 
-/// Which account-info rules apply (agave-reference §3.7).
+/// One account info to translate, with what the caller's serialization recorded for the
+/// account.
+#[derive(Debug, Clone, Copy)]
+pub struct AccountInfoAt<'a> {
+    /// The info's VM address.
+    pub vm_addr: u64,
+    pub bytes: &'a [u8],
+    pub metadata: &'a SerializedAccountMetadata,
+    pub checks: InfoChecks,
+}
+
+/// The key pointer of an account info.
+fn key_addr<A: CpiAbi>(info: &[u8]) -> u64 {
+    u64_at(info, A::LAYOUT.account_info_key_addr)
+}
+
+/// Which generation of Agave's account-info rules applies, selected by SIMD-0459
+/// (`syscall_parameter_address_restrictions`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InfoRules {
+    /// SIMD-0459 active (Agave 4.4, `solana-program-runtime 4.4.0, src/cpi.rs`): the data
+    /// is translated at the length in the account info's length field, within the
+    /// caller's reservation, and charged after; every account is translated before any is
+    /// synced; after the callee, growth past the reservation is `InvalidRealloc`.
+    Simd0459,
+    /// SIMD-0459 inactive: Agave before 4.4 (2.1 `CallerAccount::from_account_info` /
+    /// `from_sol_account_info`, `translate_and_update_accounts`, `update_caller_account`).
+    /// The per-account data charge comes inside the translation, before the data and its
+    /// length are translated; the caller's data is translated at the length the account
+    /// info gives, with no reservation check; `update_callee_account` runs inside the
+    /// translation loop; and after the callee, `InvalidRealloc` needs a length change
+    /// beyond the original length plus 10 KiB.
+    BeforeSimd0459,
+}
+
+/// The account-info rules of a feature set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InfoChecks {
-    /// SIMD-0459 `syscall_parameter_address_restrictions` inactive: Agave before 4.4 (2.1
-    /// `CallerAccount::from_account_info` / `from_sol_account_info`,
-    /// `translate_and_update_accounts`, `update_caller_account`). The per-account data charge
-    /// comes inside the translation, before the data and its length are translated; the
-    /// caller's data is translated at the length the account info gives, with no
-    /// reservation check; `update_callee_account` runs inside the translation loop; and after
-    /// the callee, `InvalidRealloc` needs a length change beyond the original length plus
-    /// 10 KiB.
-    pub legacy: bool,
+    pub rules: InfoRules,
     /// The pointer-equality and "below `MM_INPUT_START`" checks: SIMD-0459, or, in Agave 2.1,
     /// the Dec-2024 `bpf_account_data_direct_mapping` key.
-    pub pointers: bool,
+    pub pointer_checks: bool,
 }
 
 impl InfoChecks {
     pub fn of(invoke_context: &InvokeContext) -> Self {
         let features = &invoke_context.features;
-        let legacy = !features.syscall_parameter_address_restrictions();
-        Self {
-            legacy,
-            pointers: !legacy || features.bpf_account_data_direct_mapping_dec2024(),
+        if features.syscall_parameter_address_restrictions() {
+            Self {
+                rules: InfoRules::Simd0459,
+                pointer_checks: true,
+            }
+        } else {
+            Self {
+                rules: InfoRules::BeforeSimd0459,
+                pointer_checks: features.bpf_account_data_direct_mapping_dec2024(),
+            }
         }
+    }
+
+    fn before_simd_0459(self) -> bool {
+        self.rules == InfoRules::BeforeSimd0459
     }
 
     /// Agave 2.1 with `bpf_account_data_direct_mapping` active.
     fn direct_mapping_2_1(self) -> bool {
-        self.legacy && self.pointers
+        self.before_simd_0459() && self.pointer_checks
     }
 }
 
-/// The legacy per-account data charge (`len / cpi_bytes_per_unit`).
+/// The per-account data charge before SIMD-0459 (`len / cpi_bytes_per_unit`).
 fn charge_data(invoke_context: &InvokeContext, len: u64) -> Result<(), SyscallError> {
     invoke_context
         .consume_checked(len / invoke_context.budget.cpi_bytes_per_unit)
         .map_err(SyscallError::Instruction)
 }
 
-/// Checks the instruction size limits (agave-reference §2 step 2.4).
+/// Checks the instruction size limits (`check_instruction_size`).
 fn check_instruction_size(
     invoke_context: &InvokeContext,
     num_accounts: usize,
@@ -293,6 +400,47 @@ fn charge_instruction_bytes(
         .map_err(SyscallError::Instruction)
 }
 
+/// Phase 2, for both ABIs (`translate_instruction_c` / `translate_instruction_rust`): the
+/// instruction struct, the program id, the metas, the data, the size limits, the per-byte
+/// charge, then per meta its bool bytes and its pubkey. `accounts` is an empty vector whose
+/// capacity is reused for the instruction's metas.
+pub fn translate_instruction<A: CpiAbi>(
+    memory: &GuestMemory<'_>,
+    invoke_context: &InvokeContext,
+    addr: u64,
+    mut accounts: Vec<CpiAccountMeta>,
+) -> Result<TranslatedInstruction, SyscallError> {
+    let layout = A::LAYOUT.instruction;
+    let instruction = memory.slice(addr, 1, layout.size, 8)?;
+    let program_id = A::program_id(memory, instruction)?;
+    let accounts_len = u64_at(instruction, layout.accounts_len);
+    let meta = A::LAYOUT.account_meta;
+    let accounts_addr = u64_at(instruction, layout.accounts_addr);
+    let metas = memory.slice(accounts_addr, accounts_len, meta.size, meta.align)?;
+    let data_len = u64_at(instruction, layout.data_len);
+    let data = memory.bytes(u64_at(instruction, layout.data_addr), data_len)?;
+    check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
+    charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
+    accounts.clear();
+    accounts.reserve(accounts_len as usize);
+    for bytes in metas.chunks_exact(meta.size as usize) {
+        let (is_signer, is_writable) = (bytes[meta.is_signer], bytes[meta.is_writable]);
+        if is_signer > 1 || is_writable > 1 {
+            return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
+        }
+        accounts.push(CpiAccountMeta {
+            pubkey: A::meta_pubkey(memory, bytes)?,
+            is_signer: is_signer == 1,
+            is_writable: is_writable == 1,
+        });
+    }
+    Ok(TranslatedInstruction {
+        program_id,
+        accounts,
+        data: data.to_vec(),
+    })
+}
+
 fn check_account_info_pointer(
     invoke_context: &mut InvokeContext,
     vm_addr: u64,
@@ -303,6 +451,30 @@ fn check_account_info_pointer(
         invoke_context.log(format!(
             "Invalid account info pointer `{field}': {vm_addr:#x} != {expected:#x}"
         ));
+        return Err(SyscallError::InvalidPointer);
+    }
+    Ok(())
+}
+
+/// The first two pointer checks of both ABIs: the key's, then the owner's.
+fn check_key_and_owner<A: CpiAbi>(
+    invoke_context: &mut InvokeContext,
+    info: &[u8],
+    owner_addr: u64,
+    metadata: &SerializedAccountMetadata,
+) -> Result<(), SyscallError> {
+    check_account_info_pointer(
+        invoke_context,
+        key_addr::<A>(info),
+        metadata.vm_key_addr,
+        "key",
+    )?;
+    check_account_info_pointer(invoke_context, owner_addr, metadata.vm_owner_addr, "owner")
+}
+
+/// `addr` must lie below the input region (a pointer the callee's accounts could overlap).
+fn check_below_input(addr: u64) -> Result<(), SyscallError> {
+    if addr >= MM_INPUT_START {
         return Err(SyscallError::InvalidPointer);
     }
     Ok(())
@@ -327,128 +499,98 @@ fn serialized_data(
     memory.output(vm_data_addr, len, 1, 1)
 }
 
+/// Under SIMD-0459, the caller's data at the length its length field holds, within the
+/// caller's reservation.
+fn reserved_data(
+    memory: &GuestMemory<'_>,
+    vm_data_addr: u64,
+    metadata: &SerializedAccountMetadata,
+    len_field: &HostOut,
+) -> Result<HostOut, SyscallError> {
+    let len = len_field.read_u64();
+    serialized_data(memory, vm_data_addr, metadata.original_data_len, len)
+}
+
+impl CallerAccount {
+    fn new(
+        (lamports, owner): (HostOut, HostOut),
+        metadata: &SerializedAccountMetadata,
+        vm_data_addr: u64,
+        serialized_data: HostOut,
+        ref_to_len_in_vm: HostOut,
+    ) -> Self {
+        Self {
+            lamports,
+            owner,
+            original_data_len: metadata.original_data_len,
+            serialized_data,
+            vm_data_addr,
+            ref_to_len_in_vm,
+        }
+    }
+}
+
 /// The C ABI (`sol_invoke_signed_c`).
 pub struct CAbi;
 
 impl CpiAbi for CAbi {
-    const SYSCALL: &'static str = "sol_invoke_signed_c";
-    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::SolAccountInfo>() as u64;
+    const LAYOUT: AbiLayout = layout::C_ABI;
 
-    fn translate_instruction(
-        memory: &GuestMemory<'_>,
-        invoke_context: &InvokeContext,
-        addr: u64,
-        mut accounts: Vec<CpiAccountMeta>,
-    ) -> Result<TranslatedInstruction, SyscallError> {
-        use layout::SolInstruction as I;
-        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
-        let program_id_addr = u64_at(&instruction, offset_of!(I, program_id_addr));
-        let accounts_addr = u64_at(&instruction, offset_of!(I, accounts_addr));
-        let accounts_len = u64_at(&instruction, offset_of!(I, accounts_len));
-        let data_addr = u64_at(&instruction, offset_of!(I, data_addr));
-        let data_len = u64_at(&instruction, offset_of!(I, data_len));
-        let program_id = Pubkey::new_from_array(memory.read::<32>(program_id_addr, 1)?);
-        let meta_size = size_of::<layout::SolAccountMeta>() as u64;
-        let metas = memory.slice(accounts_addr, accounts_len, meta_size, 8)?;
-        let data = memory.bytes(data_addr, data_len)?;
-        check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
-        charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
-        accounts.clear();
-        accounts.reserve(accounts_len as usize);
-        for meta in metas.chunks_exact(meta_size as usize) {
-            let is_writable = meta[offset_of!(layout::SolAccountMeta, is_writable)];
-            let is_signer = meta[offset_of!(layout::SolAccountMeta, is_signer)];
-            if is_signer > 1 || is_writable > 1 {
-                return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
-            }
-            let pubkey_addr = u64_at(meta, offset_of!(layout::SolAccountMeta, pubkey_addr));
-            accounts.push(CpiAccountMeta {
-                pubkey: Pubkey::new_from_array(memory.read::<32>(pubkey_addr, 1)?),
-                is_signer: is_signer == 1,
-                is_writable: is_writable == 1,
-            });
-        }
-        Ok(TranslatedInstruction {
-            program_id,
-            accounts,
-            data: data.to_vec(),
-        })
+    fn program_id(memory: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError> {
+        let addr = u64_at(
+            instruction,
+            offset_of!(layout::SolInstruction, program_id_addr),
+        );
+        Ok(Pubkey::new_from_array(memory.read::<32>(addr, 1)?))
     }
 
-    fn key_addr(info: &[u8]) -> u64 {
-        u64_at(info, offset_of!(layout::SolAccountInfo, key_addr))
+    fn meta_pubkey(memory: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError> {
+        let addr = u64_at(meta, offset_of!(layout::SolAccountMeta, pubkey_addr));
+        Ok(Pubkey::new_from_array(memory.read::<32>(addr, 1)?))
     }
 
+    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`,
+    /// `CallerAccount::from_sol_account_info` (and Agave 2.1's before SIMD-0459).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError> {
-        use layout::SolAccountInfo as A;
-        let lamports_addr = u64_at(info, offset_of!(A, lamports_addr));
-        let data_addr = u64_at(info, offset_of!(A, data_addr));
-        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
-        if checks.pointers {
-            check_account_info_pointer(
-                invoke_context,
-                Self::key_addr(info),
-                metadata.vm_key_addr,
-                "key",
-            )?;
-            check_account_info_pointer(
-                invoke_context,
-                owner_addr,
-                metadata.vm_owner_addr,
-                "owner",
-            )?;
-            check_account_info_pointer(
-                invoke_context,
-                lamports_addr,
-                metadata.vm_lamports_addr,
-                "lamports",
-            )?;
+        use layout::SolAccountInfo as I;
+        let (info_vm_addr, info) = (account_info.vm_addr, account_info.bytes);
+        let (metadata, checks) = (account_info.metadata, account_info.checks);
+        let lamports_addr = u64_at(info, offset_of!(I, lamports_addr));
+        let data_addr = u64_at(info, offset_of!(I, data_addr));
+        let owner_addr = u64_at(info, offset_of!(I, owner_addr));
+        if checks.pointer_checks {
+            check_key_and_owner::<Self>(invoke_context, info, owner_addr, metadata)?;
+            let expected = metadata.vm_lamports_addr;
+            check_account_info_pointer(invoke_context, lamports_addr, expected, "lamports")?;
             check_account_info_pointer(invoke_context, data_addr, metadata.vm_data_addr, "data")?;
         }
         let lamports = memory.output_type(lamports_addr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
         // The length lives in the account info itself; an info array in read-only memory
         // fails here, as in Agave.
-        let len_addr = info_vm_addr.saturating_add(offset_of!(A, data_len) as u64);
-        if checks.legacy {
-            let data_len = u64_at(info, offset_of!(A, data_len));
+        let len_addr = info_vm_addr.saturating_add(offset_of!(I, data_len) as u64);
+        let (data, len_field) = if checks.before_simd_0459() {
+            // The data, at the info's length, is translated before the length field.
+            let data_len = u64_at(info, offset_of!(I, data_len));
             charge_data(invoke_context, data_len)?;
-            let serialized_data = memory.output(data_addr, data_len, 1, 1)?;
-            let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-            return Ok(CallerAccount {
-                lamports,
-                owner,
-                original_data_len: metadata.original_data_len,
-                serialized_data,
-                vm_data_addr: data_addr,
-                ref_to_len_in_vm,
-            });
-        }
-        if len_addr >= MM_INPUT_START {
-            return Err(SyscallError::InvalidPointer);
-        }
-        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-        let serialized_data = serialized_data(
-            memory,
-            data_addr,
-            metadata.original_data_len,
-            ref_to_len_in_vm.read_u64(),
-        )?;
-        Ok(CallerAccount {
-            lamports,
-            owner,
-            original_data_len: metadata.original_data_len,
-            serialized_data,
-            vm_data_addr: data_addr,
-            ref_to_len_in_vm,
-        })
+            let data = memory.output(data_addr, data_len, 1, 1)?;
+            (data, memory.output_unaligned(len_addr, 8)?)
+        } else {
+            check_below_input(len_addr)?;
+            let len_field = memory.output_unaligned(len_addr, 8)?;
+            (
+                reserved_data(memory, data_addr, metadata, &len_field)?,
+                len_field,
+            )
+        };
+        let fields = (lamports, owner);
+        Ok(CallerAccount::new(
+            fields, metadata, data_addr, data, len_field,
+        ))
     }
 }
 
@@ -456,135 +598,74 @@ impl CpiAbi for CAbi {
 pub struct RustAbi;
 
 impl CpiAbi for RustAbi {
-    const SYSCALL: &'static str = "sol_invoke_signed_rust";
-    const ACCOUNT_INFO_SIZE: u64 = size_of::<layout::AccountInfo>() as u64;
+    const LAYOUT: AbiLayout = layout::RUST_ABI;
 
-    fn translate_instruction(
-        memory: &GuestMemory<'_>,
-        invoke_context: &InvokeContext,
-        addr: u64,
-        mut accounts: Vec<CpiAccountMeta>,
-    ) -> Result<TranslatedInstruction, SyscallError> {
-        use layout::StableInstruction as I;
-        let instruction = memory.read::<{ size_of::<I>() }>(addr, 8)?;
-        let accounts_addr = u64_at(&instruction, offset_of!(I, accounts_addr));
-        let accounts_len = u64_at(&instruction, offset_of!(I, accounts_len));
-        let data_addr = u64_at(&instruction, offset_of!(I, data_addr));
-        let data_len = u64_at(&instruction, offset_of!(I, data_len));
-        let program_id = pubkey_at(&instruction, offset_of!(I, program_id));
-        let meta_size = size_of::<layout::AccountMeta>() as u64;
-        let metas = memory.slice(accounts_addr, accounts_len, meta_size, 1)?;
-        let data = memory.bytes(data_addr, data_len)?;
-        check_instruction_size(invoke_context, accounts_len as usize, data.len())?;
-        charge_instruction_bytes(invoke_context, accounts_len, data.len() as u64)?;
-        accounts.clear();
-        accounts.reserve(accounts_len as usize);
-        for meta in metas.chunks_exact(meta_size as usize) {
-            let is_signer = meta[offset_of!(layout::AccountMeta, is_signer)];
-            let is_writable = meta[offset_of!(layout::AccountMeta, is_writable)];
-            if is_signer > 1 || is_writable > 1 {
-                return Err(SyscallError::Instruction(InstructionError::InvalidArgument));
-            }
-            accounts.push(CpiAccountMeta {
-                pubkey: pubkey_at(meta, offset_of!(layout::AccountMeta, pubkey)),
-                is_signer: is_signer == 1,
-                is_writable: is_writable == 1,
-            });
-        }
-        Ok(TranslatedInstruction {
-            program_id,
-            accounts,
-            data: data.to_vec(),
-        })
+    fn program_id(_: &GuestMemory<'_>, instruction: &[u8]) -> Result<Pubkey, SyscallError> {
+        Ok(pubkey_at(
+            instruction,
+            offset_of!(layout::StableInstruction, program_id),
+        ))
     }
 
-    fn key_addr(info: &[u8]) -> u64 {
-        u64_at(info, offset_of!(layout::AccountInfo, key_addr))
+    fn meta_pubkey(_: &GuestMemory<'_>, meta: &[u8]) -> Result<Pubkey, SyscallError> {
+        Ok(pubkey_at(meta, offset_of!(layout::AccountMeta, pubkey)))
     }
 
+    /// Mirrors `solana-program-runtime 4.4.0, src/cpi.rs`, `CallerAccount::from_account_info`
+    /// (and Agave 2.1's before SIMD-0459).
     fn translate_caller_account(
         memory: &GuestMemory<'_>,
         invoke_context: &mut InvokeContext,
-        _info_vm_addr: u64,
-        info: &[u8],
-        metadata: &SerializedAccountMetadata,
-        checks: InfoChecks,
+        account_info: AccountInfoAt<'_>,
     ) -> Result<CallerAccount, SyscallError> {
-        use layout::AccountInfo as A;
-        let owner_addr = u64_at(info, offset_of!(A, owner_addr));
-        if checks.pointers {
-            check_account_info_pointer(
-                invoke_context,
-                Self::key_addr(info),
-                metadata.vm_key_addr,
-                "key",
-            )?;
-            check_account_info_pointer(
-                invoke_context,
-                owner_addr,
-                metadata.vm_owner_addr,
-                "owner",
-            )?;
+        use layout::AccountInfo as I;
+        let info = account_info.bytes;
+        let (metadata, checks) = (account_info.metadata, account_info.checks);
+        let owner_addr = u64_at(info, offset_of!(I, owner_addr));
+        if checks.pointer_checks {
+            check_key_and_owner::<Self>(invoke_context, info, owner_addr, metadata)?;
         }
-        // Lamports: the box holds a pointer to the serialized lamports.
-        let lamports_ref_addr = u64_at(info, offset_of!(A, lamports_box_addr))
+        // Lamports: the box holds a pointer to the serialized lamports, loaded before the
+        // box's address is checked.
+        let lamports_ref_addr = u64_at(info, offset_of!(I, lamports_box_addr))
             .wrapping_add(layout::LAMPORTS_DATA_OFFSET);
         let lamports_ptr = memory.read_u64(lamports_ref_addr)?;
-        if checks.pointers {
-            if lamports_ref_addr >= MM_INPUT_START {
-                return Err(SyscallError::InvalidPointer);
-            }
-            check_account_info_pointer(
-                invoke_context,
-                lamports_ptr,
-                metadata.vm_lamports_addr,
-                "lamports",
-            )?;
+        if checks.pointer_checks {
+            check_below_input(lamports_ref_addr)?;
+            let expected = metadata.vm_lamports_addr;
+            check_account_info_pointer(invoke_context, lamports_ptr, expected, "lamports")?;
         }
         let lamports = memory.output_type(lamports_ptr, 8, 8)?;
         let owner = memory.output_type(owner_addr, 32, 1)?;
-        // Data: the box holds {ptr, len} of the serialized data.
-        let data_box = u64_at(info, offset_of!(A, data_box_addr));
+        // Data: the box holds {ptr, len} of the serialized data, checked before it is loaded.
+        let data_box = u64_at(info, offset_of!(I, data_box_addr));
         let data_ref_addr = data_box.wrapping_add(layout::DATA_DATA_OFFSET);
-        if checks.pointers && data_ref_addr >= MM_INPUT_START {
-            return Err(SyscallError::InvalidPointer);
+        if checks.pointer_checks {
+            check_below_input(data_ref_addr)?;
         }
         let (data_ptr, data_len) = vm_slice(&memory.read::<16>(data_ref_addr, 8)?);
-        if checks.pointers {
+        if checks.pointer_checks {
             check_account_info_pointer(invoke_context, data_ptr, metadata.vm_data_addr, "data")?;
         }
-        if checks.legacy {
+        if checks.before_simd_0459() {
             charge_data(invoke_context, data_len)?;
         }
         let len_addr = data_box.wrapping_add(layout::DATA_LEN_OFFSET);
-        if checks.pointers && len_addr >= MM_INPUT_START {
-            return Err(SyscallError::InvalidPointer);
+        if checks.pointer_checks {
+            check_below_input(len_addr)?;
         }
-        let ref_to_len_in_vm = memory.output_unaligned(len_addr, 8)?;
-        if checks.legacy {
-            return Ok(CallerAccount {
-                lamports,
-                owner,
-                original_data_len: metadata.original_data_len,
-                serialized_data: memory.output(data_ptr, data_len, 1, 1)?,
-                vm_data_addr: data_ptr,
-                ref_to_len_in_vm,
-            });
-        }
-        let serialized_data = serialized_data(
-            memory,
-            data_ptr,
-            metadata.original_data_len,
-            ref_to_len_in_vm.read_u64(),
-        )?;
-        Ok(CallerAccount {
-            lamports,
-            owner,
-            original_data_len: metadata.original_data_len,
-            serialized_data,
-            vm_data_addr: data_ptr,
-            ref_to_len_in_vm,
-        })
+        // The length field is translated before the data (in both rule sets; the C ABI
+        // before SIMD-0459 translates the data first).
+        let len_field = memory.output_unaligned(len_addr, 8)?;
+        let data = if checks.before_simd_0459() {
+            memory.output(data_ptr, data_len, 1, 1)?
+        } else {
+            reserved_data(memory, data_ptr, metadata, &len_field)?
+        };
+        let fields = (lamports, owner);
+        Ok(CallerAccount::new(
+            fields, metadata, data_ptr, data, len_field,
+        ))
     }
 }
 
@@ -600,7 +681,7 @@ fn charge_invoke(invoke_context: &InvokeContext) -> Result<(), SyscallError> {
         .map_err(SyscallError::Instruction)
 }
 
-/// Phase 3: PDA signers from the caller's program id (agave-reference §2 step 3).
+/// Phase 3: PDA signers from the caller's program id (`translate_signers`).
 pub fn translate_signers(
     memory: &GuestMemory<'_>,
     program_id: &Pubkey,
@@ -637,7 +718,7 @@ pub fn translate_signers(
     Ok(keys)
 }
 
-/// Phase 4: programs that may not be invoked (agave-reference §2 step 4).
+/// Phase 4: programs that may not be invoked (`check_authorized_program`).
 pub fn check_authorized_program(
     invoke_context: &InvokeContext,
     program_id: &Pubkey,
@@ -690,7 +771,7 @@ fn max_account_infos(invoke_context: &InvokeContext) -> usize {
     }
 }
 
-/// Phase 6: account infos (agave-reference §2 step 6).
+/// Phase 6: account infos (`translate_account_infos`, `translate_accounts_common`).
 pub fn translate_accounts<A: CpiAbi>(
     memory: &GuestMemory<'_>,
     invoke_context: &mut InvokeContext,
@@ -751,13 +832,13 @@ pub fn translate_accounts_into<A: CpiAbi>(
     scratch: &mut CpiScratch,
 ) -> Result<(), SyscallError> {
     let checks = InfoChecks::of(invoke_context);
-    if checks.pointers
-        && infos_addr.saturating_add(infos_len.saturating_mul(A::ACCOUNT_INFO_SIZE))
+    if checks.pointer_checks
+        && infos_addr.saturating_add(infos_len.saturating_mul(A::LAYOUT.account_info_size))
             >= MM_INPUT_START
     {
         return Err(SyscallError::InvalidPointer);
     }
-    let infos = memory.slice(infos_addr, infos_len, A::ACCOUNT_INFO_SIZE, 8)?;
+    let infos = memory.slice(infos_addr, infos_len, A::LAYOUT.account_info_size, 8)?;
     let max_infos = max_account_infos(invoke_context);
     if invoke_context.features.loosen_cpi_size_restriction() {
         if infos_len as usize > max_infos {
@@ -778,12 +859,12 @@ pub fn translate_accounts_into<A: CpiAbi>(
             .consume_checked(cost)
             .map_err(SyscallError::Instruction)?;
     }
-    let info_size = A::ACCOUNT_INFO_SIZE as usize;
+    let info_size = A::LAYOUT.account_info_size as usize;
     let info_at = |index: usize| &infos[index * info_size..(index + 1) * info_size];
     let CpiScratch { keys, accounts, .. } = scratch;
     for info in infos.chunks_exact(info_size) {
         keys.push(Pubkey::new_from_array(
-            memory.read::<32>(A::key_addr(info), 1)?,
+            memory.read::<32>(key_addr::<A>(info), 1)?,
         ));
     }
 
@@ -820,21 +901,19 @@ pub fn translate_accounts_into<A: CpiAbi>(
             invoke_context.log(format!("Internal error: index mismatch for account {key}"));
             return Err(SyscallError::Instruction(InstructionError::MissingAccount));
         };
-        let info_vm_addr = infos_addr.saturating_add((info_index * info_size) as u64);
-        let caller_account = A::translate_caller_account(
-            memory,
-            invoke_context,
-            info_vm_addr,
-            info_at(info_index),
+        let info = AccountInfoAt {
+            vm_addr: infos_addr.saturating_add((info_index * info_size) as u64),
+            bytes: info_at(info_index),
             metadata,
             checks,
-        )?;
+        };
+        let caller_account = A::translate_caller_account(memory, invoke_context, info)?;
         let account = TranslatedAccount {
             index_in_caller,
             caller_account,
             update_caller: callee_account.is_writable,
         };
-        if checks.legacy {
+        if checks.before_simd_0459() {
             // Charged inside the translation; the caller's changes are synced right away.
             update_callee_account(invoke_context, &account)?;
         } else {
@@ -847,7 +926,7 @@ pub fn translate_accounts_into<A: CpiAbi>(
     Ok(())
 }
 
-/// Phase 7: the caller's pending changes into the account (agave-reference §3.3).
+/// Phase 7: the caller's pending changes into the account (`update_callee_account`).
 pub fn update_callee_account(
     invoke_context: &InvokeContext,
     account: &TranslatedAccount,
@@ -872,7 +951,7 @@ pub fn update_callee_account(
     Ok(())
 }
 
-/// Phase 9: the callee's changes back into the caller's memory (agave-reference §3.4).
+/// Phase 9: the callee's changes back into the caller's memory (`update_caller_account`).
 pub fn update_caller_account(
     memory: &GuestMemory<'_>,
     invoke_context: &mut InvokeContext,
@@ -890,7 +969,7 @@ pub fn update_caller_account(
     caller.lamports.write_u64(lamports);
     caller.owner.write(owner.as_ref());
     let prev_len = caller.ref_to_len_in_vm.read_u64() as usize;
-    let max_increase = if checks.legacy {
+    let max_increase = if checks.before_simd_0459() {
         // Agave 2.1: only a deprecated-loader caller under direct mapping has no room.
         if checks.direct_mapping_2_1() && !memory.check_aligned() {
             0
@@ -904,7 +983,7 @@ pub fn update_caller_account(
     };
     let too_large = post_len > caller.original_data_len.saturating_add(max_increase);
     // Before SIMD-0459 only a length change is checked.
-    if too_large && (!checks.legacy || prev_len != post_len) {
+    if too_large && (!checks.before_simd_0459() || prev_len != post_len) {
         invoke_context.log(format!(
             "Account data size realloc limited to {max_increase} in inner instructions"
         ));
@@ -921,7 +1000,7 @@ pub fn update_caller_account(
             )?;
             tail.fill(0);
         }
-        caller.serialized_data = if checks.legacy {
+        caller.serialized_data = if checks.before_simd_0459() {
             memory.output(caller.vm_data_addr, post_len as u64, 1, 1)?
         } else {
             serialized_data(
@@ -950,40 +1029,70 @@ pub fn update_caller_account(
     Ok(())
 }
 
-/// The whole invocation, shared by both ABIs.
-fn cpi_common<A: CpiAbi>(
-    context: &mut VmContext,
-    instruction_addr: u64,
-    infos_addr: u64,
-    infos_len: u64,
-    signers_addr: u64,
-    signers_len: u64,
-) -> Result<u64, SyscallError> {
-    let metadata = std::mem::take(&mut context.accounts_metadata);
-    let mut scratch = CpiScratch::take();
-    let result = {
-        let (memory, invoke_context) = context.split();
-        invoke(
-            &memory,
-            invoke_context,
-            A::translate_instruction,
-            |memory, invoke_context, callee, scratch| {
-                translate_accounts_into::<A>(
-                    memory,
-                    invoke_context,
-                    callee,
-                    &metadata,
-                    (infos_addr, infos_len),
-                    scratch,
-                )
-            },
-            (instruction_addr, signers_addr, signers_len),
-            &mut scratch,
-        )
-    };
-    scratch.give_back();
-    context.accounts_metadata = metadata;
-    result
+/// The registers of a CPI syscall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvokeArguments {
+    pub instruction_addr: u64,
+    pub infos_addr: u64,
+    pub infos_len: u64,
+    pub signers_addr: u64,
+    pub signers_len: u64,
+}
+
+impl SyscallArguments for InvokeArguments {
+    #[inline(always)]
+    fn from_registers(
+        [instruction_addr, infos_addr, infos_len, signers_addr, signers_len]: [u64; 5],
+    ) -> Self {
+        Self {
+            instruction_addr,
+            infos_addr,
+            infos_len,
+            signers_addr,
+            signers_len,
+        }
+    }
+}
+
+/// A CPI syscall of ABI `A`: the whole invocation, shared by both ABIs.
+pub struct Invoke<A>(PhantomData<A>);
+
+impl<A: CpiAbi + 'static> Syscall for Invoke<A> {
+    type Arguments = InvokeArguments;
+    fn call(context: &mut VmContext, arguments: InvokeArguments) -> SyscallResult {
+        let InvokeArguments {
+            instruction_addr,
+            infos_addr,
+            infos_len,
+            signers_addr,
+            signers_len,
+        } = arguments;
+        let metadata = std::mem::take(&mut context.accounts_metadata);
+        let mut scratch = CpiScratch::take();
+        let result = {
+            let (memory, invoke_context) = context.split();
+            invoke(
+                &memory,
+                invoke_context,
+                translate_instruction::<A>,
+                |memory, invoke_context, callee, scratch| {
+                    translate_accounts_into::<A>(
+                        memory,
+                        invoke_context,
+                        callee,
+                        &metadata,
+                        (infos_addr, infos_len),
+                        scratch,
+                    )
+                },
+                (instruction_addr, signers_addr, signers_len),
+                &mut scratch,
+            )
+        };
+        scratch.give_back();
+        context.accounts_metadata = metadata;
+        result
+    }
 }
 
 type TranslateInstruction = fn(
@@ -1014,12 +1123,12 @@ fn invoke(
     let signers = translate_signers(memory, &caller_program_id, signers_addr, signers_len)?;
     // Agave 4.4 checks the allow-list before building the callee frame; Agave 2.1
     // (`cpi_common`: `prepare_instruction`, then `check_authorized_program`) did the reverse.
-    // The older order is selected with SIMD-0162 inactive, the era whose frame
-    // preparation still checked the callee's executable flag.
-    let legacy_order = !invoke_context
+    // The older order is selected with SIMD-0162 (`remove_accounts_executable_flag_checks`)
+    // inactive, the era whose frame preparation still checked the callee's executable flag.
+    let frame_before_allow_list = !invoke_context
         .features
         .remove_accounts_executable_flag_checks();
-    if !legacy_order {
+    if !frame_before_allow_list {
         check_authorized_program(invoke_context, &instruction.program_id, &instruction.data)?;
     }
     let callee = invoke_context.prepare_next_cpi_instruction(
@@ -1028,7 +1137,7 @@ fn invoke(
         instruction.data,
         &signers,
     )?;
-    if legacy_order {
+    if frame_before_allow_list {
         check_authorized_program(invoke_context, &instruction.program_id, &callee.data)?;
     }
     scratch.metas = instruction.accounts;
@@ -1036,7 +1145,7 @@ fn invoke(
     let accounts = &mut scratch.accounts;
     invoke_context.add_phase_time(started, |times| &mut times.cpi_translate);
     let started = invoke_context.phase_clock();
-    if !InfoChecks::of(invoke_context).legacy {
+    if !InfoChecks::of(invoke_context).before_simd_0459() {
         for account in accounts.iter() {
             update_callee_account(invoke_context, account)?;
         }
@@ -1054,447 +1163,8 @@ fn invoke(
     Ok(0)
 }
 
-pub struct InvokeSignedC;
-impl Syscall for InvokeSignedC {
-    fn call(
-        context: &mut VmContext,
-        instruction: u64,
-        infos: u64,
-        infos_len: u64,
-        signers: u64,
-        signers_len: u64,
-    ) -> Result<u64, SyscallError> {
-        cpi_common::<CAbi>(context, instruction, infos, infos_len, signers, signers_len)
-    }
-}
+/// `sol_invoke_signed_c(instruction, infos, infos_len, signers, signers_len)`.
+pub type InvokeSignedC = Invoke<CAbi>;
 
-pub struct InvokeSignedRust;
-impl Syscall for InvokeSignedRust {
-    fn call(
-        context: &mut VmContext,
-        instruction: u64,
-        infos: u64,
-        infos_len: u64,
-        signers: u64,
-        signers_len: u64,
-    ) -> Result<u64, SyscallError> {
-        cpi_common::<RustAbi>(context, instruction, infos, infos_len, signers, signers_len)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::rc::Rc;
-    use std::sync::Arc;
-
-    use sbfvm_runtime::features::ids;
-    use sbfvm_runtime::{
-        Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
-        ProgramExecutor, RentParams, Sysvars, TransactionContext,
-    };
-    use sbfvm_test_support::{with_vm_context, HarnessMemory};
-    use sbfvm_vm::InputAbi;
-
-    use super::*;
-
-    const HEAP: u64 = 0x3_0000_0000;
-
-    struct NoPrograms;
-    impl ProgramExecutor for NoPrograms {
-        fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
-            Err(ExecutionFailure::program_failed("no programs here"))
-        }
-    }
-
-    /// `sol_invoke_signed_c` to `callee` with no metas, data, infos or signers, from a
-    /// program whose only instruction account is a **non-executable** BPFLoader2 account.
-    fn invoke_c(callee: Pubkey, simd_0162: bool) -> (Result<u64, SyscallError>, Vec<String>) {
-        let caller = Pubkey::new_unique();
-        let account = |owner: Pubkey, executable: bool| Account {
-            lamports: 1,
-            data: vec![],
-            owner,
-            executable,
-            rent_epoch: 0,
-        };
-        let accounts = vec![
-            (caller, account(bpf_loader_upgradeable::id(), true)),
-            (bpf_loader::id(), account(native_loader::id(), false)),
-        ];
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            0,
-            vec![InstructionAccount {
-                index_in_transaction: 1,
-                is_signer: false,
-                is_writable: false,
-            }],
-            vec![],
-        )]);
-        let mut features = FeatureSet::mainnet();
-        if !simd_0162 {
-            features.deactivate(&ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
-        }
-        let mut invoke_context = InvokeContext::new(
-            transaction_context,
-            ComputeBudget::default(),
-            Arc::new(features),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoPrograms),
-            sbfvm_runtime::builtins::BUILTINS.into(),
-        );
-        invoke_context.push(None).unwrap();
-        // SolInstruction { program_id_addr, accounts_addr, 0, data_addr, 0 }, then the id.
-        let mut buffers = HarnessMemory::zeroed(8, 4096, 4096, 8);
-        let id_addr = HEAP + 64;
-        let mut instruction = Vec::new();
-        for field in [id_addr, HEAP + 128, 0, HEAP + 128, 0] {
-            instruction.extend_from_slice(&field.to_le_bytes());
-        }
-        buffers.write(HEAP, &instruction);
-        buffers.write(id_addr, callee.as_ref());
-        let result = with_vm_context(
-            &mut invoke_context,
-            &mut buffers,
-            InputAbi::Aligned,
-            Vec::new(),
-            |context| InvokeSignedC::call(context, HEAP, HEAP + 256, 0, 0, 0),
-        );
-        (result, invoke_context.logs().to_vec())
-    }
-
-    #[test]
-    fn frame_checks_precede_the_allow_list_before_simd_0162() {
-        // Agave 4.4: the allow-list first.
-        let (result, _) = invoke_c(bpf_loader::id(), true);
-        assert!(matches!(
-            result,
-            Err(SyscallError::ProgramNotSupported(id)) if id == bpf_loader::id()
-        ));
-        let (result, _) = invoke_c(native_loader::id(), true);
-        assert!(matches!(result, Err(SyscallError::ProgramNotSupported(_))));
-        // Agave 2.1: the callee frame first, with its executable check.
-        let (result, logs) = invoke_c(bpf_loader::id(), false);
-        assert!(matches!(
-            result,
-            Err(SyscallError::Instruction(
-                InstructionError::AccountNotExecutable
-            ))
-        ));
-        assert_eq!(
-            logs,
-            [format!("Account {} is not executable", bpf_loader::id())]
-        );
-        let (result, logs) = invoke_c(native_loader::id(), false);
-        assert!(matches!(
-            result,
-            Err(SyscallError::Instruction(InstructionError::MissingAccount))
-        ));
-        assert_eq!(logs, [format!("Unknown program {}", native_loader::id())]);
-    }
-
-    // ----- the account-info rules before SIMD-0459 (agave-reference §3.7) -----
-
-    const STUB: u8 = 0xC0;
-    const X: u8 = 0x11;
-    const Y: u8 = 0x22;
-    const INFOS: u64 = HEAP + 512;
-    const X_DATA: u64 = HEAP + 4096;
-    const Y_DATA: u64 = HEAP + 16 * 4096;
-    const UNMAPPED: u64 = 0x5_0000_0000;
-
-    fn key(n: u8) -> Pubkey {
-        Pubkey::new_from_array([n; 32])
-    }
-
-    thread_local! {
-        /// Bytes the stub appends to its first account.
-        static GROW: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    }
-
-    fn stub(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
-        invoke_context.consume_checked(1)?;
-        let grow = GROW.with(|grow| grow.get());
-        if grow > 0 {
-            let mut account = invoke_context
-                .transaction_context
-                .borrow_current_account(0)?;
-            let len = account.data().len();
-            account.set_data_length(len + grow)?;
-        }
-        Ok(())
-    }
-
-    /// One account as the caller's `SolAccountInfo` describes it.
-    #[derive(Clone, Copy)]
-    struct Info {
-        /// The account's owner (the caller when `None`), in the account and in the view.
-        owner: Option<Pubkey>,
-        lamports: u64,
-        lamports_addr: u64,
-        data_addr: u64,
-        data_len: u64,
-    }
-
-    /// The VM addresses of one account's serialized fields.
-    fn lamports_addr(n: u8) -> u64 {
-        HEAP + 1024 + 8 * u64::from(n & 1)
-    }
-    fn owner_addr(n: u8) -> u64 {
-        HEAP + 1088 + 32 * u64::from(n & 1)
-    }
-    fn key_addr(n: u8) -> u64 {
-        HEAP + 192 + 32 * u64::from(n & 1)
-    }
-
-    struct Outcome {
-        result: Result<u64, SyscallError>,
-        consumed: u64,
-        logs: Vec<String>,
-    }
-
-    /// `sol_invoke_signed_c` from a caller owning X (writable) and Y (read-only) to the
-    /// builtin stub with metas [X writable, Y read-only]. `metadata` is what the caller's
-    /// serialization recorded for X and Y: their real addresses ("exact") or all zero, as
-    /// the reference CPI harness has it.
-    fn invoke_with_infos(
-        simd_0459: bool,
-        exact_metadata: bool,
-        original_data_len: usize,
-        infos: [Info; 2],
-        data_lens: [usize; 2],
-    ) -> Outcome {
-        invoke_from(
-            bpf_loader_upgradeable::id(),
-            simd_0459,
-            exact_metadata,
-            original_data_len,
-            infos,
-            data_lens,
-        )
-    }
-
-    /// [`invoke_with_infos`] from a program of `loader`.
-    fn invoke_from(
-        loader: Pubkey,
-        simd_0459: bool,
-        exact_metadata: bool,
-        original_data_len: usize,
-        infos: [Info; 2],
-        data_lens: [usize; 2],
-    ) -> Outcome {
-        let caller = key(0xA0);
-        let account = |lamports, owner: Pubkey, executable: bool, len: usize| Account {
-            lamports,
-            data: vec![0; len],
-            owner,
-            executable,
-            rent_epoch: 0,
-        };
-        let accounts = vec![
-            (caller, account(1, loader, true, 0)),
-            (key(STUB), account(1, native_loader::id(), true, 0)),
-            (
-                key(X),
-                account(100, infos[0].owner.unwrap_or(caller), false, data_lens[0]),
-            ),
-            (
-                key(Y),
-                account(100, infos[1].owner.unwrap_or(caller), false, data_lens[1]),
-            ),
-        ];
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        let instruction_account = |index, is_writable| InstructionAccount {
-            index_in_transaction: index,
-            is_signer: false,
-            is_writable,
-        };
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            0,
-            vec![
-                instruction_account(2, true),
-                instruction_account(3, false),
-                instruction_account(1, false),
-            ],
-            vec![],
-        )]);
-        let mut features = FeatureSet::mainnet();
-        if !simd_0459 {
-            features.deactivate(&ids::SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS);
-        }
-        let mut invoke_context = InvokeContext::new(
-            transaction_context,
-            ComputeBudget::default(),
-            Arc::new(features),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoPrograms),
-            vec![Builtin::new(key(STUB), "stub", |ic| Ok(stub(ic)?))].into(),
-        );
-        invoke_context.push(None).unwrap();
-
-        let mut buffers = HarnessMemory::zeroed(8, 4096, 32 * 4096, 8);
-        let mut instruction = Vec::new();
-        for field in [HEAP + 64, HEAP + 128, 2, HEAP + 128, 0] {
-            instruction.extend_from_slice(&field.to_le_bytes());
-        }
-        buffers.write(HEAP, &instruction);
-        buffers.write(HEAP + 64, key(STUB).as_ref());
-        let mut metas = Vec::new();
-        let mut infos_bytes = Vec::new();
-        let mut metadata = Vec::new();
-        for (n, writable, info) in [(X, 1u8, infos[0]), (Y, 0u8, infos[1])] {
-            metas.extend_from_slice(&key_addr(n).to_le_bytes());
-            metas.extend_from_slice(&[writable, 0, 0, 0, 0, 0, 0, 0]);
-            buffers.write(key_addr(n), key(n).as_ref());
-            buffers.write(owner_addr(n), info.owner.unwrap_or(caller).as_ref());
-            if info.lamports_addr >> 32 == 3 {
-                buffers.write(info.lamports_addr, &info.lamports.to_le_bytes());
-            }
-            for field in [
-                key_addr(n),
-                info.lamports_addr,
-                info.data_len,
-                info.data_addr,
-                owner_addr(n),
-                0,
-            ] {
-                infos_bytes.extend_from_slice(&field.to_le_bytes());
-            }
-            infos_bytes.extend_from_slice(&[0, writable, 0, 0, 0, 0, 0, 0]);
-            metadata.push(if exact_metadata {
-                SerializedAccountMetadata {
-                    vm_addr: 0,
-                    original_data_len,
-                    vm_key_addr: key_addr(n),
-                    vm_owner_addr: owner_addr(n),
-                    vm_lamports_addr: info.lamports_addr,
-                    vm_data_addr: info.data_addr,
-                }
-            } else {
-                SerializedAccountMetadata {
-                    original_data_len,
-                    ..SerializedAccountMetadata::default()
-                }
-            });
-        }
-        metadata.push(SerializedAccountMetadata::default());
-        buffers.write(HEAP + 128, &metas);
-        buffers.write(INFOS, &infos_bytes);
-        let before = invoke_context.remaining();
-        let abi = if loader == bpf_loader_deprecated::id() {
-            InputAbi::Unaligned
-        } else {
-            InputAbi::Aligned
-        };
-        let result = with_vm_context(
-            &mut invoke_context,
-            &mut buffers,
-            abi,
-            metadata,
-            |context| InvokeSignedC::call(context, HEAP, INFOS, 2, 0, 0),
-        );
-        Outcome {
-            result,
-            consumed: before - invoke_context.remaining(),
-            logs: invoke_context.logs().to_vec(),
-        }
-    }
-
-    fn info(n: u8, data_addr: u64, data_len: u64) -> Info {
-        Info {
-            owner: None,
-            lamports: 100,
-            lamports_addr: lamports_addr(n),
-            data_addr,
-            data_len,
-        }
-    }
-
-    #[test]
-    fn pointer_checks_come_with_simd_0459() {
-        let infos = [info(X, X_DATA, 4), info(Y, Y_DATA, 4)];
-        // The reference harness's all-zero metadata.
-        let outcome = invoke_with_infos(true, false, 0, infos, [4, 4]);
-        assert!(matches!(outcome.result, Err(SyscallError::InvalidPointer)));
-        assert_eq!(
-            outcome.logs,
-            [format!(
-                "Invalid account info pointer `key': {:#x} != 0x0",
-                key_addr(X)
-            )]
-        );
-        let outcome = invoke_with_infos(false, false, 0, infos, [4, 4]);
-        assert_eq!(outcome.result.unwrap(), 0);
-    }
-
-    #[test]
-    fn before_simd_0459_each_account_is_synced_as_it_is_translated() {
-        // The caller spent lamports of X, which another program owns (a sync error), and
-        // Y's lamports are unmapped (a translation error).
-        let mut x = info(X, X_DATA, 4);
-        x.owner = Some(key(0xEE));
-        x.lamports = 99;
-        let mut y = info(Y, Y_DATA, 4);
-        y.lamports_addr = UNMAPPED;
-        // Agave 4.4 translates every info before syncing any: the access violation wins.
-        let outcome = invoke_with_infos(true, true, 4, [x, y], [4, 4]);
-        assert!(matches!(outcome.result, Err(SyscallError::Memory(_))));
-        // Before SIMD-0459 X is synced before Y is translated.
-        let outcome = invoke_with_infos(false, true, 4, [x, y], [4, 4]);
-        assert!(matches!(
-            outcome.result,
-            Err(SyscallError::Instruction(
-                InstructionError::ExternalAccountLamportSpend
-            ))
-        ));
-    }
-
-    #[test]
-    fn before_simd_0459_the_data_charge_precedes_the_data_translation() {
-        // 2,500 bytes of data at an unmapped address: 10 CU of data charge.
-        let infos = [info(X, UNMAPPED, 2500), info(Y, Y_DATA, 4)];
-        let now = invoke_with_infos(true, true, 2500, infos, [2500, 4]);
-        let legacy = invoke_with_infos(false, true, 2500, infos, [2500, 4]);
-        assert!(matches!(now.result, Err(SyscallError::Memory(_))));
-        assert!(matches!(legacy.result, Err(SyscallError::Memory(_))));
-        assert_eq!(legacy.consumed, now.consumed + 10);
-    }
-
-    #[test]
-    fn before_simd_0459_the_caller_data_has_no_reservation_check() {
-        // The harness records an original length of 0; the info says 10,241 bytes, more
-        // than 0 + 10 KiB, unchanged by the callee.
-        let infos = [info(X, X_DATA, 10_241), info(Y, Y_DATA, 4)];
-        let now = invoke_with_infos(true, true, 0, infos, [10_241, 4]);
-        assert!(matches!(
-            now.result,
-            Err(SyscallError::Instruction(InstructionError::InvalidRealloc))
-        ));
-        let legacy = invoke_with_infos(false, true, 0, infos, [10_241, 4]);
-        assert_eq!(legacy.result.unwrap(), 0);
-    }
-
-    #[test]
-    fn before_simd_0459_a_deprecated_caller_sees_growth_up_to_10_kib() {
-        // The stub owns X and grows it by 8 bytes; the caller is a deprecated-loader program,
-        // which has no realloc area.
-        let mut x = info(X, X_DATA, 4);
-        x.owner = Some(key(STUB));
-        let infos = [x, info(Y, Y_DATA, 4)];
-        GROW.with(|grow| grow.set(8));
-        let now = invoke_from(bpf_loader_deprecated::id(), true, true, 4, infos, [4, 4]);
-        let legacy = invoke_from(bpf_loader_deprecated::id(), false, true, 4, infos, [4, 4]);
-        GROW.with(|grow| grow.set(0));
-        assert!(matches!(
-            now.result,
-            Err(SyscallError::Instruction(InstructionError::InvalidRealloc))
-        ));
-        assert_eq!(
-            now.logs.last().unwrap(),
-            "Account data size realloc limited to 0 in inner instructions"
-        );
-        assert_eq!(legacy.result.unwrap(), 0);
-    }
-}
+/// `sol_invoke_signed_rust(instruction, infos, infos_len, signers, signers_len)`.
+pub type InvokeSignedRust = Invoke<RustAbi>;

@@ -326,6 +326,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use super::{CURVE25519_EDWARDS as EDWARDS, CURVE25519_RISTRETTO as RISTRETTO};
     use curve25519_dalek::{
         constants::{ED25519_BASEPOINT_POINT, RISTRETTO_BASEPOINT_POINT},
         traits::Identity,
@@ -367,17 +368,37 @@ mod tests {
         matches!(result, Some(None))
     }
 
+    /// `a + b` and `a − b` on `curve_id` are dalek's.
+    fn assert_add_and_sub<P>(curve_id: u64, a: P, b: P)
+    where
+        P: WireEncoding + Add<Output = P> + Sub<Output = P> + Copy,
+    {
+        let (a_bytes, b_bytes) = (a.encode(), b.encode());
+        assert_eq!(
+            ok(group_op(curve_id, ADD, &a_bytes, &b_bytes)),
+            (a + b).encode()
+        );
+        assert_eq!(
+            ok(group_op(curve_id, SUB, &a_bytes, &b_bytes)),
+            (a - b).encode()
+        );
+    }
+
+    /// Each `(op, left, right)` fails on `curve_id` (the inner `None`).
+    fn assert_group_ops_fail(curve_id: u64, cases: &[(u64, [u8; 32], [u8; 32])]) {
+        for (op, left, right) in cases {
+            assert!(failed(group_op(curve_id, *op, left, right)), "{op}");
+        }
+    }
+
     #[test]
     fn ids_and_default_costs() {
         let costs = CurveCosts::default();
-        assert_eq!(costs.validate_cost(CURVE25519_EDWARDS), Some(159));
-        assert_eq!(costs.validate_cost(CURVE25519_RISTRETTO), Some(169));
+        assert_eq!(costs.validate_cost(EDWARDS), Some(159));
+        assert_eq!(costs.validate_cost(RISTRETTO), Some(169));
         assert_eq!(costs.validate_cost(2), None);
 
-        let expected = [
-            (CURVE25519_EDWARDS, [473, 475, 2_177]),
-            (CURVE25519_RISTRETTO, [521, 519, 2_208]),
-        ];
+        let expected = [(EDWARDS, [473, 475, 2_177]), (RISTRETTO, [521, 519, 2_208])];
         for (curve_id, op_costs) in expected {
             for (op, cost) in [ADD, SUB, MUL].into_iter().zip(op_costs) {
                 assert_eq!(costs.group_op_cost(curve_id, op), Some(cost));
@@ -386,19 +407,16 @@ mod tests {
         }
         assert_eq!(costs.group_op_cost(BLS12_381_G1_LE, ADD), None);
 
-        assert_eq!(costs.msm_cost(CURVE25519_EDWARDS, 0), Some(2_273));
-        assert_eq!(costs.msm_cost(CURVE25519_EDWARDS, 1), Some(2_273));
-        assert_eq!(costs.msm_cost(CURVE25519_EDWARDS, 3), Some(2_273 + 2 * 758));
-        assert_eq!(
-            costs.msm_cost(CURVE25519_RISTRETTO, 512),
-            Some(2_303 + 511 * 788)
-        );
+        assert_eq!(costs.msm_cost(EDWARDS, 0), Some(2_273));
+        assert_eq!(costs.msm_cost(EDWARDS, 1), Some(2_273));
+        assert_eq!(costs.msm_cost(EDWARDS, 3), Some(2_273 + 2 * 758));
+        assert_eq!(costs.msm_cost(RISTRETTO, 512), Some(2_303 + 511 * 788));
         assert_eq!(costs.msm_cost(7, 1), None);
-        assert_eq!(costs.msm_cost(CURVE25519_EDWARDS, u64::MAX), Some(u64::MAX));
+        assert_eq!(costs.msm_cost(EDWARDS, u64::MAX), Some(u64::MAX));
 
         assert!(is_bls12_381_curve_id(BLS12_381_G2_BE));
         assert!(!is_bls12_381_curve_id(BLS12_381_LE));
-        assert!(!is_bls12_381_curve_id(CURVE25519_RISTRETTO));
+        assert!(!is_bls12_381_curve_id(RISTRETTO));
     }
 
     #[test]
@@ -406,11 +424,8 @@ mod tests {
         let point = edwards_bytes(1);
         assert_eq!(validate_point(2, &point), None);
         assert_eq!(group_op(2, ADD, &point, &point), None);
-        assert_eq!(group_op(CURVE25519_EDWARDS, 3, &point, &point), None);
-        assert_eq!(
-            group_op(CURVE25519_RISTRETTO, u64::MAX, &point, &point),
-            None
-        );
+        assert_eq!(group_op(EDWARDS, 3, &point, &point), None);
+        assert_eq!(group_op(RISTRETTO, u64::MAX, &point, &point), None);
         assert_eq!(multiscalar_mul(BLS12_381_G1_LE, &[], &[]), None);
     }
 
@@ -432,37 +447,27 @@ mod tests {
             negative_zero_identity,
             non_canonical_identity,
         ] {
-            assert_eq!(validate_point(CURVE25519_EDWARDS, &valid), Some(true));
+            assert_eq!(validate_point(EDWARDS, &valid), Some(true));
         }
-        assert_eq!(
-            validate_point(CURVE25519_EDWARDS, &INVALID_POINT),
-            Some(false)
-        );
+        assert_eq!(validate_point(EDWARDS, &INVALID_POINT), Some(false));
     }
 
     #[test]
     fn edwards_ops_match_dalek() {
         let a = ED25519_BASEPOINT_POINT * scalar(7);
         let b = ED25519_BASEPOINT_POINT * scalar(11);
-        let (a_bytes, b_bytes) = (a.compress().to_bytes(), b.compress().to_bytes());
+        let b_bytes = b.compress().to_bytes();
 
-        assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, ADD, &a_bytes, &b_bytes)),
-            (a + b).compress().to_bytes()
-        );
-        assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, SUB, &a_bytes, &b_bytes)),
-            (a - b).compress().to_bytes()
-        );
+        assert_add_and_sub(EDWARDS, a, b);
         let k = Scalar::from_bytes_mod_order([42u8; 32]);
         assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, MUL, &k.to_bytes(), &b_bytes)),
+            ok(group_op(EDWARDS, MUL, &k.to_bytes(), &b_bytes)),
             (k * b).compress().to_bytes()
         );
         // Operand order for MUL: scalar on the left, point on the right.
         assert_eq!(
             ok(group_op(
-                CURVE25519_EDWARDS,
+                EDWARDS,
                 MUL,
                 &scalar(3).to_bytes(),
                 &edwards_bytes(5)
@@ -475,39 +480,17 @@ mod tests {
     fn edwards_identity_handling() {
         let identity = EdwardsPoint::identity().compress().to_bytes();
         let point = edwards_bytes(9);
+        assert_eq!(ok(group_op(EDWARDS, ADD, &point, &identity)), point);
+        assert_eq!(ok(group_op(EDWARDS, SUB, &point, &identity)), point);
+        assert_eq!(ok(group_op(EDWARDS, SUB, &point, &point)), identity);
         assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, ADD, &point, &identity)),
-            point
-        );
-        assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, SUB, &point, &identity)),
-            point
-        );
-        assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, SUB, &point, &point)),
-            identity
-        );
-        assert_eq!(
-            ok(group_op(
-                CURVE25519_EDWARDS,
-                SUB,
-                &identity,
-                &edwards_bytes(1)
-            )),
+            ok(group_op(EDWARDS, SUB, &identity, &edwards_bytes(1))),
             (-ED25519_BASEPOINT_POINT).compress().to_bytes()
         );
         // Scalar zero and the identity point both give the identity, successfully.
+        assert_eq!(ok(group_op(EDWARDS, MUL, &[0; 32], &point)), identity);
         assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, MUL, &[0; 32], &point)),
-            identity
-        );
-        assert_eq!(
-            ok(group_op(
-                CURVE25519_EDWARDS,
-                MUL,
-                &scalar(5).to_bytes(),
-                &identity
-            )),
+            ok(group_op(EDWARDS, MUL, &scalar(5).to_bytes(), &identity)),
             identity
         );
 
@@ -516,12 +499,7 @@ mod tests {
         non_canonical_identity[0] = 0xee;
         non_canonical_identity[31] = 0x7f;
         assert_eq!(
-            ok(group_op(
-                CURVE25519_EDWARDS,
-                ADD,
-                &non_canonical_identity,
-                &point
-            )),
+            ok(group_op(EDWARDS, ADD, &non_canonical_identity, &point)),
             point
         );
     }
@@ -532,36 +510,23 @@ mod tests {
         let mut minus_one = [0xffu8; 32];
         minus_one[0] = 0xec;
         minus_one[31] = 0x7f;
-        assert_eq!(validate_point(CURVE25519_EDWARDS, &minus_one), Some(true));
+        assert_eq!(validate_point(EDWARDS, &minus_one), Some(true));
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, ADD, &minus_one, &minus_one)),
-            identity
-        );
+        assert_eq!(ok(group_op(EDWARDS, ADD, &minus_one, &minus_one)), identity);
     }
 
     #[test]
     fn edwards_failures_are_inner_none() {
         let point = edwards_bytes(3);
-        assert!(failed(group_op(
-            CURVE25519_EDWARDS,
-            ADD,
-            &INVALID_POINT,
-            &point
-        )));
-        assert!(failed(group_op(
-            CURVE25519_EDWARDS,
-            SUB,
-            &point,
-            &INVALID_POINT
-        )));
-        assert!(failed(group_op(
-            CURVE25519_EDWARDS,
-            MUL,
-            &scalar(2).to_bytes(),
-            &INVALID_POINT
-        )));
+        assert_group_ops_fail(
+            EDWARDS,
+            &[
+                (ADD, INVALID_POINT, point),
+                (SUB, point, INVALID_POINT),
+                (MUL, scalar(2).to_bytes(), INVALID_POINT),
+            ],
+        );
     }
 
     #[test]
@@ -571,8 +536,8 @@ mod tests {
         let point = edwards_bytes(1);
         let ristretto_point = ristretto_bytes(1);
 
-        for curve_id in [CURVE25519_EDWARDS, CURVE25519_RISTRETTO] {
-            let point = if curve_id == CURVE25519_EDWARDS {
+        for curve_id in [EDWARDS, RISTRETTO] {
+            let point = if curve_id == EDWARDS {
                 &point
             } else {
                 &ristretto_point
@@ -584,7 +549,7 @@ mod tests {
         }
         // (ℓ − 1)·B = −B.
         assert_eq!(
-            ok(group_op(CURVE25519_EDWARDS, MUL, &order_minus_one, &point)),
+            ok(group_op(EDWARDS, MUL, &order_minus_one, &point)),
             (-ED25519_BASEPOINT_POINT).compress().to_bytes()
         );
     }
@@ -597,61 +562,33 @@ mod tests {
         let identity = RistrettoPoint::identity().compress().to_bytes();
         assert_eq!(identity, [0; 32]);
 
-        assert_eq!(validate_point(CURVE25519_RISTRETTO, &a_bytes), Some(true));
-        assert_eq!(validate_point(CURVE25519_RISTRETTO, &identity), Some(true));
-        assert_eq!(
-            validate_point(CURVE25519_RISTRETTO, &INVALID_POINT),
-            Some(false)
-        );
+        assert_eq!(validate_point(RISTRETTO, &a_bytes), Some(true));
+        assert_eq!(validate_point(RISTRETTO, &identity), Some(true));
+        assert_eq!(validate_point(RISTRETTO, &INVALID_POINT), Some(false));
         // Ristretto decoding is strict: a negative field element (odd s) is rejected.
         let mut odd = [0u8; 32];
         odd[0] = 1;
-        assert_eq!(validate_point(CURVE25519_RISTRETTO, &odd), Some(false));
+        assert_eq!(validate_point(RISTRETTO, &odd), Some(false));
 
+        assert_add_and_sub(RISTRETTO, a, b);
         assert_eq!(
-            ok(group_op(CURVE25519_RISTRETTO, ADD, &a_bytes, &b_bytes)),
-            (a + b).compress().to_bytes()
-        );
-        assert_eq!(
-            ok(group_op(CURVE25519_RISTRETTO, SUB, &a_bytes, &b_bytes)),
-            (a - b).compress().to_bytes()
-        );
-        assert_eq!(
-            ok(group_op(
-                CURVE25519_RISTRETTO,
-                MUL,
-                &scalar(3).to_bytes(),
-                &b_bytes
-            )),
+            ok(group_op(RISTRETTO, MUL, &scalar(3).to_bytes(), &b_bytes)),
             ristretto_bytes(12)
         );
-        assert_eq!(
-            ok(group_op(CURVE25519_RISTRETTO, ADD, &a_bytes, &identity)),
-            a_bytes
-        );
-        assert_eq!(
-            ok(group_op(CURVE25519_RISTRETTO, SUB, &a_bytes, &a_bytes)),
-            identity
-        );
-        assert!(failed(group_op(
-            CURVE25519_RISTRETTO,
-            ADD,
-            &INVALID_POINT,
-            &a_bytes
-        )));
-        assert!(failed(group_op(
-            CURVE25519_RISTRETTO,
-            MUL,
-            &scalar(2).to_bytes(),
-            &odd
-        )));
+        assert_eq!(ok(group_op(RISTRETTO, ADD, &a_bytes, &identity)), a_bytes);
+        assert_eq!(ok(group_op(RISTRETTO, SUB, &a_bytes, &a_bytes)), identity);
+        let cases = [
+            (ADD, INVALID_POINT, a_bytes),
+            (MUL, scalar(2).to_bytes(), odd),
+        ];
+        assert_group_ops_fail(RISTRETTO, &cases);
     }
 
     #[test]
     fn msm_equals_sum_of_muls() {
-        for curve_id in [CURVE25519_EDWARDS, CURVE25519_RISTRETTO] {
+        for curve_id in [EDWARDS, RISTRETTO] {
             let point_bytes = |n| {
-                if curve_id == CURVE25519_EDWARDS {
+                if curve_id == EDWARDS {
                     edwards_bytes(n)
                 } else {
                     ristretto_bytes(n)
@@ -692,10 +629,10 @@ mod tests {
     #[test]
     fn msm_of_nothing_is_the_identity() {
         assert_eq!(
-            ok(multiscalar_mul(CURVE25519_EDWARDS, &[], &[])),
+            ok(multiscalar_mul(EDWARDS, &[], &[])),
             EdwardsPoint::identity().compress().to_bytes()
         );
-        assert_eq!(ok(multiscalar_mul(CURVE25519_RISTRETTO, &[], &[])), [0; 32]);
+        assert_eq!(ok(multiscalar_mul(RISTRETTO, &[], &[])), [0; 32]);
     }
 
     #[test]
@@ -708,11 +645,7 @@ mod tests {
         let scalar_bytes: Vec<[u8; 32]> = scalars.iter().map(Scalar::to_bytes).collect();
         let point_bytes: Vec<[u8; 32]> = points.iter().map(|p| p.compress().to_bytes()).collect();
         assert_eq!(
-            ok(multiscalar_mul(
-                CURVE25519_EDWARDS,
-                &scalar_bytes,
-                &point_bytes
-            )),
+            ok(multiscalar_mul(EDWARDS, &scalar_bytes, &point_bytes)),
             expected.compress().to_bytes()
         );
     }

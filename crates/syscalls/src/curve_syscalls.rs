@@ -1,7 +1,7 @@
 //! The curve25519 syscalls; their full contracts are in [`crate::curve`]'s module docs.
 //! BLS12-381 curve ids (active on mainnet) fail loudly: sbfvm does not implement them.
 
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 
 use crate::charge;
 use crate::curve::{self, is_bls12_381_curve_id, CurveCosts, MAX_MSM_POINTS};
@@ -35,16 +35,11 @@ fn read_point(context: &VmContext, addr: u64) -> Result<[u8; 32], SyscallError> 
     context.memory().read::<32>(addr, 1)
 }
 
+/// `sol_curve_validate_point(curve_id, point)`.
 pub struct CurveValidatePoint;
 impl Syscall for CurveValidatePoint {
-    fn call(
-        context: &mut VmContext,
-        curve_id: u64,
-        point: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [curve_id, point]: [u64; 2]) -> SyscallResult {
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_validate_point (BLS12-381)")
         {
@@ -62,16 +57,12 @@ impl Syscall for CurveValidatePoint {
     }
 }
 
+/// `sol_curve_group_op(curve_id, op, left, right, result)`.
 pub struct CurveGroupOp;
 impl Syscall for CurveGroupOp {
-    fn call(
-        context: &mut VmContext,
-        curve_id: u64,
-        op: u64,
-        left: u64,
-        right: u64,
-        result: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [curve_id, op, left, right, result] = registers;
         if let Some(error) =
             bls_not_implemented(context, curve_id, "sol_curve_group_op (BLS12-381)")
         {
@@ -93,16 +84,12 @@ impl Syscall for CurveGroupOp {
     }
 }
 
+/// `sol_curve_multiscalar_mul(curve_id, scalars, points, n, result)`.
 pub struct CurveMultiscalarMul;
 impl Syscall for CurveMultiscalarMul {
-    fn call(
-        context: &mut VmContext,
-        curve_id: u64,
-        scalars: u64,
-        points: u64,
-        n: u64,
-        result: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [curve_id, scalars, points, n, result] = registers;
         if n > MAX_MSM_POINTS {
             return Err(SyscallError::InvalidLength);
         }

@@ -11,7 +11,7 @@
 //! | `sol_alloc_free_` | r1 size, r2 free address | 0 | heap address or 0; free is a no-op |
 //! | `sol_get_epoch_stake` | r1 vote address or 0 | 100 (null) / 110 | 0: sbfvm models no stakes |
 
-use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::charge;
@@ -19,16 +19,11 @@ use crate::charge;
 /// `MAX_RETURN_DATA`.
 pub const MAX_RETURN_DATA: u64 = 1_024;
 
+/// `sol_set_return_data(data, len)`.
 pub struct SetReturnData;
 impl Syscall for SetReturnData {
-    fn call(
-        context: &mut VmContext,
-        addr: u64,
-        len: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let budget = &context.invoke_context().budget;
         let cost = (len / budget.cpi_bytes_per_unit).saturating_add(budget.syscall_base_cost);
         charge(context, cost)?;
@@ -49,16 +44,11 @@ impl Syscall for SetReturnData {
     }
 }
 
+/// `sol_get_return_data(dst, len, program_id_dst)`.
 pub struct GetReturnData;
 impl Syscall for GetReturnData {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        len: u64,
-        program_id_dst: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [dst, len, program_id_dst]: [u64; 3]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         charge(context, budget.syscall_base_cost)?;
         let stored_len = context
@@ -85,31 +75,21 @@ impl Syscall for GetReturnData {
     }
 }
 
+/// `sol_get_stack_height`.
 pub struct GetStackHeight;
 impl Syscall for GetStackHeight {
-    fn call(
-        context: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         Ok(context.invoke_context().stack_height() as u64)
     }
 }
 
+/// `sol_remaining_compute_units`.
 pub struct RemainingComputeUnits;
 impl Syscall for RemainingComputeUnits {
-    fn call(
-        context: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(
             context,
             context
@@ -124,16 +104,11 @@ impl Syscall for RemainingComputeUnits {
 /// `BPF_ALIGN_OF_U128`: heap allocations are 8-aligned (1 for deprecated-loader programs).
 const HEAP_ALIGN: u64 = 8;
 
+/// `sol_alloc_free_(size, free_addr)`.
 pub struct AllocFree;
 impl Syscall for AllocFree {
-    fn call(
-        context: &mut VmContext,
-        size: u64,
-        free_addr: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [size, free_addr]: [u64; 2]) -> SyscallResult {
         let align = if context.check_aligned() {
             HEAP_ALIGN
         } else {
@@ -147,16 +122,11 @@ impl Syscall for AllocFree {
     }
 }
 
+/// `sol_get_epoch_stake(vote_address)`.
 pub struct GetEpochStake;
 impl Syscall for GetEpochStake {
-    fn call(
-        context: &mut VmContext,
-        vote_address: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [vote_address]: [u64; 1]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         if vote_address == 0 {
             charge(context, budget.syscall_base_cost)?;
@@ -177,16 +147,12 @@ const SIBLING_META_SIZE: u64 = 16;
 /// Size of the Rust `AccountMeta` (pubkey, is_signer, is_writable).
 const ACCOUNT_META_SIZE: u64 = 34;
 
+/// `sol_get_processed_sibling_instruction(index, meta, program_id, data, accounts)`.
 pub struct GetProcessedSiblingInstruction;
 impl Syscall for GetProcessedSiblingInstruction {
-    fn call(
-        context: &mut VmContext,
-        index: u64,
-        meta: u64,
-        program_id: u64,
-        data: u64,
-        accounts: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [index, meta, program_id, data, accounts] = registers;
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         let Some(sibling) = find_sibling(context, index)? else {
             return Ok(0);
@@ -229,8 +195,8 @@ impl Syscall for GetProcessedSiblingInstruction {
     }
 }
 
-/// The trace index of the `index`-th processed sibling before the current frame (Agave's
-/// search in `SyscallGetProcessedSiblingInstruction`, agave-reference §6.2): at stack height
+/// The trace index of the `index`-th processed sibling before the current frame (the search
+/// of `SyscallGetProcessedSiblingInstruction`, `solana-syscalls 4.4.0, src/lib.rs`): at stack height
 /// 1 the started top-level instructions, otherwise the CPI frames of the trace; walked
 /// backwards, skipping frames with another caller, stopping at a lower stack height, and
 /// counting frames at the current height (the current frame itself is count 0).

@@ -1,4 +1,5 @@
-//! Control and logging syscalls (agave-reference §5.3, §6.4).
+//! Control and logging syscalls (`solana-syscalls 4.4.0, src/logging.rs`; `abort` and
+//! `sol_panic_` in `src/lib.rs`).
 //!
 //! | syscall | registers | charge | errors |
 //! |---|---|---|---|
@@ -11,7 +12,7 @@
 //! | `sol_log_data` | r1 fields (16-byte slices), r2 count | 100, then 100 × count after translating the field array, then Σ lengths | translation |
 
 use base64::Engine;
-use sbfvm_vm::{GuestMemory, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{GuestMemory, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, VM_SLICE_SIZE};
@@ -29,122 +30,83 @@ pub(crate) fn translate_string(
     }
 }
 
+/// `abort`: no charge; always `Abort`.
 pub struct Abort;
 impl Syscall for Abort {
-    fn call(
-        _: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(_: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         Err(SyscallError::Abort)
     }
 }
 
+/// `sol_panic_(file, len, line, column)`: charges `len`; translation or `InvalidString`
+/// errors, else always `Panic`.
 pub struct Panic;
 impl Syscall for Panic {
-    fn call(
-        context: &mut VmContext,
-        file: u64,
-        len: u64,
-        line: u64,
-        column: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, [file, len, line, column]: [u64; 4]) -> SyscallResult {
         charge(context, len)?;
         let file = translate_string(&context.memory(), file, len)?;
         Err(SyscallError::Panic(file, line, column))
     }
 }
 
+/// `sol_log_(message, len)`: charges max(100, len); translation or `InvalidString` errors.
 pub struct Log;
 impl Syscall for Log {
-    fn call(
-        context: &mut VmContext,
-        addr: u64,
-        len: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let cost = context.invoke_context().budget.syscall_base_cost.max(len);
         charge(context, cost)?;
         let message = translate_string(&context.memory(), addr, len)?;
-        context
-            .invoke_context_mut()
-            .log(format!("Program log: {message}"));
-        Ok(0)
+        log(context, format!("Program log: {message}"))
     }
 }
 
+/// `sol_log_64_(r1..r5)`: charges 100, logs the five values in hex.
 pub struct Log64;
 impl Syscall for Log64 {
-    fn call(
-        context: &mut VmContext,
-        a: u64,
-        b: u64,
-        c: u64,
-        d: u64,
-        e: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, [a, b, c, d, e]: [u64; 5]) -> SyscallResult {
         charge(context, context.invoke_context().budget.log_64_units)?;
-        context.invoke_context_mut().log(format!(
-            "Program log: {a:#x}, {b:#x}, {c:#x}, {d:#x}, {e:#x}"
-        ));
-        Ok(0)
+        log(
+            context,
+            format!("Program log: {a:#x}, {b:#x}, {c:#x}, {d:#x}, {e:#x}"),
+        )
     }
 }
 
+/// `sol_log_compute_units_`: charges 100, logs the units remaining after the charge.
 pub struct LogComputeUnits;
 impl Syscall for LogComputeUnits {
-    fn call(
-        context: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(context: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         let remaining = context.invoke_context().remaining();
-        context
-            .invoke_context_mut()
-            .log(format!("Program consumption: {remaining} units remaining"));
-        Ok(0)
+        log(
+            context,
+            format!("Program consumption: {remaining} units remaining"),
+        )
     }
 }
 
+/// `sol_log_pubkey(pubkey)`: charges 100; translation errors.
 pub struct LogPubkey;
 impl Syscall for LogPubkey {
-    fn call(
-        context: &mut VmContext,
-        addr: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [addr]: [u64; 1]) -> SyscallResult {
         charge(context, context.invoke_context().budget.log_pubkey_units)?;
         let key = Pubkey::new_from_array(context.memory().read::<32>(addr, 1)?);
-        context
-            .invoke_context_mut()
-            .log(format!("Program log: {key}"));
-        Ok(0)
+        log(context, format!("Program log: {key}"))
     }
 }
 
+/// `sol_log_data(fields, count)`: charges 100, then 100 × count after translating the field
+/// array, then the sum of the field lengths; translation errors.
 pub struct LogData;
 impl Syscall for LogData {
-    fn call(
-        context: &mut VmContext,
-        addr: u64,
-        len: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 2];
+    fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let base = context.invoke_context().budget.syscall_base_cost;
         charge(context, base)?;
         let memory = context.memory();
@@ -161,9 +123,12 @@ impl Syscall for LogData {
             let bytes = memory.bytes(ptr, len)?;
             encoded.push(base64::engine::general_purpose::STANDARD.encode(bytes));
         }
-        context
-            .invoke_context_mut()
-            .log(format!("Program data: {}", encoded.join(" ")));
-        Ok(0)
+        log(context, format!("Program data: {}", encoded.join(" ")))
     }
+}
+
+/// Appends `line` to the program log; returns 0 for the syscall.
+fn log(context: &mut VmContext, line: String) -> Result<u64, SyscallError> {
+    context.invoke_context_mut().log(line);
+    Ok(0)
 }

@@ -39,7 +39,9 @@
 //! also implies.
 
 use sbfvm_vm::memory::{Access, RegionChunk, RegionChunks};
-use sbfvm_vm::{GuestMemory, SerializedAccountMetadata, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{
+    GuestMemory, SerializedAccountMetadata, Syscall, SyscallError, SyscallResult, VmContext,
+};
 
 use crate::charge;
 
@@ -64,60 +66,37 @@ fn is_nonoverlapping(src: u64, src_len: u64, dst: u64, dst_len: u64) -> bool {
     }
 }
 
-fn memmove(context: &VmContext, dst: u64, src: u64, n: u64) -> Result<u64, SyscallError> {
-    let memory = context.memory();
-    if non_contiguous(context) {
-        return memmove_non_contiguous(&memory, &context.accounts_metadata, dst, src, n);
-    }
-    let destination = memory.output(dst, n, 1, 1)?;
-    let source = memory.range(src, n)?;
-    destination.copy_from(source);
-    Ok(0)
-}
+/// `sol_memcpy_` and `sol_memmove_(dst, src, n)`: the same move, except that memcpy
+/// refuses overlapping ranges (after the charge).
+pub struct MemoryMove<const REJECT_OVERLAP: bool>;
+/// `sol_memcpy_(dst, src, n)`.
+pub type Memcpy = MemoryMove<true>;
+/// `sol_memmove_(dst, src, n)`.
+pub type Memmove = MemoryMove<false>;
 
-pub struct Memcpy;
-impl Syscall for Memcpy {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        src: u64,
-        n: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+impl<const REJECT_OVERLAP: bool> Syscall for MemoryMove<REJECT_OVERLAP> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [dst, src, n]: [u64; 3]) -> SyscallResult {
         charge(context, mem_op_cost(context, n))?;
-        if !is_nonoverlapping(src, n, dst, n) {
+        if REJECT_OVERLAP && !is_nonoverlapping(src, n, dst, n) {
             return Err(SyscallError::CopyOverlapping);
         }
-        memmove(context, dst, src, n)
+        let memory = context.memory();
+        if non_contiguous(context) {
+            return memmove_non_contiguous(&memory, &context.accounts_metadata, [dst, src, n]);
+        }
+        let destination = memory.output(dst, n, 1, 1)?;
+        let source = memory.range(src, n)?;
+        destination.copy_from(source);
+        Ok(0)
     }
 }
 
-pub struct Memmove;
-impl Syscall for Memmove {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        src: u64,
-        n: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        charge(context, mem_op_cost(context, n))?;
-        memmove(context, dst, src, n)
-    }
-}
-
+/// `sol_memset_(dst, byte, n)`.
 pub struct Memset;
 impl Syscall for Memset {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        value: u64,
-        n: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 3];
+    fn call(context: &mut VmContext, [dst, value, n]: [u64; 3]) -> SyscallResult {
         charge(context, mem_op_cost(context, n))?;
         let memory = context.memory();
         if non_contiguous(context) {
@@ -135,22 +114,17 @@ impl Syscall for Memset {
     }
 }
 
+/// `sol_memcmp_(a, b, n, result)`.
 pub struct Memcmp;
 impl Syscall for Memcmp {
-    fn call(
-        context: &mut VmContext,
-        a: u64,
-        b: u64,
-        n: u64,
-        result: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, [a, b, n, result]: [u64; 4]) -> SyscallResult {
         charge(context, mem_op_cost(context, n))?;
         let memory = context.memory();
         if non_contiguous(context) {
             // The result is translated before anything is compared.
             let output = memory.output_type(result, 4, 4)?;
-            let order = memcmp_non_contiguous(&memory, &context.accounts_metadata, a, b, n)?;
+            let order = memcmp_non_contiguous(&memory, &context.accounts_metadata, [a, b, n])?;
             output.write(&order.to_le_bytes());
             return Ok(0);
         }
@@ -179,9 +153,7 @@ fn compare(a: &[u8], b: &[u8]) -> i32 {
 fn memmove_non_contiguous(
     memory: &GuestMemory<'_>,
     accounts: &[SerializedAccountMetadata],
-    dst: u64,
-    src: u64,
-    n: u64,
+    [dst, src, n]: [u64; 3],
 ) -> Result<u64, SyscallError> {
     let reverse = dst.wrapping_sub(src) < n;
     let walk = PairWalk {
@@ -204,9 +176,7 @@ fn memmove_non_contiguous(
 fn memcmp_non_contiguous(
     memory: &GuestMemory<'_>,
     accounts: &[SerializedAccountMetadata],
-    a: u64,
-    b: u64,
-    n: u64,
+    [a, b, n]: [u64; 3],
 ) -> Result<i32, SyscallError> {
     let walk = PairWalk {
         src_access: Access::Load,

@@ -4,20 +4,14 @@
 
 use std::marker::PhantomData;
 
-use sbfvm_vm::{Syscall, SyscallError, SyscallName, VmContext};
+use sbfvm_vm::{Syscall, SyscallError, SyscallName, SyscallResult, VmContext};
 
-/// A stub that fails with `NotImplemented(N::NAME)`.
+/// A stub that fails with `NotImplemented(N::NAME)`, charging nothing.
 pub struct NotImplemented<N>(PhantomData<N>);
 
 impl<N: SyscallName> Syscall for NotImplemented<N> {
-    fn call(
-        _: &mut VmContext,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 0];
+    fn call(_: &mut VmContext, _: [u64; 0]) -> SyscallResult {
         Err(SyscallError::NotImplemented(N::NAME))
     }
 }

@@ -1,4 +1,5 @@
-//! `sol_create_program_address` and `sol_try_find_program_address` (agave-reference §4.2–4.3).
+//! `sol_create_program_address` and `sol_try_find_program_address` (`solana-syscalls 4.4.0,
+//! src/lib.rs`, `SyscallCreateProgramAddress`, `SyscallTryFindProgramAddress`).
 //!
 //! `sol_create_program_address(r1 seeds, r2 n_seeds, r3 program_id, r4 result)`: charge
 //! 1,500; translate the seed array (16-byte slices); more than 16 seeds or a seed over 32
@@ -12,7 +13,9 @@
 //! 1,500; return 1 when all fail.
 
 use sbfvm_runtime::pda::{create_program_address, PdaError, MAX_SEEDS, MAX_SEED_LEN};
-use sbfvm_vm::{check_outputs_disjoint, GuestMemory, Syscall, SyscallError, VmContext};
+use sbfvm_vm::{
+    check_outputs_disjoint, GuestMemory, Syscall, SyscallError, SyscallResult, VmContext,
+};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, vm_slice, VM_SLICE_SIZE};
@@ -44,16 +47,12 @@ fn translate_inputs<'a>(
     Ok((seeds, program_id))
 }
 
+/// `sol_create_program_address(seeds, n_seeds, program_id, result)`.
 pub struct CreateProgramAddress;
 impl Syscall for CreateProgramAddress {
-    fn call(
-        context: &mut VmContext,
-        seeds: u64,
-        seeds_len: u64,
-        program_id: u64,
-        result: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, registers: [u64; 4]) -> SyscallResult {
+        let [seeds, seeds_len, program_id, result] = registers;
         charge(
             context,
             context.invoke_context().budget.create_program_address_units,
@@ -69,16 +68,12 @@ impl Syscall for CreateProgramAddress {
     }
 }
 
+/// `sol_try_find_program_address(seeds, n_seeds, program_id, address, bump)`.
 pub struct TryFindProgramAddress;
 impl Syscall for TryFindProgramAddress {
-    fn call(
-        context: &mut VmContext,
-        seeds: u64,
-        seeds_len: u64,
-        program_id: u64,
-        address: u64,
-        bump: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 5];
+    fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
+        let [seeds, seeds_len, program_id, address, bump] = registers;
         let cost = context.invoke_context().budget.create_program_address_units;
         charge(context, cost)?;
         let memory = context.memory();

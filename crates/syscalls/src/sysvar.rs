@@ -1,4 +1,4 @@
-//! Sysvar syscalls (agave-reference §5.3 "Sysvar getters").
+//! Sysvar syscalls (`solana-syscalls 4.4.0, src/sysvar.rs`).
 //!
 //! Typed getters (`sol_get_clock_sysvar` and friends, r1 = destination): charge
 //! 100 + size of the struct; the two pointer checks below; translate the destination
@@ -9,7 +9,7 @@
 //! destination (Store, `len` bytes; nothing when `len` is 0), *then* the 32-byte id (Load);
 //! `offset + len` or `dst + len` overflowing → `InstructionError::ArithmeticOverflow`;
 //! return 2 when the sysvar is not provided, 1 when `offset + len` exceeds its data,
-//! else copy and return 0 (Agave `syscalls/src/sysvar.rs`, `SyscallGetSysvar`).
+//! else copy and return 0 (`SyscallGetSysvar`).
 //!
 //! The typed getters write the whole `repr(C)` struct, padding included (as zeros).
 //!
@@ -35,11 +35,13 @@
 //! [`FeatureSet::syscall_parameter_address_restrictions`]:
 //!     sbfvm_runtime::FeatureSet::syscall_parameter_address_restrictions
 
+use std::marker::PhantomData;
+
 use sbfvm_runtime::sysvars::{
     CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
 };
-use sbfvm_runtime::InstructionError;
-use sbfvm_vm::{Syscall, SyscallError, VmContext};
+use sbfvm_runtime::{InstructionError, Sysvars};
+use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::{charge, MM_INPUT_START};
@@ -63,114 +65,74 @@ fn check_destination(context: &VmContext, destination: u64) -> Result<(), Syscal
     Ok(())
 }
 
-fn get_sysvar(
-    context: &mut VmContext,
-    destination: u64,
-    size: usize,
-    align: usize,
-    bytes: impl FnOnce(&sbfvm_runtime::Sysvars) -> Vec<u8>,
-) -> Result<u64, SyscallError> {
-    let base = context.invoke_context().budget.sysvar_base_cost;
-    charge(context, base.saturating_add(size as u64))?;
-    check_destination(context, destination)?;
-    let output = context
-        .memory()
-        .output_type(destination, size as u64, align)?;
-    output.write(&bytes(&context.invoke_context().sysvars));
-    Ok(0)
+/// A typed sysvar getter (`sol_get_clock_sysvar` and friends): the `repr(C)` bytes of
+/// [`TypedSysvar::bytes`], `SIZE` long, into r1 (aligned to `ALIGN`).
+pub struct GetTypedSysvar<T>(PhantomData<T>);
+
+/// One sysvar a [`GetTypedSysvar`] copies out.
+pub trait TypedSysvar: 'static {
+    /// Size of its `repr(C)` struct, charged on top of the base cost.
+    const SIZE: usize;
+    /// Alignment of its `repr(C)` struct, which the destination must have.
+    const ALIGN: usize;
+    fn bytes(sysvars: &Sysvars) -> Vec<u8>;
 }
 
-pub struct GetClock;
-impl Syscall for GetClock {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        get_sysvar(context, dst, CLOCK_SIZE, 8, |s| s.clock_repr_c().to_vec())
+impl<T: TypedSysvar> Syscall for GetTypedSysvar<T> {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [destination]: [u64; 1]) -> SyscallResult {
+        let base = context.invoke_context().budget.sysvar_base_cost;
+        charge(context, base.saturating_add(T::SIZE as u64))?;
+        check_destination(context, destination)?;
+        let output = context
+            .memory()
+            .output_type(destination, T::SIZE as u64, T::ALIGN)?;
+        output.write(&T::bytes(&context.invoke_context().sysvars));
+        Ok(0)
     }
 }
 
-pub struct GetRent;
-impl Syscall for GetRent {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        get_sysvar(context, dst, RENT_SIZE, 8, |s| s.rent.to_repr_c().to_vec())
-    }
+/// `typed_sysvar!(Getter(Sysvar): size, align n, bytes)` declares the [`TypedSysvar`]
+/// `Sysvar` and its getter syscall `Getter`.
+macro_rules! typed_sysvar {
+    ($getter:ident($sysvar:ident): $size:expr, align $align:literal, $bytes:expr) => {
+        #[doc = concat!("The ", stringify!($sysvar), " sysvar, as [`", stringify!($getter), "`] copies it.")]
+        pub struct $sysvar;
+        impl TypedSysvar for $sysvar {
+            const SIZE: usize = $size;
+            const ALIGN: usize = $align;
+            fn bytes(sysvars: &Sysvars) -> Vec<u8> {
+                let bytes: fn(&Sysvars) -> Vec<u8> = $bytes;
+                bytes(sysvars)
+            }
+        }
+        #[doc = concat!("The getter of the ", stringify!($sysvar), " sysvar.")]
+        pub type $getter = GetTypedSysvar<$sysvar>;
+    };
 }
 
-pub struct GetEpochSchedule;
-impl Syscall for GetEpochSchedule {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        get_sysvar(context, dst, EPOCH_SCHEDULE_SIZE, 8, |s| {
-            s.epoch_schedule_repr_c().to_vec()
-        })
-    }
-}
-
-pub struct GetEpochRewards;
-impl Syscall for GetEpochRewards {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        // EpochRewards holds a u128, so its alignment is 16.
-        get_sysvar(context, dst, EPOCH_REWARDS_SIZE, 16, |s| {
-            s.epoch_rewards_repr_c().to_vec()
-        })
-    }
-}
-
-pub struct GetLastRestartSlot;
-impl Syscall for GetLastRestartSlot {
-    fn call(
-        context: &mut VmContext,
-        dst: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
-        get_sysvar(context, dst, LAST_RESTART_SLOT_SIZE, 8, |s| {
-            s.last_restart_slot.to_le_bytes().to_vec()
-        })
-    }
-}
+typed_sysvar!(GetClock(Clock): CLOCK_SIZE, align 8, |s| s.clock_repr_c().to_vec());
+typed_sysvar!(GetRent(Rent): RENT_SIZE, align 8, |s| s.rent.to_repr_c().to_vec());
+typed_sysvar!(GetEpochSchedule(EpochSchedule): EPOCH_SCHEDULE_SIZE, align 8, |s| {
+    s.epoch_schedule_repr_c().to_vec()
+});
+// EpochRewards holds a u128, so its alignment is 16.
+typed_sysvar!(GetEpochRewards(EpochRewards): EPOCH_REWARDS_SIZE, align 16, |s| {
+    s.epoch_rewards_repr_c().to_vec()
+});
+typed_sysvar!(GetLastRestartSlot(LastRestartSlot): LAST_RESTART_SLOT_SIZE, align 8, |s| {
+    s.last_restart_slot.to_le_bytes().to_vec()
+});
 
 /// Return values of `sol_get_sysvar`.
 const OFFSET_LENGTH_EXCEEDS_SYSVAR: u64 = 1;
 const SYSVAR_NOT_FOUND: u64 = 2;
 
+/// `sol_get_sysvar(id, dst, offset, len)`, contract in the module docs.
 pub struct GetSysvar;
 impl Syscall for GetSysvar {
-    fn call(
-        context: &mut VmContext,
-        id: u64,
-        dst: u64,
-        offset: u64,
-        len: u64,
-        _: u64,
-    ) -> Result<u64, SyscallError> {
+    type Arguments = [u64; 4];
+    fn call(context: &mut VmContext, [id, dst, offset, len]: [u64; 4]) -> SyscallResult {
         let budget = context.invoke_context().budget.clone();
         let cost = budget
             .sysvar_base_cost

@@ -28,7 +28,7 @@
 //!   registry, verified (and optionally JIT-compiled), then run once; the outcome carries
 //!   the final registers (interpreter), pc, call depth and compute units.
 //! - [`load_elf`]: `Executable::load` only (no verification), returning the program image.
-//! - [`stub_syscall_environment`]: an environment where every Agave syscall name is
+//! - [`stub_syscall_environment`]: an environment where every given syscall name is
 //!   registered but does nothing (returns 0, charges nothing).
 //! - [`test_invoke_context`]: an invoke context over no accounts, for the above.
 //!

@@ -327,7 +327,7 @@ mod tests {
         memory: &mut HarnessMemory,
         invoke_context: &mut InvokeContext,
     ) -> RunOutcome {
-        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
+        let environment = stub_syscall_environment(sbpf_v0_options(), &["sol_log_"]).unwrap();
         let program = TextProgram::new(&environment, text, 0, &[], false).unwrap();
         let frame = FrameSetup::aligned(Pubkey::default());
         let registers = entry_registers([0; 9]);
@@ -352,7 +352,7 @@ mod tests {
             0xb7, 0x03, 0x00, 0x00, 0x09, 0x00, 0x00, 0x00, //
             0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         ];
-        let environment = stub_syscall_environment(sbpf_v0_options()).unwrap();
+        let environment = stub_syscall_environment(sbpf_v0_options(), &["sol_log_"]).unwrap();
         let program = TextProgram::new(&environment, &text, 0, &[], false).unwrap();
         assert_eq!(program.instruction_count(), 3);
         let mut memory = HarnessMemory::new(&[], 64 * 4096, 0);

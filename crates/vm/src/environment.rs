@@ -14,16 +14,46 @@ use solana_sbpf::{
 use crate::context::VmContext;
 use crate::error::{LoadError, SyscallError};
 
-/// A syscall: its registers in, `r0` out, or an error that stops the program.
+/// What a syscall returns: `r0`, or an error that stops the program.
+pub type SyscallResult = Result<u64, SyscallError>;
+
+/// A syscall: the registers it reads in, `r0` out, or an error that stops the program.
+///
+/// `Arguments` names the registers the syscall reads, from `r1` on (usually `[u64; N]`, the
+/// first `N` of the five a program passes), so an implementation takes only those:
+///
+/// ```
+/// use sbfvm_vm::{Syscall, SyscallResult, VmContext};
+///
+/// /// Returns r1 + r2 (r3 to r5 are not read).
+/// struct Add;
+/// impl Syscall for Add {
+///     type Arguments = [u64; 2];
+///     fn call(_: &mut VmContext, [a, b]: [u64; 2]) -> SyscallResult {
+///         Ok(a.wrapping_add(b))
+///     }
+/// }
+/// ```
 pub trait Syscall: 'static {
-    fn call(
-        context: &mut VmContext,
-        arg1: u64,
-        arg2: u64,
-        arg3: u64,
-        arg4: u64,
-        arg5: u64,
-    ) -> Result<u64, SyscallError>;
+    /// The registers read ([`SyscallArguments`]).
+    type Arguments: SyscallArguments;
+
+    fn call(context: &mut VmContext, arguments: Self::Arguments) -> SyscallResult;
+}
+
+/// The registers a [`Syscall`] reads, taken from the five (r1..r5) a `call` passes:
+/// `[u64; N]` for the first `N` (at most five), or a type of the syscall's own.
+pub trait SyscallArguments {
+    fn from_registers(registers: [u64; 5]) -> Self;
+}
+
+impl<const N: usize> SyscallArguments for [u64; N] {
+    // On the per-call path: folds to register moves.
+    #[inline(always)]
+    fn from_registers(registers: [u64; 5]) -> Self {
+        const { assert!(N <= 5, "a syscall reads at most five registers") };
+        std::array::from_fn(|index| registers[index])
+    }
 }
 
 /// Adapts a [`Syscall`] to solana-sbpf and records its name and compute units.
@@ -48,10 +78,23 @@ impl<S: Syscall, N: SyscallName> BuiltinFunctionDefinition<VmContext> for Regist
         arg5: u64,
     ) -> Result<u64, Self::Error> {
         let before = context.invoke_context().remaining();
-        let result = S::call(context, arg1, arg2, arg3, arg4, arg5);
+        let arguments = S::Arguments::from_registers([arg1, arg2, arg3, arg4, arg5]);
+        let result = S::call(context, arguments);
         let charged = before.saturating_sub(context.invoke_context().remaining());
         context.record_syscall(N::NAME, charged);
         result.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)
+    }
+}
+
+/// A syscall that does nothing and records nothing: returns 0, charges nothing, touches no
+/// memory ([`SyscallRegistry::register_stub`]).
+struct Stub;
+
+impl BuiltinFunctionDefinition<VmContext> for Stub {
+    type Error = Box<dyn std::error::Error>;
+
+    fn rust(_: &mut VmContext, _: u64, _: u64, _: u64, _: u64, _: u64) -> Result<u64, Self::Error> {
+        Ok(0)
     }
 }
 
@@ -90,10 +133,25 @@ impl SyscallRegistry {
         &mut self,
         support: SyscallSupport,
     ) -> Result<(), LoadError> {
+        self.register_definition::<Registered<S, N>>(N::NAME, support)
+    }
+
+    /// Registers under `name` a stub that returns 0, charges nothing and records nothing
+    /// (an environment where every name resolves but no syscall runs, as in Firedancer's
+    /// `vm_interp` fixtures). Fails as [`SyscallRegistry::register`] does.
+    pub fn register_stub(&mut self, name: &'static str) -> Result<(), LoadError> {
+        self.register_definition::<Stub>(name, SyscallSupport::Implemented)
+    }
+
+    fn register_definition<D: BuiltinFunctionDefinition<VmContext>>(
+        &mut self,
+        name: &'static str,
+        support: SyscallSupport,
+    ) -> Result<(), LoadError> {
         self.loader
-            .register_definition::<Registered<S, N>>(N::NAME)
-            .map_err(|error| LoadError::Registration(format!("{}: {error}", N::NAME)))?;
-        self.support.insert(N::NAME, support);
+            .register_definition::<D>(name)
+            .map_err(|error| LoadError::Registration(format!("{name}: {error}")))?;
+        self.support.insert(name, support);
         Ok(())
     }
 
@@ -245,15 +303,6 @@ pub struct ProgramEnvironment {
     options: EnvironmentOptions,
 }
 
-impl std::fmt::Debug for ProgramEnvironment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProgramEnvironment")
-            .field("options", &self.options)
-            .field("syscalls", &self.support.len())
-            .finish()
-    }
-}
-
 impl ProgramEnvironment {
     pub fn new(
         options: EnvironmentOptions,
@@ -342,5 +391,15 @@ impl ProgramEnvironment {
 
     pub fn registered_syscalls(&self) -> impl Iterator<Item = (&'static str, SyscallSupport)> + '_ {
         self.support.iter().map(|(name, support)| (*name, *support))
+    }
+}
+
+impl std::fmt::Debug for ProgramEnvironment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let syscalls = self.support.len();
+        f.debug_struct("ProgramEnvironment")
+            .field("options", &self.options)
+            .field("syscalls", &syscalls)
+            .finish()
     }
 }

@@ -23,8 +23,8 @@ pub mod serialization;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{
-    EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallName, SyscallRegistry,
-    SyscallSupport,
+    EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallArguments, SyscallName,
+    SyscallRegistry, SyscallResult, SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
 pub use executor::{interpret, ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};

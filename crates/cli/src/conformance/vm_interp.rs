@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use prost::Message;
-use sbfvm_runtime::features::AGAVE_SYSCALL_NAMES;
+use sbfvm_syscalls::SYSCALL_NAMES;
 use sbfvm_test_support::{
     entry_registers, pc_hash, run_program, stub_syscall_environment, symbol_hash, FrameSetup,
     RunOutcome, TextProgram,
@@ -40,7 +40,7 @@ pub(super) fn run(bytes: &[u8], options: &Options, caches: &mut Caches) -> Outco
     let features = setup::features(&instr);
     let direct_mapping = features.virtual_address_space_adjustments();
     let environment = caches.vm_interp.entry(direct_mapping).or_insert_with(|| {
-        stub_syscall_environment(setup::v0_options(direct_mapping, false))
+        stub_syscall_environment(setup::v0_options(direct_mapping, false), &SYSCALL_NAMES)
             .expect("the stub syscall environment builds")
     });
     let produced = match options.mode {
@@ -195,7 +195,7 @@ fn functions(vm: &proto::VmContext, jit: bool) -> Vec<(u32, u64)> {
         let key = u32::from_le_bytes(instruction[4..8].try_into().expect("4 bytes"));
         if key == entry_key
             || functions.iter().any(|(k, _)| *k == key)
-            || AGAVE_SYSCALL_NAMES
+            || SYSCALL_NAMES
                 .iter()
                 .any(|name| symbol_hash(name.as_bytes()) == key)
         {

@@ -1,671 +1,14 @@
-//! CPI (`sol_invoke_signed_c`, `sol_invoke_signed_rust`) called directly on hand-built guest
-//! memory and checked against Agave 4.4 (`solana-program-runtime` 4.4.0 `cpi.rs` and
-//! `invoke_context.rs`; agave-reference §1.3–1.4, §2, §3.3–3.4, §5.4): for every check of §2,
-//! in Agave's order, the exact error, the log line where Agave logs one, and the compute
-//! units charged up to the failure.
-//!
-//! The caller is a program of the upgradeable loader (or of the deprecated loader, for the
-//! unaligned ABI) running a top-level instruction over the accounts listed below. Its input
-//! is serialized with `serialize_parameters`, as the executor does, and the CPI structures
-//! (instruction, metas, data, account infos, Rc boxes, signer seeds) are written into its
-//! heap. The callee is a builtin ("the stub") whose behaviour each test sets.
+//! Each check of `cpi_common` (`solana-program-runtime 4.4.0, src/cpi.rs`), step by step,
+//! for both ABIs.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-use std::sync::Arc;
-
-use sbfvm_runtime::builtins::BUILTINS;
-use sbfvm_runtime::pda::{create_program_address, PdaError};
-use sbfvm_runtime::{
-    Account, AccountMeta, Builtin, ComputeBudget, CpiAccountMeta, ExecutionFailure, FeatureSet,
-    Instruction, InstructionAccount, InstructionError, InstructionFrame, InvokeContext,
-    ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
-};
 use sbfvm_syscalls::cpi::{
-    check_authorized_program, translate_accounts, translate_signers, update_callee_account,
-    update_caller_account, CAbi, InvokeSignedC, InvokeSignedRust, RustAbi, TranslatedAccount,
+    check_authorized_program, translate_signers, update_callee_account, update_caller_account,
 };
-use sbfvm_syscalls::MM_INPUT_START;
-use sbfvm_test_support::{with_vm_context, HarnessMemory};
-use sbfvm_vm::serialization::{deserialize_parameters, SerializedInput};
-use sbfvm_vm::{InputAbi, SerializedAccountMetadata, Syscall, SyscallError};
-use solana_sdk_ids::{
-    bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, ed25519_program, loader_v4,
-    native_loader, secp256k1_program, secp256r1_program,
-};
-
-const RODATA: u64 = 0x1_0000_0000;
-const HEAP: u64 = 0x3_0000_0000;
-const INPUT: u64 = MM_INPUT_START;
-const RODATA_LEN: usize = 64 * 1024;
-const STACK_LEN: usize = 4 * 1024;
-const HEAP_LEN: usize = 128 * 1024;
-const HEAP_END: u64 = HEAP + HEAP_LEN as u64;
-/// Unmapped, 8-aligned.
-const UNMAPPED: u64 = 0x5_0000_0000;
-
-/// `invoke_units` (SIMD-0339).
-const INVOKE: u64 = 946;
-/// What the stub builtin consumes when it runs.
-const STUB_UNITS: u64 = 10;
-const MAX_PERMITTED_DATA_INCREASE: u64 = 10 * 1024;
-
-// Transaction accounts. Indices 0..=9 are also the positions of the caller's instruction
-// accounts, with these privileges.
-/// Owned by the caller, signer and writable, 10 bytes.
-const A: usize = 0;
-/// Owned by the caller, writable, 20 bytes.
-const B: usize = 1;
-/// Owned by `other()`, read-only, 5 bytes.
-const C: usize = 2;
-/// Owned by the stub, writable, 300 bytes.
-const D: usize = 3;
-/// Owned by the caller, writable, no data.
-const E: usize = 4;
-/// Owned by `other()`, writable, 4 bytes.
-const F: usize = 5;
-/// Owned by the stub, writable, no data.
-const G: usize = 6;
-/// Executable, owned by bpf_loader, read-only, 1,000 bytes.
-const P: usize = 7;
-/// A PDA of the caller, owned by the caller, writable, not a signer.
-const PDA: usize = 8;
-/// The callee: a builtin (owned by the native loader), read-only.
-const STUB: usize = 9;
-/// The calling program (not an instruction account).
-const CALLER: usize = 10;
-/// In the transaction but not in the caller's instruction.
-const X: usize = 11;
-
-const WRITABLE: [usize; 7] = [A, B, D, E, F, G, PDA];
-
-fn key(n: u8) -> Pubkey {
-    Pubkey::new_from_array([n; 32])
-}
-
-fn caller_id() -> Pubkey {
-    key(0xA0)
-}
-
-fn stub_id() -> Pubkey {
-    key(0xB0)
-}
-
-fn other() -> Pubkey {
-    key(0xEE)
-}
-
-/// Seeds (`[b"vault", [bump]]`) of the first valid PDA of the caller, and the PDA.
-fn caller_pda() -> (Pubkey, Vec<Vec<u8>>) {
-    off_curve(vec![b"vault".to_vec()], &caller_id())
-}
-
-/// `prefix` plus the highest bump that gives an address off the curve.
-fn off_curve(prefix: Vec<Vec<u8>>, program_id: &Pubkey) -> (Pubkey, Vec<Vec<u8>>) {
-    for bump in (0..=u8::MAX).rev() {
-        let mut seeds = prefix.clone();
-        seeds.push(vec![bump]);
-        let refs: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
-        if let Ok(address) = create_program_address(&refs, program_id) {
-            return (address, seeds);
-        }
-    }
-    panic!("no bump gives an address off the curve");
-}
-
-/// Seeds whose hash is a curve point (found by brute force).
-fn on_curve_seeds(program_id: &Pubkey) -> Vec<Vec<u8>> {
-    for n in 0..=u16::MAX {
-        let seeds = vec![b"curve".to_vec(), n.to_le_bytes().to_vec()];
-        let refs: Vec<&[u8]> = seeds.iter().map(Vec::as_slice).collect();
-        if create_program_address(&refs, program_id) == Err(PdaError::InvalidSeeds) {
-            return seeds;
-        }
-    }
-    panic!("no seeds on the curve");
-}
-
-fn account(lamports: u64, data: Vec<u8>, owner: Pubkey, executable: bool) -> Account {
-    Account {
-        lamports,
-        data,
-        owner,
-        executable,
-        rent_epoch: 0,
-    }
-}
-
-// ----- the stub callee -----
-
-type StubFn = Rc<dyn Fn(&mut InvokeContext) -> Result<(), InstructionError>>;
-
-thread_local! {
-    static STUB_BEHAVIOUR: RefCell<Option<StubFn>> = const { RefCell::new(None) };
-}
-
-/// sbfvm's builtins and the stub callee.
-fn stub_builtins() -> Arc<[Builtin]> {
-    let stub = Builtin::new(stub_id(), "stub", |ic| Ok(stub_entry(ic)?));
-    BUILTINS.iter().copied().chain([stub]).collect()
-}
-
-fn stub_entry(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
-    invoke_context.consume_checked(STUB_UNITS)?;
-    let behaviour = STUB_BEHAVIOUR.with(|stub| stub.borrow().clone());
-    match behaviour {
-        Some(behaviour) => behaviour(invoke_context),
-        None => Ok(()),
-    }
-}
-
-/// One account as the callee sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Seen {
-    key: Pubkey,
-    signer: bool,
-    writable: bool,
-    lamports: u64,
-    data: Vec<u8>,
-    owner: Pubkey,
-}
-
-fn callee_accounts(invoke_context: &InvokeContext) -> Vec<Seen> {
-    let context = &invoke_context.transaction_context;
-    let count = context.current_frame().unwrap().accounts.len();
-    (0..count)
-        .map(|position| {
-            let account = context.borrow_current_account(position).unwrap();
-            Seen {
-                key: *account.key(),
-                signer: account.is_signer(),
-                writable: account.is_writable(),
-                lamports: account.lamports(),
-                data: account.data().to_vec(),
-                owner: *account.owner(),
-            }
-        })
-        .collect()
-}
-
-struct NoExecutor;
-impl ProgramExecutor for NoExecutor {
-    fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
-        Err(ExecutionFailure::program_failed(
-            "no SBF programs in CPI tests",
-        ))
-    }
-}
-
-// ----- the two ABIs -----
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Abi {
-    C,
-    Rust,
-}
-const ABIS: [Abi; 2] = [Abi::C, Abi::Rust];
-
-impl Abi {
-    fn info_size(self) -> u64 {
-        match self {
-            Abi::C => 56,
-            Abi::Rust => 48,
-        }
-    }
-
-    fn instruction_size(self) -> usize {
-        match self {
-            Abi::C => 40,
-            Abi::Rust => 80,
-        }
-    }
-
-    /// Offsets of accounts_addr, accounts_len, data_addr and data_len in the instruction.
-    fn ix_offsets(self) -> [u64; 4] {
-        match self {
-            Abi::C => [8, 16, 24, 32],
-            Abi::Rust => [0, 16, 24, 40],
-        }
-    }
-
-    /// Offsets of is_signer and is_writable in one meta, and the meta size.
-    fn meta_layout(self) -> (u64, u64, u64) {
-        match self {
-            Abi::C => (9, 8, 16),
-            Abi::Rust => (32, 33, 34),
-        }
-    }
-}
-
-// ----- the fixture -----
-
-/// A caller running a top-level instruction, its serialized input, and its heap.
-struct Cpi {
-    ic: InvokeContext,
-    mem: HarnessMemory,
-    input_abi: InputAbi,
-    input: SerializedInput,
-    heap_next: u64,
-    log_mark: usize,
-    pda_seeds: Vec<Vec<u8>>,
-}
-
-impl Cpi {
-    /// A caller of the upgradeable loader (aligned ABI), mainnet features.
-    fn new() -> Self {
-        Self::build(bpf_loader_upgradeable::id(), FeatureSet::mainnet())
-    }
-
-    /// A caller of the deprecated loader (unaligned ABI v0, no realloc area).
-    fn deprecated() -> Self {
-        Self::build(bpf_loader_deprecated::id(), FeatureSet::mainnet())
-    }
-
-    fn build(loader: Pubkey, features: FeatureSet) -> Self {
-        STUB_BEHAVIOUR.with(|stub| *stub.borrow_mut() = None);
-        let (pda, pda_seeds) = caller_pda();
-        let caller = caller_id();
-        let accounts = vec![
-            (key(1), account(1_000, vec![0x11; 10], caller, false)),
-            (key(2), account(2_000, vec![0x22; 20], caller, false)),
-            (key(3), account(3_000, vec![0x33; 5], other(), false)),
-            (key(4), account(4_000, vec![0x44; 300], stub_id(), false)),
-            (key(5), account(5_000, vec![], caller, false)),
-            (key(6), account(6_000, vec![0x66; 4], other(), false)),
-            (key(7), account(7_000, vec![], stub_id(), false)),
-            (key(8), account(1, vec![0; 1_000], bpf_loader::id(), true)),
-            (pda, account(8_000, vec![], caller, false)),
-            (stub_id(), account(1, vec![], native_loader::id(), true)),
-            (caller, account(1, vec![], loader, true)),
-            (key(9), account(9_000, vec![], caller, false)),
-        ];
-        assert_eq!(accounts[CALLER].0, caller);
-        let instruction_accounts = (0..=STUB)
-            .map(|index| InstructionAccount {
-                index_in_transaction: index as u16,
-                is_signer: index == A,
-                is_writable: WRITABLE.contains(&index),
-            })
-            .collect();
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            CALLER as u16,
-            instruction_accounts,
-            vec![],
-        )]);
-        let budget = ComputeBudget {
-            compute_unit_limit: 1_400_000,
-            ..ComputeBudget::default()
-        };
-        let builtins = stub_builtins();
-        let mut ic = InvokeContext::new(
-            transaction_context,
-            budget,
-            Arc::new(features),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoExecutor),
-            builtins,
-        );
-        ic.push(None).unwrap();
-        let input_abi = if loader == bpf_loader_deprecated::id() {
-            InputAbi::Unaligned
-        } else {
-            InputAbi::Aligned
-        };
-        let mut mem = HarnessMemory::zeroed(RODATA_LEN, STACK_LEN, HEAP_LEN, 0);
-        let input = mem
-            .serialize_input(&ic.transaction_context, input_abi)
-            .expect("serialize the caller's input");
-        Self {
-            ic,
-            mem,
-            input_abi,
-            input,
-            heap_next: HEAP,
-            log_mark: 0,
-            pda_seeds,
-        }
-    }
-
-    fn key(&self, index: usize) -> Pubkey {
-        *self.ic.transaction_context.key_of(index as u16).unwrap()
-    }
-
-    fn w(&self, index: usize) -> AccountMeta {
-        AccountMeta::new(self.key(index), false)
-    }
-
-    fn ro(&self, index: usize) -> AccountMeta {
-        AccountMeta::new_readonly(self.key(index), false)
-    }
-
-    fn md(&self, position: usize) -> SerializedAccountMetadata {
-        self.input.accounts[position]
-    }
-
-    fn account(&self, index: usize) -> Account {
-        self.ic
-            .transaction_context
-            .borrow_account(index as u16)
-            .unwrap()
-            .clone()
-    }
-
-    fn set_remaining(&mut self, remaining: u64) {
-        self.ic.compute_meter.set_remaining(remaining);
-    }
-
-    /// Log lines since the previous call.
-    fn new_logs(&mut self) -> Vec<String> {
-        let logs = self.ic.logs()[self.log_mark..].to_vec();
-        self.log_mark = self.ic.logs().len();
-        logs
-    }
-
-    fn stub(
-        &self,
-        behaviour: impl Fn(&mut InvokeContext) -> Result<(), InstructionError> + 'static,
-    ) {
-        STUB_BEHAVIOUR.with(|stub| *stub.borrow_mut() = Some(Rc::new(behaviour)));
-    }
-
-    /// Makes the stub record the accounts it sees.
-    fn record(&self) -> Rc<RefCell<Vec<Seen>>> {
-        let seen = Rc::new(RefCell::new(Vec::new()));
-        let sink = Rc::clone(&seen);
-        self.stub(move |ic| {
-            *sink.borrow_mut() = callee_accounts(ic);
-            Ok(())
-        });
-        seen
-    }
-
-    // ----- guest memory -----
-
-    fn read(&mut self, vm_addr: u64, len: usize) -> Vec<u8> {
-        self.mem.read(vm_addr, len)
-    }
-
-    fn read_u64(&mut self, vm_addr: u64) -> u64 {
-        u64::from_le_bytes(self.read(vm_addr, 8).try_into().unwrap())
-    }
-
-    fn write(&mut self, vm_addr: u64, bytes: &[u8]) {
-        self.mem.write(vm_addr, bytes);
-    }
-
-    fn write_u64(&mut self, vm_addr: u64, value: u64) {
-        self.write(vm_addr, &value.to_le_bytes());
-    }
-
-    fn alloc(&mut self, len: usize, align: u64) -> u64 {
-        let addr = self.heap_next.next_multiple_of(align);
-        self.heap_next = addr + len as u64;
-        assert!(self.heap_next <= HEAP_END, "test heap exhausted");
-        addr
-    }
-
-    fn put(&mut self, bytes: &[u8], align: u64) -> u64 {
-        let addr = self.alloc(bytes.len(), align);
-        self.write(addr, bytes);
-        addr
-    }
-
-    fn put_u64s(&mut self, values: &[u64]) -> u64 {
-        let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        self.put(&bytes, 8)
-    }
-
-    // ----- CPI structures -----
-
-    /// `SolInstruction` or `StableInstruction` with its metas and data; returns its address.
-    fn ix(&mut self, abi: Abi, ix: &Instruction) -> u64 {
-        match abi {
-            Abi::C => {
-                let program_id_addr = self.put(ix.program_id.as_ref(), 1);
-                let mut metas = Vec::new();
-                for meta in &ix.accounts {
-                    let pubkey_addr = self.put(meta.pubkey.as_ref(), 1);
-                    metas.extend_from_slice(&pubkey_addr.to_le_bytes());
-                    metas.extend_from_slice(&[meta.is_writable as u8, meta.is_signer as u8]);
-                    metas.extend_from_slice(&[0; 6]);
-                }
-                let metas_addr = self.put(&metas, 8);
-                let data_addr = self.put(&ix.data, 1);
-                self.put_u64s(&[
-                    program_id_addr,
-                    metas_addr,
-                    ix.accounts.len() as u64,
-                    data_addr,
-                    ix.data.len() as u64,
-                ])
-            }
-            Abi::Rust => {
-                let mut metas = Vec::new();
-                for meta in &ix.accounts {
-                    metas.extend_from_slice(meta.pubkey.as_ref());
-                    metas.extend_from_slice(&[meta.is_signer as u8, meta.is_writable as u8]);
-                }
-                let metas_addr = self.put(&metas, 8);
-                let data_addr = self.put(&ix.data, 1);
-                let (n, d) = (ix.accounts.len() as u64, ix.data.len() as u64);
-                let mut bytes: Vec<u8> = [metas_addr, n, n, data_addr, d, d]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                bytes.extend_from_slice(ix.program_id.as_ref());
-                self.put(&bytes, 8)
-            }
-        }
-    }
-
-    /// The account-info array for the caller's accounts at `positions`, every pointer
-    /// as the SDK sets it; returns its address.
-    fn infos(&mut self, abi: Abi, positions: &[usize]) -> u64 {
-        let bytes = self.info_bytes(abi, positions);
-        self.put(&bytes, 8)
-    }
-
-    fn info_bytes(&mut self, abi: Abi, positions: &[usize]) -> Vec<u8> {
-        let mut bytes = Vec::new();
-        for &position in positions {
-            let md = self.md(position);
-            let account = self.account(position);
-            let flags = [
-                position == A,
-                WRITABLE.contains(&position),
-                account.executable,
-            ];
-            let mut info: Vec<u64> = match abi {
-                Abi::C => vec![
-                    md.vm_key_addr,
-                    md.vm_lamports_addr,
-                    md.original_data_len as u64,
-                    md.vm_data_addr,
-                    md.vm_owner_addr,
-                    u64::MAX,
-                ],
-                Abi::Rust => {
-                    let lamports_box = self.put_u64s(&[1, 1, 0, md.vm_lamports_addr]);
-                    let data_box =
-                        self.put_u64s(&[1, 1, 0, md.vm_data_addr, md.original_data_len as u64]);
-                    vec![md.vm_key_addr, lamports_box, data_box, md.vm_owner_addr, 0]
-                }
-            };
-            info.push(u64::from_le_bytes([
-                flags[0] as u8,
-                flags[1] as u8,
-                flags[2] as u8,
-                0,
-                0,
-                0,
-                0,
-                0,
-            ]));
-            bytes.extend(info.iter().flat_map(|v| v.to_le_bytes()));
-        }
-        bytes
-    }
-
-    /// Address of info `i` of the array at `infos`.
-    fn info_addr(abi: Abi, infos: u64, i: usize) -> u64 {
-        infos + abi.info_size() * i as u64
-    }
-
-    /// Address of the length the CPI reads and writes back for info `i`
-    /// (C: `SolAccountInfo.data_len`; Rust: data box + 32).
-    fn info_len_addr(&mut self, abi: Abi, infos: u64, i: usize) -> u64 {
-        let info = Self::info_addr(abi, infos, i);
-        match abi {
-            Abi::C => info + 16,
-            Abi::Rust => self.read_u64(info + 16) + 32,
-        }
-    }
-
-    /// `signers` as `&[&[&[u8]]]`; returns (address, count).
-    fn signers(&mut self, signers: &[Vec<Vec<u8>>]) -> (u64, u64) {
-        let mut outer = Vec::new();
-        for seeds in signers {
-            let mut inner = Vec::new();
-            for seed in seeds {
-                inner.push(self.put(seed, 1));
-                inner.push(seed.len() as u64);
-            }
-            outer.push(self.put_u64s(&inner));
-            outer.push(seeds.len() as u64);
-        }
-        (self.put_u64s(&outer), signers.len() as u64)
-    }
-
-    /// Calls the syscall of `abi`; returns its result and the units it consumed.
-    fn invoke(&mut self, abi: Abi, args: [u64; 5]) -> (Result<u64, SyscallError>, u64) {
-        let before = self.ic.remaining();
-        let metadata = self.input.accounts.clone();
-        let result = with_vm_context(
-            &mut self.ic,
-            &mut self.mem,
-            self.input_abi,
-            metadata,
-            |context| match abi {
-                Abi::C => InvokeSignedC::call(context, args[0], args[1], args[2], args[3], args[4]),
-                Abi::Rust => {
-                    InvokeSignedRust::call(context, args[0], args[1], args[2], args[3], args[4])
-                }
-            },
-        );
-        (result, before - self.ic.remaining())
-    }
-
-    /// Writes the instruction, the infos of `infos` and the signers, then invokes.
-    fn cpi(
-        &mut self,
-        abi: Abi,
-        ix: &Instruction,
-        infos: &[usize],
-        signers: &[Vec<Vec<u8>>],
-    ) -> (Result<u64, SyscallError>, u64) {
-        let ix_addr = self.ix(abi, ix);
-        let infos_addr = self.infos(abi, infos);
-        let (signers_addr, signers_len) = self.signers(signers);
-        self.invoke(
-            abi,
-            [
-                ix_addr,
-                infos_addr,
-                infos.len() as u64,
-                signers_addr,
-                signers_len,
-            ],
-        )
-    }
-
-    /// The callee frame and the translated accounts (phases 5–6 only).
-    fn translate(
-        &mut self,
-        abi: Abi,
-        ix: &Instruction,
-        infos: &[usize],
-    ) -> Result<(InstructionFrame, Vec<TranslatedAccount>), SyscallError> {
-        let metas = cpi_metas(ix);
-        let frame =
-            self.ic
-                .prepare_next_cpi_instruction(&ix.program_id, &metas, ix.data.clone(), &[])?;
-        let infos_addr = self.infos(abi, infos);
-        let metadata = self.input.accounts.clone();
-        let accounts = with_vm_context(
-            &mut self.ic,
-            &mut self.mem,
-            self.input_abi,
-            metadata.clone(),
-            |context| {
-                let (memory, ic) = context.split();
-                let n = infos.len() as u64;
-                match abi {
-                    Abi::C => {
-                        translate_accounts::<CAbi>(&memory, ic, &frame, &metadata, infos_addr, n)
-                    }
-                    Abi::Rust => {
-                        translate_accounts::<RustAbi>(&memory, ic, &frame, &metadata, infos_addr, n)
-                    }
-                }
-            },
-        )?;
-        Ok((frame, accounts))
-    }
-}
-
-fn cpi_metas(ix: &Instruction) -> Vec<CpiAccountMeta> {
-    ix.accounts
-        .iter()
-        .map(|meta| CpiAccountMeta {
-            pubkey: meta.pubkey,
-            is_signer: meta.is_signer,
-            is_writable: meta.is_writable,
-        })
-        .collect()
-}
-
-fn instruction(program_id: Pubkey, accounts: Vec<AccountMeta>, data: Vec<u8>) -> Instruction {
-    Instruction {
-        program_id,
-        accounts,
-        data,
-    }
-}
-
-/// ⌊data/250⌋ + ⌊34·metas/250⌋ (agave-reference §5.4 item 2).
-fn ix_cost(metas: u64, data: u64) -> u64 {
-    data / 250 + metas * 34 / 250
-}
-
-/// ⌊80·infos/250⌋ (§5.4 item 3).
-fn info_cost(infos: u64) -> u64 {
-    infos * 80 / 250
-}
-
-fn budget_exceeded() -> SyscallError {
-    SyscallError::Instruction(InstructionError::ComputationalBudgetExceeded)
-}
-
-fn ix_error(error: InstructionError) -> Result<u64, SyscallError> {
-    Err(SyscallError::Instruction(error))
-}
-
-fn is_access_violation(result: &Result<u64, SyscallError>) -> bool {
-    matches!(result, Err(SyscallError::Memory(text)) if text.starts_with("Access violation"))
-}
-
-fn invoke_logs(program_id: &Pubkey) -> Vec<String> {
-    vec![
-        format!("Program {program_id} invoke [2]"),
-        format!("Program {program_id} success"),
-    ]
-}
-
-fn pointer_log(field: &str, got: u64, expected: u64) -> String {
-    format!("Invalid account info pointer `{field}': {got:#x} != {expected:#x}")
-}
+use solana_sdk_ids::{ed25519_program, loader_v4, secp256k1_program, secp256r1_program};
+
+use super::*;
+use crate::common::{budget_exceeded, is_access_violation, ix_error, INPUT, RODATA, UNMAPPED};
+use sbfvm_runtime::InstructionError as IxError;
 
 // =====================================================================================
 // A baseline: the successful CPI the failure tests start from.
@@ -744,21 +87,18 @@ fn step1_then_the_instruction_byte_charge_drains_the_meter() {
 
 #[test]
 fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
-    for abi in ABIS {
-        let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let bytes = f.read(ix_addr, abi.instruction_size());
-        let odd = f.alloc(bytes.len() + 1, 8) + 1;
-        f.write(odd, &bytes);
-        let infos = f.infos(abi, &[B]);
-        let (result, cu) = f.invoke(abi, [odd, infos, 1, 0, 0]);
-        assert_eq!(result, Err(SyscallError::UnalignedPointer), "{abi:?}");
-        assert_eq!(result.unwrap_err().to_string(), "Unaligned pointer");
-        assert_eq!(cu, INVOKE);
-
+    assert_eq!(
+        SyscallError::UnalignedPointer.to_string(),
+        "Unaligned pointer"
+    );
+    for (abi, deprecated) in ABIS_AND_CALLERS {
         // A deprecated-loader caller checks no alignment at all.
-        let mut f = Cpi::deprecated();
+        let (expected, units) = if deprecated {
+            (Ok(0), INVOKE + STUB_UNITS)
+        } else {
+            (Err(SyscallError::UnalignedPointer), INVOKE)
+        };
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
         let ix_addr = f.ix(abi, &ix);
         let bytes = f.read(ix_addr, abi.instruction_size());
@@ -766,8 +106,8 @@ fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
         f.write(odd, &bytes);
         let infos = f.infos(abi, &[B]);
         let (result, cu) = f.invoke(abi, [odd, infos, 1, 0, 0]);
-        assert_eq!(result, Ok(0), "{abi:?}");
-        assert_eq!(cu, INVOKE + STUB_UNITS);
+        assert_eq!(result, expected, "{abi:?} {deprecated}");
+        assert_eq!(cu, units);
     }
 }
 
@@ -885,19 +225,13 @@ fn step2_more_than_255_metas_is_max_instruction_accounts_exceeded() {
         let ix = instruction(stub_id(), vec![f.ro(B); 256], vec![0; 10_241]);
         let ix_addr = f.ix(abi, &ix);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::MaxInstructionAccountsExceeded {
-                num_accounts: 256,
-                max_accounts: 255
-            },
-            "{abi:?}: the metas are checked before the data"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Invoked an instruction with too many accounts (256 > 255)"
-        );
+        // The metas are checked before the data.
+        let expected = SyscallError::MaxInstructionAccountsExceeded {
+            num_accounts: 256,
+            max_accounts: 255,
+        };
+        let text = "Invoked an instruction with too many accounts (256 > 255)";
+        assert_error(result, expected, text, abi);
         assert_eq!(cu, INVOKE, "the limit is checked before the byte charge");
 
         // 255 metas pass, and are charged ⌊34·255/250⌋ = 34.
@@ -917,19 +251,12 @@ fn step2_more_than_10240_data_bytes_is_max_instruction_data_len_exceeded() {
         let ix = instruction(stub_id(), vec![f.w(B)], vec![0; 10_241]);
         let ix_addr = f.ix(abi, &ix);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::MaxInstructionDataLenExceeded {
-                data_len: 10_241,
-                max_data_len: 10_240
-            },
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Invoked an instruction with data that is too large (10241 > 10240)"
-        );
+        let expected = SyscallError::MaxInstructionDataLenExceeded {
+            data_len: 10_241,
+            max_data_len: 10_240,
+        };
+        let text = "Invoked an instruction with data that is too large (10241 > 10240)";
+        assert_error(result, expected, text, abi);
         assert_eq!(cu, INVOKE);
 
         // 10,240 bytes pass and cost ⌊10240/250⌋ = 40.
@@ -959,11 +286,7 @@ fn step2_byte_charge_sums_two_floors_and_uses_34_bytes_per_meta_for_both_abis() 
         let (signer_off, _, _) = abi.meta_layout();
         f.write(metas + signer_off, &[2]);
         let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidArgument),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidArgument), "{abi:?}");
         assert_eq!(ix_cost(8, 249), 1);
         assert_eq!(cu, INVOKE + 1);
         // One unit short of that charge: the meter drains before the bool bytes are read.
@@ -989,7 +312,7 @@ fn step2_bool_bytes_above_one_are_invalid_argument() {
             let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
             assert_eq!(
                 result,
-                ix_error(InstructionError::InvalidArgument),
+                ix_error(IxError::InvalidArgument),
                 "{abi:?} {offset}"
             );
             assert_eq!(cu, INVOKE);
@@ -1012,7 +335,7 @@ fn step2_c_meta_pubkey_pointer_is_translated_after_its_bool_bytes() {
     // Meta 0 with both: its bool bytes are checked before its pubkey.
     f.write(metas + 8, &[2]);
     let (result, _) = f.invoke(Abi::C, [ix_addr, 0, 0, 0, 0]);
-    assert_eq!(result, ix_error(InstructionError::InvalidArgument));
+    assert_eq!(result, ix_error(IxError::InvalidArgument));
     // A pubkey pointer running past the end of the heap.
     f.write(metas + 8, &[1]);
     f.write_u64(metas, HEAP_END - 16);
@@ -1029,9 +352,7 @@ fn step3_more_than_16_signers_is_too_many_signers_after_translating_the_array() 
     for abi in ABIS {
         let mut f = Cpi::new();
         let pda_seeds = f.pda_seeds.clone();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let (signers, _) = f.signers(&vec![pda_seeds.clone(); 17]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, 17]);
         let error = result.unwrap_err();
@@ -1055,17 +376,11 @@ fn step3_more_than_16_signers_is_too_many_signers_after_translating_the_array() 
 fn step3_more_than_16_seeds_is_the_instruction_error_max_seed_length_exceeded() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let seventeen = vec![vec![1u8]; 17];
         let (signers, n) = f.signers(&[seventeen]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MaxSeedLengthExceeded),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MaxSeedLengthExceeded), "{abi:?}");
         assert_eq!(cu, INVOKE);
         // The seed array is translated before it is counted.
         let bogus = f.put_u64s(&[UNMAPPED, 17]);
@@ -1083,22 +398,12 @@ fn step3_more_than_16_seeds_is_the_instruction_error_max_seed_length_exceeded() 
 fn step3_a_33_byte_seed_is_bad_seeds_max_seed_length_exceeded() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let (signers, n) = f.signers(&[vec![vec![0u8; 33]]]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::BadSeeds("Length of the seed is too long for address generation".into()),
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Could not create program address with signer seeds: Length of the seed is too \
-             long for address generation"
-        );
+        let reason = "Length of the seed is too long for address generation";
+        let text = format!("Could not create program address with signer seeds: {reason}");
+        assert_error(result, SyscallError::BadSeeds(reason.into()), &text, abi);
         assert_eq!(cu, INVOKE);
         // Every seed's bytes are translated before the derivation: an unmapped 33-byte
         // seed faults instead.
@@ -1113,23 +418,13 @@ fn step3_a_33_byte_seed_is_bad_seeds_max_seed_length_exceeded() {
 fn step3_seeds_hashing_onto_the_curve_are_bad_seeds_invalid_seeds() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let on_curve = on_curve_seeds(&caller_id());
         let (signers, n) = f.signers(&[on_curve]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        let error = result.unwrap_err();
-        assert_eq!(
-            error,
-            SyscallError::BadSeeds("Provided seeds do not result in a valid address".into()),
-            "{abi:?}"
-        );
-        assert_eq!(
-            error.to_string(),
-            "Could not create program address with signer seeds: Provided seeds do not \
-             result in a valid address"
-        );
+        let reason = "Provided seeds do not result in a valid address";
+        let text = format!("Could not create program address with signer seeds: {reason}");
+        assert_error(result, SyscallError::BadSeeds(reason.into()), &text, abi);
         assert_eq!(cu, INVOKE);
     }
 }
@@ -1138,9 +433,7 @@ fn step3_seeds_hashing_onto_the_curve_are_bad_seeds_invalid_seeds() {
 fn step3_signers_are_processed_in_order_each_completely() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let long_seed = vec![vec![0u8; 33]];
         let many_seeds = vec![vec![1u8]; 17];
         let (signers, n) = f.signers(&[long_seed.clone(), many_seeds.clone()]);
@@ -1148,11 +441,7 @@ fn step3_signers_are_processed_in_order_each_completely() {
         assert!(matches!(result, Err(SyscallError::BadSeeds(_))), "{abi:?}");
         let (signers, n) = f.signers(&[many_seeds, long_seed]);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, signers, n]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MaxSeedLengthExceeded),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MaxSeedLengthExceeded), "{abi:?}");
     }
 }
 
@@ -1160,9 +449,7 @@ fn step3_signers_are_processed_in_order_each_completely() {
 fn step3_zero_signers_translate_nothing_and_signers_cost_nothing() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         // A garbage (unmapped and unaligned) address with no signers.
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, UNMAPPED + 3, 0]);
         assert_eq!(result, Ok(0), "{abi:?}");
@@ -1327,11 +614,7 @@ fn step4_through_the_syscall_after_the_signers() {
         ] {
             let ix = instruction(id, vec![f.w(B)], data);
             let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(cu, INVOKE);
             assert_eq!(f.new_logs(), vec![format!("Unknown program {id}")]);
         }
@@ -1355,17 +638,8 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
         let unknown = key(0x42);
-        let ix = instruction(
-            stub_id(),
-            vec![f.w(B), AccountMeta::new(unknown, true)],
-            vec![],
-        );
-        let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), AccountMeta::new(unknown, true)], &[B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(
             f.new_logs(),
@@ -1375,17 +649,12 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
         );
         // Every meta is resolved before any privilege is checked: an escalation in an
         // earlier meta does not hide the unknown account.
-        let ix = instruction(
-            stub_id(),
+        let (result, _) = f.cpi_stub(
+            abi,
             vec![f.w(C), AccountMeta::new_readonly(unknown, false)],
-            vec![],
+            &[B],
         );
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!(
@@ -1399,13 +668,8 @@ fn step5_unknown_account_is_missing_account_with_a_log() {
 fn step5_account_outside_the_callers_instruction_is_missing_account_without_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.ro(X)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.ro(X)], &[B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(f.new_logs(), Vec::<String>::new());
     }
@@ -1415,41 +679,29 @@ fn step5_account_outside_the_callers_instruction_is_missing_account_without_a_lo
 fn step5_writable_and_signer_escalations_are_logged() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B), f.w(C)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B, C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), f.w(C)], &[B, C]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(cu, INVOKE);
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
-        let ix = instruction(stub_id(), vec![AccountMeta::new(f.key(B), true)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        let (result, _) = f.cpi_stub(abi, vec![AccountMeta::new(f.key(B), true)], &[B]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s signer privilege escalated", f.key(B))]
         );
         // The writable check comes first for one account.
-        let ix = instruction(stub_id(), vec![AccountMeta::new(f.key(C), true)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        let (result, _) = f.cpi_stub(abi, vec![AccountMeta::new(f.key(C), true)], &[C]);
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
         // Narrowing is fine: A (signer, writable) passed read-only, not signing.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.ro(A)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.ro(A)], &[A]);
         assert_eq!(result, Ok(0));
         assert_eq!(
             (seen.borrow()[0].signer, seen.borrow()[0].writable),
@@ -1466,11 +718,7 @@ fn step5_a_pda_signer_of_the_caller_grants_the_signer_flag() {
         let pda_seeds = f.pda_seeds.clone();
         let ix = instruction(stub_id(), vec![AccountMeta::new(pda, true)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[PDA], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::PrivilegeEscalation),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation), "{abi:?}");
         assert_eq!(
             f.new_logs(),
             vec![format!("{pda}'s signer privilege escalated")]
@@ -1478,7 +726,7 @@ fn step5_a_pda_signer_of_the_caller_grants_the_signer_flag() {
         // Other seeds derive other addresses: still refused.
         let (_, unrelated) = off_curve(vec![b"unrelated".to_vec()], &caller_id());
         let (result, _) = f.cpi(abi, &ix, &[PDA], std::slice::from_ref(&unrelated));
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         // With its seeds (among others) it signs.
         let seen = f.record();
         let (result, cu) = f.cpi(abi, &ix, &[PDA], &[unrelated, pda_seeds]);
@@ -1495,8 +743,7 @@ fn step5_duplicates_merge_privileges_and_are_checked_once() {
         let mut f = Cpi::new();
         // B once read-only and once writable: writable at both positions.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.ro(B), f.ro(C), f.w(B)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[B, C], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.ro(B), f.ro(C), f.w(B)], &[B, C]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(cu, INVOKE + info_cost(2) + STUB_UNITS);
         let seen = seen.borrow().clone();
@@ -1510,19 +757,18 @@ fn step5_duplicates_merge_privileges_and_are_checked_once() {
         let ix = instruction(stub_id(), vec![f.ro(C), f.w(C), f.w(C)], vec![]);
         f.new_logs();
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s writable privilege escalated", f.key(C))]
         );
         // The signer flag of a later occurrence escalates the first one.
-        let ix = instruction(
-            stub_id(),
+        let (result, _) = f.cpi_stub(
+            abi,
             vec![f.w(B), AccountMeta::new_readonly(f.key(B), true)],
-            vec![],
+            &[B],
         );
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         assert_eq!(
             f.new_logs(),
             vec![format!("{}'s signer privilege escalated", f.key(B))]
@@ -1538,28 +784,20 @@ fn step5_callee_program_must_be_one_of_the_callers_accounts() {
         for program_id in [absent, f.key(X), caller_id()] {
             let ix = instruction(program_id, vec![f.w(B)], vec![]);
             let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(cu, INVOKE);
             assert_eq!(f.new_logs(), vec![format!("Unknown program {program_id}")]);
         }
         // Account privileges are checked before the program.
         let ix = instruction(absent, vec![f.w(C)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(result, ix_error(InstructionError::PrivilegeEscalation));
+        assert_eq!(result, ix_error(IxError::PrivilegeEscalation));
         // The program need not be in the metas nor in the infos, and no executable check
         // is made: any caller account will do (here the read-only account C, which then
         // fails to dispatch because its owner is no loader).
         let ix = instruction(f.key(C), vec![f.w(B)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::UnsupportedProgramId),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::UnsupportedProgramId), "{abi:?}");
     }
 }
 
@@ -1596,11 +834,7 @@ fn step6_infos_reaching_the_input_region_are_invalid_pointer() {
         // Just below the input region with no infos: the check passes, nothing is
         // translated, and the account then has no info.
         let (result, cu) = f.invoke(abi, [ix_addr, INPUT - 1, 0, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         assert_eq!(cu, INVOKE + 1);
         assert_eq!(
             f.new_logs(),
@@ -1655,11 +889,7 @@ fn step6_info_charge_is_80_bytes_per_info_for_both_abis() {
             // `count` infos, none of them B's: fails after the charge and the keys.
             let infos = f.infos(abi, &vec![C; count as usize]);
             let (result, cu) = f.invoke(abi, [ix_addr, infos, count, 0, 0]);
-            assert_eq!(
-                result,
-                ix_error(InstructionError::MissingAccount),
-                "{abi:?}"
-            );
+            assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
             assert_eq!(info_cost(count), charge);
             assert_eq!(cu, INVOKE + charge, "{abi:?} {count}");
             // One unit short for the info charge.
@@ -1732,13 +962,8 @@ fn step6_executable_callee_accounts_need_no_info_and_cost_their_data_length() {
 fn step6_missing_info_is_missing_account_with_a_log() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B), f.w(D), f.ro(C)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[C, B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::MissingAccount),
-            "{abi:?}"
-        );
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(B), f.w(D), f.ro(C)], &[C, B]);
+        assert_eq!(result, ix_error(IxError::MissingAccount), "{abi:?}");
         // B (0 units for 20 bytes) was translated; D has no info.
         assert_eq!(cu, INVOKE + info_cost(2));
         assert_eq!(
@@ -1765,9 +990,7 @@ fn step6_missing_info_is_missing_account_with_a_log() {
 fn step6_c_pointer_checks_in_agave_order_key_owner_lamports_data() {
     let abi = Abi::C;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let md = f.md(B);
     let b = f.account(B);
     let key_copy = f.put(f.key(B).as_ref(), 1);
@@ -1781,27 +1004,15 @@ fn step6_c_pointer_checks_in_agave_order_key_owner_lamports_data() {
         (8, lamports_copy, md.vm_lamports_addr, "lamports"),
         (24, data_copy, md.vm_data_addr, "data"),
     ];
-    for (offset, wrong, _, _) in fields {
-        f.write_u64(infos + offset, wrong);
-    }
-    for (offset, wrong, right, name) in fields {
-        let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, Err(SyscallError::InvalidPointer), "{name}");
-        assert_eq!(cu, INVOKE);
-        assert_eq!(f.new_logs(), vec![pointer_log(name, wrong, right)]);
-        f.write_u64(infos + offset, right);
-    }
-    let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-    assert_eq!(result, Ok(0));
+    let fields = fields.map(|(offset, wrong, right, name)| (infos + offset, wrong, right, name));
+    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
 }
 
 #[test]
 fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
     let abi = Abi::Rust;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let md = f.md(B);
     let lamports_box = f.read_u64(infos + 8);
     let data_box = f.read_u64(infos + 16);
@@ -1822,6 +1033,18 @@ fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
         ),
         (data_box + 24, data_copy, md.vm_data_addr, "data"),
     ];
+    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
+}
+
+/// With every `(address, wrong, right, field)` wrong, the CPI of the instruction at
+/// `ix_addr` with the one info at `infos` fails on each field in turn (`InvalidPointer`,
+/// its log, only the base charge) until all are right, and then succeeds.
+fn assert_pointers_checked_in_order(
+    f: &mut Cpi,
+    abi: Abi,
+    [ix_addr, infos]: [u64; 2],
+    fields: [(u64, u64, u64, &str); 4],
+) {
     for (addr, wrong, _, _) in fields {
         f.write_u64(addr, wrong);
     }
@@ -1840,9 +1063,7 @@ fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
 fn step6_rust_boxes_at_or_above_the_input_region_are_invalid_pointer() {
     let abi = Abi::Rust;
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(abi, &ix);
-    let infos = f.infos(abi, &[B]);
+    let (ix_addr, infos) = f.stub_with_b(abi);
     let lamports_box = f.read_u64(infos + 8);
     let data_box = f.read_u64(infos + 16);
     let md = f.md(B);
@@ -1937,11 +1158,7 @@ fn step6_info_length_beyond_the_reservation_is_invalid_realloc() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 20 + MAX_PERMITTED_DATA_INCREASE + 1);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidRealloc),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
         assert_eq!(cu, INVOKE, "the data charge comes after the translation");
         assert_eq!(f.new_logs(), Vec::<String>::new());
         let seen = f.record();
@@ -1960,11 +1177,7 @@ fn step6_info_length_beyond_the_reservation_is_invalid_realloc() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 21);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::InvalidRealloc),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
         assert_eq!(cu, INVOKE);
         f.write_u64(len_addr, 20);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -1977,15 +1190,12 @@ fn step6_data_charge_uses_the_info_length() {
     for abi in ABIS {
         let mut f = Cpi::new();
         // D has 300 bytes: 1 unit; B has 20: 0; A has 10: 0.
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(D), f.w(B)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[A, B, D], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(A), f.w(D), f.w(B)], &[A, B, D]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(cu, INVOKE + ix_cost(3, 0) + info_cost(3) + 1 + STUB_UNITS);
         // The caller grows B's info to 750 bytes: 3 units, and B grows.
         let seen = f.record();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 750);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -2035,12 +1245,9 @@ fn step7_caller_lamport_changes_are_applied_and_must_balance_at_push() {
     for abi in ABIS {
         let mut f = Cpi::new();
         let seen = f.record();
-        let a_lamports = f.md(A).vm_lamports_addr;
-        let b_lamports = f.md(B).vm_lamports_addr;
-        f.write_u64(a_lamports, 900);
-        f.write_u64(b_lamports, 2_100);
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A, B], &[]);
+        f.set_lamports(A, 900);
+        f.set_lamports(B, 2_100);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(A), f.w(B)], &[A, B]);
         assert_eq!(result, Ok(0), "{abi:?}");
         let lamports: Vec<u64> = seen.borrow().iter().map(|s| s.lamports).collect();
         assert_eq!(lamports, vec![900, 2_100]);
@@ -2049,16 +1256,11 @@ fn step7_caller_lamport_changes_are_applied_and_must_balance_at_push() {
         // A debit that is not balanced among the passed accounts: the push fails.
         let mut f = Cpi::new();
         let seen = f.record();
-        let a_lamports = f.md(A).vm_lamports_addr;
-        f.write_u64(a_lamports, 800);
+        f.set_lamports(A, 800);
         let ix = instruction(stub_id(), vec![f.w(A)], vec![]);
         let trace_len = f.ic.transaction_context.trace().len();
         let (result, cu) = f.cpi(abi, &ix, &[A], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::UnbalancedInstruction),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::UnbalancedInstruction), "{abi:?}");
         assert_eq!(cu, INVOKE, "the stub never ran");
         assert!(seen.borrow().is_empty());
         assert_eq!(f.account(A).lamports, 800, "the sync itself happened");
@@ -2074,11 +1276,10 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         let mut f = Cpi::new();
         let data = f.md(F).vm_data_addr;
         f.write(data, &[0]);
-        let ix = instruction(stub_id(), vec![f.w(F)], vec![]);
-        let (result, cu) = f.cpi(abi, &ix, &[F], &[]);
+        let (result, cu) = f.cpi_stub(abi, vec![f.w(F)], &[F]);
         assert_eq!(
             result,
-            ix_error(InstructionError::ExternalAccountDataModified),
+            ix_error(IxError::ExternalAccountDataModified),
             "{abi:?}"
         );
         assert_eq!(cu, INVOKE);
@@ -2088,11 +1289,7 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         f.write(data + 4, &[0]);
         let ix = instruction(stub_id(), vec![f.ro(C)], vec![]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ReadonlyDataModified),
-            "{abi:?}"
-        );
+        assert_eq!(result, ix_error(IxError::ReadonlyDataModified), "{abi:?}");
         // ... and equal bytes are fine, even rewritten.
         f.write(data + 4, &[0x33]);
         let (result, _) = f.cpi(abi, &ix, &[C], &[]);
@@ -2104,15 +1301,13 @@ fn step7_caller_data_changes_follow_the_modification_rules() {
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 4);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, ix_error(InstructionError::ReadonlyDataModified));
+        assert_eq!(result, ix_error(IxError::ReadonlyDataModified));
         // Owned and writable: the callee sees the change, a shrink included.
         let mut f = Cpi::new();
         let seen = f.record();
         let data = f.md(B).vm_data_addr;
         f.write(data, &[1, 2, 3]);
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let len_addr = f.info_len_addr(abi, infos, 0);
         f.write_u64(len_addr, 5);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
@@ -2127,34 +1322,23 @@ fn step7_caller_lamport_rules() {
     for abi in ABIS {
         // Crediting an account owned by someone else is allowed; debiting it is not.
         let mut f = Cpi::new();
-        let f_lamports = f.md(F).vm_lamports_addr;
-        let a_lamports = f.md(A).vm_lamports_addr;
-        f.write_u64(f_lamports, 6_100);
-        f.write_u64(a_lamports, 900);
-        let ix = instruction(stub_id(), vec![f.w(A), f.w(F)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[A, F], &[]);
+        f.set_lamports(F, 6_100);
+        f.set_lamports(A, 900);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(A), f.w(F)], &[A, F]);
         assert_eq!(result, Ok(0), "{abi:?}");
         let mut f = Cpi::new();
-        let f_lamports = f.md(F).vm_lamports_addr;
-        f.write_u64(f_lamports, 5_900);
-        let ix = instruction(stub_id(), vec![f.w(F)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[F], &[]);
+        f.set_lamports(F, 5_900);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(F)], &[F]);
         assert_eq!(
             result,
-            ix_error(InstructionError::ExternalAccountLamportSpend),
+            ix_error(IxError::ExternalAccountLamportSpend),
             "{abi:?}"
         );
         // A read-only account's lamports may not change.
         let mut f = Cpi::new();
-        let c_lamports = f.md(C).vm_lamports_addr;
-        f.write_u64(c_lamports, 3_001);
-        let ix = instruction(stub_id(), vec![f.ro(C)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[C], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ReadonlyLamportChange),
-            "{abi:?}"
-        );
+        f.set_lamports(C, 3_001);
+        let (result, _) = f.cpi_stub(abi, vec![f.ro(C)], &[C]);
+        assert_eq!(result, ix_error(IxError::ReadonlyLamportChange), "{abi:?}");
     }
 }
 
@@ -2167,8 +1351,7 @@ fn step7_owner_change_by_the_caller() {
         let seen = f.record();
         let owner = f.md(E).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(E)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[E], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(E)], &[E]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(seen.borrow()[0].owner, stub_id());
         assert_eq!(f.account(E).owner, stub_id());
@@ -2176,21 +1359,15 @@ fn step7_owner_change_by_the_caller() {
         let mut f = Cpi::new();
         let owner = f.md(B).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
-        assert_eq!(
-            result,
-            ix_error(InstructionError::ModifiedProgramId),
-            "{abi:?}"
-        );
+        let (result, _) = f.cpi_stub(abi, vec![f.w(B)], &[B]);
+        assert_eq!(result, ix_error(IxError::ModifiedProgramId), "{abi:?}");
         // Zeroing the data and changing the owner in one go works: data first.
         let mut f = Cpi::new();
         let data = f.md(B).vm_data_addr;
         f.write(data, &[0; 20]);
         let owner = f.md(B).vm_owner_addr;
         f.write(owner, stub_id().as_ref());
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let (result, _) = f.cpi(abi, &ix, &[B], &[]);
+        let (result, _) = f.cpi_stub(abi, vec![f.w(B)], &[B]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(
             (f.account(B).owner, f.account(B).data.clone()),
@@ -2228,6 +1405,34 @@ fn step9_ix(f: &Cpi) -> Instruction {
     instruction(stub_id(), vec![f.w(A), f.w(D), f.w(G), f.ro(C)], vec![])
 }
 
+/// The four ABI and caller-loader combinations: (ABI, a deprecated-loader caller).
+const ABIS_AND_CALLERS: [(Abi, bool); 4] = [
+    (Abi::C, false),
+    (Abi::Rust, false),
+    (Abi::C, true),
+    (Abi::Rust, true),
+];
+
+impl Cpi {
+    /// A caller of the deprecated loader if `deprecated`, else of the upgradeable one.
+    fn with_deprecated_loader(deprecated: bool) -> Self {
+        if deprecated {
+            Self::deprecated()
+        } else {
+            Self::new()
+        }
+    }
+
+    /// Invokes [`step9_ix`] with the infos of A, D, G and C: their address, and the result
+    /// and units of the invocation.
+    fn invoke_step9(&mut self, abi: Abi) -> (u64, (Result<u64, SyscallError>, u64)) {
+        let ix = step9_ix(self);
+        let ix_addr = self.ix(abi, &ix);
+        let infos = self.infos(abi, &[A, D, G, C]);
+        (infos, self.invoke(abi, [ix_addr, infos, 4, 0, 0]))
+    }
+}
+
 #[test]
 fn step9_lamports_and_owner_are_written_back() {
     for abi in ABIS {
@@ -2263,26 +1468,14 @@ fn step9_lamports_and_owner_are_written_back() {
 
 #[test]
 fn step9_shrink_zeroes_the_tail_and_updates_both_length_fields() {
-    for (abi, deprecated) in [
-        (Abi::C, false),
-        (Abi::Rust, false),
-        (Abi::C, true),
-        (Abi::Rust, true),
-    ] {
-        let mut f = if deprecated {
-            Cpi::deprecated()
-        } else {
-            Cpi::new()
-        };
+    for (abi, deprecated) in ABIS_AND_CALLERS {
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         f.stub(|ic| {
             let mut d = ic.transaction_context.borrow_current_account(1)?;
             d.data_mut()?[..100].fill(0x55);
             d.set_data_length(100)
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, _)) = f.invoke_step9(abi);
         assert_eq!(result, Ok(0), "{abi:?} {deprecated}");
         let d = f.md(D);
         assert_eq!(f.read(d.vm_data_addr, 100), vec![0x55; 100]);
@@ -2312,10 +1505,7 @@ fn step9_growth_within_the_reservation_is_copied_back() {
             d.data_mut()?[300..].fill(0x77);
             Ok(())
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, _)) = f.invoke_step9(abi);
         assert_eq!(result, Ok(0), "{abi:?}");
         let d = f.md(D);
         assert_eq!(f.read(d.vm_data_addr, 300), vec![0x44; 300]);
@@ -2328,17 +1518,8 @@ fn step9_growth_within_the_reservation_is_copied_back() {
 
 #[test]
 fn step9_growth_beyond_the_callers_reservation_is_invalid_realloc_with_a_log() {
-    for (abi, deprecated) in [
-        (Abi::C, false),
-        (Abi::Rust, false),
-        (Abi::C, true),
-        (Abi::Rust, true),
-    ] {
-        let mut f = if deprecated {
-            Cpi::deprecated()
-        } else {
-            Cpi::new()
-        };
+    for (abi, deprecated) in ABIS_AND_CALLERS {
+        let mut f = Cpi::with_deprecated_loader(deprecated);
         let growth = if deprecated {
             1
         } else {
@@ -2352,13 +1533,10 @@ fn step9_growth_beyond_the_callers_reservation_is_invalid_realloc_with_a_log() {
                 .borrow_current_account(1)?
                 .set_data_length(300 + growth)
         });
-        let ix = step9_ix(&f);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[A, D, G, C]);
-        let (result, cu) = f.invoke(abi, [ix_addr, infos, 4, 0, 0]);
+        let (infos, (result, cu)) = f.invoke_step9(abi);
         assert_eq!(
             result,
-            ix_error(InstructionError::InvalidRealloc),
+            ix_error(IxError::InvalidRealloc),
             "{abi:?} {deprecated}"
         );
         assert_eq!(cu, INVOKE + info_cost(4) + 300 / 250 + STUB_UNITS);
@@ -2398,39 +1576,31 @@ fn step9_read_only_callee_accounts_are_not_written_back() {
         // read-only accounts are left exactly as they were.
         let mut f = Cpi::new();
         let seen = f.record();
-        let before: Vec<Vec<u8>> = [D, B]
-            .iter()
-            .map(|&p| {
-                let md = f.md(p);
-                f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
-            })
-            .collect();
+        // The serialized key, owner, lamports, data length and data of D and B, and the
+        // length fields of the three infos.
+        let caller_view = |f: &mut Cpi, infos: u64| {
+            let serialized: Vec<Vec<u8>> = [D, B]
+                .iter()
+                .map(|&p| {
+                    let md = f.md(p);
+                    f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
+                })
+                .collect();
+            let lens: Vec<u64> = (0..3)
+                .map(|i| {
+                    let addr = f.info_len_addr(abi, infos, i);
+                    f.read_u64(addr)
+                })
+                .collect();
+            (serialized, lens)
+        };
         let ix_addr = f.ix(abi, &ix);
         let infos = f.infos(abi, &[A, B, D]);
-        let lens_before: Vec<u64> = (0..3)
-            .map(|i| {
-                let addr = f.info_len_addr(abi, infos, i);
-                f.read_u64(addr)
-            })
-            .collect();
+        let before = caller_view(&mut f, infos);
         let (result, _) = f.invoke(abi, [ix_addr, infos, 3, 0, 0]);
         assert_eq!(result, Ok(0), "{abi:?}");
         assert!(!seen.borrow()[0].writable && !seen.borrow()[2].writable);
-        let after: Vec<Vec<u8>> = [D, B]
-            .iter()
-            .map(|&p| {
-                let md = f.md(p);
-                f.read(md.vm_key_addr, 32 + 32 + 8 + 8 + md.original_data_len)
-            })
-            .collect();
-        assert_eq!(before, after);
-        let lens_after: Vec<u64> = (0..3)
-            .map(|i| {
-                let addr = f.info_len_addr(abi, infos, i);
-                f.read_u64(addr)
-            })
-            .collect();
-        assert_eq!(lens_before, lens_after);
+        assert_eq!(before, caller_view(&mut f, infos));
     }
 }
 
@@ -2496,12 +1666,12 @@ fn step9_info_flags_are_ignored_and_a_failing_callee_writes_nothing_back() {
             ic.transaction_context
                 .borrow_current_account(0)?
                 .set_data_length(0)?;
-            Err(InstructionError::Custom(7))
+            Err(IxError::Custom(7))
         });
         let ix = instruction(stub_id(), vec![f.w(D)], vec![]);
         let before = f.read(f.md(D).vm_data_addr - 8, 308);
         let (result, cu) = f.cpi(abi, &ix, &[D], &[]);
-        assert_eq!(result, ix_error(InstructionError::Custom(7)), "{abi:?}");
+        assert_eq!(result, ix_error(IxError::Custom(7)), "{abi:?}");
         assert_eq!(cu, INVOKE + 1 + STUB_UNITS);
         assert_eq!(
             f.new_logs(),
@@ -2512,451 +1682,5 @@ fn step9_info_flags_are_ignored_and_a_failing_callee_writes_nothing_back() {
         );
         let md = f.md(D);
         assert_eq!(f.read(md.vm_data_addr - 8, 308), before);
-    }
-}
-
-// =====================================================================================
-// Property test: the CPI sync round against deserialization.
-// =====================================================================================
-
-/// SplitMix64: a small deterministic PRNG.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-
-    fn bytes(&mut self, len: usize) -> Vec<u8> {
-        (0..len).map(|_| self.next() as u8).collect()
-    }
-}
-
-/// A random caller: its accounts, its instruction accounts (with duplicates), and the
-/// stub and the caller program at the end of the transaction.
-struct Case {
-    accounts: Vec<(Pubkey, Account)>,
-    /// Caller positions → transaction index (duplicates repeat an earlier index).
-    positions: Vec<usize>,
-    signer: Vec<bool>,
-    writable: Vec<bool>,
-    loader: Pubkey,
-}
-
-impl Case {
-    fn random(rng: &mut Rng, loader: Pubkey) -> Self {
-        let owners = [caller_id(), other(), stub_id()];
-        let count = 1 + rng.below(6) as usize;
-        let mut accounts = Vec::new();
-        for i in 0..count {
-            let len = match rng.below(10) {
-                0 => 0,
-                1 => 200 + rng.below(300) as usize,
-                _ => rng.below(40) as usize,
-            };
-            let data = if rng.chance(20) {
-                vec![0; len]
-            } else {
-                rng.bytes(len)
-            };
-            // Mostly the caller's, so that many edits are allowed.
-            let owner = owners[[0, 0, 0, 1, 2][rng.below(5) as usize]];
-            accounts.push((
-                key(0x10 + i as u8),
-                account(rng.below(1 << 40), data, owner, false),
-            ));
-        }
-        let signer = (0..count).map(|_| rng.chance(30)).collect();
-        let writable = (0..count).map(|_| rng.chance(75)).collect();
-        // Duplicates always come after their first occurrence, so first occurrences stay
-        // in account order.
-        let mut positions: Vec<usize> = (0..count).collect();
-        for _ in 0..rng.below(3) {
-            let dup = rng.below(count as u64) as usize;
-            let first = positions.iter().position(|&p| p == dup).unwrap();
-            let at = first + 1 + rng.below((positions.len() - first) as u64) as usize;
-            positions.insert(at, dup);
-        }
-        Self {
-            accounts,
-            positions,
-            signer,
-            writable,
-            loader,
-        }
-    }
-
-    fn stub_index(&self) -> usize {
-        self.accounts.len()
-    }
-
-    /// Builds the context with the caller running (the stub is its last account).
-    fn invoke_context(&self) -> InvokeContext {
-        let mut accounts = self.accounts.clone();
-        accounts.push((stub_id(), account(1, vec![], native_loader::id(), true)));
-        accounts.push((caller_id(), account(1, vec![], self.loader, true)));
-        let mut instruction_accounts: Vec<InstructionAccount> = self
-            .positions
-            .iter()
-            .map(|&index| InstructionAccount {
-                index_in_transaction: index as u16,
-                is_signer: self.signer[index],
-                is_writable: self.writable[index],
-            })
-            .collect();
-        instruction_accounts.push(InstructionAccount {
-            index_in_transaction: self.stub_index() as u16,
-            is_signer: false,
-            is_writable: false,
-        });
-        let mut transaction_context =
-            TransactionContext::new(accounts, RentParams::default(), 5, 64);
-        transaction_context.configure_top_level(vec![InstructionFrame::new(
-            self.stub_index() as u16 + 1,
-            instruction_accounts,
-            vec![1, 2, 3],
-        )]);
-        let mut ic = InvokeContext::new(
-            transaction_context,
-            ComputeBudget::default(),
-            Arc::new(FeatureSet::mainnet()),
-            Arc::new(Sysvars::default()),
-            Rc::new(NoExecutor),
-            stub_builtins(),
-        );
-        ic.push(None).unwrap();
-        ic
-    }
-
-    /// The first caller position of each distinct account, in caller order.
-    fn first_positions(&self) -> Vec<usize> {
-        let mut firsts = Vec::new();
-        let mut seen = Vec::new();
-        for (position, &index) in self.positions.iter().enumerate() {
-            if !seen.contains(&index) {
-                seen.push(index);
-                firsts.push(position);
-            }
-        }
-        firsts
-    }
-}
-
-/// One random caller-side edit of one account.
-struct Edit {
-    lamports: Option<u64>,
-    len: Option<usize>,
-    bytes: Vec<(usize, u8)>,
-    owner: Option<Pubkey>,
-}
-
-fn random_edit(rng: &mut Rng, account: &Account, aligned: bool) -> Edit {
-    if rng.chance(50) {
-        return Edit {
-            lamports: None,
-            len: None,
-            bytes: Vec::new(),
-            owner: None,
-        };
-    }
-    let lamports = rng.chance(25).then(|| match rng.below(3) {
-        0 => account.lamports.saturating_add(rng.below(1_000)),
-        1 => account.lamports.saturating_sub(rng.below(1_000)),
-        _ => rng.below(1 << 40),
-    });
-    let old_len = account.data.len();
-    let len = (aligned && rng.chance(25)).then(|| match rng.below(3) {
-        0 => rng.below(old_len as u64 + 1) as usize,
-        1 => old_len + rng.below(64) as usize,
-        _ => old_len + rng.below(MAX_PERMITTED_DATA_INCREASE + 1) as usize,
-    });
-    let new_len = len.unwrap_or(old_len);
-    let mut bytes = Vec::new();
-    if new_len > 0 && rng.chance(40) {
-        for _ in 0..1 + rng.below(4) {
-            bytes.push((rng.below(new_len as u64) as usize, rng.next() as u8));
-        }
-    }
-    if rng.chance(10) && new_len > 0 {
-        // Zero everything (so an owner change can be valid).
-        bytes.extend((0..new_len).map(|i| (i, 0)));
-    }
-    let owner = (aligned && rng.chance(20))
-        .then(|| [caller_id(), other(), stub_id(), key(0x77)][rng.below(4) as usize]);
-    Edit {
-        lamports,
-        len,
-        bytes,
-        owner,
-    }
-}
-
-/// Applies `edit` to the serialized input and to the info length at `len_field`.
-fn apply_edit(
-    mem: &mut HarnessMemory,
-    md: &SerializedAccountMetadata,
-    len_field: u64,
-    edit: &Edit,
-) {
-    if let Some(lamports) = edit.lamports {
-        mem.write(md.vm_lamports_addr, &lamports.to_le_bytes());
-    }
-    if let Some(len) = edit.len {
-        mem.write(md.vm_data_addr - 8, &(len as u64).to_le_bytes());
-        mem.write(len_field, &(len as u64).to_le_bytes());
-    }
-    for &(offset, byte) in &edit.bytes {
-        mem.write(md.vm_data_addr + offset as u64, &[byte]);
-    }
-    if let Some(owner) = edit.owner {
-        mem.write(md.vm_owner_addr, owner.as_ref());
-    }
-}
-
-type SyncOutcome = (
-    Result<(), InstructionError>,
-    Vec<(Pubkey, Account)>,
-    i128,
-    i64,
-);
-
-fn outcome(ic: &InvokeContext, result: Result<(), InstructionError>) -> SyncOutcome {
-    let context = &ic.transaction_context;
-    (
-        result,
-        context.accounts_snapshot(),
-        context.lamports_delta(),
-        context.resize_delta(),
-    )
-}
-
-/// Runs phases 5–7 (frame, infos, caller → callee) for the distinct accounts of `case`
-/// with infos at `info_order`, after `edit` has written into the guest memory.
-fn cpi_sync(
-    case: &Case,
-    abi: Abi,
-    input_abi: InputAbi,
-    info_order: &[usize],
-    meta_order: &[usize],
-    edit: impl FnOnce(&mut HarnessMemory, &SerializedInput, &[u64]),
-) -> (SyncOutcome, SerializedInput, Vec<u8>) {
-    let mut ic = case.invoke_context();
-    let mut mem = HarnessMemory::zeroed(0, 0, 64 * 1024, 0);
-    let input = mem
-        .serialize_input(&ic.transaction_context, input_abi)
-        .unwrap();
-    let firsts = case.first_positions();
-    // Infos on the heap, in `info_order` (indices into `firsts`).
-    let mut heap = Vec::new();
-    fn put(bytes: &[u8], heap: &mut Vec<u8>) -> u64 {
-        heap.resize(heap.len().next_multiple_of(8), 0);
-        let addr = HEAP + heap.len() as u64;
-        heap.extend_from_slice(bytes);
-        addr
-    }
-    let mut info_bytes = Vec::new();
-    let mut len_fields = vec![0u64; firsts.len()];
-    let mut rust_boxes = Vec::new();
-    for &i in info_order {
-        let md = input.accounts[firsts[i]];
-        let words: Vec<u64> = match abi {
-            Abi::C => vec![
-                md.vm_key_addr,
-                md.vm_lamports_addr,
-                md.original_data_len as u64,
-                md.vm_data_addr,
-                md.vm_owner_addr,
-                0,
-                0,
-            ],
-            Abi::Rust => {
-                let lamports_box: Vec<u8> = [1u64, 1, 0, md.vm_lamports_addr]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                let data_box: Vec<u8> = [1u64, 1, 0, md.vm_data_addr, md.original_data_len as u64]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                let lamports_box = put(&lamports_box, &mut heap);
-                let data_box = put(&data_box, &mut heap);
-                rust_boxes.push((i, data_box));
-                vec![
-                    md.vm_key_addr,
-                    lamports_box,
-                    data_box,
-                    md.vm_owner_addr,
-                    0,
-                    0,
-                ]
-            }
-        };
-        info_bytes.extend(words.iter().flat_map(|v| v.to_le_bytes()));
-    }
-    let infos_addr = put(&info_bytes, &mut heap);
-    for (slot, &i) in info_order.iter().enumerate() {
-        len_fields[i] = match abi {
-            Abi::C => infos_addr + 56 * slot as u64 + 16,
-            Abi::Rust => rust_boxes
-                .iter()
-                .find(|(j, _)| *j == i)
-                .map(|(_, data_box)| data_box + 32)
-                .unwrap(),
-        };
-    }
-    mem.write(HEAP, &heap);
-    edit(&mut mem, &input, &len_fields);
-    let input_bytes = mem.input_regions()[0].content.to_vec();
-
-    let metas: Vec<CpiAccountMeta> = meta_order
-        .iter()
-        .map(|&i| {
-            let index = case.positions[firsts[i]];
-            CpiAccountMeta {
-                pubkey: case.accounts[index].0,
-                is_signer: case.signer[index],
-                is_writable: case.writable[index],
-            }
-        })
-        .collect();
-    let frame = ic
-        .prepare_next_cpi_instruction(&stub_id(), &metas, vec![], &[])
-        .expect("privileges mirror the caller's");
-    let metadata = input.accounts.clone();
-    let result = with_vm_context(&mut ic, &mut mem, input_abi, metadata.clone(), |context| {
-        let (memory, ic) = context.split();
-        let n = info_order.len() as u64;
-        let accounts = match abi {
-            Abi::C => translate_accounts::<CAbi>(&memory, ic, &frame, &metadata, infos_addr, n),
-            Abi::Rust => {
-                translate_accounts::<RustAbi>(&memory, ic, &frame, &metadata, infos_addr, n)
-            }
-        }
-        .expect("translation of valid infos");
-        for account in &accounts {
-            match update_callee_account(ic, account) {
-                Ok(()) => {}
-                Err(SyscallError::Instruction(error)) => return Err(error),
-                Err(other) => panic!("{other:?}"),
-            }
-        }
-        Ok(())
-    });
-    (outcome(&ic, result), input, input_bytes)
-}
-
-fn shuffled(rng: &mut Rng, n: usize) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..n).collect();
-    for i in (1..n).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        order.swap(i, j);
-    }
-    order
-}
-
-#[test]
-fn property_cpi_sync_matches_deserialization() {
-    let mut rng = Rng(0x5bf0_3635_d3a4_c0de);
-    let mut applied_changes = 0;
-    let mut errors: Vec<InstructionError> = Vec::new();
-    for case_number in 0..800 {
-        let abi = ABIS[case_number % 2];
-        let (loader, input_abi) = if case_number % 4 < 2 {
-            (bpf_loader_upgradeable::id(), InputAbi::Aligned)
-        } else {
-            (bpf_loader_deprecated::id(), InputAbi::Unaligned)
-        };
-        let case = Case::random(&mut rng, loader);
-        let distinct = case.first_positions().len();
-        let original = case
-            .invoke_context()
-            .transaction_context
-            .accounts_snapshot();
-
-        // 1. Unchanged memory: a sync round (any meta and info order) changes nothing.
-        let info_order = shuffled(&mut rng, distinct);
-        let meta_order = shuffled(&mut rng, distinct);
-        let ((result, snapshot, lamports_delta, resize_delta), input, bytes) = cpi_sync(
-            &case,
-            abi,
-            input_abi,
-            &info_order,
-            &meta_order,
-            |_, _, _| {},
-        );
-        assert_eq!(result, Ok(()), "case {case_number}");
-        assert_eq!(snapshot, original, "case {case_number}");
-        assert_eq!((lamports_delta, resize_delta), (0, 0), "case {case_number}");
-
-        // 2. Unchanged input: deserialization changes nothing either.
-        let ic = case.invoke_context();
-        let result = deserialize_parameters(&ic.transaction_context, input_abi, &bytes, &input);
-        assert_eq!(result, Ok(()), "case {case_number}");
-        assert_eq!(
-            ic.transaction_context.accounts_snapshot(),
-            original,
-            "case {case_number}"
-        );
-
-        // 3. Random caller edits: the sync round and deserialization agree on the result
-        // (first error included) and on every account.
-        let firsts = case.first_positions();
-        let edits: Vec<Edit> = firsts
-            .iter()
-            .map(|&p| {
-                random_edit(
-                    &mut rng,
-                    &case.accounts[case.positions[p]].1,
-                    input_abi == InputAbi::Aligned,
-                )
-            })
-            .collect();
-        let info_order = shuffled(&mut rng, distinct);
-        let in_caller_order: Vec<usize> = (0..distinct).collect();
-        let (cpi, input, bytes) = cpi_sync(
-            &case,
-            abi,
-            input_abi,
-            &info_order,
-            &in_caller_order,
-            |mem, input, len_fields| {
-                for (i, edit) in edits.iter().enumerate() {
-                    apply_edit(mem, &input.accounts[firsts[i]], len_fields[i], edit);
-                }
-            },
-        );
-        let ic = case.invoke_context();
-        let result = deserialize_parameters(&ic.transaction_context, input_abi, &bytes, &input);
-        let deserialized = outcome(&ic, result);
-        assert_eq!(cpi, deserialized, "case {case_number}");
-        match &cpi.0 {
-            Err(error) => errors.push(error.clone()),
-            Ok(()) if cpi.1 != original => applied_changes += 1,
-            Ok(()) => {}
-        }
-    }
-    // The generator exercises applied changes and every rule of update_callee_account.
-    assert!(applied_changes > 100, "{applied_changes}");
-    for expected in [
-        InstructionError::ExternalAccountLamportSpend,
-        InstructionError::ReadonlyLamportChange,
-        InstructionError::ReadonlyDataModified,
-        InstructionError::ExternalAccountDataModified,
-        InstructionError::ModifiedProgramId,
-    ] {
-        let count = errors.iter().filter(|error| **error == expected).count();
-        assert!(count >= 5, "{expected:?}: {count} of {errors:?}");
     }
 }

@@ -1,0 +1,17 @@
+//! The syscalls called directly against hand-built guest memory (`sbfvm_test_support`) and
+//! checked against Agave 4.4 (`solana-syscalls 4.4.0`: `src/lib.rs`, `src/logging.rs`,
+//! `src/mem_ops.rs`, `src/sysvar.rs`; CPI against `solana-program-runtime 4.4.0`:
+//! `src/cpi.rs`, `src/invoke_context.rs`): return values, compute units, log lines, error
+//! variants and texts, and the order in which pointers are checked. Also the syscall table
+//! against Agave's registration.
+
+mod common;
+mod cpi;
+mod curve;
+mod hashing;
+mod introspection;
+mod logging;
+mod mem_ops;
+mod pda;
+mod sysvar;
+mod table;

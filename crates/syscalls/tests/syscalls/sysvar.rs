@@ -1,0 +1,141 @@
+//! The sysvar getters.
+
+use sbfvm_runtime::{FeatureSet, InstructionError, Pubkey, Sysvars};
+use sbfvm_syscalls::sysvar;
+use sbfvm_vm::SyscallError;
+
+use crate::common::{is_access_violation, Fixture, Guest, HEAP, INPUT, RODATA, STACK};
+
+#[test]
+fn typed_sysvar_getters_charge_100_plus_size_and_copy_repr_c() {
+    let mut f = Fixture::new();
+    let sysvars = Sysvars::default();
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 140));
+    assert_eq!(f.read(STACK, 40), sysvars.clock_repr_c().to_vec());
+    let (result, cu) = f.call::<sysvar::GetEpochSchedule>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 140));
+    assert_eq!(f.read(STACK, 40), sysvars.epoch_schedule_repr_c().to_vec());
+    f.write(STACK, &[0xee; 24]);
+    let (result, cu) = f.call::<sysvar::GetRent>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 124));
+    assert_eq!(f.read(STACK, 24), sysvars.rent.to_repr_c().to_vec());
+    assert_eq!(f.read(STACK + 17, 7), vec![0; 7], "padding is zeroed");
+    let (result, cu) = f.call::<sysvar::GetEpochRewards>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 196));
+    assert_eq!(f.read(STACK, 96), sysvars.epoch_rewards_repr_c().to_vec());
+    let (result, cu) = f.call::<sysvar::GetLastRestartSlot>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 108));
+}
+
+#[test]
+fn typed_sysvar_getters_alignment_and_pointer_checks() {
+    let mut f = Fixture::new();
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 140));
+    // EpochRewards is 16-aligned.
+    let (result, _) = f.call::<sysvar::GetEpochRewards>([STACK + 8, 0, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::UnalignedPointer));
+    // SIMD-0459: destinations in the input region are rejected after the charge.
+    let (result, cu) = f.call::<sysvar::GetRent>([INPUT, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Err(SyscallError::InvalidPointer), 124));
+    assert_eq!(SyscallError::InvalidPointer.to_string(), "Invalid pointer");
+    let (result, _) = f.call::<sysvar::GetRent>([INPUT - 1, 0, 0, 0, 0]);
+    assert!(matches!(result, Err(SyscallError::Memory(_))));
+    // Deprecated-loader programs always get UnalignedPointer, even for a valid pointer.
+    let mut f = Fixture::deprecated();
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 140));
+}
+
+#[test]
+fn get_sysvar_return_codes_and_charges() {
+    let mut f = Fixture::new();
+    let clock_id = solana_sdk_ids::sysvar::clock::id();
+    f.write(HEAP, clock_id.as_ref());
+    let data = Sysvars::default()
+        .account_data(&clock_id)
+        .expect("clock is provided");
+    // 0: copied.
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP, STACK, 8, 16, 0]);
+    assert_eq!((result, cu), (Ok(0), 110));
+    assert_eq!(f.read(STACK, 16), data[8..24].to_vec());
+    // 1: offset + length beyond the data; nothing written.
+    f.write(STACK, &[0xaa; 8]);
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP, STACK, 33, 8, 0]);
+    assert_eq!((result, cu), (Ok(1), 110));
+    assert_eq!(f.read(STACK, 8), vec![0xaa; 8]);
+    // 2: unknown sysvar.
+    f.write(HEAP + 64, Pubkey::new_unique().as_ref());
+    let (result, _) = f.call::<sysvar::GetSysvar>([HEAP + 64, STACK, 0, 8, 0]);
+    assert_eq!(result, Ok(2));
+    // The charge: 100 + ⌊32/250⌋ + max(⌊len/250⌋, 10).
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP, STACK, 0, 3000, 0]);
+    assert_eq!((result, cu), (Ok(1), 112));
+}
+
+#[test]
+fn get_sysvar_pointer_checks_in_agave_order() {
+    let mut f = Fixture::new();
+    f.write(HEAP, solana_sdk_ids::sysvar::clock::id().as_ref());
+    // Destination in the input region: InvalidPointer after the charge.
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP, INPUT, 0, 8, 0]);
+    assert_eq!((result, cu), (Err(SyscallError::InvalidPointer), 110));
+    let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, u64::MAX, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::InvalidPointer));
+    // Bad destination and bad id: the destination (Store into read-only) is reported.
+    let (result, _) = f.call::<sysvar::GetSysvar>([0x9_0000_0000, RODATA, 0, 8, 0]);
+    let Err(SyscallError::Memory(text)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(text.contains("0x100000000"), "{text}");
+    // Zero length translates no destination; the id still is.
+    let (result, _) = f.call::<sysvar::GetSysvar>([0x9_0000_0000, RODATA, 0, 0, 0]);
+    let Err(SyscallError::Memory(text)) = &result else {
+        panic!("{result:?}")
+    };
+    assert!(text.contains("0x900000000"), "{text}");
+    // offset + length overflowing is an instruction error.
+    let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, STACK, u64::MAX, 1, 0]);
+    assert_eq!(
+        result,
+        Err(SyscallError::Instruction(
+            InstructionError::ArithmeticOverflow
+        ))
+    );
+    // Deprecated loader: UnalignedPointer whatever the arguments.
+    let mut f = Fixture::deprecated();
+    let (result, cu) = f.call::<sysvar::GetSysvar>([0, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Err(SyscallError::UnalignedPointer), 110));
+}
+
+#[test]
+fn sysvar_pointer_checks_need_syscall_parameter_address_restrictions() {
+    // Agave 2.1 (no SIMD-0459): a deprecated-loader caller is served, unaligned.
+    let mut f = Fixture::deprecated().with_features(FeatureSet::none());
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 140));
+    assert_eq!(
+        f.read(STACK + 4, 40),
+        Sysvars::default().clock_repr_c().to_vec()
+    );
+    let clock_id = solana_sdk_ids::sysvar::clock::id();
+    f.write(HEAP + 1, clock_id.as_ref());
+    let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP + 1, STACK + 3, 0, 8, 0]);
+    assert_eq!((result, cu), (Ok(0), 110));
+    // A destination in the input region is written like any other.
+    let mut f = Fixture::new().with_features(FeatureSet::none());
+    let (result, _) = f.call::<sysvar::GetLastRestartSlot>([INPUT + 8, 0, 0, 0, 0]);
+    assert_eq!(result, Ok(0));
+    assert_eq!(f.read_u64(INPUT + 8), Sysvars::default().last_restart_slot);
+    f.write(HEAP, clock_id.as_ref());
+    let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, INPUT, 0, 8, 0]);
+    assert_eq!(result, Ok(0));
+    // …and one past the mapped memory is an access violation, not InvalidPointer.
+    let (result, cu) = f.call::<sysvar::GetRent>([0x9_0000_0000, 0, 0, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(cu, 124);
+    // Alignment is still checked for other loaders.
+    let (result, _) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::UnalignedPointer));
+}
