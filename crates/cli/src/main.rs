@@ -10,11 +10,18 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use sbfvm::conformance;
 use sbfvm::report::{human_report, json_report};
 use sbfvm::runner;
 use sbfvm::scenario::{parse_data, Scenario, ScenarioFile};
 use sbfvm::{Error, ExecutionMode};
+use sbfvm_conformance as conformance;
+
+/// The conformance runner's errors, in the CLI's error type.
+fn conformance_error(error: conformance::Error) -> Error {
+    match error {
+        conformance::Error::Io { path, message } => Error::Io { path, message },
+    }
+}
 
 /// Writes to stdout, ignoring a closed pipe (`sbfvm … | head` must not panic).
 macro_rules! out {
@@ -300,10 +307,12 @@ fn parse_conformance_args(args: &[String]) -> Result<ConformanceArgs, Error> {
 fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
     let options = conformance::Options { mode: args.mode };
     if let Some(name) = &args.verbose {
-        let path = conformance::find_fixture(&args.paths, name)?.ok_or_else(|| Error::Io {
-            path: PathBuf::from(name),
-            message: "no such fixture under the given paths".into(),
-        })?;
+        let path = conformance::find_fixture(&args.paths, name)
+            .map_err(conformance_error)?
+            .ok_or_else(|| Error::Io {
+                path: PathBuf::from(name),
+                message: "no such fixture under the given paths".into(),
+            })?;
         let (family, verdict, text) = conformance::explain(&path, &options);
         outln!("{} ({})", path.display(), family.name());
         match &verdict {
@@ -323,10 +332,21 @@ fn conformance(args: ConformanceArgs) -> Result<ExitCode, Error> {
             ExitCode::SUCCESS
         });
     }
-    let files = conformance::discover(&args.paths)?;
+    let files = conformance::discover(&args.paths).map_err(conformance_error)?;
     // On a terminal, `[ 1234/25747] vm_interp name.fix` on stderr while it runs.
     let progress = sbfvm::progress::Progress::new(files.len());
-    let summary = conformance::run_files_with_progress(&files, &options, &progress);
+    let summary = conformance::run_files_with_progress(
+        &files,
+        &options,
+        &|result: &conformance::FixtureResult| {
+            let name = result.path.file_name().unwrap_or_default();
+            progress.inc(format_args!(
+                "{} {}",
+                result.family.name(),
+                name.to_string_lossy()
+            ));
+        },
+    );
     progress.finish();
     if args.json {
         outln!(
@@ -382,6 +402,86 @@ fn inspect(args: &[String]) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+const BENCH_USAGE: &str = "\
+USAGE:
+    sbfvm bench [GROUP|SCENARIO] [--json]
+
+GROUP is load, execute, syscall or cpi (default: all); a scenario name such as
+cpi/noop_2x165B (or any prefix of one) runs only the matching scenarios. Build with
+--release: a debug build times debug code.
+";
+
+/// `sbfvm bench [GROUP] [--json]`.
+fn bench(args: &[String]) -> Result<ExitCode, Error> {
+    let mut json_out = false;
+    let mut filter = None;
+    for arg in args {
+        match arg.as_str() {
+            "--json" => json_out = true,
+            "-h" | "--help" => return Err(Error::Usage(BENCH_USAGE.to_string())),
+            flag if flag.starts_with('-') => {
+                return Err(Error::Usage(format!(
+                    "unknown option `{flag}`\n\n{BENCH_USAGE}"
+                )))
+            }
+            text => {
+                if filter.replace(text.to_string()).is_some() {
+                    return Err(Error::Usage(format!(
+                        "`bench` takes one group or scenario\n\n{BENCH_USAGE}"
+                    )));
+                }
+            }
+        }
+    }
+    let selected: Vec<sbfvm_benches::Scenario> = sbfvm_benches::scenarios()
+        .into_iter()
+        .filter(|scenario| filter.as_deref().is_none_or(|f| scenario.matches(f)))
+        .collect();
+    if selected.is_empty() {
+        let names: Vec<String> = sbfvm_benches::scenarios()
+            .into_iter()
+            .map(|s| s.name)
+            .collect();
+        return Err(Error::Usage(format!(
+            "no benchmark matches `{}`; groups: load, execute, syscall, cpi; scenarios: {}",
+            filter.unwrap_or_default(),
+            names.join(", ")
+        )));
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("warning: this is a debug build; time a release build (cargo run --release)");
+    }
+    let options = sbfvm_benches::Options::default();
+    let mut measurements = Vec::new();
+    // On a terminal: a progress line; otherwise silent.
+    let progress = sbfvm::progress::Progress::new(selected.len());
+    for scenario in &selected {
+        progress.start(format!("timing {}", scenario.name));
+        measurements.push(sbfvm_benches::measure(scenario, &options));
+        progress.inc(&scenario.name);
+    }
+    progress.finish();
+    if json_out {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&sbfvm_benches::json(&measurements)).expect("JSON")
+        );
+    } else {
+        print!("{}", sbfvm_benches::markdown_table(&measurements));
+        print!("{}", sbfvm_benches::breakdown_table(&measurements));
+    }
+    let mut failed = false;
+    for error in measurements.iter().filter_map(|m| m.error.as_ref()) {
+        eprintln!("error: {error}");
+        failed = true;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn main_inner() -> Result<ExitCode, Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -398,7 +498,7 @@ fn main_inner() -> Result<ExitCode, Error> {
         Some("run") => run(parse_run_args(&args[1..])?),
         Some("inspect") => inspect(&args[1..]),
         Some("conformance") => conformance(parse_conformance_args(&args[1..])?),
-        Some("bench") => sbfvm::bench::cli(&args[1..]),
+        Some("bench") => bench(&args[1..]),
         Some("-h" | "--help" | "help") => {
             out!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -22,12 +22,11 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use solana_instruction::AccountMeta;
 
-use crate::{Account, Config, Error, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
+use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
 
 /// A benchmark group: one phase of running a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -182,7 +181,7 @@ impl Scenario {
 
 /// The `fixtures/` directory of this repository.
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
 }
 
 fn fixture(name: &str) -> Result<Vec<u8>, String> {
@@ -274,7 +273,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Calls and compute units of the syscall `name`, summed over the invoke tree.
 fn syscall_usage(outcome: &Outcome, name: &str) -> (u64, u64) {
-    fn walk(invocations: &[crate::Invocation], name: &str, total: &mut (u64, u64)) {
+    fn walk(invocations: &[sbfvm::Invocation], name: &str, total: &mut (u64, u64)) {
         for invocation in invocations {
             for (syscall, calls, units) in &invocation.syscalls {
                 if *syscall == name {
@@ -863,15 +862,15 @@ fn syscall_program_id() -> Pubkey {
     (1..=u8::MAX)
         .map(key)
         .find(|id| {
-            crate::runtime::pda::create_program_address(&[b"vault"], id).is_ok()
-                && crate::runtime::pda::create_program_address(&[b"vault", &[255]], id).is_ok()
+            sbfvm::runtime::pda::create_program_address(&[b"vault"], id).is_ok()
+                && sbfvm::runtime::pda::create_program_address(&[b"vault", &[255]], id).is_ok()
         })
         .expect("some program id has an off-curve vault address")
 }
 
 /// What the return data of a family must be (`call`: the mode that calls the syscall).
 fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) -> Option<Vec<u8>> {
-    use crate::runtime::pda;
+    use sbfvm::runtime::pda;
     match case.family {
         3 => SHA256_OF_ZEROS
             .iter()
@@ -1387,81 +1386,6 @@ pub fn json(measurements: &[Measurement]) -> serde_json::Value {
             })
             .collect(),
     )
-}
-
-pub const USAGE: &str = "\
-USAGE:
-    sbfvm bench [GROUP|SCENARIO] [--json]
-
-GROUP is load, execute, syscall or cpi (default: all); a scenario name such as
-cpi/noop_2x165B (or any prefix of one) runs only the matching scenarios. Build with
---release: a debug build times debug code.
-";
-
-/// `sbfvm bench [GROUP] [--json]`.
-pub fn cli(args: &[String]) -> Result<ExitCode, Error> {
-    let mut json_out = false;
-    let mut filter = None;
-    for arg in args {
-        match arg.as_str() {
-            "--json" => json_out = true,
-            "-h" | "--help" => return Err(Error::Usage(USAGE.to_string())),
-            flag if flag.starts_with('-') => {
-                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
-            }
-            text => {
-                if filter.replace(text.to_string()).is_some() {
-                    return Err(Error::Usage(format!(
-                        "`bench` takes one group or scenario\n\n{USAGE}"
-                    )));
-                }
-            }
-        }
-    }
-    let selected: Vec<Scenario> = scenarios()
-        .into_iter()
-        .filter(|scenario| filter.as_deref().is_none_or(|f| scenario.matches(f)))
-        .collect();
-    if selected.is_empty() {
-        let names: Vec<String> = scenarios().into_iter().map(|s| s.name).collect();
-        return Err(Error::Usage(format!(
-            "no benchmark matches `{}`; groups: load, execute, syscall, cpi; scenarios: {}",
-            filter.unwrap_or_default(),
-            names.join(", ")
-        )));
-    }
-    if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; time a release build (cargo run --release)");
-    }
-    let options = Options::default();
-    let mut measurements = Vec::new();
-    // On a terminal: a progress line; otherwise silent.
-    let progress = crate::progress::Progress::new(selected.len());
-    for scenario in &selected {
-        progress.start(format!("timing {}", scenario.name));
-        measurements.push(measure(scenario, &options));
-        progress.inc(&scenario.name);
-    }
-    progress.finish();
-    if json_out {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json(&measurements)).expect("JSON")
-        );
-    } else {
-        print!("{}", markdown_table(&measurements));
-        print!("{}", breakdown_table(&measurements));
-    }
-    let mut failed = false;
-    for error in measurements.iter().filter_map(|m| m.error.as_ref()) {
-        eprintln!("error: {error}");
-        failed = true;
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 #[cfg(test)]

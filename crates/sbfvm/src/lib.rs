@@ -125,9 +125,7 @@
 //! [`progress::Progress`] is the progress line of `sbfvm conformance`: shown on stderr
 //! when it is a terminal, silent otherwise.
 
-pub mod bench;
 pub mod check;
-pub mod conformance;
 pub mod error;
 pub mod inspect;
 pub mod progress;

@@ -22,10 +22,29 @@ use std::path::{Path, PathBuf};
 
 use prost::Message;
 
-use crate::progress::Progress;
-
 pub use compare::{Mismatch, Row, Value};
 pub use sbfvm_vm::ExecutionMode;
+
+/// Why fixtures could not be found or read. A fixture that fails or is skipped is not an
+/// error: it is a [`Verdict`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A path given to [`discover`] (or a directory below it) cannot be read.
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// Told about each fixture as it finishes, from the worker threads (a progress display).
+/// Any `Fn(&FixtureResult) + Sync` closure is one.
+pub trait FixtureProgress: Sync {
+    fn fixture_finished(&self, result: &FixtureResult);
+}
+
+impl<F: Fn(&FixtureResult) + Sync> FixtureProgress for F {
+    fn fixture_finished(&self, result: &FixtureResult) {
+        self(result)
+    }
+}
 
 /// The fixture families, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -189,14 +208,14 @@ fn field_class(field: &str) -> String {
 }
 
 /// Every `.fix` file under `paths` (files are taken as given), sorted.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, crate::Error> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), crate::Error> {
-        let entries = std::fs::read_dir(dir).map_err(|error| crate::Error::Io {
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+        let entries = std::fs::read_dir(dir).map_err(|error| Error::Io {
             path: dir.to_path_buf(),
             message: error.to_string(),
         })?;
         for entry in entries {
-            let entry = entry.map_err(|error| crate::Error::Io {
+            let entry = entry.map_err(|error| Error::Io {
                 path: dir.to_path_buf(),
                 message: error.to_string(),
             })?;
@@ -216,7 +235,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, crate::Error> {
         } else if path.is_file() {
             out.push(path.clone());
         } else {
-            return Err(crate::Error::Io {
+            return Err(Error::Io {
                 path: path.clone(),
                 message: "no such file or directory".into(),
             });
@@ -284,22 +303,21 @@ fn verdict(outcome: &Outcome) -> Verdict {
 }
 
 /// Runs every fixture under `paths`.
-pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, crate::Error> {
+pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     let files = discover(paths)?;
     Ok(run_files(&files, options))
 }
 
 /// Runs the given fixture files, on up to four threads (fixture order is kept).
 pub fn run_files(files: &[PathBuf], options: &Options) -> Summary {
-    run_files_with_progress(files, options, &Progress::hidden(files.len()))
+    run_files_with_progress(files, options, &|_: &FixtureResult| {})
 }
 
-/// [`run_files`], counting each finished fixture on `progress` (labelled
-/// `<family> <file name>`). The caller creates it with `files.len()` items and finishes it.
+/// [`run_files`], telling `progress` about each fixture as it finishes.
 pub fn run_files_with_progress(
     files: &[PathBuf],
     options: &Options,
-    progress: &Progress,
+    progress: &dyn FixtureProgress,
 ) -> Summary {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -315,17 +333,13 @@ pub fn run_files_with_progress(
                     part.iter()
                         .map(|path| {
                             let (family, outcome) = execute(path, options, &mut caches);
-                            let name = path.file_name().unwrap_or_default();
-                            progress.inc(format_args!(
-                                "{} {}",
-                                family.name(),
-                                name.to_string_lossy()
-                            ));
-                            FixtureResult {
+                            let result = FixtureResult {
                                 path: path.clone(),
                                 family,
                                 verdict: verdict(&outcome),
-                            }
+                            };
+                            progress.fixture_finished(&result);
+                            result
                         })
                         .collect::<Vec<_>>()
                 })
@@ -352,7 +366,7 @@ pub fn explain(path: &Path, options: &Options) -> (Family, Verdict, String) {
 }
 
 /// Finds a fixture by file name (or stem, or path suffix) among `paths`.
-pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, crate::Error> {
+pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, Error> {
     let direct = PathBuf::from(name);
     if direct.is_file() {
         return Ok(Some(direct));

@@ -1,0 +1,118 @@
+//! Runs the whole Firedancer conformance corpus (`shared/conformance`, which lies beside
+//! the repository, outside it) through `sbfvm_conformance`, in the interpreter and in the
+//! JIT, and requires every fixture of every family to pass (no failures, no skips). When
+//! the corpus is absent the test fails if the `CI` environment variable is set (CI must
+//! run it) and is skipped with a message otherwise.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use sbfvm_conformance::{
+    self as conformance, ExecutionMode, Family, FixtureResult, Options, Verdict,
+};
+
+const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance");
+
+/// The corpus directory, or `None` (after saying so) when it is absent outside CI.
+fn corpus() -> Option<PathBuf> {
+    let root = PathBuf::from(CORPUS);
+    if root.is_dir() {
+        return Some(root);
+    }
+    let message = format!(
+        "conformance corpus not found at {} (it lives in shared/ beside the repository)",
+        root.display()
+    );
+    assert!(std::env::var_os("CI").is_none(), "CI is set: {message}");
+    println!("SKIPPED: {message}");
+    None
+}
+
+fn run_corpus(mode: ExecutionMode) {
+    let Some(root) = corpus() else {
+        return;
+    };
+    let started = Instant::now();
+    let summary = conformance::run(&[root], &Options { mode }).expect("fixtures are readable");
+    println!(
+        "{mode:?}: {} fixtures in {:.1} s",
+        summary.results.len(),
+        started.elapsed().as_secs_f64()
+    );
+    print!("{}", conformance::human_summary(&summary, 10));
+    let counts = summary.counts();
+    for family in counts.keys() {
+        assert!(
+            counts[family].passed > 0,
+            "no {} fixture passed (corpus layout changed?)",
+            family.name()
+        );
+    }
+    assert!(
+        counts.len() >= 5,
+        "expected all five families, found {}",
+        counts.len()
+    );
+    let not_passing: Vec<String> = summary
+        .results
+        .iter()
+        .filter_map(|result| match &result.verdict {
+            Verdict::Fail(mismatch) => Some(format!(
+                "{} ({}): {}: expected {}, got {}",
+                result.name(),
+                result.family.name(),
+                mismatch.field,
+                mismatch.expected,
+                mismatch.got
+            )),
+            Verdict::Skip(reason) => Some(format!("{} skipped: {reason}", result.name())),
+            Verdict::Pass => None,
+        })
+        .collect();
+    assert!(
+        not_passing.is_empty(),
+        "{mode:?}: {} fixtures do not pass:\n{}",
+        not_passing.len(),
+        not_passing.join("\n")
+    );
+}
+
+#[test]
+fn conformance_corpus_interpreter() {
+    run_corpus(ExecutionMode::Interpreter);
+}
+
+#[test]
+fn conformance_corpus_jit() {
+    run_corpus(ExecutionMode::Jit);
+}
+
+/// A directory with one file that is not a fixture message (skipped as such).
+fn junk_fixture_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sbfvm-conformance-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("junk.fix"), [0xff, 0xff, 0xff]).unwrap();
+    dir
+}
+
+#[test]
+fn each_finished_fixture_is_reported_to_the_progress() {
+    let dir = junk_fixture_dir();
+    let files = conformance::discover(std::slice::from_ref(&dir)).unwrap();
+    let labels = Mutex::new(Vec::new());
+    let summary = conformance::run_files_with_progress(
+        &files,
+        &Options::default(),
+        &|result: &FixtureResult| {
+            labels
+                .lock()
+                .unwrap()
+                .push(format!("{} {}", result.family.name(), result.name()));
+        },
+    );
+    assert_eq!(summary.results.len(), 1);
+    assert_eq!(summary.results[0].family, Family::Unknown);
+    assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
+    assert_eq!(labels.into_inner().unwrap(), ["unknown junk.fix"]);
+}

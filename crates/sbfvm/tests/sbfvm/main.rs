@@ -1,0 +1,10 @@
+//! The `sbfvm` library: the facade under each loader, checks, scenarios, custom syscalls,
+//! the upgradeable loader's instructions, progress, and robustness.
+
+mod checks;
+mod custom_syscalls;
+mod library;
+mod loader;
+mod progress;
+mod robustness;
+mod scenarios;
