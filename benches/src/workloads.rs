@@ -127,7 +127,7 @@ impl CpiBreakdown {
 type Setup = Box<dyn Fn() -> Result<Box<dyn Workload>, String>>;
 
 /// One benchmark.
-pub struct Scenario {
+pub struct Benchmark {
     pub group: Group,
     pub name: String,
     /// What one operation is (`load`, `instruction`, `SBF insn`, `call`, `CPI`, `lookup`).
@@ -136,9 +136,9 @@ pub struct Scenario {
     setup: Setup,
 }
 
-impl std::fmt::Debug for Scenario {
+impl std::fmt::Debug for Benchmark {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scenario")
+        f.debug_struct("Benchmark")
             .field("group", &self.group)
             .field("name", &self.name)
             .field("unit", &self.unit)
@@ -146,7 +146,7 @@ impl std::fmt::Debug for Scenario {
     }
 }
 
-impl Scenario {
+impl Benchmark {
     fn new(
         group: Group,
         name: &str,
@@ -562,19 +562,19 @@ fn bench_large_expected(seed: u64) -> u64 {
     (100..260).fold(seed, |x, k| bench_large_function(k, x))
 }
 
-fn load_scenario(
+fn load_benchmark(
     name: &str,
     description: &'static str,
     mode: ExecutionMode,
     large: bool,
     kind: LoadKind,
-) -> Scenario {
+) -> Benchmark {
     let unit = if kind == LoadKind::Lookup {
         "lookup"
     } else {
         "load"
     };
-    Scenario::new(Group::Load, name, unit, description, move || {
+    Benchmark::new(Group::Load, name, unit, description, move || {
         let (program, verify): (Instruction, Verify) = if large {
             (
                 Instruction::new_with_bytes(PROGRAM, &LARGE_SEED.to_le_bytes(), vec![]),
@@ -606,38 +606,38 @@ fn load_scenario(
     })
 }
 
-fn load_scenarios() -> Vec<Scenario> {
+fn load_benchmarks() -> Vec<Benchmark> {
     use ExecutionMode::{Interpreter, Jit};
     vec![
-        load_scenario(
+        load_benchmark(
             "small_jit",
             "log.so (2 KB): parse + relocate + verify + JIT",
             Jit,
             false,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_jit",
             "bench_large.so (129 KB, 160 functions): parse + relocate + verify + JIT",
             Jit,
             true,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_no_jit",
             "bench_large.so: parse + relocate + verify only (interpreter mode)",
             Interpreter,
             true,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_add_program_again",
             "Sbfvm::add_program of the same bench_large.so under the same id (JIT mode): a cache hit, no parse, verification or JIT",
             Jit,
             true,
             LoadKind::AddAgain,
         ),
-        load_scenario(
+        load_benchmark(
             "cache_hit",
             "program-cache lookup of a loaded program, as every execution does",
             Jit,
@@ -663,8 +663,8 @@ fn xorshift_expected(rounds: u64) -> u64 {
 
 const COMPUTE_ROUNDS: u64 = 20_000;
 
-fn compute_scenario(mode: ExecutionMode) -> Scenario {
-    Scenario::new(
+fn compute_benchmark(mode: ExecutionMode) -> Benchmark {
+    Benchmark::new(
         Group::Execute,
         &format!("compute_{}", mode_name(mode)),
         "SBF insn",
@@ -699,13 +699,13 @@ fn compute_scenario(mode: ExecutionMode) -> Scenario {
     )
 }
 
-fn noop_instruction_scenario(mode: ExecutionMode, accounts: usize) -> Scenario {
+fn noop_instruction_benchmark(mode: ExecutionMode, accounts: usize) -> Benchmark {
     let name = if accounts == 0 {
         format!("noop_instruction_{}", mode_name(mode))
     } else {
         format!("noop_instruction_{accounts}x165B_{}", mode_name(mode))
     };
-    Scenario::new(
+    Benchmark::new(
         Group::Execute,
         &name,
         "instruction",
@@ -722,14 +722,14 @@ fn noop_instruction_scenario(mode: ExecutionMode, accounts: usize) -> Scenario {
     )
 }
 
-fn execute_scenarios() -> Vec<Scenario> {
+fn execute_benchmarks() -> Vec<Benchmark> {
     use ExecutionMode::{Interpreter, Jit};
     vec![
-        compute_scenario(Interpreter),
-        compute_scenario(Jit),
-        noop_instruction_scenario(Interpreter, 0),
-        noop_instruction_scenario(Jit, 0),
-        noop_instruction_scenario(Jit, 2),
+        compute_benchmark(Interpreter),
+        compute_benchmark(Jit),
+        noop_instruction_benchmark(Interpreter, 0),
+        noop_instruction_benchmark(Jit, 0),
+        noop_instruction_benchmark(Jit, 2),
     ]
 }
 
@@ -894,8 +894,8 @@ fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) 
     }
 }
 
-fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
-    Scenario::new(
+fn syscall_benchmark(case: &'static SyscallCase) -> Benchmark {
+    Benchmark::new(
         Group::Syscall,
         case.name,
         "call",
@@ -943,8 +943,8 @@ fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
     )
 }
 
-fn syscall_scenarios() -> Vec<Scenario> {
-    SYSCALL_CASES.iter().map(syscall_scenario).collect()
+fn syscall_benchmarks() -> Vec<Benchmark> {
+    SYSCALL_CASES.iter().map(syscall_benchmark).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -986,8 +986,8 @@ fn cpi_count(depth: u8, cpis: u16) -> Verify {
     })
 }
 
-fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scenario {
-    Scenario::new(
+fn noop_cpi_benchmark(name: &str, accounts: usize, len: usize, depth: u8) -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         name,
         "CPI",
@@ -1000,8 +1000,8 @@ fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scen
 /// As the no-op CPI, but each callee writes one byte of its first account (bench_cpi.so op
 /// 2 → cpi_callee.so op 4), so its input is written and the next CPI re-zeroes the
 /// reserves: the cost of a callee that changes something.
-fn write_cpi_scenario(name: &str, accounts: usize, len: usize) -> Scenario {
-    Scenario::new(
+fn write_cpi_benchmark(name: &str, accounts: usize, len: usize) -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         name,
         "CPI",
@@ -1062,8 +1062,8 @@ fn cpi_workload(
     Ok(Box::new(bench) as Box<dyn Workload>)
 }
 
-fn transfer_scenario() -> Scenario {
-    Scenario::new(
+fn transfer_benchmark() -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         "system_transfer",
         "CPI",
@@ -1121,16 +1121,16 @@ fn index_of(outcome: &Outcome, pubkey: &Pubkey) -> Result<usize, String> {
         .ok_or_else(|| format!("{pubkey} is not in the transaction"))
 }
 
-fn cpi_scenarios() -> Vec<Scenario> {
+fn cpi_benchmarks() -> Vec<Benchmark> {
     vec![
-        noop_cpi_scenario("noop_0_accounts", 0, 0, 0),
-        noop_cpi_scenario("noop_2x165B", 2, 165, 0),
-        noop_cpi_scenario("noop_16x165B", 16, 165, 0),
-        noop_cpi_scenario("noop_2x10KB", 2, 10 * 1024, 0),
+        noop_cpi_benchmark("noop_0_accounts", 0, 0, 0),
+        noop_cpi_benchmark("noop_2x165B", 2, 165, 0),
+        noop_cpi_benchmark("noop_16x165B", 16, 165, 0),
+        noop_cpi_benchmark("noop_2x10KB", 2, 10 * 1024, 0),
         // The loop runs at stack height 4 (three self-invocations first), the callee at 5.
-        noop_cpi_scenario("noop_2x165B_depth4", 2, 165, 3),
-        write_cpi_scenario("write_2x165B", 2, 165),
-        transfer_scenario(),
+        noop_cpi_benchmark("noop_2x165B_depth4", 2, 165, 3),
+        write_cpi_benchmark("write_2x165B", 2, 165),
+        transfer_benchmark(),
     ]
 }
 
@@ -1139,27 +1139,27 @@ fn cpi_scenarios() -> Vec<Scenario> {
 // ---------------------------------------------------------------------------------------
 
 /// Every scenario, in group order.
-pub fn scenarios() -> Vec<Scenario> {
-    let mut all = load_scenarios();
-    all.extend(execute_scenarios());
-    all.extend(syscall_scenarios());
-    all.extend(cpi_scenarios());
+pub fn benchmarks() -> Vec<Benchmark> {
+    let mut all = load_benchmarks();
+    all.extend(execute_benchmarks());
+    all.extend(syscall_benchmarks());
+    all.extend(cpi_benchmarks());
     all
 }
 
 /// The scenarios of one group.
-pub fn group_scenarios(group: Group) -> Vec<Scenario> {
+pub fn group_benchmarks(group: Group) -> Vec<Benchmark> {
     match group {
-        Group::Load => load_scenarios(),
-        Group::Execute => execute_scenarios(),
-        Group::Syscall => syscall_scenarios(),
-        Group::Cpi => cpi_scenarios(),
+        Group::Load => load_benchmarks(),
+        Group::Execute => execute_benchmarks(),
+        Group::Syscall => syscall_benchmarks(),
+        Group::Cpi => cpi_benchmarks(),
     }
 }
 
 /// How long `sbfvm bench` times each scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
+pub struct TimingOptions {
     /// Warm-up time, which also calibrates the batch size.
     pub warm_up: Duration,
     /// Target time of one sample (batch).
@@ -1168,7 +1168,7 @@ pub struct Options {
     pub samples: usize,
 }
 
-impl Default for Options {
+impl Default for TimingOptions {
     fn default() -> Self {
         Self {
             warm_up: Duration::from_millis(200),
@@ -1204,10 +1204,10 @@ impl Measurement {
             .map(|units| self.ns_per_op / units)
     }
 
-    fn failed(scenario: &Scenario, error: String) -> Self {
+    fn failed(benchmark: &Benchmark, error: String) -> Self {
         Self {
-            scenario: scenario.name.clone(),
-            unit: scenario.unit,
+            scenario: benchmark.name.clone(),
+            unit: benchmark.unit,
             ns_per_op: f64::NAN,
             min_ns_per_op: f64::NAN,
             max_ns_per_op: f64::NAN,
@@ -1223,10 +1223,10 @@ impl Measurement {
 
 /// Times one scenario: warm up (doubling the batch until `warm_up` is spent), size the
 /// batch to `sample_time`, take `samples` batches, then check the results.
-pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
-    let mut workload = match scenario.setup() {
+pub fn measure(benchmark: &Benchmark, timing: &TimingOptions) -> Measurement {
+    let mut workload = match benchmark.setup() {
         Ok(workload) => workload,
-        Err(error) => return Measurement::failed(scenario, error),
+        Err(error) => return Measurement::failed(benchmark, error),
     };
     let mut ops = 1u64;
     let mut spent = Duration::ZERO;
@@ -1235,31 +1235,31 @@ pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
         let sample = workload.run(ops);
         spent += sample.gross;
         gross_per_op = sample.gross.as_nanos() as f64 / sample.ops.max(1) as f64;
-        if spent >= options.warm_up {
+        if spent >= timing.warm_up {
             break;
         }
         ops = sample.ops.saturating_mul(2);
     }
     let ops_per_sample =
-        ((options.sample_time.as_nanos() as f64 / gross_per_op.max(1.0)) as u64).clamp(1, 1 << 32);
-    let mut per_op: Vec<f64> = (0..options.samples.max(1))
+        ((timing.sample_time.as_nanos() as f64 / gross_per_op.max(1.0)) as u64).clamp(1, 1 << 32);
+    let mut per_op: Vec<f64> = (0..timing.samples.max(1))
         .map(|_| workload.run(ops_per_sample).ns_per_op())
         .collect();
     per_op.sort_by(f64::total_cmp);
     let checked = workload.check();
     // Profiled separately: the clock reads would distort the timed runs.
-    let cpi_breakdown = if scenario.group == Group::Cpi {
+    let cpi_breakdown = if benchmark.group == Group::Cpi {
         workload.cpi_breakdown(200)
     } else {
         None
     };
     let (cu_per_op, cu_price, error) = match checked {
         Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
-        Err(error) => (None, None, Some(format!("{}: {error}", scenario.name))),
+        Err(error) => (None, None, Some(format!("{}: {error}", benchmark.name))),
     };
     Measurement {
-        scenario: scenario.name.clone(),
-        unit: scenario.unit,
+        scenario: benchmark.name.clone(),
+        unit: benchmark.unit,
         ns_per_op: per_op[per_op.len() / 2],
         min_ns_per_op: per_op[0],
         max_ns_per_op: per_op[per_op.len() - 1],
@@ -1395,7 +1395,7 @@ mod tests {
     /// Every scenario sets up, runs a batch and passes its check. Nothing is timed here.
     #[test]
     fn every_scenario_runs_and_checks() {
-        for scenario in scenarios() {
+        for scenario in benchmarks() {
             let mut workload = scenario.setup().unwrap_or_else(|error| panic!("{error}"));
             let sample = workload.run(1);
             assert!(sample.ops >= 1, "{}", scenario.name);
@@ -1414,13 +1414,13 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_grouped() {
-        let all = scenarios();
+        let all = benchmarks();
         let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all.len());
         for group in Group::ALL {
-            let scenarios = group_scenarios(group);
+            let scenarios = group_benchmarks(group);
             assert!(!scenarios.is_empty());
             assert!(scenarios.iter().all(|s| s.matches(group.name())));
         }
@@ -1459,7 +1459,7 @@ mod breakdown_tests {
     /// The profiled runs attribute time to every CPI phase and count every CPI.
     #[test]
     fn cpi_breakdown_covers_every_phase() {
-        let scenario = scenarios()
+        let scenario = benchmarks()
             .into_iter()
             .find(|scenario| scenario.name == "cpi/noop_2x165B")
             .expect("scenario");

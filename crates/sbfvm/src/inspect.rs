@@ -56,7 +56,7 @@ pub fn inspect_in(
     execution_environment: &ProgramEnvironment,
     deployment_environment: &ProgramEnvironment,
 ) -> Result<Inspection, Error> {
-    let summary = summarize(elf).map_err(Error::Usage)?;
+    let summary = summarize(elf).map_err(Error::Elf)?;
     let execution = check_load(execution_environment, elf);
     let deployment = check_load(deployment_environment, elf);
     let imports = summary

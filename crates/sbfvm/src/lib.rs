@@ -422,7 +422,7 @@ impl std::fmt::Debug for Sbfvm {
 impl Sbfvm {
     pub fn new(config: Config) -> Result<Self, Error> {
         if let Some(heap_size) = config.heap_size {
-            check_heap_size(heap_size).map_err(Error::Usage)?;
+            check_heap_size(heap_size).map_err(Error::Config)?;
         }
         let budget = sbfvm_runtime::ComputeBudget::default();
         let environment =

@@ -194,6 +194,33 @@ impl Scenario {
         result.map_err(|message| Error::Scenario(format!("{}: {}", path.display(), message.trim())))
     }
 
+    /// A scenario that deploys the ELF at `program` (upgradeable loader) and runs one
+    /// instruction with `data` and no accounts: what `sbfvm run PROGRAM.so` runs.
+    pub fn single_program(program: &Path, data: &[u8]) -> Self {
+        let program_id = Pubkey::new_from_array(*b"sbfvm-run-program-00000000000000").to_string();
+        let file = ScenarioFile {
+            programs: vec![ProgramSpec {
+                program_id: program_id.clone(),
+                elf: program.to_string_lossy().into_owned(),
+                loader: None,
+            }],
+            instructions: vec![InstructionSpec {
+                name: None,
+                program_id,
+                accounts: Vec::new(),
+                data: Some(format!("hex:{}", hex::encode(data))),
+                compute_unit_limit: None,
+                expect: None,
+            }],
+            ..ScenarioFile::default()
+        };
+        Self {
+            file,
+            base_dir: PathBuf::new(),
+            path: program.to_path_buf(),
+        }
+    }
+
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.base_dir.join(relative)
     }
