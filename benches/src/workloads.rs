@@ -24,6 +24,7 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
 use solana_instruction::AccountMeta;
 
 use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
@@ -262,13 +263,9 @@ fn expect_return_data(outcome: &Outcome, expected: Option<&[u8]>) -> Result<(), 
     }
     Err(format!(
         "return data {} (expected {})",
-        got.map_or("none".into(), hex),
-        expected.map_or("none".into(), hex)
+        got.map_or("none".into(), hex::encode),
+        expected.map_or("none".into(), hex::encode)
     ))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Calls and compute units of the syscall `name`, summed over the invoke tree.
@@ -758,13 +755,6 @@ const SHA256_OF_ZEROS: [(u16, &str); 2] = [
     ),
 ];
 
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(&text[at..at + 2], 16).expect("hex"))
-        .collect()
-}
-
 const SYSCALL_CASES: &[SyscallCase] = &[
     SyscallCase {
         name: "stack_height",
@@ -875,7 +865,7 @@ fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) 
         3 => SHA256_OF_ZEROS
             .iter()
             .find(|(size, _)| *size == case.size)
-            .map(|(_, hash)| unhex(hash)),
+            .map(|(_, hash)| hex::decode(hash).expect("hex")),
         4 => Some(
             pda::create_program_address(&[b"vault"], id)
                 .expect("off curve")
@@ -1353,39 +1343,74 @@ pub fn markdown_table(measurements: &[Measurement]) -> String {
     out
 }
 
+// The JSON form. Each struct lists its fields in alphabetical order: the order the keys
+// have always had (serde_json sorts the keys of a map).
+
+/// One [`Measurement`] as JSON; a time that is not a number is `null`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonMeasurement<'a> {
+    pub cpi_breakdown_ns: Option<JsonCpiBreakdown>,
+    pub cu_per_op: Option<f64>,
+    pub cu_price: Option<u64>,
+    pub error: Option<&'a str>,
+    pub max_ns_per_op: Option<f64>,
+    pub min_ns_per_op: Option<f64>,
+    pub ns_per_cu: Option<f64>,
+    pub ns_per_op: Option<f64>,
+    pub ops_per_sample: u64,
+    pub samples: usize,
+    pub scenario: &'a str,
+    pub unit: &'static str,
+}
+
+/// [`CpiBreakdown`] as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct JsonCpiBreakdown {
+    pub cpis: u64,
+    pub deserialize: f64,
+    pub execute: f64,
+    pub serialize: f64,
+    pub translate: f64,
+    pub update_callee: f64,
+    pub update_caller: f64,
+    pub vm_setup: f64,
+}
+
+impl From<CpiBreakdown> for JsonCpiBreakdown {
+    fn from(b: CpiBreakdown) -> Self {
+        Self {
+            cpis: b.cpis,
+            deserialize: b.deserialize,
+            execute: b.execute,
+            serialize: b.serialize,
+            translate: b.translate,
+            update_callee: b.update_callee,
+            update_caller: b.update_caller,
+            vm_setup: b.vm_setup,
+        }
+    }
+}
+
 /// The same numbers as JSON.
-pub fn json(measurements: &[Measurement]) -> serde_json::Value {
+pub fn json(measurements: &[Measurement]) -> Vec<JsonMeasurement<'_>> {
     let finite = |value: f64| value.is_finite().then_some(value);
-    serde_json::Value::Array(
-        measurements
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "scenario": m.scenario,
-                    "unit": m.unit,
-                    "ns_per_op": finite(m.ns_per_op),
-                    "min_ns_per_op": finite(m.min_ns_per_op),
-                    "max_ns_per_op": finite(m.max_ns_per_op),
-                    "ops_per_sample": m.ops_per_sample,
-                    "samples": m.samples,
-                    "cu_per_op": m.cu_per_op,
-                    "ns_per_cu": m.ns_per_cu(),
-                    "cu_price": m.cu_price,
-                    "error": m.error,
-                    "cpi_breakdown_ns": m.cpi_breakdown.map(|b| serde_json::json!({
-                        "translate": b.translate,
-                        "update_callee": b.update_callee,
-                        "serialize": b.serialize,
-                        "vm_setup": b.vm_setup,
-                        "execute": b.execute,
-                        "deserialize": b.deserialize,
-                        "update_caller": b.update_caller,
-                        "cpis": b.cpis,
-                    })),
-                })
-            })
-            .collect(),
-    )
+    measurements
+        .iter()
+        .map(|m| JsonMeasurement {
+            cpi_breakdown_ns: m.cpi_breakdown.map(JsonCpiBreakdown::from),
+            cu_per_op: m.cu_per_op,
+            cu_price: m.cu_price,
+            error: m.error.as_deref(),
+            max_ns_per_op: finite(m.max_ns_per_op),
+            min_ns_per_op: finite(m.min_ns_per_op),
+            ns_per_cu: m.ns_per_cu(),
+            ns_per_op: finite(m.ns_per_op),
+            ops_per_sample: m.ops_per_sample,
+            samples: m.samples,
+            scenario: &m.scenario,
+            unit: m.unit,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -1446,9 +1471,42 @@ mod tests {
             table.contains("| syscall/x | 50.0 | call | 105 | 0.48 | 100 |"),
             "{table}"
         );
-        let value = json(&[measurement]);
+        let value = serde_json::to_value(json(&[measurement])).unwrap();
         assert_eq!(value[0]["cu_price"], 100);
         assert_eq!(value[0]["ns_per_op"], 50.0);
+    }
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    /// The JSON is serialized from structs; its keys must stay in the alphabetical order
+    /// they have always had.
+    #[test]
+    fn json_keys_are_in_alphabetical_order() {
+        let measurement = Measurement {
+            scenario: "cpi/x".into(),
+            unit: "CPI",
+            ns_per_op: 50.0,
+            min_ns_per_op: f64::NAN,
+            max_ns_per_op: 51.0,
+            ops_per_sample: 10,
+            samples: 3,
+            cu_per_op: Some(105.0),
+            cu_price: None,
+            error: Some("x".into()),
+            cpi_breakdown: Some(CpiBreakdown::default()),
+        };
+        let measurements = [measurement];
+        let json = json(&measurements);
+        let as_declared = serde_json::to_string(&json).unwrap();
+        let sorted = serde_json::to_string(&serde_json::to_value(&json).unwrap()).unwrap();
+        assert_eq!(as_declared, sorted);
+        assert!(
+            as_declared.contains(r#""min_ns_per_op":null"#),
+            "{as_declared}"
+        );
     }
 }
 

@@ -440,40 +440,66 @@ pub fn human_summary(summary: &Summary, max_failures: usize) -> String {
     out
 }
 
+// The machine-readable summary. Each struct lists its fields in alphabetical order: the
+// order the summary's keys have always had (serde_json sorts the keys of a map).
+
+/// The `--json` summary of a run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonSummary<'a> {
+    /// Every failed fixture, in fixture order.
+    pub failures: Vec<JsonFailure<'a>>,
+    /// Counts by family name.
+    pub families: BTreeMap<&'static str, JsonCounts>,
+}
+
+/// The counts of one family ([`FamilyCounts`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonCounts {
+    pub failed: usize,
+    pub failed_fields: BTreeMap<String, usize>,
+    pub passed: usize,
+    pub skip_reasons: BTreeMap<String, usize>,
+    pub skipped: usize,
+}
+
+/// One failed fixture and its first differing field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonFailure<'a> {
+    pub expected: &'a str,
+    pub family: &'static str,
+    pub field: &'a str,
+    pub fixture: String,
+    pub got: &'a str,
+    pub path: String,
+}
+
 /// The machine-readable summary.
-pub fn json_summary(summary: &Summary) -> serde_json::Value {
-    use serde_json::json;
-    let counts = summary.counts();
-    let families: serde_json::Map<String, serde_json::Value> = counts
-        .iter()
-        .map(|(family, count)| {
-            (
-                family.name().to_string(),
-                json!({
-                    "passed": count.passed,
-                    "failed": count.failed,
-                    "skipped": count.skipped,
-                    "skip_reasons": count.skip_reasons,
-                    "failed_fields": count.failed_fields,
-                }),
-            )
-        })
-        .collect();
-    let failures: Vec<serde_json::Value> = summary
-        .failures()
-        .map(|(result, mismatch)| {
-            json!({
-                "family": result.family.name(),
-                "fixture": result.name(),
-                "path": result.path.to_string_lossy(),
-                "field": mismatch.field,
-                "expected": mismatch.expected,
-                "got": mismatch.got,
+pub fn json_summary(summary: &Summary) -> JsonSummary<'_> {
+    JsonSummary {
+        failures: summary
+            .failures()
+            .map(|(result, mismatch)| JsonFailure {
+                expected: &mismatch.expected,
+                family: result.family.name(),
+                field: &mismatch.field,
+                fixture: result.name(),
+                got: &mismatch.got,
+                path: result.path.to_string_lossy().into_owned(),
             })
-        })
-        .collect();
-    json!({
-        "families": families,
-        "failures": failures,
-    })
+            .collect(),
+        families: summary
+            .counts()
+            .into_iter()
+            .map(|(family, count)| {
+                let counts = JsonCounts {
+                    failed: count.failed,
+                    failed_fields: count.failed_fields,
+                    passed: count.passed,
+                    skip_reasons: count.skip_reasons,
+                    skipped: count.skipped,
+                };
+                (family.name(), counts)
+            })
+            .collect(),
+    }
 }

@@ -116,3 +116,28 @@ fn each_finished_fixture_is_reported_to_the_progress() {
     assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
     assert_eq!(labels.into_inner().unwrap(), ["unknown junk.fix"]);
 }
+
+/// The JSON summary is serialized from structs; its keys must stay in the alphabetical
+/// order it has always had.
+#[test]
+fn the_json_summary_keeps_its_keys_in_alphabetical_order() {
+    let dir = junk_fixture_dir();
+    let mut summary = conformance::run(&[dir], &Options::default()).unwrap();
+    summary.results.push(FixtureResult {
+        path: PathBuf::from("vm_interp/x.fix"),
+        family: Family::VmInterp,
+        verdict: Verdict::Fail(conformance::Mismatch {
+            field: "r0".into(),
+            expected: "1".into(),
+            got: "2".into(),
+        }),
+    });
+    let json = conformance::json_summary(&summary);
+    let as_declared = serde_json::to_string(&json).unwrap();
+    let sorted = serde_json::to_string(&serde_json::to_value(&json).unwrap()).unwrap();
+    assert_eq!(as_declared, sorted);
+    assert!(
+        as_declared.starts_with(r#"{"failures":[{"expected":"1","family":"vm_interp","#),
+        "{as_declared}"
+    );
+}

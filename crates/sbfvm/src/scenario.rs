@@ -255,6 +255,8 @@ pub fn parse_data(text: &str, what: &str) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// Decodes hex digits, ignoring white space and `_` separators (`"dead_beef"`). The error
+/// names the digits that are not hex, or says that their number is odd.
 pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text
         .bytes()
@@ -263,18 +265,16 @@ pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     if !digits.len().is_multiple_of(2) {
         return Err(format!("hex `{text}` has an odd number of digits"));
     }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let pair = std::str::from_utf8(pair).map_err(|_| format!("invalid hex `{text}`"))?;
-            u8::from_str_radix(pair, 16)
-                .map_err(|_| format!("invalid hex digits `{pair}` in `{text}`"))
-        })
-        .collect()
-}
-
-pub fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::decode(&digits).map_err(|error| match error {
+        hex::FromHexError::InvalidHexCharacter { index, .. } => {
+            let pair = &digits[index - index % 2..][..2];
+            match std::str::from_utf8(pair) {
+                Ok(pair) => format!("invalid hex digits `{pair}` in `{text}`"),
+                Err(_) => format!("invalid hex `{text}`"),
+            }
+        }
+        other => format!("invalid hex `{text}` ({other})"),
+    })
 }
 
 #[cfg(test)]

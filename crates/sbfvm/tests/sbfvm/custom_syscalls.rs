@@ -354,7 +354,7 @@ fn inspect_reports_the_embedder_syscalls() {
         text.contains("sol_log_                                 provided\n"),
         "{text}"
     );
-    let json = sbfvm::inspect::json(&inspection);
+    let json = serde_json::to_value(sbfvm::inspect::json(&inspection)).unwrap();
     let hello = json["imported_syscalls"]
         .as_array()
         .unwrap()

@@ -649,7 +649,7 @@ fn a_scenario_cannot_grow_accounts_or_run_time_without_bound() {
         let len = start as u64 + i * 10 * 1024;
         let mut data = vec![0x81];
         data.extend(len.to_le_bytes());
-        let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(&data);
         text += &format!(
             "[[instructions]]\nprogram_id = \"{ACCOUNT_DATA}\"\naccounts = [{{ pubkey = \"{}\", is_writable = true }}]\ndata = \"hex:{hex}\"\n",
             AD[0]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use sbfvm::runner::{self, InstructionReport, RunReport};
-use sbfvm::scenario::{encode_hex, Scenario};
+use sbfvm::scenario::Scenario;
 use sbfvm::ExecutionMode;
 
 fn fixtures_dir() -> PathBuf {
@@ -113,7 +113,7 @@ fn mode_differences(path: &Path, interpreter: &RunReport, jit: &RunReport) -> St
             format!("{:#?}", y.logs()),
         );
         let return_data = |outcome: &sbfvm::Outcome| match outcome.return_data() {
-            Some((program_id, data)) => format!("{program_id} hex:{}", encode_hex(data)),
+            Some((program_id, data)) => format!("{program_id} hex:{}", hex::encode(data)),
             None => "none".to_string(),
         };
         differ("return data", return_data(x), return_data(y));
@@ -357,4 +357,27 @@ fn cost_attribution_adds_up_in_every_scenario() {
         }
     }
     assert!(checked > 100, "only {checked} instructions checked");
+}
+
+/// The JSON reports are serialized from structs; their keys must stay in the alphabetical
+/// order the reports have always had, at every level.
+#[test]
+fn json_reports_keep_their_keys_in_alphabetical_order() {
+    fn assert_sorted(value: &impl serde::Serialize, what: &str) {
+        let as_declared = serde_json::to_string(value).unwrap();
+        let sorted = serde_json::to_string(&serde_json::to_value(value).unwrap()).unwrap();
+        assert_eq!(as_declared, sorted, "{what}");
+    }
+    for path in scenario_files() {
+        let report = run(&path, ExecutionMode::Jit).unwrap();
+        assert_sorted(&sbfvm::report::json_report(&report), &file_name(&path));
+    }
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "so") {
+            let elf = std::fs::read(&path).unwrap();
+            let inspection = sbfvm::inspect::inspect(&elf, &sbfvm::FeatureSet::mainnet()).unwrap();
+            assert_sorted(&sbfvm::inspect::json(&inspection), &file_name(&path));
+        }
+    }
 }
