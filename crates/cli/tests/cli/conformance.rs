@@ -1,18 +1,13 @@
 //! `sbfvm conformance` stays quiet on stderr when it is not a terminal.
 
-use std::path::PathBuf;
-
-/// A directory with one file that is not a fixture message (skipped as such).
-fn junk_fixture_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sbfvm-progress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("junk.fix"), [0xff, 0xff, 0xff]).unwrap();
-    dir
-}
+use crate::common::temp_path;
 
 #[test]
 fn the_conformance_command_draws_nothing_on_a_pipe() {
-    let dir = junk_fixture_dir();
+    // One file that is not a fixture message (skipped as such).
+    let dir = temp_path("conformance");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("junk.fix"), [0xff, 0xff, 0xff]).unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_sbfvm"))
         .arg("conformance")
         .arg(&dir)

@@ -9,9 +9,7 @@ use sbfvm::runner::{self, InstructionReport, RunReport};
 use sbfvm::scenario::Scenario;
 use sbfvm::ExecutionMode;
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+use crate::common::fixtures_dir;
 
 /// Every scenario file, sorted by name.
 fn scenario_files() -> Vec<PathBuf> {
@@ -327,18 +325,10 @@ fn check_cost_adds_up(invocation: &sbfvm::Invocation, label: &str) {
 /// instruction's, in every fixture scenario.
 #[test]
 fn cost_attribution_adds_up_in_every_scenario() {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
     let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("toml" | "json")
-        ) {
-            continue;
-        }
-        let scenario = sbfvm::scenario::Scenario::load(&path).unwrap();
-        let report = sbfvm::runner::run(&scenario, None).unwrap();
+    for path in scenario_files() {
+        let scenario = Scenario::load(&path).unwrap();
+        let report = runner::run(&scenario, None).unwrap();
         for instruction in &report.instructions {
             let label = format!("{} #{}", path.display(), instruction.index);
             let top: u64 = instruction
