@@ -24,7 +24,6 @@ use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use solana_instruction::AccountMeta;
 
 use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
@@ -304,16 +303,60 @@ fn frames_ok(outcome: &Outcome) -> Result<usize, String> {
 
 type Verify = Box<dyn Fn(&Outcome) -> Result<(), String>>;
 
+/// An instruction a workload runs, and the check of its outcome.
+struct CheckedInstruction {
+    instruction: Instruction,
+    verify: Verify,
+    /// `operation` or `baseline`, for the messages.
+    what: &'static str,
+}
+
+impl CheckedInstruction {
+    fn operation(instruction: Instruction, verify: Verify) -> Self {
+        Self {
+            instruction,
+            verify,
+            what: "operation",
+        }
+    }
+
+    fn baseline(instruction: Instruction, verify: Verify) -> Self {
+        Self {
+            instruction,
+            verify,
+            what: "baseline",
+        }
+    }
+
+    /// Runs it once: it must succeed and pass its check.
+    fn run(&self, vm: &mut Sbfvm) -> Result<Outcome, String> {
+        let outcome = vm.process_instruction(&self.instruction);
+        expect_ok(&outcome, self.what)?;
+        (self.verify)(&outcome).map_err(|error| format!("{}: {error}", self.what))?;
+        Ok(outcome)
+    }
+
+    /// [`CheckedInstruction::run`], which must also consume what the first run did.
+    fn rerun(&self, vm: &mut Sbfvm, first_units: u64) -> Result<Outcome, String> {
+        let outcome = self.run(vm)?;
+        let units = outcome.compute_units_consumed();
+        if units != first_units {
+            return Err(format!(
+                "{}: {units} CU (the first run consumed {first_units})",
+                self.what
+            ));
+        }
+        Ok(outcome)
+    }
+}
+
 /// Runs `op` (which performs `per_instruction` operations) and `baseline` (the same without
 /// the operations) in turn; the operation's time is the difference.
 struct InstructionBench {
     vm: Sbfvm,
-    op: Instruction,
-    baseline: Option<Instruction>,
+    op: CheckedInstruction,
+    baseline: Option<CheckedInstruction>,
     per_instruction: u64,
-    /// Checks of the operation's outcome and of the baseline's.
-    verify_op: Verify,
-    verify_baseline: Verify,
     /// Compute units of the first runs, which every later run must match.
     op_units: u64,
     baseline_units: u64,
@@ -322,38 +365,45 @@ struct InstructionBench {
 }
 
 impl InstructionBench {
-    #[allow(clippy::too_many_arguments)]
+    /// Runs `op` and `baseline` once each (both must pass their checks).
     fn new(
         mut vm: Sbfvm,
-        op: Instruction,
-        baseline: Option<Instruction>,
+        op: CheckedInstruction,
+        baseline: Option<CheckedInstruction>,
         per_instruction: u64,
-        verify_op: Verify,
-        verify_baseline: Verify,
         priced_syscall: Option<&'static str>,
     ) -> Result<Self, String> {
-        let outcome = vm.process_instruction(&op);
-        expect_ok(&outcome, "operation")?;
-        verify_op(&outcome).map_err(|error| format!("operation: {error}"))?;
-        let op_units = outcome.compute_units_consumed();
-        let mut baseline_units = 0;
-        if let Some(baseline) = &baseline {
-            let outcome = vm.process_instruction(baseline);
-            expect_ok(&outcome, "baseline")?;
-            verify_baseline(&outcome).map_err(|error| format!("baseline: {error}"))?;
-            baseline_units = outcome.compute_units_consumed();
-        }
+        let op_units = op.run(&mut vm)?.compute_units_consumed();
+        let baseline_units = match &baseline {
+            Some(baseline) => baseline.run(&mut vm)?.compute_units_consumed(),
+            None => 0,
+        };
         Ok(Self {
             vm,
             op,
             baseline,
             per_instruction,
-            verify_op,
-            verify_baseline,
             op_units,
             baseline_units,
             priced_syscall,
         })
+    }
+
+    /// The usual pair: `op` and `baseline`, each with its check.
+    fn with_baseline(
+        vm: Sbfvm,
+        (op, verify_op): (Instruction, Verify),
+        (baseline, verify_baseline): (Instruction, Verify),
+        per_instruction: u64,
+        priced_syscall: Option<&'static str>,
+    ) -> Result<Self, String> {
+        Self::new(
+            vm,
+            CheckedInstruction::operation(op, verify_op),
+            Some(CheckedInstruction::baseline(baseline, verify_baseline)),
+            per_instruction,
+            priced_syscall,
+        )
     }
 }
 
@@ -362,7 +412,7 @@ impl Workload for InstructionBench {
         self.vm.runtime_mut().profile_phases = true;
         let mut sum = sbfvm_runtime::invoke_context::PhaseTimes::default();
         for _ in 0..instructions {
-            let outcome = self.vm.process_instruction(&self.op);
+            let outcome = self.vm.process_instruction(&self.op.instruction);
             if let Some(times) = outcome.transaction.phase_times {
                 sum.cpi_translate += times.cpi_translate;
                 sum.cpi_update_callee += times.cpi_update_callee;
@@ -395,14 +445,17 @@ impl Workload for InstructionBench {
         let reps = ops.div_ceil(self.per_instruction).max(1);
         let start = Instant::now();
         for _ in 0..reps {
-            black_box(self.vm.process_instruction(black_box(&self.op)));
+            black_box(self.vm.process_instruction(black_box(&self.op.instruction)));
         }
         let op_time = start.elapsed();
         let mut baseline_time = Duration::ZERO;
         if let Some(baseline) = &self.baseline {
             let start = Instant::now();
             for _ in 0..reps {
-                black_box(self.vm.process_instruction(black_box(baseline)));
+                black_box(
+                    self.vm
+                        .process_instruction(black_box(&baseline.instruction)),
+                );
             }
             baseline_time = start.elapsed();
         }
@@ -414,32 +467,14 @@ impl Workload for InstructionBench {
     }
 
     fn check(&mut self) -> Result<Checked, String> {
-        let outcome = self.vm.process_instruction(&self.op);
-        expect_ok(&outcome, "operation")?;
-        (self.verify_op)(&outcome).map_err(|error| format!("operation: {error}"))?;
-        let units = outcome.compute_units_consumed();
-        if units != self.op_units {
-            return Err(format!(
-                "operation: {units} CU (the first run consumed {})",
-                self.op_units
-            ));
-        }
+        let outcome = self.op.rerun(&mut self.vm, self.op_units)?;
         let mut cu_price = None;
         if let Some(name) = self.priced_syscall {
             let (calls, units) = syscall_usage(&outcome, name);
             cu_price = Some(units / calls.max(1));
         }
         if let Some(baseline) = &self.baseline {
-            let outcome = self.vm.process_instruction(baseline);
-            expect_ok(&outcome, "baseline")?;
-            (self.verify_baseline)(&outcome).map_err(|error| format!("baseline: {error}"))?;
-            let units = outcome.compute_units_consumed();
-            if units != self.baseline_units {
-                return Err(format!(
-                    "baseline: {units} CU (the first run consumed {})",
-                    self.baseline_units
-                ));
-            }
+            baseline.rerun(&mut self.vm, self.baseline_units)?;
         }
         let cu_per_op =
             Some((self.op_units as f64 - self.baseline_units as f64) / self.per_instruction as f64);
@@ -681,13 +716,11 @@ fn compute_benchmark(mode: ExecutionMode) -> Benchmark {
             };
             // One SBF instruction is one compute unit here (no syscalls in the loop), so
             // the instructions executed per run are the difference in compute units.
-            let mut bench = InstructionBench::new(
+            let mut bench = InstructionBench::with_baseline(
                 vm,
-                data(COMPUTE_ROUNDS),
-                Some(data(0)),
+                (data(COMPUTE_ROUNDS), expect(COMPUTE_ROUNDS)),
+                (data(0), expect(0)),
                 1,
-                expect(COMPUTE_ROUNDS),
-                expect(0),
                 None,
             )?;
             bench.per_instruction = bench.op_units - bench.baseline_units;
@@ -713,7 +746,8 @@ fn noop_instruction_benchmark(mode: ExecutionMode, accounts: usize) -> Benchmark
             add_program(&mut vm, CALLEE, "cpi_callee.so")?;
             let metas = payload_accounts(&mut vm, accounts, 165, CALLEE);
             let op = Instruction::new_with_bytes(CALLEE, b"", metas);
-            let bench = InstructionBench::new(vm, op, None, 1, no_check(), no_check(), None)?;
+            let op = CheckedInstruction::operation(op, no_check());
+            let bench = InstructionBench::new(vm, op, None, 1, None)?;
             Ok(Box::new(bench) as Box<dyn Workload>)
         },
     )
@@ -919,13 +953,11 @@ fn syscall_benchmark(case: &'static SyscallCase) -> Benchmark {
                 })
             };
             let (verify_op, verify_baseline) = (verify(true), verify(false));
-            let bench = InstructionBench::new(
+            let bench = InstructionBench::with_baseline(
                 vm,
-                instruction(false),
-                Some(instruction(true)),
+                (instruction(false), verify_op),
+                (instruction(true), verify_baseline),
                 u64::from(case.calls),
-                verify_op,
-                verify_baseline,
                 Some(case.syscall),
             )?;
             Ok(Box::new(bench) as Box<dyn Workload>)
@@ -1040,13 +1072,11 @@ fn cpi_workload(
     let instruction = |count: u16| {
         Instruction::new_with_bytes(BENCH_CPI, &bench_cpi_data(op, count, depth), metas.clone())
     };
-    let bench = InstructionBench::new(
+    let bench = InstructionBench::with_baseline(
         vm,
-        instruction(CPIS),
-        Some(instruction(0)),
+        (instruction(CPIS), verify),
+        (instruction(0), cpi_count(depth, 0)),
         u64::from(CPIS),
-        verify,
-        cpi_count(depth, 0),
         None,
     )?;
     Ok(Box::new(bench) as Box<dyn Workload>)
@@ -1088,13 +1118,11 @@ fn transfer_benchmark() -> Benchmark {
                     Ok(())
                 })
             };
-            let bench = InstructionBench::new(
+            let bench = InstructionBench::with_baseline(
                 vm,
-                instruction(CPIS),
-                Some(instruction(0)),
+                (instruction(CPIS), moved(CPIS)),
+                (instruction(0), moved(0)),
                 u64::from(CPIS),
-                moved(CPIS),
-                moved(0),
                 None,
             )?;
             Ok(Box::new(bench) as Box<dyn Workload>)
@@ -1147,272 +1175,6 @@ pub fn group_benchmarks(group: Group) -> Vec<Benchmark> {
     }
 }
 
-/// How long `sbfvm bench` times each scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimingOptions {
-    /// Warm-up time, which also calibrates the batch size.
-    pub warm_up: Duration,
-    /// Target time of one sample (batch).
-    pub sample_time: Duration,
-    /// Samples taken; the median is reported.
-    pub samples: usize,
-}
-
-impl Default for TimingOptions {
-    fn default() -> Self {
-        Self {
-            warm_up: Duration::from_millis(200),
-            sample_time: Duration::from_millis(40),
-            samples: 11,
-        }
-    }
-}
-
-/// The result of timing one scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measurement {
-    pub scenario: String,
-    pub unit: &'static str,
-    /// Median over the samples, net of the baseline.
-    pub ns_per_op: f64,
-    pub min_ns_per_op: f64,
-    pub max_ns_per_op: f64,
-    pub ops_per_sample: u64,
-    pub samples: usize,
-    pub cu_per_op: Option<f64>,
-    pub cu_price: Option<u64>,
-    /// Why the scenario could not be set up or failed its check after timing.
-    pub error: Option<String>,
-    /// Per-CPI phase times (CPI scenarios), from separate profiled runs.
-    pub cpi_breakdown: Option<CpiBreakdown>,
-}
-
-impl Measurement {
-    pub fn ns_per_cu(&self) -> Option<f64> {
-        self.cu_per_op
-            .filter(|units| *units > 0.0)
-            .map(|units| self.ns_per_op / units)
-    }
-
-    fn failed(benchmark: &Benchmark, error: String) -> Self {
-        Self {
-            scenario: benchmark.name.clone(),
-            unit: benchmark.unit,
-            ns_per_op: f64::NAN,
-            min_ns_per_op: f64::NAN,
-            max_ns_per_op: f64::NAN,
-            ops_per_sample: 0,
-            samples: 0,
-            cu_per_op: None,
-            cu_price: None,
-            error: Some(error),
-            cpi_breakdown: None,
-        }
-    }
-}
-
-/// Times one scenario: warm up (doubling the batch until `warm_up` is spent), size the
-/// batch to `sample_time`, take `samples` batches, then check the results.
-pub fn measure(benchmark: &Benchmark, timing: &TimingOptions) -> Measurement {
-    let mut workload = match benchmark.setup() {
-        Ok(workload) => workload,
-        Err(error) => return Measurement::failed(benchmark, error),
-    };
-    let mut ops = 1u64;
-    let mut spent = Duration::ZERO;
-    let mut gross_per_op;
-    loop {
-        let sample = workload.run(ops);
-        spent += sample.gross;
-        gross_per_op = sample.gross.as_nanos() as f64 / sample.ops.max(1) as f64;
-        if spent >= timing.warm_up {
-            break;
-        }
-        ops = sample.ops.saturating_mul(2);
-    }
-    let ops_per_sample =
-        ((timing.sample_time.as_nanos() as f64 / gross_per_op.max(1.0)) as u64).clamp(1, 1 << 32);
-    let mut per_op: Vec<f64> = (0..timing.samples.max(1))
-        .map(|_| workload.run(ops_per_sample).ns_per_op())
-        .collect();
-    per_op.sort_by(f64::total_cmp);
-    let checked = workload.check();
-    // Profiled separately: the clock reads would distort the timed runs.
-    let cpi_breakdown = if benchmark.group == Group::Cpi {
-        workload.cpi_breakdown(200)
-    } else {
-        None
-    };
-    let (cu_per_op, cu_price, error) = match checked {
-        Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
-        Err(error) => (None, None, Some(format!("{}: {error}", benchmark.name))),
-    };
-    Measurement {
-        scenario: benchmark.name.clone(),
-        unit: benchmark.unit,
-        ns_per_op: per_op[per_op.len() / 2],
-        min_ns_per_op: per_op[0],
-        max_ns_per_op: per_op[per_op.len() - 1],
-        ops_per_sample,
-        samples: per_op.len(),
-        cu_per_op,
-        cu_price,
-        error,
-        cpi_breakdown,
-    }
-}
-
-/// The per-phase table of the CPI scenarios measured, as Markdown.
-pub fn breakdown_table(measurements: &[Measurement]) -> String {
-    let rows: Vec<_> = measurements
-        .iter()
-        .filter_map(|m| m.cpi_breakdown.map(|b| (m, b)))
-        .collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from(
-        "\nWhere a CPI's time goes (ns per CPI, profiled runs; execute = the callee's VM run; \
-         the remainder is dispatch, logs, frame push/pop and the profiling itself):\n\n\
-         | scenario | translate | update callee | serialize | VM setup | execute | deserialize | update caller | sum | ns/op timed |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
-    for (measurement, b) in rows {
-        out.push_str(&format!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |\n",
-            measurement.scenario,
-            b.translate,
-            b.update_callee,
-            b.serialize,
-            b.vm_setup,
-            b.execute,
-            b.deserialize,
-            b.update_caller,
-            b.total(),
-            format_ns(measurement.ns_per_op)
-        ));
-    }
-    out
-}
-
-fn format_ns(ns: f64) -> String {
-    if ns.is_nan() {
-        "—".into()
-    } else if ns >= 10_000.0 {
-        format!("{:.1} µs", ns / 1000.0)
-    } else if ns >= 100.0 {
-        format!("{ns:.0}")
-    } else if ns >= 10.0 {
-        format!("{ns:.1}")
-    } else {
-        format!("{ns:.2}")
-    }
-}
-
-fn format_units(units: Option<f64>) -> String {
-    match units {
-        None => String::new(),
-        Some(units) if units.fract() == 0.0 => format!("{units:.0}"),
-        Some(units) => format!("{units:.1}"),
-    }
-}
-
-/// The Markdown table of `sbfvm bench`.
-pub fn markdown_table(measurements: &[Measurement]) -> String {
-    let mut out = String::from(
-        "| scenario | ns/op | op | CU/op | ns/CU | syscall CU price |\n\
-         |---|---:|---|---:|---:|---:|\n",
-    );
-    for m in measurements {
-        let ns_per_cu = m.ns_per_cu().map_or(String::new(), |ns| format!("{ns:.2}"));
-        let price = m.cu_price.map_or(String::new(), |price| price.to_string());
-        let ns = match &m.error {
-            Some(_) => "FAILED".to_string(),
-            None => format_ns(m.ns_per_op),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            m.scenario,
-            ns,
-            m.unit,
-            format_units(m.cu_per_op),
-            ns_per_cu,
-            price
-        ));
-    }
-    out
-}
-
-// The JSON form. Each struct lists its fields in alphabetical order: the order the keys
-// have always had (serde_json sorts the keys of a map).
-
-/// One [`Measurement`] as JSON; a time that is not a number is `null`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct JsonMeasurement<'a> {
-    pub cpi_breakdown_ns: Option<JsonCpiBreakdown>,
-    pub cu_per_op: Option<f64>,
-    pub cu_price: Option<u64>,
-    pub error: Option<&'a str>,
-    pub max_ns_per_op: Option<f64>,
-    pub min_ns_per_op: Option<f64>,
-    pub ns_per_cu: Option<f64>,
-    pub ns_per_op: Option<f64>,
-    pub ops_per_sample: u64,
-    pub samples: usize,
-    pub scenario: &'a str,
-    pub unit: &'static str,
-}
-
-/// [`CpiBreakdown`] as JSON.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct JsonCpiBreakdown {
-    pub cpis: u64,
-    pub deserialize: f64,
-    pub execute: f64,
-    pub serialize: f64,
-    pub translate: f64,
-    pub update_callee: f64,
-    pub update_caller: f64,
-    pub vm_setup: f64,
-}
-
-impl From<CpiBreakdown> for JsonCpiBreakdown {
-    fn from(b: CpiBreakdown) -> Self {
-        Self {
-            cpis: b.cpis,
-            deserialize: b.deserialize,
-            execute: b.execute,
-            serialize: b.serialize,
-            translate: b.translate,
-            update_callee: b.update_callee,
-            update_caller: b.update_caller,
-            vm_setup: b.vm_setup,
-        }
-    }
-}
-
-/// The same numbers as JSON.
-pub fn json(measurements: &[Measurement]) -> Vec<JsonMeasurement<'_>> {
-    let finite = |value: f64| value.is_finite().then_some(value);
-    measurements
-        .iter()
-        .map(|m| JsonMeasurement {
-            cpi_breakdown_ns: m.cpi_breakdown.map(JsonCpiBreakdown::from),
-            cu_per_op: m.cu_per_op,
-            cu_price: m.cu_price,
-            error: m.error.as_deref(),
-            max_ns_per_op: finite(m.max_ns_per_op),
-            min_ns_per_op: finite(m.min_ns_per_op),
-            ns_per_cu: m.ns_per_cu(),
-            ns_per_op: finite(m.ns_per_op),
-            ops_per_sample: m.ops_per_sample,
-            samples: m.samples,
-            scenario: &m.scenario,
-            unit: m.unit,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1450,69 +1212,12 @@ mod tests {
             assert!(scenarios.iter().all(|s| s.matches(group.name())));
         }
     }
-
-    #[test]
-    fn table_and_json_have_a_row_per_measurement() {
-        let measurement = Measurement {
-            scenario: "syscall/x".into(),
-            unit: "call",
-            ns_per_op: 50.0,
-            min_ns_per_op: 49.0,
-            max_ns_per_op: 51.0,
-            ops_per_sample: 10,
-            samples: 3,
-            cu_per_op: Some(105.0),
-            cu_price: Some(100),
-            error: None,
-            cpi_breakdown: None,
-        };
-        let table = markdown_table(std::slice::from_ref(&measurement));
-        assert!(
-            table.contains("| syscall/x | 50.0 | call | 105 | 0.48 | 100 |"),
-            "{table}"
-        );
-        let value = serde_json::to_value(json(&[measurement])).unwrap();
-        assert_eq!(value[0]["cu_price"], 100);
-        assert_eq!(value[0]["ns_per_op"], 50.0);
-    }
-}
-
-#[cfg(test)]
-mod json_tests {
-    use super::*;
-
-    /// The JSON is serialized from structs; its keys must stay in the alphabetical order
-    /// they have always had.
-    #[test]
-    fn json_keys_are_in_alphabetical_order() {
-        let measurement = Measurement {
-            scenario: "cpi/x".into(),
-            unit: "CPI",
-            ns_per_op: 50.0,
-            min_ns_per_op: f64::NAN,
-            max_ns_per_op: 51.0,
-            ops_per_sample: 10,
-            samples: 3,
-            cu_per_op: Some(105.0),
-            cu_price: None,
-            error: Some("x".into()),
-            cpi_breakdown: Some(CpiBreakdown::default()),
-        };
-        let measurements = [measurement];
-        let json = json(&measurements);
-        let as_declared = serde_json::to_string(&json).unwrap();
-        let sorted = serde_json::to_string(&serde_json::to_value(&json).unwrap()).unwrap();
-        assert_eq!(as_declared, sorted);
-        assert!(
-            as_declared.contains(r#""min_ns_per_op":null"#),
-            "{as_declared}"
-        );
-    }
 }
 
 #[cfg(test)]
 mod breakdown_tests {
     use super::*;
+    use crate::measure::{breakdown_table, Measurement};
 
     /// The profiled runs attribute time to every CPI phase and count every CPI.
     #[test]

@@ -1,7 +1,8 @@
 //! The scenario runner shared by the CLI, the tests and the benches: builds an [`Sbfvm`]
 //! from a scenario, runs its instructions in order, and checks each `expect` block.
 
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
+use std::path::Path;
 
 use solana_account::Account;
 use solana_instruction::{AccountMeta, Instruction};
@@ -9,8 +10,12 @@ use solana_pubkey::Pubkey;
 
 use crate::check::Check;
 use crate::error::Error;
-use crate::scenario::{parse_data, parse_pubkey, ExpectSpec, Scenario};
-use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm};
+use crate::scenario::{
+    parse_data, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec, ProgramSpec, Scenario,
+    SysvarsSpec,
+};
+use crate::trace::{CollectingTracer, TraceOptions};
+use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm, Sysvars};
 
 /// One instruction's result, with its expectation failures.
 #[derive(Debug, Clone)]
@@ -92,41 +97,57 @@ fn build_config(
         }
     }
     config.features = features;
-    let sysvars = &mut config.sysvars;
-    if let Some(clock) = &settings.sysvars.clock {
-        let c = &mut sysvars.clock;
-        c.slot = clock.slot.unwrap_or(c.slot);
-        c.epoch_start_timestamp = clock
-            .epoch_start_timestamp
-            .unwrap_or(c.epoch_start_timestamp);
-        c.epoch = clock.epoch.unwrap_or(c.epoch);
-        c.leader_schedule_epoch = clock
-            .leader_schedule_epoch
-            .unwrap_or(c.leader_schedule_epoch);
-        c.unix_timestamp = clock.unix_timestamp.unwrap_or(c.unix_timestamp);
+    apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars);
+    Ok(config)
+}
+
+/// Sets each field `spec` gives (`Some`) on `target`.
+macro_rules! override_fields {
+    ($target:expr, $spec:expr, $($field:ident),+ $(,)?) => {
+        $(
+            if let Some(value) = $spec.$field {
+                $target.$field = value;
+            }
+        )+
+    };
+}
+
+/// The sysvar fields a scenario's `settings.sysvars` overrides.
+fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) {
+    if let Some(clock) = &spec.clock {
+        override_fields!(
+            sysvars.clock,
+            clock,
+            slot,
+            epoch_start_timestamp,
+            epoch,
+            leader_schedule_epoch,
+            unix_timestamp,
+        );
     }
-    if let Some(rent) = &settings.sysvars.rent {
-        let r = &mut sysvars.rent;
-        r.lamports_per_byte_year = rent
-            .lamports_per_byte_year
-            .unwrap_or(r.lamports_per_byte_year);
-        r.exemption_threshold = rent.exemption_threshold.unwrap_or(r.exemption_threshold);
-        r.burn_percent = rent.burn_percent.unwrap_or(r.burn_percent);
+    if let Some(rent) = &spec.rent {
+        override_fields!(
+            sysvars.rent,
+            rent,
+            lamports_per_byte_year,
+            exemption_threshold,
+            burn_percent,
+        );
     }
-    if let Some(schedule) = &settings.sysvars.epoch_schedule {
-        let s = &mut sysvars.epoch_schedule;
-        s.slots_per_epoch = schedule.slots_per_epoch.unwrap_or(s.slots_per_epoch);
-        s.leader_schedule_slot_offset = schedule
-            .leader_schedule_slot_offset
-            .unwrap_or(s.leader_schedule_slot_offset);
-        s.warmup = schedule.warmup.unwrap_or(s.warmup);
-        s.first_normal_epoch = schedule.first_normal_epoch.unwrap_or(s.first_normal_epoch);
-        s.first_normal_slot = schedule.first_normal_slot.unwrap_or(s.first_normal_slot);
+    if let Some(schedule) = &spec.epoch_schedule {
+        override_fields!(
+            sysvars.epoch_schedule,
+            schedule,
+            slots_per_epoch,
+            leader_schedule_slot_offset,
+            warmup,
+            first_normal_epoch,
+            first_normal_slot,
+        );
     }
-    if let Some(slot) = settings.sysvars.last_restart_slot {
+    if let Some(slot) = spec.last_restart_slot {
         sysvars.last_restart_slot = slot;
     }
-    Ok(config)
 }
 
 /// The most zeroed account data a scenario's `space` fields may ask for, in total: with
@@ -143,108 +164,136 @@ pub fn prepare(
     let mut vm = Sbfvm::new(config)?;
     let mut warnings = Vec::new();
     for (index, program) in scenario.file.programs.iter().enumerate() {
-        let what = format!("programs[{index}].program_id");
-        let program_id = parse_pubkey(&program.program_id, &what)?;
-        let loader = match &program.loader {
-            None => Loader::Upgradeable,
-            Some(text) => Loader::parse(text).ok_or_else(|| {
-                Error::Scenario(format!(
-                    "programs[{index}].loader: unknown loader `{text}` (expected bpf_loader_upgradeable, bpf_loader or bpf_loader_deprecated)"
-                ))
-            })?,
-        };
-        let loaded = vm.add_program_file(program_id, loader, scenario.resolve(&program.elf))?;
-        warnings.extend(
-            loaded
-                .warnings
-                .iter()
-                .map(|warning| format!("{program_id}: {warning}")),
-        );
+        warnings.extend(add_program(&mut vm, scenario, index, program)?);
     }
     let mut total_space: u64 = 0;
     for (index, spec) in scenario.file.accounts.iter().enumerate() {
-        let pubkey = parse_pubkey(&spec.pubkey, &format!("accounts[{index}].pubkey"))?;
-        let owner = match &spec.owner {
-            Some(owner) => parse_pubkey(owner, &format!("accounts[{index}].owner"))?,
-            None => solana_sdk_ids::system_program::id(),
-        };
-        let data = match (&spec.data, spec.space) {
-            (Some(_), Some(_)) => {
-                return Err(Error::Scenario(format!(
-                    "accounts[{index}]: give `data` or `space`, not both"
-                )))
-            }
-            (Some(data), None) => parse_data(data, &format!("accounts[{index}].data"))?,
-            (None, Some(space)) => {
-                if space > 10 * 1024 * 1024 {
-                    return Err(Error::Scenario(format!(
-                        "accounts[{index}].space: {space} exceeds 10 MiB"
-                    )));
-                }
-                total_space = total_space.saturating_add(space);
-                if total_space > MAX_SCENARIO_SPACE_BYTES {
-                    return Err(Error::Scenario(format!(
-                        "accounts[{index}].space: the accounts' `space` adds up to more than {MAX_SCENARIO_SPACE_BYTES} bytes (64 MiB, Agave's limit on the account data one transaction loads)"
-                    )));
-                }
-                vec![0; space as usize]
-            }
-            (None, None) => Vec::new(),
-        };
-        vm.set_account(
-            pubkey,
-            Account {
-                lamports: spec.lamports,
-                data,
-                owner,
-                executable: spec.executable,
-                rent_epoch: u64::MAX,
-            },
-        );
+        add_account(&mut vm, index, spec, &mut total_space)?;
     }
-    let mut instructions = Vec::new();
-    for (index, spec) in scenario.file.instructions.iter().enumerate() {
-        let program_id = parse_pubkey(
-            &spec.program_id,
-            &format!("instructions[{index}].program_id"),
-        )?;
-        let accounts = spec
-            .accounts
-            .iter()
-            .enumerate()
-            .map(|(position, meta)| {
-                Ok(AccountMeta {
-                    pubkey: parse_pubkey(
-                        &meta.pubkey,
-                        &format!("instructions[{index}].accounts[{position}].pubkey"),
-                    )?,
-                    is_signer: meta.is_signer,
-                    is_writable: meta.is_writable,
-                })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
-        let data = match &spec.data {
-            Some(data) => parse_data(data, &format!("instructions[{index}].data"))?,
-            None => Vec::new(),
-        };
-        if let Some(expect) = &spec.expect {
-            validate_expect(expect, index)?;
-        }
-        instructions.push(PreparedInstruction {
-            name: spec.name.clone(),
-            instruction: Instruction {
-                program_id,
-                accounts,
-                data,
-            },
-            compute_unit_limit: spec.compute_unit_limit,
-            expect: spec.expect.clone(),
-        });
-    }
+    let instructions = scenario
+        .file
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| prepare_instruction(index, spec))
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(PreparedScenario {
         vm,
         instructions,
         warnings,
+    })
+}
+
+/// Deploys `programs[index]`; returns its load warnings.
+fn add_program(
+    vm: &mut Sbfvm,
+    scenario: &Scenario,
+    index: usize,
+    program: &ProgramSpec,
+) -> Result<Vec<String>, Error> {
+    let what = format!("programs[{index}].program_id");
+    let program_id = parse_pubkey(&program.program_id, &what)?;
+    let loader = match &program.loader {
+        None => Loader::Upgradeable,
+        Some(text) => Loader::parse(text).ok_or_else(|| {
+            Error::Scenario(format!(
+                "programs[{index}].loader: unknown loader `{text}` (expected bpf_loader_upgradeable, bpf_loader or bpf_loader_deprecated)"
+            ))
+        })?,
+    };
+    let loaded = vm.add_program_file(program_id, loader, scenario.resolve(&program.elf))?;
+    Ok(loaded
+        .warnings
+        .iter()
+        .map(|warning| format!("{program_id}: {warning}"))
+        .collect())
+}
+
+/// Stores `accounts[index]`; `total_space` adds up the `space` fields so far.
+fn add_account(
+    vm: &mut Sbfvm,
+    index: usize,
+    spec: &AccountSpec,
+    total_space: &mut u64,
+) -> Result<(), Error> {
+    let pubkey = parse_pubkey(&spec.pubkey, &format!("accounts[{index}].pubkey"))?;
+    let owner = match &spec.owner {
+        Some(owner) => parse_pubkey(owner, &format!("accounts[{index}].owner"))?,
+        None => solana_sdk_ids::system_program::id(),
+    };
+    let data = match (&spec.data, spec.space) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Scenario(format!(
+                "accounts[{index}]: give `data` or `space`, not both"
+            )))
+        }
+        (Some(data), None) => parse_data(data, &format!("accounts[{index}].data"))?,
+        (None, Some(space)) => {
+            if space > 10 * 1024 * 1024 {
+                return Err(Error::Scenario(format!(
+                    "accounts[{index}].space: {space} exceeds 10 MiB"
+                )));
+            }
+            *total_space = total_space.saturating_add(space);
+            if *total_space > MAX_SCENARIO_SPACE_BYTES {
+                return Err(Error::Scenario(format!(
+                    "accounts[{index}].space: the accounts' `space` adds up to more than {MAX_SCENARIO_SPACE_BYTES} bytes (64 MiB, Agave's limit on the account data one transaction loads)"
+                )));
+            }
+            vec![0; space as usize]
+        }
+        (None, None) => Vec::new(),
+    };
+    vm.set_account(
+        pubkey,
+        Account {
+            lamports: spec.lamports,
+            data,
+            owner,
+            executable: spec.executable,
+            rent_epoch: u64::MAX,
+        },
+    );
+    Ok(())
+}
+
+/// `instructions[index]`, parsed, with its `expect` block validated.
+fn prepare_instruction(index: usize, spec: &InstructionSpec) -> Result<PreparedInstruction, Error> {
+    let program_id = parse_pubkey(
+        &spec.program_id,
+        &format!("instructions[{index}].program_id"),
+    )?;
+    let accounts = spec
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(position, meta)| {
+            Ok(AccountMeta {
+                pubkey: parse_pubkey(
+                    &meta.pubkey,
+                    &format!("instructions[{index}].accounts[{position}].pubkey"),
+                )?,
+                is_signer: meta.is_signer,
+                is_writable: meta.is_writable,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let data = match &spec.data {
+        Some(data) => parse_data(data, &format!("instructions[{index}].data"))?,
+        None => Vec::new(),
+    };
+    if let Some(expect) = &spec.expect {
+        validate_expect(expect, index)?;
+    }
+    Ok(PreparedInstruction {
+        name: spec.name.clone(),
+        instruction: Instruction {
+            program_id,
+            accounts,
+            data,
+        },
+        compute_unit_limit: spec.compute_unit_limit,
+        expect: spec.expect.clone(),
     })
 }
 
@@ -263,7 +312,7 @@ pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<
 pub fn run_with_trace(
     scenario: &Scenario,
     mode_override: Option<ExecutionMode>,
-    trace: Option<&crate::trace::TraceOptions>,
+    trace: Option<&TraceOptions>,
 ) -> Result<RunReport, Error> {
     let PreparedScenario {
         mut vm,
@@ -271,11 +320,10 @@ pub fn run_with_trace(
         warnings,
     } = prepare(scenario, mode_override)?;
     if let Some(options) = trace {
-        vm.executor()
-            .set_tracer(Some(Box::new(crate::trace::CollectingTracer {
-                program: options.program,
-                frames: Vec::new(),
-            })));
+        vm.executor().set_tracer(Some(Box::new(CollectingTracer {
+            program: options.program,
+            frames: Vec::new(),
+        })));
     }
     let mut reports = Vec::with_capacity(instructions.len());
     for (index, prepared) in instructions.into_iter().enumerate() {
@@ -288,36 +336,9 @@ pub fn run_with_trace(
         let limit = compute_unit_limit.or(vm.config().compute_unit_limit);
         let outcome = vm.process_transaction(std::slice::from_ref(&instruction), limit);
         if let Some(options) = trace {
-            if let Some(mut tracer) = vm.executor().take_tracer() {
-                if let Some(collected) = tracer
-                    .as_any()
-                    .downcast_mut::<crate::trace::CollectingTracer>()
-                {
-                    let frames = std::mem::take(&mut collected.frames);
-                    crate::trace::write_frames(&options.dir, index, &frames)?;
-                }
-                vm.executor().set_tracer(Some(tracer));
-            }
+            write_traces(&vm, &options.dir, index)?;
         }
-        let mut seen = BTreeMap::new();
-        let mut accounts = Vec::new();
-        for meta in &instruction.accounts {
-            if seen.insert(meta.pubkey, ()).is_some() {
-                continue;
-            }
-            if let Some(position) = outcome
-                .transaction
-                .account_keys
-                .iter()
-                .position(|k| *k == meta.pubkey)
-            {
-                accounts.push((
-                    meta.pubkey,
-                    outcome.transaction.accounts_before[position].clone(),
-                    outcome.transaction.accounts_after[position].clone(),
-                ));
-            }
-        }
+        let accounts = referenced_accounts(&instruction, &outcome);
         let expectation_failures = match &expect {
             Some(expect) => check_expectations(expect, &outcome, index),
             None => Vec::new(),
@@ -336,6 +357,50 @@ pub fn run_with_trace(
         warnings,
         instructions: reports,
     })
+}
+
+/// Writes the frames the tracer collected during instruction `index` into `dir`.
+fn write_traces(vm: &Sbfvm, dir: &Path, index: usize) -> Result<(), Error> {
+    let Some(mut tracer) = vm.executor().take_tracer() else {
+        return Ok(());
+    };
+    let written = match tracer.as_any().downcast_mut::<CollectingTracer>() {
+        Some(collected) => {
+            let frames = std::mem::take(&mut collected.frames);
+            crate::trace::write_frames(dir, index, &frames).map(|_| ())
+        }
+        None => Ok(()),
+    };
+    vm.executor().set_tracer(Some(tracer));
+    written
+}
+
+/// The accounts `instruction` names, each once in first-reference order: (key, before,
+/// after).
+fn referenced_accounts(
+    instruction: &Instruction,
+    outcome: &Outcome,
+) -> Vec<(Pubkey, Account, Account)> {
+    let transaction = &outcome.transaction;
+    let mut seen = BTreeSet::new();
+    let mut accounts = Vec::new();
+    for meta in &instruction.accounts {
+        if !seen.insert(meta.pubkey) {
+            continue;
+        }
+        if let Some(position) = transaction
+            .account_keys
+            .iter()
+            .position(|k| *k == meta.pubkey)
+        {
+            accounts.push((
+                meta.pubkey,
+                transaction.accounts_before[position].clone(),
+                transaction.accounts_after[position].clone(),
+            ));
+        }
+    }
+    accounts
 }
 
 /// The expectation failures of one instruction, one line each (`result: expected `…`,
