@@ -1,10 +1,11 @@
-//! The conformance runner for Firedancer's test vectors (`shared/docs/conformance-format.md`):
-//! fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family, and a
-//! field-by-field comparison that names the first differing field of each fixture.
+//! The conformance runner for Firedancer's test vectors (protobuf fixture messages, `.fix`
+//! files): fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family,
+//! and a field-by-field comparison that names the first differing field of each fixture.
+//! Progress is reported through [`FixtureProgress`]; the caller owns the terminal.
 //!
 //! A harness turns a fixture's input into the effects sbfvm produces, with the reference
 //! harness's setup (memory map, registers, meter, features, sysvars); the comparison then
-//! checks every effects field in the order the format document recommends. A fixture is
+//! checks every effects field in the order the fixture format recommends. A fixture is
 //! skipped only with a stated reason, and skips are counted per family.
 
 pub mod compare;

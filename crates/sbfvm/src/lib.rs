@@ -1,9 +1,12 @@
 //! # sbfvm
 //!
 //! Run compiled Solana SBF programs locally with Agave-exact results: compute units, logs,
-//! return data and account state. This crate is the facade over `sbfvm-runtime`,
-//! `sbfvm-vm` and `sbfvm-syscalls`, the scenario runner shared by the CLI, the tests and
-//! the benches, and the `sbfvm` binary.
+//! return data and account state. This crate is the library: the [`Sbfvm`] facade over
+//! `sbfvm-runtime`, `sbfvm-vm` and `sbfvm-syscalls`, the [`Outcome`] of a transaction and
+//! the [`Check`]s on it, scenario files ([`scenario`]) and their [`runner`], and the
+//! reports ([`report`], [`snapshot`], [`trace`], [`inspect`]). The `sbfvm` command line
+//! (package `sbfvm-cli`) is built on it. Errors ([`Error`]) are API misuse and bad input;
+//! a program that fails is a result value in the [`Outcome`].
 //!
 //! ## In tests
 //!
@@ -122,8 +125,8 @@
 //!
 //! ## Progress
 //!
-//! [`progress::Progress`] is the progress line of `sbfvm conformance`: shown on stderr
-//! when it is a terminal, silent otherwise.
+//! [`progress::Progress`] is the progress line of `sbfvm conformance` and `sbfvm bench`:
+//! shown on stderr when it is a terminal, silent otherwise.
 
 pub mod check;
 pub mod error;

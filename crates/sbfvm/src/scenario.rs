@@ -1,5 +1,7 @@
-//! Scenario files (`../shared/docs/scenario-format.md`): TOML or JSON, chosen by extension.
-//! Parsing rejects unknown fields, so a misspelt key is an error, not a silent default.
+//! Scenario files: TOML or JSON, chosen by extension, with the fields of [`ScenarioFile`]
+//! (settings, programs, accounts, and instructions with optional `expect` blocks). Data is
+//! written `hex:…` or `base64:…`, keys in base58. Parsing rejects unknown fields, so a
+//! misspelt key is an error, not a silent default.
 
 use std::path::{Path, PathBuf};
 
