@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::common::{fixture, sbfvm, temp_path, text, TempFile};
+use crate::common::{assert_exit_code, fixture, sbfvm, temp_path, text, TempFile};
 
 /// Exit code 2, stdout empty, stderr exactly one non-empty line containing every `needle`.
 #[track_caller]
@@ -296,14 +296,7 @@ fn an_unmet_expectation_exits_1() {
         )
         .as_bytes(),
     );
-    let output = sbfvm(&["run", file.path()]);
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{stdout}{}",
-        text(&output.stderr)
-    );
+    let stdout = assert_exit_code(&sbfvm(&["run", file.path()]), 1);
     assert!(
         stdout.contains("expected `Custom(1)`, got `ok`"),
         "{stdout}"
@@ -320,13 +313,7 @@ fn an_unmet_expectation_exits_1() {
 fn running_a_program_directly_succeeds() {
     let program = fixture("log.so");
     let output = sbfvm(&["run", program.to_str().unwrap(), "--data", "0a0b"]);
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        text(&output.stderr)
-    );
+    let stdout = assert_exit_code(&output, 0);
     assert!(stdout.contains("Program log: hello from sbfvm"), "{stdout}");
     assert!(stdout.contains("Program data: YWJj Cgs="), "{stdout}");
     assert!(stdout.contains("all expectations met"), "{stdout}");

@@ -26,6 +26,19 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The run exited with `code` (else fails showing its output); returns its stdout.
+#[track_caller]
+pub fn assert_exit_code(output: &Output, code: i32) -> String {
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    stdout
+}
+
 /// The run exited 0 (else fails showing its stderr).
 #[track_caller]
 pub fn assert_success(output: &Output) {
