@@ -16,7 +16,12 @@ const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/confo
 
 /// The corpus directory, or `None` (after saying so) when it is absent outside CI.
 fn corpus() -> Option<PathBuf> {
-    let root = PathBuf::from(CORPUS);
+    corpus_at(PathBuf::from(CORPUS), std::env::var_os("CI").is_some())
+}
+
+/// `root` if it is a directory; else a failure under CI (`ci`), a skip with a message
+/// otherwise.
+fn corpus_at(root: PathBuf, ci: bool) -> Option<PathBuf> {
     if root.is_dir() {
         return Some(root);
     }
@@ -24,7 +29,7 @@ fn corpus() -> Option<PathBuf> {
         "conformance corpus not found at {} (it lives in shared/ beside the repository)",
         root.display()
     );
-    assert!(std::env::var_os("CI").is_none(), "CI is set: {message}");
+    assert!(!ci, "CI is set: {message}");
     println!("SKIPPED: {message}");
     None
 }
@@ -86,6 +91,20 @@ fn conformance_corpus_interpreter() {
 #[test]
 fn conformance_corpus_jit() {
     run_corpus(ExecutionMode::Jit);
+}
+
+#[test]
+#[should_panic(expected = "CI is set: conformance corpus not found")]
+fn a_missing_corpus_fails_under_ci() {
+    corpus_at(PathBuf::from("/nonexistent/sbfvm-conformance-corpus"), true);
+}
+
+#[test]
+fn a_missing_corpus_is_skipped_outside_ci() {
+    assert_eq!(
+        corpus_at(PathBuf::from("/nonexistent/sbfvm-conformance-corpus"), false),
+        None
+    );
 }
 
 /// A directory with one file that is not a fixture message (skipped as such).
