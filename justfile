@@ -16,7 +16,7 @@ programs-test:
     cargo test --release --manifest-path tools/build-programs/Cargo.toml
 # ---- END fixture programs ----
 
-# ---- BEGIN benchmarks (crates/cli/src/bench.rs; benches/ for criterion) ----
+# ---- BEGIN benchmarks (benches/src, the sbfvm-benches library; benches/benches for criterion) ----
 # e.g. `just bench`, `just bench cpi`, `just bench syscall/stack_height --json`.
 # Time the load/execute/syscall/cpi scenarios (release build); print a Markdown table.
 bench *args:
@@ -28,7 +28,7 @@ bench-criterion *args:
     cargo bench -p sbfvm-benches {{args}}
 # ---- END benchmarks ----
 
-# ---- BEGIN robustness (fuzz/, crates/cli/tests/robustness.rs; README "Robustness") ----
+# ---- BEGIN robustness (fuzz/, crates/sbfvm/tests/sbfvm/robustness.rs; README "Robustness") ----
 # cargo-fuzz needs nightly-only flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them.
 # Install once: `cargo install cargo-fuzz`. Targets: elf_load scenario syscall cpi vm_exec jit_diff.
 
@@ -66,7 +66,7 @@ miri *filters="memory serialization context":
 # Needs a nightly toolchain with Miri. One instruction through the executor (lazily grown stack
 # and heap, serialization, syscalls) in the interpreter, under Miri.
 miri-executor:
-    MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm --test robustness -- executor_round_trip_in_the_interpreter
+    MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm --test sbfvm -- robustness::executor_round_trip_in_the_interpreter
 
 # What CI runs (.ci/run): fmt --check, clippy -D warnings, cargo test.
 ci:
@@ -76,3 +76,11 @@ ci:
 # (too slow for CI's budget, and it needs a nightly toolchain with Miri).
 check: ci miri miri-executor
 # ---- END robustness ----
+
+# ---- BEGIN behaviour check (tools/compare-cli.sh) ----
+# e.g. `just compare-cli /tmp/sbfvm-baseline`, the binary of an earlier commit built with --release.
+# Diffs its output and exit codes against this tree's on every fixture, inspect, conformance
+# and the error cases.
+compare-cli baseline:
+    cargo build --release -p sbfvm-cli && tools/compare-cli.sh {{baseline}} target/release/sbfvm
+# ---- END behaviour check ----

@@ -1,11 +1,11 @@
-//! `cargo bench -p sbfvm-benches --bench cpi`: the `cpi` scenarios of `sbfvm::bench`.
+//! `cargo bench -p sbfvm-benches --bench cpi`: the `cpi` scenarios of `sbfvm_benches`.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn cpi(c: &mut Criterion) {
-    common::bench_group(c, sbfvm::bench::Group::Cpi);
+    common::bench_group(c, sbfvm_benches::Group::Cpi);
 }
 
 criterion_group!(benches, cpi);

@@ -1,11 +1,11 @@
-//! `cargo bench -p sbfvm-benches --bench execute`: the `execute` scenarios of `sbfvm::bench`.
+//! `cargo bench -p sbfvm-benches --bench execute`: the `execute` scenarios of `sbfvm_benches`.
 
 mod common;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn execute(c: &mut Criterion) {
-    common::bench_group(c, sbfvm::bench::Group::Execute);
+    common::bench_group(c, sbfvm_benches::Group::Execute);
 }
 
 criterion_group!(benches, execute);

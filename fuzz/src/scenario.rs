@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use sbfvm::runner::{prepare, PreparedInstruction, PreparedScenario};
-use sbfvm::scenario::{Scenario, ScenarioFile};
+use sbfvm::scenario::Scenario;
 use sbfvm::ExecutionMode;
 
 pub fn fixtures_dir() -> PathBuf {

@@ -1,4 +1,4 @@
-//! Hands the scenarios of `sbfvm::bench` to criterion: one benchmark per scenario, timed
+//! Hands the scenarios of `sbfvm_benches` to criterion: one benchmark per scenario, timed
 //! with `iter_custom` so that the baseline instruction's time is subtracted exactly as
 //! `sbfvm bench` does, and checked after timing.
 
@@ -7,14 +7,14 @@ use criterion::{BenchmarkId, Criterion, Throughput};
 /// The allocator of the `sbfvm` binary, so that criterion measures what `sbfvm bench` does.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use sbfvm::bench::{group_scenarios, Group};
+use sbfvm_benches::{group_benchmarks, Group};
 
 /// Registers every scenario of `group` as `group/scenario`; one criterion iteration is one
 /// operation (a load, an SBF instruction, a syscall call, a CPI).
 pub fn bench_group(c: &mut Criterion, group: Group) {
     let mut criterion_group = c.benchmark_group(group.name());
     criterion_group.throughput(Throughput::Elements(1));
-    for scenario in group_scenarios(group) {
+    for scenario in group_benchmarks(group) {
         let mut workload = scenario.setup().unwrap_or_else(|error| panic!("{error}"));
         let id = scenario
             .name

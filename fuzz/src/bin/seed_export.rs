@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use prost::Message;
-use sbfvm::conformance::proto;
+use sbfvm_conformance::proto;
 use sbfvm_fuzz::program::ProgramInput;
 use sbfvm_fuzz::syscall::SyscallInput;
 use sbfvm_fuzz::Writer;

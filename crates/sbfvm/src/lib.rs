@@ -1,9 +1,12 @@
 //! # sbfvm
 //!
 //! Run compiled Solana SBF programs locally with Agave-exact results: compute units, logs,
-//! return data and account state. This crate is the facade over `sbfvm-runtime`,
-//! `sbfvm-vm` and `sbfvm-syscalls`, the scenario runner shared by the CLI, the tests and
-//! the benches, and the `sbfvm` binary.
+//! return data and account state. This crate is the library: the [`Sbfvm`] facade over
+//! `sbfvm-runtime`, `sbfvm-vm` and `sbfvm-syscalls`, the [`Outcome`] of a transaction and
+//! the [`Check`]s on it, scenario files ([`scenario`]) and their [`runner`], and the
+//! reports ([`report`], [`snapshot`], [`trace`], [`inspect`]). The `sbfvm` command line
+//! (package `sbfvm-cli`) is built on it. Errors ([`Error`]) are API misuse and bad input;
+//! a program that fails is a result value in the [`Outcome`].
 //!
 //! ## In tests
 //!
@@ -118,14 +121,15 @@
 //!
 //! ## Progress
 //!
-//! [`progress::Progress`] is the progress line of `sbfvm conformance`: shown on stderr
-//! when it is a terminal, silent otherwise.
+//! [`progress::Progress`] is the progress line of `sbfvm conformance` and `sbfvm bench`:
+//! shown on stderr when it is a terminal, silent otherwise.
 
-pub mod bench;
 pub mod check;
-pub mod conformance;
 pub mod error;
+mod input;
 pub mod inspect;
+mod invoke_tree;
+mod outcome;
 pub mod progress;
 pub mod report;
 pub mod runner;
@@ -139,6 +143,8 @@ use std::sync::Arc;
 
 pub use check::{Check, CheckFailures};
 pub use error::Error;
+pub use input::{read_input_file, read_input_text, MAX_INPUT_TEXT_BYTES, MAX_PROGRAM_FILE_BYTES};
+pub use outcome::{result_string, Cost, Invocation, Outcome};
 pub use sbfvm_runtime::{
     self as runtime, Account, FeatureSet, Instruction, InstructionError, Pubkey, RentParams,
     Sysvars, TransactionError,
@@ -149,9 +155,11 @@ pub use sbfvm_vm::{
 };
 
 use sbfvm_runtime::accounts::upgradeable_program_accounts;
-use sbfvm_runtime::{Runtime, TransactionOutcome, TransactionSettings};
+use sbfvm_runtime::{Runtime, TransactionSettings};
 use sbfvm_vm::{LoadError, SbfExecutor, SyscallRegistry};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
+
+use invoke_tree::{invoke_tree, FrameTimer, FrameTimes};
 
 /// The loader a program is deployed under.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -270,123 +278,6 @@ impl std::fmt::Debug for CustomSyscall {
     }
 }
 
-/// One frame of the invoke tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Invocation {
-    pub trace_index: usize,
-    pub program_id: Pubkey,
-    pub stack_height: usize,
-    /// Everything this frame consumed, its callees included.
-    pub compute_units_consumed: u64,
-    pub result: Result<(), InstructionError>,
-    /// Syscalls this frame called itself (name, calls, compute units; a CPI syscall's
-    /// units include its callee).
-    pub syscalls: Vec<(&'static str, u64, u64)>,
-    /// Where this frame's own units went; with the callees' totals it adds up exactly to
-    /// `compute_units_consumed`.
-    pub cost: Cost,
-    /// Wall time of the frame, callees included.
-    pub wall_time: std::time::Duration,
-    pub invocations: Vec<Invocation>,
-}
-
-/// A frame's compute units, split by what paid for them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Cost {
-    /// SBF instructions executed (1 CU each).
-    pub instructions: u64,
-    /// Syscalls by name, CPI syscalls excluded: (name, calls, units).
-    pub syscalls: Vec<(&'static str, u64, u64)>,
-    /// What the CPI syscalls charged themselves (base cost and per-byte charges), without
-    /// the callees.
-    pub cpi: u64,
-    /// Charges outside the VM: the heap charge, a builtin's own charge, and the units a VM
-    /// fault drains (SIMD-0182).
-    pub other: u64,
-}
-
-impl Cost {
-    pub fn total(&self) -> u64 {
-        self.instructions
-            + self.syscalls.iter().map(|(_, _, units)| units).sum::<u64>()
-            + self.cpi
-            + self.other
-    }
-}
-
-fn is_cpi_syscall(name: &str) -> bool {
-    name == "sol_invoke_signed_c" || name == "sol_invoke_signed_rust"
-}
-
-/// What one transaction did, with its invoke tree.
-#[derive(Debug, Clone)]
-pub struct Outcome {
-    pub transaction: TransactionOutcome,
-    pub invocations: Vec<Invocation>,
-}
-
-impl Outcome {
-    /// Runs every check; `Err` lists each failure with the expected and the actual value.
-    pub fn check(&self, checks: &[Check]) -> Result<(), CheckFailures> {
-        check::run_checks(self, checks)
-    }
-
-    /// [`Outcome::check`], panicking with the list of failures (for tests).
-    #[track_caller]
-    pub fn assert(&self, checks: &[Check]) {
-        if let Err(failures) = self.check(checks) {
-            panic!("{failures}");
-        }
-    }
-
-    pub fn is_ok(&self) -> bool {
-        self.transaction.result.is_ok()
-    }
-
-    pub fn result(&self) -> &Result<(), TransactionError> {
-        &self.transaction.result
-    }
-
-    /// The result as the scenario format writes it: `ok`, the `{:?}` of the instruction
-    /// error, or the `{:?}` of a transaction-level error.
-    pub fn result_string(&self) -> String {
-        result_string(&self.transaction.result)
-    }
-
-    pub fn logs(&self) -> &[String] {
-        &self.transaction.logs
-    }
-
-    pub fn compute_units_consumed(&self) -> u64 {
-        self.transaction.compute_units_consumed
-    }
-
-    pub fn return_data(&self) -> Option<(&Pubkey, &[u8])> {
-        self.transaction
-            .return_data
-            .as_ref()
-            .map(|data| (&data.program_id, data.data.as_slice()))
-    }
-
-    /// State after the transaction of an account it referenced.
-    pub fn account(&self, key: &Pubkey) -> Option<&Account> {
-        let index = self
-            .transaction
-            .account_keys
-            .iter()
-            .position(|k| k == key)?;
-        self.transaction.accounts_after.get(index)
-    }
-}
-
-pub fn result_string(result: &Result<(), TransactionError>) -> String {
-    match result {
-        Ok(()) => "ok".to_string(),
-        Err(TransactionError::InstructionError(_, error)) => format!("{error:?}"),
-        Err(error) => format!("{error:?}"),
-    }
-}
-
 /// Agave's rule for a requested heap frame (`RequestHeapFrame`): a multiple of 1 KiB from
 /// 32 KiB to 256 KiB.
 pub fn check_heap_size(heap_size: u32) -> Result<(), String> {
@@ -420,7 +311,7 @@ impl std::fmt::Debug for Sbfvm {
 impl Sbfvm {
     pub fn new(config: Config) -> Result<Self, Error> {
         if let Some(heap_size) = config.heap_size {
-            check_heap_size(heap_size).map_err(Error::Usage)?;
+            check_heap_size(heap_size).map_err(Error::Config)?;
         }
         let budget = sbfvm_runtime::ComputeBudget::default();
         let environment =
@@ -577,11 +468,7 @@ impl Sbfvm {
             heap_size: self.config.heap_size,
         };
         // The timer's vectors live in `self`, so their capacity carries over.
-        {
-            let mut times = self.frame_times.borrow_mut();
-            times.started.clear();
-            times.elapsed.clear();
-        }
+        self.frame_times.borrow_mut().clear();
         let timer = FrameTimer(SharedRc::clone(&self.frame_times));
         let transaction =
             self.runtime
@@ -589,219 +476,11 @@ impl Sbfvm {
         let invocations = invoke_tree(
             &transaction,
             &self.run_stats.borrow(),
-            &self.frame_times.borrow().elapsed,
+            self.frame_times.borrow().elapsed(),
         );
         Outcome {
             transaction,
             invocations,
         }
     }
-}
-
-/// The largest program file sbfvm reads: an account holds at most 10 MiB, so no larger
-/// ELF can be deployed.
-pub const MAX_PROGRAM_FILE_BYTES: u64 = 10 * 1024 * 1024;
-
-/// The largest scenario, snapshot or other input text file sbfvm reads.
-pub const MAX_INPUT_TEXT_BYTES: u64 = 64 * 1024 * 1024;
-
-/// Reads a regular file of at most `limit` bytes. Anything else (a device such as
-/// `/dev/zero`, a FIFO, a directory, a larger file) is a clear [`Error::Io`] instead of an
-/// unbounded read.
-pub fn read_input_file(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let io_error = |message: String| Error::Io {
-        path: path.to_path_buf(),
-        message,
-    };
-    let file = std::fs::File::open(path).map_err(|error| io_error(error.to_string()))?;
-    let metadata = file
-        .metadata()
-        .map_err(|error| io_error(error.to_string()))?;
-    if !metadata.is_file() {
-        return Err(io_error("not a regular file".to_string()));
-    }
-    if metadata.len() > limit {
-        return Err(io_error(format!(
-            "{} bytes; at most {limit} are read",
-            metadata.len()
-        )));
-    }
-    let mut bytes = Vec::with_capacity(metadata.len() as usize);
-    // The size may change while reading: never take more than the limit plus one byte.
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|error| io_error(error.to_string()))?;
-    if bytes.len() as u64 > limit {
-        return Err(io_error(format!("more than {limit} bytes")));
-    }
-    Ok(bytes)
-}
-
-/// [`read_input_file`] for UTF-8 text.
-pub fn read_input_text(path: &std::path::Path, limit: u64) -> Result<String, Error> {
-    String::from_utf8(read_input_file(path, limit)?).map_err(|_| Error::Io {
-        path: path.to_path_buf(),
-        message: "not UTF-8 text".to_string(),
-    })
-}
-
-/// When each frame started and how long it took, by trace index.
-#[derive(Default)]
-struct FrameTimes {
-    started: Vec<Option<std::time::Instant>>,
-    elapsed: Vec<Option<std::time::Duration>>,
-}
-
-/// Measures each frame's wall time through the runtime's observer hook.
-struct FrameTimer(SharedRc<RefCell<FrameTimes>>);
-
-impl sbfvm_runtime::InvokeObserver for FrameTimer {
-    fn frame_started(&mut self, trace_index: usize) {
-        let started = &mut self.0.borrow_mut().started;
-        if started.len() <= trace_index {
-            started.resize(trace_index + 1, None);
-        }
-        started[trace_index] = Some(std::time::Instant::now());
-    }
-
-    fn frame_finished(&mut self, trace_index: usize) {
-        let times = &mut *self.0.borrow_mut();
-        if let Some(Some(start)) = times.started.get(trace_index) {
-            let elapsed = start.elapsed();
-            if times.elapsed.len() <= trace_index {
-                times.elapsed.resize(trace_index + 1, None);
-            }
-            times.elapsed[trace_index] = Some(elapsed);
-        }
-    }
-}
-
-/// Builds the invoke tree from the instruction trace. The trace holds at most 64 frames
-/// (Agave's instruction trace limit), so children are found by scanning it; each frame's
-/// VM run is looked up through one index vector rather than by scanning the runs.
-fn invoke_tree(
-    transaction: &TransactionOutcome,
-    stats: &[VmRunStats],
-    timings: &[Option<std::time::Duration>],
-) -> Vec<Invocation> {
-    /// `run_of[frame]`: the run of that frame (a frame runs at most one VM);
-    /// [`SEVERAL_RUNS`] makes `build` collect them all by scanning, should it ever not.
-    const NO_RUN: usize = usize::MAX;
-    const SEVERAL_RUNS: usize = usize::MAX - 1;
-    struct Index<'a> {
-        transaction: &'a TransactionOutcome,
-        stats: &'a [VmRunStats],
-        run_of: Vec<usize>,
-        timings: &'a [Option<std::time::Duration>],
-    }
-    fn runs<'a>(
-        index: &'a Index<'_>,
-        trace_index: usize,
-    ) -> impl Iterator<Item = &'a VmRunStats> + 'a {
-        let (single, scan) = match index.run_of[trace_index] {
-            NO_RUN => (None, false),
-            SEVERAL_RUNS => (None, true),
-            position => (index.stats.get(position), false),
-        };
-        // Scanned only in the case that never arises (see `SEVERAL_RUNS`).
-        let scanned = scan
-            .then(|| {
-                index
-                    .stats
-                    .iter()
-                    .filter(move |run| run.trace_index == trace_index)
-            })
-            .into_iter()
-            .flatten();
-        single.into_iter().chain(scanned)
-    }
-    fn build(index: &Index<'_>, trace_index: usize) -> Invocation {
-        let transaction = index.transaction;
-        let frame = &transaction.trace[trace_index];
-        let (compute_units_consumed, result) = match &frame.outcome {
-            Some(outcome) => (outcome.compute_units_consumed, outcome.result.clone()),
-            None => (0, Ok(())),
-        };
-        let syscalls: Vec<(&'static str, u64, u64)> = runs(index, trace_index)
-            .flat_map(|run| run.syscalls.iter())
-            .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
-            .collect();
-        let is_child = |frame: &sbfvm_runtime::transaction_context::InstructionFrame| {
-            frame.caller_index == Some(trace_index)
-        };
-        let later = &transaction.trace[trace_index + 1..];
-        // Sized first: an `Invocation` is large, and growing the vector would move them all.
-        let mut invocations = Vec::with_capacity(later.iter().filter(|f| is_child(f)).count());
-        for (offset, child) in later.iter().enumerate() {
-            if is_child(child) {
-                invocations.push(build(index, trace_index + 1 + offset));
-            }
-        }
-        let callees: u64 = invocations
-            .iter()
-            .map(|child| child.compute_units_consumed)
-            .sum();
-        let vm_units: Option<u64> = runs(index, trace_index)
-            .map(|run| run.compute_units)
-            .reduce(|a, b| a + b);
-        let mut cost = Cost::default();
-        let mut cpi_with_callees: u64 = 0;
-        for (name, calls, units) in &syscalls {
-            if is_cpi_syscall(name) {
-                cpi_with_callees += units;
-            } else {
-                cost.syscalls.push((*name, *calls, *units));
-            }
-        }
-        cost.cpi = cpi_with_callees.saturating_sub(callees);
-        let syscall_units: u64 = cost.syscalls.iter().map(|(_, _, units)| units).sum();
-        match vm_units {
-            Some(vm_units) => {
-                cost.instructions = vm_units.saturating_sub(syscall_units + cpi_with_callees);
-                cost.other = compute_units_consumed.saturating_sub(vm_units);
-            }
-            // A builtin (or a frame that never ran a VM): all its own units are "other".
-            None => cost.other = compute_units_consumed.saturating_sub(callees),
-        }
-        Invocation {
-            trace_index,
-            program_id: transaction.account_keys[frame.program_account_index as usize],
-            stack_height: frame.stack_height(),
-            compute_units_consumed,
-            result,
-            syscalls,
-            cost,
-            wall_time: index
-                .timings
-                .get(trace_index)
-                .copied()
-                .flatten()
-                .unwrap_or_default(),
-            invocations,
-        }
-    }
-    let mut run_of = vec![NO_RUN; transaction.trace.len()];
-    for (position, run) in stats.iter().enumerate() {
-        if let Some(slot) = run_of.get_mut(run.trace_index) {
-            *slot = if *slot == NO_RUN {
-                position
-            } else {
-                SEVERAL_RUNS
-            };
-        }
-    }
-    let index = Index {
-        transaction,
-        stats,
-        run_of,
-        timings,
-    };
-    transaction
-        .trace
-        .iter()
-        .enumerate()
-        .filter(|(_, frame)| frame.caller_index.is_none() && frame.outcome.is_some())
-        .map(|(trace_index, _)| build(&index, trace_index))
-        .collect()
 }

@@ -3,6 +3,7 @@
 //! the VM), visible from the next slot, upgraded, extended and closed; a broken ELF and an ELF
 //! importing `sol_alloc_free_` are refused at deployment.
 
+use crate::common::{elf, rent_exempt};
 use sbfvm::runtime::accounts::{decode_upgradeable_state as decode_state, UpgradeableLoaderState};
 use sbfvm::{
     Account, Config, ExecutionMode, Instruction, InstructionError, Pubkey, Sbfvm, Sysvars,
@@ -19,21 +20,17 @@ fn loader() -> Pubkey {
     solana_sdk_ids::bpf_loader_upgradeable::id()
 }
 
-fn elf(name: &str) -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/");
-    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("fixtures/{name}: {e}"))
+/// A loader instruction in its encoding (bincode: a u32 tag, then the fields).
+fn loader_instruction(tag: u32, fields: &[u8], accounts: Vec<AccountMeta>) -> Instruction {
+    let mut data = tag.to_le_bytes().to_vec();
+    data.extend_from_slice(fields);
+    Instruction::new_with_bytes(loader(), &data, accounts)
 }
 
-/// Rent-exempt minimum under the default Rent: (128 + len) × 6,960.
-fn rent_exempt(len: usize) -> u64 {
-    (128 + len as u64) * 6_960
-}
-
-// The instruction encoding (bincode: a u32 tag, then the fields).
 fn initialize_buffer(buffer: Pubkey, authority: Pubkey) -> Instruction {
-    Instruction::new_with_bytes(
-        loader(),
-        &0u32.to_le_bytes(),
+    loader_instruction(
+        0,
+        &[],
         vec![
             AccountMeta::new(buffer, false),
             AccountMeta::new_readonly(authority, false),
@@ -42,13 +39,12 @@ fn initialize_buffer(buffer: Pubkey, authority: Pubkey) -> Instruction {
 }
 
 fn write(buffer: Pubkey, authority: Pubkey, offset: u32, bytes: &[u8]) -> Instruction {
-    let mut data = 1u32.to_le_bytes().to_vec();
-    data.extend_from_slice(&offset.to_le_bytes());
-    data.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-    data.extend_from_slice(bytes);
-    Instruction::new_with_bytes(
-        loader(),
-        &data,
+    let mut fields = offset.to_le_bytes().to_vec();
+    fields.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+    fields.extend_from_slice(bytes);
+    loader_instruction(
+        1,
+        &fields,
         vec![
             AccountMeta::new(buffer, false),
             AccountMeta::new_readonly(authority, true),
@@ -133,11 +129,9 @@ impl Fixture {
                 ..Account::default()
             },
         );
-        let mut data = 2u32.to_le_bytes().to_vec();
-        data.extend_from_slice(&(max_data_len as u64).to_le_bytes());
-        self.run(Instruction::new_with_bytes(
-            loader(),
-            &data,
+        self.run(loader_instruction(
+            2,
+            &(max_data_len as u64).to_le_bytes(),
             vec![
                 AccountMeta::new(self.payer, true),
                 AccountMeta::new(programdata_address(&program), false),
@@ -152,9 +146,9 @@ impl Fixture {
     }
 
     fn upgrade(&mut self, program: Pubkey, buffer: Pubkey) -> sbfvm::Outcome {
-        self.run(Instruction::new_with_bytes(
-            loader(),
-            &3u32.to_le_bytes(),
+        self.run(loader_instruction(
+            3,
+            &[],
             vec![
                 AccountMeta::new(programdata_address(&program), false),
                 AccountMeta::new(program, false),
@@ -185,6 +179,18 @@ fn instruction_error(outcome: &sbfvm::Outcome) -> Option<InstructionError> {
     }
 }
 
+/// Whether some log line is exactly `line`.
+fn logged(outcome: &sbfvm::Outcome, line: &str) -> bool {
+    outcome.logs().iter().any(|logged| logged == line)
+}
+
+/// The instruction failed with `error` and logged `line`.
+#[track_caller]
+fn assert_failed_logging(outcome: &sbfvm::Outcome, error: InstructionError, line: &str) {
+    assert_eq!(instruction_error(outcome), Some(error));
+    assert!(logged(outcome, line), "{:?}", outcome.logs());
+}
+
 #[test]
 fn a_program_written_to_a_buffer_is_deployed_and_runs_from_the_next_slot() {
     for mode in [ExecutionMode::Interpreter, ExecutionMode::Jit] {
@@ -195,9 +201,7 @@ fn a_program_written_to_a_buffer_is_deployed_and_runs_from_the_next_slot() {
         let outcome = fx.deploy(program, buffer, program_elf.len() * 2);
         assert!(outcome.is_ok(), "{:?}", outcome.logs());
         assert_eq!(outcome.compute_units_consumed(), 2_370 + 150);
-        assert!(outcome
-            .logs()
-            .contains(&format!("Deployed program {program}")));
+        assert!(logged(&outcome, &format!("Deployed program {program}")));
         let programdata = fx
             .vm
             .account(&programdata_address(&program))
@@ -217,20 +221,15 @@ fn a_program_written_to_a_buffer_is_deployed_and_runs_from_the_next_slot() {
         assert!(fx.vm.account(&program).unwrap().executable);
 
         // DelayVisibility: not in the deployment slot.
-        let outcome = fx.invoke(program);
-        assert_eq!(
-            instruction_error(&outcome),
-            Some(InstructionError::UnsupportedProgramId)
+        assert_failed_logging(
+            &fx.invoke(program),
+            InstructionError::UnsupportedProgramId,
+            "Program is not deployed",
         );
-        assert!(outcome
-            .logs()
-            .contains(&"Program is not deployed".to_string()));
         fx.slot(SLOT + 1);
         let outcome = fx.invoke(program);
         assert!(outcome.is_ok(), "{:?}", outcome.logs());
-        assert!(outcome
-            .logs()
-            .contains(&"Program log: hello from sbfvm".to_string()));
+        assert!(logged(&outcome, "Program log: hello from sbfvm"));
     }
 }
 
@@ -246,13 +245,11 @@ fn upgrade_extend_and_close() {
     let custom = elf("custom_error.so");
     let new_buffer = fx.buffer(&custom);
     let outcome = fx.upgrade(program, new_buffer);
-    assert_eq!(
-        instruction_error(&outcome),
-        Some(InstructionError::InvalidArgument)
+    assert_failed_logging(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Program was deployed in this block already",
     );
-    assert!(outcome
-        .logs()
-        .contains(&"Program was deployed in this block already".to_string()));
 
     // Upgrade in the next slot; the new program runs one slot later.
     fx.slot(SLOT + 1);
@@ -265,9 +262,7 @@ fn upgrade_extend_and_close() {
     );
     fx.slot(SLOT + 2);
     let outcome = fx.invoke(program);
-    assert!(!outcome
-        .logs()
-        .contains(&"Program log: hello from sbfvm".to_string()));
+    assert!(!logged(&outcome, "Program log: hello from sbfvm"));
     assert!(outcome
         .logs()
         .iter()
@@ -276,20 +271,16 @@ fn upgrade_extend_and_close() {
     // Extend by 10 KiB (SIMD-0431 minimum); the payer covers the extra rent.
     let programdata = programdata_address(&program);
     let len_before = fx.vm.account(&programdata).unwrap().data.len();
-    let extend = {
-        let mut data = 6u32.to_le_bytes().to_vec();
-        data.extend_from_slice(&10_240u32.to_le_bytes());
-        Instruction::new_with_bytes(
-            loader(),
-            &data,
-            vec![
-                AccountMeta::new(programdata, false),
-                AccountMeta::new(program, false),
-                AccountMeta::new_readonly(solana_sdk_ids::system_program::id(), false),
-                AccountMeta::new(fx.payer, true),
-            ],
-        )
-    };
+    let extend = loader_instruction(
+        6,
+        &10_240u32.to_le_bytes(),
+        vec![
+            AccountMeta::new(programdata, false),
+            AccountMeta::new(program, false),
+            AccountMeta::new_readonly(solana_sdk_ids::system_program::id(), false),
+            AccountMeta::new(fx.payer, true),
+        ],
+    );
     let outcome = fx.run(extend);
     assert!(outcome.is_ok(), "{:?}", outcome.logs());
     assert_eq!(outcome.compute_units_consumed(), 2_370 + 150);
@@ -302,9 +293,9 @@ fn upgrade_extend_and_close() {
     fx.slot(SLOT + 3);
     let recipient = Pubkey::new_unique();
     let lamports = fx.vm.account(&programdata).unwrap().lamports;
-    let outcome = fx.run(Instruction::new_with_bytes(
-        loader(),
-        &5u32.to_le_bytes(),
+    let outcome = fx.run(loader_instruction(
+        5,
+        &[],
         vec![
             AccountMeta::new(programdata, false),
             AccountMeta::new(recipient, false),
@@ -313,20 +304,15 @@ fn upgrade_extend_and_close() {
         ],
     ));
     assert!(outcome.is_ok(), "{:?}", outcome.logs());
-    assert!(outcome
-        .logs()
-        .contains(&format!("Closed Program {program}")));
+    assert!(logged(&outcome, &format!("Closed Program {program}")));
     assert_eq!(fx.vm.account(&recipient).unwrap().lamports, lamports);
     assert!(fx.vm.account(&programdata).is_none());
     fx.slot(SLOT + 10);
-    let outcome = fx.invoke(program);
-    assert_eq!(
-        instruction_error(&outcome),
-        Some(InstructionError::UnsupportedProgramId)
+    assert_failed_logging(
+        &fx.invoke(program),
+        InstructionError::UnsupportedProgramId,
+        "Program is not deployed",
     );
-    assert!(outcome
-        .logs()
-        .contains(&"Program is not deployed".to_string()));
 }
 
 #[test]
@@ -426,12 +412,14 @@ fn programs_may_invoke_only_some_loader_instructions() {
         ],
     ));
     assert!(outcome.is_ok(), "{:?}", outcome.logs());
-    assert!(outcome
-        .logs()
-        .contains(&format!("Program {} invoke [2]", loader())));
-    assert!(outcome
-        .logs()
-        .contains(&format!("New authority Some({new_authority})")));
+    assert!(logged(
+        &outcome,
+        &format!("Program {} invoke [2]", loader())
+    ));
+    assert!(logged(
+        &outcome,
+        &format!("New authority Some({new_authority})")
+    ));
     assert_eq!(
         decode_state(&fx.vm.account(&buffer).unwrap().data),
         Some(UpgradeableLoaderState::Buffer {

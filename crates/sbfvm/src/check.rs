@@ -33,7 +33,7 @@
 
 use std::fmt;
 
-use crate::scenario::{encode_hex, parse_data, parse_pubkey, ExpectSpec};
+use crate::scenario::{parse_data, parse_pubkey, ExpectSpec};
 use crate::{InstructionError, Outcome, Pubkey, TransactionError};
 
 /// Byte strings up to this length are shown whole in a failure; longer ones as a window
@@ -451,8 +451,8 @@ pub fn bytes_difference(expected: &[u8], got: &[u8]) -> String {
     if expected.len() <= SHOWN_WHOLE && got.len() <= SHOWN_WHOLE {
         return format!(
             "expected hex:{}, got hex:{} (first difference at byte {first}{lengths})",
-            encode_hex(expected),
-            encode_hex(got)
+            hex::encode(expected),
+            hex::encode(got)
         );
     }
     let start = first.saturating_sub(WINDOW_BEFORE);
@@ -463,7 +463,7 @@ pub fn bytes_difference(expected: &[u8], got: &[u8]) -> String {
         format!(
             "{}{}{}",
             if from > 0 { "…" } else { "" },
-            encode_hex(&bytes[from..to]),
+            hex::encode(&bytes[from..to]),
             if to < bytes.len() { "…" } else { "" }
         )
     };

@@ -2,59 +2,22 @@
 //! logs, compute units, return data and accounts; a failed transaction leaves the store
 //! exactly as it was; lamports are conserved.
 
-use sbfvm::runtime::AccountStore;
-use sbfvm::{
-    Account, Config, ExecutionMode, Instruction, InstructionError, Loader, Pubkey, Sbfvm,
-    TransactionError,
+use crate::common::{
+    account, deploy, deploy_with, elf, key, rent_exempt, total_lamports, vm, MODES, SYSTEM,
 };
+use sbfvm::{ExecutionMode, Instruction, InstructionError, Loader, Pubkey, TransactionError};
 use solana_instruction::AccountMeta;
-
-const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
-
-fn elf(name: &str) -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/");
-    std::fs::read(format!("{path}{name}")).unwrap_or_else(|e| panic!("fixtures/{name}: {e}"))
-}
-
-/// Rent-exempt minimum under the default Rent: (128 + len) × 6,960.
-fn rent_exempt(len: usize) -> u64 {
-    (128 + len as u64) * 6_960
-}
-
-fn key(seed: u8) -> Pubkey {
-    Pubkey::new_from_array([seed; 32])
-}
-
-fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
-    Account {
-        lamports,
-        data: data.to_vec(),
-        owner,
-        executable: false,
-        rent_epoch: u64::MAX,
-    }
-}
 
 fn writable(pubkey: Pubkey) -> AccountMeta {
     AccountMeta::new(pubkey, false)
 }
 
-fn total_lamports(store: &AccountStore) -> u128 {
-    store
-        .iter()
-        .map(|(_, account)| account.lamports as u128)
-        .sum()
+/// account_data.so op 2: move `lamports` from account 0 to account 1.
+fn move_lamports(program: Pubkey, from: Pubkey, to: Pubkey, lamports: u64) -> Instruction {
+    let mut data = vec![2];
+    data.extend_from_slice(&lamports.to_le_bytes());
+    Instruction::new_with_bytes(program, &data, vec![writable(from), writable(to)])
 }
-
-fn vm(mode: ExecutionMode) -> Sbfvm {
-    Sbfvm::new(Config {
-        mode,
-        ..Config::default()
-    })
-    .expect("Sbfvm::new")
-}
-
-const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
 
 #[test]
 fn deprecated_loader_program_runs_with_the_unaligned_abi() {
@@ -120,8 +83,7 @@ fn bpf_loader_2_program_computes_and_returns_data() {
     for mode in MODES {
         let mut vm = vm(mode);
         let program = key(3);
-        vm.add_program(program, Loader::V2, &elf("compute.so"))
-            .expect("load compute.so");
+        deploy_with(&mut vm, program, Loader::V2, "compute.so");
         let program_account = vm.account(&program).unwrap();
         assert!(program_account.executable);
         assert_eq!(
@@ -185,8 +147,7 @@ fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
     for mode in MODES {
         let mut vm = vm(mode);
         let program = key(4);
-        vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
-            .expect("load account_data.so");
+        deploy(&mut vm, program, "account_data.so");
         // The program account points at a programdata account holding the ELF.
         let program_account = vm.account(&program).unwrap().clone();
         assert!(program_account.executable);
@@ -209,14 +170,7 @@ fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
         vm.set_account(to, account(rent_exempt(0), program, &[]));
         let total_before = total_lamports(&vm.runtime().store);
 
-        // op 2: move 2,500,000 lamports from account 0 to account 1.
-        let mut data = vec![2];
-        data.extend_from_slice(&2_500_000u64.to_le_bytes());
-        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
-            program,
-            &data,
-            vec![writable(from), writable(to)],
-        ));
+        let outcome = vm.process_instruction(&move_lamports(program, from, to, 2_500_000));
         assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
         assert_eq!(outcome.account(&from).unwrap().lamports, 7_500_000);
         assert_eq!(
@@ -259,8 +213,7 @@ fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
 fn custom_errors_map_to_instruction_errors() {
     let mut vm = vm(ExecutionMode::default());
     let program = key(7);
-    vm.add_program(program, Loader::Upgradeable, &elf("custom_error.so"))
-        .unwrap();
+    deploy(&mut vm, program, "custom_error.so");
     let outcome = vm.process_instruction(&Instruction::new_with_bytes(
         program,
         &42u32.to_le_bytes(),
@@ -295,8 +248,7 @@ fn a_failed_transaction_leaves_the_store_untouched() {
     for mode in MODES {
         let mut vm = vm(mode);
         let program = key(8);
-        vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
-            .unwrap();
+        deploy(&mut vm, program, "account_data.so");
         let owned = key(9);
         let other = key(10);
         let system_owned = key(11);
@@ -457,18 +409,11 @@ fn loading_a_broken_elf_is_an_error() {
 fn an_account_drained_to_zero_lamports_is_deallocated() {
     let mut vm = vm(ExecutionMode::default());
     let program = key(15);
-    vm.add_program(program, Loader::Upgradeable, &elf("account_data.so"))
-        .unwrap();
+    deploy(&mut vm, program, "account_data.so");
     let (drained, other) = (key(16), key(17));
     vm.set_account(drained, account(5_000_000, program, &[1, 2, 3, 4]));
     vm.set_account(other, account(5_000_000, program, &[]));
-    let mut data = vec![2];
-    data.extend_from_slice(&5_000_000u64.to_le_bytes());
-    let outcome = vm.process_instruction(&Instruction::new_with_bytes(
-        program,
-        &data,
-        vec![writable(drained), writable(other)],
-    ));
+    let outcome = vm.process_instruction(&move_lamports(program, drained, other, 5_000_000));
     assert!(outcome.is_ok(), "{:?}", outcome.result());
 
     // op 4 on the drained account: in Agave it has no data any more, so the program's

@@ -1,5 +1,7 @@
-//! Scenario files (`../shared/docs/scenario-format.md`): TOML or JSON, chosen by extension.
-//! Parsing rejects unknown fields, so a misspelt key is an error, not a silent default.
+//! Scenario files: TOML or JSON, chosen by extension, with the fields of [`ScenarioFile`]
+//! (settings, programs, accounts, and instructions with optional `expect` blocks). Data is
+//! written `hex:…` or `base64:…`, keys in base58. Parsing rejects unknown fields, so a
+//! misspelt key is an error, not a silent default.
 
 use std::path::{Path, PathBuf};
 
@@ -194,6 +196,33 @@ impl Scenario {
         result.map_err(|message| Error::Scenario(format!("{}: {}", path.display(), message.trim())))
     }
 
+    /// A scenario that deploys the ELF at `program` (upgradeable loader) and runs one
+    /// instruction with `data` and no accounts: what `sbfvm run PROGRAM.so` runs.
+    pub fn single_program(program: &Path, data: &[u8]) -> Self {
+        let program_id = Pubkey::new_from_array(*b"sbfvm-run-program-00000000000000").to_string();
+        let file = ScenarioFile {
+            programs: vec![ProgramSpec {
+                program_id: program_id.clone(),
+                elf: program.to_string_lossy().into_owned(),
+                loader: None,
+            }],
+            instructions: vec![InstructionSpec {
+                name: None,
+                program_id,
+                accounts: Vec::new(),
+                data: Some(format!("hex:{}", hex::encode(data))),
+                compute_unit_limit: None,
+                expect: None,
+            }],
+            ..ScenarioFile::default()
+        };
+        Self {
+            file,
+            base_dir: PathBuf::new(),
+            path: program.to_path_buf(),
+        }
+    }
+
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.base_dir.join(relative)
     }
@@ -228,6 +257,8 @@ pub fn parse_data(text: &str, what: &str) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// Decodes hex digits, ignoring white space and `_` separators (`"dead_beef"`). The error
+/// names the digits that are not hex, or says that their number is odd.
 pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u8> = text
         .bytes()
@@ -236,18 +267,16 @@ pub fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     if !digits.len().is_multiple_of(2) {
         return Err(format!("hex `{text}` has an odd number of digits"));
     }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let pair = std::str::from_utf8(pair).map_err(|_| format!("invalid hex `{text}`"))?;
-            u8::from_str_radix(pair, 16)
-                .map_err(|_| format!("invalid hex digits `{pair}` in `{text}`"))
-        })
-        .collect()
-}
-
-pub fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    hex::decode(&digits).map_err(|error| match error {
+        hex::FromHexError::InvalidHexCharacter { index, .. } => {
+            let pair = &digits[index - index % 2..][..2];
+            match std::str::from_utf8(pair) {
+                Ok(pair) => format!("invalid hex digits `{pair}` in `{text}`"),
+                Err(_) => format!("invalid hex `{text}`"),
+            }
+        }
+        other => format!("invalid hex `{text}` ({other})"),
+    })
 }
 
 #[cfg(test)]

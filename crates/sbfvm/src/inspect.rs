@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use sbfvm_runtime::{ComputeBudget, FeatureSet};
 use sbfvm_vm::inspect::{check_load, summarize, ElfSummary, LoadCheck};
 use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment, SbpfVersion, SyscallSupport};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::error::Error;
 
@@ -56,7 +56,7 @@ pub fn inspect_in(
     execution_environment: &ProgramEnvironment,
     deployment_environment: &ProgramEnvironment,
 ) -> Result<Inspection, Error> {
-    let summary = summarize(elf).map_err(Error::Usage)?;
+    let summary = summarize(elf).map_err(Error::Elf)?;
     let execution = check_load(execution_environment, elf);
     let deployment = check_load(deployment_environment, elf);
     let imports = summary
@@ -169,32 +169,99 @@ pub fn human(inspection: &Inspection) -> String {
     out
 }
 
-pub fn json(inspection: &Inspection) -> Value {
-    let check = |check: &LoadCheck| {
-        json!({
-            "ok": check.error.is_none(),
-            "error": check.error,
-            "sbpf_version": check.sbpf_version.map(|v| v as u8),
-            "function_count": check.function_count,
-            "text_bytes": check.text_bytes,
-            "rodata_bytes": check.rodata_bytes,
-        })
-    };
-    json!({
-        "size": inspection.size,
-        "e_flags": inspection.summary.e_flags,
-        "sbpf_version": inspection.execution.sbpf_version.map(|v| v as u8),
-        "entrypoint": inspection.summary.entrypoint,
-        "function_count": inspection.execution.function_count,
-        "sections": inspection.summary.sections.iter().map(|s| json!({
-            "name": s.name, "address": s.address, "offset": s.offset, "size": s.size,
-        })).collect::<Vec<_>>(),
-        "imported_syscalls": inspection.imports.iter().map(|(name, support)| json!({
-            "name": name,
-            "provided": matches!(support, Some(SyscallSupport::Implemented)),
-            "status": import_text(inspection, name, *support),
-        })).collect::<Vec<_>>(),
-        "execution": check(&inspection.execution),
-        "deployment": check(&inspection.deployment),
-    })
+// The `--json` form. Each struct lists its fields in alphabetical order: the order the
+// report's keys have always had (serde_json sorts the keys of a map).
+
+/// The `--json` form of an [`Inspection`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonInspection<'a> {
+    /// Loaded with the strict deployment rules.
+    pub deployment: JsonLoadCheck<'a>,
+    pub e_flags: u32,
+    pub entrypoint: u64,
+    /// Loaded with the execution rules.
+    pub execution: JsonLoadCheck<'a>,
+    pub function_count: usize,
+    pub imported_syscalls: Vec<JsonImport<'a>>,
+    pub sbpf_version: Option<u8>,
+    pub sections: Vec<JsonSection<'a>>,
+    pub size: usize,
+}
+
+/// One load of the program ([`LoadCheck`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonLoadCheck<'a> {
+    pub error: Option<&'a str>,
+    pub function_count: usize,
+    pub ok: bool,
+    pub rodata_bytes: usize,
+    pub sbpf_version: Option<u8>,
+    pub text_bytes: usize,
+}
+
+/// One ELF section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonSection<'a> {
+    pub address: u64,
+    pub name: &'a str,
+    pub offset: u64,
+    pub size: u64,
+}
+
+/// One imported syscall and how it is provided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonImport<'a> {
+    pub name: &'a str,
+    /// Implemented (by sbfvm or the embedder): calling it works.
+    pub provided: bool,
+    pub status: &'static str,
+}
+
+impl<'a> JsonLoadCheck<'a> {
+    fn new(check: &'a LoadCheck) -> Self {
+        Self {
+            error: check.error.as_deref(),
+            function_count: check.function_count,
+            ok: check.error.is_none(),
+            rodata_bytes: check.rodata_bytes,
+            sbpf_version: check.sbpf_version.map(|version| version as u8),
+            text_bytes: check.text_bytes,
+        }
+    }
+}
+
+/// The `--json` form of `inspection`.
+pub fn json(inspection: &Inspection) -> JsonInspection<'_> {
+    JsonInspection {
+        deployment: JsonLoadCheck::new(&inspection.deployment),
+        e_flags: inspection.summary.e_flags,
+        entrypoint: inspection.summary.entrypoint,
+        execution: JsonLoadCheck::new(&inspection.execution),
+        function_count: inspection.execution.function_count,
+        imported_syscalls: inspection
+            .imports
+            .iter()
+            .map(|(name, support)| JsonImport {
+                name,
+                provided: matches!(support, Some(SyscallSupport::Implemented)),
+                status: import_text(inspection, name, *support),
+            })
+            .collect(),
+        sbpf_version: inspection
+            .execution
+            .sbpf_version
+            .map(|version| version as u8),
+        sections: inspection
+            .summary
+            .sections
+            .iter()
+            .map(|section| JsonSection {
+                address: section.address,
+                name: &section.name,
+                offset: section.offset,
+                size: section.size,
+            })
+            .collect(),
+        size: inspection.size,
+    }
 }

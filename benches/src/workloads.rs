@@ -22,12 +22,11 @@
 
 use std::hint::black_box;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use solana_instruction::AccountMeta;
 
-use crate::{Account, Config, Error, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
+use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
 
 /// A benchmark group: one phase of running a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -128,7 +127,7 @@ impl CpiBreakdown {
 type Setup = Box<dyn Fn() -> Result<Box<dyn Workload>, String>>;
 
 /// One benchmark.
-pub struct Scenario {
+pub struct Benchmark {
     pub group: Group,
     pub name: String,
     /// What one operation is (`load`, `instruction`, `SBF insn`, `call`, `CPI`, `lookup`).
@@ -137,9 +136,9 @@ pub struct Scenario {
     setup: Setup,
 }
 
-impl std::fmt::Debug for Scenario {
+impl std::fmt::Debug for Benchmark {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scenario")
+        f.debug_struct("Benchmark")
             .field("group", &self.group)
             .field("name", &self.name)
             .field("unit", &self.unit)
@@ -147,7 +146,7 @@ impl std::fmt::Debug for Scenario {
     }
 }
 
-impl Scenario {
+impl Benchmark {
     fn new(
         group: Group,
         name: &str,
@@ -182,7 +181,7 @@ impl Scenario {
 
 /// The `fixtures/` directory of this repository.
 pub fn fixtures_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"))
 }
 
 fn fixture(name: &str) -> Result<Vec<u8>, String> {
@@ -263,18 +262,14 @@ fn expect_return_data(outcome: &Outcome, expected: Option<&[u8]>) -> Result<(), 
     }
     Err(format!(
         "return data {} (expected {})",
-        got.map_or("none".into(), hex),
-        expected.map_or("none".into(), hex)
+        got.map_or("none".into(), hex::encode),
+        expected.map_or("none".into(), hex::encode)
     ))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Calls and compute units of the syscall `name`, summed over the invoke tree.
 fn syscall_usage(outcome: &Outcome, name: &str) -> (u64, u64) {
-    fn walk(invocations: &[crate::Invocation], name: &str, total: &mut (u64, u64)) {
+    fn walk(invocations: &[sbfvm::Invocation], name: &str, total: &mut (u64, u64)) {
         for invocation in invocations {
             for (syscall, calls, units) in &invocation.syscalls {
                 if *syscall == name {
@@ -308,16 +303,60 @@ fn frames_ok(outcome: &Outcome) -> Result<usize, String> {
 
 type Verify = Box<dyn Fn(&Outcome) -> Result<(), String>>;
 
+/// An instruction a workload runs, and the check of its outcome.
+struct CheckedInstruction {
+    instruction: Instruction,
+    verify: Verify,
+    /// `operation` or `baseline`, for the messages.
+    what: &'static str,
+}
+
+impl CheckedInstruction {
+    fn operation(instruction: Instruction, verify: Verify) -> Self {
+        Self {
+            instruction,
+            verify,
+            what: "operation",
+        }
+    }
+
+    fn baseline(instruction: Instruction, verify: Verify) -> Self {
+        Self {
+            instruction,
+            verify,
+            what: "baseline",
+        }
+    }
+
+    /// Runs it once: it must succeed and pass its check.
+    fn run(&self, vm: &mut Sbfvm) -> Result<Outcome, String> {
+        let outcome = vm.process_instruction(&self.instruction);
+        expect_ok(&outcome, self.what)?;
+        (self.verify)(&outcome).map_err(|error| format!("{}: {error}", self.what))?;
+        Ok(outcome)
+    }
+
+    /// [`CheckedInstruction::run`], which must also consume what the first run did.
+    fn rerun(&self, vm: &mut Sbfvm, first_units: u64) -> Result<Outcome, String> {
+        let outcome = self.run(vm)?;
+        let units = outcome.compute_units_consumed();
+        if units != first_units {
+            return Err(format!(
+                "{}: {units} CU (the first run consumed {first_units})",
+                self.what
+            ));
+        }
+        Ok(outcome)
+    }
+}
+
 /// Runs `op` (which performs `per_instruction` operations) and `baseline` (the same without
 /// the operations) in turn; the operation's time is the difference.
 struct InstructionBench {
     vm: Sbfvm,
-    op: Instruction,
-    baseline: Option<Instruction>,
+    op: CheckedInstruction,
+    baseline: Option<CheckedInstruction>,
     per_instruction: u64,
-    /// Checks of the operation's outcome and of the baseline's.
-    verify_op: Verify,
-    verify_baseline: Verify,
     /// Compute units of the first runs, which every later run must match.
     op_units: u64,
     baseline_units: u64,
@@ -326,38 +365,45 @@ struct InstructionBench {
 }
 
 impl InstructionBench {
-    #[allow(clippy::too_many_arguments)]
+    /// Runs `op` and `baseline` once each (both must pass their checks).
     fn new(
         mut vm: Sbfvm,
-        op: Instruction,
-        baseline: Option<Instruction>,
+        op: CheckedInstruction,
+        baseline: Option<CheckedInstruction>,
         per_instruction: u64,
-        verify_op: Verify,
-        verify_baseline: Verify,
         priced_syscall: Option<&'static str>,
     ) -> Result<Self, String> {
-        let outcome = vm.process_instruction(&op);
-        expect_ok(&outcome, "operation")?;
-        verify_op(&outcome).map_err(|error| format!("operation: {error}"))?;
-        let op_units = outcome.compute_units_consumed();
-        let mut baseline_units = 0;
-        if let Some(baseline) = &baseline {
-            let outcome = vm.process_instruction(baseline);
-            expect_ok(&outcome, "baseline")?;
-            verify_baseline(&outcome).map_err(|error| format!("baseline: {error}"))?;
-            baseline_units = outcome.compute_units_consumed();
-        }
+        let op_units = op.run(&mut vm)?.compute_units_consumed();
+        let baseline_units = match &baseline {
+            Some(baseline) => baseline.run(&mut vm)?.compute_units_consumed(),
+            None => 0,
+        };
         Ok(Self {
             vm,
             op,
             baseline,
             per_instruction,
-            verify_op,
-            verify_baseline,
             op_units,
             baseline_units,
             priced_syscall,
         })
+    }
+
+    /// The usual pair: `op` and `baseline`, each with its check.
+    fn with_baseline(
+        vm: Sbfvm,
+        (op, verify_op): (Instruction, Verify),
+        (baseline, verify_baseline): (Instruction, Verify),
+        per_instruction: u64,
+        priced_syscall: Option<&'static str>,
+    ) -> Result<Self, String> {
+        Self::new(
+            vm,
+            CheckedInstruction::operation(op, verify_op),
+            Some(CheckedInstruction::baseline(baseline, verify_baseline)),
+            per_instruction,
+            priced_syscall,
+        )
     }
 }
 
@@ -366,7 +412,7 @@ impl Workload for InstructionBench {
         self.vm.runtime_mut().profile_phases = true;
         let mut sum = sbfvm_runtime::invoke_context::PhaseTimes::default();
         for _ in 0..instructions {
-            let outcome = self.vm.process_instruction(&self.op);
+            let outcome = self.vm.process_instruction(&self.op.instruction);
             if let Some(times) = outcome.transaction.phase_times {
                 sum.cpi_translate += times.cpi_translate;
                 sum.cpi_update_callee += times.cpi_update_callee;
@@ -399,14 +445,17 @@ impl Workload for InstructionBench {
         let reps = ops.div_ceil(self.per_instruction).max(1);
         let start = Instant::now();
         for _ in 0..reps {
-            black_box(self.vm.process_instruction(black_box(&self.op)));
+            black_box(self.vm.process_instruction(black_box(&self.op.instruction)));
         }
         let op_time = start.elapsed();
         let mut baseline_time = Duration::ZERO;
         if let Some(baseline) = &self.baseline {
             let start = Instant::now();
             for _ in 0..reps {
-                black_box(self.vm.process_instruction(black_box(baseline)));
+                black_box(
+                    self.vm
+                        .process_instruction(black_box(&baseline.instruction)),
+                );
             }
             baseline_time = start.elapsed();
         }
@@ -418,32 +467,14 @@ impl Workload for InstructionBench {
     }
 
     fn check(&mut self) -> Result<Checked, String> {
-        let outcome = self.vm.process_instruction(&self.op);
-        expect_ok(&outcome, "operation")?;
-        (self.verify_op)(&outcome).map_err(|error| format!("operation: {error}"))?;
-        let units = outcome.compute_units_consumed();
-        if units != self.op_units {
-            return Err(format!(
-                "operation: {units} CU (the first run consumed {})",
-                self.op_units
-            ));
-        }
+        let outcome = self.op.rerun(&mut self.vm, self.op_units)?;
         let mut cu_price = None;
         if let Some(name) = self.priced_syscall {
             let (calls, units) = syscall_usage(&outcome, name);
             cu_price = Some(units / calls.max(1));
         }
         if let Some(baseline) = &self.baseline {
-            let outcome = self.vm.process_instruction(baseline);
-            expect_ok(&outcome, "baseline")?;
-            (self.verify_baseline)(&outcome).map_err(|error| format!("baseline: {error}"))?;
-            let units = outcome.compute_units_consumed();
-            if units != self.baseline_units {
-                return Err(format!(
-                    "baseline: {units} CU (the first run consumed {})",
-                    self.baseline_units
-                ));
-            }
+            baseline.rerun(&mut self.vm, self.baseline_units)?;
         }
         let cu_per_op =
             Some((self.op_units as f64 - self.baseline_units as f64) / self.per_instruction as f64);
@@ -563,19 +594,19 @@ fn bench_large_expected(seed: u64) -> u64 {
     (100..260).fold(seed, |x, k| bench_large_function(k, x))
 }
 
-fn load_scenario(
+fn load_benchmark(
     name: &str,
     description: &'static str,
     mode: ExecutionMode,
     large: bool,
     kind: LoadKind,
-) -> Scenario {
+) -> Benchmark {
     let unit = if kind == LoadKind::Lookup {
         "lookup"
     } else {
         "load"
     };
-    Scenario::new(Group::Load, name, unit, description, move || {
+    Benchmark::new(Group::Load, name, unit, description, move || {
         let (program, verify): (Instruction, Verify) = if large {
             (
                 Instruction::new_with_bytes(PROGRAM, &LARGE_SEED.to_le_bytes(), vec![]),
@@ -607,38 +638,38 @@ fn load_scenario(
     })
 }
 
-fn load_scenarios() -> Vec<Scenario> {
+fn load_benchmarks() -> Vec<Benchmark> {
     use ExecutionMode::{Interpreter, Jit};
     vec![
-        load_scenario(
+        load_benchmark(
             "small_jit",
             "log.so (2 KB): parse + relocate + verify + JIT",
             Jit,
             false,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_jit",
             "bench_large.so (129 KB, 160 functions): parse + relocate + verify + JIT",
             Jit,
             true,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_no_jit",
             "bench_large.so: parse + relocate + verify only (interpreter mode)",
             Interpreter,
             true,
             LoadKind::Load,
         ),
-        load_scenario(
+        load_benchmark(
             "large_add_program_again",
             "Sbfvm::add_program of the same bench_large.so under the same id (JIT mode): a cache hit, no parse, verification or JIT",
             Jit,
             true,
             LoadKind::AddAgain,
         ),
-        load_scenario(
+        load_benchmark(
             "cache_hit",
             "program-cache lookup of a loaded program, as every execution does",
             Jit,
@@ -664,8 +695,8 @@ fn xorshift_expected(rounds: u64) -> u64 {
 
 const COMPUTE_ROUNDS: u64 = 20_000;
 
-fn compute_scenario(mode: ExecutionMode) -> Scenario {
-    Scenario::new(
+fn compute_benchmark(mode: ExecutionMode) -> Benchmark {
+    Benchmark::new(
         Group::Execute,
         &format!("compute_{}", mode_name(mode)),
         "SBF insn",
@@ -685,13 +716,11 @@ fn compute_scenario(mode: ExecutionMode) -> Scenario {
             };
             // One SBF instruction is one compute unit here (no syscalls in the loop), so
             // the instructions executed per run are the difference in compute units.
-            let mut bench = InstructionBench::new(
+            let mut bench = InstructionBench::with_baseline(
                 vm,
-                data(COMPUTE_ROUNDS),
-                Some(data(0)),
+                (data(COMPUTE_ROUNDS), expect(COMPUTE_ROUNDS)),
+                (data(0), expect(0)),
                 1,
-                expect(COMPUTE_ROUNDS),
-                expect(0),
                 None,
             )?;
             bench.per_instruction = bench.op_units - bench.baseline_units;
@@ -700,13 +729,13 @@ fn compute_scenario(mode: ExecutionMode) -> Scenario {
     )
 }
 
-fn noop_instruction_scenario(mode: ExecutionMode, accounts: usize) -> Scenario {
+fn noop_instruction_benchmark(mode: ExecutionMode, accounts: usize) -> Benchmark {
     let name = if accounts == 0 {
         format!("noop_instruction_{}", mode_name(mode))
     } else {
         format!("noop_instruction_{accounts}x165B_{}", mode_name(mode))
     };
-    Scenario::new(
+    Benchmark::new(
         Group::Execute,
         &name,
         "instruction",
@@ -717,20 +746,21 @@ fn noop_instruction_scenario(mode: ExecutionMode, accounts: usize) -> Scenario {
             add_program(&mut vm, CALLEE, "cpi_callee.so")?;
             let metas = payload_accounts(&mut vm, accounts, 165, CALLEE);
             let op = Instruction::new_with_bytes(CALLEE, b"", metas);
-            let bench = InstructionBench::new(vm, op, None, 1, no_check(), no_check(), None)?;
+            let op = CheckedInstruction::operation(op, no_check());
+            let bench = InstructionBench::new(vm, op, None, 1, None)?;
             Ok(Box::new(bench) as Box<dyn Workload>)
         },
     )
 }
 
-fn execute_scenarios() -> Vec<Scenario> {
+fn execute_benchmarks() -> Vec<Benchmark> {
     use ExecutionMode::{Interpreter, Jit};
     vec![
-        compute_scenario(Interpreter),
-        compute_scenario(Jit),
-        noop_instruction_scenario(Interpreter, 0),
-        noop_instruction_scenario(Jit, 0),
-        noop_instruction_scenario(Jit, 2),
+        compute_benchmark(Interpreter),
+        compute_benchmark(Jit),
+        noop_instruction_benchmark(Interpreter, 0),
+        noop_instruction_benchmark(Jit, 0),
+        noop_instruction_benchmark(Jit, 2),
     ]
 }
 
@@ -758,13 +788,6 @@ const SHA256_OF_ZEROS: [(u16, &str); 2] = [
         "5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
     ),
 ];
-
-fn unhex(text: &str) -> Vec<u8> {
-    (0..text.len())
-        .step_by(2)
-        .map(|at| u8::from_str_radix(&text[at..at + 2], 16).expect("hex"))
-        .collect()
-}
 
 const SYSCALL_CASES: &[SyscallCase] = &[
     SyscallCase {
@@ -863,20 +886,20 @@ fn syscall_program_id() -> Pubkey {
     (1..=u8::MAX)
         .map(key)
         .find(|id| {
-            crate::runtime::pda::create_program_address(&[b"vault"], id).is_ok()
-                && crate::runtime::pda::create_program_address(&[b"vault", &[255]], id).is_ok()
+            sbfvm::runtime::pda::create_program_address(&[b"vault"], id).is_ok()
+                && sbfvm::runtime::pda::create_program_address(&[b"vault", &[255]], id).is_ok()
         })
         .expect("some program id has an off-curve vault address")
 }
 
 /// What the return data of a family must be (`call`: the mode that calls the syscall).
 fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) -> Option<Vec<u8>> {
-    use crate::runtime::pda;
+    use sbfvm::runtime::pda;
     match case.family {
         3 => SHA256_OF_ZEROS
             .iter()
             .find(|(size, _)| *size == case.size)
-            .map(|(_, hash)| unhex(hash)),
+            .map(|(_, hash)| hex::decode(hash).expect("hex")),
         4 => Some(
             pda::create_program_address(&[b"vault"], id)
                 .expect("off curve")
@@ -895,8 +918,8 @@ fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) 
     }
 }
 
-fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
-    Scenario::new(
+fn syscall_benchmark(case: &'static SyscallCase) -> Benchmark {
+    Benchmark::new(
         Group::Syscall,
         case.name,
         "call",
@@ -930,13 +953,11 @@ fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
                 })
             };
             let (verify_op, verify_baseline) = (verify(true), verify(false));
-            let bench = InstructionBench::new(
+            let bench = InstructionBench::with_baseline(
                 vm,
-                instruction(false),
-                Some(instruction(true)),
+                (instruction(false), verify_op),
+                (instruction(true), verify_baseline),
                 u64::from(case.calls),
-                verify_op,
-                verify_baseline,
                 Some(case.syscall),
             )?;
             Ok(Box::new(bench) as Box<dyn Workload>)
@@ -944,8 +965,8 @@ fn syscall_scenario(case: &'static SyscallCase) -> Scenario {
     )
 }
 
-fn syscall_scenarios() -> Vec<Scenario> {
-    SYSCALL_CASES.iter().map(syscall_scenario).collect()
+fn syscall_benchmarks() -> Vec<Benchmark> {
+    SYSCALL_CASES.iter().map(syscall_benchmark).collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -987,8 +1008,8 @@ fn cpi_count(depth: u8, cpis: u16) -> Verify {
     })
 }
 
-fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scenario {
-    Scenario::new(
+fn noop_cpi_benchmark(name: &str, accounts: usize, len: usize, depth: u8) -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         name,
         "CPI",
@@ -1001,8 +1022,8 @@ fn noop_cpi_scenario(name: &str, accounts: usize, len: usize, depth: u8) -> Scen
 /// As the no-op CPI, but each callee writes one byte of its first account (bench_cpi.so op
 /// 2 → cpi_callee.so op 4), so its input is written and the next CPI re-zeroes the
 /// reserves: the cost of a callee that changes something.
-fn write_cpi_scenario(name: &str, accounts: usize, len: usize) -> Scenario {
-    Scenario::new(
+fn write_cpi_benchmark(name: &str, accounts: usize, len: usize) -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         name,
         "CPI",
@@ -1051,20 +1072,18 @@ fn cpi_workload(
     let instruction = |count: u16| {
         Instruction::new_with_bytes(BENCH_CPI, &bench_cpi_data(op, count, depth), metas.clone())
     };
-    let bench = InstructionBench::new(
+    let bench = InstructionBench::with_baseline(
         vm,
-        instruction(CPIS),
-        Some(instruction(0)),
+        (instruction(CPIS), verify),
+        (instruction(0), cpi_count(depth, 0)),
         u64::from(CPIS),
-        verify,
-        cpi_count(depth, 0),
         None,
     )?;
     Ok(Box::new(bench) as Box<dyn Workload>)
 }
 
-fn transfer_scenario() -> Scenario {
-    Scenario::new(
+fn transfer_benchmark() -> Benchmark {
+    Benchmark::new(
         Group::Cpi,
         "system_transfer",
         "CPI",
@@ -1099,13 +1118,11 @@ fn transfer_scenario() -> Scenario {
                     Ok(())
                 })
             };
-            let bench = InstructionBench::new(
+            let bench = InstructionBench::with_baseline(
                 vm,
-                instruction(CPIS),
-                Some(instruction(0)),
+                (instruction(CPIS), moved(CPIS)),
+                (instruction(0), moved(0)),
                 u64::from(CPIS),
-                moved(CPIS),
-                moved(0),
                 None,
             )?;
             Ok(Box::new(bench) as Box<dyn Workload>)
@@ -1122,16 +1139,16 @@ fn index_of(outcome: &Outcome, pubkey: &Pubkey) -> Result<usize, String> {
         .ok_or_else(|| format!("{pubkey} is not in the transaction"))
 }
 
-fn cpi_scenarios() -> Vec<Scenario> {
+fn cpi_benchmarks() -> Vec<Benchmark> {
     vec![
-        noop_cpi_scenario("noop_0_accounts", 0, 0, 0),
-        noop_cpi_scenario("noop_2x165B", 2, 165, 0),
-        noop_cpi_scenario("noop_16x165B", 16, 165, 0),
-        noop_cpi_scenario("noop_2x10KB", 2, 10 * 1024, 0),
+        noop_cpi_benchmark("noop_0_accounts", 0, 0, 0),
+        noop_cpi_benchmark("noop_2x165B", 2, 165, 0),
+        noop_cpi_benchmark("noop_16x165B", 16, 165, 0),
+        noop_cpi_benchmark("noop_2x10KB", 2, 10 * 1024, 0),
         // The loop runs at stack height 4 (three self-invocations first), the callee at 5.
-        noop_cpi_scenario("noop_2x165B_depth4", 2, 165, 3),
-        write_cpi_scenario("write_2x165B", 2, 165),
-        transfer_scenario(),
+        noop_cpi_benchmark("noop_2x165B_depth4", 2, 165, 3),
+        write_cpi_benchmark("write_2x165B", 2, 165),
+        transfer_benchmark(),
     ]
 }
 
@@ -1140,328 +1157,22 @@ fn cpi_scenarios() -> Vec<Scenario> {
 // ---------------------------------------------------------------------------------------
 
 /// Every scenario, in group order.
-pub fn scenarios() -> Vec<Scenario> {
-    let mut all = load_scenarios();
-    all.extend(execute_scenarios());
-    all.extend(syscall_scenarios());
-    all.extend(cpi_scenarios());
+pub fn benchmarks() -> Vec<Benchmark> {
+    let mut all = load_benchmarks();
+    all.extend(execute_benchmarks());
+    all.extend(syscall_benchmarks());
+    all.extend(cpi_benchmarks());
     all
 }
 
 /// The scenarios of one group.
-pub fn group_scenarios(group: Group) -> Vec<Scenario> {
+pub fn group_benchmarks(group: Group) -> Vec<Benchmark> {
     match group {
-        Group::Load => load_scenarios(),
-        Group::Execute => execute_scenarios(),
-        Group::Syscall => syscall_scenarios(),
-        Group::Cpi => cpi_scenarios(),
+        Group::Load => load_benchmarks(),
+        Group::Execute => execute_benchmarks(),
+        Group::Syscall => syscall_benchmarks(),
+        Group::Cpi => cpi_benchmarks(),
     }
-}
-
-/// How long `sbfvm bench` times each scenario.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    /// Warm-up time, which also calibrates the batch size.
-    pub warm_up: Duration,
-    /// Target time of one sample (batch).
-    pub sample_time: Duration,
-    /// Samples taken; the median is reported.
-    pub samples: usize,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            warm_up: Duration::from_millis(200),
-            sample_time: Duration::from_millis(40),
-            samples: 11,
-        }
-    }
-}
-
-/// The result of timing one scenario.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Measurement {
-    pub scenario: String,
-    pub unit: &'static str,
-    /// Median over the samples, net of the baseline.
-    pub ns_per_op: f64,
-    pub min_ns_per_op: f64,
-    pub max_ns_per_op: f64,
-    pub ops_per_sample: u64,
-    pub samples: usize,
-    pub cu_per_op: Option<f64>,
-    pub cu_price: Option<u64>,
-    /// Why the scenario could not be set up or failed its check after timing.
-    pub error: Option<String>,
-    /// Per-CPI phase times (CPI scenarios), from separate profiled runs.
-    pub cpi_breakdown: Option<CpiBreakdown>,
-}
-
-impl Measurement {
-    pub fn ns_per_cu(&self) -> Option<f64> {
-        self.cu_per_op
-            .filter(|units| *units > 0.0)
-            .map(|units| self.ns_per_op / units)
-    }
-
-    fn failed(scenario: &Scenario, error: String) -> Self {
-        Self {
-            scenario: scenario.name.clone(),
-            unit: scenario.unit,
-            ns_per_op: f64::NAN,
-            min_ns_per_op: f64::NAN,
-            max_ns_per_op: f64::NAN,
-            ops_per_sample: 0,
-            samples: 0,
-            cu_per_op: None,
-            cu_price: None,
-            error: Some(error),
-            cpi_breakdown: None,
-        }
-    }
-}
-
-/// Times one scenario: warm up (doubling the batch until `warm_up` is spent), size the
-/// batch to `sample_time`, take `samples` batches, then check the results.
-pub fn measure(scenario: &Scenario, options: &Options) -> Measurement {
-    let mut workload = match scenario.setup() {
-        Ok(workload) => workload,
-        Err(error) => return Measurement::failed(scenario, error),
-    };
-    let mut ops = 1u64;
-    let mut spent = Duration::ZERO;
-    let mut gross_per_op;
-    loop {
-        let sample = workload.run(ops);
-        spent += sample.gross;
-        gross_per_op = sample.gross.as_nanos() as f64 / sample.ops.max(1) as f64;
-        if spent >= options.warm_up {
-            break;
-        }
-        ops = sample.ops.saturating_mul(2);
-    }
-    let ops_per_sample =
-        ((options.sample_time.as_nanos() as f64 / gross_per_op.max(1.0)) as u64).clamp(1, 1 << 32);
-    let mut per_op: Vec<f64> = (0..options.samples.max(1))
-        .map(|_| workload.run(ops_per_sample).ns_per_op())
-        .collect();
-    per_op.sort_by(f64::total_cmp);
-    let checked = workload.check();
-    // Profiled separately: the clock reads would distort the timed runs.
-    let cpi_breakdown = if scenario.group == Group::Cpi {
-        workload.cpi_breakdown(200)
-    } else {
-        None
-    };
-    let (cu_per_op, cu_price, error) = match checked {
-        Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
-        Err(error) => (None, None, Some(format!("{}: {error}", scenario.name))),
-    };
-    Measurement {
-        scenario: scenario.name.clone(),
-        unit: scenario.unit,
-        ns_per_op: per_op[per_op.len() / 2],
-        min_ns_per_op: per_op[0],
-        max_ns_per_op: per_op[per_op.len() - 1],
-        ops_per_sample,
-        samples: per_op.len(),
-        cu_per_op,
-        cu_price,
-        error,
-        cpi_breakdown,
-    }
-}
-
-/// The per-phase table of the CPI scenarios measured, as Markdown.
-pub fn breakdown_table(measurements: &[Measurement]) -> String {
-    let rows: Vec<_> = measurements
-        .iter()
-        .filter_map(|m| m.cpi_breakdown.map(|b| (m, b)))
-        .collect();
-    if rows.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from(
-        "\nWhere a CPI's time goes (ns per CPI, profiled runs; execute = the callee's VM run; \
-         the remainder is dispatch, logs, frame push/pop and the profiling itself):\n\n\
-         | scenario | translate | update callee | serialize | VM setup | execute | deserialize | update caller | sum | ns/op timed |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-    );
-    for (measurement, b) in rows {
-        out.push_str(&format!(
-            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |\n",
-            measurement.scenario,
-            b.translate,
-            b.update_callee,
-            b.serialize,
-            b.vm_setup,
-            b.execute,
-            b.deserialize,
-            b.update_caller,
-            b.total(),
-            format_ns(measurement.ns_per_op)
-        ));
-    }
-    out
-}
-
-fn format_ns(ns: f64) -> String {
-    if ns.is_nan() {
-        "—".into()
-    } else if ns >= 10_000.0 {
-        format!("{:.1} µs", ns / 1000.0)
-    } else if ns >= 100.0 {
-        format!("{ns:.0}")
-    } else if ns >= 10.0 {
-        format!("{ns:.1}")
-    } else {
-        format!("{ns:.2}")
-    }
-}
-
-fn format_units(units: Option<f64>) -> String {
-    match units {
-        None => String::new(),
-        Some(units) if units.fract() == 0.0 => format!("{units:.0}"),
-        Some(units) => format!("{units:.1}"),
-    }
-}
-
-/// The Markdown table of `sbfvm bench`.
-pub fn markdown_table(measurements: &[Measurement]) -> String {
-    let mut out = String::from(
-        "| scenario | ns/op | op | CU/op | ns/CU | syscall CU price |\n\
-         |---|---:|---|---:|---:|---:|\n",
-    );
-    for m in measurements {
-        let ns_per_cu = m.ns_per_cu().map_or(String::new(), |ns| format!("{ns:.2}"));
-        let price = m.cu_price.map_or(String::new(), |price| price.to_string());
-        let ns = match &m.error {
-            Some(_) => "FAILED".to_string(),
-            None => format_ns(m.ns_per_op),
-        };
-        out.push_str(&format!(
-            "| {} | {} | {} | {} | {} | {} |\n",
-            m.scenario,
-            ns,
-            m.unit,
-            format_units(m.cu_per_op),
-            ns_per_cu,
-            price
-        ));
-    }
-    out
-}
-
-/// The same numbers as JSON.
-pub fn json(measurements: &[Measurement]) -> serde_json::Value {
-    let finite = |value: f64| value.is_finite().then_some(value);
-    serde_json::Value::Array(
-        measurements
-            .iter()
-            .map(|m| {
-                serde_json::json!({
-                    "scenario": m.scenario,
-                    "unit": m.unit,
-                    "ns_per_op": finite(m.ns_per_op),
-                    "min_ns_per_op": finite(m.min_ns_per_op),
-                    "max_ns_per_op": finite(m.max_ns_per_op),
-                    "ops_per_sample": m.ops_per_sample,
-                    "samples": m.samples,
-                    "cu_per_op": m.cu_per_op,
-                    "ns_per_cu": m.ns_per_cu(),
-                    "cu_price": m.cu_price,
-                    "error": m.error,
-                    "cpi_breakdown_ns": m.cpi_breakdown.map(|b| serde_json::json!({
-                        "translate": b.translate,
-                        "update_callee": b.update_callee,
-                        "serialize": b.serialize,
-                        "vm_setup": b.vm_setup,
-                        "execute": b.execute,
-                        "deserialize": b.deserialize,
-                        "update_caller": b.update_caller,
-                        "cpis": b.cpis,
-                    })),
-                })
-            })
-            .collect(),
-    )
-}
-
-pub const USAGE: &str = "\
-USAGE:
-    sbfvm bench [GROUP|SCENARIO] [--json]
-
-GROUP is load, execute, syscall or cpi (default: all); a scenario name such as
-cpi/noop_2x165B (or any prefix of one) runs only the matching scenarios. Build with
---release: a debug build times debug code.
-";
-
-/// `sbfvm bench [GROUP] [--json]`.
-pub fn cli(args: &[String]) -> Result<ExitCode, Error> {
-    let mut json_out = false;
-    let mut filter = None;
-    for arg in args {
-        match arg.as_str() {
-            "--json" => json_out = true,
-            "-h" | "--help" => return Err(Error::Usage(USAGE.to_string())),
-            flag if flag.starts_with('-') => {
-                return Err(Error::Usage(format!("unknown option `{flag}`\n\n{USAGE}")))
-            }
-            text => {
-                if filter.replace(text.to_string()).is_some() {
-                    return Err(Error::Usage(format!(
-                        "`bench` takes one group or scenario\n\n{USAGE}"
-                    )));
-                }
-            }
-        }
-    }
-    let selected: Vec<Scenario> = scenarios()
-        .into_iter()
-        .filter(|scenario| filter.as_deref().is_none_or(|f| scenario.matches(f)))
-        .collect();
-    if selected.is_empty() {
-        let names: Vec<String> = scenarios().into_iter().map(|s| s.name).collect();
-        return Err(Error::Usage(format!(
-            "no benchmark matches `{}`; groups: load, execute, syscall, cpi; scenarios: {}",
-            filter.unwrap_or_default(),
-            names.join(", ")
-        )));
-    }
-    if cfg!(debug_assertions) {
-        eprintln!("warning: this is a debug build; time a release build (cargo run --release)");
-    }
-    let options = Options::default();
-    let mut measurements = Vec::new();
-    // On a terminal: a progress line; otherwise silent.
-    let progress = crate::progress::Progress::new(selected.len());
-    for scenario in &selected {
-        progress.start(format!("timing {}", scenario.name));
-        measurements.push(measure(scenario, &options));
-        progress.inc(&scenario.name);
-    }
-    progress.finish();
-    if json_out {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json(&measurements)).expect("JSON")
-        );
-    } else {
-        print!("{}", markdown_table(&measurements));
-        print!("{}", breakdown_table(&measurements));
-    }
-    let mut failed = false;
-    for error in measurements.iter().filter_map(|m| m.error.as_ref()) {
-        eprintln!("error: {error}");
-        failed = true;
-    }
-    Ok(if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
 }
 
 #[cfg(test)]
@@ -1471,7 +1182,7 @@ mod tests {
     /// Every scenario sets up, runs a batch and passes its check. Nothing is timed here.
     #[test]
     fn every_scenario_runs_and_checks() {
-        for scenario in scenarios() {
+        for scenario in benchmarks() {
             let mut workload = scenario.setup().unwrap_or_else(|error| panic!("{error}"));
             let sample = workload.run(1);
             assert!(sample.ops >= 1, "{}", scenario.name);
@@ -1490,52 +1201,28 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_grouped() {
-        let all = scenarios();
+        let all = benchmarks();
         let mut names: Vec<&str> = all.iter().map(|s| s.name.as_str()).collect();
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all.len());
         for group in Group::ALL {
-            let scenarios = group_scenarios(group);
+            let scenarios = group_benchmarks(group);
             assert!(!scenarios.is_empty());
             assert!(scenarios.iter().all(|s| s.matches(group.name())));
         }
-    }
-
-    #[test]
-    fn table_and_json_have_a_row_per_measurement() {
-        let measurement = Measurement {
-            scenario: "syscall/x".into(),
-            unit: "call",
-            ns_per_op: 50.0,
-            min_ns_per_op: 49.0,
-            max_ns_per_op: 51.0,
-            ops_per_sample: 10,
-            samples: 3,
-            cu_per_op: Some(105.0),
-            cu_price: Some(100),
-            error: None,
-            cpi_breakdown: None,
-        };
-        let table = markdown_table(std::slice::from_ref(&measurement));
-        assert!(
-            table.contains("| syscall/x | 50.0 | call | 105 | 0.48 | 100 |"),
-            "{table}"
-        );
-        let value = json(&[measurement]);
-        assert_eq!(value[0]["cu_price"], 100);
-        assert_eq!(value[0]["ns_per_op"], 50.0);
     }
 }
 
 #[cfg(test)]
 mod breakdown_tests {
     use super::*;
+    use crate::measure::{breakdown_table, Measurement};
 
     /// The profiled runs attribute time to every CPI phase and count every CPI.
     #[test]
     fn cpi_breakdown_covers_every_phase() {
-        let scenario = scenarios()
+        let scenario = benchmarks()
             .into_iter()
             .find(|scenario| scenario.name == "cpi/noop_2x165B")
             .expect("scenario");

@@ -1,13 +1,10 @@
 //! `sbfvm::progress`: nothing is drawn when the stream is not a terminal; on a terminal the
-//! line is redrawn in place, at most once per interval, and erased at the end; the
-//! conformance command stays quiet on a pipe.
+//! line is redrawn in place, at most once per interval, and erased at the end.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sbfvm::conformance::{self, Family, Options, Verdict};
 use sbfvm::progress::Progress;
 
 /// A writer whose bytes the test can read back.
@@ -155,46 +152,4 @@ fn shared_between_threads() {
     let text = out.text();
     assert!(text.contains("[400/400] thread "), "{text:?}");
     assert!(text.ends_with("\x1b[K\r\x1b[K"));
-}
-
-/// A directory with one file that is not a fixture message (skipped as such).
-fn junk_fixture_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sbfvm-progress-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("junk.fix"), [0xff, 0xff, 0xff]).unwrap();
-    dir
-}
-
-#[test]
-fn conformance_counts_each_fixture_on_the_progress() {
-    let dir = junk_fixture_dir();
-    let files = conformance::discover(std::slice::from_ref(&dir)).unwrap();
-    let out = Captured::default();
-    let progress = Progress::with_interval(files.len(), Box::new(out.clone()), true, AN_HOUR);
-    let summary = conformance::run_files_with_progress(&files, &Options::default(), &progress);
-    assert_eq!(progress.position(), 1);
-    progress.finish();
-    assert_eq!(summary.results.len(), 1);
-    assert_eq!(summary.results[0].family, Family::Unknown);
-    assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
-    assert_eq!(out.text(), "\r[1/1] unknown junk.fix\x1b[K\r\x1b[K");
-}
-
-#[test]
-fn the_conformance_command_draws_nothing_on_a_pipe() {
-    let dir = junk_fixture_dir();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sbfvm"))
-        .arg("conformance")
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert_eq!(stderr, "");
-    assert!(!stdout.contains('\r'), "{stdout:?}");
-    assert!(
-        stdout.contains("total: 1 fixtures, 0 passed, 0 failed, 1 skipped"),
-        "{stdout}"
-    );
 }

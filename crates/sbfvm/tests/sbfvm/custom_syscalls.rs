@@ -2,19 +2,13 @@
 //! program, a built-in replaced, a name the feature set leaves unregistered added, both the
 //! execution and the deployment environment, compute units and the invoke tree, `inspect`.
 
+use crate::common::{elf, MODES};
 use sbfvm::runtime::ComputeBudget;
 use sbfvm::vm::{LoadError, SyscallRegistry};
 use sbfvm::{
     syscall_name, Check, Config, ExecutionMode, FeatureSet, Instruction, InstructionError, Loader,
     Pubkey, Sbfvm, SbpfVersion, Syscall, SyscallError, SyscallResult, SyscallSupport, VmContext,
 };
-
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
-const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
-
-fn elf(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{FIXTURES}/{name}")).unwrap()
-}
 
 /// `name` with the import `from` renamed to `to` in its string table (same slot,
 /// NUL-padded), so the program calls `to` where its source calls `from`.
@@ -336,7 +330,7 @@ fn inspect_reports_the_embedder_syscalls() {
         text.contains("sol_log_                                 provided\n"),
         "{text}"
     );
-    let json = sbfvm::inspect::json(&inspection);
+    let json = serde_json::to_value(sbfvm::inspect::json(&inspection)).unwrap();
     let hello = json["imported_syscalls"]
         .as_array()
         .unwrap()

@@ -1,10 +1,11 @@
-//! The conformance runner for Firedancer's test vectors (`shared/docs/conformance-format.md`):
-//! fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family, and a
-//! field-by-field comparison that names the first differing field of each fixture.
+//! The conformance runner for Firedancer's test vectors (protobuf fixture messages, `.fix`
+//! files): fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family,
+//! and a field-by-field comparison that names the first differing field of each fixture.
+//! Progress is reported through [`FixtureProgress`]; the caller owns the terminal.
 //!
 //! A harness turns a fixture's input into the effects sbfvm produces, with the reference
 //! harness's setup (memory map, registers, meter, features, sysvars); the comparison then
-//! checks every effects field in the order the format document recommends. A fixture is
+//! checks every effects field in the order the fixture format recommends. A fixture is
 //! skipped only with a stated reason, and skips are counted per family.
 
 pub mod compare;
@@ -22,10 +23,29 @@ use std::path::{Path, PathBuf};
 
 use prost::Message;
 
-use crate::progress::Progress;
-
 pub use compare::{Mismatch, Row, Value};
 pub use sbfvm_vm::ExecutionMode;
+
+/// Why fixtures could not be found or read. A fixture that fails or is skipped is not an
+/// error: it is a [`Verdict`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A path given to [`discover`] (or a directory below it) cannot be read.
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+}
+
+/// Told about each fixture as it finishes, from the worker threads (a progress display).
+/// Any `Fn(&FixtureResult) + Sync` closure is one.
+pub trait FixtureProgress: Sync {
+    fn fixture_finished(&self, result: &FixtureResult);
+}
+
+impl<F: Fn(&FixtureResult) + Sync> FixtureProgress for F {
+    fn fixture_finished(&self, result: &FixtureResult) {
+        self(result)
+    }
+}
 
 /// The fixture families, in the order they are reported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -189,14 +209,14 @@ fn field_class(field: &str) -> String {
 }
 
 /// Every `.fix` file under `paths` (files are taken as given), sorted.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, crate::Error> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), crate::Error> {
-        let entries = std::fs::read_dir(dir).map_err(|error| crate::Error::Io {
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+        let entries = std::fs::read_dir(dir).map_err(|error| Error::Io {
             path: dir.to_path_buf(),
             message: error.to_string(),
         })?;
         for entry in entries {
-            let entry = entry.map_err(|error| crate::Error::Io {
+            let entry = entry.map_err(|error| Error::Io {
                 path: dir.to_path_buf(),
                 message: error.to_string(),
             })?;
@@ -216,7 +236,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, crate::Error> {
         } else if path.is_file() {
             out.push(path.clone());
         } else {
-            return Err(crate::Error::Io {
+            return Err(Error::Io {
                 path: path.clone(),
                 message: "no such file or directory".into(),
             });
@@ -284,22 +304,21 @@ fn verdict(outcome: &Outcome) -> Verdict {
 }
 
 /// Runs every fixture under `paths`.
-pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, crate::Error> {
+pub fn run(paths: &[PathBuf], options: &Options) -> Result<Summary, Error> {
     let files = discover(paths)?;
     Ok(run_files(&files, options))
 }
 
 /// Runs the given fixture files, on up to four threads (fixture order is kept).
 pub fn run_files(files: &[PathBuf], options: &Options) -> Summary {
-    run_files_with_progress(files, options, &Progress::hidden(files.len()))
+    run_files_with_progress(files, options, &|_: &FixtureResult| {})
 }
 
-/// [`run_files`], counting each finished fixture on `progress` (labelled
-/// `<family> <file name>`). The caller creates it with `files.len()` items and finishes it.
+/// [`run_files`], telling `progress` about each fixture as it finishes.
 pub fn run_files_with_progress(
     files: &[PathBuf],
     options: &Options,
-    progress: &Progress,
+    progress: &dyn FixtureProgress,
 ) -> Summary {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -315,17 +334,13 @@ pub fn run_files_with_progress(
                     part.iter()
                         .map(|path| {
                             let (family, outcome) = execute(path, options, &mut caches);
-                            let name = path.file_name().unwrap_or_default();
-                            progress.inc(format_args!(
-                                "{} {}",
-                                family.name(),
-                                name.to_string_lossy()
-                            ));
-                            FixtureResult {
+                            let result = FixtureResult {
                                 path: path.clone(),
                                 family,
                                 verdict: verdict(&outcome),
-                            }
+                            };
+                            progress.fixture_finished(&result);
+                            result
                         })
                         .collect::<Vec<_>>()
                 })
@@ -352,7 +367,7 @@ pub fn explain(path: &Path, options: &Options) -> (Family, Verdict, String) {
 }
 
 /// Finds a fixture by file name (or stem, or path suffix) among `paths`.
-pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, crate::Error> {
+pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, Error> {
     let direct = PathBuf::from(name);
     if direct.is_file() {
         return Ok(Some(direct));
@@ -426,40 +441,66 @@ pub fn human_summary(summary: &Summary, max_failures: usize) -> String {
     out
 }
 
+// The machine-readable summary. Each struct lists its fields in alphabetical order: the
+// order the summary's keys have always had (serde_json sorts the keys of a map).
+
+/// The `--json` summary of a run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonSummary<'a> {
+    /// Every failed fixture, in fixture order.
+    pub failures: Vec<JsonFailure<'a>>,
+    /// Counts by family name.
+    pub families: BTreeMap<&'static str, JsonCounts>,
+}
+
+/// The counts of one family ([`FamilyCounts`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonCounts {
+    pub failed: usize,
+    pub failed_fields: BTreeMap<String, usize>,
+    pub passed: usize,
+    pub skip_reasons: BTreeMap<String, usize>,
+    pub skipped: usize,
+}
+
+/// One failed fixture and its first differing field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JsonFailure<'a> {
+    pub expected: &'a str,
+    pub family: &'static str,
+    pub field: &'a str,
+    pub fixture: String,
+    pub got: &'a str,
+    pub path: String,
+}
+
 /// The machine-readable summary.
-pub fn json_summary(summary: &Summary) -> serde_json::Value {
-    use serde_json::json;
-    let counts = summary.counts();
-    let families: serde_json::Map<String, serde_json::Value> = counts
-        .iter()
-        .map(|(family, count)| {
-            (
-                family.name().to_string(),
-                json!({
-                    "passed": count.passed,
-                    "failed": count.failed,
-                    "skipped": count.skipped,
-                    "skip_reasons": count.skip_reasons,
-                    "failed_fields": count.failed_fields,
-                }),
-            )
-        })
-        .collect();
-    let failures: Vec<serde_json::Value> = summary
-        .failures()
-        .map(|(result, mismatch)| {
-            json!({
-                "family": result.family.name(),
-                "fixture": result.name(),
-                "path": result.path.to_string_lossy(),
-                "field": mismatch.field,
-                "expected": mismatch.expected,
-                "got": mismatch.got,
+pub fn json_summary(summary: &Summary) -> JsonSummary<'_> {
+    JsonSummary {
+        failures: summary
+            .failures()
+            .map(|(result, mismatch)| JsonFailure {
+                expected: &mismatch.expected,
+                family: result.family.name(),
+                field: &mismatch.field,
+                fixture: result.name(),
+                got: &mismatch.got,
+                path: result.path.to_string_lossy().into_owned(),
             })
-        })
-        .collect();
-    json!({
-        "families": families,
-        "failures": failures,
-    })
+            .collect(),
+        families: summary
+            .counts()
+            .into_iter()
+            .map(|(family, count)| {
+                let counts = JsonCounts {
+                    failed: count.failed,
+                    failed_fields: count.failed_fields,
+                    passed: count.passed,
+                    skip_reasons: count.skip_reasons,
+                    skipped: count.skipped,
+                };
+                (family.name(), counts)
+            })
+            .collect(),
+    }
 }

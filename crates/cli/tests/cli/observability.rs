@@ -1,22 +1,9 @@
 //! `sbfvm inspect` and compute-unit snapshots, run as a user would run them.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::Path;
+use std::process::Output;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures")).join(name)
-}
-
-fn sbfvm(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_sbfvm"))
-        .args(args)
-        .output()
-        .expect("run sbfvm")
-}
-
-fn temp_file(name: &str) -> PathBuf {
-    std::env::temp_dir().join(format!("sbfvm-observability-{}-{name}", std::process::id()))
-}
+use crate::common::{assert_success, fixture, sbfvm, temp_path};
 
 #[test]
 fn inspect_reports_imports_and_deployment_checks() {
@@ -25,11 +12,7 @@ fn inspect_reports_imports_and_deployment_checks() {
         fixture("hash_pda.so").to_str().unwrap(),
         "--json",
     ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["sbpf_version"], 0);
     assert_eq!(report["execution"]["ok"], true);
@@ -57,7 +40,7 @@ fn inspect_reports_imports_and_deployment_checks() {
 
 #[test]
 fn inspect_rejects_a_broken_elf_with_one_line() {
-    let path = temp_file("broken.so");
+    let path = temp_path("broken.so");
     std::fs::write(&path, b"\x7fELF not really").unwrap();
     let output = sbfvm(&["inspect", path.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(2));
@@ -69,7 +52,7 @@ fn inspect_rejects_a_broken_elf_with_one_line() {
 #[test]
 fn snapshots_record_every_frame_and_detect_changes() {
     let scenario = fixture("cpi_chain.toml");
-    let snapshot = temp_file("snapshot.json");
+    let snapshot = temp_path("snapshot.json");
     let output = sbfvm(&[
         "run",
         scenario.to_str().unwrap(),
@@ -95,11 +78,7 @@ fn snapshots_record_every_frame_and_detect_changes() {
         "--check-snapshot",
         snapshot.to_str().unwrap(),
     ]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    assert_success(&check);
 
     // Change one frame's recorded units: the check fails and names the frame.
     let mut edited = recorded.clone();
@@ -123,59 +102,17 @@ fn snapshots_record_every_frame_and_detect_changes() {
     );
 }
 
-fn check_cost_adds_up(invocation: &sbfvm::Invocation, label: &str) {
-    let callees: u64 = invocation
-        .invocations
-        .iter()
-        .map(|child| child.compute_units_consumed)
-        .sum();
-    assert_eq!(
-        invocation.cost.total() + callees,
-        invocation.compute_units_consumed,
-        "{label}: frame {} cost {:?} + callees {callees}",
-        invocation.trace_index,
-        invocation.cost
-    );
-    for child in &invocation.invocations {
-        check_cost_adds_up(child, label);
-    }
-}
-
-/// The per-frame split (instructions, syscalls by name, CPI charges, other) plus the
-/// callee subtrees adds up exactly to each frame's units, and the top-level frames to the
-/// instruction's, in every fixture scenario.
-#[test]
-fn cost_attribution_adds_up_in_every_scenario() {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
-    let mut checked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("toml" | "json")
-        ) {
-            continue;
-        }
-        let scenario = sbfvm::scenario::Scenario::load(&path).unwrap();
-        let report = sbfvm::runner::run(&scenario, None).unwrap();
-        for instruction in &report.instructions {
-            let label = format!("{} #{}", path.display(), instruction.index);
-            let top: u64 = instruction
-                .outcome
-                .invocations
-                .iter()
-                .map(|invocation| invocation.compute_units_consumed)
-                .sum();
-            if !instruction.outcome.invocations.is_empty() {
-                assert_eq!(top, instruction.outcome.compute_units_consumed(), "{label}");
-            }
-            for invocation in &instruction.outcome.invocations {
-                check_cost_adds_up(invocation, &label);
-            }
-            checked += 1;
-        }
-    }
-    assert!(checked > 100, "only {checked} instructions checked");
+/// `sbfvm run SCENARIO --trace DIR EXTRA...` into an empty `dir`.
+fn run_traced(scenario: &Path, dir: &Path, extra: &[&str]) -> Output {
+    let _ = std::fs::remove_dir_all(dir);
+    let mut args = vec![
+        "run",
+        scenario.to_str().unwrap(),
+        "--trace",
+        dir.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    sbfvm(&args)
 }
 
 /// `--trace DIR` writes one file per frame, CPIs included, whose step count equals the
@@ -183,20 +120,9 @@ fn cost_attribution_adds_up_in_every_scenario() {
 #[test]
 fn traces_follow_cpi_and_match_instruction_counts() {
     let scenario = fixture("cpi_chain.toml");
-    let dir = temp_file("traces");
-    let _ = std::fs::remove_dir_all(&dir);
-    let output = sbfvm(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--trace",
-        dir.to_str().unwrap(),
-        "--json",
-    ]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let dir = temp_path("traces");
+    let output = run_traced(&scenario, &dir, &["--json"]);
+    assert_success(&output);
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     // Instruction 0 is A -> B -> C -> D -> E: five frames, five files.
     let mut files: Vec<String> = std::fs::read_dir(&dir)
@@ -222,17 +148,9 @@ fn traces_follow_cpi_and_match_instruction_counts() {
         }
     }
 
-    let only = temp_file("traces-one");
-    let _ = std::fs::remove_dir_all(&only);
+    let only = temp_path("traces-one");
     let program = "9Ndfx3dqcCCQtNcMAXhpv7df6C2HDAf5xiezZsysEZbr";
-    let output = sbfvm(&[
-        "run",
-        scenario.to_str().unwrap(),
-        "--trace",
-        only.to_str().unwrap(),
-        "--trace-program",
-        program,
-    ]);
+    let output = run_traced(&scenario, &only, &["--trace-program", program]);
     assert!(output.status.success());
     let names: Vec<String> = std::fs::read_dir(&only)
         .unwrap()

@@ -1,14 +1,15 @@
-//! Reports of a scenario run: the `--json` object of scenario-format.md and a human
-//! report with the invoke tree, logs, return data and account changes.
+//! Reports of a scenario run: the `--json` object ([`JsonReport`]) and a human report with
+//! the invoke tree, logs, return data and account changes.
 
 use std::fmt::Write as _;
 
+use std::collections::BTreeMap;
+
 use base64::Engine;
-use serde_json::{json, Value};
+use serde::Serialize;
 use solana_account::Account;
 
 use crate::runner::{InstructionReport, RunReport};
-use crate::scenario::encode_hex;
 use crate::Invocation;
 
 fn base64(bytes: &[u8]) -> String {
@@ -22,70 +23,157 @@ fn result_text(result: &Result<(), sbfvm_runtime::InstructionError>) -> String {
     }
 }
 
-fn invocation_json(invocation: &Invocation) -> Value {
-    let syscalls: serde_json::Map<String, Value> = invocation
-        .cost
-        .syscalls
-        .iter()
-        .map(|(name, calls, units)| {
-            (
-                name.to_string(),
-                json!({ "calls": calls, "compute_units": units }),
-            )
-        })
-        .collect();
-    json!({
-        "program_id": invocation.program_id.to_string(),
-        "stack_height": invocation.stack_height,
-        "compute_units_consumed": invocation.compute_units_consumed,
-        "result": result_text(&invocation.result),
-        "cost": {
-            "instructions": invocation.cost.instructions,
-            "syscalls": syscalls,
-            "cpi": invocation.cost.cpi,
-            "other": invocation.cost.other,
-        },
-        "wall_time_ns": invocation.wall_time.as_nanos() as u64,
-        "invocations": invocation.invocations.iter().map(invocation_json).collect::<Vec<_>>(),
-    })
+// The `--json` report. Each struct lists its fields in alphabetical order: the order the
+// report's keys have always had (serde_json sorts the keys of a map).
+
+/// The `--json` report of a scenario run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonReport {
+    pub expectations_failed: usize,
+    pub instructions: Vec<JsonInstruction>,
 }
 
-fn account_json(key: &solana_pubkey::Pubkey, account: &Account) -> Value {
-    json!({
-        "pubkey": key.to_string(),
-        "lamports": account.lamports,
-        "owner": account.owner.to_string(),
-        "executable": account.executable,
-        "data": base64(&account.data),
-    })
+/// One instruction of [`JsonReport`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonInstruction {
+    /// The accounts the instruction referenced, as they are after it.
+    pub accounts: Vec<JsonAccount>,
+    pub compute_units_consumed: u64,
+    pub index: usize,
+    pub invocations: Vec<JsonInvocation>,
+    pub logs: Vec<String>,
+    pub program_id: String,
+    pub result: String,
+    pub return_data: Option<JsonReturnData>,
 }
 
-fn instruction_json(report: &InstructionReport) -> Value {
-    let outcome = &report.outcome;
-    let return_data = match outcome.return_data() {
-        Some((program_id, data)) => {
-            json!({ "program_id": program_id.to_string(), "data": base64(data) })
+/// One frame of the invoke tree.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonInvocation {
+    pub compute_units_consumed: u64,
+    pub cost: JsonCost,
+    pub invocations: Vec<JsonInvocation>,
+    pub program_id: String,
+    pub result: String,
+    pub stack_height: usize,
+    pub wall_time_ns: u64,
+}
+
+/// A frame's own compute units, split by what paid for them ([`crate::Cost`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JsonCost {
+    pub cpi: u64,
+    pub instructions: u64,
+    pub other: u64,
+    /// By syscall name.
+    pub syscalls: BTreeMap<&'static str, JsonSyscallUsage>,
+}
+
+/// Calls of one syscall and the units they charged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct JsonSyscallUsage {
+    pub calls: u64,
+    pub compute_units: u64,
+}
+
+/// An account after the instruction; `data` is base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonAccount {
+    pub data: String,
+    pub executable: bool,
+    pub lamports: u64,
+    pub owner: String,
+    pub pubkey: String,
+}
+
+/// The return data and the program that set it; `data` is base64.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonReturnData {
+    pub data: String,
+    pub program_id: String,
+}
+
+impl JsonInvocation {
+    fn new(invocation: &Invocation) -> Self {
+        let cost = &invocation.cost;
+        Self {
+            compute_units_consumed: invocation.compute_units_consumed,
+            cost: JsonCost {
+                cpi: cost.cpi,
+                instructions: cost.instructions,
+                other: cost.other,
+                syscalls: cost
+                    .syscalls
+                    .iter()
+                    .map(|&(name, calls, compute_units)| {
+                        let usage = JsonSyscallUsage {
+                            calls,
+                            compute_units,
+                        };
+                        (name, usage)
+                    })
+                    .collect(),
+            },
+            invocations: invocation.invocations.iter().map(Self::new).collect(),
+            program_id: invocation.program_id.to_string(),
+            result: result_text(&invocation.result),
+            stack_height: invocation.stack_height,
+            wall_time_ns: invocation.wall_time.as_nanos() as u64,
         }
-        None => Value::Null,
-    };
-    json!({
-        "index": report.index,
-        "program_id": report.program_id.to_string(),
-        "result": outcome.result_string(),
-        "compute_units_consumed": outcome.compute_units_consumed(),
-        "logs": outcome.logs(),
-        "return_data": return_data,
-        "invocations": outcome.invocations.iter().map(invocation_json).collect::<Vec<_>>(),
-        "accounts": report.accounts.iter().map(|(key, _, after)| account_json(key, after)).collect::<Vec<_>>(),
-    })
+    }
+}
+
+impl JsonAccount {
+    fn new(key: &solana_pubkey::Pubkey, account: &Account) -> Self {
+        Self {
+            data: base64(&account.data),
+            executable: account.executable,
+            lamports: account.lamports,
+            owner: account.owner.to_string(),
+            pubkey: key.to_string(),
+        }
+    }
+}
+
+impl JsonInstruction {
+    fn new(report: &InstructionReport) -> Self {
+        let outcome = &report.outcome;
+        Self {
+            accounts: report
+                .accounts
+                .iter()
+                .map(|(key, _, after)| JsonAccount::new(key, after))
+                .collect(),
+            compute_units_consumed: outcome.compute_units_consumed(),
+            index: report.index,
+            invocations: outcome
+                .invocations
+                .iter()
+                .map(JsonInvocation::new)
+                .collect(),
+            logs: outcome.logs().to_vec(),
+            program_id: report.program_id.to_string(),
+            result: outcome.result_string(),
+            return_data: outcome
+                .return_data()
+                .map(|(program_id, data)| JsonReturnData {
+                    data: base64(data),
+                    program_id: program_id.to_string(),
+                }),
+        }
+    }
 }
 
 /// The `--json` report.
-pub fn json_report(report: &RunReport) -> Value {
-    json!({
-        "instructions": report.instructions.iter().map(instruction_json).collect::<Vec<_>>(),
-        "expectations_failed": report.expectations_failed(),
-    })
+pub fn json_report(report: &RunReport) -> JsonReport {
+    JsonReport {
+        expectations_failed: report.expectations_failed(),
+        instructions: report
+            .instructions
+            .iter()
+            .map(JsonInstruction::new)
+            .collect(),
+    }
 }
 
 fn write_tree(out: &mut String, invocation: &Invocation, depth: usize) {
@@ -173,7 +261,7 @@ fn write_account_change(
         let preview = &grown[..grown.len().min(16)];
         parts.push(format!(
             "new bytes hex:{}{}",
-            encode_hex(preview),
+            hex::encode(preview),
             if grown.len() > 16 { "…" } else { "" }
         ));
     }
@@ -220,7 +308,7 @@ pub fn human_report(report: &RunReport) -> String {
             }
         }
         if let Some((program_id, data)) = outcome.return_data() {
-            let _ = writeln!(out, "  return data: {program_id} hex:{}", encode_hex(data));
+            let _ = writeln!(out, "  return data: {program_id} hex:{}", hex::encode(data));
         }
         for note in &outcome.transaction.diagnostics {
             let _ = writeln!(out, "  note: {note}");

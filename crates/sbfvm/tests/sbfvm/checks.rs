@@ -1,35 +1,28 @@
 //! `sbfvm::check`: every kind of `Check`, passing and failing, with the exact failure text;
 //! the `CheckFailures` listing; `Outcome::assert`; the byte-difference rendering.
 
+use crate::common::{deploy, key, vm, MODES, SYSTEM};
 use sbfvm::check::{bytes_difference, CheckFailure, Subject};
 use sbfvm::{
-    Account, Check, CheckFailures, Config, ExecutionMode, Instruction, InstructionError, Loader,
-    Outcome, Pubkey, Sbfvm, TransactionError,
+    Account, Check, CheckFailures, ExecutionMode, Instruction, InstructionError, Outcome, Pubkey,
+    Sbfvm, TransactionError,
 };
 use solana_instruction::AccountMeta;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures");
-const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
-const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
-
-fn key(seed: u8) -> Pubkey {
-    Pubkey::new_from_array([seed; 32])
-}
-
 /// A VM with `name` deployed under `key(1)`.
 fn vm_with(mode: ExecutionMode, name: &str) -> Sbfvm {
-    let mut vm = Sbfvm::new(Config {
-        mode,
-        ..Config::default()
-    })
-    .unwrap();
-    vm.add_program_file(key(1), Loader::Upgradeable, format!("{FIXTURES}/{name}"))
-        .unwrap();
+    let mut vm = vm(mode);
+    deploy(&mut vm, key(1), name);
     vm
 }
 
 fn run(mode: ExecutionMode, name: &str, data: &[u8]) -> Outcome {
     vm_with(mode, name).process_instruction(&Instruction::new_with_bytes(key(1), data, vec![]))
+}
+
+/// custom_error.so failing with `Custom(5)`.
+fn custom_5(mode: ExecutionMode) -> Outcome {
+    run(mode, "custom_error.so", &5u32.to_le_bytes())
 }
 
 /// The failure lines of `checks`, or empty when all pass.
@@ -49,7 +42,7 @@ fn success() {
     for mode in MODES {
         let ok = run(mode, "log.so", b"");
         assert_eq!(failures(&ok, &[Check::success()]), Vec::<String>::new());
-        let failed = run(mode, "custom_error.so", &5u32.to_le_bytes());
+        let failed = custom_5(mode);
         assert_eq!(
             failures(&failed, &[Check::success()]),
             ["result: expected `ok`, got `Custom(5)`"]
@@ -60,7 +53,7 @@ fn success() {
 #[test]
 fn instruction_error() {
     for mode in MODES {
-        let failed = run(mode, "custom_error.so", &5u32.to_le_bytes());
+        let failed = custom_5(mode);
         assert!(failures(&failed, &[Check::err(InstructionError::Custom(5))]).is_empty());
         assert_eq!(
             failures(&failed, &[Check::err(InstructionError::Custom(6))]),
@@ -105,11 +98,7 @@ fn transaction_error_includes_the_instruction_index() {
 
 #[test]
 fn result_text() {
-    let failed = run(
-        ExecutionMode::Interpreter,
-        "custom_error.so",
-        &5u32.to_le_bytes(),
-    );
+    let failed = custom_5(ExecutionMode::Interpreter);
     assert!(failures(&failed, &[Check::result("Custom(5)")]).is_empty());
     assert_eq!(
         failures(&failed, &[Check::result("ok")]),
@@ -121,7 +110,7 @@ fn result_text() {
 fn compute_units() {
     for mode in MODES {
         // custom_error.toml: returning Custom(n) costs 21 CU.
-        let outcome = run(mode, "custom_error.so", &5u32.to_le_bytes());
+        let outcome = custom_5(mode);
         assert_eq!(outcome.compute_units_consumed(), 21);
         assert!(failures(&outcome, &[Check::compute_units(21)]).is_empty());
         assert_eq!(
@@ -266,11 +255,7 @@ fn account_fields() {
 
 #[test]
 fn failures_are_listed_together_with_the_logs_when_a_log_check_failed() {
-    let outcome = run(
-        ExecutionMode::Interpreter,
-        "custom_error.so",
-        &5u32.to_le_bytes(),
-    );
+    let outcome = custom_5(ExecutionMode::Interpreter);
     let error: CheckFailures = outcome
         .check(&[
             Check::err(InstructionError::Custom(5)),

@@ -88,21 +88,13 @@ pub fn first_mismatch(rows: &[Row]) -> Option<Mismatch> {
     })
 }
 
-fn hex(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(text, "{byte:02x}");
-    }
-    text
-}
-
 fn hex_window(bytes: &[u8], at: usize) -> String {
     let end = bytes.len().min(at.saturating_add(16));
     if at >= bytes.len() {
         return "<end>".to_string();
     }
     let more = if end < bytes.len() { "…" } else { "" };
-    format!("{}{more}", hex(&bytes[at..end]))
+    format!("{}{more}", hex::encode(&bytes[at..end]))
 }
 
 fn first_difference(a: &[u8], b: &[u8]) -> Option<usize> {
@@ -143,14 +135,14 @@ pub fn short(value: &Value) -> String {
         Value::Bool(v) => v.to_string(),
         Value::Bytes(bytes) => {
             if bytes.len() <= 32 {
-                format!("len {}: {}", bytes.len(), hex(bytes))
+                format!("len {}: {}", bytes.len(), hex::encode(bytes))
             } else {
                 let nonzero = bytes.iter().filter(|b| **b != 0).count();
                 format!(
                     "len {}, {} non-zero, starts {}…",
                     bytes.len(),
                     nonzero,
-                    hex(&bytes[..16])
+                    hex::encode(&bytes[..16])
                 )
             }
         }

@@ -1,59 +1,10 @@
 //! The `sbfvm` binary on malformed input: exit code 2, exactly one clear line on stderr,
 //! nothing on stdout, never a panic. An unmet expectation is exit code 1; a good run is 0;
-//! `--json` prints the object of scenario-format.md.
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+//! `--json` prints the report object (`sbfvm::report::JsonReport`).
 
 use serde_json::Value;
 
-const SBFVM: &str = env!("CARGO_BIN_EXE_sbfvm");
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures")
-        .join(name)
-}
-
-/// A file under the system temp directory with a name no other test (or test run) uses;
-/// removed when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, contents: &[u8]) -> Self {
-        static COUNTER: AtomicUsize = AtomicUsize::new(0);
-        let unique = format!(
-            "sbfvm-errors-{}-{}-{name}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let path = std::env::temp_dir().join(unique);
-        std::fs::write(&path, contents).expect("write temp file");
-        Self(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-fn sbfvm(args: &[&str]) -> Output {
-    Command::new(SBFVM)
-        .args(args)
-        .output()
-        .expect("run the sbfvm binary")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::common::{assert_exit_code, fixture, sbfvm, temp_path, text, TempFile};
 
 /// Exit code 2, stdout empty, stderr exactly one non-empty line containing every `needle`.
 #[track_caller]
@@ -74,6 +25,14 @@ fn assert_input_error(args: &[&str], needles: &[&str]) -> String {
         assert!(lines[0].contains(needle), "missing `{needle}`\n{context}");
     }
     lines[0].to_string()
+}
+
+/// `sbfvm run` on a scenario file `name` holding `contents`: an input error, as
+/// [`assert_input_error`] checks it.
+#[track_caller]
+fn assert_scenario_error(name: &str, contents: &[u8], needles: &[&str]) -> String {
+    let file = TempFile::new(name, contents);
+    assert_input_error(&["run", file.path()], needles)
 }
 
 /// A one-instruction scenario around `log.so` with the given pieces spliced in.
@@ -102,12 +61,9 @@ fn noise(len: usize) -> Vec<u8> {
 
 #[test]
 fn unknown_field_in_toml() {
-    let file = TempFile::new(
+    let line = assert_scenario_error(
         "unknown.toml",
         b"[settings]\ncompute_unit_limit = 5\ncompute_limit = 5\n",
-    );
-    let line = assert_input_error(
-        &["run", file.path()],
         &["unknown field `compute_limit`", "line 3"],
     );
     assert!(line.contains("unknown.toml"), "{line}");
@@ -115,166 +71,146 @@ fn unknown_field_in_toml() {
 
 #[test]
 fn unknown_field_in_an_expect_block() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "unknown_expect.toml",
         log_scenario(
             "",
             "[instructions.expect]\nresult = \"ok\"\nlog_contains = [\"x\"]\n",
         )
         .as_bytes(),
+        &["unknown field `log_contains`"],
     );
-    assert_input_error(&["run", file.path()], &["unknown field `log_contains`"]);
 }
 
 #[test]
 fn unknown_field_in_json() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "unknown.json",
         br#"{ "programs": [], "instructions": [], "acounts": [] }"#,
+        &["unknown field `acounts`"],
     );
-    assert_input_error(&["run", file.path()], &["unknown field `acounts`"]);
 }
 
 #[test]
 fn toml_syntax_error() {
-    let file = TempFile::new("syntax.toml", b"[[instructions]\nprogram_id = \"x\"\n");
-    assert_input_error(&["run", file.path()], &["syntax.toml", "line 1"]);
+    assert_scenario_error(
+        "syntax.toml",
+        b"[[instructions]\nprogram_id = \"x\"\n",
+        &["syntax.toml", "line 1"],
+    );
 }
 
 #[test]
 fn json_syntax_error() {
-    let file = TempFile::new("syntax.json", b"{ \"programs\": [ }");
-    assert_input_error(&["run", file.path()], &["syntax.json"]);
+    assert_scenario_error("syntax.json", b"{ \"programs\": [ }", &["syntax.json"]);
 }
 
 #[test]
 fn bad_base58_pubkey() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_base58.toml",
         b"[[instructions]]\nprogram_id = \"0OIl0OIl0OIl\"\n",
-    );
-    assert_input_error(
-        &["run", file.path()],
         &["instructions[0].program_id", "not base58"],
     );
 }
 
 #[test]
 fn bad_base58_account_owner() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_owner.toml",
         b"[[accounts]]\npubkey = \"11111111111111111111111111111112\"\nowner = \"not a key!\"\n",
+        &["accounts[0].owner", "not base58"],
     );
-    assert_input_error(&["run", file.path()], &["accounts[0].owner", "not base58"]);
 }
 
 #[test]
 fn wrong_length_pubkey() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "short_key.toml",
         b"[[accounts]]\npubkey = \"1111\"\nlamports = 1\n",
-    );
-    assert_input_error(
-        &["run", file.path()],
         &["accounts[0].pubkey", "4 bytes", "32"],
     );
     // 33 bytes: too long as well.
     let long = bs58::encode([7u8; 33]).into_string();
-    let file = TempFile::new(
+    assert_scenario_error(
         "long_key.toml",
         format!("[[instructions]]\nprogram_id = \"{long}\"\n").as_bytes(),
+        &["33 bytes"],
     );
-    assert_input_error(&["run", file.path()], &["33 bytes"]);
 }
 
 #[test]
 fn bad_hex_in_instruction_data() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_hex.toml",
         log_scenario("", "data = \"hex:0g\"").as_bytes(),
-    );
-    assert_input_error(
-        &["run", file.path()],
         &["instructions[0].data", "invalid hex"],
     );
-    let file = TempFile::new(
+    assert_scenario_error(
         "odd_hex.toml",
         log_scenario("", "data = \"hex:abc\"").as_bytes(),
+        &["odd number of digits"],
     );
-    assert_input_error(&["run", file.path()], &["odd number of digits"]);
 }
 
 #[test]
 fn bad_hex_in_account_data_and_expectations() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_account_hex.toml",
         b"[[accounts]]\npubkey = \"11111111111111111111111111111112\"\ndata = \"hex:zz\"\n",
+        &["accounts[0].data"],
     );
-    assert_input_error(&["run", file.path()], &["accounts[0].data"]);
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_expect_hex.toml",
         log_scenario("", "[instructions.expect]\nreturn_data = \"hex:0\"\n").as_bytes(),
+        &["return_data"],
     );
-    assert_input_error(&["run", file.path()], &["return_data"]);
 }
 
 #[test]
 fn data_without_an_encoding_prefix() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "no_prefix.toml",
         log_scenario("", "data = \"0a0b\"").as_bytes(),
+        &["hex:", "base64:"],
     );
-    assert_input_error(&["run", file.path()], &["hex:", "base64:"]);
 }
 
 #[test]
 fn unknown_loader() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_loader.toml",
         log_scenario("loader = \"bpf_loader_v9\"", "").as_bytes(),
-    );
-    assert_input_error(
-        &["run", file.path()],
         &["programs[0].loader", "unknown loader `bpf_loader_v9`"],
     );
 }
 
 #[test]
 fn unknown_feature() {
-    let file = TempFile::new(
+    assert_scenario_error(
         "bad_feature.toml",
         b"[settings]\nfeatures = { enable = [\"no_such_feature\"] }\n",
+        &["no_such_feature"],
     );
-    assert_input_error(&["run", file.path()], &["no_such_feature"]);
 }
 
 // ------------------------------------------------------------------ files
 
 #[test]
 fn missing_scenario_file() {
-    let path = std::env::temp_dir().join(format!(
-        "sbfvm-errors-{}-does-not-exist.toml",
-        std::process::id()
-    ));
+    let path = temp_path("does-not-exist.toml");
     assert_input_error(&["run", path.to_str().unwrap()], &["does-not-exist.toml"]);
 }
 
 #[test]
 fn missing_program_file() {
-    let path = std::env::temp_dir().join(format!(
-        "sbfvm-errors-{}-does-not-exist.so",
-        std::process::id()
-    ));
+    let path = temp_path("does-not-exist.so");
     assert_input_error(&["run", path.to_str().unwrap()], &["does-not-exist.so"]);
 }
 
 #[test]
 fn missing_elf_named_by_a_scenario() {
-    let file = TempFile::new(
-        "missing_elf.toml",
-        b"[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = \"sbfvm-no-such-program.so\"\n",
-    );
-    assert_input_error(&["run", file.path()], &["sbfvm-no-such-program.so"]);
+    assert_scenario_error("missing_elf.toml", b"[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = \"sbfvm-no-such-program.so\"\n", &["sbfvm-no-such-program.so"]);
 }
 
 #[test]
@@ -295,15 +231,15 @@ fn broken_elf_files_run_directly() {
 #[test]
 fn broken_elf_named_by_a_scenario() {
     let elf = TempFile::new("broken_for_scenario.so", &noise(1000));
-    let scenario = TempFile::new(
+    assert_scenario_error(
         "broken_elf.toml",
         format!(
             "[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = {:?}\n",
             elf.path()
         )
         .as_bytes(),
+        &["cannot load program"],
     );
-    assert_input_error(&["run", scenario.path()], &["cannot load program"]);
 }
 
 // ------------------------------------------------------------------ command line
@@ -320,8 +256,11 @@ fn unknown_mode() {
 
 #[test]
 fn unknown_mode_in_scenario_settings() {
-    let file = TempFile::new("bad_mode.toml", b"[settings]\nmode = \"turbo\"\n");
-    assert_input_error(&["run", file.path()], &["unknown mode `turbo`"]);
+    assert_scenario_error(
+        "bad_mode.toml",
+        b"[settings]\nmode = \"turbo\"\n",
+        &["unknown mode `turbo`"],
+    );
 }
 
 #[test]
@@ -357,14 +296,7 @@ fn an_unmet_expectation_exits_1() {
         )
         .as_bytes(),
     );
-    let output = sbfvm(&["run", file.path()]);
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{stdout}{}",
-        text(&output.stderr)
-    );
+    let stdout = assert_exit_code(&sbfvm(&["run", file.path()]), 1);
     assert!(
         stdout.contains("expected `Custom(1)`, got `ok`"),
         "{stdout}"
@@ -381,13 +313,7 @@ fn an_unmet_expectation_exits_1() {
 fn running_a_program_directly_succeeds() {
     let program = fixture("log.so");
     let output = sbfvm(&["run", program.to_str().unwrap(), "--data", "0a0b"]);
-    let stdout = text(&output.stdout);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{stdout}{}",
-        text(&output.stderr)
-    );
+    let stdout = assert_exit_code(&output, 0);
     assert!(stdout.contains("Program log: hello from sbfvm"), "{stdout}");
     assert!(stdout.contains("Program data: YWJj Cgs="), "{stdout}");
     assert!(stdout.contains("all expectations met"), "{stdout}");
@@ -574,12 +500,9 @@ fn json_report_values() {
 #[test]
 fn an_elf_path_naming_a_device_is_refused_without_reading_it() {
     // /dev/zero never ends: an unbounded read would hang and exhaust memory.
-    let scenario = TempFile::new(
+    assert_scenario_error(
         "dev_zero_elf.toml",
         b"[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = \"/dev/zero\"\n",
-    );
-    assert_input_error(
-        &["run", scenario.path()],
         &["/dev/zero", "not a regular file"],
     );
     assert_input_error(&["run", "/dev/zero"], &["/dev/zero", "not a regular file"]);
@@ -599,15 +522,15 @@ fn a_program_file_over_10_mib_is_refused() {
         .and_then(|handle| handle.set_len(10 * 1024 * 1024 + 1))
         .expect("extend the temp file");
     assert_input_error(&["run", file.path()], &["huge.so", "at most 10485760"]);
-    let scenario = TempFile::new(
+    assert_scenario_error(
         "huge_elf.toml",
         format!(
             "[[programs]]\nprogram_id = \"11111111111111111111111111111112\"\nelf = {:?}\n",
             file.path()
         )
         .as_bytes(),
+        &["huge.so", "at most 10485760"],
     );
-    assert_input_error(&["run", scenario.path()], &["huge.so", "at most 10485760"]);
 }
 
 #[test]
@@ -624,9 +547,9 @@ fn account_space_is_capped_in_total() {
     let output = sbfvm(&["run", fits.path()]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output.stderr));
     let seven = six + &account(7);
-    let too_much = TempFile::new("space_too_much.toml", seven.as_bytes());
-    assert_input_error(
-        &["run", too_much.path()],
+    assert_scenario_error(
+        "space_too_much.toml",
+        seven.as_bytes(),
         &["accounts[6].space", "more than 67108864 bytes"],
     );
 }

@@ -6,12 +6,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use sbfvm::runner::{self, InstructionReport, RunReport};
-use sbfvm::scenario::{encode_hex, Scenario};
+use sbfvm::scenario::Scenario;
 use sbfvm::ExecutionMode;
 
-fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
+use crate::common::fixtures_dir;
 
 /// Every scenario file, sorted by name.
 fn scenario_files() -> Vec<PathBuf> {
@@ -113,7 +111,7 @@ fn mode_differences(path: &Path, interpreter: &RunReport, jit: &RunReport) -> St
             format!("{:#?}", y.logs()),
         );
         let return_data = |outcome: &sbfvm::Outcome| match outcome.return_data() {
-            Some((program_id, data)) => format!("{program_id} hex:{}", encode_hex(data)),
+            Some((program_id, data)) => format!("{program_id} hex:{}", hex::encode(data)),
             None => "none".to_string(),
         };
         differ("return data", return_data(x), return_data(y));
@@ -302,4 +300,74 @@ accounts = [ {{ pubkey = "3RNzrtuvcd1Ajas21y5KUdxRT7PEKqkHUVwscn59fLpq", lamport
     }
     assert_eq!(mode_differences(&path, &reports[0], &reports[1]), "");
     assert_eq!(mode_differences(&path, &reports[0], &reports[0]), "");
+}
+
+fn check_cost_adds_up(invocation: &sbfvm::Invocation, label: &str) {
+    let callees: u64 = invocation
+        .invocations
+        .iter()
+        .map(|child| child.compute_units_consumed)
+        .sum();
+    assert_eq!(
+        invocation.cost.total() + callees,
+        invocation.compute_units_consumed,
+        "{label}: frame {} cost {:?} + callees {callees}",
+        invocation.trace_index,
+        invocation.cost
+    );
+    for child in &invocation.invocations {
+        check_cost_adds_up(child, label);
+    }
+}
+
+/// The per-frame split (instructions, syscalls by name, CPI charges, other) plus the
+/// callee subtrees adds up exactly to each frame's units, and the top-level frames to the
+/// instruction's, in every fixture scenario.
+#[test]
+fn cost_attribution_adds_up_in_every_scenario() {
+    let mut checked = 0;
+    for path in scenario_files() {
+        let scenario = Scenario::load(&path).unwrap();
+        let report = runner::run(&scenario, None).unwrap();
+        for instruction in &report.instructions {
+            let label = format!("{} #{}", path.display(), instruction.index);
+            let top: u64 = instruction
+                .outcome
+                .invocations
+                .iter()
+                .map(|invocation| invocation.compute_units_consumed)
+                .sum();
+            if !instruction.outcome.invocations.is_empty() {
+                assert_eq!(top, instruction.outcome.compute_units_consumed(), "{label}");
+            }
+            for invocation in &instruction.outcome.invocations {
+                check_cost_adds_up(invocation, &label);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} instructions checked");
+}
+
+/// The JSON reports are serialized from structs; their keys must stay in the alphabetical
+/// order the reports have always had, at every level.
+#[test]
+fn json_reports_keep_their_keys_in_alphabetical_order() {
+    fn assert_sorted(value: &impl serde::Serialize, what: &str) {
+        let as_declared = serde_json::to_string(value).unwrap();
+        let sorted = serde_json::to_string(&serde_json::to_value(value).unwrap()).unwrap();
+        assert_eq!(as_declared, sorted, "{what}");
+    }
+    for path in scenario_files() {
+        let report = run(&path, ExecutionMode::Jit).unwrap();
+        assert_sorted(&sbfvm::report::json_report(&report), &file_name(&path));
+    }
+    for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "so") {
+            let elf = std::fs::read(&path).unwrap();
+            let inspection = sbfvm::inspect::inspect(&elf, &sbfvm::FeatureSet::mainnet()).unwrap();
+            assert_sorted(&sbfvm::inspect::json(&inspection), &file_name(&path));
+        }
+    }
 }

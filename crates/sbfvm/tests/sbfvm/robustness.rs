@@ -4,46 +4,13 @@
 //! log bytes, account growth) hold, and every input the fuzzers (fuzz/) found a crash for
 //! is a regression test here.
 
+use crate::common::{account, deploy, elf, fixtures_dir, key, total_lamports, vm, MODES, SYSTEM};
 use sbfvm::runner::{prepare, PreparedInstruction};
-use sbfvm::runtime::AccountStore;
 use sbfvm::scenario::Scenario;
-use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Pubkey, Sbfvm};
+use sbfvm::{Config, ExecutionMode, Instruction, Loader, Pubkey, Sbfvm};
 use solana_instruction::AccountMeta;
 
-const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
-const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
 const MAX_PERMITTED_DATA_LENGTH: usize = 10 * 1024 * 1024;
-
-fn fixtures() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-fn elf(name: &str) -> Vec<u8> {
-    let path = fixtures().join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
-    Account {
-        lamports,
-        data: data.to_vec(),
-        owner,
-        executable: false,
-        rent_epoch: u64::MAX,
-    }
-}
-
-fn total_lamports(store: &AccountStore) -> u128 {
-    store.iter().map(|(_, a)| u128::from(a.lamports)).sum()
-}
-
-fn vm(mode: ExecutionMode) -> Sbfvm {
-    Sbfvm::new(Config {
-        mode,
-        ..Config::default()
-    })
-    .expect("Sbfvm::new")
-}
 
 /// splitmix64: a small, seedable PRNG (no dependency).
 struct Rng(u64);
@@ -76,41 +43,20 @@ impl Rng {
 
 // ---- the world of the property test ----
 
-const ACCOUNT_DATA: Pubkey = Pubkey::new_from_array([0x10; 32]);
-const CALLER: Pubkey = Pubkey::new_from_array([0x20; 32]);
-const CALLEE: Pubkey = Pubkey::new_from_array([0x30; 32]);
-const CHAIN: [Pubkey; 5] = [
-    Pubkey::new_from_array([0x41; 32]),
-    Pubkey::new_from_array([0x42; 32]),
-    Pubkey::new_from_array([0x43; 32]),
-    Pubkey::new_from_array([0x44; 32]),
-    Pubkey::new_from_array([0x45; 32]),
-];
-const OTHER: Pubkey = Pubkey::new_from_array([0xEE; 32]);
+const ACCOUNT_DATA: Pubkey = key(0x10);
+const CALLER: Pubkey = key(0x20);
+const CALLEE: Pubkey = key(0x30);
+const CHAIN: [Pubkey; 5] = [key(0x41), key(0x42), key(0x43), key(0x44), key(0x45)];
+const OTHER: Pubkey = key(0xEE);
 /// Owned by account_data.
-const AD: [Pubkey; 3] = [
-    Pubkey::new_from_array([1; 32]),
-    Pubkey::new_from_array([2; 32]),
-    Pubkey::new_from_array([3; 32]),
-];
+const AD: [Pubkey; 3] = [key(1), key(2), key(3)];
 /// Owned by cpi_callee.
-const CE: [Pubkey; 2] = [
-    Pubkey::new_from_array([4; 32]),
-    Pubkey::new_from_array([5; 32]),
-];
+const CE: [Pubkey; 2] = [key(4), key(5)];
 /// System wallets.
-const W: [Pubkey; 3] = [
-    Pubkey::new_from_array([6; 32]),
-    Pubkey::new_from_array([7; 32]),
-    Pubkey::new_from_array([8; 32]),
-];
-const FOREIGN: Pubkey = Pubkey::new_from_array([9; 32]);
+const W: [Pubkey; 3] = [key(6), key(7), key(8)];
+const FOREIGN: Pubkey = key(9);
 /// Accounts System CreateAccount may create.
-const FRESH: [Pubkey; 3] = [
-    Pubkey::new_from_array([11; 32]),
-    Pubkey::new_from_array([12; 32]),
-    Pubkey::new_from_array([13; 32]),
-];
+const FRESH: [Pubkey; 3] = [key(11), key(12), key(13)];
 
 fn caller_pda() -> (Pubkey, u8) {
     sbfvm::runtime::pda::try_find_program_address(&[b"vault"], &CALLER).expect("a PDA")
@@ -118,12 +64,9 @@ fn caller_pda() -> (Pubkey, u8) {
 
 fn world(mode: ExecutionMode) -> Sbfvm {
     let mut vm = vm(mode);
-    vm.add_program(ACCOUNT_DATA, Loader::Upgradeable, &elf("account_data.so"))
-        .unwrap();
-    vm.add_program(CALLER, Loader::Upgradeable, &elf("cpi_caller.so"))
-        .unwrap();
-    vm.add_program(CALLEE, Loader::Upgradeable, &elf("cpi_callee.so"))
-        .unwrap();
+    deploy(&mut vm, ACCOUNT_DATA, "account_data.so");
+    deploy(&mut vm, CALLER, "cpi_caller.so");
+    deploy(&mut vm, CALLEE, "cpi_callee.so");
     let chain = elf("cpi_chain.so");
     for id in CHAIN {
         vm.add_program(id, Loader::Upgradeable, &chain).unwrap();
@@ -397,17 +340,14 @@ fn executor_round_trip_in_the_interpreter() {
     } else {
         &MODES
     };
-    let log = Pubkey::new_from_array([0x60; 32]);
-    let probe = Pubkey::new_from_array([0x61; 32]);
-    let syscalls = Pubkey::new_from_array([0x62; 32]);
+    let log = key(0x60);
+    let probe = key(0x61);
+    let syscalls = key(0x62);
     for &mode in modes {
         let mut vm = vm(mode);
-        vm.add_program(log, Loader::Upgradeable, &elf("log.so"))
-            .unwrap();
-        vm.add_program(probe, Loader::Upgradeable, &elf("stack_probe.so"))
-            .unwrap();
-        vm.add_program(syscalls, Loader::Upgradeable, &elf("bench_syscalls.so"))
-            .unwrap();
+        deploy(&mut vm, log, "log.so");
+        deploy(&mut vm, probe, "stack_probe.so");
+        deploy(&mut vm, syscalls, "bench_syscalls.so");
         vm.set_account(AD[0], account(1_000_000, log, &[1, 2, 3]));
         let outcome = vm.process_instruction(&Instruction::new_with_bytes(
             log,
@@ -471,7 +411,7 @@ fn executor_round_trip_in_the_interpreter() {
 
 // ---- resource limits ----
 
-const COMPUTE: Pubkey = Pubkey::new_from_array([0x50; 32]);
+const COMPUTE: Pubkey = key(0x50);
 
 fn compute_vm(mode: ExecutionMode, limit: Option<u64>) -> Sbfvm {
     let mut vm = Sbfvm::new(Config {
@@ -480,8 +420,7 @@ fn compute_vm(mode: ExecutionMode, limit: Option<u64>) -> Sbfvm {
         ..Config::default()
     })
     .unwrap();
-    vm.add_program(COMPUTE, Loader::Upgradeable, &elf("compute.so"))
-        .unwrap();
+    deploy(&mut vm, COMPUTE, "compute.so");
     vm
 }
 
@@ -551,8 +490,7 @@ fn log_output_is_capped_at_10_000_bytes_then_log_truncated() {
 fn an_account_cannot_grow_past_10_mib() {
     for mode in MODES {
         let mut vm = vm(mode);
-        vm.add_program(ACCOUNT_DATA, Loader::Upgradeable, &elf("account_data.so"))
-            .unwrap();
+        deploy(&mut vm, ACCOUNT_DATA, "account_data.so");
         let start = MAX_PERMITTED_DATA_LENGTH - 25 * 1024;
         vm.set_account(AD[0], account(u64::MAX / 4, ACCOUNT_DATA, &vec![0; start]));
         // A realloc loop: each instruction grows the account by the full 10 KiB.
@@ -649,7 +587,7 @@ fn a_scenario_cannot_grow_accounts_or_run_time_without_bound() {
         let len = start as u64 + i * 10 * 1024;
         let mut data = vec![0x81];
         data.extend(len.to_le_bytes());
-        let hex: String = data.iter().map(|b| format!("{b:02x}")).collect();
+        let hex = hex::encode(&data);
         text += &format!(
             "[[instructions]]\nprogram_id = \"{ACCOUNT_DATA}\"\naccounts = [{{ pubkey = \"{}\", is_writable = true }}]\ndata = \"hex:{hex}\"\n",
             AD[0]
@@ -657,11 +595,11 @@ fn a_scenario_cannot_grow_accounts_or_run_time_without_bound() {
     }
     text +=
         &format!("[[instructions]]\nprogram_id = \"{COMPUTE}\"\ndata = \"hex:ffffffffffffffff\"\n");
-    let path = fixtures().join("robustness.toml");
+    let path = fixtures_dir().join("robustness.toml");
     let file = Scenario::parse(&text, &path).unwrap();
     let scenario = Scenario {
         file,
-        base_dir: fixtures(),
+        base_dir: fixtures_dir(),
         path,
     };
     let report = sbfvm::runner::run(&scenario, None).unwrap();
@@ -848,10 +786,10 @@ fn a_heap_size_outside_agaves_rule_is_refused() {
             "[settings]\nheap_size = {heap_size}\n[[programs]]\nprogram_id = \"{COMPUTE}\"\nelf = \"compute.so\"\n\
              [[instructions]]\nprogram_id = \"{COMPUTE}\"\ndata = \"hex:0100000000000000\"\n"
         );
-        let path = fixtures().join("robustness.toml");
+        let path = fixtures_dir().join("robustness.toml");
         Scenario {
             file: Scenario::parse(&text, &path).unwrap(),
-            base_dir: fixtures(),
+            base_dir: fixtures_dir(),
             path,
         }
     };

@@ -1,0 +1,166 @@
+//! `sbfvm run SCENARIO|PROGRAM.so`: runs a scenario (or one program), prints the report,
+//! and writes or checks a compute-unit snapshot.
+
+use std::path::{Path, PathBuf};
+
+use sbfvm::report::{human_report, json_report};
+use sbfvm::runner::{self, RunReport};
+use sbfvm::scenario::{parse_data, parse_pubkey, Scenario};
+use sbfvm::snapshot::{self, Snapshot};
+use sbfvm::trace::TraceOptions;
+use sbfvm::ExecutionMode;
+
+use crate::error::CliError;
+use crate::output::{print, print_json};
+use crate::Status;
+
+/// The demo scenario run when no command is given.
+const DEMO_SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/demo.toml");
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// A scenario file (.toml, or .json) or a program (.so) to run with no accounts
+    #[arg(value_name = "SCENARIO|PROGRAM.so")]
+    target: PathBuf,
+    /// Print the machine-readable report
+    #[arg(long)]
+    json: bool,
+    /// Execution mode: interpreter or jit (default: the scenario's, else jit)
+    #[arg(long, value_name = "MODE", value_parser = super::parse_mode, allow_hyphen_values = true)]
+    mode: Option<ExecutionMode>,
+    /// Instruction data (hex) when running a .so directly
+    #[arg(long, value_name = "HEX", allow_hyphen_values = true)]
+    data: Option<String>,
+    /// Write the compute units of every instruction and frame to FILE
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    snapshot: Option<PathBuf>,
+    /// Exit 1 and list the differences if any compute unit differs from FILE
+    #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+    check_snapshot: Option<PathBuf>,
+    /// Write every executed instruction (pc, disassembly, registers) of every frame, CPIs
+    /// included, one file per frame, into DIR
+    #[arg(long, value_name = "DIR", allow_hyphen_values = true)]
+    trace: Option<PathBuf>,
+    /// Trace only this program's frames
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    trace_program: Option<String>,
+}
+
+/// `sbfvm` with no command: the demo scenario.
+pub(crate) fn demo() -> Result<Status, CliError> {
+    execute(Args {
+        target: PathBuf::from(DEMO_SCENARIO),
+        json: false,
+        mode: None,
+        data: None,
+        snapshot: None,
+        check_snapshot: None,
+        trace: None,
+        trace_program: None,
+    })
+}
+
+pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
+    let scenario = load_target(&args)?;
+    let trace = trace_options(&args)?;
+    let report = runner::run_with_trace(&scenario, args.mode, trace.as_ref())?;
+    if args.json {
+        for warning in &report.warnings {
+            eprintln!("warning: {warning}");
+        }
+        print_json(&json_report(&report));
+    } else {
+        print(human_report(&report));
+    }
+    let snapshot = snapshot::from_report(&report);
+    if let Some(path) = &args.snapshot {
+        write_snapshot(path, &snapshot)?;
+    }
+    let snapshot_matches = match &args.check_snapshot {
+        Some(path) => check_snapshot(path, &snapshot)?,
+        None => true,
+    };
+    Ok(Status::from_ok(
+        expectations_met(&report) && snapshot_matches,
+    ))
+}
+
+fn expectations_met(report: &RunReport) -> bool {
+    report.expectations_failed() == 0
+}
+
+/// The scenario file, or a scenario around the program file.
+fn load_target(args: &Args) -> Result<Scenario, CliError> {
+    let is_program = args.target.extension().is_some_and(|ext| ext == "so");
+    if !is_program {
+        if args.data.is_some() {
+            return Err(CliError::Usage(
+                "--data applies only when running a .so file".into(),
+            ));
+        }
+        return Ok(Scenario::load(&args.target)?);
+    }
+    if !args.target.exists() {
+        return Err(sbfvm::Error::Io {
+            path: args.target.clone(),
+            message: "no such file".into(),
+        }
+        .into());
+    }
+    let data = match args.data.as_deref() {
+        Some(text) => {
+            let text = text.strip_prefix("0x").unwrap_or(text);
+            let text = text.strip_prefix("hex:").unwrap_or(text);
+            parse_data(&format!("hex:{text}"), "--data")?
+        }
+        None => Vec::new(),
+    };
+    Ok(Scenario::single_program(&args.target, &data))
+}
+
+fn trace_options(args: &Args) -> Result<Option<TraceOptions>, CliError> {
+    if args.trace_program.is_some() && args.trace.is_none() {
+        return Err(CliError::Usage("--trace-program needs --trace DIR".into()));
+    }
+    let Some(dir) = &args.trace else {
+        return Ok(None);
+    };
+    let program = match &args.trace_program {
+        Some(id) => Some(parse_pubkey(id, "--trace-program")?),
+        None => None,
+    };
+    Ok(Some(TraceOptions {
+        dir: dir.clone(),
+        program,
+    }))
+}
+
+fn write_snapshot(path: &Path, snapshot: &Snapshot) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(snapshot).expect("snapshot JSON");
+    std::fs::write(path, text + "\n").map_err(|error| sbfvm::Error::Io {
+        path: path.to_path_buf(),
+        message: error.to_string(),
+    })?;
+    eprintln!("compute-unit snapshot written to {}", path.display());
+    Ok(())
+}
+
+/// Compares with the snapshot in `path`; false (after listing the differences) when any
+/// compute unit changed.
+fn check_snapshot(path: &Path, snapshot: &Snapshot) -> Result<bool, CliError> {
+    let text = sbfvm::read_input_text(path, sbfvm::MAX_INPUT_TEXT_BYTES)?;
+    let expected: Snapshot = serde_json::from_str(&text).map_err(|error| sbfvm::Error::Io {
+        path: path.to_path_buf(),
+        message: format!("not a compute-unit snapshot: {error}"),
+    })?;
+    let differences = snapshot::differences(&expected, snapshot);
+    if differences.is_empty() {
+        eprintln!("compute units match {}", path.display());
+        return Ok(true);
+    }
+    eprintln!("compute units differ from {}:", path.display());
+    for line in differences {
+        eprintln!("  {line}");
+    }
+    Ok(false)
+}

@@ -1,0 +1,79 @@
+//! Helpers shared by the command-line tests: running the binary, fixture paths and
+//! temporary files.
+
+#![allow(dead_code)] // each test module uses some of them
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `fixtures/<name>` of the repository.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(name)
+}
+
+/// Runs the `sbfvm` binary with `args`.
+pub fn sbfvm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sbfvm"))
+        .args(args)
+        .output()
+        .expect("run the sbfvm binary")
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The run exited with `code` (else fails showing its output); returns its stdout.
+#[track_caller]
+pub fn assert_exit_code(output: &Output, code: i32) -> String {
+    let stdout = text(&output.stdout);
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{stdout}{}",
+        text(&output.stderr)
+    );
+    stdout
+}
+
+/// The run exited 0 (else fails showing its stderr).
+#[track_caller]
+pub fn assert_success(output: &Output) {
+    assert!(output.status.success(), "{}", text(&output.stderr));
+}
+
+/// A path under the system temp directory that no other test (or test run) uses; nothing
+/// is created there.
+pub fn temp_path(name: &str) -> PathBuf {
+    static COUNTER: AtomicUsize = AtomicUsize::new(0);
+    let unique = format!(
+        "sbfvm-cli-{}-{}-{name}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    std::env::temp_dir().join(unique)
+}
+
+/// A file at a [`temp_path`] with the given contents; removed when dropped.
+pub struct TempFile(pub PathBuf);
+
+impl TempFile {
+    pub fn new(name: &str, contents: &[u8]) -> Self {
+        let path = temp_path(name);
+        std::fs::write(&path, contents).expect("write temp file");
+        Self(path)
+    }
+
+    pub fn path(&self) -> &str {
+        self.0.to_str().expect("UTF-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}

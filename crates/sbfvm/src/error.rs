@@ -1,0 +1,33 @@
+//! Errors of the `sbfvm` library: API misuse and bad input. A program that fails is not an
+//! error here; it is a result value in the [`crate::Outcome`] and the reports.
+
+use std::path::PathBuf;
+
+/// Why sbfvm refused a configuration, a file, a scenario or a program.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// A file could not be read, or is not one sbfvm reads (a device, too large, not UTF-8).
+    #[error("{path}: {message}")]
+    Io { path: PathBuf, message: String },
+    /// A scenario that does not parse or names something that does not exist.
+    #[error("invalid scenario: {0}")]
+    Scenario(String),
+    /// A program that does not load (parse, relocation, verification, JIT).
+    #[error("cannot load program {program_id}: {message}")]
+    Load { program_id: String, message: String },
+    /// A [`crate::Config`] value Agave would not accept (the heap size).
+    #[error("{0}")]
+    Config(String),
+    /// Bytes [`crate::inspect::inspect`] cannot read as an ELF file.
+    #[error("{0}")]
+    Elf(String),
+}
+
+impl From<sbfvm_vm::LoadError> for Error {
+    fn from(error: sbfvm_vm::LoadError) -> Self {
+        Error::Load {
+            program_id: String::new(),
+            message: error.to_string(),
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! What a transaction did: its result, compute units, logs, return data, accounts after it,
+//! and the invoke tree with each frame's units and where they went.
+
+use sbfvm_runtime::TransactionOutcome;
+
+use crate::check::{self, Check, CheckFailures};
+use crate::{Account, InstructionError, Pubkey, TransactionError};
+
+/// One frame of the invoke tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invocation {
+    pub trace_index: usize,
+    pub program_id: Pubkey,
+    pub stack_height: usize,
+    /// Everything this frame consumed, its callees included.
+    pub compute_units_consumed: u64,
+    pub result: Result<(), InstructionError>,
+    /// Syscalls this frame called itself (name, calls, compute units; a CPI syscall's
+    /// units include its callee).
+    pub syscalls: Vec<(&'static str, u64, u64)>,
+    /// Where this frame's own units went; with the callees' totals it adds up exactly to
+    /// `compute_units_consumed`.
+    pub cost: Cost,
+    /// Wall time of the frame, callees included.
+    pub wall_time: std::time::Duration,
+    pub invocations: Vec<Invocation>,
+}
+
+/// A frame's compute units, split by what paid for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cost {
+    /// SBF instructions executed (1 CU each).
+    pub instructions: u64,
+    /// Syscalls by name, CPI syscalls excluded: (name, calls, units).
+    pub syscalls: Vec<(&'static str, u64, u64)>,
+    /// What the CPI syscalls charged themselves (base cost and per-byte charges), without
+    /// the callees.
+    pub cpi: u64,
+    /// Charges outside the VM: the heap charge, a builtin's own charge, and the units a VM
+    /// fault drains (SIMD-0182).
+    pub other: u64,
+}
+
+impl Cost {
+    pub fn total(&self) -> u64 {
+        self.instructions
+            + self.syscalls.iter().map(|(_, _, units)| units).sum::<u64>()
+            + self.cpi
+            + self.other
+    }
+}
+
+pub(crate) fn is_cpi_syscall(name: &str) -> bool {
+    name == "sol_invoke_signed_c" || name == "sol_invoke_signed_rust"
+}
+
+/// What one transaction did, with its invoke tree.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub transaction: TransactionOutcome,
+    pub invocations: Vec<Invocation>,
+}
+
+impl Outcome {
+    /// Runs every check; `Err` lists each failure with the expected and the actual value.
+    pub fn check(&self, checks: &[Check]) -> Result<(), CheckFailures> {
+        check::run_checks(self, checks)
+    }
+
+    /// [`Outcome::check`], panicking with the list of failures (for tests).
+    #[track_caller]
+    pub fn assert(&self, checks: &[Check]) {
+        if let Err(failures) = self.check(checks) {
+            panic!("{failures}");
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        self.transaction.result.is_ok()
+    }
+
+    pub fn result(&self) -> &Result<(), TransactionError> {
+        &self.transaction.result
+    }
+
+    /// The result as the scenario format writes it: `ok`, the `{:?}` of the instruction
+    /// error, or the `{:?}` of a transaction-level error.
+    pub fn result_string(&self) -> String {
+        result_string(&self.transaction.result)
+    }
+
+    pub fn logs(&self) -> &[String] {
+        &self.transaction.logs
+    }
+
+    pub fn compute_units_consumed(&self) -> u64 {
+        self.transaction.compute_units_consumed
+    }
+
+    pub fn return_data(&self) -> Option<(&Pubkey, &[u8])> {
+        self.transaction
+            .return_data
+            .as_ref()
+            .map(|data| (&data.program_id, data.data.as_slice()))
+    }
+
+    /// State after the transaction of an account it referenced.
+    pub fn account(&self, key: &Pubkey) -> Option<&Account> {
+        let index = self
+            .transaction
+            .account_keys
+            .iter()
+            .position(|k| k == key)?;
+        self.transaction.accounts_after.get(index)
+    }
+}
+
+/// `ok`, the `{:?}` of the instruction error, or the `{:?}` of a transaction-level error.
+pub fn result_string(result: &Result<(), TransactionError>) -> String {
+    match result {
+        Ok(()) => "ok".to_string(),
+        Err(TransactionError::InstructionError(_, error)) => format!("{error:?}"),
+        Err(error) => format!("{error:?}"),
+    }
+}

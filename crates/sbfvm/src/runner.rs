@@ -1,0 +1,418 @@
+//! The scenario runner shared by the CLI, the tests and the benches: builds an [`Sbfvm`]
+//! from a scenario, runs its instructions in order, and checks each `expect` block.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use solana_account::Account;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_pubkey::Pubkey;
+
+use crate::check::Check;
+use crate::error::Error;
+use crate::scenario::{
+    parse_data, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec, ProgramSpec, Scenario,
+    SysvarsSpec,
+};
+use crate::trace::{CollectingTracer, TraceOptions};
+use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm, Sysvars};
+
+/// One instruction's result, with its expectation failures.
+#[derive(Debug, Clone)]
+pub struct InstructionReport {
+    pub index: usize,
+    pub name: Option<String>,
+    pub program_id: Pubkey,
+    pub outcome: Outcome,
+    /// Accounts the instruction referenced, in first-reference order: (key, before, after).
+    pub accounts: Vec<(Pubkey, Account, Account)>,
+    pub expectation_failures: Vec<String>,
+}
+
+/// A whole scenario run.
+#[derive(Debug, Clone)]
+pub struct RunReport {
+    pub mode: ExecutionMode,
+    pub warnings: Vec<String>,
+    pub instructions: Vec<InstructionReport>,
+}
+
+impl RunReport {
+    pub fn expectations_failed(&self) -> usize {
+        self.instructions
+            .iter()
+            .map(|instruction| instruction.expectation_failures.len())
+            .sum()
+    }
+}
+
+/// One instruction of a prepared scenario.
+pub struct PreparedInstruction {
+    pub name: Option<String>,
+    pub instruction: Instruction,
+    pub compute_unit_limit: Option<u64>,
+    pub expect: Option<ExpectSpec>,
+}
+
+/// Everything a scenario needs before it runs, validated.
+pub struct PreparedScenario {
+    pub vm: Sbfvm,
+    pub instructions: Vec<PreparedInstruction>,
+    pub warnings: Vec<String>,
+}
+
+fn build_config(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+) -> Result<Config, Error> {
+    let settings = &scenario.file.settings;
+    let mut config = Config {
+        mode: match (mode_override, &settings.mode) {
+            (Some(mode), _) => mode,
+            (None, Some(text)) => text.parse().map_err(Error::Scenario)?,
+            (None, None) => ExecutionMode::default(),
+        },
+        compute_unit_limit: settings.compute_unit_limit,
+        heap_size: settings.heap_size,
+        ..Config::default()
+    };
+    if let Some(heap_size) = settings.heap_size {
+        crate::check_heap_size(heap_size)
+            .map_err(|message| Error::Scenario(format!("settings.heap_size: {message}")))?;
+    }
+    let mut features = FeatureSet::mainnet();
+    for (names, enable) in [
+        (&settings.features.enable, true),
+        (&settings.features.disable, false),
+    ] {
+        for name in names {
+            let id = sbfvm_runtime::features::parse_feature_id(name).ok_or_else(|| {
+                Error::Scenario(format!("settings.features: unknown feature `{name}`"))
+            })?;
+            if enable {
+                features.activate(id);
+            } else {
+                features.deactivate(&id);
+            }
+        }
+    }
+    config.features = features;
+    apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars);
+    Ok(config)
+}
+
+/// Sets each field `spec` gives (`Some`) on `target`.
+macro_rules! override_fields {
+    ($target:expr, $spec:expr, $($field:ident),+ $(,)?) => {
+        $(
+            if let Some(value) = $spec.$field {
+                $target.$field = value;
+            }
+        )+
+    };
+}
+
+/// The sysvar fields a scenario's `settings.sysvars` overrides.
+fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) {
+    if let Some(clock) = &spec.clock {
+        override_fields!(
+            sysvars.clock,
+            clock,
+            slot,
+            epoch_start_timestamp,
+            epoch,
+            leader_schedule_epoch,
+            unix_timestamp,
+        );
+    }
+    if let Some(rent) = &spec.rent {
+        override_fields!(
+            sysvars.rent,
+            rent,
+            lamports_per_byte_year,
+            exemption_threshold,
+            burn_percent,
+        );
+    }
+    if let Some(schedule) = &spec.epoch_schedule {
+        override_fields!(
+            sysvars.epoch_schedule,
+            schedule,
+            slots_per_epoch,
+            leader_schedule_slot_offset,
+            warmup,
+            first_normal_epoch,
+            first_normal_slot,
+        );
+    }
+    if let Some(slot) = spec.last_restart_slot {
+        sysvars.last_restart_slot = slot;
+    }
+}
+
+/// The most zeroed account data a scenario's `space` fields may ask for, in total: with
+/// at most 10 MiB each, enough for any transaction mainnet accepts, and a bound on the
+/// host memory a scenario file can make sbfvm allocate.
+pub const MAX_SCENARIO_SPACE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Validates a scenario and sets up its programs and accounts.
+pub fn prepare(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+) -> Result<PreparedScenario, Error> {
+    let config = build_config(scenario, mode_override)?;
+    let mut vm = Sbfvm::new(config)?;
+    let mut warnings = Vec::new();
+    for (index, program) in scenario.file.programs.iter().enumerate() {
+        warnings.extend(add_program(&mut vm, scenario, index, program)?);
+    }
+    let mut total_space: u64 = 0;
+    for (index, spec) in scenario.file.accounts.iter().enumerate() {
+        add_account(&mut vm, index, spec, &mut total_space)?;
+    }
+    let instructions = scenario
+        .file
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| prepare_instruction(index, spec))
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(PreparedScenario {
+        vm,
+        instructions,
+        warnings,
+    })
+}
+
+/// Deploys `programs[index]`; returns its load warnings.
+fn add_program(
+    vm: &mut Sbfvm,
+    scenario: &Scenario,
+    index: usize,
+    program: &ProgramSpec,
+) -> Result<Vec<String>, Error> {
+    let what = format!("programs[{index}].program_id");
+    let program_id = parse_pubkey(&program.program_id, &what)?;
+    let loader = match &program.loader {
+        None => Loader::Upgradeable,
+        Some(text) => Loader::parse(text).ok_or_else(|| {
+            Error::Scenario(format!(
+                "programs[{index}].loader: unknown loader `{text}` (expected bpf_loader_upgradeable, bpf_loader or bpf_loader_deprecated)"
+            ))
+        })?,
+    };
+    let loaded = vm.add_program_file(program_id, loader, scenario.resolve(&program.elf))?;
+    Ok(loaded
+        .warnings
+        .iter()
+        .map(|warning| format!("{program_id}: {warning}"))
+        .collect())
+}
+
+/// Stores `accounts[index]`; `total_space` adds up the `space` fields so far.
+fn add_account(
+    vm: &mut Sbfvm,
+    index: usize,
+    spec: &AccountSpec,
+    total_space: &mut u64,
+) -> Result<(), Error> {
+    let pubkey = parse_pubkey(&spec.pubkey, &format!("accounts[{index}].pubkey"))?;
+    let owner = match &spec.owner {
+        Some(owner) => parse_pubkey(owner, &format!("accounts[{index}].owner"))?,
+        None => solana_sdk_ids::system_program::id(),
+    };
+    let data = match (&spec.data, spec.space) {
+        (Some(_), Some(_)) => {
+            return Err(Error::Scenario(format!(
+                "accounts[{index}]: give `data` or `space`, not both"
+            )))
+        }
+        (Some(data), None) => parse_data(data, &format!("accounts[{index}].data"))?,
+        (None, Some(space)) => {
+            if space > 10 * 1024 * 1024 {
+                return Err(Error::Scenario(format!(
+                    "accounts[{index}].space: {space} exceeds 10 MiB"
+                )));
+            }
+            *total_space = total_space.saturating_add(space);
+            if *total_space > MAX_SCENARIO_SPACE_BYTES {
+                return Err(Error::Scenario(format!(
+                    "accounts[{index}].space: the accounts' `space` adds up to more than {MAX_SCENARIO_SPACE_BYTES} bytes (64 MiB, Agave's limit on the account data one transaction loads)"
+                )));
+            }
+            vec![0; space as usize]
+        }
+        (None, None) => Vec::new(),
+    };
+    vm.set_account(
+        pubkey,
+        Account {
+            lamports: spec.lamports,
+            data,
+            owner,
+            executable: spec.executable,
+            rent_epoch: u64::MAX,
+        },
+    );
+    Ok(())
+}
+
+/// `instructions[index]`, parsed, with its `expect` block validated.
+fn prepare_instruction(index: usize, spec: &InstructionSpec) -> Result<PreparedInstruction, Error> {
+    let program_id = parse_pubkey(
+        &spec.program_id,
+        &format!("instructions[{index}].program_id"),
+    )?;
+    let accounts = spec
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(position, meta)| {
+            Ok(AccountMeta {
+                pubkey: parse_pubkey(
+                    &meta.pubkey,
+                    &format!("instructions[{index}].accounts[{position}].pubkey"),
+                )?,
+                is_signer: meta.is_signer,
+                is_writable: meta.is_writable,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let data = match &spec.data {
+        Some(data) => parse_data(data, &format!("instructions[{index}].data"))?,
+        None => Vec::new(),
+    };
+    if let Some(expect) = &spec.expect {
+        validate_expect(expect, index)?;
+    }
+    Ok(PreparedInstruction {
+        name: spec.name.clone(),
+        instruction: Instruction {
+            program_id,
+            accounts,
+            data,
+        },
+        compute_unit_limit: spec.compute_unit_limit,
+        expect: spec.expect.clone(),
+    })
+}
+
+/// Checks an expectation's own syntax up front, so a typo is an input error, not a failed run.
+fn validate_expect(expect: &ExpectSpec, index: usize) -> Result<(), Error> {
+    Check::from_expect(expect, &format!("instructions[{index}].expect")).map(|_| ())
+}
+
+/// Runs a scenario: every instruction is its own transaction; a failed one leaves the
+/// store as it was and the next still runs.
+pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<RunReport, Error> {
+    run_with_trace(scenario, mode_override, None)
+}
+
+/// [`run`], also writing instruction traces of the selected frames to `trace.dir`.
+pub fn run_with_trace(
+    scenario: &Scenario,
+    mode_override: Option<ExecutionMode>,
+    trace: Option<&TraceOptions>,
+) -> Result<RunReport, Error> {
+    let PreparedScenario {
+        mut vm,
+        instructions,
+        warnings,
+    } = prepare(scenario, mode_override)?;
+    if let Some(options) = trace {
+        vm.executor().set_tracer(Some(Box::new(CollectingTracer {
+            program: options.program,
+            frames: Vec::new(),
+        })));
+    }
+    let mut reports = Vec::with_capacity(instructions.len());
+    for (index, prepared) in instructions.into_iter().enumerate() {
+        let PreparedInstruction {
+            name,
+            instruction,
+            compute_unit_limit,
+            expect,
+        } = prepared;
+        let limit = compute_unit_limit.or(vm.config().compute_unit_limit);
+        let outcome = vm.process_transaction(std::slice::from_ref(&instruction), limit);
+        if let Some(options) = trace {
+            write_traces(&vm, &options.dir, index)?;
+        }
+        let accounts = referenced_accounts(&instruction, &outcome);
+        let expectation_failures = match &expect {
+            Some(expect) => check_expectations(expect, &outcome, index),
+            None => Vec::new(),
+        };
+        reports.push(InstructionReport {
+            index,
+            name,
+            program_id: instruction.program_id,
+            outcome,
+            accounts,
+            expectation_failures,
+        });
+    }
+    Ok(RunReport {
+        mode: vm.config().mode,
+        warnings,
+        instructions: reports,
+    })
+}
+
+/// Writes the frames the tracer collected during instruction `index` into `dir`.
+fn write_traces(vm: &Sbfvm, dir: &Path, index: usize) -> Result<(), Error> {
+    let Some(mut tracer) = vm.executor().take_tracer() else {
+        return Ok(());
+    };
+    let written = match tracer.as_any().downcast_mut::<CollectingTracer>() {
+        Some(collected) => {
+            let frames = std::mem::take(&mut collected.frames);
+            crate::trace::write_frames(dir, index, &frames).map(|_| ())
+        }
+        None => Ok(()),
+    };
+    vm.executor().set_tracer(Some(tracer));
+    written
+}
+
+/// The accounts `instruction` names, each once in first-reference order: (key, before,
+/// after).
+fn referenced_accounts(
+    instruction: &Instruction,
+    outcome: &Outcome,
+) -> Vec<(Pubkey, Account, Account)> {
+    let transaction = &outcome.transaction;
+    let mut seen = BTreeSet::new();
+    let mut accounts = Vec::new();
+    for meta in &instruction.accounts {
+        if !seen.insert(meta.pubkey) {
+            continue;
+        }
+        if let Some(position) = transaction
+            .account_keys
+            .iter()
+            .position(|k| *k == meta.pubkey)
+        {
+            accounts.push((
+                meta.pubkey,
+                transaction.accounts_before[position].clone(),
+                transaction.accounts_after[position].clone(),
+            ));
+        }
+    }
+    accounts
+}
+
+/// The expectation failures of one instruction, one line each (`result: expected `…`,
+/// got `…``); the checks of [`crate::check`].
+fn check_expectations(expect: &ExpectSpec, outcome: &Outcome, index: usize) -> Vec<String> {
+    // `prepare` validated the block, so this cannot fail; if it somehow did, say so.
+    match Check::from_expect(expect, &format!("instructions[{index}].expect")) {
+        Ok(checks) => checks
+            .iter()
+            .flat_map(|check| check.evaluate(outcome))
+            .map(|failure| failure.to_string())
+            .collect(),
+        Err(error) => vec![error.to_string()],
+    }
+}

@@ -1,0 +1,13 @@
+//! The `sbfvm` library: the facade under each loader, checks, scenarios, custom syscalls,
+//! the upgradeable loader's instructions, progress, and robustness.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod checks;
+mod custom_syscalls;
+mod library;
+mod loader;
+mod progress;
+mod robustness;
+mod scenarios;
