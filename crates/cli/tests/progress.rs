@@ -175,7 +175,7 @@ fn conformance_counts_each_fixture_on_the_progress() {
     assert_eq!(progress.position(), 1);
     progress.finish();
     assert_eq!(summary.results.len(), 1);
-    assert_eq!(summary.results[0].family, Family::Unknown);
+    assert_eq!(summary.results[0].family, Family::UNKNOWN);
     assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
     assert_eq!(out.text(), "\r[1/1] unknown junk.fix\x1b[K\r\x1b[K");
 }

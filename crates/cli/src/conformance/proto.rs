@@ -1,5 +1,5 @@
 //! The fixtures' protobuf messages, package `org.solana.sealevel.v1` as of protosol
-//! `0d695a1` (2024-12-03), generated at build time from `crates/cli/proto/*.proto` by
+//! `0d695a1` (2024-12-03), generated at build time from `crates/cli/proto/sealevel.proto` by
 //! `crates/cli/build.rs`. Unknown fields are skipped, as prost does by default: some
 //! fuzzer-made inputs carry them.
 
