@@ -10,7 +10,7 @@ use sbfvm_vm::harness::load_elf;
 use sbfvm_vm::ProgramEnvironment;
 
 use super::compare::{Row, Value};
-use super::family::{decode_fixture, NoEffects};
+use super::family::{decode_fixture, HarnessResult, NoEffects};
 use super::proto;
 use super::setup::{self, EnvironmentCache};
 use super::Options;
@@ -27,11 +27,7 @@ fn environment(deploy_checks: bool) -> ProgramEnvironment {
     .expect("the ELF loader environment builds")
 }
 
-pub(super) fn run(
-    bytes: &[u8],
-    _: &Options,
-    environments: &mut EnvironmentCache,
-) -> Result<Vec<Row>, NoEffects> {
+pub(super) fn run(bytes: &[u8], _: &Options, environments: &mut EnvironmentCache) -> HarnessResult {
     let fixture: proto::ElfLoaderFixture = decode_fixture(bytes, "ELFLoaderFixture")?;
     let input = fixture.input.unwrap_or_default();
     let expected = fixture.output.unwrap_or_default();

@@ -24,8 +24,11 @@ use super::setup::EnvironmentCache;
 use super::{elf_loader, instr, proto, syscall, vm_interp, Options};
 
 /// A family's harness: runs one fixture, given as its file's bytes.
-pub(crate) type RunFixture =
-    fn(&[u8], &Options, &mut EnvironmentCache) -> Result<Vec<Row>, NoEffects>;
+pub(crate) type RunFixture = fn(&[u8], &Options, &mut EnvironmentCache) -> HarnessResult;
+
+/// What a harness returns: the expected and produced effects, field by field in comparison
+/// order, or why there are none.
+pub(crate) type HarnessResult = Result<Vec<Row>, NoEffects>;
 
 /// One conformance family: its name, how its fixtures are recognised, and its harness.
 pub(crate) struct FamilyHarness {
@@ -141,8 +144,8 @@ pub(crate) enum Comparison {
     Skipped(String),
 }
 
-impl From<Result<Vec<Row>, NoEffects>> for Comparison {
-    fn from(result: Result<Vec<Row>, NoEffects>) -> Self {
+impl From<HarnessResult> for Comparison {
+    fn from(result: HarnessResult) -> Self {
         match result {
             Ok(rows) => Comparison::Rows(rows),
             Err(NoEffects::Skipped(reason)) => Comparison::Skipped(reason),

@@ -18,7 +18,7 @@ use solana_sdk_ids::{
 
 use super::compare::{AccountValue, ErrorCode, Row, Value};
 use super::errors::instruction_error_number;
-use super::family::{decode_fixture, NoEffects};
+use super::family::{decode_fixture, HarnessResult, NoEffects};
 use super::proto;
 use super::setup::{self, EnvironmentCache};
 use super::Options;
@@ -66,11 +66,7 @@ fn state_value(state: &proto::AcctState) -> AccountValue {
     }
 }
 
-pub(super) fn run(
-    bytes: &[u8],
-    options: &Options,
-    _: &mut EnvironmentCache,
-) -> Result<Vec<Row>, NoEffects> {
+pub(super) fn run(bytes: &[u8], options: &Options, _: &mut EnvironmentCache) -> HarnessResult {
     let fixture: proto::InstrFixture = decode_fixture(bytes, "InstrFixture")?;
     let instr = fixture.input.unwrap_or_default();
     let expected = fixture.output.unwrap_or_default();

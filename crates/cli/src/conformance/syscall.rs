@@ -18,9 +18,9 @@ use sbfvm_vm::{
 };
 use solana_sdk_ids::{bpf_loader_deprecated, system_program};
 
-use super::compare::{ErrorCode, Row};
+use super::compare::ErrorCode;
 use super::errors::{expected_label, syscall_failure};
-use super::family::NoEffects;
+use super::family::{HarnessResult, NoEffects};
 use super::proto;
 use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
 use super::Options;
@@ -51,20 +51,12 @@ enum SyscallFamily {
 }
 
 /// The `syscall` family.
-pub(super) fn run_syscall(
-    bytes: &[u8],
-    _: &Options,
-    _: &mut EnvironmentCache,
-) -> Result<Vec<Row>, NoEffects> {
+pub(super) fn run_syscall(bytes: &[u8], _: &Options, _: &mut EnvironmentCache) -> HarnessResult {
     run(bytes, SyscallFamily::Syscall)
 }
 
 /// The `cpi` family.
-pub(super) fn run_cpi(
-    bytes: &[u8],
-    _: &Options,
-    _: &mut EnvironmentCache,
-) -> Result<Vec<Row>, NoEffects> {
+pub(super) fn run_cpi(bytes: &[u8], _: &Options, _: &mut EnvironmentCache) -> HarnessResult {
     run(bytes, SyscallFamily::Cpi)
 }
 
@@ -74,8 +66,9 @@ thread_local! {
 }
 
 /// Applies the CPI fixture's `exec_effects` to the callee's accounts instead of running it
-/// (solfuzz-agave `270ca6d`, `src/vm_cpi_syscall.rs`): for each callee account whose key is in `modified_accounts` (first
-/// match), lamports and executable are set, data when non-empty, owner when 32 bytes.
+/// (solfuzz-agave `270ca6d`, `src/vm_cpi_syscall.rs`): for each callee account whose key is
+/// in `modified_accounts` (first match), lamports and executable are set, data when
+/// non-empty, owner when 32 bytes.
 /// (`rent_epoch` is not written: sbfvm's account rules have no setter for it.)
 fn apply_callee_stub(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
     let Some(effects) = CALLEE_STUB.with(|stub| stub.borrow().clone()) else {
@@ -119,7 +112,7 @@ impl ProgramExecutor for StubExecutor {
     }
 }
 
-fn run(bytes: &[u8], family: SyscallFamily) -> Result<Vec<Row>, NoEffects> {
+fn run(bytes: &[u8], family: SyscallFamily) -> HarnessResult {
     let fixture = VmFixture::decode(bytes)?;
     let Some(invocation) = &fixture.invocation else {
         return Err(no_output("the input has no syscall invocation"));

@@ -16,7 +16,7 @@ use sbfvm_vm::{ExecutionMode, InputAbi, LoadError, ProgramEnvironment};
 
 use super::compare::{ErrorCode, Row, Value};
 use super::errors::{vm_interp_code, vm_interp_label};
-use super::family::NoEffects;
+use super::family::{HarnessResult, NoEffects};
 use super::proto;
 use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
 use super::Options;
@@ -49,7 +49,7 @@ pub(super) fn run(
     bytes: &[u8],
     options: &Options,
     environments: &mut EnvironmentCache,
-) -> Result<Vec<Row>, NoEffects> {
+) -> HarnessResult {
     let fixture = VmFixture::decode(bytes)?;
     fixture.require_sbpf_v0()?;
     let features = setup::features(&fixture.instr);
