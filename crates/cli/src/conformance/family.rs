@@ -4,16 +4,26 @@
 //! # Adding a family
 //!
 //! 1. Write its harness as one module, `crates/cli/src/conformance/<family>.rs`, declared in
-//!    `mod.rs` (`mod <family>;`). Its entry point has the type [`RunFixture`]: it decodes the
-//!    file's bytes (usually with [`decode_fixture`]), sets up sbfvm as the reference harness
-//!    does, runs it, collects the effects and returns the expected and produced effects as
-//!    [`Row`]s, field by field, in the order they are compared. An input the reference
-//!    rejects is [`NoEffects::NoOutput`]; one sbfvm does not run is [`NoEffects::Skipped`].
-//!    The shared setup (features, sysvars, accounts, invoke context, guest memory, the
-//!    `SyscallEffects` rows) is in `setup.rs`, the error numbering in `errors.rs`.
-//! 2. Add its row to [`FAMILIES`], where the row's position is its place in reports.
-//! 3. If its fixtures use a message the schema lacks, add the message to the `.proto` file
-//!    protosol keeps it in under `crates/cli/proto/` (a new file there is compiled as is).
+//!    `mod.rs` (`mod <family>;`). Its entry point is a [`RunFixture`]: it decodes the file's
+//!    bytes (with [`decode_fixture`]), sets sbfvm up as the reference harness does, runs
+//!    it, collects the effects and returns the expected and produced effects as [`Row`]s,
+//!    field by field, the most fundamental first (the first differing row is the verdict).
+//!    An input the reference rejects is [`NoEffects::NoOutput`]; one sbfvm does not run is
+//!    [`NoEffects::Skipped`], with the reason. The shared setup (features, sysvars,
+//!    accounts, invoke context, guest memory, the `SyscallEffects` rows) is in `setup.rs`,
+//!    the error numbering in `errors.rs`. Name its phases (decode, set up, run, collect
+//!    effects, compare) as `vm_interp.rs` and `instr.rs` do.
+//! 2. Add its row to [`FAMILIES`]: the name it is reported under, the `fn_entrypoint` its
+//!    fixtures carry, `directory: None` (or, for a family that shares an entry point with
+//!    another, the corpus directory that tells them apart, its row before the other's), and
+//!    the harness. The row's position is the family's place in the human summary.
+//! 3. If its fixtures use messages the schema lacks, add them to
+//!    `crates/cli/proto/sealevel.proto` under the protosol file that defines them, or put
+//!    them in a new `.proto` file beside it in the same package (`build.rs` compiles every
+//!    `.proto` file there); the generated types appear in [`proto`].
+//!
+//! The conformance test then runs the family's fixtures of the corpus in both modes and
+//! requires every one to pass.
 
 use std::path::Path;
 
@@ -107,17 +117,19 @@ impl Family {
 
     /// The family of a fixture at `path` whose metadata names `entrypoint`.
     pub(crate) fn recognise(entrypoint: &str, path: &Path) -> Family {
-        let under = |directory: &str| {
-            path.parent()
-                .is_some_and(|parent| parent.iter().any(|part| part == directory))
-        };
-        FAMILIES
-            .iter()
-            .position(|harness| {
-                harness.entrypoint == entrypoint && harness.directory.is_none_or(under)
-            })
-            .map_or(Family::UNKNOWN, Family)
+        recognising_row(FAMILIES, entrypoint, path).map_or(Family::UNKNOWN, Family)
     }
+}
+
+/// The first row of `table` that recognises a fixture at `path` naming `entrypoint`.
+fn recognising_row(table: &[FamilyHarness], entrypoint: &str, path: &Path) -> Option<usize> {
+    let under = |directory: &str| {
+        path.parent()
+            .is_some_and(|parent| parent.iter().any(|part| part == directory))
+    };
+    table
+        .iter()
+        .position(|harness| harness.entrypoint == entrypoint && harness.directory.is_none_or(under))
 }
 
 impl std::fmt::Debug for Family {
@@ -180,4 +192,47 @@ pub(crate) fn entrypoint_of(bytes: &[u8]) -> Result<String, prost::DecodeError> 
         .metadata
         .map(|metadata| metadata.fn_entrypoint)
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_is_recognised_by_its_entry_point_and_named_once() {
+        for family in Family::all().filter(|family| *family != Family::UNKNOWN) {
+            let harness = family.harness().expect("a row");
+            let path = Path::new("anywhere/fixture.fix");
+            assert_eq!(Family::recognise(harness.entrypoint, path), family);
+            assert_eq!(Family::named(harness.name), Some(family));
+        }
+        let path = Path::new("vm_interp/fixtures/v0/x.fix");
+        assert_eq!(Family::recognise("", path), Family::UNKNOWN);
+        assert_eq!(
+            Family::recognise("sol_compat_other_v1", path),
+            Family::UNKNOWN
+        );
+        assert_eq!(Family::UNKNOWN.name(), "unknown");
+        assert_eq!(Family::all().last(), Some(Family::UNKNOWN));
+    }
+
+    #[test]
+    fn a_directory_row_narrows_a_shared_entry_point() {
+        fn no_rows(_: &[u8], _: &Options, _: &mut EnvironmentCache) -> HarnessResult {
+            Ok(Vec::new())
+        }
+        let row = |name, directory| FamilyHarness {
+            name,
+            entrypoint: "sol_compat_instr_execute_v1",
+            directory,
+            run: no_rows,
+        };
+        let table = [row("precompile", Some("ed25519")), row("instr", None)];
+        let entrypoint = "sol_compat_instr_execute_v1";
+        let recognise = |path: &str| recognising_row(&table, entrypoint, Path::new(path));
+        assert_eq!(recognise("instr/fixtures/ed25519/a.fix"), Some(0));
+        assert_eq!(recognise("instr/fixtures/system/a.fix"), Some(1));
+        // Only directories count, not the file's own name.
+        assert_eq!(recognise("instr/fixtures/ed25519"), Some(1));
+    }
 }
