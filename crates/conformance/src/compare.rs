@@ -63,6 +63,20 @@ impl Row {
         }
     }
 
+    /// A row of two integers.
+    pub fn u64(field: impl Into<String>, expected: u64, got: u64) -> Self {
+        Self::new(field, Value::U64(expected), Value::U64(got))
+    }
+
+    /// A row of two byte strings.
+    pub fn bytes(field: impl Into<String>, expected: &[u8], got: &[u8]) -> Self {
+        Self::new(
+            field,
+            Value::Bytes(expected.to_vec()),
+            Value::Bytes(got.to_vec()),
+        )
+    }
+
     pub fn matches(&self) -> bool {
         self.expected == self.got
     }
@@ -179,15 +193,17 @@ pub fn short(value: &Value) -> String {
 fn account_short(account: &AccountValue) -> String {
     format!(
         "{{{} lamports {}, data {}, executable {}, rent_epoch {}, owner {}}}",
-        bs58::encode(&account.address).into_string(),
+        base58(&account.address),
         account.lamports,
         short(&Value::Bytes(account.data.clone())),
         account.executable,
         account.rent_epoch,
-        bs58::encode(&account.owner).into_string()
+        base58(&account.owner)
     )
 }
 
+/// The first difference of two values: the field (narrowed to the differing element or
+/// sub-field where there is one) and the expected and produced text.
 fn describe(field: &str, expected: &Value, got: &Value) -> (String, String, String) {
     match (expected, got) {
         (Value::Bytes(a), Value::Bytes(b)) => {
@@ -195,122 +211,145 @@ fn describe(field: &str, expected: &Value, got: &Value) -> (String, String, Stri
             (field.to_string(), e, g)
         }
         (Value::Text(a), Value::Text(b)) => {
-            let a_lines: Vec<&str> = a.split('\n').collect();
-            let b_lines: Vec<&str> = b.split('\n').collect();
-            let line = (0..a_lines.len().max(b_lines.len()))
-                .find(|&i| a_lines.get(i) != b_lines.get(i))
-                .unwrap_or(0);
-            let show = |lines: &[&str]| match lines.get(line) {
-                Some(text) => format!("line {line}: {text:?} ({} lines)", lines.len()),
-                None => format!("line {line}: <none> ({} lines)", lines.len()),
-            };
-            (field.to_string(), show(&a_lines), show(&b_lines))
+            let (e, g) = describe_text(a, b);
+            (field.to_string(), e, g)
         }
         (Value::U64List(a), Value::U64List(b)) => {
-            let at = (0..a.len().max(b.len()))
-                .find(|&i| a.get(i) != b.get(i))
-                .unwrap_or(0);
-            let show = |list: &[u64]| {
-                format!(
-                    "len {}, [{at}] = {}",
-                    list.len(),
-                    list.get(at)
-                        .map(|v| v.to_string())
-                        .unwrap_or_else(|| "<none>".into())
-                )
-            };
-            (field.to_string(), show(a), show(b))
+            let (e, g) = describe_list(a, b);
+            (field.to_string(), e, g)
         }
-        (Value::Regions(a), Value::Regions(b)) => {
-            if a.len() != b.len() {
-                return (
-                    format!("{field}.len"),
-                    a.len().to_string(),
-                    b.len().to_string(),
-                );
-            }
-            for (index, (x, y)) in a.iter().zip(b).enumerate() {
-                if x.0 != y.0 {
-                    return (
-                        format!("{field}[{index}].offset"),
-                        x.0.to_string(),
-                        y.0.to_string(),
-                    );
-                }
-                if x.1 != y.1 {
-                    return (
-                        format!("{field}[{index}].is_writable"),
-                        x.1.to_string(),
-                        y.1.to_string(),
-                    );
-                }
-                if x.2 != y.2 {
-                    let (e, g) = describe_bytes(&x.2, &y.2);
-                    return (format!("{field}[{index}].content"), e, g);
-                }
-            }
-            (field.to_string(), short(expected), short(got))
-        }
-        (Value::Accounts(a), Value::Accounts(b)) => {
-            for index in 0..a.len().max(b.len()) {
-                match (a.get(index), b.get(index)) {
-                    (Some(x), Some(y)) if x == y => continue,
-                    (Some(x), Some(y)) => {
-                        let name = format!(
-                            "{field}[{index}] ({})",
-                            bs58::encode(&x.address).into_string()
-                        );
-                        if x.address != y.address {
-                            return (
-                                format!("{field}[{index}].address"),
-                                bs58::encode(&x.address).into_string(),
-                                bs58::encode(&y.address).into_string(),
-                            );
-                        }
-                        if x.lamports != y.lamports {
-                            return (
-                                format!("{name}.lamports"),
-                                x.lamports.to_string(),
-                                y.lamports.to_string(),
-                            );
-                        }
-                        if x.data != y.data {
-                            let (e, g) = describe_bytes(&x.data, &y.data);
-                            return (format!("{name}.data"), e, g);
-                        }
-                        if x.executable != y.executable {
-                            return (
-                                format!("{name}.executable"),
-                                x.executable.to_string(),
-                                y.executable.to_string(),
-                            );
-                        }
-                        if x.rent_epoch != y.rent_epoch {
-                            return (
-                                format!("{name}.rent_epoch"),
-                                x.rent_epoch.to_string(),
-                                y.rent_epoch.to_string(),
-                            );
-                        }
-                        return (
-                            format!("{name}.owner"),
-                            bs58::encode(&x.owner).into_string(),
-                            bs58::encode(&y.owner).into_string(),
-                        );
-                    }
-                    (x, y) => {
-                        return (
-                            format!("{field}[{index}]"),
-                            x.map(account_short).unwrap_or_else(|| "<none>".into()),
-                            y.map(account_short).unwrap_or_else(|| "<none>".into()),
-                        )
-                    }
-                }
-            }
-            (field.to_string(), short(expected), short(got))
-        }
+        (Value::Regions(a), Value::Regions(b)) => describe_regions(field, a, b)
+            .unwrap_or_else(|| (field.to_string(), short(expected), short(got))),
+        (Value::Accounts(a), Value::Accounts(b)) => describe_accounts(field, a, b)
+            .unwrap_or_else(|| (field.to_string(), short(expected), short(got))),
         _ => (field.to_string(), short(expected), short(got)),
     }
+}
+
+/// The first differing line of two logs.
+fn describe_text(expected: &str, got: &str) -> (String, String) {
+    let a_lines: Vec<&str> = expected.split('\n').collect();
+    let b_lines: Vec<&str> = got.split('\n').collect();
+    let line = (0..a_lines.len().max(b_lines.len()))
+        .find(|&i| a_lines.get(i) != b_lines.get(i))
+        .unwrap_or(0);
+    let show = |lines: &[&str]| match lines.get(line) {
+        Some(text) => format!("line {line}: {text:?} ({} lines)", lines.len()),
+        None => format!("line {line}: <none> ({} lines)", lines.len()),
+    };
+    (show(&a_lines), show(&b_lines))
+}
+
+/// The first differing element of two lists.
+fn describe_list(expected: &[u64], got: &[u64]) -> (String, String) {
+    let at = (0..expected.len().max(got.len()))
+        .find(|&i| expected.get(i) != got.get(i))
+        .unwrap_or(0);
+    let show = |list: &[u64]| {
+        format!(
+            "len {}, [{at}] = {}",
+            list.len(),
+            list.get(at)
+                .map(|v| v.to_string())
+                .unwrap_or_else(|| "<none>".into())
+        )
+    };
+    (show(expected), show(got))
+}
+
+type Region = (u64, bool, Vec<u8>);
+
+/// The first differing region and part of it; `None` when no part differs.
+fn describe_regions(
+    field: &str,
+    expected: &[Region],
+    got: &[Region],
+) -> Option<(String, String, String)> {
+    if expected.len() != got.len() {
+        let (e, g) = (expected.len().to_string(), got.len().to_string());
+        return Some((format!("{field}.len"), e, g));
+    }
+    for (index, (x, y)) in expected.iter().zip(got).enumerate() {
+        let part =
+            |name: &str, e: String, g: String| Some((format!("{field}[{index}].{name}"), e, g));
+        if x.0 != y.0 {
+            return part("offset", x.0.to_string(), y.0.to_string());
+        }
+        if x.1 != y.1 {
+            return part("is_writable", x.1.to_string(), y.1.to_string());
+        }
+        if x.2 != y.2 {
+            let (e, g) = describe_bytes(&x.2, &y.2);
+            return part("content", e, g);
+        }
+    }
+    None
+}
+
+/// The first differing account and state field; `None` when none differs.
+fn describe_accounts(
+    field: &str,
+    expected: &[AccountValue],
+    got: &[AccountValue],
+) -> Option<(String, String, String)> {
+    for index in 0..expected.len().max(got.len()) {
+        match (expected.get(index), got.get(index)) {
+            (Some(x), Some(y)) if x == y => continue,
+            (Some(x), Some(y)) if x.address != y.address => {
+                let (e, g) = (base58(&x.address), base58(&y.address));
+                return Some((format!("{field}[{index}].address"), e, g));
+            }
+            (Some(x), Some(y)) => {
+                let name = format!("{field}[{index}] ({})", base58(&x.address));
+                return Some(describe_account(&name, x, y));
+            }
+            (x, y) => {
+                let show = |account: Option<&AccountValue>| {
+                    account
+                        .map(account_short)
+                        .unwrap_or_else(|| "<none>".into())
+                };
+                return Some((format!("{field}[{index}]"), show(x), show(y)));
+            }
+        }
+    }
+    None
+}
+
+/// The first differing state field of one account (same address, different state).
+fn describe_account(
+    name: &str,
+    expected: &AccountValue,
+    got: &AccountValue,
+) -> (String, String, String) {
+    let (x, y) = (expected, got);
+    let state = |field: &str, e: String, g: String| (format!("{name}.{field}"), e, g);
+    if x.lamports != y.lamports {
+        return state("lamports", x.lamports.to_string(), y.lamports.to_string());
+    }
+    if x.data != y.data {
+        let (e, g) = describe_bytes(&x.data, &y.data);
+        return state("data", e, g);
+    }
+    if x.executable != y.executable {
+        return state(
+            "executable",
+            x.executable.to_string(),
+            y.executable.to_string(),
+        );
+    }
+    if x.rent_epoch != y.rent_epoch {
+        return state(
+            "rent_epoch",
+            x.rent_epoch.to_string(),
+            y.rent_epoch.to_string(),
+        );
+    }
+    state("owner", base58(&x.owner), base58(&y.owner))
+}
+
+fn base58(bytes: &[u8]) -> String {
+    bs58::encode(bytes).into_string()
 }
 
 /// A side-by-side listing of every row, marking the differing ones.

@@ -1,19 +1,19 @@
-//! `sol_compat_elf_loader_v1` (conformance-format §5.5): load the ELF with the fixed
-//! Agave 2.1 environment (SBPF v0, direct mapping, `reject_broken_elfs = deploy_checks`,
-//! syscalls registered for `switch_to_new_elf_parser`, the hash-collision check and direct
-//! mapping) and report the image; an empty effects message means the load failed.
+//! `sol_compat_elf_loader_v1`: load the ELF with the fixed Agave 2.1 environment (SBPF v0,
+//! direct mapping, `reject_broken_elfs = deploy_checks`, syscalls registered for
+//! `switch_to_new_elf_parser`, the hash-collision check and direct mapping) and report the
+//! image; an empty effects message means the load failed. Follows the reference harness,
+//! solfuzz-agave `270ca6d`, `src/elf_loader.rs`.
 
-use prost::Message;
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::FeatureSet;
 use sbfvm_test_support::load_elf;
 use sbfvm_vm::ProgramEnvironment;
 
 use super::compare::{Row, Value};
+use super::family::{decode_fixture, HarnessResult, NoEffects};
 use super::proto;
-use super::setup::{self, Caches};
-use super::vm_interp::no_output;
-use super::Outcome;
+use super::setup::{self, EnvironmentCache};
+use super::Options;
 
 fn environment(deploy_checks: bool) -> ProgramEnvironment {
     let features = FeatureSet::from_ids([
@@ -27,22 +27,18 @@ fn environment(deploy_checks: bool) -> ProgramEnvironment {
     .expect("the ELF loader environment builds")
 }
 
-pub(super) fn run(bytes: &[u8], caches: &mut Caches) -> Outcome {
-    let fixture = match proto::ElfLoaderFixture::decode(bytes) {
-        Ok(fixture) => fixture,
-        Err(error) => return Outcome::Skip(format!("undecodable ELFLoaderFixture: {error}")),
-    };
+pub(super) fn run(bytes: &[u8], _: &Options, environments: &mut EnvironmentCache) -> HarnessResult {
+    let fixture: proto::ElfLoaderFixture = decode_fixture(bytes, "ELFLoaderFixture")?;
     let input = fixture.input.unwrap_or_default();
     let expected = fixture.output.unwrap_or_default();
     let Some(elf) = input.elf else {
-        return no_output("the input has no ELF".into());
+        return Err(NoEffects::NoOutput("the input has no ELF".into()));
     };
     let mut data = elf.data;
     data.resize(input.elf_sz as usize, 0);
-    let environment = caches
-        .elf_loader
-        .entry(input.deploy_checks)
-        .or_insert_with(|| environment(input.deploy_checks));
+    let environment = environments.get_or_build("elf_loader", input.deploy_checks, || {
+        environment(input.deploy_checks)
+    });
     let (got, load_error) = match load_elf(environment, &data) {
         Ok(image) => (
             proto::ElfLoaderEffects {
@@ -57,58 +53,44 @@ pub(super) fn run(bytes: &[u8], caches: &mut Caches) -> Outcome {
         ),
         Err(error) => (proto::ElfLoaderEffects::default(), Some(error.to_string())),
     };
+    Ok(compare_effects(&expected, &got, load_error))
+}
+
+/// Whether the load succeeded, then every field of the image.
+fn compare_effects(
+    expected: &proto::ElfLoaderEffects,
+    got: &proto::ElfLoaderEffects,
+    load_error: Option<String>,
+) -> Vec<Row> {
     let loaded = |effects: &proto::ElfLoaderEffects| *effects != proto::ElfLoaderEffects::default();
-    let mut rows = vec![Row::new(
-        "loaded",
-        Value::Text(
-            if loaded(&expected) {
-                "yes"
-            } else {
-                "no (empty effects)"
-            }
-            .into(),
-        ),
-        Value::Text(match (&load_error, loaded(&got)) {
-            (Some(error), _) => format!("no: {error}"),
-            (None, true) => "yes".into(),
-            (None, false) => "no (empty effects)".into(),
-        }),
-    )];
-    // Both "no" texts must compare equal when the expected load also failed.
-    if !loaded(&expected) && load_error.is_some() {
-        rows[0].got = rows[0].expected.clone();
-    }
-    rows.extend([
+    let expected_text = if loaded(expected) {
+        "yes"
+    } else {
+        "no (empty effects)"
+    };
+    let got_text = match (&load_error, loaded(got)) {
+        // Both "no" texts compare equal when the expected load also failed.
+        (Some(_), _) if !loaded(expected) => expected_text.to_string(),
+        (Some(error), _) => format!("no: {error}"),
+        (None, true) => "yes".into(),
+        (None, false) => "no (empty effects)".into(),
+    };
+    let (e, g) = (expected, got);
+    vec![
         Row::new(
-            "rodata_sz",
-            Value::U64(expected.rodata_sz),
-            Value::U64(got.rodata_sz),
+            "loaded",
+            Value::Text(expected_text.into()),
+            Value::Text(got_text),
         ),
-        Row::new(
-            "text_cnt",
-            Value::U64(expected.text_cnt),
-            Value::U64(got.text_cnt),
-        ),
-        Row::new(
-            "text_off",
-            Value::U64(expected.text_off),
-            Value::U64(got.text_off),
-        ),
-        Row::new(
-            "entry_pc",
-            Value::U64(expected.entry_pc),
-            Value::U64(got.entry_pc),
-        ),
+        Row::u64("rodata_sz", e.rodata_sz, g.rodata_sz),
+        Row::u64("text_cnt", e.text_cnt, g.text_cnt),
+        Row::u64("text_off", e.text_off, g.text_off),
+        Row::u64("entry_pc", e.entry_pc, g.entry_pc),
         Row::new(
             "calldests",
-            Value::U64List(expected.calldests.clone()),
-            Value::U64List(got.calldests.clone()),
+            Value::U64List(e.calldests.clone()),
+            Value::U64List(g.calldests.clone()),
         ),
-        Row::new(
-            "rodata",
-            Value::Bytes(expected.rodata.clone()),
-            Value::Bytes(got.rodata.clone()),
-        ),
-    ]);
-    Outcome::Compared(rows)
+        Row::bytes("rodata", &e.rodata, &g.rodata),
+    ]
 }

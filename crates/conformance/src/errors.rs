@@ -1,5 +1,8 @@
-//! Error numbering of the fixtures (conformance-format §6): `SyscallEffects.error` with its
-//! `error_kind`, `InstrEffects.result`, and the failure-log messages the harness appends.
+//! Error numbering of the fixtures: `SyscallEffects.error` with its `error_kind`,
+//! `InstrEffects.result`, and the failure-log messages the harness appends. The numbers are
+//! those of the reference harness, solfuzz-agave `270ca6d` (`src/utils/err_map.rs`,
+//! `src/utils/vm/err_map.rs`), over Agave 2.1's error enums; the vm_interp signal codes
+//! are Firedancer's (`firedancer-io/firedancer` `d3bad823a5`, `src/flamenco/vm/fd_vm_base.h`).
 
 use sbfvm_runtime::InstructionError;
 use sbfvm_test_support::VmFault;
@@ -8,7 +11,8 @@ use sbfvm_vm::SyscallError;
 use super::compare::ErrorCode;
 use super::proto::ErrKind;
 
-/// `InstructionError` discriminant + 1 (§6.3); 0 for a variant newer than the table.
+/// `InstructionError` discriminant + 1 (Agave 2.1's variant order); 0 for a variant newer
+/// than the table.
 #[allow(deprecated)] // NotEnoughAccountKeys keeps its number
 pub fn instruction_error_number(error: &InstructionError) -> i32 {
     use InstructionError as E;
@@ -144,7 +148,9 @@ fn syscall_code(number: i64) -> SyscallFailure {
     }
 }
 
-/// Maps a syscall's failure to `(error_kind, error)` per §6.1–6.3.
+/// Maps a syscall's failure to `(error_kind, error)`: a `SyscallError` by its position in
+/// Agave 2.1's enum, counted from 1 (`SYSCALL_ERRORS`), a memory fault as the VM's access
+/// violation, an instruction error by [`instruction_error_number`].
 pub fn syscall_failure(fault: &VmFault) -> SyscallFailure {
     let access_violation = || SyscallFailure {
         code: ErrorCode {
@@ -223,7 +229,7 @@ pub fn expected_label(kind: i32, code: i64) -> String {
     }
 }
 
-/// vm_interp signal codes (§6.4), with a label.
+/// vm_interp signal codes, with a label.
 pub fn vm_interp_code(fault: &VmFault) -> (i64, &'static str) {
     match fault {
         VmFault::ExecutionOverrun | VmFault::CallOutsideTextSegment => (8, "SIGTEXT"),

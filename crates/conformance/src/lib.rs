@@ -1,16 +1,24 @@
-//! The conformance runner for Firedancer's test vectors (protobuf fixture messages, `.fix`
-//! files): fixture discovery, dispatch on `metadata.fn_entrypoint`, one harness per family,
-//! and a field-by-field comparison that names the first differing field of each fixture.
-//! Progress is reported through [`FixtureProgress`]; the caller owns the terminal.
+//! The conformance runner for Firedancer's test vectors (the `firedancer-io/test-vectors`
+//! layout, schema `org.solana.sealevel.v1` of `firedancer-io/protosol` `0d695a1`): fixture
+//! discovery, recognition of each fixture's family by its `metadata.fn_entrypoint`, one
+//! harness per family, and a field-by-field comparison that names the first differing field
+//! of each fixture.
 //!
 //! A harness turns a fixture's input into the effects sbfvm produces, with the reference
-//! harness's setup (memory map, registers, meter, features, sysvars); the comparison then
-//! checks every effects field in the order the fixture format recommends. A fixture is
-//! skipped only with a stated reason, and skips are counted per family.
+//! harness's setup (solfuzz-agave `270ca6d`, the harness the expected effects come from:
+//! memory map, registers, meter, features, sysvars); the comparison then checks every
+//! effects field, the most fundamental first. A fixture is skipped only with a stated
+//! reason, and skips are counted per family.
+//!
+//! The families are the rows of one table, `family::FAMILIES`; adding one is a module and a
+//! row, step by step in the docs of `family.rs`. The fixture messages are generated from the
+//! `.proto` files in `crates/conformance/proto/` (module [`proto`]). Progress is reported
+//! through [`FixtureProgress`]; the caller owns the terminal.
 
 pub mod compare;
 mod elf_loader;
 mod errors;
+mod family;
 mod instr;
 mod loader;
 pub mod proto;
@@ -21,9 +29,9 @@ mod vm_interp;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use prost::Message;
-
 pub use compare::{Mismatch, Row, Value};
+use family::Comparison;
+pub use family::Family;
 pub use sbfvm_vm::ExecutionMode;
 
 /// Why fixtures could not be found or read. A fixture that fails or is skipped is not an
@@ -44,51 +52,6 @@ pub trait FixtureProgress: Sync {
 impl<F: Fn(&FixtureResult) + Sync> FixtureProgress for F {
     fn fixture_finished(&self, result: &FixtureResult) {
         self(result)
-    }
-}
-
-/// The fixture families, in the order they are reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Family {
-    ElfLoader,
-    VmInterp,
-    Syscall,
-    Cpi,
-    Instr,
-    /// A file whose entry point is missing or unknown.
-    Unknown,
-}
-
-impl Family {
-    pub const ALL: [Family; 6] = [
-        Family::ElfLoader,
-        Family::VmInterp,
-        Family::Syscall,
-        Family::Cpi,
-        Family::Instr,
-        Family::Unknown,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Family::ElfLoader => "elf_loader",
-            Family::VmInterp => "vm_interp",
-            Family::Syscall => "syscall",
-            Family::Cpi => "cpi",
-            Family::Instr => "instr",
-            Family::Unknown => "unknown",
-        }
-    }
-
-    fn from_entrypoint(entrypoint: &str) -> Family {
-        match entrypoint {
-            "sol_compat_elf_loader_v1" => Family::ElfLoader,
-            "sol_compat_vm_interp_v1" => Family::VmInterp,
-            "sol_compat_vm_syscall_execute_v1" => Family::Syscall,
-            "sol_compat_vm_cpi_syscall_v1" => Family::Cpi,
-            "sol_compat_instr_execute_v1" => Family::Instr,
-            _ => Family::Unknown,
-        }
     }
 }
 
@@ -134,14 +97,6 @@ impl FixtureResult {
             .map(|name| name.to_string_lossy().into_owned())
             .unwrap_or_default()
     }
-}
-
-/// What a harness produced for one fixture.
-pub(crate) enum Outcome {
-    /// Expected and produced effects, field by field, in comparison order.
-    Compared(Vec<Row>),
-    /// The fixture is not run, for this reason.
-    Skip(String),
 }
 
 /// Counts of one family.
@@ -247,59 +202,41 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     Ok(out)
 }
 
-/// Only the metadata of any fixture message (field 1 of every fixture type).
-#[derive(Clone, PartialEq, ::prost::Message)]
-struct MetadataOnly {
-    #[prost(message, optional, tag = "1")]
-    metadata: Option<proto::FixtureMetadata>,
-}
-
-/// Runs one fixture file and returns the compared rows (or why it was skipped).
+/// Runs one fixture file: recognises its family and runs the family's harness.
 pub(crate) fn execute(
     path: &Path,
     options: &Options,
-    caches: &mut setup::Caches,
-) -> (Family, Outcome) {
+    environments: &mut setup::EnvironmentCache,
+) -> (Family, Comparison) {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            return (
-                Family::Unknown,
-                Outcome::Skip(format!("unreadable file: {error}")),
-            )
+            let reason = format!("unreadable file: {error}");
+            return (Family::UNKNOWN, Comparison::Skipped(reason));
         }
     };
-    let entrypoint = match MetadataOnly::decode(bytes.as_slice()) {
-        Ok(message) => message
-            .metadata
-            .map(|m| m.fn_entrypoint)
-            .unwrap_or_default(),
+    let entrypoint = match family::entrypoint_of(&bytes) {
+        Ok(entrypoint) => entrypoint,
         Err(error) => {
-            return (
-                Family::Unknown,
-                Outcome::Skip(format!("not a fixture message: {error}")),
-            )
+            let reason = format!("not a fixture message: {error}");
+            return (Family::UNKNOWN, Comparison::Skipped(reason));
         }
     };
-    let family = Family::from_entrypoint(&entrypoint);
-    let outcome = match family {
-        Family::ElfLoader => elf_loader::run(&bytes, caches),
-        Family::VmInterp => vm_interp::run(&bytes, options, caches),
-        Family::Syscall => syscall::run(&bytes, false),
-        Family::Cpi => syscall::run(&bytes, true),
-        Family::Instr => instr::run(&bytes, options),
-        Family::Unknown => Outcome::Skip(format!("unknown fn_entrypoint {entrypoint:?}")),
+    let family = Family::recognise(&entrypoint, path);
+    let comparison = match family.harness() {
+        Some(harness) => Comparison::from((harness.run)(&bytes, options, environments)),
+        None => Comparison::Skipped(format!("unknown fn_entrypoint {entrypoint:?}")),
     };
-    (family, outcome)
+    (family, comparison)
 }
 
-fn verdict(outcome: &Outcome) -> Verdict {
-    match outcome {
-        Outcome::Compared(rows) => match compare::first_mismatch(rows) {
+fn verdict(comparison: &Comparison) -> Verdict {
+    match comparison {
+        Comparison::Rows(rows) => match compare::first_mismatch(rows) {
             None => Verdict::Pass,
             Some(mismatch) => Verdict::Fail(mismatch),
         },
-        Outcome::Skip(reason) => Verdict::Skip(reason.clone()),
+        Comparison::Skipped(reason) => Verdict::Skip(reason.clone()),
     }
 }
 
@@ -330,14 +267,14 @@ pub fn run_files_with_progress(
             .chunks(chunk)
             .map(|part| {
                 scope.spawn(move || {
-                    let mut caches = setup::Caches::default();
+                    let mut environments = setup::EnvironmentCache::default();
                     part.iter()
                         .map(|path| {
-                            let (family, outcome) = execute(path, options, &mut caches);
+                            let (family, comparison) = execute(path, options, &mut environments);
                             let result = FixtureResult {
                                 path: path.clone(),
                                 family,
-                                verdict: verdict(&outcome),
+                                verdict: verdict(&comparison),
                             };
                             progress.fixture_finished(&result);
                             result
@@ -356,12 +293,12 @@ pub fn run_files_with_progress(
 
 /// The side-by-side view of one fixture: its family, verdict and every compared field.
 pub fn explain(path: &Path, options: &Options) -> (Family, Verdict, String) {
-    let mut caches = setup::Caches::default();
-    let (family, outcome) = execute(path, options, &mut caches);
-    let verdict = verdict(&outcome);
-    let text = match &outcome {
-        Outcome::Compared(rows) => compare::side_by_side(rows),
-        Outcome::Skip(reason) => format!("skipped: {reason}\n"),
+    let mut environments = setup::EnvironmentCache::default();
+    let (family, comparison) = execute(path, options, &mut environments);
+    let verdict = verdict(&comparison);
+    let text = match &comparison {
+        Comparison::Rows(rows) => compare::side_by_side(rows),
+        Comparison::Skipped(reason) => format!("skipped: {reason}\n"),
     };
     (family, verdict, text)
 }
@@ -388,7 +325,7 @@ pub fn human_summary(summary: &Summary, max_failures: usize) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let counts = summary.counts();
-    for family in Family::ALL {
+    for family in Family::all() {
         let Some(count) = counts.get(&family) else {
             continue;
         };

@@ -1,6 +1,7 @@
-//! The BPF-loader side of the instr harness (conformance-format §5.4 step 3): the three loader
-//! builtins, and the program cache the reference harness builds before the instruction runs
-//! (solfuzz-agave `execute_instr` → Agave 2.1 `program_loader::load_program_with_pubkey`).
+//! The BPF-loader side of the instr harness: the three loader builtins, and the program
+//! cache the reference harness builds before the instruction runs (solfuzz-agave `270ca6d`,
+//! `src/lib.rs`, `execute_instr`, which calls `load_program_with_pubkey` of Agave 2.1.0's
+//! `solana-svm`, `src/program_loader.rs`).
 //!
 //! Every executable account owned by BPFLoader1, BPFLoader2 or the upgradeable loader (and
 //! not itself a builtin id) is loaded with the execution environment at the Clock slot:

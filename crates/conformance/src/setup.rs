@@ -1,5 +1,7 @@
-//! What the harnesses share: feature sets, sysvars from fixture accounts, the transaction
-//! and invoke contexts, guest memory, and the effects rows of `SyscallEffects`.
+//! What the harnesses share: the VM fixture taken apart, feature sets, sysvars from fixture
+//! accounts, the transaction and invoke contexts, guest memory, and the effects rows of
+//! `SyscallEffects`. The settings are those of the reference harness, solfuzz-agave
+//! `270ca6d` (`src/utils/vm/mod.rs`, `src/vm_syscalls.rs`, `src/lib.rs`), on Agave 2.1.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -8,14 +10,15 @@ use std::sync::Arc;
 use sbfvm_runtime::environment::EnvironmentConfig;
 use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
 use sbfvm_runtime::{
-    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
-    Pubkey, RentParams, Sysvars, TransactionContext,
+    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
+    InvokeContext, ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_test_support::HarnessMemory;
 use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment};
 use solana_sdk_ids::sysvar;
 
 use super::compare::{ErrorCode, Row, Value};
+use super::family::{decode_fixture, NoEffects};
 use super::proto;
 
 /// Host stack size: 64 frames of 4 KiB.
@@ -23,16 +26,63 @@ pub const STACK_SIZE: usize = 64 * 4096;
 /// Largest `heap_max` the reference harness accepts.
 pub const MAX_HEAP: u64 = 256 * 1024;
 
-/// Environments reused across fixtures of one worker.
+/// Program environments reused across the fixtures of one worker thread, by the family
+/// that builds them and the one setting its environments differ in.
 #[derive(Default)]
-pub struct Caches {
-    /// vm_interp stub environments by "direct mapping active".
-    pub vm_interp: HashMap<bool, ProgramEnvironment>,
-    /// elf_loader environments by `deploy_checks`.
-    pub elf_loader: HashMap<bool, ProgramEnvironment>,
+pub(crate) struct EnvironmentCache {
+    environments: HashMap<(&'static str, bool), ProgramEnvironment>,
 }
 
-/// Agave 2.1's VM settings (§4.1) for SBPF v0 only.
+impl EnvironmentCache {
+    /// The `family`'s environment for `setting`, built by `build` the first time.
+    pub(crate) fn get_or_build(
+        &mut self,
+        family: &'static str,
+        setting: bool,
+        build: impl FnOnce() -> ProgramEnvironment,
+    ) -> &ProgramEnvironment {
+        self.environments
+            .entry((family, setting))
+            .or_insert_with(build)
+    }
+}
+
+/// A `SyscallFixture` (vm_interp, syscall and CPI) taken apart; absent parts are defaults.
+pub(crate) struct VmFixture {
+    pub(crate) vm: proto::VmContext,
+    pub(crate) instr: proto::InstrContext,
+    pub(crate) invocation: Option<proto::SyscallInvocation>,
+    /// CPI only: the effects the callee is taken to have.
+    pub(crate) exec_effects: Option<proto::InstrEffects>,
+    pub(crate) expected: proto::SyscallEffects,
+}
+
+impl VmFixture {
+    pub(crate) fn decode(bytes: &[u8]) -> Result<Self, NoEffects> {
+        let fixture: proto::SyscallFixture = decode_fixture(bytes, "SyscallFixture")?;
+        let input = fixture.input.unwrap_or_default();
+        Ok(Self {
+            vm: input.vm_ctx.unwrap_or_default(),
+            instr: input.instr_ctx.unwrap_or_default(),
+            invocation: input.syscall_invocation,
+            exec_effects: input.exec_effects,
+            expected: fixture.output.unwrap_or_default(),
+        })
+    }
+
+    /// Only SBPF v0 fixtures are run (every fixture of the corpus is one).
+    pub(crate) fn require_sbpf_v0(&self) -> Result<(), NoEffects> {
+        match self.vm.sbpf_version {
+            0 => Ok(()),
+            version => Err(NoEffects::Skipped(format!(
+                "sbpf_version {version} (only SBPF v0 fixtures are run)"
+            ))),
+        }
+    }
+}
+
+/// Agave 2.1's VM settings for SBPF v0 only (solfuzz-agave `270ca6d`,
+/// `src/utils/vm/mod.rs`: 64 frames of 4 KiB).
 pub fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> EnvironmentOptions {
     EnvironmentOptions {
         virtual_address_space_adjustments: direct_mapping,
@@ -52,7 +102,8 @@ pub fn features(instr: &proto::InstrContext) -> FeatureSet {
     FeatureSet::from_u64_ids(ids)
 }
 
-/// Agave 2.1's default compute budget with the fixture's CU limit (§4.3).
+/// Agave 2.1's default compute budget with the fixture's CU limit (and a CPI costing
+/// 1,000 units, Agave 2.1's `invoke_units`).
 pub fn budget(cu_avail: u64) -> ComputeBudget {
     ComputeBudget {
         compute_unit_limit: cu_avail,
@@ -70,7 +121,7 @@ fn u64_at(data: &[u8], offset: usize) -> Option<u64> {
         .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")))
 }
 
-/// The sysvar cache of §5.2 step 4: accounts with lamports > 0 override the defaults
+/// The reference harness's sysvar cache: accounts with lamports > 0 override the defaults
 /// (Clock slot 10, default EpochSchedule and Rent, LastRestartSlot 5000). Account data
 /// that does not decode leaves the default in place. RecentBlockhashes has no default: it
 /// is unavailable unless an account provides a list that decodes.
@@ -207,6 +258,27 @@ pub fn transaction_accounts(
     Ok(out)
 }
 
+/// The instruction's accounts, or why the reference harness would reject them (an index
+/// past the context's accounts).
+pub(crate) fn instruction_accounts(
+    instr: &proto::InstrContext,
+) -> Result<Vec<InstructionAccount>, String> {
+    instr
+        .instr_accounts
+        .iter()
+        .map(|meta| {
+            if meta.index as usize >= instr.accounts.len() {
+                return Err("an instruction account index is out of range".to_string());
+            }
+            Ok(InstructionAccount {
+                index_in_transaction: meta.index as u16,
+                is_signer: meta.is_signer,
+                is_writable: meta.is_writable,
+            })
+        })
+        .collect()
+}
+
 /// An invoke context over `accounts` with the given meter, features and sysvars.
 pub fn invoke_context(
     accounts: Vec<(Pubkey, Account)>,
@@ -230,15 +302,16 @@ pub fn invoke_context(
     )
 }
 
-/// Guest memory per §4.1: rodata, a zeroed 256 KiB stack with `stack_prefix`, a heap of
-/// `heap_max` bytes with `heap_prefix` (both prefixes truncated), and the non-empty input
-/// regions packed from `0x4_0000_0000`. `None` when `heap_max` is too large.
-pub fn memory(
+/// Guest memory as the reference harness lays it out: rodata, a zeroed 256 KiB stack with
+/// `stack_prefix`, a heap of `heap_max` bytes with `heap_prefix` (both prefixes truncated),
+/// and the non-empty input regions packed from `0x4_0000_0000`. An error when `heap_max`
+/// is too large (the reference rejects the input).
+pub(crate) fn memory(
     vm: &proto::VmContext,
     invocation: Option<&proto::SyscallInvocation>,
-) -> Option<HarnessMemory> {
+) -> Result<HarnessMemory, String> {
     if vm.heap_max > MAX_HEAP {
-        return None;
+        return Err(format!("heap_max {} is above 256 KiB", vm.heap_max));
     }
     let mut memory = HarnessMemory::new(&vm.rodata, STACK_SIZE, vm.heap_max as usize);
     if let Some(invocation) = invocation {
@@ -247,7 +320,7 @@ pub fn memory(
     for region in &vm.input_data_regions {
         memory.push_input_region(&region.content, region.is_writable);
     }
-    Some(memory)
+    Ok(memory)
 }
 
 /// The input regions of `memory` as effects record them (offsets from `0x4_0000_0000`).
@@ -263,7 +336,7 @@ pub fn regions_of(memory: &HarnessMemory) -> Vec<proto::InputDataRegion> {
         .collect()
 }
 
-pub fn regions_value(regions: &[proto::InputDataRegion]) -> Value {
+fn regions_value(regions: &[proto::InputDataRegion]) -> Value {
     Value::Regions(
         regions
             .iter()
@@ -272,139 +345,92 @@ pub fn regions_value(regions: &[proto::InputDataRegion]) -> Value {
     )
 }
 
-/// Which family's comparison order to use for `SyscallEffects`.
+/// A field of `SyscallEffects` after `error`, for a family's comparison order.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum EffectsOrder {
-    VmInterp,
-    Syscall,
+pub(crate) enum EffectsField {
+    R0,
+    /// r1 to r10, one row each.
+    R1ToR10,
+    CuAvail,
+    Pc,
+    FrameCount,
+    Heap,
+    Stack,
+    InputDataRegions,
+    Rodata,
+    Log,
+    Inputdata,
 }
 
-/// Every `SyscallEffects` field, expected against produced, in the order of §8.
-pub fn syscall_effects_rows(
+/// Every `SyscallEffects` field, expected against produced: `error` first, then the
+/// fields in `order`.
+pub(crate) fn syscall_effects_rows(
     expected: &proto::SyscallEffects,
     got: &proto::SyscallEffects,
-    got_error: ErrorCode,
-    order: EffectsOrder,
+    (expected_error, got_error): (ErrorCode, ErrorCode),
+    order: &[EffectsField],
 ) -> Vec<Row> {
-    let expected_error = ErrorCode {
-        kind: expected.error_kind,
-        code: expected.error,
-        label: match order {
-            EffectsOrder::VmInterp => super::errors::vm_interp_label(expected.error).to_string(),
-            EffectsOrder::Syscall => {
-                super::errors::expected_label(expected.error_kind, expected.error)
-            }
-        },
-    };
+    let (e, g) = (expected, got);
     let text = |bytes: &[u8]| Value::Text(String::from_utf8_lossy(bytes).into_owned());
-    let e = expected;
-    let g = got;
     let mut rows = vec![Row::new(
         "error",
         Value::Error(expected_error),
         Value::Error(got_error),
     )];
-    let registers = |rows: &mut Vec<Row>| {
-        let pairs = [
-            (e.r1, g.r1),
-            (e.r2, g.r2),
-            (e.r3, g.r3),
-            (e.r4, g.r4),
-            (e.r5, g.r5),
-            (e.r6, g.r6),
-            (e.r7, g.r7),
-            (e.r8, g.r8),
-            (e.r9, g.r9),
-            (e.r10, g.r10),
-        ];
-        for (index, (x, y)) in pairs.into_iter().enumerate() {
-            rows.push(Row::new(
-                format!("r{}", index + 1),
-                Value::U64(x),
-                Value::U64(y),
-            ));
-        }
-    };
-    match order {
-        EffectsOrder::VmInterp => {
-            rows.push(Row::new(
-                "cu_avail",
-                Value::U64(e.cu_avail),
-                Value::U64(g.cu_avail),
-            ));
-            rows.push(Row::new("pc", Value::U64(e.pc), Value::U64(g.pc)));
-            rows.push(Row::new(
-                "frame_count",
-                Value::U64(e.frame_count),
-                Value::U64(g.frame_count),
-            ));
-            rows.push(Row::new("r0", Value::U64(e.r0), Value::U64(g.r0)));
-            registers(&mut rows);
-            rows.push(Row::new(
-                "heap",
-                Value::Bytes(e.heap.clone()),
-                Value::Bytes(g.heap.clone()),
-            ));
-            rows.push(Row::new(
-                "stack",
-                Value::Bytes(e.stack.clone()),
-                Value::Bytes(g.stack.clone()),
-            ));
-            rows.push(Row::new(
+    for field in order {
+        match field {
+            EffectsField::R0 => rows.push(Row::u64("r0", e.r0, g.r0)),
+            EffectsField::R1ToR10 => {
+                let pairs = e.r1_to_r10().into_iter().zip(g.r1_to_r10());
+                for (index, (x, y)) in pairs.enumerate() {
+                    rows.push(Row::u64(format!("r{}", index + 1), x, y));
+                }
+            }
+            EffectsField::CuAvail => rows.push(Row::u64("cu_avail", e.cu_avail, g.cu_avail)),
+            EffectsField::Pc => rows.push(Row::u64("pc", e.pc, g.pc)),
+            EffectsField::FrameCount => {
+                rows.push(Row::u64("frame_count", e.frame_count, g.frame_count))
+            }
+            EffectsField::Heap => rows.push(Row::bytes("heap", &e.heap, &g.heap)),
+            EffectsField::Stack => rows.push(Row::bytes("stack", &e.stack, &g.stack)),
+            EffectsField::InputDataRegions => rows.push(Row::new(
                 "input_data_regions",
                 regions_value(&e.input_data_regions),
                 regions_value(&g.input_data_regions),
-            ));
-            rows.push(Row::new(
-                "rodata",
-                Value::Bytes(e.rodata.clone()),
-                Value::Bytes(g.rodata.clone()),
-            ));
-            rows.push(Row::new("log", text(&e.log), text(&g.log)));
-        }
-        EffectsOrder::Syscall => {
-            rows.push(Row::new("r0", Value::U64(e.r0), Value::U64(g.r0)));
-            rows.push(Row::new(
-                "cu_avail",
-                Value::U64(e.cu_avail),
-                Value::U64(g.cu_avail),
-            ));
-            rows.push(Row::new(
-                "input_data_regions",
-                regions_value(&e.input_data_regions),
-                regions_value(&g.input_data_regions),
-            ));
-            rows.push(Row::new(
-                "heap",
-                Value::Bytes(e.heap.clone()),
-                Value::Bytes(g.heap.clone()),
-            ));
-            rows.push(Row::new(
-                "stack",
-                Value::Bytes(e.stack.clone()),
-                Value::Bytes(g.stack.clone()),
-            ));
-            rows.push(Row::new("log", text(&e.log), text(&g.log)));
-            rows.push(Row::new(
-                "rodata",
-                Value::Bytes(e.rodata.clone()),
-                Value::Bytes(g.rodata.clone()),
-            ));
-            rows.push(Row::new("pc", Value::U64(e.pc), Value::U64(g.pc)));
-            rows.push(Row::new(
-                "frame_count",
-                Value::U64(e.frame_count),
-                Value::U64(g.frame_count),
-            ));
-            registers(&mut rows);
+            )),
+            EffectsField::Rodata => rows.push(Row::bytes("rodata", &e.rodata, &g.rodata)),
+            EffectsField::Log => rows.push(Row::new("log", text(&e.log), text(&g.log))),
+            EffectsField::Inputdata => {
+                rows.push(Row::bytes("inputdata", &e.inputdata, &g.inputdata))
+            }
         }
     }
-    rows.push(Row::new(
-        "inputdata",
-        Value::Bytes(e.inputdata.clone()),
-        Value::Bytes(g.inputdata.clone()),
-    ));
     rows
+}
+
+impl proto::VmContext {
+    /// The initial r0..r10.
+    pub(crate) fn r0_to_r10(&self) -> [u64; 11] {
+        [
+            self.r0, self.r1, self.r2, self.r3, self.r4, self.r5, self.r6, self.r7, self.r8,
+            self.r9, self.r10,
+        ]
+    }
+}
+
+impl proto::SyscallEffects {
+    /// The final r1..r10 (vm_interp records them on success).
+    pub(crate) fn r1_to_r10(&self) -> [u64; 10] {
+        [
+            self.r1, self.r2, self.r3, self.r4, self.r5, self.r6, self.r7, self.r8, self.r9,
+            self.r10,
+        ]
+    }
+
+    pub(crate) fn set_r1_to_r10(&mut self, [r1, r2, r3, r4, r5, r6, r7, r8, r9, r10]: [u64; 10]) {
+        (self.r1, self.r2, self.r3, self.r4, self.r5) = (r1, r2, r3, r4, r5);
+        (self.r6, self.r7, self.r8, self.r9, self.r10) = (r6, r7, r8, r9, r10);
+    }
 }
 
 /// Bytes with trailing zeros removed (the vm_interp stack).

@@ -1,17 +1,17 @@
-//! `sol_compat_vm_syscall_execute_v1` and `sol_compat_vm_cpi_syscall_v1`
-//! (conformance-format §5.2, §5.3): one syscall of sbfvm's registry for the fixture's
-//! features, called directly on prepared memory with the caller instruction at stack
-//! height 1.
+//! `sol_compat_vm_syscall_execute_v1` and `sol_compat_vm_cpi_syscall_v1`: one syscall of
+//! sbfvm's registry for the fixture's features, called directly on prepared memory with the
+//! caller instruction at stack height 1. Follows the reference harness, solfuzz-agave
+//! `270ca6d`, `src/vm_syscalls.rs` and `src/vm_cpi_syscall.rs`, as the Dec-2024 fixtures
+//! record it (the instruction pushed, alignment from the program account's owner).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use prost::Message;
 use sbfvm_runtime::builtins::{self, BUILTINS};
 use sbfvm_runtime::{
-    Builtin, ExecutionFailure, InstructionAccount, InstructionError, InstructionFrame,
-    InvokeContext, ProgramExecutor,
+    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionAccount,
+    InstructionError, InstructionFrame, InvokeContext, ProgramExecutor, Pubkey,
 };
 use sbfvm_test_support::{invoke_syscall, FrameSetup, SyscallOutcome};
 use sbfvm_vm::{
@@ -20,11 +20,46 @@ use sbfvm_vm::{
 use solana_sdk_ids::bpf_loader_deprecated;
 
 use super::compare::ErrorCode;
-use super::errors::syscall_failure;
+use super::errors::{expected_label, syscall_failure};
+use super::family::{HarnessResult, NoEffects};
 use super::proto;
-use super::setup::{self, EffectsOrder};
-use super::vm_interp::no_output;
-use super::Outcome;
+use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
+use super::Options;
+
+/// The order syscall and CPI effects are compared in, after `error`.
+const COMPARISON_ORDER: &[EffectsField] = &[
+    EffectsField::R0,
+    EffectsField::CuAvail,
+    EffectsField::InputDataRegions,
+    EffectsField::Heap,
+    EffectsField::Stack,
+    EffectsField::Log,
+    EffectsField::Rodata,
+    EffectsField::Pc,
+    EffectsField::FrameCount,
+    EffectsField::R1ToR10,
+    EffectsField::Inputdata,
+];
+
+/// The two families this harness runs, which differ in the caller's setup.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SyscallFamily {
+    /// Any syscall, with the sysvars of the fixture's accounts and its return data.
+    Syscall,
+    /// A CPI syscall, whose callee is stubbed by the fixture's `exec_effects`; the
+    /// reference CPI harness leaves its sysvar cache empty.
+    Cpi,
+}
+
+/// The `syscall` family.
+pub(super) fn run_syscall(bytes: &[u8], _: &Options, _: &mut EnvironmentCache) -> HarnessResult {
+    run(bytes, SyscallFamily::Syscall)
+}
+
+/// The `cpi` family.
+pub(super) fn run_cpi(bytes: &[u8], _: &Options, _: &mut EnvironmentCache) -> HarnessResult {
+    run(bytes, SyscallFamily::Cpi)
+}
 
 thread_local! {
     /// The `exec_effects` stub of the CPI being run on this thread.
@@ -32,8 +67,9 @@ thread_local! {
 }
 
 /// Applies the CPI fixture's `exec_effects` to the callee's accounts instead of running it
-/// (§5.3 step 3): for each callee account whose key is in `modified_accounts` (first
-/// match), lamports and executable are set, data when non-empty, owner when 32 bytes.
+/// (solfuzz-agave `270ca6d`, `src/vm_cpi_syscall.rs`): for each callee account whose key is
+/// in `modified_accounts` (first match), lamports and executable are set, data when
+/// non-empty, owner when 32 bytes.
 /// (`rent_epoch` is not written: sbfvm's account rules have no setter for it.)
 fn apply_callee_stub(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
     let Some(effects) = CALLEE_STUB.with(|stub| stub.borrow().clone()) else {
@@ -86,166 +122,53 @@ impl ProgramExecutor for StubExecutor {
     }
 }
 
-pub(super) fn run(bytes: &[u8], is_cpi: bool) -> Outcome {
-    let fixture = match proto::SyscallFixture::decode(bytes) {
-        Ok(fixture) => fixture,
-        Err(error) => return Outcome::Skip(format!("undecodable SyscallFixture: {error}")),
+fn run(bytes: &[u8], family: SyscallFamily) -> HarnessResult {
+    let fixture = VmFixture::decode(bytes)?;
+    let Some(invocation) = &fixture.invocation else {
+        return Err(no_output("the input has no syscall invocation"));
     };
-    let input = fixture.input.unwrap_or_default();
-    let expected = fixture.output.unwrap_or_default();
-    let vm = input.vm_ctx.unwrap_or_default();
-    let instr = input.instr_ctx.unwrap_or_default();
-    let Some(invocation) = input.syscall_invocation else {
-        return no_output("the input has no syscall invocation".into());
-    };
-    if vm.sbpf_version != 0 {
-        return Outcome::Skip(format!(
-            "sbpf_version {} (only SBPF v0 fixtures are run)",
-            vm.sbpf_version
-        ));
-    }
+    fixture.require_sbpf_v0()?;
     let name = String::from_utf8_lossy(&invocation.function_name).into_owned();
-    let features = setup::features(&instr);
+    let features = setup::features(&fixture.instr);
     let direct_mapping = features.virtual_address_space_adjustments();
     let environment = ProgramEnvironment::new(setup::v0_options(direct_mapping, false), |r| {
         sbfvm_syscalls::register_syscalls(r, &features)
     })
     .expect("the syscall environment builds");
     if environment.syscall_support(&name).is_none() {
-        return no_output(format!("`{name}` is not registered for this feature set"));
+        return Err(no_output(format!(
+            "`{name}` is not registered for this feature set"
+        )));
     }
-
-    let mut accounts = match setup::transaction_accounts(&instr.accounts) {
-        Ok(accounts) => accounts,
-        Err(reason) => return no_output(reason),
-    };
-    let Some(program_id) = setup::pubkey(&instr.program_id) else {
-        return no_output("program_id is not 32 bytes".into());
-    };
-    let program_index = match accounts.iter().position(|(key, _)| *key == program_id) {
-        Some(index) => index,
-        None if is_cpi => return no_output("the CPI caller program is not an account".into()),
-        None => {
-            // The frame needs a program account; a missing one behaves as not owned by
-            // the deprecated loader (alignment checks on).
-            accounts.push((program_id, Default::default()));
-            accounts.len() - 1
-        }
-    };
-    let abi = if accounts[program_index].1.owner == bpf_loader_deprecated::id() {
-        InputAbi::Unaligned
-    } else {
-        InputAbi::Aligned
-    };
-    let mut instruction_accounts = Vec::with_capacity(instr.instr_accounts.len());
-    for meta in &instr.instr_accounts {
-        if meta.index as usize >= instr.accounts.len() {
-            return no_output("an instruction account index is out of range".into());
-        }
-        instruction_accounts.push(InstructionAccount {
-            index_in_transaction: meta.index as u16,
-            is_signer: meta.is_signer,
-            is_writable: meta.is_writable,
-        });
-    }
-    let account_count = instruction_accounts.len();
-
-    let budget = setup::budget(instr.cu_avail);
-    let (executor, builtins): (Rc<dyn ProgramExecutor>, Vec<Builtin>) =
-        if is_cpi && input.exec_effects.is_some() {
-            CALLEE_STUB.with(|stub| *stub.borrow_mut() = input.exec_effects.clone());
-            // The loaders come after the stubs, for programs whose loader is not an account.
-            let stubs = accounts
-                .iter()
-                .map(|(key, _)| Builtin {
-                    program_id: *key,
-                    name: "callee stub",
-                    entrypoint: builtin_stub,
-                })
-                .chain(BUILTINS.iter().copied())
-                .collect();
-            (Rc::new(StubExecutor), stubs)
-        } else {
-            CALLEE_STUB.with(|stub| *stub.borrow_mut() = None);
-            let programs = sbfvm_syscalls::create_environment(&features, &budget)
-                .expect("the execution environment builds");
-            (
-                Rc::new(SbfExecutor::new(
-                    Arc::new(programs),
-                    ExecutionMode::Interpreter,
-                )),
-                BUILTINS.to_vec(),
-            )
-        };
-    // The reference CPI harness leaves its sysvar cache empty; sbfvm always has Clock, Rent
-    // and the other typed sysvars, so the defaults stand in (RecentBlockhashes is
-    // unavailable, as in the reference).
-    let sysvars = if is_cpi {
-        setup::sysvars(&[])
-    } else {
-        setup::sysvars(&instr.accounts)
-    };
-    let blockhash_environment = setup::environment(&sysvars);
+    let caller = CallerInstruction::new(&fixture.instr, family).map_err(NoEffects::NoOutput)?;
+    let (program_id, abi) = (caller.program_id, caller.abi);
+    let account_count = caller.instruction_accounts.len();
     let mut invoke_context =
-        setup::invoke_context(accounts, budget, features, sysvars, executor, builtins);
-    if is_cpi {
-        // The reference CPI harness derives its blockhash from its (empty) sysvar cache.
-        invoke_context.environment = blockhash_environment;
-    }
-    let frame = InstructionFrame::new(program_index as u16, instruction_accounts, instr.data);
-    invoke_context
-        .transaction_context
-        .configure_top_level(vec![frame]);
-    if let Err(error) = invoke_context.transaction_context.push(None) {
-        return no_output(format!("pushing the caller instruction failed: {error}"));
-    }
-    if !is_cpi {
-        if let Some(return_data) = &vm.return_data {
-            let owner = setup::pubkey(&return_data.program_id).unwrap_or_default();
-            invoke_context
-                .transaction_context
-                .set_return_data(owner, return_data.data.clone());
-        }
-    }
-    let Some(mut memory) = setup::memory(&vm, Some(&invocation)) else {
-        return no_output(format!("heap_max {} is above 256 KiB", vm.heap_max));
-    };
+        caller_invoke_context(&fixture, caller, features, family).map_err(NoEffects::NoOutput)?;
+    let mut memory = setup::memory(&fixture.vm, Some(invocation)).map_err(NoEffects::NoOutput)?;
     let frame_setup = FrameSetup {
         program_id,
         abi,
-        accounts_metadata: if is_cpi {
-            vec![SerializedAccountMetadata::default(); account_count]
-        } else {
-            Vec::new()
+        accounts_metadata: match family {
+            SyscallFamily::Cpi => vec![SerializedAccountMetadata::default(); account_count],
+            SyscallFamily::Syscall => Vec::new(),
         },
     };
-    let registers = [
-        vm.r0, vm.r1, vm.r2, vm.r3, vm.r4, vm.r5, vm.r6, vm.r7, vm.r8, vm.r9, vm.r10,
-    ];
-    let outcome = match invoke_syscall(
+    let outcome = invoke_syscall(
         &environment,
         &name,
         &mut memory,
         &mut invoke_context,
         &frame_setup,
-        registers,
-    ) {
-        Ok(outcome) => outcome,
-        Err(error) => return no_output(format!("the memory cannot be mapped: {error}")),
-    };
+        fixture.vm.r0_to_r10(),
+    )
+    .map_err(|error| no_output(format!("the memory cannot be mapped: {error}")))?;
     CALLEE_STUB.with(|stub| *stub.borrow_mut() = None);
-    let (r0, code) = match outcome {
+    let (r0, got_error) = match outcome {
         SyscallOutcome::NotRegistered => {
-            return no_output(format!("`{name}` is not registered"));
+            return Err(no_output(format!("`{name}` is not registered")));
         }
-        SyscallOutcome::Returned(r0) => (
-            r0,
-            ErrorCode {
-                kind: 0,
-                code: 0,
-                label: "ok".into(),
-            },
-        ),
+        SyscallOutcome::Returned(r0) => (r0, ok_code()),
         SyscallOutcome::Failed(fault) => {
             let failure = syscall_failure(&fault);
             if let Some(message) = failure.message {
@@ -255,21 +178,161 @@ pub(super) fn run(bytes: &[u8], is_cpi: bool) -> Outcome {
         }
     };
     let got = proto::SyscallEffects {
-        error: code.code,
-        error_kind: code.kind,
+        error: got_error.code,
+        error_kind: got_error.kind,
         r0,
         cu_avail: invoke_context.remaining(),
         heap: memory.heap().to_vec(),
         stack: memory.stack().to_vec(),
         input_data_regions: setup::regions_of(&memory),
         log: invoke_context.logs().join("\n").into_bytes(),
-        rodata: vm.rodata.clone(),
+        rodata: fixture.vm.rodata.clone(),
         ..Default::default()
     };
-    Outcome::Compared(setup::syscall_effects_rows(
-        &expected,
+    let expected = &fixture.expected;
+    let expected_error = ErrorCode {
+        kind: expected.error_kind,
+        code: expected.error,
+        label: expected_label(expected.error_kind, expected.error),
+    };
+    let errors = (expected_error, got_error);
+    Ok(setup::syscall_effects_rows(
+        expected,
         &got,
-        code,
-        EffectsOrder::Syscall,
+        errors,
+        COMPARISON_ORDER,
     ))
+}
+
+fn no_output(reason: impl Into<String>) -> NoEffects {
+    NoEffects::NoOutput(reason.into())
+}
+
+fn ok_code() -> ErrorCode {
+    ErrorCode {
+        kind: 0,
+        code: 0,
+        label: "ok".into(),
+    }
+}
+
+/// The caller instruction: the transaction's accounts, the program and the instruction's
+/// accounts.
+struct CallerInstruction {
+    accounts: Vec<(Pubkey, Account)>,
+    program_id: Pubkey,
+    program_index: usize,
+    /// The input ABI, which decides alignment checks: the deprecated loader's programs run
+    /// unaligned.
+    abi: InputAbi,
+    instruction_accounts: Vec<InstructionAccount>,
+}
+
+impl CallerInstruction {
+    /// The caller of the fixture, or why the reference harness would reject it.
+    fn new(instr: &proto::InstrContext, family: SyscallFamily) -> Result<Self, String> {
+        let mut accounts = setup::transaction_accounts(&instr.accounts)?;
+        let program_id = setup::pubkey(&instr.program_id).ok_or("program_id is not 32 bytes")?;
+        let program_index = match accounts.iter().position(|(key, _)| *key == program_id) {
+            Some(index) => index,
+            None if family == SyscallFamily::Cpi => {
+                return Err("the CPI caller program is not an account".into())
+            }
+            None => {
+                // The frame needs a program account; a missing one behaves as not owned by
+                // the deprecated loader (alignment checks on).
+                accounts.push((program_id, Default::default()));
+                accounts.len() - 1
+            }
+        };
+        let abi = if accounts[program_index].1.owner == bpf_loader_deprecated::id() {
+            InputAbi::Unaligned
+        } else {
+            InputAbi::Aligned
+        };
+        Ok(Self {
+            instruction_accounts: setup::instruction_accounts(instr)?,
+            accounts,
+            program_id,
+            program_index,
+            abi,
+        })
+    }
+}
+
+/// The invoke context with the caller instruction pushed (stack height 1), its meter,
+/// features, sysvars, the programs a CPI may call and, for a plain syscall, the
+/// transaction's return data.
+fn caller_invoke_context(
+    fixture: &VmFixture,
+    caller: CallerInstruction,
+    features: FeatureSet,
+    family: SyscallFamily,
+) -> Result<InvokeContext, String> {
+    let instr = &fixture.instr;
+    let budget = setup::budget(instr.cu_avail);
+    let (executor, builtins) =
+        callee_programs(fixture, family, &caller.accounts, &features, &budget);
+    // sbfvm always has Clock, Rent and the other typed sysvars, so for the CPI harness's
+    // empty sysvar cache the defaults stand in (RecentBlockhashes is unavailable, as in the
+    // reference).
+    let sysvars = match family {
+        SyscallFamily::Cpi => setup::sysvars(&[]),
+        SyscallFamily::Syscall => setup::sysvars(&instr.accounts),
+    };
+    let blockhash_environment = setup::environment(&sysvars);
+    let mut invoke_context = setup::invoke_context(
+        caller.accounts,
+        budget,
+        features,
+        sysvars,
+        executor,
+        builtins,
+    );
+    if family == SyscallFamily::Cpi {
+        // The reference CPI harness derives its blockhash from its (empty) sysvar cache.
+        invoke_context.environment = blockhash_environment;
+    }
+    let frame = InstructionFrame::new(
+        caller.program_index as u16,
+        caller.instruction_accounts,
+        instr.data.clone(),
+    );
+    let transaction_context = &mut invoke_context.transaction_context;
+    transaction_context.configure_top_level(vec![frame]);
+    if let Err(error) = transaction_context.push(None) {
+        return Err(format!("pushing the caller instruction failed: {error}"));
+    }
+    if let (SyscallFamily::Syscall, Some(return_data)) = (family, &fixture.vm.return_data) {
+        let owner = setup::pubkey(&return_data.program_id).unwrap_or_default();
+        transaction_context.set_return_data(owner, return_data.data.clone());
+    }
+    Ok(invoke_context)
+}
+
+/// The programs a CPI from the caller reaches: with the fixture's `exec_effects`, every
+/// account runs the stub that applies them; otherwise sbfvm's interpreter and the System
+/// program.
+fn callee_programs(
+    fixture: &VmFixture,
+    family: SyscallFamily,
+    accounts: &[(Pubkey, Account)],
+    features: &FeatureSet,
+    budget: &ComputeBudget,
+) -> (Rc<dyn ProgramExecutor>, Vec<Builtin>) {
+    if family == SyscallFamily::Cpi && fixture.exec_effects.is_some() {
+        CALLEE_STUB.with(|stub| *stub.borrow_mut() = fixture.exec_effects.clone());
+        // The loaders come after the stubs, for programs whose loader is not an account.
+        let stubs = accounts
+            .iter()
+            .map(|(key, _)| Builtin::new(*key, "callee stub", builtin_stub))
+            .chain(BUILTINS.iter().copied())
+            .collect();
+        return (Rc::new(StubExecutor), stubs);
+    }
+    CALLEE_STUB.with(|stub| *stub.borrow_mut() = None);
+    let programs = sbfvm_syscalls::create_environment(features, budget)
+        .expect("the execution environment builds");
+    let executor = SbfExecutor::new(Arc::new(programs), ExecutionMode::Interpreter);
+    (Rc::new(executor), BUILTINS.to_vec())
 }

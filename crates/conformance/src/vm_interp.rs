@@ -1,140 +1,249 @@
-//! `sol_compat_vm_interp_v1` (conformance-format §5.1): raw SBPF v0 text with stubbed
-//! syscalls, run once from `entry_pc` with the meter at `cu_avail`.
+//! `sol_compat_vm_interp_v1`: raw SBPF v0 text with stubbed syscalls, run once from
+//! `entry_pc` with the meter at `cu_avail`. Mirrors the reference harness, solfuzz-agave
+//! `270ca6d`, `src/vm_interp.rs`, where the Dec-2024 fixtures agree with it; where they do
+//! not (the codes -2 and 18, the right-trimmed stack, r1..r10 in the effects), Firedancer's
+//! harness of the same date (`src/flamenco/runtime/tests/fd_vm_test.c`) decides.
 
 use std::rc::Rc;
 
-use prost::Message;
+use sbfvm_runtime::{FeatureSet, InvokeContext};
 use sbfvm_syscalls::SYSCALL_NAMES;
 use sbfvm_test_support::{
-    entry_registers, pc_hash, run_program, stub_syscall_environment, symbol_hash, FrameSetup,
-    RunOutcome, TextProgram,
+    pc_hash, run_program, stub_syscall_environment, symbol_hash, FrameSetup, HarnessMemory,
+    RunOutcome, TextProgram, INPUT_START, STACK_START,
 };
 use sbfvm_vm::{ExecutionMode, LoadError, ProgramEnvironment};
 
 use super::compare::{ErrorCode, Row, Value};
 use super::errors::{vm_interp_code, vm_interp_label};
+use super::family::{HarnessResult, NoEffects};
 use super::proto;
-use super::setup::{self, Caches, EffectsOrder};
-use super::{Options, Outcome};
+use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
+use super::Options;
 
 /// Verifier rejection.
 const REJECTED: i64 = -2;
 /// Budget exhausted.
 const SIGCOST: i64 = 16;
 
-pub(super) fn run(bytes: &[u8], options: &Options, caches: &mut Caches) -> Outcome {
-    let fixture = match proto::SyscallFixture::decode(bytes) {
-        Ok(fixture) => fixture,
-        Err(error) => return Outcome::Skip(format!("undecodable SyscallFixture: {error}")),
-    };
-    let input = fixture.input.unwrap_or_default();
-    let vm = input.vm_ctx.unwrap_or_default();
-    let instr = input.instr_ctx.unwrap_or_default();
-    let expected = fixture.output.unwrap_or_default();
-    if vm.sbpf_version != 0 {
-        return Outcome::Skip(format!(
-            "sbpf_version {} (only SBPF v0 fixtures are run)",
-            vm.sbpf_version
-        ));
-    }
-    let features = setup::features(&instr);
+/// The order vm_interp's effects are compared in, after `error`: the meter and where
+/// execution stopped first, then registers, then memory.
+const COMPARISON_ORDER: &[EffectsField] = &[
+    EffectsField::CuAvail,
+    EffectsField::Pc,
+    EffectsField::FrameCount,
+    EffectsField::R0,
+    EffectsField::R1ToR10,
+    EffectsField::Heap,
+    EffectsField::Stack,
+    EffectsField::InputDataRegions,
+    EffectsField::Rodata,
+    EffectsField::Log,
+    EffectsField::Inputdata,
+];
+
+/// One run's effects with the error code (and its label) sbfvm produced.
+type Produced = (proto::SyscallEffects, ErrorCode);
+
+pub(super) fn run(
+    bytes: &[u8],
+    options: &Options,
+    environments: &mut EnvironmentCache,
+) -> HarnessResult {
+    let fixture = VmFixture::decode(bytes)?;
+    fixture.require_sbpf_v0()?;
+    let features = setup::features(&fixture.instr);
     let direct_mapping = features.virtual_address_space_adjustments();
-    let environment = caches.vm_interp.entry(direct_mapping).or_insert_with(|| {
+    let environment = environments.get_or_build("vm_interp", direct_mapping, || {
         stub_syscall_environment(setup::v0_options(direct_mapping, false), &SYSCALL_NAMES)
             .expect("the stub syscall environment builds")
     });
+    let produce_in = |mode| produce(environment, &fixture, &features, mode);
     let produced = match options.mode {
-        ExecutionMode::Interpreter => produce(
-            environment,
-            &vm,
-            &input.syscall_invocation,
-            &instr,
-            &features,
-            false,
-        )
-        .map(|(effects, error)| (effects, error, None)),
+        ExecutionMode::Interpreter => {
+            produce_in(ExecutionMode::Interpreter).map(|produced| (produced, None))
+        }
         ExecutionMode::Jit => {
-            let jit = produce(
-                environment,
-                &vm,
-                &input.syscall_invocation,
-                &instr,
-                &features,
-                true,
-            );
-            let interpreted = produce(
-                environment,
-                &vm,
-                &input.syscall_invocation,
-                &instr,
-                &features,
-                false,
-            );
-            match (jit, interpreted) {
-                (Ok((mut jit, error)), Ok((interpreted, _))) => {
-                    // Compiled code does not hand registers back: take r1..r10 from the
-                    // interpreter when both runs agree on everything else.
-                    let mut disagreement = None;
-                    if jit.error == 0 && interpreted.error == 0 {
-                        jit.r1 = interpreted.r1;
-                        jit.r2 = interpreted.r2;
-                        jit.r3 = interpreted.r3;
-                        jit.r4 = interpreted.r4;
-                        jit.r5 = interpreted.r5;
-                        jit.r6 = interpreted.r6;
-                        jit.r7 = interpreted.r7;
-                        jit.r8 = interpreted.r8;
-                        jit.r9 = interpreted.r9;
-                        jit.r10 = interpreted.r10;
-                    }
-                    if jit != interpreted {
-                        disagreement = Some(format!(
-                            "jit error {} pc {} cu {}, interpreter error {} pc {} cu {}",
-                            jit.error,
-                            jit.pc,
-                            jit.cu_avail,
-                            interpreted.error,
-                            interpreted.pc,
-                            interpreted.cu_avail
-                        ));
-                    }
-                    Ok((jit, error, disagreement))
-                }
-                (Err(reason), _) | (_, Err(reason)) => Err(reason),
-            }
+            let jit = produce_in(ExecutionMode::Jit);
+            let interpreted = produce_in(ExecutionMode::Interpreter);
+            jit.and_then(|jit| interpreted.map(|interpreted| reconcile(jit, interpreted)))
         }
     };
-    match produced {
-        Ok((got, got_error, disagreement)) => {
-            let mut rows =
-                setup::syscall_effects_rows(&expected, &got, got_error, EffectsOrder::VmInterp);
-            if let Some(text) = disagreement {
-                rows.push(Row::new(
-                    "jit_vs_interpreter",
-                    Value::Text("agree".into()),
-                    Value::Text(text),
-                ));
-            }
-            Outcome::Compared(rows)
-        }
-        Err(reason) => no_output(reason),
+    let ((got, got_error), disagreement) = produced.map_err(NoEffects::NoOutput)?;
+    let expected = &fixture.expected;
+    let expected_error = ErrorCode {
+        kind: expected.error_kind,
+        code: expected.error,
+        label: vm_interp_label(expected.error).to_string(),
+    };
+    let errors = (expected_error, got_error);
+    let mut rows = setup::syscall_effects_rows(expected, &got, errors, COMPARISON_ORDER);
+    if let Some(text) = disagreement {
+        let agree = Value::Text("agree".into());
+        rows.push(Row::new("jit_vs_interpreter", agree, Value::Text(text)));
+    }
+    Ok(rows)
+}
+
+/// The JIT run's effects, with r1..r10 taken from the interpreter run when both succeeded
+/// (compiled code does not hand registers back), and any remaining disagreement between the
+/// two runs, described.
+fn reconcile(jit: Produced, interpreted: Produced) -> (Produced, Option<String>) {
+    let ((mut jit, jit_error), (interpreted, _)) = (jit, interpreted);
+    if jit.error == 0 && interpreted.error == 0 {
+        jit.set_r1_to_r10(interpreted.r1_to_r10());
+    }
+    let disagreement = (jit != interpreted).then(|| {
+        format!(
+            "jit error {} pc {} cu {}, interpreter error {} pc {} cu {}",
+            jit.error,
+            jit.pc,
+            jit.cu_avail,
+            interpreted.error,
+            interpreted.pc,
+            interpreted.cu_avail
+        )
+    });
+    ((jit, jit_error), disagreement)
+}
+
+/// One run of the fixture's text in `mode`: set up memory, load the text, run it, collect
+/// the effects. An error when the harness produces no output for the input.
+fn produce(
+    environment: &ProgramEnvironment,
+    fixture: &VmFixture,
+    features: &FeatureSet,
+    mode: ExecutionMode,
+) -> Result<Produced, String> {
+    let (vm, instr) = (&fixture.vm, &fixture.instr);
+    let mut memory = setup::memory(vm, fixture.invocation.as_ref())?;
+    let Some((program, mode)) = load_text(environment, vm, mode)? else {
+        let effects = proto::SyscallEffects {
+            error: REJECTED,
+            ..Default::default()
+        };
+        return Ok((
+            effects,
+            error_code(REJECTED, vm_interp_label(REJECTED).into()),
+        ));
+    };
+    let mut invoke_context = setup::invoke_context(
+        Vec::new(),
+        setup::budget(instr.cu_avail),
+        features.clone(),
+        setup::sysvars(&[]),
+        Rc::new(setup::NoPrograms),
+        Vec::new(),
+    );
+    let outcome = execute_text(
+        environment,
+        &program,
+        &mut memory,
+        &mut invoke_context,
+        fixture,
+        mode,
+    )?;
+    Ok(collect_effects(&outcome, &memory, &invoke_context, vm))
+}
+
+/// The fixture's text, verified, and the mode it runs in: the JIT when asked and it can
+/// compile the text, else the interpreter. `None` when the verifier (or the loader) rejects
+/// the text.
+fn load_text(
+    environment: &ProgramEnvironment,
+    vm: &proto::VmContext,
+    mode: ExecutionMode,
+) -> Result<Option<(TextProgram, ExecutionMode)>, String> {
+    let interpreter_functions = functions(vm, ExecutionMode::Interpreter);
+    // A `call` past the end of the text (Firedancer's SIGTEXT) has no JIT encoding: such a
+    // program runs in the interpreter even in JIT mode, where the two would otherwise
+    // differ only because the JIT cannot express the call.
+    let jit = mode == ExecutionMode::Jit
+        && functions(vm, ExecutionMode::Jit).len() == interpreter_functions.len();
+    let load = |functions: &[(u32, u64)], jit| {
+        TextProgram::new(environment, &vm.rodata, vm.entry_pc, functions, jit)
+    };
+    let mut loaded = load(&interpreter_functions, jit).map(|program| (program, jit));
+    if jit && matches!(loaded, Err(LoadError::Jit(_))) {
+        // The reference has no JIT: text the compiler cannot take runs interpreted.
+        loaded = load(&interpreter_functions, false).map(|program| (program, false));
+    }
+    match loaded {
+        Ok((program, true)) => Ok(Some((program, ExecutionMode::Jit))),
+        Ok((program, false)) => Ok(Some((program, ExecutionMode::Interpreter))),
+        Err(LoadError::Verifier(_) | LoadError::Elf(_) | LoadError::Jit(_)) => Ok(None),
+        Err(other) => Err(other.to_string()),
     }
 }
 
-/// The harness produced nothing (the reference would have rejected the input).
-pub(super) fn no_output(reason: String) -> Outcome {
-    Outcome::Compared(vec![Row::new(
-        "output",
-        Value::Text("effects".into()),
-        Value::Text(format!("no output ({reason})")),
-    )])
+/// Runs the loaded text from its entry point with the fixture's registers, except r1 (the
+/// input region) and r10 (the top of the first stack frame), which the VM sets.
+fn execute_text(
+    environment: &ProgramEnvironment,
+    program: &TextProgram,
+    memory: &mut HarnessMemory,
+    invoke_context: &mut InvokeContext,
+    fixture: &VmFixture,
+    mode: ExecutionMode,
+) -> Result<RunOutcome, String> {
+    let frame = FrameSetup::aligned(setup::pubkey(&fixture.instr.program_id).unwrap_or_default());
+    let mut registers = fixture.vm.r0_to_r10();
+    registers[1] = INPUT_START;
+    registers[10] = STACK_START + 4096;
+    run_program(
+        environment,
+        program,
+        memory,
+        invoke_context,
+        &frame,
+        registers,
+        mode,
+    )
+    .map_err(|error| error.to_string())
 }
 
-fn code(error: i64) -> ErrorCode {
+/// The effects of a run: only the error, meter and call depth when the budget ran out,
+/// everything else otherwise (registers on success only).
+fn collect_effects(
+    outcome: &RunOutcome,
+    memory: &HarnessMemory,
+    invoke_context: &InvokeContext,
+    vm: &proto::VmContext,
+) -> Produced {
+    let (error, label) = match &outcome.result {
+        Ok(_) => (0, "ok".to_string()),
+        Err(fault) => {
+            let (error, label) = vm_interp_code(fault);
+            (error, format!("{label} ({fault:?})"))
+        }
+    };
+    let mut effects = proto::SyscallEffects {
+        error,
+        cu_avail: invoke_context.remaining(),
+        frame_count: outcome.frame_count,
+        ..Default::default()
+    };
+    if error != SIGCOST {
+        effects.pc = outcome.pc;
+        effects.heap = memory.heap().to_vec();
+        effects.stack = setup::trim_trailing_zeros(memory.stack()).to_vec();
+        effects.rodata = vm.rodata.clone();
+        effects.input_data_regions = setup::regions_of(memory);
+        if let Ok(r0) = outcome.result {
+            effects.r0 = r0;
+            if let Some(registers) = outcome.registers {
+                effects.set_r1_to_r10(registers[1..].try_into().expect("ten registers"));
+            }
+        }
+    }
+    (effects, error_code(error, label))
+}
+
+fn error_code(error: i64, label: String) -> ErrorCode {
     ErrorCode {
         kind: 0,
         code: error,
-        label: vm_interp_label(error).to_string(),
+        label,
     }
 }
 
@@ -169,10 +278,10 @@ pub(super) fn pc_hash_inverse(hash: u32) -> u64 {
 }
 
 /// Internal functions: the whitelisted pcs and, for the interpreter, every `call imm`
-/// target whose hash names a pc past the end of the text (Firedancer's SIGTEXT rule,
-/// §5.1 step 3: the call pushes a frame, then fails outside the text). The JIT cannot
+/// target whose hash names a pc past the end of the text (Firedancer's SIGTEXT rule in
+/// `fd_vm_test.c`: the call pushes a frame, then fails outside the text). The JIT cannot
 /// compile calls outside the text, so in JIT mode those calls stay unresolved (SIGILL).
-fn functions(vm: &proto::VmContext, jit: bool) -> Vec<(u32, u64)> {
+fn functions(vm: &proto::VmContext, mode: ExecutionMode) -> Vec<(u32, u64)> {
     let mut functions = Vec::new();
     for (byte_index, byte) in vm.call_whitelist.iter().enumerate() {
         for bit in 0..8 {
@@ -182,7 +291,7 @@ fn functions(vm: &proto::VmContext, jit: bool) -> Vec<(u32, u64)> {
             }
         }
     }
-    if jit {
+    if mode == ExecutionMode::Jit {
         return functions;
     }
     let text_count = (vm.rodata.len() / 8) as u64;
@@ -209,129 +318,6 @@ fn functions(vm: &proto::VmContext, jit: bool) -> Vec<(u32, u64)> {
         }
     }
     functions
-}
-
-fn produce(
-    environment: &ProgramEnvironment,
-    vm: &proto::VmContext,
-    invocation: &Option<proto::SyscallInvocation>,
-    instr: &proto::InstrContext,
-    features: &sbfvm_runtime::FeatureSet,
-    jit: bool,
-) -> Result<(proto::SyscallEffects, ErrorCode), String> {
-    let Some(mut memory) = setup::memory(vm, invocation.as_ref()) else {
-        return Err(format!("heap_max {} is above 256 KiB", vm.heap_max));
-    };
-    // A `call` past the end of the text (Firedancer's SIGTEXT) has no JIT encoding: such
-    // a program runs in the interpreter even in JIT mode, where the two would otherwise
-    // differ only because the JIT cannot express the call.
-    let jit = jit && functions(vm, true).len() == functions(vm, false).len();
-    let mut jit = jit;
-    let mut loaded = TextProgram::new(
-        environment,
-        &vm.rodata,
-        vm.entry_pc,
-        &functions(vm, jit),
-        jit,
-    );
-    if jit && matches!(loaded, Err(LoadError::Jit(_))) {
-        // The reference has no JIT: text the compiler cannot take runs interpreted.
-        jit = false;
-        loaded = TextProgram::new(
-            environment,
-            &vm.rodata,
-            vm.entry_pc,
-            &functions(vm, false),
-            false,
-        );
-    }
-    let program = match loaded {
-        Ok(program) => program,
-        Err(LoadError::Verifier(_) | LoadError::Elf(_) | LoadError::Jit(_)) => {
-            let effects = proto::SyscallEffects {
-                error: REJECTED,
-                ..Default::default()
-            };
-            return Ok((effects, code(REJECTED)));
-        }
-        Err(other) => return Err(other.to_string()),
-    };
-    let mut invoke_context = setup::invoke_context(
-        Vec::new(),
-        setup::budget(instr.cu_avail),
-        features.clone(),
-        setup::sysvars(&[]),
-        Rc::new(setup::NoPrograms),
-        Vec::new(),
-    );
-    let program_id = setup::pubkey(&instr.program_id).unwrap_or_default();
-    let registers = [
-        vm.r0, vm.r2, vm.r3, vm.r4, vm.r5, vm.r6, vm.r7, vm.r8, vm.r9,
-    ];
-    let mode = if jit {
-        ExecutionMode::Jit
-    } else {
-        ExecutionMode::Interpreter
-    };
-    let outcome: RunOutcome = run_program(
-        environment,
-        &program,
-        &mut memory,
-        &mut invoke_context,
-        &FrameSetup::aligned(program_id),
-        entry_registers(registers),
-        mode,
-    )
-    .map_err(|error| error.to_string())?;
-    let remaining = invoke_context.remaining();
-    let (error, label) = match &outcome.result {
-        Ok(_) => (0, "ok"),
-        Err(fault) => vm_interp_code(fault),
-    };
-    let got_code = ErrorCode {
-        kind: 0,
-        code: error,
-        label: match &outcome.result {
-            Err(fault) => format!("{label} ({fault:?})"),
-            Ok(_) => label.to_string(),
-        },
-    };
-    if error == SIGCOST {
-        let effects = proto::SyscallEffects {
-            error,
-            cu_avail: remaining,
-            frame_count: outcome.frame_count,
-            ..Default::default()
-        };
-        return Ok((effects, got_code));
-    }
-    let mut effects = proto::SyscallEffects {
-        error,
-        cu_avail: remaining,
-        frame_count: outcome.frame_count,
-        pc: outcome.pc,
-        heap: memory.heap().to_vec(),
-        stack: setup::trim_trailing_zeros(memory.stack()).to_vec(),
-        rodata: vm.rodata.clone(),
-        input_data_regions: setup::regions_of(&memory),
-        ..Default::default()
-    };
-    if let Ok(r0) = outcome.result {
-        effects.r0 = r0;
-        if let Some(registers) = outcome.registers {
-            effects.r1 = registers[1];
-            effects.r2 = registers[2];
-            effects.r3 = registers[3];
-            effects.r4 = registers[4];
-            effects.r5 = registers[5];
-            effects.r6 = registers[6];
-            effects.r7 = registers[7];
-            effects.r8 = registers[8];
-            effects.r9 = registers[9];
-            effects.r10 = registers[10];
-        }
-    }
-    Ok((effects, got_code))
 }
 
 #[cfg(test)]

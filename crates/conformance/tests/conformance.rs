@@ -102,7 +102,10 @@ fn a_missing_corpus_fails_under_ci() {
 #[test]
 fn a_missing_corpus_is_skipped_outside_ci() {
     assert_eq!(
-        corpus_at(PathBuf::from("/nonexistent/sbfvm-conformance-corpus"), false),
+        corpus_at(
+            PathBuf::from("/nonexistent/sbfvm-conformance-corpus"),
+            false
+        ),
         None
     );
 }
@@ -131,7 +134,7 @@ fn each_finished_fixture_is_reported_to_the_progress() {
         },
     );
     assert_eq!(summary.results.len(), 1);
-    assert_eq!(summary.results[0].family, Family::Unknown);
+    assert_eq!(summary.results[0].family, Family::UNKNOWN);
     assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
     assert_eq!(labels.into_inner().unwrap(), ["unknown junk.fix"]);
 }
@@ -144,7 +147,7 @@ fn the_json_summary_keeps_its_keys_in_alphabetical_order() {
     let mut summary = conformance::run(&[dir], &Options::default()).unwrap();
     summary.results.push(FixtureResult {
         path: PathBuf::from("vm_interp/x.fix"),
-        family: Family::VmInterp,
+        family: Family::named("vm_interp").unwrap(),
         verdict: Verdict::Fail(conformance::Mismatch {
             field: "r0".into(),
             expected: "1".into(),

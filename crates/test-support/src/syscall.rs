@@ -3,9 +3,7 @@
 use std::sync::Arc;
 
 use sbfvm_runtime::InvokeContext;
-use sbfvm_vm::{
-    EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion,
-};
+use sbfvm_vm::{EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion};
 use solana_sbpf::{error::ProgramResult, program::SBPFVersion, vm::EbpfVm};
 
 use crate::mapping::{with_mapping, FrameSetup, Layout, MappedMemory};

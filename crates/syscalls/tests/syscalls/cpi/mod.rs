@@ -19,14 +19,14 @@ use std::rc::Rc;
 
 use sbfvm_runtime::pda::{create_program_address, PdaError};
 use sbfvm_runtime::{
-    Account, AccountMeta, Builtin, CpiAccountMeta, FeatureSet, Instruction,
-    InstructionAccount, InstructionError, InstructionFrame, InvokeContext, Pubkey,
+    Account, AccountMeta, Builtin, CpiAccountMeta, FeatureSet, Instruction, InstructionAccount,
+    InstructionError, InstructionFrame, InvokeContext, Pubkey,
 };
 use sbfvm_syscalls::cpi::{
     translate_accounts, CAbi, InvokeSignedC, InvokeSignedRust, RustAbi, TranslatedAccount,
 };
-use sbfvm_vm::serialization::SerializedInput;
 use sbfvm_test_support::{with_vm_context, HarnessMemory};
+use sbfvm_vm::serialization::SerializedInput;
 use sbfvm_vm::{InputAbi, SerializedAccountMetadata, SyscallError};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader};
 

@@ -193,7 +193,12 @@ fn random_edit(rng: &mut Rng, account: &Account, aligned: bool) -> Edit {
 }
 
 /// Applies `edit` to the serialized input and to the info length at `len_field`.
-fn apply_edit(mem: &mut HarnessMemory, md: &SerializedAccountMetadata, len_field: u64, edit: &Edit) {
+fn apply_edit(
+    mem: &mut HarnessMemory,
+    md: &SerializedAccountMetadata,
+    len_field: u64,
+    edit: &Edit,
+) {
     if let Some(lamports) = edit.lamports {
         mem.write(md.vm_lamports_addr, &lamports.to_le_bytes());
     }
@@ -239,7 +244,8 @@ fn cpi_sync(
     let mut ic = case.invoke_context();
     let mut mem = HarnessMemory::zeroed(0, 0, 64 * 1024, 0);
     let input = mem
-            .serialize_input(&ic.transaction_context, input_abi).unwrap();
+        .serialize_input(&ic.transaction_context, input_abi)
+        .unwrap();
     let firsts = case.first_positions();
     // Infos on the heap, in `info_order` (indices into `firsts`).
     let mut heap = Vec::new();
