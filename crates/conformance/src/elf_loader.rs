@@ -10,10 +10,9 @@ use sbfvm_test_support::load_elf;
 use sbfvm_vm::ProgramEnvironment;
 
 use super::compare::{Row, Value};
-use super::family::{decode_fixture, HarnessResult, NoEffects};
+use super::harness::{decode_fixture, HarnessResult, NoEffects, Options};
 use super::proto;
 use super::setup::{self, EnvironmentCache};
-use super::Options;
 
 fn environment(deploy_checks: bool) -> ProgramEnvironment {
     let features = FeatureSet::from_ids([

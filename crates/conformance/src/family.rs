@@ -30,15 +30,12 @@ use std::path::Path;
 use prost::Message;
 
 use super::compare::{Row, Value};
+use super::harness::{HarnessResult, NoEffects, Options};
 use super::setup::EnvironmentCache;
-use super::{elf_loader, instr, proto, syscall, vm_interp, Options};
+use super::{elf_loader, instr, proto, syscall, vm_interp};
 
 /// A family's harness: runs one fixture, given as its file's bytes.
 pub(crate) type RunFixture = fn(&[u8], &Options, &mut EnvironmentCache) -> HarnessResult;
-
-/// What a harness returns: the expected and produced effects, field by field in comparison
-/// order, or why there are none.
-pub(crate) type HarnessResult = Result<Vec<Row>, NoEffects>;
 
 /// One conformance family: its name, how its fixtures are recognised, and its harness.
 pub(crate) struct FamilyHarness {
@@ -138,16 +135,6 @@ impl std::fmt::Debug for Family {
     }
 }
 
-/// Why a harness has no effects to compare field by field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum NoEffects {
-    /// The fixture is not run (it counts as skipped), for this reason.
-    Skipped(String),
-    /// The harness produced no output, as the reference does for an input it rejects; this
-    /// is compared as one field, `output`, which the fixture's effects never match.
-    NoOutput(String),
-}
-
 /// What a harness made of one fixture.
 pub(crate) enum Comparison {
     /// Expected and produced effects, field by field, in comparison order.
@@ -168,14 +155,6 @@ impl From<HarnessResult> for Comparison {
             )]),
         }
     }
-}
-
-/// Decodes a fixture as the message `M` (named `message` in the skip reason).
-pub(crate) fn decode_fixture<M: Message + Default>(
-    bytes: &[u8],
-    message: &str,
-) -> Result<M, NoEffects> {
-    M::decode(bytes).map_err(|error| NoEffects::Skipped(format!("undecodable {message}: {error}")))
 }
 
 /// A fixture's entry point, read from field 1 of any fixture message.

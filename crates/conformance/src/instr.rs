@@ -17,10 +17,9 @@ use solana_sdk_ids::{
 
 use super::compare::{AccountValue, ErrorCode, Row, Value};
 use super::errors::instruction_error_number;
-use super::family::{decode_fixture, HarnessResult, NoEffects};
+use super::harness::{decode_fixture, HarnessResult, NoEffects, Options};
 use super::proto;
 use super::setup::{self, EnvironmentCache};
-use super::Options;
 
 /// The programs the reference harness has as builtins: an instruction for one of them
 /// needs its account owned by the native loader, and they are never loaded as SBF.

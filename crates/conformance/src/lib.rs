@@ -19,6 +19,7 @@ pub mod compare;
 mod elf_loader;
 mod errors;
 mod family;
+mod harness;
 mod instr;
 mod loader;
 pub mod proto;
@@ -32,6 +33,7 @@ use std::path::{Path, PathBuf};
 pub use compare::{Mismatch, Row, Value};
 use family::Comparison;
 pub use family::Family;
+pub use harness::Options;
 pub use sbfvm_vm::ExecutionMode;
 
 /// Why fixtures could not be found or read. A fixture that fails or is skipped is not an
@@ -52,24 +54,6 @@ pub trait FixtureProgress: Sync {
 impl<F: Fn(&FixtureResult) + Sync> FixtureProgress for F {
     fn fixture_finished(&self, result: &FixtureResult) {
         self(result)
-    }
-}
-
-/// How fixtures are run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Options {
-    /// How vm_interp programs (and instr BPF programs) execute. In JIT mode, vm_interp's
-    /// final r1..r10 are read from an interpreter run of the same fixture, since compiled
-    /// code does not hand registers back; any other disagreement between the two runs is
-    /// reported as a failure of the `jit_vs_interpreter` field.
-    pub mode: ExecutionMode,
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self {
-            mode: ExecutionMode::Interpreter,
-        }
     }
 }
 

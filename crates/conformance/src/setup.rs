@@ -18,7 +18,7 @@ use sbfvm_vm::{EnvironmentOptions, ProgramEnvironment};
 use solana_sdk_ids::sysvar;
 
 use super::compare::{ErrorCode, Row, Value};
-use super::family::{decode_fixture, NoEffects};
+use super::harness::{decode_fixture, NoEffects};
 use super::proto;
 
 /// Host stack size: 64 frames of 4 KiB.

@@ -21,10 +21,9 @@ use solana_sdk_ids::bpf_loader_deprecated;
 
 use super::compare::ErrorCode;
 use super::errors::{expected_label, syscall_failure};
-use super::family::{HarnessResult, NoEffects};
+use super::harness::{HarnessResult, NoEffects, Options};
 use super::proto;
 use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
-use super::Options;
 
 /// The order syscall and CPI effects are compared in, after `error`.
 const COMPARISON_ORDER: &[EffectsField] = &[

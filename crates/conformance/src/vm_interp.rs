@@ -16,10 +16,9 @@ use sbfvm_vm::{ExecutionMode, LoadError, ProgramEnvironment};
 
 use super::compare::{ErrorCode, Row, Value};
 use super::errors::{vm_interp_code, vm_interp_label};
-use super::family::{HarnessResult, NoEffects};
+use super::harness::{HarnessResult, NoEffects, Options};
 use super::proto;
 use super::setup::{self, EffectsField, EnvironmentCache, VmFixture};
-use super::Options;
 
 /// Verifier rejection.
 const REJECTED: i64 = -2;

@@ -34,7 +34,25 @@
 use std::fmt;
 
 use crate::scenario::{parse_data, parse_pubkey, ExpectSpec};
-use crate::{InstructionError, Outcome, Pubkey, TransactionError};
+use crate::Outcome;
+use sbfvm_runtime::{InstructionError, Pubkey, TransactionError};
+
+// The checks are methods of the outcome they judge, written here so that the outcome does
+// not depend on the checks.
+impl Outcome {
+    /// Runs every check; `Err` lists each failure with the expected and the actual value.
+    pub fn check(&self, checks: &[Check]) -> Result<(), CheckFailures> {
+        run_checks(self, checks)
+    }
+
+    /// [`Outcome::check`], panicking with the list of failures (for tests).
+    #[track_caller]
+    pub fn assert(&self, checks: &[Check]) {
+        if let Err(failures) = self.check(checks) {
+            panic!("{failures}");
+        }
+    }
+}
 
 /// Byte strings up to this length are shown whole in a failure; longer ones as a window
 /// around the first difference.

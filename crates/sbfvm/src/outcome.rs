@@ -3,8 +3,7 @@
 
 use sbfvm_runtime::TransactionOutcome;
 
-use crate::check::{self, Check, CheckFailures};
-use crate::{Account, InstructionError, Pubkey, TransactionError};
+use sbfvm_runtime::{Account, InstructionError, Pubkey, TransactionError};
 
 /// One frame of the invoke tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,19 +61,6 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// Runs every check; `Err` lists each failure with the expected and the actual value.
-    pub fn check(&self, checks: &[Check]) -> Result<(), CheckFailures> {
-        check::run_checks(self, checks)
-    }
-
-    /// [`Outcome::check`], panicking with the list of failures (for tests).
-    #[track_caller]
-    pub fn assert(&self, checks: &[Check]) {
-        if let Err(failures) = self.check(checks) {
-            panic!("{failures}");
-        }
-    }
-
     pub fn is_ok(&self) -> bool {
         self.transaction.result.is_ok()
     }

@@ -338,8 +338,8 @@ pub fn human_report(report: &RunReport) -> String {
         "{} instruction(s) run in {} mode; {}",
         report.instructions.len(),
         match report.mode {
-            crate::ExecutionMode::Interpreter => "interpreter",
-            crate::ExecutionMode::Jit => "jit",
+            sbfvm_vm::ExecutionMode::Interpreter => "interpreter",
+            sbfvm_vm::ExecutionMode::Jit => "jit",
         },
         if failed == 0 {
             "all expectations met".to_string()

@@ -15,7 +15,9 @@ use crate::scenario::{
     SysvarsSpec,
 };
 use crate::trace::{CollectingTracer, TraceOptions};
-use crate::{Config, ExecutionMode, FeatureSet, Loader, Outcome, Sbfvm, Sysvars};
+use crate::{Config, Loader, Outcome, Sbfvm};
+use sbfvm_runtime::{FeatureSet, Sysvars};
+use sbfvm_vm::ExecutionMode;
 
 /// One instruction's result, with its expectation failures.
 #[derive(Debug, Clone)]

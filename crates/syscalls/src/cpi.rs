@@ -48,7 +48,7 @@ use solana_sdk_ids::{
     secp256k1_program, secp256r1_program,
 };
 
-use crate::{vm_slice, MM_INPUT_START, VM_SLICE_SIZE};
+use crate::guest::{vm_slice, MM_INPUT_START, VM_SLICE_SIZE};
 
 /// Largest CPI instruction data (`MAX_INSTRUCTION_DATA_LEN`).
 pub const MAX_CPI_INSTRUCTION_DATA_LEN: usize = 10 * 1024;

@@ -3,8 +3,8 @@
 
 use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 
-use crate::charge;
 use crate::curve::{self, is_bls12_381_curve_id, CurveCosts, MAX_MSM_POINTS};
+use crate::meter::charge;
 
 fn invalid_curve(context: &VmContext) -> Result<u64, SyscallError> {
     if context.invoke_context().features.abort_on_invalid_curve() {

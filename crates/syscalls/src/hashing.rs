@@ -13,7 +13,8 @@ use std::marker::PhantomData;
 use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 use sha2::Digest;
 
-use crate::{charge, vm_slice, VM_SLICE_SIZE};
+use crate::guest::{vm_slice, VM_SLICE_SIZE};
+use crate::meter::charge;
 
 /// A hash function of a hash syscall (Agave's `HasherImpl`).
 pub trait Hasher: Default {

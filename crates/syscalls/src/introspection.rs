@@ -14,7 +14,7 @@
 use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
-use crate::charge;
+use crate::meter::charge;
 
 /// `MAX_RETURN_DATA`.
 pub const MAX_RETURN_DATA: u64 = 1_024;

@@ -13,42 +13,23 @@
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;
+mod guest;
 pub mod hashing;
 pub mod introspection;
 pub mod logging;
 pub mod mem_ops;
+mod meter;
 pub mod not_implemented;
 pub mod pda;
 pub mod sysvar;
 mod table;
 
+pub use guest::{MM_INPUT_START, VM_SLICE_SIZE};
+
 pub use table::{register_syscalls, syscall_registered, Gate, SyscallRow, SYSCALLS, SYSCALL_NAMES};
 
 use sbfvm_runtime::{ComputeBudget, FeatureSet};
-use sbfvm_vm::{
-    EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion, SyscallError, SyscallRegistry,
-    VmContext,
-};
-
-/// Start of the input region; syscall destinations must lie below it (SIMD-0459).
-pub const MM_INPUT_START: u64 = 0x4_0000_0000;
-/// Size of a guest `{ptr: u64, len: u64}` slice descriptor.
-pub const VM_SLICE_SIZE: u64 = 16;
-
-/// Decodes a 16-byte `{ptr, len}` descriptor.
-pub(crate) fn vm_slice(bytes: &[u8]) -> (u64, u64) {
-    let ptr = u64::from_le_bytes(bytes[0..8].try_into().expect("8 bytes"));
-    let len = u64::from_le_bytes(bytes[8..16].try_into().expect("8 bytes"));
-    (ptr, len)
-}
-
-/// Charges compute units (`consume_checked`: on failure the meter drains).
-pub(crate) fn charge(context: &VmContext, amount: u64) -> Result<(), SyscallError> {
-    context
-        .invoke_context()
-        .consume_checked(amount)
-        .map_err(SyscallError::Instruction)
-}
+use sbfvm_vm::{EnvironmentOptions, LoadError, ProgramEnvironment, SbpfVersion, SyscallRegistry};
 
 /// The execution environment for a feature set and budget, as Agave builds it.
 pub fn create_environment(

@@ -15,7 +15,8 @@ use base64::Engine;
 use sbfvm_vm::{GuestMemory, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
-use crate::{charge, VM_SLICE_SIZE};
+use crate::guest::VM_SLICE_SIZE;
+use crate::meter::charge;
 
 /// Runs `work` on the UTF-8 string at `addr` (Agave's `translate_string_and_do`).
 pub(crate) fn translate_string(
@@ -111,7 +112,10 @@ impl Syscall for LogData {
         charge(context, base)?;
         let memory = context.memory();
         let fields = memory.slice(addr, len, VM_SLICE_SIZE, 8)?;
-        let slices: Vec<(u64, u64)> = fields.chunks_exact(16).map(crate::vm_slice).collect();
+        let slices: Vec<(u64, u64)> = fields
+            .chunks_exact(16)
+            .map(crate::guest::vm_slice)
+            .collect();
         charge(context, base.saturating_mul(slices.len() as u64))?;
         let total = slices
             .iter()

@@ -43,7 +43,7 @@ use sbfvm_vm::{
     GuestMemory, SerializedAccountMetadata, Syscall, SyscallError, SyscallResult, VmContext,
 };
 
-use crate::charge;
+use crate::meter::charge;
 
 fn mem_op_cost(context: &VmContext, n: u64) -> u64 {
     let budget = &context.invoke_context().budget;

@@ -18,7 +18,8 @@ use sbfvm_vm::{
 };
 use solana_pubkey::Pubkey;
 
-use crate::{charge, vm_slice, VM_SLICE_SIZE};
+use crate::guest::{vm_slice, VM_SLICE_SIZE};
+use crate::meter::charge;
 
 fn bad_seeds() -> SyscallError {
     SyscallError::BadSeeds(PdaError::MaxSeedLengthExceeded.to_string())

@@ -44,7 +44,8 @@ use sbfvm_runtime::{InstructionError, Sysvars};
 use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
-use crate::{charge, MM_INPUT_START};
+use crate::guest::MM_INPUT_START;
+use crate::meter::charge;
 
 /// The two pointer checks of Agave 4.4, made only under
 /// `syscall_parameter_address_restrictions` (see the module docs).

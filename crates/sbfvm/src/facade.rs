@@ -1,0 +1,346 @@
+//! The facade: [`Sbfvm`] holds the accounts, deploys programs under a [`Loader`], runs
+//! instructions and transactions with a [`Config`] and returns an [`Outcome`].
+
+use std::cell::RefCell;
+use std::rc::Rc as SharedRc;
+use std::sync::Arc;
+
+use sbfvm_runtime::accounts::upgradeable_program_accounts;
+use sbfvm_runtime::{
+    Account, FeatureSet, Instruction, Pubkey, Runtime, Sysvars, TransactionSettings,
+};
+use sbfvm_vm::{
+    ExecutionMode, LoadError, LoadedProgram, ProgramEnvironment, SbfExecutor, SbpfVersion, Syscall,
+    SyscallName, SyscallRegistry, SyscallSupport, VmRunStats,
+};
+use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
+
+use crate::error::Error;
+use crate::input::{read_input_file, MAX_PROGRAM_FILE_BYTES};
+use crate::inspect;
+use crate::invoke_tree::{invoke_tree, FrameTimer, FrameTimes};
+use crate::outcome::Outcome;
+
+/// The loader a program is deployed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Loader {
+    /// `BPFLoader1111…`: deprecated, unaligned (ABI v0) input.
+    Deprecated,
+    /// `BPFLoader2111…`.
+    V2,
+    /// `BPFLoaderUpgradeab1e…`: program + programdata accounts, as mainnet stores them.
+    #[default]
+    Upgradeable,
+}
+
+impl Loader {
+    pub fn id(self) -> Pubkey {
+        match self {
+            Loader::Deprecated => bpf_loader_deprecated::id(),
+            Loader::V2 => bpf_loader::id(),
+            Loader::Upgradeable => bpf_loader_upgradeable::id(),
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "bpf_loader_deprecated" | "deprecated" => Loader::Deprecated,
+            "bpf_loader" | "bpf_loader_2" => Loader::V2,
+            "bpf_loader_upgradeable" | "upgradeable" => Loader::Upgradeable,
+            _ => return None,
+        })
+    }
+}
+
+/// How an [`Sbfvm`] is set up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub features: FeatureSet,
+    pub sysvars: Sysvars,
+    pub mode: ExecutionMode,
+    /// Per transaction; `None` is Agave's default (200,000 per SBF instruction).
+    pub compute_unit_limit: Option<u64>,
+    pub heap_size: Option<u32>,
+    /// The embedder's own syscalls, registered after sbfvm's (see [`Config::with_syscall`]).
+    pub syscalls: Vec<CustomSyscall>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            features: FeatureSet::mainnet(),
+            sysvars: Sysvars::default(),
+            mode: ExecutionMode::default(),
+            compute_unit_limit: None,
+            heap_size: None,
+            syscalls: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Adds the syscall `S` under the name `N` (declare `N` with [`syscall_name!`]) to the
+    /// program environment, for execution and for deployment alike.
+    ///
+    /// A name sbfvm already registers is **replaced**: programs calling it reach `S`
+    /// instead (to mock `sol_get_clock_sysvar`, or provide one sbfvm does not implement,
+    /// such as `sol_poseidon`). A name the feature set leaves unregistered (`sol_blake3` on
+    /// mainnet) or a new name is added. Adding the same name twice keeps the last. Calls
+    /// and compute units are recorded under the name in [`Invocation::syscalls`] like a
+    /// built-in's.
+    ///
+    /// solana-sbpf calls a syscall through a plain function pointer, so the name is a
+    /// type rather than a string: each (syscall, name) pair is its own monomorphized
+    /// function.
+    ///
+    /// Programs built with `sbpf-linker` (or `cargo build-sbf`) can only import names
+    /// the toolchain knows as Agave syscalls; a new name is reachable from hand-linked
+    /// ELFs, or by overriding a known name.
+    pub fn with_syscall<S: Syscall, N: SyscallName>(mut self) -> Self {
+        self.syscalls.retain(|custom| custom.name != N::NAME);
+        self.syscalls.push(CustomSyscall::new::<S, N>());
+        self
+    }
+}
+
+/// One embedder syscall of a [`Config`]: a name and its registration.
+#[derive(Clone, Copy)]
+pub struct CustomSyscall {
+    name: &'static str,
+    register: fn(&mut SyscallRegistry) -> Result<Option<SyscallSupport>, LoadError>,
+}
+
+impl CustomSyscall {
+    pub fn new<S: Syscall, N: SyscallName>() -> Self {
+        Self {
+            name: N::NAME,
+            register: SyscallRegistry::register_embedder::<S, N>,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// Registers it, replacing a syscall of the same name; returns how the replaced one
+    /// was provided.
+    pub fn register(
+        &self,
+        registry: &mut SyscallRegistry,
+    ) -> Result<Option<SyscallSupport>, LoadError> {
+        (self.register)(registry)
+    }
+}
+
+impl std::fmt::Debug for CustomSyscall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("CustomSyscall").field(&self.name).finish()
+    }
+}
+
+/// Agave's rule for a requested heap frame (`RequestHeapFrame`): a multiple of 1 KiB from
+/// 32 KiB to 256 KiB.
+pub fn check_heap_size(heap_size: u32) -> Result<(), String> {
+    const MIN: u32 = 32 * 1024;
+    const MAX: u32 = 256 * 1024;
+    if !(MIN..=MAX).contains(&heap_size) || !heap_size.is_multiple_of(1024) {
+        return Err(format!(
+            "heap size {heap_size} is not a multiple of 1024 between {MIN} and {MAX} bytes"
+        ));
+    }
+    Ok(())
+}
+
+/// A local SBF runtime: programs, accounts, and instructions processed against them.
+pub struct Sbfvm {
+    runtime: Runtime,
+    executor: SharedRc<SbfExecutor>,
+    config: Config,
+    run_stats: SharedRc<RefCell<Vec<VmRunStats>>>,
+    frame_times: SharedRc<RefCell<FrameTimes>>,
+}
+
+impl std::fmt::Debug for Sbfvm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sbfvm")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sbfvm {
+    pub fn new(config: Config) -> Result<Self, Error> {
+        if let Some(heap_size) = config.heap_size {
+            check_heap_size(heap_size).map_err(Error::Config)?;
+        }
+        let budget = sbfvm_runtime::ComputeBudget::default();
+        let environment =
+            sbfvm_syscalls::create_environment_with(&config.features, &budget, &|registry| {
+                for custom in &config.syscalls {
+                    custom.register(registry)?;
+                }
+                Ok(())
+            })?;
+        let executor = SharedRc::new(SbfExecutor::new(Arc::new(environment), config.mode));
+        let run_stats = SharedRc::new(RefCell::new(Vec::new()));
+        let sink = SharedRc::clone(&run_stats);
+        executor.set_run_observer(Some(Box::new(move |stats: &VmRunStats| {
+            sink.borrow_mut().push(stats.clone());
+        })));
+        let runtime = Runtime::new(
+            config.features.clone(),
+            config.sysvars.clone(),
+            SharedRc::clone(&executor) as SharedRc<dyn sbfvm_runtime::ProgramExecutor>,
+        );
+        Ok(Self {
+            runtime,
+            executor,
+            config,
+            run_stats,
+            frame_times: SharedRc::default(),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Deploys `elf` under `program_id`: creates the executable account(s) as mainnet
+    /// stores them and loads, verifies and (in JIT mode) compiles the program. Returns the
+    /// loaded program, whose `warnings` name imported syscalls sbfvm does not provide.
+    pub fn add_program(
+        &mut self,
+        program_id: Pubkey,
+        loader: Loader,
+        elf: &[u8],
+    ) -> Result<Arc<LoadedProgram>, Error> {
+        let rent = self.runtime.sysvars.rent;
+        match loader {
+            Loader::Upgradeable => {
+                for (key, account) in upgradeable_program_accounts(&program_id, elf, None, &rent) {
+                    self.runtime.store.set(key, account);
+                }
+            }
+            Loader::V2 | Loader::Deprecated => {
+                let account = Account {
+                    lamports: rent.minimum_balance(elf.len()),
+                    data: elf.to_vec(),
+                    owner: loader.id(),
+                    executable: true,
+                    rent_epoch: u64::MAX,
+                };
+                self.runtime.store.set(program_id, account);
+            }
+        }
+        // Added directly: deployed and visible, whatever a transaction did to this id before.
+        self.runtime.program_cache.remove(&program_id);
+        self.executor
+            .load_program(&program_id, &loader.id(), elf)
+            .map_err(|error| Error::Load {
+                program_id: program_id.to_string(),
+                message: error.to_string(),
+            })
+    }
+
+    /// [`Sbfvm::add_program`] with the ELF read from `path`. A read failure is
+    /// [`Error::Io`]; a load failure names the program id and the path.
+    pub fn add_program_file(
+        &mut self,
+        program_id: Pubkey,
+        loader: Loader,
+        path: impl AsRef<std::path::Path>,
+    ) -> Result<Arc<LoadedProgram>, Error> {
+        let path = path.as_ref();
+        let elf = read_input_file(path, MAX_PROGRAM_FILE_BYTES)?;
+        self.add_program(program_id, loader, &elf)
+            .map_err(|error| match error {
+                Error::Load { message, .. } => Error::Load {
+                    program_id: format!("{program_id} ({})", path.display()),
+                    message,
+                },
+                other => other,
+            })
+    }
+
+    /// The execution environment: sbfvm's syscalls for the feature set, plus the
+    /// embedder's ([`Config::with_syscall`]).
+    pub fn environment(&self) -> &Arc<ProgramEnvironment> {
+        self.executor.environment()
+    }
+
+    /// `sbfvm inspect` for `elf` in this VM's environments (the embedder's syscalls
+    /// included): sections, imported syscalls and how each is provided, and whether it
+    /// loads for execution and passes the strict deployment checks.
+    pub fn inspect(&self, elf: &[u8]) -> Result<inspect::Inspection, Error> {
+        let (min, max) = self.config.features.sbpf_deployment_version_range();
+        let version = |index: u8| SbpfVersion::from_index(index).unwrap_or(SbpfVersion::V3);
+        let deployment = self
+            .executor
+            .deployment_environment(version(min), version(max))?;
+        inspect::inspect_in(elf, self.environment(), &deployment)
+    }
+
+    pub fn set_account(&mut self, pubkey: Pubkey, account: Account) {
+        self.runtime.store.set(pubkey, account);
+    }
+
+    pub fn account(&self, pubkey: &Pubkey) -> Option<&Account> {
+        self.runtime.store.get(pubkey)
+    }
+
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+
+    /// The runtime itself, e.g. to turn on `profile_phases`.
+    pub fn runtime_mut(&mut self) -> &mut Runtime {
+        &mut self.runtime
+    }
+
+    /// Replaces the sysvars (e.g. moves the Clock to another slot, which makes programs
+    /// deployed in the previous slot executable).
+    pub fn set_sysvars(&mut self, sysvars: Sysvars) {
+        self.runtime.set_sysvars(sysvars.clone());
+        self.config.sysvars = sysvars;
+    }
+
+    pub fn executor(&self) -> &SharedRc<SbfExecutor> {
+        &self.executor
+    }
+
+    /// Processes one instruction as a transaction of its own.
+    pub fn process_instruction(&mut self, instruction: &Instruction) -> Outcome {
+        self.process_transaction(
+            std::slice::from_ref(instruction),
+            self.config.compute_unit_limit,
+        )
+    }
+
+    /// Processes instructions as one atomic transaction.
+    pub fn process_transaction(
+        &mut self,
+        instructions: &[Instruction],
+        compute_unit_limit: Option<u64>,
+    ) -> Outcome {
+        self.run_stats.borrow_mut().clear();
+        let settings = TransactionSettings {
+            compute_unit_limit,
+            heap_size: self.config.heap_size,
+        };
+        // The timer's vectors live in `self`, so their capacity carries over.
+        self.frame_times.borrow_mut().clear();
+        let timer = FrameTimer(SharedRc::clone(&self.frame_times));
+        let transaction =
+            self.runtime
+                .process_transaction(instructions, &settings, Some(Box::new(timer)));
+        let invocations = invoke_tree(
+            &transaction,
+            &self.run_stats.borrow(),
+            self.frame_times.borrow().elapsed(),
+        );
+        Outcome {
+            transaction,
+            invocations,
+        }
+    }
+}
