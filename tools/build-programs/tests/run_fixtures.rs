@@ -630,7 +630,7 @@ declare_builtin_function!(
 );
 
 // ----------------------------------------------------------------------------------------
-// Stand-in CPI (agave-reference sections 1.3, 1.4 and 2). It parses the instruction, the
+// Stand-in CPI (solana-program-runtime 4.4.0, `src/cpi.rs`). It parses the instruction, the
 // signer seeds and the account infos exactly at the documented offsets, applies the checks
 // that depend only on the caller (program among the caller's accounts, privilege
 // escalation with PDA signers, account infos outside the input region, the first info of
@@ -1080,7 +1080,7 @@ fn loader_with(config: Config) -> Arc<BuiltinProgram<Ctx>> {
 }
 
 // ----------------------------------------------------------------------------------------
-// Input serialization (agave-reference section 3.1).
+// Input serialization (solana-program-runtime 4.4.0, `src/serialization.rs`).
 // ----------------------------------------------------------------------------------------
 
 #[derive(Clone)]
