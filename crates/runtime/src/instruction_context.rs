@@ -30,7 +30,7 @@ use crate::features::FeatureSet;
 use crate::log_collector::LogCollector;
 use crate::sysvars::{BlockhashEntry, RentParams, Sysvars};
 use crate::transaction_context::{
-    BorrowedAccount, IndexOfAccount, InstructionFrame, TransactionContext,
+    BorrowedAccount, IndexOfAccount, InstructionAccount, InstructionFrame, TransactionContext,
 };
 
 /// The running instruction, for builtin programs. Built by
@@ -160,11 +160,7 @@ impl<'a> InstructionContext<'a> {
 
     /// Whether the instruction account at `position` signed.
     pub fn is_instruction_account_signer(&self, position: usize) -> Result<bool, InstructionError> {
-        self.frame
-            .accounts
-            .get(position)
-            .map(|account| account.is_signer)
-            .ok_or(InstructionError::MissingAccount)
+        Ok(self.instruction_account(position)?.is_signer)
     }
 
     /// Whether the instruction account at `position` is writable.
@@ -172,10 +168,17 @@ impl<'a> InstructionContext<'a> {
         &self,
         position: usize,
     ) -> Result<bool, InstructionError> {
+        Ok(self.instruction_account(position)?.is_writable)
+    }
+
+    /// The instruction account at `position`; `MissingAccount` past the end.
+    fn instruction_account(
+        &self,
+        position: usize,
+    ) -> Result<&InstructionAccount, InstructionError> {
         self.frame
             .accounts
             .get(position)
-            .map(|account| account.is_writable)
             .ok_or(InstructionError::MissingAccount)
     }
 

@@ -768,6 +768,26 @@ impl BorrowedAccount<'_> {
         Ok(&mut self.account.data)
     }
 
+    /// The data read as `T` (bincode, trailing bytes allowed); `InvalidAccountData` if it is
+    /// not one. Mirrors `solana-transaction-context 4.4.0, src/lib.rs`,
+    /// `BorrowedAccount::get_state`.
+    pub fn get_state<T: serde::de::DeserializeOwned>(&self) -> Result<T, InstructionError> {
+        bincode::deserialize(&self.account.data).map_err(|_| InstructionError::InvalidAccountData)
+    }
+
+    /// Writes `state` (bincode) over the start of the data, leaving the rest as it was: the
+    /// data must be changeable and large enough. Mirrors `solana-transaction-context 4.4.0,
+    /// src/lib.rs`, `BorrowedAccount::set_state`.
+    pub fn set_state<T: serde::Serialize>(&mut self, state: &T) -> Result<(), InstructionError> {
+        let data = self.data_mut()?;
+        let serialized_size =
+            bincode::serialized_size(state).map_err(|_| InstructionError::GenericError)?;
+        if serialized_size > data.len() as u64 {
+            return Err(InstructionError::AccountDataTooSmall);
+        }
+        bincode::serialize_into(&mut *data, state).map_err(|_| InstructionError::GenericError)
+    }
+
     /// Writes `data` if the account may change; equal bytes are accepted for any account.
     /// This is the rule used by deserialization and CPI sync (`update_caller_account` /
     /// `deserialize_parameters` in `solana-program-runtime 4.4.0`).
@@ -858,18 +878,25 @@ mod tests {
         context
     }
 
-    #[test]
-    fn lamport_rules_follow_agave_order() {
+    /// Three accounts of `lamports` and `len` bytes each, in the running instruction:
+    /// owned by the program and writable, owned by another program and writable, owned by
+    /// the program and read-only.
+    fn owned_foreign_and_readonly(lamports: u64, len: usize) -> TransactionContext {
         let program = Pubkey::new_unique();
         let other = Pubkey::new_unique();
-        let context = context_with(
+        context_with(
             program,
             vec![
-                (Pubkey::new_unique(), account(10, program, 0), true),
-                (Pubkey::new_unique(), account(10, other, 0), true),
-                (Pubkey::new_unique(), account(10, program, 0), false),
+                (Pubkey::new_unique(), account(lamports, program, len), true),
+                (Pubkey::new_unique(), account(lamports, other, len), true),
+                (Pubkey::new_unique(), account(lamports, program, len), false),
             ],
-        );
+        )
+    }
+
+    #[test]
+    fn lamport_rules_follow_agave_order() {
+        let context = owned_foreign_and_readonly(10, 0);
         let mut owned = context.borrow_current_account(0).unwrap();
         owned.set_lamports(5).unwrap();
         assert_eq!(context.lamports_delta(), -5);
@@ -919,16 +946,8 @@ mod tests {
 
     #[test]
     fn data_and_owner_rules() {
-        let program = Pubkey::new_unique();
-        let other = Pubkey::new_unique();
-        let context = context_with(
-            program,
-            vec![
-                (Pubkey::new_unique(), account(1, program, 4), true),
-                (Pubkey::new_unique(), account(1, other, 4), true),
-                (Pubkey::new_unique(), account(1, program, 4), false),
-            ],
-        );
+        let context = owned_foreign_and_readonly(1, 4);
+        let other = *context.borrow_current_account(1).unwrap().owner();
         let mut owned = context.borrow_current_account(0).unwrap();
         owned.set_data_from_slice(&[1, 2, 3, 4, 5]).unwrap();
         assert_eq!(context.resize_delta(), 1);

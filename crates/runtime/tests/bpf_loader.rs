@@ -71,7 +71,7 @@ impl ProgramExecutor for MockExecutor {
     }
 }
 
-struct Env {
+struct LoaderTest {
     runtime: Runtime,
     executor: Rc<MockExecutor>,
     payer: Pubkey,
@@ -86,7 +86,7 @@ fn rent() -> RentParams {
     RentParams::default()
 }
 
-fn env_with(features: FeatureSet) -> Env {
+fn loader_test_with(features: FeatureSet) -> LoaderTest {
     let executor = Rc::new(MockExecutor::default());
     let sysvars = Sysvars {
         clock: Clock {
@@ -105,7 +105,7 @@ fn env_with(features: FeatureSet) -> Env {
             ..Account::default()
         },
     );
-    Env {
+    LoaderTest {
         runtime,
         executor,
         payer,
@@ -113,8 +113,8 @@ fn env_with(features: FeatureSet) -> Env {
     }
 }
 
-fn env() -> Env {
-    env_with(FeatureSet::mainnet())
+fn loader_test() -> LoaderTest {
+    loader_test_with(FeatureSet::mainnet())
 }
 
 fn state_bytes(state: &UpgradeableLoaderState) -> Vec<u8> {
@@ -160,7 +160,7 @@ fn ix(instruction: &UpgradeableLoaderInstruction, accounts: Vec<AccountMeta>) ->
     Instruction::new_with_bincode(loader(), instruction, accounts)
 }
 
-impl Env {
+impl LoaderTest {
     fn run(&mut self, instruction: Instruction) -> TransactionOutcome {
         self.runtime
             .process_transaction(&[instruction], &TransactionSettings::default(), None)
@@ -206,15 +206,20 @@ impl Env {
     }
 }
 
-fn account(env: &Env, key: &Pubkey) -> Account {
+fn account(env: &LoaderTest, key: &Pubkey) -> Account {
     env.runtime.store.get(key).cloned().unwrap_or_default()
 }
 
-fn state(env: &Env, key: &Pubkey) -> UpgradeableLoaderState {
+fn state(env: &LoaderTest, key: &Pubkey) -> UpgradeableLoaderState {
     decode_upgradeable_state(&account(env, key).data).unwrap()
 }
 
-fn deploy_ix(env: &Env, program: Pubkey, buffer: Pubkey, max_data_len: usize) -> Instruction {
+fn deploy_ix(
+    env: &LoaderTest,
+    program: Pubkey,
+    buffer: Pubkey,
+    max_data_len: usize,
+) -> Instruction {
     ix(
         &UpgradeableLoaderInstruction::DeployWithMaxDataLen { max_data_len },
         vec![
@@ -230,7 +235,7 @@ fn deploy_ix(env: &Env, program: Pubkey, buffer: Pubkey, max_data_len: usize) ->
     )
 }
 
-fn upgrade_ix(env: &Env, program: Pubkey, buffer: Pubkey, spill: Pubkey) -> Instruction {
+fn upgrade_ix(env: &LoaderTest, program: Pubkey, buffer: Pubkey, spill: Pubkey) -> Instruction {
     ix(
         &UpgradeableLoaderInstruction::Upgrade,
         vec![
@@ -265,7 +270,7 @@ fn non_upgradeable_loaders_refuse_management_instructions() {
             "Deprecated loader is no longer supported",
         ),
     ] {
-        let mut env = env();
+        let mut env = loader_test();
         let outcome = env.run(Instruction::new_with_bytes(
             loader_id,
             &[1, 0, 0, 0],
@@ -279,7 +284,7 @@ fn non_upgradeable_loaders_refuse_management_instructions() {
         assert_eq!(outcome.logs[1], message);
     }
     // Not enough compute units for the charge.
-    let mut env = env();
+    let mut env = loader_test();
     let outcome = env.runtime.process_transaction(
         &[Instruction::new_with_bytes(bpf_loader::id(), &[], vec![])],
         &TransactionSettings {
@@ -296,7 +301,7 @@ fn non_upgradeable_loaders_refuse_management_instructions() {
 
 #[test]
 fn undecodable_instructions_are_invalid_instruction_data() {
-    let mut env = env();
+    let mut env = loader_test();
     for data in [vec![], vec![8, 0, 0, 0], vec![9, 0, 0, 0, 1, 0, 0, 0]] {
         let outcome = env.run(Instruction::new_with_bytes(loader(), &data, vec![]));
         assert_eq!(
@@ -323,7 +328,7 @@ fn undecodable_instructions_are_invalid_instruction_data() {
 
 #[test]
 fn initialize_buffer_and_write() {
-    let mut env = env();
+    let mut env = loader_test();
     let buffer = Pubkey::new_unique();
     env.runtime.store.set(
         buffer,
@@ -423,7 +428,7 @@ fn initialize_buffer_and_write() {
 
 #[test]
 fn deploy_with_max_data_len_creates_the_program() {
-    let mut env = env();
+    let mut env = loader_test();
     let buffer = env.add_buffer(Some(env.authority), ELF);
     let buffer_lamports = account(&env, &buffer).lamports;
     let program = Pubkey::new_unique();
@@ -496,8 +501,8 @@ fn deploy_with_max_data_len_creates_the_program() {
 
 #[test]
 fn deploy_with_max_data_len_failures() {
-    let mut env = env();
-    let new_program = |env: &mut Env| {
+    let mut env = loader_test();
+    let new_program = |env: &mut LoaderTest| {
         let program = Pubkey::new_unique();
         env.runtime
             .store
@@ -569,7 +574,7 @@ fn deploy_with_max_data_len_failures() {
         .contains(&"Buffer account not owned by loader".to_string()));
 
     // Agave 2.1 (SIMD-0162 inactive) does not check the buffer's owner: the drain fails.
-    let mut legacy = env_with(legacy_features());
+    let mut legacy = loader_test_with(legacy_features());
     let mut foreign_account = loader_account(buffer_data(Some(legacy.authority), ELF), false);
     foreign_account.owner = Pubkey::new_unique();
     legacy.runtime.store.set(foreign, foreign_account);
@@ -583,7 +588,7 @@ fn deploy_with_max_data_len_failures() {
 
 #[test]
 fn upgrade_replaces_the_program() {
-    let mut env = env();
+    let mut env = loader_test();
     let program = env.add_program(SLOT - 1, Some(env.authority), ELF_V2.len() + 4);
     let programdata = programdata_address(&program);
     let buffer = env.add_buffer(Some(env.authority), ELF_V2);
@@ -625,7 +630,7 @@ fn upgrade_replaces_the_program() {
 fn upgrade_resizes_the_program_data_with_simd_0433() {
     let mut features = FeatureSet::mainnet();
     features.activate(ids::LOADER_V3_SET_PROGRAM_DATA_TO_ELF_LENGTH);
-    let mut env = env_with(features);
+    let mut env = loader_test_with(features);
     let program = env.add_program(SLOT - 1, Some(env.authority), 200);
     let programdata = programdata_address(&program);
     let buffer = env.add_buffer(Some(env.authority), ELF_V2);
@@ -651,7 +656,7 @@ fn upgrade_resizes_the_program_data_with_simd_0433() {
 
 #[test]
 fn upgrade_failures() {
-    let mut env = env();
+    let mut env = loader_test();
     // Deployed in this slot already.
     let program = env.add_program(SLOT, Some(env.authority), ELF.len());
     let buffer = env.add_buffer(Some(env.authority), ELF);
@@ -706,7 +711,7 @@ fn upgrade_failures() {
     let outcome = env.run(instruction);
     assert_eq!(error(&outcome), Some(InstructionError::MissingAccount));
     // Agave 2.1: the program account must be executable.
-    let mut legacy = env_with(legacy_features());
+    let mut legacy = loader_test_with(legacy_features());
     let program = legacy.add_program(0, Some(legacy.authority), ELF.len());
     let buffer = legacy.add_buffer(Some(legacy.authority), ELF);
     let mut program_account = account(&legacy, &program);
@@ -743,7 +748,7 @@ fn set_authority_ix(
 
 #[test]
 fn set_authority() {
-    let mut env = env();
+    let mut env = loader_test();
     let buffer = env.add_buffer(Some(env.authority), ELF);
     let new = Pubkey::new_unique();
     let outcome = env.run(set_authority_ix(buffer, env.authority, Some(new), false));
@@ -810,7 +815,7 @@ fn set_authority() {
 fn pre_v3_programs_cannot_be_finalized_with_simd_0500() {
     let mut features = FeatureSet::mainnet();
     features.activate(ids::DISABLE_SBPF_V0_V1_V2_DEPLOYMENT);
-    let mut env = env_with(features);
+    let mut env = loader_test_with(features);
     // A 64-byte "ELF" whose e_flags (offset 48) say SBPF v0, then v3.
     for (flags, expected) in [
         (0u8, Err(InstructionError::InvalidAccountData)),
@@ -836,7 +841,7 @@ fn pre_v3_programs_cannot_be_finalized_with_simd_0500() {
 
 #[test]
 fn set_authority_checked() {
-    let mut env = env();
+    let mut env = loader_test();
     let program = env.add_program(0, Some(env.authority), ELF.len());
     let programdata = programdata_address(&program);
     let new = Pubkey::new_unique();
@@ -875,7 +880,7 @@ fn set_authority_checked() {
     // Without the feature the instruction does not exist.
     let mut features = FeatureSet::mainnet();
     features.deactivate(&ids::ENABLE_BPF_LOADER_SET_AUTHORITY_CHECKED_IX);
-    let mut env = env_with(features);
+    let mut env = loader_test_with(features);
     let buffer = env.add_buffer(Some(env.authority), ELF);
     let outcome = env.run(set_authority_ix(buffer, env.authority, Some(new), true));
     assert_eq!(
@@ -905,7 +910,7 @@ fn close_ix(
 
 #[test]
 fn close_accounts() {
-    let mut env = env();
+    let mut env = loader_test();
     let recipient = Pubkey::new_unique();
     // Uninitialized.
     let uninitialized = Pubkey::new_unique();
@@ -956,7 +961,7 @@ fn close_accounts() {
 
 #[test]
 fn close_program_leaves_a_tombstone() {
-    let mut env = env();
+    let mut env = loader_test();
     let recipient = Pubkey::new_unique();
     let program = env.add_program(0, Some(env.authority), ELF.len());
     let programdata = programdata_address(&program);
@@ -1055,7 +1060,7 @@ fn close_truncates_first_in_agave_2_1() {
     }
 }
 
-fn extend_ix(env: &Env, program: Pubkey, additional_bytes: u32, payer: bool) -> Instruction {
+fn extend_ix(env: &LoaderTest, program: Pubkey, additional_bytes: u32, payer: bool) -> Instruction {
     let mut accounts = vec![
         AccountMeta::new(programdata_address(&program), false),
         AccountMeta::new(program, false),
@@ -1072,7 +1077,7 @@ fn extend_ix(env: &Env, program: Pubkey, additional_bytes: u32, payer: bool) -> 
 
 #[test]
 fn extend_program() {
-    let mut env = env();
+    let mut env = loader_test();
     let program = env.add_program(0, Some(env.authority), ELF.len());
     let programdata = programdata_address(&program);
     let old_len = account(&env, &programdata).data.len();
@@ -1146,7 +1151,7 @@ fn extend_program() {
     // Without SIMD-0431 any size will do.
     let mut features = FeatureSet::mainnet();
     features.deactivate(&ids::LOADER_V3_MINIMUM_EXTEND_PROGRAM_SIZE);
-    let mut env = env_with(features);
+    let mut env = loader_test_with(features);
     let program = env.add_program(0, Some(env.authority), ELF.len());
     let outcome = env.run(extend_ix(&env, program, 8, true));
     assert_eq!(outcome.result, Ok(()));
@@ -1160,7 +1165,7 @@ fn extend_program() {
 fn program_visibility_and_agave_2_1_codes() {
     // A program loaded from accounts whose program data was written in the current slot
     // is not yet visible (DelayVisibility).
-    let mut env = env();
+    let mut env = loader_test();
     let program = env.add_program(SLOT, Some(env.authority), ELF.len());
     env.runtime
         .program_cache
@@ -1173,7 +1178,7 @@ fn program_visibility_and_agave_2_1_codes() {
     assert_eq!(outcome.compute_units_consumed, 0);
     // Agave 2.1: InvalidAccountData, and a program account that is not executable is
     // IncorrectProgramId before anything else.
-    let mut legacy = env_with(legacy_features());
+    let mut legacy = loader_test_with(legacy_features());
     let program = legacy.add_program(SLOT, Some(legacy.authority), ELF.len());
     legacy
         .runtime

@@ -35,7 +35,7 @@ type SyscallResult = Result<u64, Box<dyn Error>>;
 // Context object: the state syscalls see.
 // ----------------------------------------------------------------------------------------
 
-struct Ctx {
+struct GuestContext {
     remaining: u64,
     mapping: Box<MemoryMapping>,
     logs: Vec<String>,
@@ -49,7 +49,7 @@ struct Ctx {
     cpis: Vec<Cpi>,
 }
 
-impl ContextObject for Ctx {
+impl ContextObject for GuestContext {
     fn consume(&mut self, amount: u64) {
         self.remaining = self.remaining.saturating_sub(amount);
     }
@@ -84,7 +84,7 @@ impl std::fmt::Display for TestSyscallError {
 }
 impl Error for TestSyscallError {}
 
-fn map(ctx: &Ctx, access: AccessType, addr: u64, len: u64) -> Result<*mut u8, Box<dyn Error>> {
+fn map(ctx: &GuestContext, access: AccessType, addr: u64, len: u64) -> Result<*mut u8, Box<dyn Error>> {
     if len == 0 {
         return Ok(NonNull::dangling().as_ptr());
     }
@@ -92,24 +92,24 @@ fn map(ctx: &Ctx, access: AccessType, addr: u64, len: u64) -> Result<*mut u8, Bo
     Ok(buffer?.ptr() as *mut u8)
 }
 
-fn read(ctx: &Ctx, addr: u64, len: u64) -> Result<Vec<u8>, Box<dyn Error>> {
+fn read(ctx: &GuestContext, addr: u64, len: u64) -> Result<Vec<u8>, Box<dyn Error>> {
     let ptr = map(ctx, AccessType::Load, addr, len)?;
     Ok(unsafe { std::slice::from_raw_parts(ptr, len as usize) }.to_vec())
 }
 
-fn write(ctx: &Ctx, addr: u64, bytes: &[u8]) -> Result<(), Box<dyn Error>> {
+fn write(ctx: &GuestContext, addr: u64, bytes: &[u8]) -> Result<(), Box<dyn Error>> {
     let ptr = map(ctx, AccessType::Store, addr, bytes.len() as u64)?;
     unsafe { std::ptr::copy(bytes.as_ptr(), ptr, bytes.len()) };
     Ok(())
 }
 
-fn read_u64(ctx: &Ctx, addr: u64) -> Result<u64, Box<dyn Error>> {
+fn read_u64(ctx: &GuestContext, addr: u64) -> Result<u64, Box<dyn Error>> {
     Ok(u64::from_le_bytes(read(ctx, addr, 8)?.try_into().unwrap()))
 }
 
 /// Agave's `check_aligned`: for programs of every loader but the deprecated one, a typed
 /// syscall argument must be aligned for its host type (else `UnalignedPointer`).
-fn check_aligned(ctx: &Ctx, addr: u64, align: u64) -> Result<(), Box<dyn Error>> {
+fn check_aligned(ctx: &GuestContext, addr: u64, align: u64) -> Result<(), Box<dyn Error>> {
     if !ctx.deprecated_loader && !addr.is_multiple_of(align) {
         return Err(Box::new(TestSyscallError::UnalignedPointer(addr, align)));
     }
@@ -117,7 +117,7 @@ fn check_aligned(ctx: &Ctx, addr: u64, align: u64) -> Result<(), Box<dyn Error>>
 }
 
 /// A `{addr, len}` array (SolBytes / SolSignerSeed) → the byte strings it points at.
-fn read_slices(ctx: &Ctx, addr: u64, n: u64) -> Result<Vec<Vec<u8>>, Box<dyn Error>> {
+fn read_slices(ctx: &GuestContext, addr: u64, n: u64) -> Result<Vec<Vec<u8>>, Box<dyn Error>> {
     if n > 0 {
         check_aligned(ctx, addr, 8)?;
     }
@@ -141,7 +141,7 @@ fn hex(bytes: &[u8]) -> String {
 declare_builtin_function!(
     SyscallAbort,
     fn rust(
-        _ctx: &mut Ctx,
+        _ctx: &mut GuestContext,
         _a: u64,
         _b: u64,
         _c: u64,
@@ -155,7 +155,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallPanic,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         file: u64,
         len: u64,
         line: u64,
@@ -170,7 +170,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallLog,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         len: u64,
         _c: u64,
@@ -186,7 +186,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallLog64,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         arg1: u64,
         arg2: u64,
         arg3: u64,
@@ -203,7 +203,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallLogComputeUnits,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         _a: u64,
         _b: u64,
         _c: u64,
@@ -218,7 +218,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallLogPubkey,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         _b: u64,
         _c: u64,
@@ -234,7 +234,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallLogData,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         n: u64,
         _c: u64,
@@ -251,7 +251,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallMemcpy,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         dst: u64,
         src: u64,
         n: u64,
@@ -271,7 +271,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallMemmove,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         dst: u64,
         src: u64,
         n: u64,
@@ -287,7 +287,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallMemset,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         dst: u64,
         c: u64,
         n: u64,
@@ -302,7 +302,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallMemcmp,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         a: u64,
         b: u64,
         n: u64,
@@ -322,7 +322,7 @@ declare_builtin_function!(
 );
 
 fn hash_syscall(
-    ctx: &mut Ctx,
+    ctx: &mut GuestContext,
     addr: u64,
     n: u64,
     out: u64,
@@ -336,7 +336,7 @@ fn hash_syscall(
 declare_builtin_function!(
     SyscallSha256,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         n: u64,
         out: u64,
@@ -354,7 +354,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallKeccak256,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         n: u64,
         out: u64,
@@ -372,7 +372,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallBlake3,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         n: u64,
         out: u64,
@@ -401,7 +401,7 @@ fn fake_pda(seeds: &[Vec<u8>], program_id: &[u8]) -> [u8; 32] {
 declare_builtin_function!(
     SyscallCreateProgramAddress,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         seeds: u64,
         n: u64,
         program_id: u64,
@@ -418,7 +418,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallTryFindProgramAddress,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         seeds: u64,
         n: u64,
         program_id: u64,
@@ -437,7 +437,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallSetReturnData,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         addr: u64,
         len: u64,
         _c: u64,
@@ -453,7 +453,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetReturnData,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         dst: u64,
         len: u64,
         program_id_dst: u64,
@@ -474,7 +474,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetStackHeight,
     fn rust(
-        _ctx: &mut Ctx,
+        _ctx: &mut GuestContext,
         _a: u64,
         _b: u64,
         _c: u64,
@@ -492,7 +492,7 @@ fn clock_bytes() -> Vec<u8> {
     CLOCK.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-fn sysvar_getter(ctx: &mut Ctx, out: u64, bytes: &[u8], align: u64) -> SyscallResult {
+fn sysvar_getter(ctx: &mut GuestContext, out: u64, bytes: &[u8], align: u64) -> SyscallResult {
     // Agave: deprecated-loader callers are refused, and so are destinations in the input region.
     if ctx.deprecated_loader || out >= ebpf::MM_INPUT_START {
         return Err(Box::new(TestSyscallError::Unsupported(
@@ -507,7 +507,7 @@ fn sysvar_getter(ctx: &mut Ctx, out: u64, bytes: &[u8], align: u64) -> SyscallRe
 declare_builtin_function!(
     SyscallGetClock,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         out: u64,
         _b: u64,
         _c: u64,
@@ -521,7 +521,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetRent,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         out: u64,
         _b: u64,
         _c: u64,
@@ -540,7 +540,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetEpochSchedule,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         out: u64,
         _b: u64,
         _c: u64,
@@ -560,7 +560,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetEpochRewards,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         out: u64,
         _b: u64,
         _c: u64,
@@ -576,7 +576,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallGetLastRestartSlot,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         out: u64,
         _b: u64,
         _c: u64,
@@ -595,7 +595,7 @@ const CLOCK_ID: [u8; 32] = [
 declare_builtin_function!(
     SyscallGetSysvar,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         id: u64,
         out: u64,
         offset: u64,
@@ -616,7 +616,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallUnexpected,
     fn rust(
-        _ctx: &mut Ctx,
+        _ctx: &mut GuestContext,
         _a: u64,
         _b: u64,
         _c: u64,
@@ -699,7 +699,7 @@ struct InfoView {
     fields: InfoFields,
 }
 
-fn key_at(ctx: &Ctx, addr: u64) -> Result<[u8; 32], Box<dyn Error>> {
+fn key_at(ctx: &GuestContext, addr: u64) -> Result<[u8; 32], Box<dyn Error>> {
     Ok(read(ctx, addr, 32)?.try_into().unwrap())
 }
 
@@ -715,7 +715,7 @@ fn invalid_pointer(what: &'static str) -> Box<dyn Error> {
     Box::new(TestSyscallError::InvalidPointer(what))
 }
 
-fn read_signers(ctx: &Ctx, addr: u64, n: u64) -> Result<Vec<[u8; 32]>, Box<dyn Error>> {
+fn read_signers(ctx: &GuestContext, addr: u64, n: u64) -> Result<Vec<[u8; 32]>, Box<dyn Error>> {
     if n == 0 {
         return Ok(Vec::new());
     }
@@ -733,7 +733,7 @@ fn read_signers(ctx: &Ctx, addr: u64, n: u64) -> Result<Vec<[u8; 32]>, Box<dyn E
 }
 
 /// Resolves an info's (lamports, data, length-field) addresses, with Agave's Rust checks.
-fn info_addresses(ctx: &Ctx, info: &InfoView) -> Result<(u64, u64, u64), Box<dyn Error>> {
+fn info_addresses(ctx: &GuestContext, info: &InfoView) -> Result<(u64, u64, u64), Box<dyn Error>> {
     match info.fields {
         InfoFields::C {
             lamports,
@@ -759,7 +759,7 @@ fn info_addresses(ctx: &Ctx, info: &InfoView) -> Result<(u64, u64, u64), Box<dyn
     }
 }
 
-fn cpi_common(ctx: &mut Ctx, mut cpi: Cpi, infos: Vec<InfoView>) -> Result<u64, Box<dyn Error>> {
+fn cpi_common(ctx: &mut GuestContext, mut cpi: Cpi, infos: Vec<InfoView>) -> Result<u64, Box<dyn Error>> {
     let env = ctx.cpi_env.clone();
     let caller = |key: &[u8; 32]| env.accounts.iter().find(|a| &a.key == key);
     // Step 5: deduplicate, then privileges, then the program among the caller's accounts.
@@ -867,7 +867,7 @@ fn account_infos_outside_input(addr: u64, n: u64, stride: u64) -> Result<(), Box
 declare_builtin_function!(
     SyscallInvokeSignedC,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         ix: u64,
         infos_addr: u64,
         n_infos: u64,
@@ -925,7 +925,7 @@ declare_builtin_function!(
 declare_builtin_function!(
     SyscallInvokeSignedRust,
     fn rust(
-        ctx: &mut Ctx,
+        ctx: &mut GuestContext,
         ix: u64,
         infos_addr: u64,
         n_infos: u64,
@@ -1027,11 +1027,11 @@ fn config(reject_broken_elfs: bool) -> Config {
     }
 }
 
-fn loader() -> Arc<BuiltinProgram<Ctx>> {
+fn loader() -> Arc<BuiltinProgram<GuestContext>> {
     loader_with(config(false))
 }
 
-fn loader_with(config: Config) -> Arc<BuiltinProgram<Ctx>> {
+fn loader_with(config: Config) -> Arc<BuiltinProgram<GuestContext>> {
     let mut loader = BuiltinProgram::new_loader(config);
     for name in DECLARED_SYSCALLS {
         match *name {
@@ -1221,7 +1221,7 @@ fn fixture_path(name: &str) -> PathBuf {
         .join(format!("{name}.so"))
 }
 
-fn load(name: &str) -> Executable<Ctx> {
+fn load(name: &str) -> Executable<GuestContext> {
     let path = fixture_path(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
@@ -1229,7 +1229,7 @@ fn load(name: &str) -> Executable<Ctx> {
             path.display()
         )
     });
-    let executable = Executable::<Ctx>::from_elf(&bytes, loader())
+    let executable = Executable::<GuestContext>::from_elf(&bytes, loader())
         .unwrap_or_else(|e| panic!("{name}.so does not load: {e:?}"));
     executable
         .verify::<RequisiteVerifier>()
@@ -1242,7 +1242,7 @@ fn load(name: &str) -> Executable<Ctx> {
     executable
 }
 
-struct Outcome {
+struct FixtureRun {
     result: Result<u64, String>,
     logs: Vec<String>,
     return_data: Vec<u8>,
@@ -1252,12 +1252,12 @@ struct Outcome {
 }
 
 fn run_mode(
-    executable: &Executable<Ctx>,
+    executable: &Executable<GuestContext>,
     input: &[u8],
     deprecated: bool,
     mode: ExecutionMode,
     cpi_env: &CpiEnv,
-) -> Outcome {
+) -> FixtureRun {
     let config = executable.get_config();
     let version = executable.get_sbpf_version();
     let mut stack = AlignedMemory::<{ ebpf::HOST_ALIGN }>::zero_filled(config.stack_size());
@@ -1276,7 +1276,7 @@ fn run_mode(
         MemoryRegion::new(&mut input_mem, ebpf::MM_INPUT_START),
     ];
     let mapping = unsafe { MemoryMapping::new(regions, config, version) }.expect("memory mapping");
-    let mut ctx = Ctx {
+    let mut ctx = GuestContext {
         remaining: 1_400_000,
         mapping: Box::new(mapping),
         logs: Vec::new(),
@@ -1297,7 +1297,7 @@ fn run_mode(
         ProgramResult::Ok(r0) => Ok(r0),
         ProgramResult::Err(e) => Err(format!("{e:?}")),
     };
-    Outcome {
+    FixtureRun {
         result,
         logs: ctx.logs,
         return_data: ctx.return_data,
@@ -1308,11 +1308,11 @@ fn run_mode(
 }
 
 /// Runs under the interpreter and (on x86_64) the JIT, and checks they agree.
-fn run(executable: &Executable<Ctx>, input: &[u8], deprecated: bool) -> Outcome {
+fn run(executable: &Executable<GuestContext>, input: &[u8], deprecated: bool) -> FixtureRun {
     run_env(executable, input, deprecated, &CpiEnv::default())
 }
 
-fn run_env(executable: &Executable<Ctx>, input: &[u8], deprecated: bool, env: &CpiEnv) -> Outcome {
+fn run_env(executable: &Executable<GuestContext>, input: &[u8], deprecated: bool, env: &CpiEnv) -> FixtureRun {
     let interpreted = run_mode(
         executable,
         input,
@@ -1348,7 +1348,7 @@ fn run_env(executable: &Executable<Ctx>, input: &[u8], deprecated: bool, env: &C
     interpreted
 }
 
-fn run_aligned(name: &str, entries: &[Entry], data: &[u8]) -> (Outcome, Vec<Offsets>) {
+fn run_aligned(name: &str, entries: &[Entry], data: &[u8]) -> (FixtureRun, Vec<Offsets>) {
     let executable = load(name);
     let (input, offsets) = serialize_aligned(entries, data);
     (run(&executable, &input, false), offsets)
@@ -1396,7 +1396,7 @@ fn every_fixture_passes_the_deployment_checks() {
     // imported syscall to be registered.
     for name in FIXTURES {
         let bytes = std::fs::read(fixture_path(name)).unwrap();
-        let executable = Executable::<Ctx>::from_elf(&bytes, loader_with(config(true)))
+        let executable = Executable::<GuestContext>::from_elf(&bytes, loader_with(config(true)))
             .unwrap_or_else(|e| panic!("{name}.so fails the deployment checks: {e:?}"));
         executable.verify::<RequisiteVerifier>().unwrap();
     }
@@ -1407,8 +1407,8 @@ fn syscalls_are_imported_by_name() {
     // Without any registered syscall, the strict load must name the first unresolved import:
     // the calls are real R_BPF_64_32 relocations against dynamic symbols.
     let bytes = std::fs::read(fixture_path("log")).unwrap();
-    let empty = Arc::new(BuiltinProgram::<Ctx>::new_loader(config(true)));
-    let error = Executable::<Ctx>::from_elf(&bytes, empty)
+    let empty = Arc::new(BuiltinProgram::<GuestContext>::new_loader(config(true)));
+    let error = Executable::<GuestContext>::from_elf(&bytes, empty)
         .err()
         .expect("must not load");
     assert!(
@@ -1773,7 +1773,7 @@ fn run_cpi(
     entries: &[Entry],
     data: &[u8],
     tweak: impl FnOnce(&mut CpiEnv),
-) -> (Outcome, Vec<Offsets>) {
+) -> (FixtureRun, Vec<Offsets>) {
     let executable = load(name);
     let (input, offsets) = serialize_aligned(entries, data);
     let mut env = cpi_env(entries, &offsets);
@@ -1813,7 +1813,7 @@ fn c_cpi(program: u8, metas: &[(u8, bool, bool)], data: &[u8], infos: u64) -> Cp
 const INVALID_INSTRUCTION_DATA: Result<u64, String> = Ok(3 << 32);
 const NOT_ENOUGH_ACCOUNT_KEYS: Result<u64, String> = Ok(11 << 32);
 
-fn assert_error(out: &Outcome, needle: &str) {
+fn assert_error(out: &FixtureRun, needle: &str) {
     let error = out.result.clone().unwrap_err();
     assert!(error.contains(needle), "{error}");
 }

@@ -183,24 +183,9 @@ fn decode_instruction(data: &[u8]) -> Result<UpgradeableLoaderInstruction, Instr
         .map_err(|_| InstructionError::InvalidInstructionData)
 }
 
-/// `BorrowedAccount::get_state`.
+/// The account's state ([`BorrowedAccount::get_state`], typed).
 fn get_state(account: &BorrowedAccount) -> Result<UpgradeableLoaderState, InstructionError> {
-    bincode::deserialize(account.data()).map_err(|_| InstructionError::InvalidAccountData)
-}
-
-/// `BorrowedAccount::set_state`: the data must be changeable and large enough; the state
-/// overwrites its prefix.
-fn set_state(
-    account: &mut BorrowedAccount,
-    state: &UpgradeableLoaderState,
-) -> Result<(), InstructionError> {
-    let data = account.data_mut()?;
-    let serialized_size =
-        bincode::serialized_size(state).map_err(|_| InstructionError::GenericError)?;
-    if serialized_size > data.len() as u64 {
-        return Err(InstructionError::AccountDataTooSmall);
-    }
-    bincode::serialize_into(&mut *data, state).map_err(|_| InstructionError::GenericError)
+    account.get_state()
 }
 
 /// A Buffer account that passed [`verify_buffer`].
@@ -388,13 +373,10 @@ fn copy_buffer_into_programdata<'a>(
     (slot, upgrade_authority_address): (u64, Option<Pubkey>),
     elf_len: usize,
 ) -> Result<BorrowedAccount<'a>, InstructionError> {
-    set_state(
-        programdata,
-        &UpgradeableLoaderState::ProgramData {
-            slot,
-            upgrade_authority_address,
-        },
-    )?;
+    programdata.set_state(&UpgradeableLoaderState::ProgramData {
+        slot,
+        upgrade_authority_address,
+    })?;
     let dst_slice = programdata
         .data_mut()?
         .get_mut(PROGRAMDATA_METADATA_SIZE..PROGRAMDATA_METADATA_SIZE.saturating_add(elf_len))
@@ -468,12 +450,9 @@ fn initialize_buffer(invoke_context: &mut InvokeContext) -> Result<(), Instructi
         );
     }
     let authority_key = Some(*instruction_context.get_key_of_instruction_account(1)?);
-    set_state(
-        &mut buffer,
-        &UpgradeableLoaderState::Buffer {
-            authority_address: authority_key,
-        },
-    )
+    buffer.set_state(&UpgradeableLoaderState::Buffer {
+        authority_address: authority_key,
+    })
 }
 
 /// `Write`: accounts 0 buffer, 1 authority (signer).
@@ -632,12 +611,9 @@ fn finish_deployment(
         buffer.set_data_length(BUFFER_METADATA_SIZE)?;
     }
     let mut program = instruction_context.try_borrow_instruction_account(2)?;
-    set_state(
-        &mut program,
-        &UpgradeableLoaderState::Program {
-            programdata_address: programdata_key,
-        },
-    )?;
+    program.set_state(&UpgradeableLoaderState::Program {
+        programdata_address: programdata_key,
+    })?;
     program.set_executable(true)?;
     drop(program);
     instruction_context.log(format!("Deployed program {new_program_id}"));
@@ -696,31 +672,60 @@ fn upgrade(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
     Ok(())
 }
 
-/// The Program account (1) of an `Upgrade`: executable (Agave 2.1 rules only), writable,
-/// owned by the loader, pointing at `programdata_key`. Returns its key.
+/// The Program account of `Upgrade`: (under Agave 2.1 rules) executable, writable, owned
+/// by the loader, pointing at `programdata_key`. Returns its key.
 fn verify_program_for_upgrade(
     instruction_context: &InstructionContext,
     rules: LoaderRules,
     loader_id: &Pubkey,
     programdata_key: &Pubkey,
 ) -> Result<Pubkey, InstructionError> {
-    let program = instruction_context.try_borrow_instruction_account(1)?;
-    if rules == LoaderRules::Agave2_1 && !program.is_executable() {
-        return instruction_context.log_and_fail(
-            "Program account not executable",
-            InstructionError::AccountNotExecutable,
-        );
+    if rules == LoaderRules::Agave2_1 {
+        let program = instruction_context.try_borrow_instruction_account(1)?;
+        if !program.is_executable() {
+            return instruction_context.log_and_fail(
+                "Program account not executable",
+                InstructionError::AccountNotExecutable,
+            );
+        }
     }
+    let words = ProgramAccountWords {
+        not_writable: "Program account not writeable",
+        wrong_owner: InstructionError::IncorrectProgramId,
+        mismatch: "Program and ProgramData account mismatch",
+    };
+    verify_program_account(instruction_context, 1, loader_id, programdata_key, &words)
+}
+
+/// How `Upgrade` and `ExtendProgram` word the failures of their Program account checks
+/// (Agave's instructions differ in the messages and in one error).
+struct ProgramAccountWords {
+    /// Logged when the account is not writable (`InvalidArgument`).
+    not_writable: &'static str,
+    /// The error when the account is not owned by the loader.
+    wrong_owner: InstructionError,
+    /// Logged when the account points at another ProgramData account (`InvalidArgument`).
+    mismatch: &'static str,
+}
+
+/// The Program account at `position`: writable, owned by the loader, a `Program` state
+/// pointing at `programdata_key`. Returns its key.
+fn verify_program_account(
+    instruction_context: &InstructionContext,
+    position: usize,
+    loader_id: &Pubkey,
+    programdata_key: &Pubkey,
+    words: &ProgramAccountWords,
+) -> Result<Pubkey, InstructionError> {
+    let program = instruction_context.try_borrow_instruction_account(position)?;
     if !program.is_writable() {
-        return instruction_context.log_and_fail(
-            "Program account not writeable",
-            InstructionError::InvalidArgument,
-        );
+        return instruction_context
+            .log_and_fail(words.not_writable, InstructionError::InvalidArgument);
     }
     if program.owner() != loader_id {
         return instruction_context.log_and_fail(
             "Program account not owned by loader",
-            InstructionError::IncorrectProgramId,
+            words.wrong_owner.clone(),
         );
     }
     let UpgradeableLoaderState::Program {
@@ -733,10 +738,7 @@ fn verify_program_for_upgrade(
         );
     };
     if programdata_address != *programdata_key {
-        return instruction_context.log_and_fail(
-            "Program and ProgramData account mismatch",
-            InstructionError::InvalidArgument,
-        );
+        return instruction_context.log_and_fail(words.mismatch, InstructionError::InvalidArgument);
     }
     Ok(*program.key())
 }
@@ -930,7 +932,7 @@ fn set_authority(invoke_context: &mut InvokeContext) -> Result<(), InstructionEr
             );
         }
     };
-    set_state(&mut account, &new_state)?;
+    account.set_state(&new_state)?;
     drop(account);
     instruction_context.log(format!(
         "New authority {}",
@@ -993,7 +995,7 @@ fn set_authority_checked(invoke_context: &mut InvokeContext) -> Result<(), Instr
             );
         }
     };
-    set_state(&mut account, &new_state)?;
+    account.set_state(&new_state)?;
     drop(account);
     instruction_context.log(format!("New authority {new_authority_key}"));
     Ok(())
@@ -1014,7 +1016,7 @@ fn common_close_account(
     if rules == LoaderRules::Agave4_4 {
         close_account.set_data_length(SIZE_OF_UNINITIALIZED)?;
     }
-    set_state(&mut close_account, &UpgradeableLoaderState::Uninitialized)
+    close_account.set_state(&UpgradeableLoaderState::Uninitialized)
 }
 
 /// `Close`: accounts 0 the account to close, 1 recipient, 2 authority (Buffer and
@@ -1196,13 +1198,10 @@ fn common_extend_program(
     let instruction_context = invoke_context.instruction_context()?;
     let mut programdata_account =
         instruction_context.try_borrow_instruction_account(PROGRAM_DATA_ACCOUNT_INDEX)?;
-    set_state(
-        &mut programdata_account,
-        &UpgradeableLoaderState::ProgramData {
-            slot: extension.clock_slot,
-            upgrade_authority_address: extension.upgrade_authority_address,
-        },
-    )?;
+    programdata_account.set_state(&UpgradeableLoaderState::ProgramData {
+        slot: extension.clock_slot,
+        upgrade_authority_address: extension.upgrade_authority_address,
+    })?;
     drop(programdata_account);
     instruction_context.log(format!(
         "Extended ProgramData account by {additional_bytes} bytes"
@@ -1293,36 +1292,18 @@ fn verify_program_for_extension(
     program_id: &Pubkey,
     programdata_key: &Pubkey,
 ) -> Result<Pubkey, InstructionError> {
-    let program_account =
-        instruction_context.try_borrow_instruction_account(PROGRAM_ACCOUNT_INDEX)?;
-    if !program_account.is_writable() {
-        return instruction_context.log_and_fail(
-            "Program account is not writable",
-            InstructionError::InvalidArgument,
-        );
-    }
-    if program_account.owner() != program_id {
-        return instruction_context.log_and_fail(
-            "Program account not owned by loader",
-            InstructionError::InvalidAccountOwner,
-        );
-    }
-    let UpgradeableLoaderState::Program {
-        programdata_address,
-    } = get_state(&program_account)?
-    else {
-        return instruction_context.log_and_fail(
-            "Invalid Program account",
-            InstructionError::InvalidAccountData,
-        );
+    let words = ProgramAccountWords {
+        not_writable: "Program account is not writable",
+        wrong_owner: InstructionError::InvalidAccountOwner,
+        mismatch: "Program account does not match ProgramData account",
     };
-    if programdata_address != *programdata_key {
-        return instruction_context.log_and_fail(
-            "Program account does not match ProgramData account",
-            InstructionError::InvalidArgument,
-        );
-    }
-    Ok(*program_account.key())
+    verify_program_account(
+        instruction_context,
+        PROGRAM_ACCOUNT_INDEX,
+        program_id,
+        programdata_key,
+        &words,
+    )
 }
 
 /// The ProgramData length after adding `additional_bytes`: at most the account size limit

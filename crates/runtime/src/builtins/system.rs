@@ -328,21 +328,9 @@ fn transfer_with_seed(
 
 // ----- nonce accounts (Agave's `system_instruction.rs`) -----
 
-/// `BorrowedAccount::get_state`: bincode, trailing bytes allowed.
+/// The account's state ([`BorrowedAccount::get_state`], typed).
 fn get_state(account: &BorrowedAccount) -> Result<NonceVersions, InstructionError> {
-    bincode::deserialize(account.data()).map_err(|_| InstructionError::InvalidAccountData)
-}
-
-/// `BorrowedAccount::set_state`: the data must be changeable and large enough; the state
-/// overwrites its prefix and the rest of the data is left as it was.
-fn set_state(account: &mut BorrowedAccount, state: &NonceVersions) -> Result<(), InstructionError> {
-    let data = account.data_mut()?;
-    let serialized_size =
-        bincode::serialized_size(state).map_err(|_| InstructionError::GenericError)?;
-    if serialized_size > data.len() as u64 {
-        return Err(InstructionError::AccountDataTooSmall);
-    }
-    bincode::serialize_into(&mut *data, state).map_err(|_| InstructionError::GenericError)
+    account.get_state()
 }
 
 fn advance_nonce_account(
@@ -379,10 +367,7 @@ fn advance_nonce_account(
                 next_durable_nonce,
                 environment.lamports_per_signature,
             );
-            set_state(
-                account,
-                &NonceVersions::new(NonceState::Initialized(new_data)),
-            )
+            account.set_state(&NonceVersions::new(NonceState::Initialized(new_data)))
         }
         NonceState::Uninitialized => {
             instruction_context.log(format!(
@@ -434,7 +419,7 @@ fn withdraw_nonce_account(
                     );
                     return Err(system_error(SystemError::NonceBlockhashNotExpired));
                 }
-                set_state(&mut from, &NonceVersions::new(NonceState::Uninitialized))?;
+                from.set_state(&NonceVersions::new(NonceState::Uninitialized))?;
             } else {
                 // A partial withdrawal must leave the account rent-exempt.
                 let min_balance = rent.minimum_balance(from.data().len());
@@ -494,7 +479,7 @@ fn initialize_nonce_account(
                 durable_nonce,
                 environment.lamports_per_signature,
             );
-            set_state(account, &NonceVersions::new(NonceState::Initialized(data)))
+            account.set_state(&NonceVersions::new(NonceState::Initialized(data)))
         }
         NonceState::Initialized(_) => {
             instruction_context.log(format!(
@@ -520,7 +505,7 @@ fn authorize_nonce_account(
         return Err(InstructionError::InvalidArgument);
     }
     match get_state(account)?.authorize(signers, *nonce_authority) {
-        Ok(versions) => set_state(account, &versions),
+        Ok(versions) => account.set_state(&versions),
         Err(AuthorizeNonceError::Uninitialized) => {
             instruction_context.log(format!(
                 "Authorize nonce account: Account {} state is invalid",
@@ -733,7 +718,7 @@ fn upgrade_nonce(instruction_context: &InstructionContext) -> Result<(), Instruc
     let nonce_versions = get_state(&nonce_account)?;
     match nonce_versions.upgrade() {
         None => Err(InstructionError::InvalidArgument),
-        Some(nonce_versions) => set_state(&mut nonce_account, &nonce_versions),
+        Some(nonce_versions) => nonce_account.set_state(&nonce_versions),
     }
 }
 
