@@ -15,7 +15,9 @@
 
 use std::cell::OnceCell;
 
-use sbfvm_runtime::{InstructionAccount, InstructionFrame, Pubkey};
+use sbfvm_runtime::{
+    Account, FeatureSet, InstructionAccount, InstructionFrame, InvokeContext, Pubkey,
+};
 use sbfvm_test_support::{
     FrameSetup, HarnessMemory, SyscallOutcome, HEAP_START, INPUT_START, RODATA_START, STACK_START,
 };
@@ -199,20 +201,50 @@ fn placement(r: &mut Reader) -> Region {
     }
 }
 
-pub fn run(data: &[u8]) {
-    let mut r = Reader::new(data);
-    let toggles = r.u8();
-    let flags = r.u8();
-    let rust_abi = flags & 1 != 0;
-    let deprecated_caller = flags & 2 != 0;
-    let split_input = flags & 4 != 0;
-    let cu = (u64::from(r.u16()) * 64).clamp(1, 1_400_000);
-    let features = crate::features(toggles);
-    let unaligned_mapping = features.virtual_address_space_adjustments();
+/// The choices of the first bytes of the input.
+struct Config {
+    toggles: u8,
+    /// `sol_invoke_signed_rust` (else `sol_invoke_signed_c`).
+    rust_abi: bool,
+    /// The caller is owned by the deprecated loader (so its input is unaligned).
+    deprecated_caller: bool,
+    /// Split the input into several regions (under the unaligned mapping only).
+    split_input: bool,
+    cu: u64,
+    unaligned_mapping: bool,
+}
 
-    // ---- the caller's accounts ----
+impl Config {
+    fn decode(r: &mut Reader) -> (Self, FeatureSet) {
+        let toggles = r.u8();
+        let flags = r.u8();
+        let cu = (u64::from(r.u16()) * 64).clamp(1, 1_400_000);
+        let features = crate::features(toggles);
+        let config = Self {
+            toggles,
+            rust_abi: flags & 1 != 0,
+            deprecated_caller: flags & 2 != 0,
+            split_input: flags & 4 != 0,
+            cu,
+            unaligned_mapping: features.virtual_address_space_adjustments(),
+        };
+        (config, features)
+    }
+}
+
+/// The transaction around the caller's top-level instruction.
+struct CallerAccounts {
+    transaction_accounts: Vec<(Pubkey, Account)>,
+    instruction_accounts: Vec<InstructionAccount>,
+    /// Transaction index of the caller program.
+    program_index: u16,
+}
+
+/// Reads the caller's instruction accounts (1 to [`MAX_ACCOUNTS`], duplicates among them)
+/// and adds the PDA, the stub, the System program and the caller program itself.
+fn caller_accounts(r: &mut Reader, deprecated_caller: bool) -> CallerAccounts {
     let caller = caller_id();
-    let (pda, bump) = pda();
+    let (pda, _) = pda();
     let n = 1 + r.u8() % MAX_ACCOUNTS;
     let mut transaction_accounts = Vec::new();
     let mut instruction_accounts: Vec<InstructionAccount> = Vec::new();
@@ -276,188 +308,337 @@ pub fn run(data: &[u8]) {
             is_writable: writable,
         });
     }
-    let keys: Vec<Pubkey> = transaction_accounts.iter().map(|(k, _)| *k).collect();
-    let mut invoke_context = crate::invoke_context(transaction_accounts, features, cu);
-    invoke_context
-        .transaction_context
-        .configure_top_level(vec![InstructionFrame::new(
-            base + 3,
-            instruction_accounts.clone(),
-            vec![1, 2, 3],
-        )]);
-    if invoke_context.push(None).is_err() {
-        return;
+    CallerAccounts {
+        transaction_accounts,
+        instruction_accounts,
+        program_index: base + 3,
     }
-    let input_abi = if deprecated_caller {
-        InputAbi::Unaligned
-    } else {
-        InputAbi::Aligned
-    };
-    let mut buffer = AlignedBuffer::zeroed(0);
-    let Ok(serialized) =
-        serialize_parameters(&invoke_context.transaction_context, input_abi, &mut buffer)
-    else {
-        return;
-    };
-    let metadata: Vec<SerializedAccountMetadata> = serialized.accounts.clone();
-    let n_instr = instruction_accounts.len();
-    let key_of =
-        |position: usize| keys[instruction_accounts[position].index_in_transaction as usize];
+}
 
-    let mut images = Images {
-        rodata: vec![0; RODATA_LEN],
-        stack: vec![0; STACK_USED],
-        heap: vec![0; HEAP_LEN],
-        input: buffer.as_slice().to_vec(),
-        next: [0; 4],
-        input_area: None,
-        structures: Vec::new(),
-        slots: Vec::new(),
-    };
-    if input_abi == InputAbi::Aligned {
-        // The realloc area of the first account: 10 KiB of zeros after its data.
-        let md = metadata[0];
-        let start = (md.vm_data_addr - INPUT_START) as usize + md.original_data_len;
-        let end = (start + 10 * 1024).min(images.input.len());
-        images.input_area = Some((start, end));
-    }
+/// The caller's frame: the invoke context with its top-level instruction pushed, and its
+/// input serialized as the executor does it.
+struct Caller {
+    invoke_context: InvokeContext,
+    instruction_accounts: Vec<InstructionAccount>,
+    /// Keys of the transaction accounts.
+    keys: Vec<Pubkey>,
+    input_abi: InputAbi,
+    metadata: Vec<SerializedAccountMetadata>,
+}
 
-    // ---- the callee instruction ----
-    let program_id = match r.u8() % 8 {
-        0..=3 => stub_id(),
-        4 => system_program::id(),
-        5 => caller,
-        6 => bpf_loader_upgradeable::id(),
-        _ => key_of(r.u8() as usize % n_instr),
-    };
-    let meta_count = r.u8() % 9;
-    let mut metas: Vec<(Option<usize>, Pubkey, bool, bool)> = Vec::new();
-    for _ in 0..meta_count {
-        let pick = r.u8() as usize % (n_instr + 1);
-        let bits = r.u8();
-        let (position, pubkey) = if pick == n_instr {
-            (None, key(0x77))
-        } else {
-            (Some(pick), key_of(pick))
-        };
-        metas.push((position, pubkey, bits & 1 != 0, bits & 2 != 0));
-    }
-    let ix_data: Vec<u8> = if program_id == system_program::id() && r.bool() {
-        let lamports = u64::from(r.u32());
-        let space = u64::from(r.u16() % 2048);
-        let owner = if r.bool() { caller } else { stub_id() };
-        let mut d = Vec::new();
-        match r.u8() % 4 {
-            0 => {
-                d.extend_from_slice(&0u32.to_le_bytes());
-                d.extend_from_slice(&lamports.to_le_bytes());
-                d.extend_from_slice(&space.to_le_bytes());
-                d.extend_from_slice(owner.as_ref());
-            }
-            1 => {
-                d.extend_from_slice(&1u32.to_le_bytes());
-                d.extend_from_slice(owner.as_ref());
-            }
-            2 => {
-                d.extend_from_slice(&2u32.to_le_bytes());
-                d.extend_from_slice(&lamports.to_le_bytes());
-            }
-            _ => {
-                d.extend_from_slice(&8u32.to_le_bytes());
-                d.extend_from_slice(&space.to_le_bytes());
-            }
-        }
-        d
-    } else {
-        r.bytes8().to_vec()
-    };
-    let info_count = r.u8() % 12;
-    let infos: Vec<usize> = (0..info_count).map(|_| r.u8() as usize % n_instr).collect();
-    let signer_count = r.u8() % 3;
-    let mut signers: Vec<Vec<Vec<u8>>> = Vec::new();
-    for _ in 0..signer_count {
-        if !r.u8().is_multiple_of(4) {
-            signers.push(vec![b"vault".to_vec(), vec![bump]]);
-        } else {
-            let seeds = r.u8() % 4;
-            signers.push((0..seeds).map(|_| r.bytes8().to_vec()).collect());
-        }
-    }
-
-    // ---- write the structures ----
-    let [p_ix, p_metas, p_data, p_infos, p_boxes, p_signers] = [(); 6].map(|_| placement(&mut r));
-    let data_addr = images.put(p_data, &ix_data, 1);
-    let metas_addr;
-    let ix_addr;
-    if !rust_abi {
-        let program_id_addr = images.put(p_data, program_id.as_ref(), 1);
-        let mut meta_words: Vec<(u64, u8, u8)> = Vec::new();
-        for (position, pubkey, signer, writable) in &metas {
-            let pubkey_addr = match position {
-                Some(p) => metadata[*p].vm_key_addr,
-                None => images.put(p_data, pubkey.as_ref(), 1),
-            };
-            meta_words.push((pubkey_addr, u8::from(*writable), u8::from(*signer)));
-        }
-        let mut bytes = Vec::new();
-        for (addr, w, s) in &meta_words {
-            bytes.extend_from_slice(&addr.to_le_bytes());
-            bytes.extend_from_slice(&[*w, *s, 0, 0, 0, 0, 0, 0]);
-        }
-        metas_addr = images.put(p_metas, &bytes, 8);
-        for i in 0..meta_words.len() as u64 {
-            images.record_words(metas_addr + 16 * i, 1);
-            images.record_byte(metas_addr + 16 * i + 8);
-            images.record_byte(metas_addr + 16 * i + 9);
-        }
-        ix_addr = images.put_words(
-            p_ix,
-            &[
-                program_id_addr,
-                metas_addr,
-                metas.len() as u64,
-                data_addr,
-                ix_data.len() as u64,
-            ],
-        );
-    } else {
-        let mut bytes = Vec::new();
-        for (_, pubkey, signer, writable) in &metas {
-            bytes.extend_from_slice(pubkey.as_ref());
-            bytes.extend_from_slice(&[u8::from(*signer), u8::from(*writable)]);
-        }
-        metas_addr = images.put(p_metas, &bytes, 8);
-        for i in 0..metas.len() as u64 {
-            images.record_byte(metas_addr + 34 * i + 32);
-            images.record_byte(metas_addr + 34 * i + 33);
-        }
-        let (m, d) = (metas.len() as u64, ix_data.len() as u64);
-        let mut words: Vec<u8> = [metas_addr, m, m, data_addr, d, d]
-            .iter()
-            .flat_map(|v| v.to_le_bytes())
-            .collect();
-        words.extend_from_slice(program_id.as_ref());
-        ix_addr = images.put(p_ix, &words, 8);
-        images.record_words(ix_addr, 6);
-    }
-
-    // Account infos, every pointer as the SDK sets it.
-    let mut info_bytes: Vec<u8> = Vec::new();
-    let mut box_addrs: Vec<(u64, u64)> = Vec::new();
-    for &position in &infos {
-        let md = metadata[position];
-        let (signer, writable) = (
-            instruction_accounts[position].is_signer,
-            instruction_accounts[position].is_writable,
-        );
-        let executable = invoke_context
+impl Caller {
+    /// The caller and its serialized input; `None` when the top-level instruction cannot be
+    /// pushed or serialized.
+    fn start(
+        accounts: CallerAccounts,
+        config: &Config,
+        features: FeatureSet,
+    ) -> Option<(Self, Vec<u8>)> {
+        let CallerAccounts {
+            transaction_accounts,
+            instruction_accounts,
+            program_index,
+        } = accounts;
+        let keys: Vec<Pubkey> = transaction_accounts.iter().map(|(k, _)| *k).collect();
+        let mut invoke_context = crate::invoke_context(transaction_accounts, features, config.cu);
+        invoke_context
             .transaction_context
-            .borrow_account(instruction_accounts[position].index_in_transaction)
+            .configure_top_level(vec![InstructionFrame::new(
+                program_index,
+                instruction_accounts.clone(),
+                vec![1, 2, 3],
+            )]);
+        invoke_context.push(None).ok()?;
+        let input_abi = if config.deprecated_caller {
+            InputAbi::Unaligned
+        } else {
+            InputAbi::Aligned
+        };
+        let mut buffer = AlignedBuffer::zeroed(0);
+        let serialized =
+            serialize_parameters(&invoke_context.transaction_context, input_abi, &mut buffer)
+                .ok()?;
+        let caller = Self {
+            invoke_context,
+            instruction_accounts,
+            keys,
+            input_abi,
+            metadata: serialized.accounts,
+        };
+        Some((caller, buffer.as_slice().to_vec()))
+    }
+
+    /// The key of the instruction account at `position`.
+    fn key_of(&self, position: usize) -> Pubkey {
+        self.keys[self.instruction_accounts[position].index_in_transaction as usize]
+    }
+
+    /// Images of the caller's guest memory: empty read-only region, stack and heap, and its
+    /// serialized input (with the first account's realloc area open to structures under the
+    /// aligned ABI).
+    fn images(&self, input: Vec<u8>) -> Images {
+        let mut images = Images {
+            rodata: vec![0; RODATA_LEN],
+            stack: vec![0; STACK_USED],
+            heap: vec![0; HEAP_LEN],
+            input,
+            next: [0; 4],
+            input_area: None,
+            structures: Vec::new(),
+            slots: Vec::new(),
+        };
+        if self.input_abi == InputAbi::Aligned {
+            // The realloc area of the first account: 10 KiB of zeros after its data.
+            let md = self.metadata[0];
+            let start = (md.vm_data_addr - INPUT_START) as usize + md.original_data_len;
+            let end = (start + 10 * 1024).min(images.input.len());
+            images.input_area = Some((start, end));
+        }
+        images
+    }
+}
+
+/// A meta of the callee instruction: the caller's instruction account it names (`None`: an
+/// unknown key), its key, signer and writable.
+type Meta = (Option<usize>, Pubkey, bool, bool);
+
+/// The instruction the caller invokes, with the account infos and signer seeds it passes.
+struct Callee {
+    program_id: Pubkey,
+    metas: Vec<Meta>,
+    data: Vec<u8>,
+    /// Positions of the caller's instruction accounts passed as account infos.
+    infos: Vec<usize>,
+    /// Signer seeds of each PDA signer.
+    signers: Vec<Vec<Vec<u8>>>,
+}
+
+impl Callee {
+    fn decode(r: &mut Reader, caller: &Caller) -> Self {
+        let n_instr = caller.instruction_accounts.len();
+        let program_id = match r.u8() % 8 {
+            0..=3 => stub_id(),
+            4 => system_program::id(),
+            5 => caller_id(),
+            6 => bpf_loader_upgradeable::id(),
+            _ => caller.key_of(r.u8() as usize % n_instr),
+        };
+        let meta_count = r.u8() % 9;
+        let mut metas: Vec<Meta> = Vec::new();
+        for _ in 0..meta_count {
+            let pick = r.u8() as usize % (n_instr + 1);
+            let bits = r.u8();
+            let (position, pubkey) = if pick == n_instr {
+                (None, key(0x77))
+            } else {
+                (Some(pick), caller.key_of(pick))
+            };
+            metas.push((position, pubkey, bits & 1 != 0, bits & 2 != 0));
+        }
+        let data: Vec<u8> = if program_id == system_program::id() && r.bool() {
+            system_instruction(r)
+        } else {
+            r.bytes8().to_vec()
+        };
+        let info_count = r.u8() % 12;
+        let infos: Vec<usize> = (0..info_count).map(|_| r.u8() as usize % n_instr).collect();
+        let signer_count = r.u8() % 3;
+        let (_, bump) = pda();
+        let mut signers: Vec<Vec<Vec<u8>>> = Vec::new();
+        for _ in 0..signer_count {
+            if !r.u8().is_multiple_of(4) {
+                signers.push(vec![b"vault".to_vec(), vec![bump]]);
+            } else {
+                let seeds = r.u8() % 4;
+                signers.push((0..seeds).map(|_| r.bytes8().to_vec()).collect());
+            }
+        }
+        Self {
+            program_id,
+            metas,
+            data,
+            infos,
+            signers,
+        }
+    }
+}
+
+/// A System instruction: CreateAccount, Assign, Transfer or Allocate.
+fn system_instruction(r: &mut Reader) -> Vec<u8> {
+    let lamports = u64::from(r.u32());
+    let space = u64::from(r.u16() % 2048);
+    let owner = if r.bool() { caller_id() } else { stub_id() };
+    let mut d = Vec::new();
+    match r.u8() % 4 {
+        0 => {
+            d.extend_from_slice(&0u32.to_le_bytes());
+            d.extend_from_slice(&lamports.to_le_bytes());
+            d.extend_from_slice(&space.to_le_bytes());
+            d.extend_from_slice(owner.as_ref());
+        }
+        1 => {
+            d.extend_from_slice(&1u32.to_le_bytes());
+            d.extend_from_slice(owner.as_ref());
+        }
+        2 => {
+            d.extend_from_slice(&2u32.to_le_bytes());
+            d.extend_from_slice(&lamports.to_le_bytes());
+        }
+        _ => {
+            d.extend_from_slice(&8u32.to_le_bytes());
+            d.extend_from_slice(&space.to_le_bytes());
+        }
+    }
+    d
+}
+
+/// Where each structure goes.
+struct Placements {
+    instruction: Region,
+    metas: Region,
+    data: Region,
+    infos: Region,
+    boxes: Region,
+    signers: Region,
+}
+
+impl Placements {
+    fn decode(r: &mut Reader) -> Self {
+        let [instruction, metas, data, infos, boxes, signers] = [(); 6].map(|_| placement(r));
+        Self {
+            instruction,
+            metas,
+            data,
+            infos,
+            boxes,
+            signers,
+        }
+    }
+}
+
+/// Writes the CPI structures as the SDK of the chosen ABI lays them out and returns the
+/// registers of the call (every one of r1..r5 a mutable slot).
+fn lay_out(
+    r: &mut Reader,
+    images: &mut Images,
+    caller: &Caller,
+    callee: &Callee,
+    rust_abi: bool,
+) -> [u64; 11] {
+    let at = Placements::decode(r);
+    let data_addr = images.put(at.data, &callee.data, 1);
+    let ix_addr = if rust_abi {
+        write_instruction_rust(images, callee, &at, data_addr)
+    } else {
+        write_instruction_c(images, &caller.metadata, callee, &at, data_addr)
+    };
+    let infos_addr = write_account_infos(images, caller, &callee.infos, &at, rust_abi);
+    let signers_addr = write_signers(images, &callee.signers, at.signers);
+    let mut registers = [0u64; 11];
+    registers[1] = ix_addr;
+    registers[2] = infos_addr;
+    registers[3] = callee.infos.len() as u64;
+    registers[4] = signers_addr;
+    registers[5] = callee.signers.len() as u64;
+    registers[10] = STACK_START + 4096;
+    for i in 0..5 {
+        images.slots.push(Slot::Register(i + 1));
+    }
+    registers
+}
+
+/// `SolInstruction`, its `SolAccountMeta`s (keys of known accounts point into the
+/// serialized input) and the program id; returns the instruction's address.
+fn write_instruction_c(
+    images: &mut Images,
+    metadata: &[SerializedAccountMetadata],
+    callee: &Callee,
+    at: &Placements,
+    data_addr: u64,
+) -> u64 {
+    let program_id_addr = images.put(at.data, callee.program_id.as_ref(), 1);
+    let mut meta_words: Vec<(u64, u8, u8)> = Vec::new();
+    for (position, pubkey, signer, writable) in &callee.metas {
+        let pubkey_addr = match position {
+            Some(p) => metadata[*p].vm_key_addr,
+            None => images.put(at.data, pubkey.as_ref(), 1),
+        };
+        meta_words.push((pubkey_addr, u8::from(*writable), u8::from(*signer)));
+    }
+    let mut bytes = Vec::new();
+    for (addr, w, s) in &meta_words {
+        bytes.extend_from_slice(&addr.to_le_bytes());
+        bytes.extend_from_slice(&[*w, *s, 0, 0, 0, 0, 0, 0]);
+    }
+    let metas_addr = images.put(at.metas, &bytes, 8);
+    for i in 0..meta_words.len() as u64 {
+        images.record_words(metas_addr + 16 * i, 1);
+        images.record_byte(metas_addr + 16 * i + 8);
+        images.record_byte(metas_addr + 16 * i + 9);
+    }
+    images.put_words(
+        at.instruction,
+        &[
+            program_id_addr,
+            metas_addr,
+            callee.metas.len() as u64,
+            data_addr,
+            callee.data.len() as u64,
+        ],
+    )
+}
+
+/// `StableInstruction` (vectors of metas and data, then the program id) and its
+/// `AccountMeta`s; returns the instruction's address.
+fn write_instruction_rust(
+    images: &mut Images,
+    callee: &Callee,
+    at: &Placements,
+    data_addr: u64,
+) -> u64 {
+    let mut bytes = Vec::new();
+    for (_, pubkey, signer, writable) in &callee.metas {
+        bytes.extend_from_slice(pubkey.as_ref());
+        bytes.extend_from_slice(&[u8::from(*signer), u8::from(*writable)]);
+    }
+    let metas_addr = images.put(at.metas, &bytes, 8);
+    for i in 0..callee.metas.len() as u64 {
+        images.record_byte(metas_addr + 34 * i + 32);
+        images.record_byte(metas_addr + 34 * i + 33);
+    }
+    let (m, d) = (callee.metas.len() as u64, callee.data.len() as u64);
+    let mut words: Vec<u8> = [metas_addr, m, m, data_addr, d, d]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    words.extend_from_slice(callee.program_id.as_ref());
+    let ix_addr = images.put(at.instruction, &words, 8);
+    images.record_words(ix_addr, 6);
+    ix_addr
+}
+
+/// Account infos, every pointer as the SDK sets it (under the Rust ABI, lamports and data
+/// behind `Rc<RefCell<…>>` boxes); returns the address of the array.
+fn write_account_infos(
+    images: &mut Images,
+    caller: &Caller,
+    infos: &[usize],
+    at: &Placements,
+    rust_abi: bool,
+) -> u64 {
+    let mut info_bytes: Vec<u8> = Vec::new();
+    for &position in infos {
+        let md = caller.metadata[position];
+        let instruction_account = caller.instruction_accounts[position];
+        let executable = caller
+            .invoke_context
+            .transaction_context
+            .borrow_account(instruction_account.index_in_transaction)
             .map(|a| a.executable)
             .unwrap_or(false);
         let flags = u64::from_le_bytes([
-            u8::from(signer),
-            u8::from(writable),
+            u8::from(instruction_account.is_signer),
+            u8::from(instruction_account.is_writable),
             u8::from(executable),
             0,
             0,
@@ -476,12 +657,11 @@ pub fn run(data: &[u8]) {
                 flags,
             ]
         } else {
-            let lamports_box = images.put_words(p_boxes, &[1, 1, 0, md.vm_lamports_addr]);
+            let lamports_box = images.put_words(at.boxes, &[1, 1, 0, md.vm_lamports_addr]);
             let data_box = images.put_words(
-                p_boxes,
+                at.boxes,
                 &[1, 1, 0, md.vm_data_addr, md.original_data_len as u64],
             );
-            box_addrs.push((lamports_box, data_box));
             vec![
                 md.vm_key_addr,
                 lamports_box,
@@ -493,32 +673,34 @@ pub fn run(data: &[u8]) {
         };
         info_bytes.extend(words.iter().flat_map(|w| w.to_le_bytes()));
     }
-    let infos_addr = images.put(p_infos, &info_bytes, 8);
+    let infos_addr = images.put(at.infos, &info_bytes, 8);
     images.record_words(infos_addr, info_bytes.len() / 8);
+    infos_addr
+}
 
+/// The signer seeds: an array of (seeds address, count), each seed a (bytes address,
+/// length); returns the address of the outer array.
+fn write_signers(images: &mut Images, signers: &[Vec<Vec<u8>>], region: Region) -> u64 {
     let mut outer = Vec::new();
-    for seeds in &signers {
+    for seeds in signers {
         let mut inner = Vec::new();
         for seed in seeds {
-            inner.push(images.put(p_signers, seed, 1));
+            inner.push(images.put(region, seed, 1));
             inner.push(seed.len() as u64);
         }
-        outer.push(images.put_words(p_signers, &inner));
+        outer.push(images.put_words(region, &inner));
         outer.push(seeds.len() as u64);
     }
-    let signers_addr = images.put_words(p_signers, &outer);
-    let mut registers = [0u64; 11];
-    registers[1] = ix_addr;
-    registers[2] = infos_addr;
-    registers[3] = infos.len() as u64;
-    registers[4] = signers_addr;
-    registers[5] = signers.len() as u64;
-    registers[10] = STACK_START + 4096;
-    for i in 0..5 {
-        images.slots.push(Slot::Register(i + 1));
-    }
+    images.put_words(region, &outer)
+}
 
-    // ---- mutations ----
+/// Up to 8 mutations, each overwriting one slot (a structure field or a register).
+fn mutate(
+    r: &mut Reader,
+    images: &mut Images,
+    registers: &mut [u64; 11],
+    metadata: &[SerializedAccountMetadata],
+) {
     let mutations = r.u8() % 9;
     for _ in 0..mutations {
         let slot_pick = r.u16() as usize;
@@ -530,53 +712,67 @@ pub fn run(data: &[u8]) {
             Slot::Byte(region, offset) => u64::from(images.image(region)[offset]),
             Slot::Register(i) => registers[i],
         };
-        let delta = i64::from(payload as u8 as i8);
-        let value = match kind % 8 {
-            0 => {
-                let (addr, len) =
-                    images.structures[(payload >> 8) as usize % images.structures.len()];
-                addr.wrapping_add((delta.rem_euclid(len.max(1) as i64 + 8)) as u64)
-            }
-            1 => {
-                let region = [Region::Rodata, Region::Stack, Region::Heap, Region::Input]
-                    [(payload >> 8) as usize % 4];
-                let len = match region {
-                    Region::Rodata => RODATA_LEN,
-                    Region::Stack => STACK_LEN,
-                    Region::Heap => HEAP_LEN,
-                    Region::Input => images.input.len(),
-                } as u64;
-                let edge = if payload & 0x1_0000 != 0 { len } else { 0 };
-                region.base().wrapping_add(edge).wrapping_add_signed(delta)
-            }
-            2 => {
-                let md = metadata[(payload >> 8) as usize % metadata.len()];
-                let field = [
-                    md.vm_key_addr,
-                    md.vm_owner_addr,
-                    md.vm_lamports_addr,
-                    md.vm_data_addr,
-                ][(payload >> 16) as usize % 4];
-                field.wrapping_add_signed(delta % 16)
-            }
-            3 => payload,
-            4 => current.wrapping_add_signed(delta),
-            5 => u64::MAX - (payload & 0xff),
-            6 => payload & 0xff,
-            _ => 0,
-        };
+        let value = mutation_value(images, metadata, kind, payload, current);
         match slot {
             Slot::Word(region, offset) => images.write_word(region, offset, value),
             Slot::Byte(region, offset) => images.image(region)[offset] = value as u8,
             Slot::Register(i) => registers[i] = value,
         }
     }
-    crate::STUB_OPS.with(|ops| *ops.borrow_mut() = r.bytes8().to_vec());
+}
 
-    // ---- guest memory ----
+/// The value a mutation of `kind` writes over `current`: near a structure, near a region
+/// boundary, near a serialized account field, the payload, `current` nudged, near
+/// `u64::MAX`, a small value, or zero.
+fn mutation_value(
+    images: &Images,
+    metadata: &[SerializedAccountMetadata],
+    kind: u8,
+    payload: u64,
+    current: u64,
+) -> u64 {
+    let delta = i64::from(payload as u8 as i8);
+    match kind % 8 {
+        0 => {
+            let (addr, len) = images.structures[(payload >> 8) as usize % images.structures.len()];
+            addr.wrapping_add((delta.rem_euclid(len.max(1) as i64 + 8)) as u64)
+        }
+        1 => {
+            let region = [Region::Rodata, Region::Stack, Region::Heap, Region::Input]
+                [(payload >> 8) as usize % 4];
+            let len = match region {
+                Region::Rodata => RODATA_LEN,
+                Region::Stack => STACK_LEN,
+                Region::Heap => HEAP_LEN,
+                Region::Input => images.input.len(),
+            } as u64;
+            let edge = if payload & 0x1_0000 != 0 { len } else { 0 };
+            region.base().wrapping_add(edge).wrapping_add_signed(delta)
+        }
+        2 => {
+            let md = metadata[(payload >> 8) as usize % metadata.len()];
+            let field = [
+                md.vm_key_addr,
+                md.vm_owner_addr,
+                md.vm_lamports_addr,
+                md.vm_data_addr,
+            ][(payload >> 16) as usize % 4];
+            field.wrapping_add_signed(delta % 16)
+        }
+        3 => payload,
+        4 => current.wrapping_add_signed(delta),
+        5 => u64::MAX - (payload & 0xff),
+        6 => payload & 0xff,
+        _ => 0,
+    }
+}
+
+/// Maps the images: read-only region, stack and heap, and the input as one writable region
+/// or (with `split`) cut into regions the input makes read-only or writable.
+fn guest_memory(r: &mut Reader, images: &Images, split: bool) -> HarnessMemory {
     let mut memory = HarnessMemory::new(&images.rodata, STACK_LEN, HEAP_LEN);
     memory.write_prefixes(&images.stack, &images.heap);
-    if unaligned_mapping && split_input {
+    if split {
         let mut cuts: Vec<(usize, bool)> = (0..r.u8() % 4)
             .map(|_| (r.u16() as usize % images.input.len().max(1), r.bool()))
             .collect();
@@ -594,15 +790,31 @@ pub fn run(data: &[u8]) {
     } else {
         memory.push_input_region(&images.input, true);
     }
+    memory
+}
 
-    let name = if rust_abi {
+/// Calls the CPI syscall of the chosen ABI and checks what a successful CPI keeps: it
+/// returns 0, lamports are conserved and the callee's frame is popped.
+fn call_and_check(
+    config: &Config,
+    caller: Caller,
+    mut memory: HarnessMemory,
+    registers: [u64; 11],
+) {
+    let Caller {
+        mut invoke_context,
+        input_abi,
+        metadata,
+        ..
+    } = caller;
+    let name = if config.rust_abi {
         "sol_invoke_signed_rust"
     } else {
         "sol_invoke_signed_c"
     };
-    let environment = crate::environment(toggles, false);
+    let environment = crate::environment(config.toggles, false);
     let frame = FrameSetup {
-        program_id: caller,
+        program_id: caller_id(),
         abi: input_abi,
         accounts_metadata: metadata,
     };
@@ -629,4 +841,27 @@ pub fn run(data: &[u8]) {
         );
         assert_eq!(invoke_context.transaction_context.stack_height(), 1);
     }
+}
+
+/// Runs one CPI input: decodes the configuration and the caller's accounts, serializes the
+/// caller's input, decodes the callee instruction, lays the structures out in guest memory,
+/// applies the mutations and the stub's ops, maps the memory, and calls the syscall.
+pub fn run(data: &[u8]) {
+    let mut r = Reader::new(data);
+    let (config, features) = Config::decode(&mut r);
+    let accounts = caller_accounts(&mut r, config.deprecated_caller);
+    let Some((caller, input)) = Caller::start(accounts, &config, features) else {
+        return;
+    };
+    let mut images = caller.images(input);
+    let callee = Callee::decode(&mut r, &caller);
+    let mut registers = lay_out(&mut r, &mut images, &caller, &callee, config.rust_abi);
+    mutate(&mut r, &mut images, &mut registers, &caller.metadata);
+    crate::STUB_OPS.with(|ops| *ops.borrow_mut() = r.bytes8().to_vec());
+    let memory = guest_memory(
+        &mut r,
+        &images,
+        config.unaligned_mapping && config.split_input,
+    );
+    call_and_check(&config, caller, memory, registers);
 }

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::{
-    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext,
-    ProgramExecutor, Pubkey, RentParams, Sysvars, TransactionContext,
+    Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
+    Pubkey, RentParams, Sysvars, TransactionContext,
 };
 use sbfvm_test_support::{invoke_syscall, FrameSetup, HarnessMemory, SyscallOutcome};
 use sbfvm_vm::ProgramEnvironment;

@@ -28,7 +28,9 @@ pub struct HarnessMemory {
 /// One input region: its bytes and whether the program may write them.
 #[derive(Debug, Clone)]
 pub struct InputRegion {
+    /// The region's bytes, 16-byte aligned on the host.
     pub buffer: AlignedBuffer,
+    /// Whether the program may write the region.
     pub writable: bool,
 }
 
@@ -45,8 +47,11 @@ impl InputRegion {
 /// One input region as mapped: its VM address, current bytes and writability.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InputRegionView<'a> {
+    /// VM address of the region's first byte.
     pub vm_addr: u64,
+    /// The region's current bytes.
     pub content: &'a [u8],
+    /// Whether the region is mapped writable.
     pub writable: bool,
 }
 
@@ -121,6 +126,7 @@ impl HarnessMemory {
         copy_prefix(&mut self.heap, heap_prefix);
     }
 
+    /// Host bytes of the read-only region (mapped at `RODATA_START`).
     pub fn rodata(&self) -> &[u8] {
         self.rodata.as_slice()
     }
@@ -130,14 +136,17 @@ impl HarnessMemory {
         self.stack.as_slice()
     }
 
+    /// Host stack bytes, mutably (laid out as in [`HarnessMemory::stack`]).
     pub fn stack_mut(&mut self) -> &mut [u8] {
         self.stack.as_mut_slice()
     }
 
+    /// Host heap bytes (mapped at `HEAP_START`).
     pub fn heap(&self) -> &[u8] {
         self.heap.as_slice()
     }
 
+    /// Host heap bytes, mutably.
     pub fn heap_mut(&mut self) -> &mut [u8] {
         self.heap.as_mut_slice()
     }

@@ -41,23 +41,47 @@ pub fn entry_registers(r0_and_r2_to_r9: [u64; 9]) -> [u64; 11] {
 /// A VM fault, mirroring solana-sbpf's `EbpfError` without its payloads.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VmFault {
+    /// `ElfError`: the ELF could not be loaded.
     ElfError,
+    /// `FunctionAlreadyRegistered`: a function key was registered twice.
     FunctionAlreadyRegistered,
+    /// `CallDepthExceeded`: a call went deeper than the maximum BPF-to-BPF call depth.
     CallDepthExceeded,
+    /// `ExitRootCallFrame`: an exit from the root call frame (solana-sbpf 0.26 never raises
+    /// it).
     ExitRootCallFrame,
+    /// `DivideByZero`: a division or remainder by zero.
     DivideByZero,
+    /// `DivideOverflow`: a signed division or remainder that overflows (`MIN / -1`).
     DivideOverflow,
+    /// `ExecutionOverrun`: execution ran past the end of the text segment.
     ExecutionOverrun,
+    /// `CallOutsideTextSegment`: a call to an address outside the text segment.
     CallOutsideTextSegment,
+    /// `ExceededMaxInstructions`: the compute meter ran out.
     ExceededMaxInstructions,
+    /// `JitNotCompiled`: JIT execution of a program that was not compiled.
     JitNotCompiled,
+    /// `InvalidMemoryRegion`: an invalid memory region index or virtual address space.
     InvalidMemoryRegion,
+    /// `AccessViolation`: a load or store outside the mapped regions or against their
+    /// permissions.
     AccessViolation,
+    /// `StackAccessViolation`: an access violation in the stack region (such as a gap
+    /// between frames).
     StackAccessViolation,
+    /// `InvalidInstruction`: an instruction with an invalid operand (such as a byte swap of
+    /// a width other than 16, 32 or 64).
     InvalidInstruction,
+    /// `UnsupportedInstruction`: an instruction the SBPF version does not support, or a
+    /// call to a key no syscall or function is registered under.
     UnsupportedInstruction,
+    /// `ExhaustedTextSegment`: JIT compilation ran out of room for machine code.
     ExhaustedTextSegment,
+    /// `LibcInvocationFailed`: a libc call of the JIT (memory allocation, protection)
+    /// failed.
     LibcInvocationFailed,
+    /// `VerifierError`: the verifier rejected the program.
     VerifierError,
     /// A syscall failed with an error of sbfvm-vm.
     Syscall(SyscallError),

@@ -19,6 +19,7 @@ pub struct BumpAllocator {
 }
 
 impl BumpAllocator {
+    /// An empty allocator over a heap of `len` bytes starting at `MM_HEAP_START`.
     pub fn new(len: u64) -> Self {
         Self { len, pos: 0 }
     }
@@ -44,7 +45,10 @@ impl BumpAllocator {
 /// Per-syscall counters for cost attribution.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SyscallUsage {
+    /// How many times the syscall was called.
     pub calls: u64,
+    /// Compute units the meter went down by across those calls (a CPI's include its
+    /// callee's).
     pub compute_units: u64,
 }
 
@@ -61,10 +65,13 @@ pub struct VmContext {
     /// Whether `memory_mapping` was allocated by `new` (freed on drop) or lent by the
     /// executor's frame pool (`with_mapping`), which reuses it run after run.
     owns_mapping: bool,
+    /// `sol_alloc_free_`'s allocator over this frame's heap.
     pub allocator: BumpAllocator,
     /// Where each instruction account sits in this frame's input (used by CPI).
     pub accounts_metadata: Vec<SerializedAccountMetadata>,
+    /// The input ABI of the program's loader (unaligned for the deprecated loader).
     pub abi: InputAbi,
+    /// The program this frame runs.
     pub program_id: Pubkey,
     check_aligned: bool,
     /// Syscall usage of this frame by name, in first-call order.
@@ -135,12 +142,14 @@ impl VmContext {
         }
     }
 
+    /// The runtime's invoke context of the executing instruction.
     pub fn invoke_context(&self) -> &InvokeContext {
         // SAFETY: guaranteed valid for the run by the contract of `new`; the executor does
         // not touch the invoke context while the VM (and so this context) is running.
         unsafe { self.invoke_context.as_ref() }
     }
 
+    /// The runtime's invoke context, mutably (to charge compute units, log, run a CPI).
     pub fn invoke_context_mut(&mut self) -> &mut InvokeContext {
         // SAFETY: as in `invoke_context`; `&mut self` makes this the only live borrow.
         unsafe { self.invoke_context.as_mut() }

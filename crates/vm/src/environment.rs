@@ -38,12 +38,15 @@ pub trait Syscall: 'static {
     /// The registers read ([`SyscallArguments`]).
     type Arguments: SyscallArguments;
 
+    /// Runs the syscall on the calling frame's `context` with the registers it reads; `Ok`
+    /// is the value left in r0.
     fn call(context: &mut VmContext, arguments: Self::Arguments) -> SyscallResult;
 }
 
 /// The registers a [`Syscall`] reads, taken from the five (r1..r5) a `call` passes:
 /// `[u64; N]` for the first `N` (at most five), or a type of the syscall's own.
 pub trait SyscallArguments {
+    /// Takes the arguments from the registers r1..r5 of the `call`.
     fn from_registers(registers: [u64; 5]) -> Self;
 }
 
@@ -61,6 +64,7 @@ struct Registered<S, N>(PhantomData<(S, N)>);
 
 /// The name of a registered syscall, carried as a type so the adapter needs no state.
 pub trait SyscallName: 'static {
+    /// The name programs import the syscall by (its murmur3 hash is the key they call).
     const NAME: &'static str;
 }
 
@@ -112,6 +116,8 @@ macro_rules! syscall_name {
 /// How sbfvm provides an imported syscall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyscallSupport {
+    /// Registered, and calling it runs an implementation (sbfvm's, an embedder's, or a
+    /// stub's).
     Implemented,
     /// Registered, but calling it fails loudly: sbfvm does not implement it.
     NotImplemented,
@@ -200,9 +206,13 @@ impl SyscallRegistry {
 /// Settings that shape the environment, derived from the feature set and budget.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvironmentOptions {
+    /// Deepest BPF-to-BPF call nesting allowed (the budget's `max_call_depth`).
     pub max_call_depth: usize,
+    /// Bytes of stack per call frame (the budget's `stack_frame_size`).
     pub stack_frame_size: usize,
+    /// Oldest SBPF version a program may have.
     pub min_sbpf_version: SbpfVersion,
+    /// Newest SBPF version a program may have.
     pub max_sbpf_version: SbpfVersion,
     /// SIMD-0460: unaligned mapping and no stack gaps (inactive on mainnet).
     pub virtual_address_space_adjustments: bool,
@@ -213,10 +223,16 @@ pub struct EnvironmentOptions {
 /// SBPF versions, mirrored so the runtime's callers need not name solana-sbpf.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SbpfVersion {
+    /// The legacy format, that of every program deployed before SBPF versions existed
+    /// (`e_flags` 0).
     V0,
+    /// SBPF v1 (SIMD-0166).
     V1,
+    /// SBPF v2 (SIMD-0173, SIMD-0174).
     V2,
+    /// SBPF v3 (SIMD-0178, SIMD-0189, SIMD-0377).
     V3,
+    /// SBPF v4 (SIMD-0177).
     V4,
 }
 
@@ -242,6 +258,7 @@ impl SbpfVersion {
         })
     }
 
+    /// The version numbered `index` (0 to 4), `None` for any other number.
     pub fn from_index(index: u8) -> Option<Self> {
         Some(match index {
             0 => SbpfVersion::V0,
@@ -304,6 +321,8 @@ pub struct ProgramEnvironment {
 }
 
 impl ProgramEnvironment {
+    /// Builds an environment from `options` with the syscalls `register` adds; fails as
+    /// `register` does.
     pub fn new(
         options: EnvironmentOptions,
         register: impl FnOnce(&mut SyscallRegistry) -> Result<(), LoadError>,
@@ -322,6 +341,7 @@ impl ProgramEnvironment {
         })
     }
 
+    /// The options the environment was built with.
     pub fn options(&self) -> &EnvironmentOptions {
         &self.options
     }
@@ -389,6 +409,7 @@ impl ProgramEnvironment {
         self.embedder.iter().copied()
     }
 
+    /// Every registered syscall name with how it is provided, sorted by name.
     pub fn registered_syscalls(&self) -> impl Iterator<Item = (&'static str, SyscallSupport)> + '_ {
         self.support.iter().map(|(name, support)| (*name, *support))
     }

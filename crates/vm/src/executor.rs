@@ -39,6 +39,7 @@ use crate::serialization::{
 /// How programs run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ExecutionMode {
+    /// solana-sbpf's interpreter.
     Interpreter,
     /// JIT-compiled x86-64 (falls back to the interpreter on other targets).
     #[default]
@@ -61,7 +62,9 @@ impl std::str::FromStr for ExecutionMode {
 /// A program ready to run.
 pub struct LoadedProgram {
     executable: Executable<VmContext>,
+    /// The SBPF version of the ELF.
     pub sbpf_version: SbpfVersion,
+    /// The loader it was loaded for (a cached program is reused only under the same one).
     pub loader_id: Pubkey,
     /// Imported syscalls that sbfvm does not implement or that are not enabled.
     pub warnings: Vec<String>,
@@ -181,10 +184,13 @@ fn with_empty_slots(regions: [MemoryRegion; 4]) -> Vec<MemoryRegion> {
 /// Per-frame statistics handed to an observer after each VM run.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VmRunStats {
+    /// The program the frame ran.
     pub program_id: Pubkey,
+    /// The frame's index in the transaction's instruction trace.
     pub trace_index: usize,
     /// Compute units the VM reports for the run (instructions + syscalls + callees).
     pub compute_units: u64,
+    /// Syscall usage of the frame by name, in first-call order.
     pub syscalls: Vec<(&'static str, SyscallUsage)>,
 }
 
@@ -220,6 +226,8 @@ impl std::fmt::Debug for SbfExecutor {
 }
 
 impl SbfExecutor {
+    /// An executor with an empty program cache that loads programs in `environment` and
+    /// runs them in `mode`.
     pub fn new(environment: Arc<ProgramEnvironment>, mode: ExecutionMode) -> Self {
         Self {
             environment,
@@ -232,10 +240,12 @@ impl SbfExecutor {
         }
     }
 
+    /// How this executor runs programs.
     pub fn mode(&self) -> ExecutionMode {
         self.mode
     }
 
+    /// The execution environment programs are loaded in.
     pub fn environment(&self) -> &Arc<ProgramEnvironment> {
         &self.environment
     }
@@ -374,6 +384,7 @@ impl SbfExecutor {
             .map_err(|error| error.to_string())
     }
 
+    /// Whether the cache holds an entry for `program_id`, a failed load included.
     pub fn is_cached(&self, program_id: &Pubkey) -> bool {
         self.cache
             .read()
@@ -381,6 +392,7 @@ impl SbfExecutor {
             .contains_key(program_id)
     }
 
+    /// Removes `program_id`'s cache entry, if there is one.
     pub fn evict(&self, program_id: &Pubkey) {
         self.cache
             .write()
@@ -402,6 +414,7 @@ impl SbfExecutor {
         }
     }
 
+    /// The cached program of `program_id`; `None` when it is not cached or failed to load.
     pub fn loaded_program(&self, program_id: &Pubkey) -> Option<Arc<LoadedProgram>> {
         match &self
             .cache
@@ -938,16 +951,22 @@ fn log_consumed(
 /// One executed instruction: the pc it ran at and the registers r0–r10 after it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceStep {
+    /// Index of the executed instruction in the text (in 8-byte instruction slots).
     pub pc: u64,
+    /// r0 to r10 after the instruction.
     pub registers: [u64; 11],
 }
 
 /// The executed instructions of one frame.
 #[derive(Debug, Clone)]
 pub struct TraceFrame {
+    /// The frame's index in the transaction's instruction trace.
     pub trace_index: usize,
+    /// Invoke stack height of the frame (1 for a top-level instruction).
     pub stack_height: usize,
+    /// The program the frame ran.
     pub program_id: Pubkey,
+    /// The executed instructions, in order.
     pub steps: Vec<TraceStep>,
     /// Disassembly by pc, for the pcs that appear in `steps`.
     pub disassembly: std::collections::BTreeMap<u64, String>,
@@ -957,7 +976,10 @@ pub struct TraceFrame {
 pub trait Tracer {
     /// Whether frames of `program_id` are traced.
     fn wants(&self, program_id: &Pubkey) -> bool;
+    /// Receives the trace of a frame that `wants` selected, after the frame ran.
     fn record(&mut self, frame: TraceFrame);
+    /// The tracer as `Any`, to downcast it to its own type after
+    /// [`SbfExecutor::take_tracer`].
     fn as_any(&mut self) -> &mut dyn std::any::Any;
 }
 

@@ -26,17 +26,26 @@ pub fn imported_syscalls(elf_bytes: &[u8]) -> Vec<String> {
 pub struct ElfSummary {
     /// From `e_flags` (0 = SBPF v0, the format of every deployed legacy program).
     pub e_flags: u32,
+    /// `e_entry`: the entry point's virtual address.
     pub entrypoint: u64,
+    /// The named section headers, in file order.
     pub sections: Vec<SectionSummary>,
+    /// The syscalls the ELF imports ([`imported_syscalls`]), sorted.
     pub imported_syscalls: Vec<String>,
+    /// Number of dynamic symbols (`.dynsym` entries).
     pub dynamic_symbols: usize,
 }
 
+/// One named section header of an ELF, as [`summarize`] reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionSummary {
+    /// The section's name (`?` when the string table cannot give it).
     pub name: String,
+    /// `sh_addr`: the section's virtual address.
     pub address: u64,
+    /// `sh_offset`: where the section starts in the file, in bytes.
     pub offset: u64,
+    /// `sh_size`: the section's length in bytes.
     pub size: u64,
 }
 
@@ -70,9 +79,14 @@ pub fn summarize(elf_bytes: &[u8]) -> Result<ElfSummary, String> {
 /// The result of loading an ELF the way the runtime would: parse, relocate, verify.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadCheck {
+    /// The SBPF version of the ELF; `None` when it could not be loaded (or declares a
+    /// reserved version).
     pub sbpf_version: Option<crate::SbpfVersion>,
+    /// Number of entries in the executable's function registry (0 when loading failed).
     pub function_count: usize,
+    /// Length of the text section in bytes (0 when loading failed).
     pub text_bytes: usize,
+    /// Length of the read-only section solana-sbpf maps, in bytes (0 when loading failed).
     pub rodata_bytes: usize,
     /// `None` when loading and verification succeed.
     pub error: Option<String>,

@@ -51,16 +51,19 @@ impl HostOut {
         self.range.ptr.cast_mut()
     }
 
+    /// Length of the range in bytes.
     #[inline]
     pub fn len(&self) -> usize {
         self.range.len()
     }
 
+    /// Whether the range is empty (a zero-length translation).
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.range.is_empty()
     }
 
+    /// The VM address the range was translated from.
     #[inline]
     pub fn vm_addr(&self) -> u64 {
         self.vm_addr
@@ -90,11 +93,13 @@ impl HostOut {
         unsafe { std::ptr::copy(bytes.as_ptr(), self.ptr().add(offset), len) }
     }
 
+    /// Writes `value` little-endian at the start of the range (as much of it as fits).
     #[inline]
     pub fn write_u64(&self, value: u64) {
         self.write(&value.to_le_bytes())
     }
 
+    /// Sets every byte of the range to `value`.
     #[inline]
     pub fn fill(&self, value: u8) {
         if self.is_empty() {
@@ -116,6 +121,8 @@ impl HostOut {
         unsafe { std::ptr::copy_nonoverlapping(self.ptr(), buffer.as_mut_ptr(), len) }
     }
 
+    /// Reads a little-endian `u64` from the start of the range (bytes past its end read as
+    /// zero).
     #[inline]
     pub fn read_u64(&self) -> u64 {
         let mut bytes = [0u8; 8];
@@ -173,16 +180,19 @@ pub struct HostRange {
 }
 
 impl HostRange {
+    /// Length of the range in bytes.
     #[inline]
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the range is empty (a zero-length translation).
     #[inline]
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// The host address range, for overlap checks.
     #[inline]
     pub fn host_range(&self) -> std::ops::Range<usize> {
         let start = self.ptr as usize;
@@ -279,6 +289,8 @@ fn memory_error(error: EbpfError) -> SyscallError {
 }
 
 impl<'a> GuestMemory<'a> {
+    /// Memory over a fixed `mapping` (tests, harnesses); pointers must be aligned when
+    /// `check_aligned`.
     pub fn new(mapping: &'a MemoryMapping, check_aligned: bool) -> Self {
         Self {
             mapping: MappingRef::Shared(mapping),
@@ -297,6 +309,7 @@ impl<'a> GuestMemory<'a> {
         }
     }
 
+    /// Whether pointers must be aligned (false for deprecated-loader programs).
     #[inline]
     pub fn check_aligned(&self) -> bool {
         self.check_aligned
@@ -363,6 +376,7 @@ impl<'a> GuestMemory<'a> {
         Ok(value)
     }
 
+    /// Reads a little-endian `u64` at `vm_addr` (8-aligned when alignment is checked).
     #[inline(always)]
     pub fn read_u64(&self, vm_addr: u64) -> Result<u64, SyscallError> {
         Ok(u64::from_le_bytes(self.read::<8>(vm_addr, 8)?))
@@ -813,6 +827,7 @@ pub struct AlignedBuffer {
 }
 
 impl AlignedBuffer {
+    /// A buffer of `len` zero bytes.
     pub fn zeroed(len: usize) -> Self {
         let mut buffer = Self::default();
         buffer.resize_zeroed(len);
@@ -837,20 +852,24 @@ impl AlignedBuffer {
         self.len = len;
     }
 
+    /// Length in bytes.
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// Whether the length is 0.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
+    /// The buffer's `len` bytes.
     pub fn as_slice(&self) -> &[u8] {
         // SAFETY: `words` holds at least `len` initialized bytes (len <= 16 * words.len()),
         // u128 has no padding, and u8 has alignment 1.
         unsafe { std::slice::from_raw_parts(self.words.as_ptr().cast::<u8>(), self.len) }
     }
 
+    /// The buffer's `len` bytes, mutably.
     pub fn as_mut_slice(&mut self) -> &mut [u8] {
         // SAFETY: as in `as_slice`; the unique borrow of `self` makes the slice unique.
         unsafe { std::slice::from_raw_parts_mut(self.words.as_mut_ptr().cast::<u8>(), self.len) }

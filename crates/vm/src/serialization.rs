@@ -32,9 +32,13 @@ pub struct SerializedAccountMetadata {
     pub vm_addr: u64,
     /// Data length when the input was serialized.
     pub original_data_len: usize,
+    /// VM address of the account's key (32 bytes).
     pub vm_key_addr: u64,
+    /// VM address of the account's owner (32 bytes).
     pub vm_owner_addr: u64,
+    /// VM address of the account's lamports (a little-endian `u64`).
     pub vm_lamports_addr: u64,
+    /// VM address of the first byte of the account's data.
     pub vm_data_addr: u64,
 }
 
@@ -51,10 +55,14 @@ pub enum InputAbi {
 /// instruction data (r2 = `MM_INPUT_START` + that offset).
 #[derive(Debug, Clone, Default)]
 pub struct SerializedInput {
+    /// Where each instruction account sits, by its position in the instruction.
     pub accounts: Vec<SerializedAccountMetadata>,
+    /// Offset of the instruction data in the input, in bytes (right after its `u64`
+    /// length).
     pub instruction_data_offset: usize,
     /// Offset of the SIMD-0449 account-pointer array, when it was appended.
     pub account_pointers_offset: Option<usize>,
+    /// Length of the whole serialized input in bytes.
     pub len: usize,
 }
 
@@ -192,7 +200,7 @@ impl ZeroReserves {
 ///
 /// Agave's `serialize_parameters` with `serialize_parameters_for_abiv1` / `_for_abiv0`
 /// (`solana-program-runtime 4.4.0, src/serialization.rs`), one account at a time in
-/// [`write_account_for_abiv1`] and [`write_account_for_abiv0`].
+/// `write_account_for_abiv1` and `write_account_for_abiv0`.
 pub fn serialize_parameters_into(
     context: &TransactionContext,
     abi: InputAbi,

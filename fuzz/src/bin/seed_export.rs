@@ -137,8 +137,15 @@ fn program_seeds(elf: &[u8]) -> Vec<Vec<u8>> {
     let Ok(image) = sbfvm_test_support::load_elf(&environment, elf) else {
         return Vec::new();
     };
+    // Under SBPF v3 the text is not inside the read-only region; such programs give no seed.
     let start = image.text_offset as usize;
-    let text = image.rodata[start..start + image.text_count as usize * 8].to_vec();
+    let Some(text) = image
+        .rodata
+        .get(start..start + image.text_count as usize * 8)
+    else {
+        return Vec::new();
+    };
+    let text = text.to_vec();
     let functions: Vec<u16> = image
         .function_pcs
         .iter()
