@@ -275,11 +275,13 @@ pub struct AccountCheck {
 }
 
 impl AccountCheck {
+    /// The lamport balance after the transaction.
     pub fn lamports(mut self, lamports: u64) -> Self {
         self.lamports = Some(lamports);
         self
     }
 
+    /// The owner program after the transaction.
     pub fn owner(mut self, owner: &Pubkey) -> Self {
         self.owner = Some(*owner);
         self
@@ -291,16 +293,20 @@ impl AccountCheck {
         self
     }
 
+    /// The data length in bytes, whatever the bytes are.
     pub fn data_len(mut self, len: usize) -> Self {
         self.data_len = Some(len as u64);
         self
     }
 
+    /// The `executable` flag after the transaction.
     pub fn executable(mut self, executable: bool) -> Self {
         self.executable = Some(executable);
         self
     }
 
+    /// The [`Check`] comparing the fields given so far (none: only that the account was
+    /// referenced).
     pub fn build(self) -> Check {
         Check(Kind::Account(self))
     }
@@ -362,8 +368,11 @@ impl AccountCheck {
 pub enum Subject {
     /// `success`, `err`, `transaction_err` and `result` checks.
     Result,
+    /// The `compute_units` check.
     ComputeUnits,
+    /// A `logs_contain` check.
     Logs,
+    /// The `return_data` check.
     ReturnData,
     /// An account, and the field that differs (`None`: the account is missing).
     Account(Pubkey, Option<&'static str>),
@@ -385,6 +394,7 @@ impl fmt::Display for Subject {
 /// One failed check: `{subject}: {detail}`, e.g. ``result: expected `ok`, got `Custom(1)` ``.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckFailure {
+    /// What the check was about; shown before the colon.
     pub subject: Subject,
     /// The expected and the actual value (or what is missing).
     pub detail: String,
@@ -406,6 +416,8 @@ impl fmt::Display for CheckFailure {
 /// failure, under a count, followed by the transaction's logs when a log check failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckFailures {
+    /// Each failure, in the order of the checks (an account check may fail on several
+    /// fields).
     pub failures: Vec<CheckFailure>,
     /// How many checks ran.
     pub checks: usize,

@@ -8,13 +8,24 @@ use std::path::PathBuf;
 pub enum Error {
     /// A file could not be read, or is not one sbfvm reads (a device, too large, not UTF-8).
     #[error("{path}: {message}")]
-    Io { path: PathBuf, message: String },
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong: the system's error, or why sbfvm does not read the file.
+        message: String,
+    },
     /// A scenario that does not parse or names something that does not exist.
     #[error("invalid scenario: {0}")]
     Scenario(String),
     /// A program that does not load (parse, relocation, verification, JIT).
     #[error("cannot load program {program_id}: {message}")]
-    Load { program_id: String, message: String },
+    Load {
+        /// The program id in base58, followed by the file's path when it came from a file;
+        /// empty when no program was being deployed (an environment that cannot be built).
+        program_id: String,
+        /// Why it does not load, as the loader or verifier says.
+        message: String,
+    },
     /// A [`crate::Config`] value Agave would not accept (the heap size).
     #[error("{0}")]
     Config(String),

@@ -34,6 +34,7 @@ pub enum Loader {
 }
 
 impl Loader {
+    /// The loader's program id: the owner of the program's executable account.
     pub fn id(self) -> Pubkey {
         match self {
             Loader::Deprecated => bpf_loader_deprecated::id(),
@@ -42,6 +43,9 @@ impl Loader {
         }
     }
 
+    /// The loader a scenario's `loader` names: `bpf_loader_upgradeable` (or `upgradeable`),
+    /// `bpf_loader` (or `bpf_loader_2`), `bpf_loader_deprecated` (or `deprecated`); `None`
+    /// for any other text.
     pub fn parse(text: &str) -> Option<Self> {
         Some(match text {
             "bpf_loader_deprecated" | "deprecated" => Loader::Deprecated,
@@ -55,11 +59,18 @@ impl Loader {
 /// How an [`Sbfvm`] is set up.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Active feature gates; [`FeatureSet::mainnet`] by default.
     pub features: FeatureSet,
+    /// Sysvar values the programs read (Clock, Rent, EpochSchedule, …); the runtime's
+    /// [`Sysvars::default`] by default.
     pub sysvars: Sysvars,
+    /// Interpreter or JIT; JIT by default.
     pub mode: ExecutionMode,
-    /// Per transaction; `None` is Agave's default (200,000 per SBF instruction).
+    /// Per transaction; `None` is Agave's default: 200,000 per instruction of a non-builtin
+    /// program and 3,000 per builtin instruction, at most 1,400,000.
     pub compute_unit_limit: Option<u64>,
+    /// Heap size of SBF frames in bytes, as a `RequestHeapFrame` sets it: a multiple of 1 KiB
+    /// from 32 to 256 KiB ([`check_heap_size`]); `None` is the 32 KiB default.
     pub heap_size: Option<u32>,
     /// The embedder's own syscalls, registered after sbfvm's (see [`Config::with_syscall`]).
     pub syscalls: Vec<CustomSyscall>,
@@ -79,15 +90,16 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Adds the syscall `S` under the name `N` (declare `N` with [`syscall_name!`]) to the
-    /// program environment, for execution and for deployment alike.
+    /// Adds the syscall `S` under the name `N` (declare `N` with
+    /// [`syscall_name!`](crate::syscall_name!)) to the program environment, for execution
+    /// and for deployment alike.
     ///
     /// A name sbfvm already registers is **replaced**: programs calling it reach `S`
     /// instead (to mock `sol_get_clock_sysvar`, or provide one sbfvm does not implement,
     /// such as `sol_poseidon`). A name the feature set leaves unregistered (`sol_blake3` on
     /// mainnet) or a new name is added. Adding the same name twice keeps the last. Calls
-    /// and compute units are recorded under the name in [`Invocation::syscalls`] like a
-    /// built-in's.
+    /// and compute units are recorded under the name in
+    /// [`Invocation::syscalls`](crate::Invocation::syscalls) like a built-in's.
     ///
     /// solana-sbpf calls a syscall through a plain function pointer, so the name is a
     /// type rather than a string: each (syscall, name) pair is its own monomorphized
@@ -111,6 +123,7 @@ pub struct CustomSyscall {
 }
 
 impl CustomSyscall {
+    /// The syscall `S` under the name `N`, as [`Config::with_syscall`] adds it.
     pub fn new<S: Syscall, N: SyscallName>() -> Self {
         Self {
             name: N::NAME,
@@ -118,6 +131,7 @@ impl CustomSyscall {
         }
     }
 
+    /// The name programs import it by.
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -169,6 +183,10 @@ impl std::fmt::Debug for Sbfvm {
 }
 
 impl Sbfvm {
+    /// A VM with `config` and no accounts but the runtime's own: builds the program
+    /// environment (sbfvm's syscalls for the feature set, then the embedder's). Fails with
+    /// [`Error::Config`] on a heap size Agave refuses, or [`Error::Load`] when the environment
+    /// cannot be built.
     pub fn new(config: Config) -> Result<Self, Error> {
         if let Some(heap_size) = config.heap_size {
             check_heap_size(heap_size).map_err(Error::Config)?;
@@ -201,6 +219,7 @@ impl Sbfvm {
         })
     }
 
+    /// The configuration it runs with (its sysvars as last set by [`Sbfvm::set_sysvars`]).
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -280,14 +299,17 @@ impl Sbfvm {
         inspect::inspect_in(elf, self.environment(), &deployment)
     }
 
+    /// Stores `account` under `pubkey`, replacing the account there, if any.
     pub fn set_account(&mut self, pubkey: Pubkey, account: Account) {
         self.runtime.store.set(pubkey, account);
     }
 
+    /// The account stored under `pubkey`, if any.
     pub fn account(&self, pubkey: &Pubkey) -> Option<&Account> {
         self.runtime.store.get(pubkey)
     }
 
+    /// The runtime underneath: account store, features, sysvars, program cache.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
     }
@@ -304,6 +326,7 @@ impl Sbfvm {
         self.config.sysvars = sysvars;
     }
 
+    /// The executor that loads and runs the SBF programs (e.g. to set a tracer).
     pub fn executor(&self) -> &SharedRc<SbfExecutor> {
         &self.executor
     }

@@ -12,7 +12,9 @@ use crate::error::Error;
 /// Everything `inspect` reports.
 #[derive(Debug, Clone)]
 pub struct Inspection {
+    /// Size of the ELF file in bytes.
     pub size: usize,
+    /// The ELF headers, sections and imported syscalls, parsed without loading.
     pub summary: ElfSummary,
     /// Loaded with the execution rules (how mainnet runs deployed programs).
     pub execution: LoadCheck,
@@ -111,6 +113,8 @@ fn version_text(check: &LoadCheck) -> String {
         .unwrap_or_else(|| "unknown".to_string())
 }
 
+/// The human-readable form of `inspection`, as `sbfvm inspect` prints it: size, SBPF
+/// version, sections, imported syscalls and the two load verdicts.
 pub fn human(inspection: &Inspection) -> String {
     let mut out = String::new();
     let summary = &inspection.summary;
@@ -177,43 +181,64 @@ pub fn human(inspection: &Inspection) -> String {
 pub struct JsonInspection<'a> {
     /// Loaded with the strict deployment rules.
     pub deployment: JsonLoadCheck<'a>,
+    /// The ELF header's `e_flags`, which encode the SBPF version.
     pub e_flags: u32,
+    /// The entrypoint address from the ELF header (`e_entry`).
     pub entrypoint: u64,
     /// Loaded with the execution rules.
     pub execution: JsonLoadCheck<'a>,
+    /// Functions registered when loaded with the execution rules (0 if it does not load).
     pub function_count: usize,
+    /// Each imported syscall and how it is provided.
     pub imported_syscalls: Vec<JsonImport<'a>>,
+    /// SBPF version (0 for v0 … 4 for v4) under the execution rules; `None` when the ELF
+    /// does not load.
     pub sbpf_version: Option<u8>,
+    /// The ELF's named sections, in header order.
     pub sections: Vec<JsonSection<'a>>,
+    /// Size of the ELF file in bytes.
     pub size: usize,
 }
 
 /// One load of the program ([`LoadCheck`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonLoadCheck<'a> {
+    /// Why loading or verification failed; `None` when both passed.
     pub error: Option<&'a str>,
+    /// Functions in the loaded program's function registry (0 if it does not load).
     pub function_count: usize,
+    /// Whether loading and verification passed (`error` is `None`).
     pub ok: bool,
+    /// Size of the read-only data section in bytes (0 if it does not load).
     pub rodata_bytes: usize,
+    /// SBPF version (0 for v0 … 4 for v4); `None` when the ELF does not load.
     pub sbpf_version: Option<u8>,
+    /// Size of the text section in bytes, 8 per instruction (0 if it does not load).
     pub text_bytes: usize,
 }
 
 /// One ELF section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonSection<'a> {
+    /// Virtual address (`sh_addr`).
     pub address: u64,
+    /// Section name, `?` when the string table lacks it.
     pub name: &'a str,
+    /// Offset in the file (`sh_offset`).
     pub offset: u64,
+    /// Size in bytes (`sh_size`).
     pub size: u64,
 }
 
 /// One imported syscall and how it is provided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonImport<'a> {
+    /// The syscall's name, e.g. `sol_log_`.
     pub name: &'a str,
     /// Implemented (by sbfvm or the embedder): calling it works.
     pub provided: bool,
+    /// How it is provided, in the words of the human report (`provided`, `provided by the
+    /// embedder`, `NOT IMPLEMENTED by sbfvm (calling it fails)`, …).
     pub status: &'static str,
 }
 

@@ -8,11 +8,16 @@ use sbfvm_runtime::{Account, InstructionError, Pubkey, TransactionError};
 /// One frame of the invoke tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invocation {
+    /// Position of the frame in the transaction's instruction trace
+    /// ([`sbfvm_runtime::TransactionOutcome::trace`]).
     pub trace_index: usize,
+    /// The program the frame ran.
     pub program_id: Pubkey,
+    /// 1 for a top-level instruction, 2 for a program it invokes, and so on.
     pub stack_height: usize,
     /// Everything this frame consumed, its callees included.
     pub compute_units_consumed: u64,
+    /// How the frame ended: `Ok`, or the instruction error it failed with.
     pub result: Result<(), InstructionError>,
     /// Syscalls this frame called itself (name, calls, compute units; a CPI syscall's
     /// units include its callee).
@@ -22,6 +27,7 @@ pub struct Invocation {
     pub cost: Cost,
     /// Wall time of the frame, callees included.
     pub wall_time: std::time::Duration,
+    /// The frames this one invoked by CPI, in execution order.
     pub invocations: Vec<Invocation>,
 }
 
@@ -41,6 +47,8 @@ pub struct Cost {
 }
 
 impl Cost {
+    /// The frame's own units: instructions, syscalls, CPI charges and other, callees
+    /// excluded.
     pub fn total(&self) -> u64 {
         self.instructions
             + self.syscalls.iter().map(|(_, _, units)| units).sum::<u64>()
@@ -56,15 +64,22 @@ pub(crate) fn is_cpi_syscall(name: &str) -> bool {
 /// What one transaction did, with its invoke tree.
 #[derive(Debug, Clone)]
 pub struct Outcome {
+    /// Everything the runtime reports: result, compute units, logs, return data, the
+    /// instruction trace, and the accounts before and after.
     pub transaction: TransactionOutcome,
+    /// The invoke tree: one entry per top-level instruction that ran, its CPIs nested
+    /// under it.
     pub invocations: Vec<Invocation>,
 }
 
 impl Outcome {
+    /// Whether the transaction succeeded.
     pub fn is_ok(&self) -> bool {
         self.transaction.result.is_ok()
     }
 
+    /// The transaction's result; a failed instruction is
+    /// `TransactionError::InstructionError(index, error)`.
     pub fn result(&self) -> &Result<(), TransactionError> {
         &self.transaction.result
     }
@@ -75,14 +90,18 @@ impl Outcome {
         result_string(&self.transaction.result)
     }
 
+    /// The transaction's log lines, as Agave writes them.
     pub fn logs(&self) -> &[String] {
         &self.transaction.logs
     }
 
+    /// Compute units the whole transaction consumed, all its instructions together.
     pub fn compute_units_consumed(&self) -> u64 {
         self.transaction.compute_units_consumed
     }
 
+    /// The return data after the transaction and the program that set it; `None` when
+    /// there is none (empty return data is none).
     pub fn return_data(&self) -> Option<(&Pubkey, &[u8])> {
         self.transaction
             .return_data

@@ -133,6 +133,7 @@ impl Progress {
         self.shared.visible
     }
 
+    /// The number of items, as given when it was created.
     pub fn total(&self) -> usize {
         self.shared.total
     }

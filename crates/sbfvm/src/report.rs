@@ -29,7 +29,9 @@ fn result_text(result: &Result<(), sbfvm_runtime::InstructionError>) -> String {
 /// The `--json` report of a scenario run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonReport {
+    /// Failed `expect` checks, all instructions together.
     pub expectations_failed: usize,
+    /// One entry per instruction, in scenario order.
     pub instructions: Vec<JsonInstruction>,
 }
 
@@ -38,32 +40,50 @@ pub struct JsonReport {
 pub struct JsonInstruction {
     /// The accounts the instruction referenced, as they are after it.
     pub accounts: Vec<JsonAccount>,
+    /// Compute units of the instruction's transaction.
     pub compute_units_consumed: u64,
+    /// Position of the instruction in the scenario's `instructions`.
     pub index: usize,
+    /// The invoke tree, CPIs nested under their caller.
     pub invocations: Vec<JsonInvocation>,
+    /// The transaction's log lines.
     pub logs: Vec<String>,
+    /// The program the instruction invokes, in base58.
     pub program_id: String,
+    /// `ok`, or the error as [`crate::Outcome::result_string`] writes it.
     pub result: String,
+    /// The return data after the instruction; `None` when there is none.
     pub return_data: Option<JsonReturnData>,
 }
 
 /// One frame of the invoke tree.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonInvocation {
+    /// Compute units of the frame, callees included.
     pub compute_units_consumed: u64,
+    /// Where the frame's own units went.
     pub cost: JsonCost,
+    /// The frames it invoked by CPI, in execution order.
     pub invocations: Vec<JsonInvocation>,
+    /// The program the frame ran, in base58.
     pub program_id: String,
+    /// `ok`, or the `{:?}` of the instruction error the frame failed with.
     pub result: String,
+    /// 1 for the top-level instruction, one more per level of CPI.
     pub stack_height: usize,
+    /// Wall time of the frame in nanoseconds, callees included.
     pub wall_time_ns: u64,
 }
 
 /// A frame's own compute units, split by what paid for them ([`crate::Cost`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonCost {
+    /// Units the CPI syscalls charged themselves, without the callees.
     pub cpi: u64,
+    /// SBF instructions executed (1 CU each).
     pub instructions: u64,
+    /// Units charged outside the VM: the heap charge, a builtin's own charge, and the
+    /// units a VM fault drains.
     pub other: u64,
     /// By syscall name.
     pub syscalls: BTreeMap<&'static str, JsonSyscallUsage>,
@@ -72,24 +92,33 @@ pub struct JsonCost {
 /// Calls of one syscall and the units they charged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct JsonSyscallUsage {
+    /// Number of calls.
     pub calls: u64,
+    /// Compute units the calls charged, together.
     pub compute_units: u64,
 }
 
 /// An account after the instruction; `data` is base64.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonAccount {
+    /// The account data, in base64.
     pub data: String,
+    /// The account's `executable` flag.
     pub executable: bool,
+    /// Balance in lamports.
     pub lamports: u64,
+    /// The owner program, in base58.
     pub owner: String,
+    /// The account's key, in base58.
     pub pubkey: String,
 }
 
 /// The return data and the program that set it; `data` is base64.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JsonReturnData {
+    /// The return data, in base64.
     pub data: String,
+    /// The program that set it, in base58.
     pub program_id: String,
 }
 

@@ -22,24 +22,35 @@ use sbfvm_vm::ExecutionMode;
 /// One instruction's result, with its expectation failures.
 #[derive(Debug, Clone)]
 pub struct InstructionReport {
+    /// Position of the instruction in the scenario's `instructions`.
     pub index: usize,
+    /// The instruction's `name` label, if the scenario gives one.
     pub name: Option<String>,
+    /// The program the instruction invokes.
     pub program_id: Pubkey,
+    /// What the instruction's transaction did.
     pub outcome: Outcome,
     /// Accounts the instruction referenced, in first-reference order: (key, before, after).
     pub accounts: Vec<(Pubkey, Account, Account)>,
+    /// One line per failed check of the `expect` block; empty when there is no block or
+    /// every check holds.
     pub expectation_failures: Vec<String>,
 }
 
 /// A whole scenario run.
 #[derive(Debug, Clone)]
 pub struct RunReport {
+    /// The execution mode the scenario ran in.
     pub mode: ExecutionMode,
+    /// The programs' load warnings (imported syscalls sbfvm does not provide), each
+    /// prefixed with the program id.
     pub warnings: Vec<String>,
+    /// One report per instruction, in scenario order.
     pub instructions: Vec<InstructionReport>,
 }
 
 impl RunReport {
+    /// Failed `expect` checks, all instructions together.
     pub fn expectations_failed(&self) -> usize {
         self.instructions
             .iter()
@@ -50,16 +61,23 @@ impl RunReport {
 
 /// One instruction of a prepared scenario.
 pub struct PreparedInstruction {
+    /// The instruction's `name` label, if the scenario gives one.
     pub name: Option<String>,
+    /// The instruction, its keys and data decoded.
     pub instruction: Instruction,
+    /// The instruction's own compute-unit limit; `None` runs it with the configured one.
     pub compute_unit_limit: Option<u64>,
+    /// The instruction's `expect` block, already validated.
     pub expect: Option<ExpectSpec>,
 }
 
 /// Everything a scenario needs before it runs, validated.
 pub struct PreparedScenario {
+    /// The VM with the scenario's settings, programs and accounts.
     pub vm: Sbfvm,
+    /// The scenario's instructions, in order.
     pub instructions: Vec<PreparedInstruction>,
+    /// The programs' load warnings, as in [`RunReport::warnings`].
     pub warnings: Vec<String>,
 }
 

@@ -11,155 +11,235 @@ use solana_pubkey::Pubkey;
 
 use crate::error::Error;
 
+/// A scenario file as written: settings, programs, accounts and instructions, each
+/// section optional.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
+    /// `[settings]`: how the VM is configured.
     #[serde(default)]
     pub settings: SettingsSpec,
+    /// `[[programs]]`: the programs deployed before the instructions run.
     #[serde(default)]
     pub programs: Vec<ProgramSpec>,
+    /// `[[accounts]]`: the accounts stored before the instructions run.
     #[serde(default)]
     pub accounts: Vec<AccountSpec>,
+    /// `[[instructions]]`: run in order, each as a transaction of its own.
     #[serde(default)]
     pub instructions: Vec<InstructionSpec>,
 }
 
+/// The `[settings]` table: the VM's configuration for the whole scenario.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsSpec {
+    /// Compute-unit limit of each transaction; `None` is Agave's default.
     pub compute_unit_limit: Option<u64>,
+    /// `interpreter` or `jit`; `None` is the default (JIT). `--mode` overrides it.
     pub mode: Option<String>,
+    /// Heap size of SBF frames in bytes: a multiple of 1 KiB from 32 to 256 KiB; `None` is
+    /// 32 KiB.
     pub heap_size: Option<u32>,
+    /// Feature gates switched from mainnet's set.
     #[serde(default)]
     pub features: FeaturesSpec,
+    /// Sysvar values that replace the defaults.
     #[serde(default)]
     pub sysvars: SysvarsSpec,
 }
 
+/// `settings.features`: gates to change, each by name or base58 id.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FeaturesSpec {
+    /// Gates to deactivate (applied after `enable`).
     #[serde(default)]
     pub disable: Vec<String>,
+    /// Gates to activate.
     #[serde(default)]
     pub enable: Vec<String>,
 }
 
+/// `settings.sysvars`: each field given replaces the default's; the rest stay.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SysvarsSpec {
+    /// Clock fields to replace.
     pub clock: Option<ClockSpec>,
+    /// Rent fields to replace.
     pub rent: Option<RentSpec>,
+    /// EpochSchedule fields to replace.
     pub epoch_schedule: Option<EpochScheduleSpec>,
+    /// The LastRestartSlot sysvar's slot.
     pub last_restart_slot: Option<u64>,
 }
 
+/// `settings.sysvars.clock`: the Clock fields to replace.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClockSpec {
+    /// The current slot.
     pub slot: Option<u64>,
+    /// Unix timestamp, in seconds, of the first slot of the current epoch.
     pub epoch_start_timestamp: Option<i64>,
+    /// The current epoch.
     pub epoch: Option<u64>,
+    /// The latest epoch whose leader schedule has been computed.
     pub leader_schedule_epoch: Option<u64>,
+    /// Unix timestamp of the current slot, in seconds.
     pub unix_timestamp: Option<i64>,
 }
 
+/// `settings.sysvars.rent`: the Rent fields to replace.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RentSpec {
+    /// Rent per byte-year of account data, in lamports (3,480 by default).
     pub lamports_per_byte_year: Option<u64>,
+    /// Years of rent an account must hold to be exempt (2.0 by default).
     pub exemption_threshold: Option<f64>,
+    /// Percentage of collected rent burned (50 by default).
     pub burn_percent: Option<u8>,
 }
 
+/// `settings.sysvars.epoch_schedule`: the EpochSchedule fields to replace.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EpochScheduleSpec {
+    /// Slots in an epoch once warmup is over.
     pub slots_per_epoch: Option<u64>,
+    /// How many slots before an epoch its leader schedule is computed.
     pub leader_schedule_slot_offset: Option<u64>,
+    /// Whether epochs start short and double in length up to `slots_per_epoch`.
     pub warmup: Option<bool>,
+    /// The first epoch of full length (after warmup).
     pub first_normal_epoch: Option<u64>,
+    /// The first slot of `first_normal_epoch`.
     pub first_normal_slot: Option<u64>,
 }
 
+/// One `[[programs]]` entry: an ELF deployed under a program id.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramSpec {
+    /// The program id, in base58.
     pub program_id: String,
+    /// Path of the `.so` file, relative to the scenario file's directory.
     pub elf: String,
+    /// `bpf_loader_upgradeable` (the default when `None`), `bpf_loader` or
+    /// `bpf_loader_deprecated` (see [`crate::Loader::parse`]).
     pub loader: Option<String>,
 }
 
+/// One `[[accounts]]` entry: an account stored before the instructions run (its
+/// `rent_epoch` is `u64::MAX`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AccountSpec {
+    /// The account's key, in base58.
     pub pubkey: String,
+    /// Balance in lamports; 0 when absent.
     #[serde(default)]
     pub lamports: u64,
+    /// The owner program, in base58; `None` is the System program.
     pub owner: Option<String>,
+    /// The data, `hex:…` or `base64:…`; not together with `space`.
     pub data: Option<String>,
+    /// Data of this many zero bytes instead of `data`: at most 10 MiB, and at most
+    /// [`crate::runner::MAX_SCENARIO_SPACE_BYTES`] over all accounts.
     pub space: Option<u64>,
+    /// The `executable` flag; false when absent.
     #[serde(default)]
     pub executable: bool,
 }
 
+/// One account of an instruction, as an `AccountMeta`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MetaSpec {
+    /// The account's key, in base58.
     pub pubkey: String,
+    /// Passed as a signer; taken as given (no signatures are verified).
     #[serde(default)]
     pub is_signer: bool,
+    /// Passed as writable.
     #[serde(default)]
     pub is_writable: bool,
 }
 
+/// One `[[instructions]]` entry: an instruction run as a transaction of its own.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InstructionSpec {
     /// Optional label shown in reports.
     pub name: Option<String>,
+    /// The program to invoke, in base58.
     pub program_id: String,
+    /// The instruction's accounts, in order.
     #[serde(default)]
     pub accounts: Vec<MetaSpec>,
+    /// Instruction data, `hex:…` or `base64:…`; `None` is empty.
     pub data: Option<String>,
     /// Overrides `settings.compute_unit_limit` for this instruction.
     pub compute_unit_limit: Option<u64>,
+    /// What the instruction must produce; `None` checks nothing.
     pub expect: Option<ExpectSpec>,
 }
 
+/// An `expect` block: each field given is a check (see [`crate::Check::from_expect`]).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectSpec {
+    /// The result as [`crate::Outcome::result_string`] writes it: `ok`, `Custom(1)`,
+    /// `InvalidArgument`, …
     pub result: Option<String>,
+    /// Exact compute units of the instruction's transaction.
     pub compute_units_consumed: Option<u64>,
+    /// Texts that must each appear within some log line.
     #[serde(default)]
     pub logs_contain: Vec<String>,
     /// Expected return data ("hex:…"/"base64:…"); "" or "none" expects none.
     pub return_data: Option<String>,
+    /// Account states after the instruction.
     #[serde(default)]
     pub accounts: Vec<ExpectAccountSpec>,
 }
 
+/// One account of an `expect` block: each field given must match its state after the
+/// instruction. The account must be one the transaction referenced.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectAccountSpec {
+    /// The account's key, in base58.
     pub pubkey: String,
+    /// Balance in lamports.
     pub lamports: Option<u64>,
+    /// The owner program, in base58.
     pub owner: Option<String>,
+    /// The whole data, `hex:…` or `base64:…`.
     pub data: Option<String>,
+    /// The data length in bytes.
     pub data_len: Option<u64>,
+    /// The `executable` flag.
     pub executable: Option<bool>,
 }
 
 /// A scenario loaded from disk, with the directory its relative paths start from.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The parsed file.
     pub file: ScenarioFile,
+    /// The directory relative `elf` paths start from: the file's parent directory (empty
+    /// for [`Scenario::single_program`]).
     pub base_dir: PathBuf,
+    /// The scenario file's path (the program's, for [`Scenario::single_program`]).
     pub path: PathBuf,
 }
 
 impl Scenario {
+    /// Reads and parses the scenario file at `path` (at most
+    /// [`crate::MAX_INPUT_TEXT_BYTES`]), TOML or JSON by its extension.
     pub fn load(path: &Path) -> Result<Self, Error> {
         let text = crate::read_input_text(path, crate::MAX_INPUT_TEXT_BYTES)?;
         let file = Self::parse(&text, path)?;
@@ -223,6 +303,8 @@ impl Scenario {
         }
     }
 
+    /// `relative` (a program's `elf`) joined to [`Scenario::base_dir`]; an absolute path
+    /// stays as it is.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.base_dir.join(relative)
     }

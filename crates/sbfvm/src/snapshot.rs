@@ -12,22 +12,34 @@ use crate::Invocation;
 /// One frame, identified by its position in the invoke tree (`"0"`, `"0.1"`, …).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrameUnits {
+    /// The program the frame ran, in base58.
     pub program_id: String,
+    /// Compute units of the frame, callees included.
     pub compute_units_consumed: u64,
 }
 
+/// One instruction of a [`Snapshot`]: its result and compute units, in all and per frame.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstructionUnits {
+    /// Position of the instruction in the scenario's `instructions`.
     pub index: usize,
+    /// The instruction's `name` label, if the scenario gives one (left out of the JSON
+    /// otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// `ok`, or the error as [`crate::Outcome::result_string`] writes it.
     pub result: String,
+    /// Compute units of the instruction's transaction.
     pub compute_units_consumed: u64,
+    /// Each frame's units, by its position in the invoke tree.
     pub frames: BTreeMap<String, FrameUnits>,
 }
 
+/// The compute units of a scenario run: what `--snapshot` writes as JSON and
+/// `--check-snapshot` compares with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
+    /// One entry per instruction, in scenario order.
     pub instructions: Vec<InstructionUnits>,
 }
 
@@ -44,6 +56,7 @@ fn collect(frames: &mut BTreeMap<String, FrameUnits>, invocation: &Invocation, p
     }
 }
 
+/// The snapshot of a run: each instruction's result and units, and each frame's units.
 pub fn from_report(report: &RunReport) -> Snapshot {
     Snapshot {
         instructions: report

@@ -16,6 +16,7 @@ use crate::error::Error;
 pub struct CollectingTracer {
     /// Only this program's frames, or every frame when `None`.
     pub program: Option<Pubkey>,
+    /// The frames recorded since the runner last took them, in execution order.
     pub frames: Vec<TraceFrame>,
 }
 
@@ -36,7 +37,9 @@ impl Tracer for CollectingTracer {
 /// Where traces go and which program to trace.
 #[derive(Debug, Clone)]
 pub struct TraceOptions {
+    /// Directory the trace files are written to; created when missing.
     pub dir: PathBuf,
+    /// Trace only this program's frames; `None` traces every frame.
     pub program: Option<Pubkey>,
 }
 

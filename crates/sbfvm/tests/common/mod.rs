@@ -8,34 +8,34 @@ use sbfvm::runtime::AccountStore;
 use sbfvm::{Account, Config, ExecutionMode, Loader, Pubkey, Sbfvm};
 
 /// Both execution modes, for tests that must hold in each.
-pub const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
+pub(crate) const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
 
 /// The System program's id.
-pub const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
+pub(crate) const SYSTEM: Pubkey = Pubkey::new_from_array([0; 32]);
 
 /// The `fixtures/` directory of the repository.
-pub fn fixtures_dir() -> PathBuf {
+pub(crate) fn fixtures_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
 }
 
 /// The bytes of `fixtures/<name>`.
-pub fn elf(name: &str) -> Vec<u8> {
+pub(crate) fn elf(name: &str) -> Vec<u8> {
     let path = fixtures_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// A key of 32 `seed` bytes.
-pub const fn key(seed: u8) -> Pubkey {
+pub(crate) const fn key(seed: u8) -> Pubkey {
     Pubkey::new_from_array([seed; 32])
 }
 
 /// Rent-exempt minimum under the default Rent: (128 + len) × 6,960.
-pub fn rent_exempt(len: usize) -> u64 {
+pub(crate) fn rent_exempt(len: usize) -> u64 {
     (128 + len as u64) * 6_960
 }
 
 /// A non-executable account.
-pub fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
+pub(crate) fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
     Account {
         lamports,
         data: data.to_vec(),
@@ -46,12 +46,12 @@ pub fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
 }
 
 /// All lamports in the store.
-pub fn total_lamports(store: &AccountStore) -> u128 {
+pub(crate) fn total_lamports(store: &AccountStore) -> u128 {
     store.iter().map(|(_, a)| u128::from(a.lamports)).sum()
 }
 
 /// A VM with the default configuration in `mode`.
-pub fn vm(mode: ExecutionMode) -> Sbfvm {
+pub(crate) fn vm(mode: ExecutionMode) -> Sbfvm {
     Sbfvm::new(Config {
         mode,
         ..Config::default()
@@ -60,12 +60,12 @@ pub fn vm(mode: ExecutionMode) -> Sbfvm {
 }
 
 /// Deploys `fixtures/<name>` under `program` with the upgradeable loader.
-pub fn deploy(vm: &mut Sbfvm, program: Pubkey, name: &str) {
+pub(crate) fn deploy(vm: &mut Sbfvm, program: Pubkey, name: &str) {
     deploy_with(vm, program, Loader::Upgradeable, name);
 }
 
 /// Deploys `fixtures/<name>` under `program` with `loader`.
-pub fn deploy_with(vm: &mut Sbfvm, program: Pubkey, loader: Loader, name: &str) {
+pub(crate) fn deploy_with(vm: &mut Sbfvm, program: Pubkey, loader: Loader, name: &str) {
     vm.add_program(program, loader, &elf(name))
         .unwrap_or_else(|error| panic!("load {name}: {error}"));
 }
