@@ -2,11 +2,11 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::criterion_main;
 
-fn cpi(c: &mut Criterion) {
-    common::bench_group(c, sbfvm_benches::Group::Cpi);
+/// The benchmark group `criterion_main!` runs: the `cpi` scenarios.
+fn cpi() {
+    common::run_group(sbfvm_benches::Group::Cpi);
 }
 
-criterion_group!(benches, cpi);
-criterion_main!(benches);
+criterion_main!(cpi);

@@ -2,11 +2,11 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::criterion_main;
 
-fn execute(c: &mut Criterion) {
-    common::bench_group(c, sbfvm_benches::Group::Execute);
+/// The benchmark group `criterion_main!` runs: the `execute` scenarios.
+fn execute() {
+    common::run_group(sbfvm_benches::Group::Execute);
 }
 
-criterion_group!(benches, execute);
-criterion_main!(benches);
+criterion_main!(execute);

@@ -2,11 +2,11 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::criterion_main;
 
-fn load(c: &mut Criterion) {
-    common::bench_group(c, sbfvm_benches::Group::Load);
+/// The benchmark group `criterion_main!` runs: the `load` scenarios.
+fn load() {
+    common::run_group(sbfvm_benches::Group::Load);
 }
 
-criterion_group!(benches, load);
-criterion_main!(benches);
+criterion_main!(load);

@@ -2,11 +2,11 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::criterion_main;
 
-fn syscall(c: &mut Criterion) {
-    common::bench_group(c, sbfvm_benches::Group::Syscall);
+/// The benchmark group `criterion_main!` runs: the `syscall` scenarios.
+fn syscall() {
+    common::run_group(sbfvm_benches::Group::Syscall);
 }
 
-criterion_group!(benches, syscall);
-criterion_main!(benches);
+criterion_main!(syscall);

@@ -31,15 +31,28 @@ impl Default for TimingOptions {
 /// The result of timing one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
+    /// The scenario's name, `group/scenario`.
     pub scenario: String,
+    /// What one operation is ([`Benchmark::unit`]).
     pub unit: &'static str,
-    /// Median over the samples, net of the baseline.
+    /// Median over the samples, net of the baseline, in ns; NaN if the setup failed.
     pub ns_per_op: f64,
+    /// Fastest sample, ns per operation net of the baseline; NaN if the setup failed.
     pub min_ns_per_op: f64,
+    /// Slowest sample, ns per operation net of the baseline; NaN if the setup failed.
     pub max_ns_per_op: f64,
+    /// Operations per sample (the batch size calibrated during warm-up); 0 if the setup
+    /// failed.
     pub ops_per_sample: u64,
+    /// Samples taken; 0 if the setup failed.
     pub samples: usize,
+    /// Compute units per operation, net of the baseline
+    /// ([`Checked::cu_per_op`](crate::Checked::cu_per_op)); `None` where operations are not
+    /// metered or the check failed.
     pub cu_per_op: Option<f64>,
+    /// Compute units the syscall charged per call (syscall group,
+    /// [`Checked::cu_price`](crate::Checked::cu_price)); `None` for other scenarios or when
+    /// the check failed.
     pub cu_price: Option<u64>,
     /// Why the scenario could not be set up or failed its check after timing.
     pub error: Option<String>,
@@ -48,6 +61,7 @@ pub struct Measurement {
 }
 
 impl Measurement {
+    /// Nanoseconds per compute unit; `None` without a positive `cu_per_op`.
     pub fn ns_per_cu(&self) -> Option<f64> {
         self.cu_per_op
             .filter(|units| *units > 0.0)
@@ -209,30 +223,50 @@ pub fn markdown_table(measurements: &[Measurement]) -> String {
 /// One [`Measurement`] as JSON; a time that is not a number is `null`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonMeasurement<'a> {
+    /// [`Measurement::cpi_breakdown`], ns per CPI.
     pub cpi_breakdown_ns: Option<JsonCpiBreakdown>,
+    /// [`Measurement::cu_per_op`].
     pub cu_per_op: Option<f64>,
+    /// [`Measurement::cu_price`].
     pub cu_price: Option<u64>,
+    /// [`Measurement::error`].
     pub error: Option<&'a str>,
+    /// [`Measurement::max_ns_per_op`].
     pub max_ns_per_op: Option<f64>,
+    /// [`Measurement::min_ns_per_op`].
     pub min_ns_per_op: Option<f64>,
+    /// [`Measurement::ns_per_cu`].
     pub ns_per_cu: Option<f64>,
+    /// [`Measurement::ns_per_op`].
     pub ns_per_op: Option<f64>,
+    /// [`Measurement::ops_per_sample`].
     pub ops_per_sample: u64,
+    /// [`Measurement::samples`].
     pub samples: usize,
+    /// [`Measurement::scenario`].
     pub scenario: &'a str,
+    /// [`Measurement::unit`].
     pub unit: &'static str,
 }
 
 /// [`CpiBreakdown`] as JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct JsonCpiBreakdown {
+    /// [`CpiBreakdown::cpis`].
     pub cpis: u64,
+    /// [`CpiBreakdown::deserialize`], ns per CPI.
     pub deserialize: f64,
+    /// [`CpiBreakdown::execute`], ns per CPI.
     pub execute: f64,
+    /// [`CpiBreakdown::serialize`], ns per CPI.
     pub serialize: f64,
+    /// [`CpiBreakdown::translate`], ns per CPI.
     pub translate: f64,
+    /// [`CpiBreakdown::update_callee`], ns per CPI.
     pub update_callee: f64,
+    /// [`CpiBreakdown::update_caller`], ns per CPI.
     pub update_caller: f64,
+    /// [`CpiBreakdown::vm_setup`], ns per CPI.
     pub vm_setup: f64,
 }
 

@@ -31,15 +31,23 @@ use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey
 /// A benchmark group: one phase of running a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Group {
+    /// Loading a program: ELF parse, relocation, verification (and JIT), redeployment and
+    /// the program-cache lookup.
     Load,
+    /// Executing SBF code: instruction throughput and the fixed cost of a top-level
+    /// instruction.
     Execute,
+    /// One call of each syscall family, net of the loop around it.
     Syscall,
+    /// One CPI round trip into a no-op callee, and a System transfer.
     Cpi,
 }
 
 impl Group {
+    /// Every group, in report order.
     pub const ALL: [Group; 4] = [Group::Load, Group::Execute, Group::Syscall, Group::Cpi];
 
+    /// The group's name: the prefix of its scenarios' names and the `--bench` target.
     pub fn name(self) -> &'static str {
         match self {
             Group::Load => "load",
@@ -49,6 +57,7 @@ impl Group {
         }
     }
 
+    /// The group named `text` ([`Group::name`]); `None` for any other text.
     pub fn parse(text: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|group| group.name() == text)
     }
@@ -67,6 +76,7 @@ pub struct Sample {
 }
 
 impl Sample {
+    /// Net nanoseconds per operation.
     pub fn ns_per_op(&self) -> f64 {
         self.net_ns / self.ops.max(1) as f64
     }
@@ -101,18 +111,26 @@ pub trait Workload {
 /// Mean wall time per CPI of each phase (see `sbfvm_runtime::PhaseTimes`), in ns.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct CpiBreakdown {
+    /// Charging and translating the instruction, signers, privileges and account infos.
     pub translate: f64,
+    /// Writing the caller's pending account changes into the accounts.
     pub update_callee: f64,
+    /// Serializing the callee's input.
     pub serialize: f64,
+    /// Setting up the callee's memory regions, context and VM.
     pub vm_setup: f64,
+    /// Running the callee's program.
     pub execute: f64,
+    /// Applying the callee's input back to the accounts.
     pub deserialize: f64,
+    /// Writing the callee's changes back into the caller's memory.
     pub update_caller: f64,
     /// CPIs the profiled runs made.
     pub cpis: u64,
 }
 
 impl CpiBreakdown {
+    /// The sum of the phases, in ns per CPI.
     pub fn total(&self) -> f64 {
         self.translate
             + self.update_callee
@@ -128,10 +146,13 @@ type Setup = Box<dyn Fn() -> Result<Box<dyn Workload>, String>>;
 
 /// One benchmark.
 pub struct Benchmark {
+    /// The group the scenario belongs to.
     pub group: Group,
+    /// The scenario's name, `group/scenario` (`cpi/noop_2x165B`).
     pub name: String,
     /// What one operation is (`load`, `instruction`, `SBF insn`, `call`, `CPI`, `lookup`).
     pub unit: &'static str,
+    /// One line on what the scenario times.
     pub description: &'static str,
     setup: Setup,
 }

@@ -6,12 +6,17 @@ use std::fmt::Write as _;
 /// A compared value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
+    /// An unsigned integer (registers, compute units, sizes), shown in decimal and hex.
     U64(u64),
+    /// A signed integer.
     I64(i64),
+    /// A flag.
     Bool(bool),
+    /// Bytes, shown as hex from the first differing byte.
     Bytes(Vec<u8>),
     /// Text compared exactly and shown line by line (logs).
     Text(String),
+    /// A list of integers (the ELF loader's call destinations), compared element by element.
     U64List(Vec<u64>),
     /// Input data regions: (offset, writable, content).
     Regions(Vec<(u64, bool, Vec<u8>)>),
@@ -24,8 +29,12 @@ pub enum Value {
 /// An error code: `(kind, code)` is compared, `label` only shown.
 #[derive(Clone, Debug)]
 pub struct ErrorCode {
+    /// The fixture's `error_kind` (a `proto::ErrKind` value); 0 for families that record
+    /// no kind, -1 for an sbfvm-only error.
     pub kind: i32,
+    /// The error number within its kind; 0 for success.
     pub code: i64,
+    /// A readable name of the error (`SYSCALL Abort`, `SIGSEGV`, …), not compared.
     pub label: String,
 }
 
@@ -38,23 +47,33 @@ impl PartialEq for ErrorCode {
 /// One account's full state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountValue {
+    /// The account's address (32 bytes in a well-formed fixture).
     pub address: Vec<u8>,
+    /// Balance in lamports.
     pub lamports: u64,
+    /// The account's data.
     pub data: Vec<u8>,
+    /// Whether the account is marked executable.
     pub executable: bool,
+    /// The epoch at which rent is next due.
     pub rent_epoch: u64,
+    /// The owning program's address (32 bytes in a well-formed fixture).
     pub owner: Vec<u8>,
 }
 
 /// One compared field.
 #[derive(Clone, Debug)]
 pub struct Row {
+    /// The field's name in the effects message (`r0`, `stack`, `modified_accounts`, …).
     pub field: String,
+    /// The value the fixture expects.
     pub expected: Value,
+    /// The value sbfvm produced.
     pub got: Value,
 }
 
 impl Row {
+    /// A row comparing `expected` with `got` under the name `field`.
     pub fn new(field: impl Into<String>, expected: Value, got: Value) -> Self {
         Self {
             field: field.into(),
@@ -77,6 +96,7 @@ impl Row {
         )
     }
 
+    /// Whether the produced value equals the expected one.
     pub fn matches(&self) -> bool {
         self.expected == self.got
     }
@@ -85,8 +105,12 @@ impl Row {
 /// The first differing field, described.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mismatch {
+    /// The differing field, narrowed to the differing region or account and its part where
+    /// there is one (`input_data_regions[0].content`).
     pub field: String,
+    /// The expected value as text, around the first difference.
     pub expected: String,
+    /// The produced value as text, around the first difference.
     pub got: String,
 }
 

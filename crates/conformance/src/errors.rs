@@ -14,7 +14,7 @@ use super::proto::ErrKind;
 /// `InstructionError` discriminant + 1 (Agave 2.1's variant order); 0 for a variant newer
 /// than the table.
 #[allow(deprecated)] // NotEnoughAccountKeys keeps its number
-pub fn instruction_error_number(error: &InstructionError) -> i32 {
+pub(crate) fn instruction_error_number(error: &InstructionError) -> i32 {
     use InstructionError as E;
     match error {
         E::GenericError => 1,
@@ -77,7 +77,7 @@ pub fn instruction_error_number(error: &InstructionError) -> i32 {
 }
 
 /// The failure-log text of an instruction error (agave's `Display`, except BorshIoError).
-pub fn instruction_error_message(error: &InstructionError) -> String {
+pub(crate) fn instruction_error_message(error: &InstructionError) -> String {
     match error {
         InstructionError::BorshIoError => "Failed to serialize or deserialize account data".into(),
         other => other.to_string(),
@@ -131,9 +131,9 @@ const SYSCALL_ERRORS: [(&str, &str); 21] = [
 
 /// An error as a syscall fixture records it, with the failure-log message the harness
 /// appends (`None` for an sbfvm-only error that has no reference number).
-pub struct SyscallFailure {
-    pub code: ErrorCode,
-    pub message: Option<String>,
+pub(crate) struct SyscallFailure {
+    pub(crate) code: ErrorCode,
+    pub(crate) message: Option<String>,
 }
 
 fn syscall_code(number: i64) -> SyscallFailure {
@@ -151,7 +151,7 @@ fn syscall_code(number: i64) -> SyscallFailure {
 /// Maps a syscall's failure to `(error_kind, error)`: a `SyscallError` by its position in
 /// Agave 2.1's enum, counted from 1 (`SYSCALL_ERRORS`), a memory fault as the VM's access
 /// violation, an instruction error by [`instruction_error_number`].
-pub fn syscall_failure(fault: &VmFault) -> SyscallFailure {
+pub(crate) fn syscall_failure(fault: &VmFault) -> SyscallFailure {
     let access_violation = || SyscallFailure {
         code: ErrorCode {
             kind: ErrKind::Ebpf as i32,
@@ -216,7 +216,7 @@ pub fn syscall_failure(fault: &VmFault) -> SyscallFailure {
 }
 
 /// The label of a fixture's `(error_kind, error)` pair.
-pub fn expected_label(kind: i32, code: i64) -> String {
+pub(crate) fn expected_label(kind: i32, code: i64) -> String {
     match ErrKind::try_from(kind) {
         Ok(ErrKind::Syscall) if (1..=21).contains(&code) => {
             format!("SYSCALL {}", SYSCALL_ERRORS[(code - 1) as usize].0)
@@ -230,7 +230,7 @@ pub fn expected_label(kind: i32, code: i64) -> String {
 }
 
 /// vm_interp signal codes, with a label.
-pub fn vm_interp_code(fault: &VmFault) -> (i64, &'static str) {
+pub(crate) fn vm_interp_code(fault: &VmFault) -> (i64, &'static str) {
     match fault {
         VmFault::ExecutionOverrun | VmFault::CallOutsideTextSegment => (8, "SIGTEXT"),
         VmFault::CallDepthExceeded => (11, "SIGSTACK"),
@@ -244,7 +244,7 @@ pub fn vm_interp_code(fault: &VmFault) -> (i64, &'static str) {
 }
 
 /// The label of a vm_interp code.
-pub fn vm_interp_label(code: i64) -> &'static str {
+pub(crate) fn vm_interp_label(code: i64) -> &'static str {
     match code {
         0 => "ok",
         -2 => "rejected",

@@ -104,6 +104,7 @@ impl Family {
         Family::all().find(|family| family.name() == name)
     }
 
+    /// The name the family is reported under (`vm_interp`, …; `unknown` for [`Family::UNKNOWN`]).
     pub fn name(self) -> &'static str {
         self.harness().map_or("unknown", |harness| harness.name)
     }

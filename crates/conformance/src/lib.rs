@@ -42,12 +42,18 @@ pub use sbfvm_vm::ExecutionMode;
 pub enum Error {
     /// A path given to [`discover`] (or a directory below it) cannot be read.
     #[error("{path}: {message}")]
-    Io { path: PathBuf, message: String },
+    Io {
+        /// The path that could not be read.
+        path: PathBuf,
+        /// Why: the I/O error's text, or "no such file or directory".
+        message: String,
+    },
 }
 
 /// Told about each fixture as it finishes, from the worker threads (a progress display).
 /// Any `Fn(&FixtureResult) + Sync` closure is one.
 pub trait FixtureProgress: Sync {
+    /// Called once per fixture with its result, from the thread that ran it.
     fn fixture_finished(&self, result: &FixtureResult);
 }
 
@@ -60,16 +66,22 @@ impl<F: Fn(&FixtureResult) + Sync> FixtureProgress for F {
 /// The verdict for one fixture.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Every compared field matches the fixture's expected effects.
     Pass,
+    /// A field differs; the first differing field, in comparison order.
     Fail(Mismatch),
+    /// The fixture was not run, for this reason.
     Skip(String),
 }
 
 /// One fixture's result.
 #[derive(Debug, Clone)]
 pub struct FixtureResult {
+    /// The fixture file, as discovered or given.
     pub path: PathBuf,
+    /// The family recognised from its entry point ([`Family::UNKNOWN`] if none).
     pub family: Family,
+    /// Whether it passed, failed or was skipped.
     pub verdict: Verdict,
 }
 
@@ -86,8 +98,11 @@ impl FixtureResult {
 /// Counts of one family.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FamilyCounts {
+    /// Fixtures whose every field matched.
     pub passed: usize,
+    /// Fixtures with a differing field.
     pub failed: usize,
+    /// Fixtures not run.
     pub skipped: usize,
     /// Skip reason → count.
     pub skip_reasons: BTreeMap<String, usize>,
@@ -98,10 +113,12 @@ pub struct FamilyCounts {
 /// The results of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {
+    /// One result per fixture, in fixture order.
     pub results: Vec<FixtureResult>,
 }
 
 impl Summary {
+    /// The passed, failed and skipped counts of each family that has results.
     pub fn counts(&self) -> BTreeMap<Family, FamilyCounts> {
         let mut counts: BTreeMap<Family, FamilyCounts> = BTreeMap::new();
         for result in &self.results {
@@ -124,6 +141,7 @@ impl Summary {
         counts
     }
 
+    /// The number of failed fixtures.
     pub fn failed(&self) -> usize {
         self.results
             .iter()
@@ -131,6 +149,7 @@ impl Summary {
             .count()
     }
 
+    /// Every failed fixture with its first differing field, in fixture order.
     pub fn failures(&self) -> impl Iterator<Item = (&FixtureResult, &Mismatch)> {
         self.results
             .iter()
@@ -377,21 +396,32 @@ pub struct JsonSummary<'a> {
 /// The counts of one family ([`FamilyCounts`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JsonCounts {
+    /// Fixtures with a differing field.
     pub failed: usize,
+    /// First differing field (without indices) → count.
     pub failed_fields: BTreeMap<String, usize>,
+    /// Fixtures whose every field matched.
     pub passed: usize,
+    /// Skip reason → count.
     pub skip_reasons: BTreeMap<String, usize>,
+    /// Fixtures not run.
     pub skipped: usize,
 }
 
 /// One failed fixture and its first differing field.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct JsonFailure<'a> {
+    /// The expected value of the differing field, as text.
     pub expected: &'a str,
+    /// The family's name.
     pub family: &'static str,
+    /// The first differing field, narrowed to the element where there is one.
     pub field: &'a str,
+    /// The fixture's file name.
     pub fixture: String,
+    /// The value sbfvm produced, as text.
     pub got: &'a str,
+    /// The fixture's path, as discovered or given.
     pub path: String,
 }
 

@@ -22,9 +22,9 @@ use super::harness::{decode_fixture, NoEffects};
 use super::proto;
 
 /// Host stack size: 64 frames of 4 KiB.
-pub const STACK_SIZE: usize = 64 * 4096;
+pub(crate) const STACK_SIZE: usize = 64 * 4096;
 /// Largest `heap_max` the reference harness accepts.
-pub const MAX_HEAP: u64 = 256 * 1024;
+pub(crate) const MAX_HEAP: u64 = 256 * 1024;
 
 /// Program environments reused across the fixtures of one worker thread, by the family
 /// that builds them and the one setting its environments differ in.
@@ -83,7 +83,7 @@ impl VmFixture {
 
 /// Agave 2.1's VM settings for SBPF v0 only (solfuzz-agave `270ca6d`,
 /// `src/utils/vm/mod.rs`: 64 frames of 4 KiB).
-pub fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> EnvironmentOptions {
+pub(crate) fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> EnvironmentOptions {
     EnvironmentOptions {
         virtual_address_space_adjustments: direct_mapping,
         reject_broken_elfs,
@@ -92,7 +92,7 @@ pub fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> Environment
 }
 
 /// The active features of an instruction context (`epoch_context.features`).
-pub fn features(instr: &proto::InstrContext) -> FeatureSet {
+pub(crate) fn features(instr: &proto::InstrContext) -> FeatureSet {
     let ids = instr
         .epoch_context
         .as_ref()
@@ -104,7 +104,7 @@ pub fn features(instr: &proto::InstrContext) -> FeatureSet {
 
 /// Agave 2.1's default compute budget with the fixture's CU limit (and a CPI costing
 /// 1,000 units, Agave 2.1's `invoke_units`).
-pub fn budget(cu_avail: u64) -> ComputeBudget {
+pub(crate) fn budget(cu_avail: u64) -> ComputeBudget {
     ComputeBudget {
         compute_unit_limit: cu_avail,
         invoke_units: 1_000,
@@ -112,7 +112,8 @@ pub fn budget(cu_avail: u64) -> ComputeBudget {
     }
 }
 
-pub fn pubkey(bytes: &[u8]) -> Option<Pubkey> {
+/// `bytes` as a pubkey; `None` unless there are exactly 32.
+pub(crate) fn pubkey(bytes: &[u8]) -> Option<Pubkey> {
     <[u8; 32]>::try_from(bytes).ok().map(Pubkey::new_from_array)
 }
 
@@ -125,7 +126,7 @@ fn u64_at(data: &[u8], offset: usize) -> Option<u64> {
 /// (Clock slot 10, default EpochSchedule and Rent, LastRestartSlot 5000). Account data
 /// that does not decode leaves the default in place. RecentBlockhashes has no default: it
 /// is unavailable unless an account provides a list that decodes.
-pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
+pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
     let mut sysvars = Sysvars {
         clock: solana_clock::Clock {
             slot: 10,
@@ -208,7 +209,7 @@ pub fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
 /// The reference instr harness's environment blockhash: the **last** entry of the
 /// RecentBlockhashes sysvar (its blockhash and lamports per signature), or the zero hash
 /// and 0 when the sysvar is unavailable or empty (solfuzz-agave `execute_instr`).
-pub fn environment(sysvars: &Sysvars) -> EnvironmentConfig {
+pub(crate) fn environment(sysvars: &Sysvars) -> EnvironmentConfig {
     let entry = match &sysvars.recent_blockhashes {
         RecentBlockhashes::Entries(entries) => entries.last().copied().unwrap_or_default(),
         _ => BlockhashEntry::default(),
@@ -219,7 +220,7 @@ pub fn environment(sysvars: &Sysvars) -> EnvironmentConfig {
 }
 
 /// An executor for harnesses that never run an SBF program.
-pub struct NoPrograms;
+pub(crate) struct NoPrograms;
 impl ProgramExecutor for NoPrograms {
     fn execute(&self, _: &mut InvokeContext) -> Result<(), ExecutionFailure> {
         Err(ExecutionFailure::program_failed(
@@ -230,7 +231,7 @@ impl ProgramExecutor for NoPrograms {
 
 /// The accounts of an instruction context as the transaction's accounts, or why the
 /// reference harness would reject them (a malformed address, a duplicate address).
-pub fn transaction_accounts(
+pub(crate) fn transaction_accounts(
     accounts: &[proto::AcctState],
 ) -> Result<Vec<(Pubkey, Account)>, String> {
     let mut out: Vec<(Pubkey, Account)> = Vec::with_capacity(accounts.len());
@@ -280,7 +281,7 @@ pub(crate) fn instruction_accounts(
 }
 
 /// An invoke context over `accounts` with the given meter, features and sysvars.
-pub fn invoke_context(
+pub(crate) fn invoke_context(
     accounts: Vec<(Pubkey, Account)>,
     budget: ComputeBudget,
     features: FeatureSet,
@@ -324,7 +325,7 @@ pub(crate) fn memory(
 }
 
 /// The input regions of `memory` as effects record them (offsets from `0x4_0000_0000`).
-pub fn regions_of(memory: &HarnessMemory) -> Vec<proto::InputDataRegion> {
+pub(crate) fn regions_of(memory: &HarnessMemory) -> Vec<proto::InputDataRegion> {
     memory
         .input_regions()
         .into_iter()
@@ -434,7 +435,7 @@ impl proto::SyscallEffects {
 }
 
 /// Bytes with trailing zeros removed (the vm_interp stack).
-pub fn trim_trailing_zeros(bytes: &[u8]) -> &[u8] {
+pub(crate) fn trim_trailing_zeros(bytes: &[u8]) -> &[u8] {
     const ZEROS: [u8; 4096] = [0; 4096];
     let mut end = bytes.len();
     // Skip whole zero blocks with memcmp, then find the last non-zero byte.
