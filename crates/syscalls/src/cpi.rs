@@ -66,7 +66,9 @@ pub const ACCOUNT_META_SIZE: u64 = 34;
 /// Where an ABI keeps what the shared translation reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AbiLayout {
+    /// The instruction struct: its size and where its metas and data are described.
     pub instruction: InstructionLayout,
+    /// One account meta: its size, the meta array's alignment and its flags' offsets.
     pub account_meta: AccountMetaLayout,
     /// Size of one account info in the caller's array.
     pub account_info_size: u64,
@@ -101,10 +103,15 @@ macro_rules! abi_layout {
 /// Where an ABI's instruction struct keeps its fields: byte offsets, and its size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InstructionLayout {
+    /// Size of the struct in bytes, translated as one block (align 8).
     pub size: u64,
+    /// Offset of the VM address of the account-meta array.
     pub accounts_addr: usize,
+    /// Offset of the number of account metas.
     pub accounts_len: usize,
+    /// Offset of the VM address of the instruction data.
     pub data_addr: usize,
+    /// Offset of the instruction data's length in bytes.
     pub data_len: usize,
 }
 
@@ -112,97 +119,106 @@ pub struct InstructionLayout {
 /// flags are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccountMetaLayout {
+    /// Size of one meta in bytes, the stride of the meta array.
     pub size: u64,
+    /// Alignment the meta array's VM address must have (C: 8; Rust: 1).
     pub align: usize,
+    /// Offset of the `is_signer` byte (0 or 1; anything else is `InvalidArgument`).
     pub is_signer: usize,
+    /// Offset of the `is_writable` byte (0 or 1; anything else is `InvalidArgument`).
     pub is_writable: usize,
 }
 
 /// Guest layouts, `repr(C)` so the offsets the translators read are checked by the
 /// compiler against the sizes of Agave's (`solana-program-runtime 4.4.0, src/cpi.rs`:
 /// `SolInstruction`, `SolAccountMeta`, `SolAccountInfo`; the Rust ABI's from
-/// `solana-stable-layout` and `solana-account-info`).
-pub mod layout {
+/// `solana-stable-layout` and `solana-account-info`). Crate-private: the public face of a
+/// layout is [`CpiAbi::LAYOUT`].
+pub(crate) mod layout {
     use std::mem::{offset_of, size_of};
 
     use super::{AbiLayout, AccountMetaLayout, InstructionLayout};
 
     /// `SolInstruction` (C ABI).
     #[repr(C)]
-    pub struct SolInstruction {
-        pub program_id_addr: u64,
-        pub accounts_addr: u64,
-        pub accounts_len: u64,
-        pub data_addr: u64,
-        pub data_len: u64,
+    pub(crate) struct SolInstruction {
+        pub(crate) program_id_addr: u64,
+        pub(crate) accounts_addr: u64,
+        pub(crate) accounts_len: u64,
+        pub(crate) data_addr: u64,
+        pub(crate) data_len: u64,
     }
 
     /// `SolAccountMeta` (C ABI): is_writable precedes is_signer.
     #[repr(C)]
-    pub struct SolAccountMeta {
-        pub pubkey_addr: u64,
-        pub is_writable: u8,
-        pub is_signer: u8,
+    pub(crate) struct SolAccountMeta {
+        pub(crate) pubkey_addr: u64,
+        pub(crate) is_writable: u8,
+        pub(crate) is_signer: u8,
     }
 
     /// `SolAccountInfo` (C ABI).
     #[repr(C)]
-    pub struct SolAccountInfo {
-        pub key_addr: u64,
-        pub lamports_addr: u64,
-        pub data_len: u64,
-        pub data_addr: u64,
-        pub owner_addr: u64,
-        pub rent_epoch: u64,
-        pub is_signer: u8,
-        pub is_writable: u8,
-        pub executable: u8,
+    pub(crate) struct SolAccountInfo {
+        pub(crate) key_addr: u64,
+        pub(crate) lamports_addr: u64,
+        pub(crate) data_len: u64,
+        pub(crate) data_addr: u64,
+        pub(crate) owner_addr: u64,
+        pub(crate) rent_epoch: u64,
+        pub(crate) is_signer: u8,
+        pub(crate) is_writable: u8,
+        pub(crate) executable: u8,
     }
 
     /// `StableInstruction` (Rust ABI): two `StableVec`s and the program id.
     #[repr(C)]
-    pub struct StableInstruction {
-        pub accounts_addr: u64,
-        pub accounts_cap: u64,
-        pub accounts_len: u64,
-        pub data_addr: u64,
-        pub data_cap: u64,
-        pub data_len: u64,
-        pub program_id: [u8; 32],
+    pub(crate) struct StableInstruction {
+        pub(crate) accounts_addr: u64,
+        pub(crate) accounts_cap: u64,
+        pub(crate) accounts_len: u64,
+        pub(crate) data_addr: u64,
+        pub(crate) data_cap: u64,
+        pub(crate) data_len: u64,
+        pub(crate) program_id: [u8; 32],
     }
 
     /// `AccountMeta` (Rust ABI), byte-aligned.
     #[repr(C)]
-    pub struct AccountMeta {
-        pub pubkey: [u8; 32],
-        pub is_signer: u8,
-        pub is_writable: u8,
+    pub(crate) struct AccountMeta {
+        pub(crate) pubkey: [u8; 32],
+        pub(crate) is_signer: u8,
+        pub(crate) is_writable: u8,
     }
 
     /// `AccountInfo` (Rust ABI): lamports and data are `Rc<RefCell<…>>` box pointers.
     #[repr(C)]
-    pub struct AccountInfo {
-        pub key_addr: u64,
-        pub lamports_box_addr: u64,
-        pub data_box_addr: u64,
-        pub owner_addr: u64,
-        pub unused: u64,
-        pub is_signer: u8,
-        pub is_writable: u8,
-        pub executable: u8,
+    pub(crate) struct AccountInfo {
+        pub(crate) key_addr: u64,
+        pub(crate) lamports_box_addr: u64,
+        pub(crate) data_box_addr: u64,
+        pub(crate) owner_addr: u64,
+        pub(crate) unused: u64,
+        pub(crate) is_signer: u8,
+        pub(crate) is_writable: u8,
+        pub(crate) executable: u8,
     }
 
     /// The C ABI's layout.
-    pub const C_ABI: AbiLayout =
+    pub(crate) const C_ABI: AbiLayout =
         abi_layout!(SolInstruction, SolAccountMeta, align 8, SolAccountInfo);
     /// The Rust ABI's layout.
-    pub const RUST_ABI: AbiLayout =
+    pub(crate) const RUST_ABI: AbiLayout =
         abi_layout!(StableInstruction, AccountMeta, align 1, AccountInfo);
 
-    /// Offsets inside the Rc boxes: strong, weak, RefCell flag, then the value.
-    pub const LAMPORTS_DATA_OFFSET: u64 = 24;
-    pub const DATA_DATA_OFFSET: u64 = 24;
-    pub const DATA_LEN_OFFSET: u64 = 32;
+    // Offsets inside the `Rc<RefCell<…>>` boxes: the strong count, the weak count and the
+    // RefCell flag (8 bytes each), then the value.
+    /// Offset of the `&mut u64` lamports pointer in the lamports box.
+    pub(crate) const LAMPORTS_DATA_OFFSET: u64 = 24;
+    /// Offset of the `&mut [u8]` data pointer in the data box.
+    pub(crate) const DATA_DATA_OFFSET: u64 = 24;
+    /// Offset of the `&mut [u8]` data length in the data box.
+    pub(crate) const DATA_LEN_OFFSET: u64 = 32;
 }
 
 const _: () = {
@@ -233,20 +249,26 @@ fn pubkey_at(bytes: &[u8], offset: usize) -> Pubkey {
 /// The callee instruction as the caller described it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TranslatedInstruction {
+    /// The program to invoke (C: behind the instruction's `program_id_addr`; Rust: inline).
     pub program_id: Pubkey,
+    /// The account metas, in the instruction's order.
     pub accounts: Vec<CpiAccountMeta>,
+    /// The instruction data, copied out of guest memory.
     pub data: Vec<u8>,
 }
 
 /// Where one account lives in the caller's memory: checked, writable host ranges.
 #[derive(Debug, Clone, Copy)]
 pub struct CallerAccount {
+    /// The caller's serialized lamports (8 bytes, align 8).
     pub lamports: HostOut,
+    /// The caller's serialized owner (32 bytes).
     pub owner: HostOut,
     /// Data length when the caller was serialized.
     pub original_data_len: usize,
     /// The caller's data bytes, as long as the account info says.
     pub serialized_data: HostOut,
+    /// VM address of the caller's data (the account info's data pointer).
     pub vm_data_addr: u64,
     /// The length field of the account info (C: `data_len`; Rust: data box + 32).
     pub ref_to_len_in_vm: HostOut,
@@ -256,6 +278,8 @@ pub struct CallerAccount {
 /// pubkey live, and how one account info is checked and translated. Everything else is
 /// shared.
 pub trait CpiAbi {
+    /// Where this ABI's instruction, metas and account infos keep what the shared
+    /// translation reads.
     const LAYOUT: AbiLayout;
 
     /// The callee's program id, given the instruction struct's bytes (C: behind a pointer,
@@ -281,8 +305,12 @@ pub trait CpiAbi {
 pub struct AccountInfoAt<'a> {
     /// The info's VM address.
     pub vm_addr: u64,
+    /// The info's bytes (`A::LAYOUT.account_info_size` of them).
     pub bytes: &'a [u8],
+    /// What the caller's serialization recorded for the account: the addresses the pointer
+    /// checks expect and the data length before the call.
     pub metadata: &'a SerializedAccountMetadata,
+    /// The feature set's account-info rules.
     pub checks: InfoChecks,
 }
 
@@ -313,6 +341,7 @@ pub enum InfoRules {
 /// The account-info rules of a feature set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InfoChecks {
+    /// Which generation of the translation and sync rules applies.
     pub rules: InfoRules,
     /// The pointer-equality and "below `MM_INPUT_START`" checks: SIMD-0459, or, in Agave 2.1,
     /// the Dec-2024 `bpf_account_data_direct_mapping` key.
@@ -320,6 +349,9 @@ pub struct InfoChecks {
 }
 
 impl InfoChecks {
+    /// The rules of `invoke_context`'s feature set: SIMD-0459 active gives
+    /// [`InfoRules::Simd0459`] with pointer checks; inactive, [`InfoRules::BeforeSimd0459`],
+    /// with pointer checks only under the Dec-2024 `bpf_account_data_direct_mapping` key.
     pub fn of(invoke_context: &InvokeContext) -> Self {
         let features = &invoke_context.features;
         if features.syscall_parameter_address_restrictions() {
@@ -755,6 +787,7 @@ pub fn check_authorized_program(
 pub struct TranslatedAccount {
     /// Position of the account in the caller's instruction.
     pub index_in_caller: usize,
+    /// Where the account lives in the caller's memory.
     pub caller_account: CallerAccount,
     /// Whether the callee may write it, so its changes flow back to the caller.
     pub update_caller: bool,
@@ -1032,10 +1065,15 @@ pub fn update_caller_account(
 /// The registers of a CPI syscall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct InvokeArguments {
+    /// r1: VM address of the instruction (C: `SolInstruction`; Rust: `StableInstruction`).
     pub instruction_addr: u64,
+    /// r2: VM address of the caller's account-info array.
     pub infos_addr: u64,
+    /// r3: number of account infos.
     pub infos_len: u64,
+    /// r4: VM address of the signers: 16-byte `{ptr, len}` slices, each of a PDA's seeds.
     pub signers_addr: u64,
+    /// r5: number of signers.
     pub signers_len: u64,
 }
 

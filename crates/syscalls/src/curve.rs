@@ -109,20 +109,32 @@ pub fn is_bls12_381_curve_id(curve_id: u64) -> bool {
 }
 
 /// Compute-unit prices for the curve25519 syscalls. Field names follow Agave's
-/// `SVMTransactionExecutionCost`; `Default` gives Agave's values.
+/// `SVMTransactionExecutionCost`; `Default` gives Agave's values, shown in parentheses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CurveCosts {
+    /// `sol_curve_validate_point` on an Edwards point (159 CU).
     pub curve25519_edwards_validate_point_cost: u64,
+    /// `sol_curve_group_op` adding two Edwards points (473 CU).
     pub curve25519_edwards_add_cost: u64,
+    /// `sol_curve_group_op` subtracting two Edwards points (475 CU).
     pub curve25519_edwards_subtract_cost: u64,
+    /// `sol_curve_group_op` multiplying an Edwards point by a scalar (2,177 CU).
     pub curve25519_edwards_multiply_cost: u64,
+    /// `sol_curve_multiscalar_mul` on Edwards points: the first point, or none (2,273 CU).
     pub curve25519_edwards_msm_base_cost: u64,
+    /// `sol_curve_multiscalar_mul` on Edwards points: each point after the first (758 CU).
     pub curve25519_edwards_msm_incremental_cost: u64,
+    /// `sol_curve_validate_point` on a Ristretto point (169 CU).
     pub curve25519_ristretto_validate_point_cost: u64,
+    /// `sol_curve_group_op` adding two Ristretto points (521 CU).
     pub curve25519_ristretto_add_cost: u64,
+    /// `sol_curve_group_op` subtracting two Ristretto points (519 CU).
     pub curve25519_ristretto_subtract_cost: u64,
+    /// `sol_curve_group_op` multiplying a Ristretto point by a scalar (2,208 CU).
     pub curve25519_ristretto_multiply_cost: u64,
+    /// `sol_curve_multiscalar_mul` on Ristretto points: the first point, or none (2,303 CU).
     pub curve25519_ristretto_msm_base_cost: u64,
+    /// `sol_curve_multiscalar_mul` on Ristretto points: each point after the first (788 CU).
     pub curve25519_ristretto_msm_incremental_cost: u64,
 }
 

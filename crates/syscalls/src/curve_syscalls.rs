@@ -35,7 +35,9 @@ fn read_point(context: &VmContext, addr: u64) -> Result<[u8; 32], SyscallError> 
     context.memory().read::<32>(addr, 1)
 }
 
-/// `sol_curve_validate_point(curve_id, point)`.
+/// `sol_curve_validate_point(curve_id, point)`, contract in [`crate::curve`]'s module docs.
+/// BLS12-381 G1/G2 ids fail with `NotImplemented` (`InvalidAttribute` while
+/// `enable_bls12_381_syscall` is inactive), before any charge.
 pub struct CurveValidatePoint;
 impl Syscall for CurveValidatePoint {
     type Arguments = [u64; 2];
@@ -57,7 +59,10 @@ impl Syscall for CurveValidatePoint {
     }
 }
 
-/// `sol_curve_group_op(curve_id, op, left, right, result)`.
+/// `sol_curve_group_op(curve_id, op, left, right, result)`, contract in [`crate::curve`]'s
+/// module docs.
+/// BLS12-381 G1/G2 ids fail with `NotImplemented` (`InvalidAttribute` while
+/// `enable_bls12_381_syscall` is inactive), before any charge.
 pub struct CurveGroupOp;
 impl Syscall for CurveGroupOp {
     type Arguments = [u64; 5];
@@ -84,7 +89,8 @@ impl Syscall for CurveGroupOp {
     }
 }
 
-/// `sol_curve_multiscalar_mul(curve_id, scalars, points, n, result)`.
+/// `sol_curve_multiscalar_mul(curve_id, scalars, points, n, result)`, contract in
+/// [`crate::curve`]'s module docs (BLS12-381 ids are invalid curve ids here).
 pub struct CurveMultiscalarMul;
 impl Syscall for CurveMultiscalarMul {
     type Arguments = [u64; 5];

@@ -22,8 +22,11 @@ pub trait Hasher: Default {
     const NAME: &'static str;
     /// Size of the digest, which is also the size of the translated result.
     const OUTPUT_LEN: u64;
+    /// The digest, `OUTPUT_LEN` bytes.
     type Output: AsRef<[u8]>;
+    /// Feeds the bytes of one slice.
     fn update(&mut self, bytes: &[u8]);
+    /// The digest of every slice fed, in order.
     fn finish(self) -> Self::Output;
 }
 

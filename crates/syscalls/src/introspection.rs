@@ -16,10 +16,12 @@ use solana_pubkey::Pubkey;
 
 use crate::meter::charge;
 
-/// `MAX_RETURN_DATA`.
+/// Largest return data a program may set, in bytes (Agave's `MAX_RETURN_DATA`).
 pub const MAX_RETURN_DATA: u64 = 1_024;
 
-/// `sol_set_return_data(data, len)`.
+/// `sol_set_return_data(data, len)`: charges 100 + ⌊len/250⌋; then len > 1,024 →
+/// `ReturnDataTooLarge`; translation errors; sets the transaction's return data to (current
+/// program, data), empty when len is 0; returns 0.
 pub struct SetReturnData;
 impl Syscall for SetReturnData {
     type Arguments = [u64; 2];
@@ -44,7 +46,9 @@ impl Syscall for SetReturnData {
     }
 }
 
-/// `sol_get_return_data(dst, len, program_id_dst)`.
+/// `sol_get_return_data(dst, len, program_id_dst)`: charges 100; when n = min(len, stored
+/// length) > 0, charges ⌊(n + 32)/250⌋ more, translates both outputs (Store; overlapping →
+/// `CopyOverlapping`) and writes n bytes and the program id; returns the stored length.
 pub struct GetReturnData;
 impl Syscall for GetReturnData {
     type Arguments = [u64; 3];
@@ -75,7 +79,7 @@ impl Syscall for GetReturnData {
     }
 }
 
-/// `sol_get_stack_height`.
+/// `sol_get_stack_height`: charges 100; returns the invoke stack height (1 at top level).
 pub struct GetStackHeight;
 impl Syscall for GetStackHeight {
     type Arguments = [u64; 0];
@@ -85,7 +89,7 @@ impl Syscall for GetStackHeight {
     }
 }
 
-/// `sol_remaining_compute_units`.
+/// `sol_remaining_compute_units`: charges 100; returns the units remaining after the charge.
 pub struct RemainingComputeUnits;
 impl Syscall for RemainingComputeUnits {
     type Arguments = [u64; 0];
@@ -104,7 +108,9 @@ impl Syscall for RemainingComputeUnits {
 /// `BPF_ALIGN_OF_U128`: heap allocations are 8-aligned (1 for deprecated-loader programs).
 const HEAP_ALIGN: u64 = 8;
 
-/// `sol_alloc_free_(size, free_addr)`.
+/// `sol_alloc_free_(size, free_addr)`: no charge; returns the address of `size` bytes of the
+/// heap (8-aligned; unaligned for a deprecated-loader program), or 0 when they do not fit or
+/// `free_addr` is not 0 (freeing is a no-op).
 pub struct AllocFree;
 impl Syscall for AllocFree {
     type Arguments = [u64; 2];
@@ -122,7 +128,9 @@ impl Syscall for AllocFree {
     }
 }
 
-/// `sol_get_epoch_stake(vote_address)`.
+/// `sol_get_epoch_stake(vote_address)`: r1 = 0 (the total stake) charges 100; otherwise
+/// charges 100 + ⌊32/250⌋ + 10 and translates the 32-byte vote address (Load). Returns 0
+/// either way: sbfvm models no stakes.
 pub struct GetEpochStake;
 impl Syscall for GetEpochStake {
     type Arguments = [u64; 1];
@@ -147,7 +155,12 @@ const SIBLING_META_SIZE: u64 = 16;
 /// Size of the Rust `AccountMeta` (pubkey, is_signer, is_writable).
 const ACCOUNT_META_SIZE: u64 = 34;
 
-/// `sol_get_processed_sibling_instruction(index, meta, program_id, data, accounts)`.
+/// `sol_get_processed_sibling_instruction(index, meta, program_id, data, accounts)`: charges
+/// 100; returns 0 when the current instruction has no `index`-th processed sibling. Else
+/// translates `meta` (Store, align 8); when its data and account lengths equal the
+/// sibling's, translates and writes the program id, the data and the 34-byte account metas
+/// (overlapping outputs → `CopyOverlapping`), otherwise writes the sibling's lengths into
+/// `meta`; returns 1.
 pub struct GetProcessedSiblingInstruction;
 impl Syscall for GetProcessedSiblingInstruction {
     type Arguments = [u64; 5];

@@ -48,7 +48,8 @@ fn translate_inputs<'a>(
     Ok((seeds, program_id))
 }
 
-/// `sol_create_program_address(seeds, n_seeds, program_id, result)`.
+/// `sol_create_program_address(seeds, n_seeds, program_id, result)`: charges 1,500; returns
+/// 0 with the address written, or 1 when it is on the curve (contract in the module docs).
 pub struct CreateProgramAddress;
 impl Syscall for CreateProgramAddress {
     type Arguments = [u64; 4];
@@ -69,7 +70,9 @@ impl Syscall for CreateProgramAddress {
     }
 }
 
-/// `sol_try_find_program_address(seeds, n_seeds, program_id, address, bump)`.
+/// `sol_try_find_program_address(seeds, n_seeds, program_id, address, bump)`: charges 1,500,
+/// and 1,500 more after each bump that fails; returns 0 with the address and bump written,
+/// or 1 when every bump fails (contract in the module docs).
 pub struct TryFindProgramAddress;
 impl Syscall for TryFindProgramAddress {
     type Arguments = [u64; 5];

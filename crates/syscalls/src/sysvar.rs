@@ -76,6 +76,7 @@ pub trait TypedSysvar: 'static {
     const SIZE: usize;
     /// Alignment of its `repr(C)` struct, which the destination must have.
     const ALIGN: usize;
+    /// The `repr(C)` bytes of the sysvar in `sysvars`, `SIZE` of them (padding as zeros).
     fn bytes(sysvars: &Sysvars) -> Vec<u8>;
 }
 

@@ -40,6 +40,7 @@ impl Gate {
 pub struct SyscallRow {
     /// The name programs import it by.
     pub name: &'static str,
+    /// The feature sets under which it is registered.
     pub gate: Gate,
     /// [`SyscallSupport::NotImplemented`] for the syscalls sbfvm registers (so programs
     /// importing them load) but does not implement: calling one fails naming it.

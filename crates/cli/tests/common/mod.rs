@@ -8,27 +8,28 @@ use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `fixtures/<name>` of the repository.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures")
         .join(name)
 }
 
 /// Runs the `sbfvm` binary with `args`.
-pub fn sbfvm(args: &[&str]) -> Output {
+pub(crate) fn sbfvm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sbfvm"))
         .args(args)
         .output()
         .expect("run the sbfvm binary")
 }
 
-pub fn text(bytes: &[u8]) -> String {
+/// `bytes` as text, invalid UTF-8 replaced (for output in failure messages).
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The run exited with `code` (else fails showing its output); returns its stdout.
 #[track_caller]
-pub fn assert_exit_code(output: &Output, code: i32) -> String {
+pub(crate) fn assert_exit_code(output: &Output, code: i32) -> String {
     let stdout = text(&output.stdout);
     assert_eq!(
         output.status.code(),
@@ -41,13 +42,13 @@ pub fn assert_exit_code(output: &Output, code: i32) -> String {
 
 /// The run exited 0 (else fails showing its stderr).
 #[track_caller]
-pub fn assert_success(output: &Output) {
+pub(crate) fn assert_success(output: &Output) {
     assert!(output.status.success(), "{}", text(&output.stderr));
 }
 
 /// A path under the system temp directory that no other test (or test run) uses; nothing
 /// is created there.
-pub fn temp_path(name: &str) -> PathBuf {
+pub(crate) fn temp_path(name: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let unique = format!(
         "sbfvm-cli-{}-{}-{name}",
@@ -58,16 +59,18 @@ pub fn temp_path(name: &str) -> PathBuf {
 }
 
 /// A file at a [`temp_path`] with the given contents; removed when dropped.
-pub struct TempFile(pub PathBuf);
+pub(crate) struct TempFile(pub(crate) PathBuf);
 
 impl TempFile {
-    pub fn new(name: &str, contents: &[u8]) -> Self {
+    /// Writes `contents` to a fresh [`temp_path`] for `name`.
+    pub(crate) fn new(name: &str, contents: &[u8]) -> Self {
         let path = temp_path(name);
         std::fs::write(&path, contents).expect("write temp file");
         Self(path)
     }
 
-    pub fn path(&self) -> &str {
+    /// The file's path as a `&str`, to pass as a command-line argument.
+    pub(crate) fn path(&self) -> &str {
         self.0.to_str().expect("UTF-8 temp path")
     }
 }

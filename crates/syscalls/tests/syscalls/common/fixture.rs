@@ -10,11 +10,11 @@ use sbfvm_vm::{InputAbi, SerializedAccountMetadata, Syscall, SyscallError};
 use super::{account, budget, call, input_abi, invoke_context, key, Guest};
 
 /// An invoke context with one top-level instruction running plus guest memory.
-pub struct Fixture {
-    pub invoke_context: InvokeContext,
-    pub memory: HarnessMemory,
-    pub abi: InputAbi,
-    pub program_id: Pubkey,
+pub(crate) struct Fixture {
+    pub(crate) invoke_context: InvokeContext,
+    pub(crate) memory: HarnessMemory,
+    pub(crate) abi: InputAbi,
+    pub(crate) program_id: Pubkey,
 }
 
 impl Guest for Fixture {
@@ -25,16 +25,16 @@ impl Guest for Fixture {
 
 impl Fixture {
     /// A program of the upgradeable loader (aligned ABI).
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::with_loader(solana_sdk_ids::bpf_loader_upgradeable::id())
     }
 
     /// A program of the deprecated loader (no alignment checks).
-    pub fn deprecated() -> Self {
+    pub(crate) fn deprecated() -> Self {
         Self::with_loader(solana_sdk_ids::bpf_loader_deprecated::id())
     }
 
-    pub fn with_loader(loader: Pubkey) -> Self {
+    pub(crate) fn with_loader(loader: Pubkey) -> Self {
         let mut fixture =
             Self::with_programs(loader, 1, vec![InstructionFrame::new(0, vec![], vec![])]);
         fixture.push_top_level();
@@ -43,7 +43,11 @@ impl Fixture {
 
     /// `programs` program accounts (keys 0xA0, 0xA1, …; indices 0..programs), then two
     /// plain accounts (keys 1 and 2), and the given top-level frames (none started).
-    pub fn with_programs(loader: Pubkey, programs: u8, top_level: Vec<InstructionFrame>) -> Self {
+    pub(crate) fn with_programs(
+        loader: Pubkey,
+        programs: u8,
+        top_level: Vec<InstructionFrame>,
+    ) -> Self {
         let mut accounts: Vec<(Pubkey, Account)> = (0..programs)
             .map(|n| (key(0xA0 + n), account(1, vec![], loader, true)))
             .collect();
@@ -65,11 +69,11 @@ impl Fixture {
         }
     }
 
-    pub fn push_top_level(&mut self) {
+    pub(crate) fn push_top_level(&mut self) {
         self.invoke_context.push(None).unwrap();
     }
 
-    pub fn push_cpi(&mut self, program_index: u16, data: Vec<u8>) {
+    pub(crate) fn push_cpi(&mut self, program_index: u16, data: Vec<u8>) {
         let accounts = vec![InstructionAccount {
             index_in_transaction: 3,
             is_signer: false,
@@ -80,12 +84,12 @@ impl Fixture {
             .unwrap();
     }
 
-    pub fn pop(&mut self) {
+    pub(crate) fn pop(&mut self) {
         self.invoke_context.transaction_context.pop().unwrap();
     }
 
     /// Calls `S` and returns its result and the compute units it consumed.
-    pub fn call<S: Syscall>(&mut self, args: [u64; 5]) -> (Result<u64, SyscallError>, u64) {
+    pub(crate) fn call<S: Syscall>(&mut self, args: [u64; 5]) -> (Result<u64, SyscallError>, u64) {
         let before = self.invoke_context.remaining();
         let result = with_vm_context(
             &mut self.invoke_context,
@@ -98,14 +102,14 @@ impl Fixture {
     }
 
     /// Replaces the feature set (mainnet by default).
-    pub fn with_features(mut self, features: FeatureSet) -> Self {
+    pub(crate) fn with_features(mut self, features: FeatureSet) -> Self {
         self.invoke_context.features = std::sync::Arc::new(features);
         self
     }
 
     /// Calls `S` with the input made of `input` (the unaligned, direct-mapping layout) and
     /// the given accounts metadata; returns its result and the compute units it consumed.
-    pub fn call_regions<S: Syscall>(
+    pub(crate) fn call_regions<S: Syscall>(
         &mut self,
         input: &mut [InputRegion],
         accounts_metadata: Vec<SerializedAccountMetadata>,
@@ -125,7 +129,10 @@ impl Fixture {
 
     /// Calls several syscalls within one `VmContext` (one program run: the heap allocator
     /// keeps its state between them).
-    pub fn session<S: Syscall>(&mut self, calls: &[[u64; 5]]) -> Vec<Result<u64, SyscallError>> {
+    pub(crate) fn session<S: Syscall>(
+        &mut self,
+        calls: &[[u64; 5]],
+    ) -> Vec<Result<u64, SyscallError>> {
         with_vm_context(
             &mut self.invoke_context,
             &mut self.memory,
@@ -140,15 +147,15 @@ impl Fixture {
         )
     }
 
-    pub fn set_remaining(&mut self, remaining: u64) {
+    pub(crate) fn set_remaining(&mut self, remaining: u64) {
         self.invoke_context.compute_meter.set_remaining(remaining);
     }
 
-    pub fn logs(&self) -> Vec<String> {
+    pub(crate) fn logs(&self) -> Vec<String> {
         self.invoke_context.logs().to_vec()
     }
 
-    pub fn last_log(&self) -> String {
+    pub(crate) fn last_log(&self) -> String {
         self.invoke_context
             .logs()
             .last()
@@ -157,14 +164,14 @@ impl Fixture {
     }
 
     /// Writes `{ptr, len}` descriptors at `at`.
-    pub fn write_slices(&mut self, at: u64, slices: &[(u64, u64)]) {
+    pub(crate) fn write_slices(&mut self, at: u64, slices: &[(u64, u64)]) {
         for (i, (ptr, len)) in slices.iter().enumerate() {
             self.write_u64(at + 16 * i as u64, *ptr);
             self.write_u64(at + 16 * i as u64 + 8, *len);
         }
     }
 
-    pub fn set_return_data(&mut self, program_id: Pubkey, data: Vec<u8>) {
+    pub(crate) fn set_return_data(&mut self, program_id: Pubkey, data: Vec<u8>) {
         self.invoke_context
             .transaction_context
             .set_return_data(program_id, data);

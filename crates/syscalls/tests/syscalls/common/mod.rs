@@ -16,20 +16,20 @@ use sbfvm_test_support::HarnessMemory;
 use sbfvm_vm::{InputAbi, Syscall, SyscallArguments, SyscallError, VmContext};
 use solana_sdk_ids::bpf_loader_deprecated;
 
-pub use fixture::Fixture;
+pub(crate) use fixture::Fixture;
 
-pub const RODATA: u64 = 0x1_0000_0000;
-pub const STACK: u64 = 0x2_0000_0000;
-pub const HEAP: u64 = 0x3_0000_0000;
-pub const INPUT: u64 = MM_INPUT_START;
+pub(crate) const RODATA: u64 = 0x1_0000_0000;
+pub(crate) const STACK: u64 = 0x2_0000_0000;
+pub(crate) const HEAP: u64 = 0x3_0000_0000;
+pub(crate) const INPUT: u64 = MM_INPUT_START;
 /// Unmapped, 8-aligned.
-pub const UNMAPPED: u64 = 0x5_0000_0000;
+pub(crate) const UNMAPPED: u64 = 0x5_0000_0000;
 
-pub fn key(n: u8) -> Pubkey {
+pub(crate) fn key(n: u8) -> Pubkey {
     Pubkey::new_from_array([n; 32])
 }
 
-pub fn account(lamports: u64, data: Vec<u8>, owner: Pubkey, executable: bool) -> Account {
+pub(crate) fn account(lamports: u64, data: Vec<u8>, owner: Pubkey, executable: bool) -> Account {
     let mut account = Account::new_with_data(lamports, data, &owner);
     account.executable = executable;
     account.rent_epoch = 0;
@@ -37,7 +37,7 @@ pub fn account(lamports: u64, data: Vec<u8>, owner: Pubkey, executable: bool) ->
 }
 
 /// A budget of `limit` compute units, Agave's costs otherwise.
-pub fn budget(limit: u64) -> ComputeBudget {
+pub(crate) fn budget(limit: u64) -> ComputeBudget {
     ComputeBudget {
         compute_unit_limit: limit,
         ..ComputeBudget::default()
@@ -45,7 +45,7 @@ pub fn budget(limit: u64) -> ComputeBudget {
 }
 
 /// The serialization ABI of a program of `loader` (the deprecated loader's is unaligned).
-pub fn input_abi(loader: &Pubkey) -> InputAbi {
+pub(crate) fn input_abi(loader: &Pubkey) -> InputAbi {
     if *loader == bpf_loader_deprecated::id() {
         InputAbi::Unaligned
     } else {
@@ -64,7 +64,7 @@ impl ProgramExecutor for NoExecutor {
 
 /// An invoke context over `accounts` with the `top_level` instructions configured (none
 /// started), sbfvm's builtins plus `extra_builtins`, and no SBF programs.
-pub fn invoke_context(
+pub(crate) fn invoke_context(
     accounts: Vec<(Pubkey, Account)>,
     top_level: Vec<InstructionFrame>,
     budget: ComputeBudget,
@@ -84,12 +84,15 @@ pub fn invoke_context(
 }
 
 /// Calls `S` with the five registers r1..r5, as a program's `call` does.
-pub fn call<S: Syscall>(context: &mut VmContext, registers: [u64; 5]) -> Result<u64, SyscallError> {
+pub(crate) fn call<S: Syscall>(
+    context: &mut VmContext,
+    registers: [u64; 5],
+) -> Result<u64, SyscallError> {
     S::call(context, SyscallArguments::from_registers(registers))
 }
 
 /// Reads and writes a fixture's guest memory.
-pub trait Guest {
+pub(crate) trait Guest {
     fn buffers(&mut self) -> &mut HarnessMemory;
 
     fn write(&mut self, vm_addr: u64, bytes: &[u8]) {
@@ -109,14 +112,14 @@ pub trait Guest {
     }
 }
 
-pub fn is_access_violation(result: &Result<u64, SyscallError>) -> bool {
+pub(crate) fn is_access_violation(result: &Result<u64, SyscallError>) -> bool {
     matches!(result, Err(SyscallError::Memory(text)) if text.starts_with("Access violation"))
 }
 
-pub fn ix_error(error: InstructionError) -> Result<u64, SyscallError> {
+pub(crate) fn ix_error(error: InstructionError) -> Result<u64, SyscallError> {
     Err(SyscallError::Instruction(error))
 }
 
-pub fn budget_exceeded() -> SyscallError {
+pub(crate) fn budget_exceeded() -> SyscallError {
     SyscallError::Instruction(InstructionError::ComputationalBudgetExceeded)
 }

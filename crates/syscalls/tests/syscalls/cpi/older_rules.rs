@@ -158,7 +158,8 @@ fn key_addr(n: u8) -> u64 {
     HEAP + 192 + 32 * u64::from(n & 1)
 }
 
-struct Outcome {
+/// What one CPI returned, charged and logged.
+struct CpiCall {
     result: Result<u64, SyscallError>,
     consumed: u64,
     logs: Vec<String>,
@@ -175,7 +176,7 @@ fn invoke_from(
     original_data_len: usize,
     infos: [Info; 2],
     data_lens: [usize; 2],
-) -> Outcome {
+) -> CpiCall {
     let caller = key(0xA0);
     let data_account =
         |info: &Info, len| account(100, vec![0; len], info.owner.unwrap_or(caller), false);
@@ -255,7 +256,7 @@ fn invoke_from(
         metadata,
         |context| call::<InvokeSignedC>(context, [HEAP, INFOS, 2, 0, 0]),
     );
-    Outcome {
+    CpiCall {
         result,
         consumed: before - invoke_context.remaining(),
         logs: invoke_context.logs().to_vec(),
