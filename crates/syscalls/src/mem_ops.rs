@@ -81,15 +81,23 @@ impl<const REJECT_OVERLAP: bool> Syscall for MemoryMove<REJECT_OVERLAP> {
         if REJECT_OVERLAP && !is_nonoverlapping(src, n, dst, n) {
             return Err(SyscallError::CopyOverlapping);
         }
-        let memory = context.memory();
-        if non_contiguous(context) {
-            return memmove_non_contiguous(&memory, &context.accounts_metadata, [dst, src, n]);
-        }
-        let destination = memory.output(dst, n, 1, 1)?;
-        let source = memory.range(src, n)?;
-        destination.copy_from(source);
-        Ok(0)
+        move_bytes(context, [dst, src, n])
     }
+}
+
+/// The move itself, shared by memcpy and memmove. Kept out of line: inlined into each
+/// syscall's adapter, the translation's lookup is no longer inlined here and a 64-byte
+/// `sol_memcpy_` costs 29 ns instead of 17 (`sbfvm bench syscall/memcpy_64B`).
+#[inline(never)]
+fn move_bytes(context: &VmContext, [dst, src, n]: [u64; 3]) -> SyscallResult {
+    let memory = context.memory();
+    if non_contiguous(context) {
+        return memmove_non_contiguous(&memory, &context.accounts_metadata, [dst, src, n]);
+    }
+    let destination = memory.output(dst, n, 1, 1)?;
+    let source = memory.range(src, n)?;
+    destination.copy_from(source);
+    Ok(0)
 }
 
 /// `sol_memset_(dst, byte, n)`.
