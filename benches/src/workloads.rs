@@ -224,14 +224,9 @@ fn rent_exempt(len: usize) -> u64 {
     (128 + len as u64) * 6_960
 }
 
+/// A non-executable account of `len` zero bytes (its `rent_epoch` is `u64::MAX`).
 fn account(lamports: u64, owner: Pubkey, len: usize) -> Account {
-    Account {
-        lamports,
-        data: vec![0; len],
-        owner,
-        executable: false,
-        rent_epoch: u64::MAX,
-    }
+    Account::new_with_data(lamports, vec![0; len], &owner)
 }
 
 /// Every run allows 1.4M CU, so the loops can be long enough to time.

@@ -539,14 +539,30 @@ mod tests {
         ]
     }
 
+    /// A fresh program id, its [`sample_accounts`], and their context with the instruction
+    /// accounts at `positions`.
+    fn sample_context(
+        positions: &[(u16, bool)],
+    ) -> (Pubkey, Vec<(Pubkey, Account)>, TransactionContext) {
+        let program = Pubkey::new_unique();
+        let accounts = sample_accounts(program);
+        let context = context(program, &accounts, positions);
+        (program, accounts, context)
+    }
+
+    /// The input of `context`'s current instruction in `abi`, and its layout.
+    fn serialize(context: &TransactionContext, abi: InputAbi) -> (AlignedBuffer, SerializedInput) {
+        let mut buffer = AlignedBuffer::default();
+        let input = serialize_parameters(context, abi, &mut buffer).unwrap();
+        (buffer, input)
+    }
+
     /// The reserves a tracker lists as zero are left as they are (so the executor must
     /// `forget` them after any store into the input); forgotten ones are zeroed again, and
     /// a different layout never reuses an old range.
     #[test]
     fn known_zero_reserves_are_skipped_until_forgotten() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let original = context(program, &accounts, &[(0, true), (1, false)]);
+        let (program, accounts, original) = sample_context(&[(0, true), (1, false)]);
         let mut buffer = AlignedBuffer::default();
         let mut input = SerializedInput::default();
         let mut reserves = ZeroReserves::default();
@@ -597,11 +613,8 @@ mod tests {
 
     #[test]
     fn aligned_layout_matches_agave() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
-        let mut buffer = AlignedBuffer::default();
-        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        let (program, accounts, context) = sample_context(&[(0, true), (1, false), (0, true)]);
+        let (buffer, input) = serialize(&context, InputAbi::Aligned);
         assert_eq!(read_u64(buffer.as_slice(), 0).unwrap(), 3);
         assert_eq!(buffer.as_slice()[8], NON_DUP_MARKER);
         assert_eq!(&buffer.as_slice()[16..48], accounts[0].0.as_ref());
@@ -658,11 +671,8 @@ mod tests {
 
     #[test]
     fn aligned_realloc_and_limits() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let context = context(program, &accounts, &[(0, true)]);
-        let mut buffer = AlignedBuffer::default();
-        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        let (_, _, context) = sample_context(&[(0, true)]);
+        let (mut buffer, input) = serialize(&context, InputAbi::Aligned);
         let len_offset = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize - 8;
         buffer.as_mut_slice()[len_offset..len_offset + 8].copy_from_slice(&5u64.to_le_bytes());
         deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
@@ -677,11 +687,8 @@ mod tests {
 
     #[test]
     fn unaligned_owner_is_not_read_back() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let context = context(program, &accounts, &[(0, true)]);
-        let mut buffer = AlignedBuffer::default();
-        let input = serialize_parameters(&context, InputAbi::Unaligned, &mut buffer).unwrap();
+        let (program, _, context) = sample_context(&[(0, true)]);
+        let (mut buffer, input) = serialize(&context, InputAbi::Unaligned);
         let owner = (input.accounts[0].vm_owner_addr - MM_INPUT_START) as usize;
         buffer.as_mut_slice()[owner] ^= 0xff;
         deserialize_parameters(&context, InputAbi::Unaligned, buffer.as_slice(), &input).unwrap();
@@ -690,11 +697,8 @@ mod tests {
 
     #[test]
     fn unaligned_layout_matches_agave() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
-        let mut buffer = AlignedBuffer::default();
-        let input = serialize_parameters(&context, InputAbi::Unaligned, &mut buffer).unwrap();
+        let (program, accounts, context) = sample_context(&[(0, true), (1, false), (0, true)]);
+        let (buffer, input) = serialize(&context, InputAbi::Unaligned);
         let bytes = buffer.as_slice();
         assert_eq!(read_u64(bytes, 0).unwrap(), 3);
         // Record 0 at 8: marker, signer, writable, key, lamports, len, data, owner, exec, epoch.
@@ -730,9 +734,7 @@ mod tests {
 
     #[test]
     fn account_pointer_array_is_appended_only_when_enabled_and_only_for_abi_v1() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
-        let context = context(program, &accounts, &[(0, true), (1, false), (0, true)]);
+        let (_, _, context) = sample_context(&[(0, true), (1, false), (0, true)]);
         let options = SerializeOptions {
             direct_account_pointers: true,
         };
@@ -797,12 +799,9 @@ mod tests {
 
     #[test]
     fn aligned_error_order_and_unchanged_readonly_data() {
-        let program = Pubkey::new_unique();
-        let accounts = sample_accounts(program);
         // Account 1 is read-only (and not owned by the program).
-        let context = context(program, &accounts, &[(0, true), (1, false)]);
-        let mut buffer = AlignedBuffer::default();
-        let input = serialize_parameters(&context, InputAbi::Aligned, &mut buffer).unwrap();
+        let (_, _, context) = sample_context(&[(0, true), (1, false)]);
+        let (mut buffer, input) = serialize(&context, InputAbi::Aligned);
         // Unchanged read-only data is accepted.
         deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
         // A read-only lamport change fails before its (also invalid) realloc is looked at.

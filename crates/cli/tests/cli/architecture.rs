@@ -183,18 +183,10 @@ fn strip_comments_and_literals(source: &str) -> String {
             i += end;
         } else if rest.starts_with("/*") {
             let end = rest.find("*/").map_or(rest.len(), |end| end + 2);
-            out.extend(
-                rest[..end]
-                    .chars()
-                    .map(|c| if c == '\n' { '\n' } else { ' ' }),
-            );
+            blank_out(&rest[..end], &mut out);
             i += end;
         } else if let Some(len) = raw_string_len(rest) {
-            out.extend(
-                rest[..len]
-                    .chars()
-                    .map(|c| if c == '\n' { '\n' } else { ' ' }),
-            );
+            blank_out(&rest[..len], &mut out);
             i += len;
         } else if rest.starts_with('"') || rest.starts_with("b\"") {
             let open = if rest.starts_with('"') { 1 } else { 2 };
@@ -204,11 +196,7 @@ fn strip_comments_and_literals(source: &str) -> String {
                 end += if body[end] == b'\\' { 2 } else { 1 };
             }
             let end = (end + 1).min(body.len());
-            out.extend(
-                rest[..end]
-                    .chars()
-                    .map(|c| if c == '\n' { '\n' } else { ' ' }),
-            );
+            blank_out(&rest[..end], &mut out);
             i += end;
         } else if let Some(len) = char_literal_len(rest) {
             out.push_str(&" ".repeat(len));
@@ -220,6 +208,11 @@ fn strip_comments_and_literals(source: &str) -> String {
         }
     }
     out
+}
+
+/// Appends `text` to `out` with every character but newlines replaced by a space.
+fn blank_out(text: &str, out: &mut String) {
+    out.extend(text.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
 }
 
 /// The length of a raw string literal (`r"…"`, `r#"…"#`, `br#"…"#`) at the start of `text`.

@@ -59,6 +59,13 @@ pub(crate) fn vm(mode: ExecutionMode) -> Sbfvm {
     .expect("Sbfvm::new")
 }
 
+/// A VM in `mode` with `fixtures/<name>` deployed under `program` (upgradeable loader).
+pub(crate) fn vm_with(mode: ExecutionMode, program: Pubkey, name: &str) -> Sbfvm {
+    let mut vm = vm(mode);
+    deploy(&mut vm, program, name);
+    vm
+}
+
 /// Deploys `fixtures/<name>` under `program` with the upgradeable loader.
 pub(crate) fn deploy(vm: &mut Sbfvm, program: Pubkey, name: &str) {
     deploy_with(vm, program, Loader::Upgradeable, name);

@@ -1,23 +1,17 @@
 //! `sbfvm::check`: every kind of `Check`, passing and failing, with the exact failure text;
 //! the `CheckFailures` listing; `Outcome::assert`; the byte-difference rendering.
 
-use crate::common::{deploy, key, vm, MODES, SYSTEM};
+use crate::common::{key, vm_with, MODES, SYSTEM};
 use sbfvm::check::{bytes_difference, CheckFailure, Subject};
 use sbfvm::{
     Account, Check, CheckFailures, ExecutionMode, Instruction, InstructionError, Outcome, Pubkey,
-    Sbfvm, TransactionError,
+    TransactionError,
 };
 use solana_instruction::AccountMeta;
 
-/// A VM with `name` deployed under `key(1)`.
-fn vm_with(mode: ExecutionMode, name: &str) -> Sbfvm {
-    let mut vm = vm(mode);
-    deploy(&mut vm, key(1), name);
-    vm
-}
-
 fn run(mode: ExecutionMode, name: &str, data: &[u8]) -> Outcome {
-    vm_with(mode, name).process_instruction(&Instruction::new_with_bytes(key(1), data, vec![]))
+    let instruction = Instruction::new_with_bytes(key(1), data, vec![]);
+    vm_with(mode, key(1), name).process_instruction(&instruction)
 }
 
 /// custom_error.so failing with `Custom(5)`.
@@ -73,7 +67,7 @@ fn instruction_error() {
 
 #[test]
 fn transaction_error_includes_the_instruction_index() {
-    let mut vm = vm_with(ExecutionMode::Interpreter, "custom_error.so");
+    let mut vm = vm_with(ExecutionMode::Interpreter, key(1), "custom_error.so");
     let ok = Instruction::new_with_bytes(key(1), &0u32.to_le_bytes(), vec![]);
     let fail = Instruction::new_with_bytes(key(1), &5u32.to_le_bytes(), vec![]);
     let outcome = vm.process_transaction(&[ok, fail], None);
@@ -187,7 +181,7 @@ fn return_data() {
 
 /// account_data.so op 0 writes data[1..] at offset 0 of account 0 (owned by the program).
 fn write_account(mode: ExecutionMode) -> (Outcome, Pubkey) {
-    let mut vm = vm_with(mode, "account_data.so");
+    let mut vm = vm_with(mode, key(1), "account_data.so");
     let target = key(2);
     vm.set_account(
         target,

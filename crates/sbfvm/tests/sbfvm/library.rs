@@ -3,7 +3,7 @@
 //! exactly as it was; lamports are conserved.
 
 use crate::common::{
-    account, deploy, deploy_with, elf, key, rent_exempt, total_lamports, vm, MODES, SYSTEM,
+    account, deploy_with, elf, key, rent_exempt, total_lamports, vm, vm_with, MODES, SYSTEM,
 };
 use sbfvm::{ExecutionMode, Instruction, InstructionError, Loader, Pubkey, TransactionError};
 use solana_instruction::AccountMeta;
@@ -145,9 +145,8 @@ fn bpf_loader_2_program_computes_and_returns_data() {
 #[test]
 fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
     for mode in MODES {
-        let mut vm = vm(mode);
         let program = key(4);
-        deploy(&mut vm, program, "account_data.so");
+        let mut vm = vm_with(mode, program, "account_data.so");
         // The program account points at a programdata account holding the ELF.
         let program_account = vm.account(&program).unwrap().clone();
         assert!(program_account.executable);
@@ -211,9 +210,8 @@ fn upgradeable_loader_program_moves_lamports_and_conserves_them() {
 
 #[test]
 fn custom_errors_map_to_instruction_errors() {
-    let mut vm = vm(ExecutionMode::default());
     let program = key(7);
-    deploy(&mut vm, program, "custom_error.so");
+    let mut vm = vm_with(ExecutionMode::default(), program, "custom_error.so");
     let outcome = vm.process_instruction(&Instruction::new_with_bytes(
         program,
         &42u32.to_le_bytes(),
@@ -246,9 +244,8 @@ fn custom_errors_map_to_instruction_errors() {
 #[test]
 fn a_failed_transaction_leaves_the_store_untouched() {
     for mode in MODES {
-        let mut vm = vm(mode);
         let program = key(8);
-        deploy(&mut vm, program, "account_data.so");
+        let mut vm = vm_with(mode, program, "account_data.so");
         let owned = key(9);
         let other = key(10);
         let system_owned = key(11);
@@ -407,9 +404,8 @@ fn loading_a_broken_elf_is_an_error() {
 /// account") and accounts-db's zero-lamport filtering.
 #[test]
 fn an_account_drained_to_zero_lamports_is_deallocated() {
-    let mut vm = vm(ExecutionMode::default());
     let program = key(15);
-    deploy(&mut vm, program, "account_data.so");
+    let mut vm = vm_with(ExecutionMode::default(), program, "account_data.so");
     let (drained, other) = (key(16), key(17));
     vm.set_account(drained, account(5_000_000, program, &[1, 2, 3, 4]));
     vm.set_account(other, account(5_000_000, program, &[]));

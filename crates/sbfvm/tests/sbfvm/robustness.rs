@@ -4,7 +4,9 @@
 //! log bytes, account growth) hold, and every input the fuzzers (fuzz/) found a crash for
 //! is a regression test here.
 
-use crate::common::{account, deploy, elf, fixtures_dir, key, total_lamports, vm, MODES, SYSTEM};
+use crate::common::{
+    account, deploy, elf, fixtures_dir, key, total_lamports, vm, vm_with, MODES, SYSTEM,
+};
 use sbfvm::runner::{prepare, PreparedInstruction};
 use sbfvm::scenario::Scenario;
 use sbfvm::{Config, ExecutionMode, Instruction, Loader, Pubkey, Sbfvm};
@@ -489,8 +491,7 @@ fn log_output_is_capped_at_10_000_bytes_then_log_truncated() {
 #[test]
 fn an_account_cannot_grow_past_10_mib() {
     for mode in MODES {
-        let mut vm = vm(mode);
-        deploy(&mut vm, ACCOUNT_DATA, "account_data.so");
+        let mut vm = vm_with(mode, ACCOUNT_DATA, "account_data.so");
         let start = MAX_PERMITTED_DATA_LENGTH - 25 * 1024;
         vm.set_account(AD[0], account(u64::MAX / 4, ACCOUNT_DATA, &vec![0; start]));
         // A realloc loop: each instruction grows the account by the full 10 KiB.
