@@ -4,17 +4,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sbfvm_fuzz::program::{assert_same, run_interpreter_then};
 use sbfvm_vm::ExecutionMode;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(prepared) = sbfvm_fuzz::program::prepare(data) else {
-        return;
-    };
-    let Some(interpreter) = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Interpreter) else {
-        return;
-    };
     // A program the JIT cannot compile (a function past the end of the text) is skipped.
-    let Some(jit) = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Jit) else {
+    let Some((interpreter, Some(jit))) = run_interpreter_then(data, ExecutionMode::Jit) else {
         return;
     };
     if sbfvm_fuzz::debug() {
@@ -23,5 +18,5 @@ fuzz_target!(|data: &[u8]| {
             interpreter.result, interpreter.compute_units, interpreter.pc
         );
     }
-    sbfvm_fuzz::program::assert_same(&interpreter, &jit);
+    assert_same(&interpreter, &jit);
 });

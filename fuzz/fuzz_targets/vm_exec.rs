@@ -3,16 +3,13 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sbfvm_fuzz::program::run_interpreter_then;
 use sbfvm_vm::ExecutionMode;
 
 fuzz_target!(|data: &[u8]| {
-    let Some(prepared) = sbfvm_fuzz::program::prepare(data) else {
+    let Some((first, second)) = run_interpreter_then(data, ExecutionMode::Interpreter) else {
         return;
     };
-    let Some(first) = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Interpreter) else {
-        return;
-    };
-    let second = sbfvm_fuzz::program::run(&prepared, ExecutionMode::Interpreter)
-        .expect("a program that ran once runs again");
+    let second = second.expect("a program that ran once runs again");
     assert_eq!(first, second, "the interpreter is not deterministic");
 });

@@ -428,25 +428,55 @@ impl ReadOnlyMemory {
     }
 }
 
-/// Calls the syscall `name` as [`invoke_syscall`] does and checks what every direct call
-/// keeps: the meter never grows and read-only memory stays as it was. `None` when the
-/// memory cannot be mapped (several input regions under the aligned mapping).
-pub fn invoke_checked(
-    environment: &ProgramEnvironment,
-    name: &str,
-    memory: &mut HarnessMemory,
-    invoke_context: &mut InvokeContext,
-    frame: &FrameSetup,
-    registers: [u64; 11],
-) -> Option<SyscallOutcome> {
-    let read_only = ReadOnlyMemory::of(memory);
-    let initial = invoke_context.remaining();
-    let outcome =
-        invoke_syscall(environment, name, memory, invoke_context, frame, registers).ok()?;
-    assert!(
-        invoke_context.remaining() <= initial,
-        "{name}: the meter grew"
-    );
-    read_only.assert_unchanged(memory);
-    Some(outcome)
+/// Whether the syscall `name` is a CPI (`sol_invoke_signed_c` or `sol_invoke_signed_rust`).
+pub fn is_cpi(name: &str) -> bool {
+    name.starts_with("sol_invoke_signed")
+}
+
+/// A direct syscall call of the `syscall` and `cpi` targets: the guest memory and the invoke
+/// context it runs on, the frame it runs as, and its registers (r1..r5 the arguments).
+pub struct DirectCall {
+    pub memory: HarnessMemory,
+    pub invoke_context: InvokeContext,
+    pub frame: FrameSetup,
+    pub registers: [u64; 11],
+}
+
+impl DirectCall {
+    /// Calls the syscall `name` of `environment` as [`invoke_syscall`] does and checks what
+    /// every direct call keeps: the meter never grows and read-only memory stays as it was;
+    /// after a CPI that returns, lamports are conserved and only the caller's frame is left.
+    /// `None` when the memory cannot be mapped (several input regions under the aligned
+    /// mapping).
+    pub fn run_checked(
+        &mut self,
+        environment: &ProgramEnvironment,
+        name: &str,
+    ) -> Option<SyscallOutcome> {
+        let Self {
+            memory,
+            invoke_context,
+            frame,
+            registers,
+        } = self;
+        let read_only = ReadOnlyMemory::of(memory);
+        let initial = invoke_context.remaining();
+        let before_lamports = total_lamports(invoke_context);
+        let outcome =
+            invoke_syscall(environment, name, memory, invoke_context, frame, *registers).ok()?;
+        assert!(
+            invoke_context.remaining() <= initial,
+            "{name}: the meter grew"
+        );
+        read_only.assert_unchanged(memory);
+        if is_cpi(name) && matches!(outcome, SyscallOutcome::Returned(_)) {
+            assert_eq!(
+                total_lamports(invoke_context),
+                before_lamports,
+                "{name}: lamports not conserved by a successful CPI"
+            );
+            assert_eq!(invoke_context.transaction_context.stack_height(), 1);
+        }
+        Some(outcome)
+    }
 }

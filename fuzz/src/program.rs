@@ -262,6 +262,18 @@ pub fn prepare(data: &[u8]) -> Option<Prepared> {
     })
 }
 
+/// Prepares `data` and runs it in the interpreter, then in `second`: `None` when there is no
+/// text or the interpreter run does not happen (see [`run`]); the second run is `None` when
+/// it does not happen (for the JIT, also when the program does not compile).
+pub fn run_interpreter_then(
+    data: &[u8],
+    second: ExecutionMode,
+) -> Option<(Observation, Option<Observation>)> {
+    let prepared = prepare(data)?;
+    let first = run(&prepared, ExecutionMode::Interpreter)?;
+    Some((first, run(&prepared, second)))
+}
+
 /// The invoke context, guest memory and serialization metadata of one run.
 type RunSetup = (InvokeContext, HarnessMemory, Vec<SerializedAccountMetadata>);
 

@@ -32,15 +32,25 @@
 //!   registered but does nothing (returns 0, charges nothing).
 //! - [`test_invoke_context`]: an invoke context over no accounts, for the above.
 //!
+//! # CPI structures
+//!
+//! [`stable_instruction`], [`c_account_info_words`], [`rust_account_info_boxes`] and
+//! [`account_info_flags`]: the words of the structures a CPI caller passes, as the SDKs lay
+//! them out, for writing them into guest memory by hand.
+//!
 //! [`VmContext`]: sbfvm_vm::VmContext
 
 mod context;
+mod cpi_structs;
 mod mapping;
 mod memory;
 mod program;
 mod syscall;
 
 pub use context::{test_invoke_context, NoPrograms};
+pub use cpi_structs::{
+    account_info_flags, c_account_info_words, rust_account_info_boxes, stable_instruction,
+};
 pub use mapping::{with_input_regions, with_vm_context, FrameSetup};
 pub use memory::{
     HarnessMemory, InputRegion, InputRegionView, HEAP_START, INPUT_START, RODATA_START, STACK_START,

@@ -80,7 +80,16 @@ pub(crate) struct MappedMemory<'a> {
     pub(crate) program: Option<&'a Executable<VmContext>>,
 }
 
-impl MappedMemory<'_> {
+impl<'a> MappedMemory<'a> {
+    /// The buffers of `memory` with its own read-only and input regions.
+    pub(crate) fn own(memory: &'a mut HarnessMemory) -> Self {
+        Self {
+            memory,
+            input: None,
+            program: None,
+        }
+    }
+
     /// The regions, in VM address order. Host pointers are taken with `as_mut_ptr`, which
     /// creates no reference to the bytes: a test may keep host ranges (`HostOut`) from one
     /// call and use them in the next, and a fresh `&mut` of a buffer would invalidate them
@@ -178,11 +187,7 @@ pub fn with_vm_context<R>(
     accounts_metadata: Vec<SerializedAccountMetadata>,
     f: impl FnOnce(&mut VmContext) -> R,
 ) -> R {
-    let mapped = MappedMemory {
-        memory,
-        input: None,
-        program: None,
-    };
+    let mapped = MappedMemory::own(memory);
     run_test_frame(invoke_context, mapped, true, abi, accounts_metadata, f)
         .expect("test regions form a valid aligned mapping")
 }
@@ -281,11 +286,7 @@ mod tests {
         let mut memory = HarnessMemory::zeroed(0, 0, 0, 0);
         memory.push_input_region(&[1; 4], true);
         memory.push_input_region(&[2; 4], false);
-        let mapped = MappedMemory {
-            memory: &mut memory,
-            input: None,
-            program: None,
-        };
+        let mapped = MappedMemory::own(&mut memory);
         let result = run_test_frame(
             &mut invoke_context,
             mapped,

@@ -43,11 +43,7 @@ pub fn invoke_syscall(
     };
     let version = SBPFVersion::V0;
     let stack_len = memory.stack.len();
-    let mapped = MappedMemory {
-        memory,
-        input: None,
-        program: None,
-    };
+    let mapped = MappedMemory::own(memory);
     let layout = Layout::of(environment, version);
     with_mapping(invoke_context, mapped, &layout, frame.clone(), |context| {
         let mut vm = EbpfVm::new(Arc::clone(loader), version, context, stack_len);

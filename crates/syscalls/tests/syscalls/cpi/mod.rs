@@ -25,12 +25,18 @@ use sbfvm_runtime::{
 use sbfvm_syscalls::cpi::{
     translate_accounts, CAbi, InvokeSignedC, InvokeSignedRust, RustAbi, TranslatedAccount,
 };
-use sbfvm_test_support::{with_vm_context, HarnessMemory};
+use sbfvm_test_support::{
+    account_info_flags, c_account_info_words, rust_account_info_boxes, stable_instruction,
+    with_vm_context, HarnessMemory,
+};
 use sbfvm_vm::serialization::SerializedInput;
 use sbfvm_vm::{InputAbi, SerializedAccountMetadata, SyscallError};
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader};
 
-use crate::common::{account, budget, call, input_abi, invoke_context, key, Guest, HEAP};
+use crate::common::{
+    account, budget, budget_exceeded, call, input_abi, invoke_context, is_access_violation, key,
+    Guest, HEAP,
+};
 
 const RODATA_LEN: usize = 64 * 1024;
 const STACK_LEN: usize = 4 * 1024;
@@ -388,15 +394,9 @@ impl Cpi {
                     metas.extend_from_slice(meta.pubkey.as_ref());
                     metas.extend_from_slice(&[meta.is_signer as u8, meta.is_writable as u8]);
                 }
-                let metas_addr = self.put(&metas, 8);
-                let data_addr = self.put(&ix.data, 1);
-                let (n, d) = (ix.accounts.len() as u64, ix.data.len() as u64);
-                let mut bytes: Vec<u8> = [metas_addr, n, n, data_addr, d, d]
-                    .iter()
-                    .flat_map(|v| v.to_le_bytes())
-                    .collect();
-                bytes.extend_from_slice(ix.program_id.as_ref());
-                self.put(&bytes, 8)
+                let metas = (self.put(&metas, 8), ix.accounts.len() as u64);
+                let data = (self.put(&ix.data, 1), ix.data.len() as u64);
+                self.put(&stable_instruction(metas, data, &ix.program_id), 8)
             }
         }
     }
@@ -413,30 +413,20 @@ impl Cpi {
         for &position in positions {
             let md = self.md(position);
             let account = self.account(position);
-            let flags = [
-                position == A,
-                WRITABLE.contains(&position),
-                account.executable,
-            ];
             let mut info: Vec<u64> = match abi {
-                Abi::C => c_info_words(&md, u64::MAX).to_vec(),
+                Abi::C => c_account_info_words(&md, u64::MAX).to_vec(),
                 Abi::Rust => {
-                    let (lamports_box, data_box) = rust_boxes(&md);
+                    let (lamports_box, data_box) = rust_account_info_boxes(&md);
                     let lamports_box = self.put_u64s(&lamports_box);
                     let data_box = self.put_u64s(&data_box);
                     vec![md.vm_key_addr, lamports_box, data_box, md.vm_owner_addr, 0]
                 }
             };
-            info.push(u64::from_le_bytes([
-                flags[0] as u8,
-                flags[1] as u8,
-                flags[2] as u8,
-                0,
-                0,
-                0,
-                0,
-                0,
-            ]));
+            info.push(account_info_flags(
+                position == A,
+                WRITABLE.contains(&position),
+                account.executable,
+            ));
             bytes.extend(info.iter().flat_map(|v| v.to_le_bytes()));
         }
         bytes
@@ -474,11 +464,16 @@ impl Cpi {
         self.write_u64(addr, lamports);
     }
 
+    /// An instruction to the stub with `metas` and `data`: its address.
+    fn stub_ix(&mut self, abi: Abi, metas: Vec<AccountMeta>, data: Vec<u8>) -> u64 {
+        self.ix(abi, &instruction(stub_id(), metas, data))
+    }
+
     /// An instruction to the stub with B writable and no data, and B's account info:
     /// their addresses.
     fn stub_with_b(&mut self, abi: Abi) -> (u64, u64) {
-        let ix = instruction(stub_id(), vec![self.w(B)], vec![]);
-        (self.ix(abi, &ix), self.infos(abi, &[B]))
+        let ix_addr = self.stub_ix(abi, vec![self.w(B)], vec![]);
+        (ix_addr, self.infos(abi, &[B]))
     }
 
     /// `signers` as `&[&[&[u8]]]`; returns (address, count).
@@ -511,6 +506,21 @@ impl Cpi {
             },
         );
         (result, before - self.ic.remaining())
+    }
+
+    /// The call with `args` is an access violation after the base charge only.
+    fn assert_access_violation_after_base_charge(&mut self, abi: Abi, args: [u64; 5]) {
+        let (result, cu) = self.invoke(abi, args);
+        assert!(is_access_violation(&result), "{abi:?}: {result:?}");
+        assert_eq!(cu, INVOKE);
+    }
+
+    /// With only `units` left, the call with `args` fails on the meter and drains it.
+    fn assert_drains_meter(&mut self, abi: Abi, args: [u64; 5], units: u64) {
+        self.set_remaining(units);
+        let (result, cu) = self.invoke(abi, args);
+        assert_eq!(result, Err(budget_exceeded()), "{abi:?}");
+        assert_eq!((cu, self.ic.remaining()), (units, 0));
     }
 
     /// Writes the instruction, the infos of `infos` and the signers, then invokes.
@@ -580,30 +590,6 @@ fn cpi_metas(ix: &Instruction) -> Vec<CpiAccountMeta> {
             is_writable: meta.is_writable,
         })
         .collect()
-}
-
-/// The words of a `SolAccountInfo` before its flags, each pointer where the caller's
-/// serialization put the account, `rent_epoch` last.
-fn c_info_words(md: &SerializedAccountMetadata, rent_epoch: u64) -> [u64; 6] {
-    let len = md.original_data_len as u64;
-    [
-        md.vm_key_addr,
-        md.vm_lamports_addr,
-        len,
-        md.vm_data_addr,
-        md.vm_owner_addr,
-        rent_epoch,
-    ]
-}
-
-/// The Rc boxes of a Rust `AccountInfo` (strong, weak, RefCell flag, then the value): the
-/// lamports pointer, and the data `{ptr, len}`.
-fn rust_boxes(md: &SerializedAccountMetadata) -> ([u64; 4], [u64; 5]) {
-    let len = md.original_data_len as u64;
-    (
-        [1, 1, 0, md.vm_lamports_addr],
-        [1, 1, 0, md.vm_data_addr, len],
-    )
 }
 
 fn le_bytes(words: &[u64]) -> Vec<u8> {

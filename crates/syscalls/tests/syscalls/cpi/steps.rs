@@ -7,7 +7,7 @@ use sbfvm_syscalls::cpi::{
 use solana_sdk_ids::{ed25519_program, loader_v4, secp256k1_program, secp256r1_program};
 
 use super::*;
-use crate::common::{budget_exceeded, is_access_violation, ix_error, INPUT, RODATA, UNMAPPED};
+use crate::common::{is_access_violation, ix_error, INPUT, RODATA, UNMAPPED};
 use sbfvm_runtime::InstructionError as IxError;
 
 // =====================================================================================
@@ -55,16 +55,12 @@ fn baseline_cpi_succeeds_with_the_expected_charges_logs_and_callee_view() {
 fn step1_base_charge_of_946_drains_the_meter_when_short() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        f.set_remaining(INVOKE - 1);
         // Nothing is translated: every address is garbage.
-        let (result, cu) = f.invoke(abi, [UNMAPPED, UNMAPPED, 3, UNMAPPED, 2]);
-        assert_eq!(result, Err(budget_exceeded()), "{abi:?}");
-        assert_eq!((cu, f.ic.remaining()), (INVOKE - 1, 0));
+        let garbage = [UNMAPPED, UNMAPPED, 3, UNMAPPED, 2];
+        f.assert_drains_meter(abi, garbage, INVOKE - 1);
         // Exactly 946: the base charge passes and the instruction is translated next.
         f.set_remaining(INVOKE);
-        let (result, cu) = f.invoke(abi, [UNMAPPED, UNMAPPED, 3, UNMAPPED, 2]);
-        assert!(is_access_violation(&result), "{abi:?}: {result:?}");
-        assert_eq!(cu, INVOKE);
+        f.assert_access_violation_after_base_charge(abi, garbage);
     }
 }
 
@@ -72,12 +68,8 @@ fn step1_base_charge_of_946_drains_the_meter_when_short() {
 fn step1_then_the_instruction_byte_charge_drains_the_meter() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![], vec![0; 250]);
-        let ix_addr = f.ix(abi, &ix);
-        f.set_remaining(INVOKE);
-        let (result, cu) = f.invoke(abi, [ix_addr, UNMAPPED, 0, 0, 0]);
-        assert_eq!(result, Err(budget_exceeded()), "{abi:?}");
-        assert_eq!((cu, f.ic.remaining()), (INVOKE, 0));
+        let ix_addr = f.stub_ix(abi, vec![], vec![0; 250]);
+        f.assert_drains_meter(abi, [ix_addr, UNMAPPED, 0, 0, 0], INVOKE);
     }
 }
 
@@ -99,8 +91,7 @@ fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
             (Err(SyscallError::UnalignedPointer), INVOKE)
         };
         let mut f = Cpi::with_deprecated_loader(deprecated);
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![]);
         let bytes = f.read(ix_addr, abi.instruction_size());
         let odd = f.alloc(bytes.len() + 1, 8) + 1;
         f.write(odd, &bytes);
@@ -115,8 +106,7 @@ fn step2_unaligned_instruction_is_rejected_by_aligned_callers_only() {
 fn step2_c_metas_need_8_alignment_rust_metas_do_not() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![]);
         let [accounts_addr_off, _, _, _] = abi.ix_offsets();
         let metas_addr = f.read_u64(ix_addr + accounts_addr_off);
         let (_, _, meta_size) = abi.meta_layout();
@@ -142,8 +132,7 @@ fn step2_c_metas_need_8_alignment_rust_metas_do_not() {
 #[test]
 fn step2_c_program_id_and_pubkeys_need_no_alignment() {
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(Abi::C, &ix);
+    let ix_addr = f.stub_ix(Abi::C, vec![f.w(B)], vec![]);
     let program_id = f.alloc(33, 8) + 1;
     f.write(program_id, stub_id().as_ref());
     f.write_u64(ix_addr, program_id);
@@ -162,34 +151,25 @@ fn step2_instruction_metas_and_data_out_of_region_are_access_violations() {
     for abi in ABIS {
         // The instruction itself runs past the end of the heap.
         let mut f = Cpi::new();
-        let (result, cu) = f.invoke(abi, [HEAP_END - 8, 0, 0, 0, 0]);
-        assert!(is_access_violation(&result), "{abi:?}: {result:?}");
-        assert_eq!(cu, INVOKE);
+        f.assert_access_violation_after_base_charge(abi, [HEAP_END - 8, 0, 0, 0, 0]);
 
         let ix = instruction(stub_id(), vec![f.w(B)], vec![7; 4]);
         let [accounts_off, _, data_off, _] = abi.ix_offsets();
         // The metas run past the end of the heap.
         let ix_addr = f.ix(abi, &ix);
         f.write_u64(ix_addr + accounts_off, HEAP_END - 8);
-        let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        assert!(is_access_violation(&result), "{abi:?}: {result:?}");
-        assert_eq!(cu, INVOKE);
+        f.assert_access_violation_after_base_charge(abi, [ix_addr, 0, 0, 0, 0]);
         // The data runs past the end of the heap.
         let ix_addr = f.ix(abi, &ix);
         f.write_u64(ix_addr + data_off, HEAP_END - 2);
-        let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        assert!(is_access_violation(&result), "{abi:?}: {result:?}");
-        assert_eq!(cu, INVOKE);
+        f.assert_access_violation_after_base_charge(abi, [ix_addr, 0, 0, 0, 0]);
     }
     // C only: the program id is behind a pointer too, translated before the metas.
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(Abi::C, &ix);
+    let ix_addr = f.stub_ix(Abi::C, vec![f.w(B)], vec![]);
     f.write_u64(ix_addr, UNMAPPED);
     f.write_u64(ix_addr + 16, u64::MAX); // absurd metas: not reached
-    let (result, cu) = f.invoke(Abi::C, [ix_addr, 0, 0, 0, 0]);
-    assert!(is_access_violation(&result), "{result:?}");
-    assert_eq!(cu, INVOKE);
+    f.assert_access_violation_after_base_charge(Abi::C, [ix_addr, 0, 0, 0, 0]);
 }
 
 #[test]
@@ -219,52 +199,59 @@ fn step2_absurd_lengths_fail_translation_not_the_limit_check() {
 }
 
 #[test]
-fn step2_more_than_255_metas_is_max_instruction_accounts_exceeded() {
+fn step2_more_than_255_metas_or_10240_data_bytes_fail_before_the_byte_charge() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.ro(B); 256], vec![0; 10_241]);
-        let ix_addr = f.ix(abi, &ix);
-        let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        // The metas are checked before the data.
-        let expected = SyscallError::MaxInstructionAccountsExceeded {
-            num_accounts: 256,
-            max_accounts: 255,
-        };
-        let text = "Invoked an instruction with too many accounts (256 > 255)";
-        assert_error(result, expected, text, abi);
-        assert_eq!(cu, INVOKE, "the limit is checked before the byte charge");
+        let cases = [
+            // Both limits exceeded: the metas are checked before the data.
+            (
+                vec![f.ro(B); 256],
+                SyscallError::MaxInstructionAccountsExceeded {
+                    num_accounts: 256,
+                    max_accounts: 255,
+                },
+                "Invoked an instruction with too many accounts (256 > 255)",
+            ),
+            (
+                vec![f.w(B)],
+                SyscallError::MaxInstructionDataLenExceeded {
+                    data_len: 10_241,
+                    max_data_len: 10_240,
+                },
+                "Invoked an instruction with data that is too large (10241 > 10240)",
+            ),
+        ];
+        for (metas, expected, text) in cases {
+            let ix_addr = f.stub_ix(abi, metas, vec![0; 10_241]);
+            let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
+            assert_error(result, expected, text, abi);
+            assert_eq!(cu, INVOKE, "the limits are checked before the byte charge");
+        }
+    }
+}
 
-        // 255 metas pass, and are charged ⌊34·255/250⌋ = 34.
+#[test]
+fn step2_255_metas_pass_and_are_charged_34_units() {
+    for abi in ABIS {
         let mut f = Cpi::new();
         let ix = instruction(stub_id(), vec![f.ro(B); 255], vec![]);
         let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
         assert_eq!(result, Ok(0), "{abi:?}");
+        // ⌊34·255/250⌋ = 34.
         assert_eq!(ix_cost(255, 0), 34);
         assert_eq!(cu, INVOKE + 34 + info_cost(1) + STUB_UNITS);
     }
 }
 
 #[test]
-fn step2_more_than_10240_data_bytes_is_max_instruction_data_len_exceeded() {
+fn step2_10240_data_bytes_pass_and_cost_40_units() {
     for abi in ABIS {
-        let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![0; 10_241]);
-        let ix_addr = f.ix(abi, &ix);
-        let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        let expected = SyscallError::MaxInstructionDataLenExceeded {
-            data_len: 10_241,
-            max_data_len: 10_240,
-        };
-        let text = "Invoked an instruction with data that is too large (10241 > 10240)";
-        assert_error(result, expected, text, abi);
-        assert_eq!(cu, INVOKE);
-
-        // 10,240 bytes pass and cost ⌊10240/250⌋ = 40.
         let mut f = Cpi::new();
         let seen = f.record();
         let ix = instruction(stub_id(), vec![f.w(B)], vec![9; 10_240]);
         let (result, cu) = f.cpi(abi, &ix, &[B], &[]);
         assert_eq!(result, Ok(0), "{abi:?}");
+        // ⌊10240/250⌋ = 40.
         assert_eq!(cu, INVOKE + 40 + STUB_UNITS);
         assert_eq!(seen.borrow().len(), 1);
         let trace = f.ic.transaction_context.trace();
@@ -279,8 +266,7 @@ fn step2_byte_charge_sums_two_floors_and_uses_34_bytes_per_meta_for_both_abis() 
         // and 16-byte C metas (128 bytes) would be 0. The first meta's bool byte is 2, so
         // the call fails right after the charge.
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.ro(B); 8], vec![0; 249]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.ro(B); 8], vec![0; 249]);
         let [accounts_off, _, _, _] = abi.ix_offsets();
         let metas = f.read_u64(ix_addr + accounts_off);
         let (signer_off, _, _) = abi.meta_layout();
@@ -290,10 +276,7 @@ fn step2_byte_charge_sums_two_floors_and_uses_34_bytes_per_meta_for_both_abis() 
         assert_eq!(ix_cost(8, 249), 1);
         assert_eq!(cu, INVOKE + 1);
         // One unit short of that charge: the meter drains before the bool bytes are read.
-        f.set_remaining(INVOKE);
-        let (result, cu) = f.invoke(abi, [ix_addr, 0, 0, 0, 0]);
-        assert_eq!(result, Err(budget_exceeded()), "{abi:?}");
-        assert_eq!((cu, f.ic.remaining()), (INVOKE, 0));
+        f.assert_drains_meter(abi, [ix_addr, 0, 0, 0, 0], INVOKE);
     }
 }
 
@@ -303,8 +286,7 @@ fn step2_bool_bytes_above_one_are_invalid_argument() {
         let (signer_off, writable_off, meta_size) = abi.meta_layout();
         for (offset, value) in [(signer_off, 2u8), (writable_off, 2), (signer_off, 0xff)] {
             let mut f = Cpi::new();
-            let ix = instruction(stub_id(), vec![f.w(B), f.w(B)], vec![]);
-            let ix_addr = f.ix(abi, &ix);
+            let ix_addr = f.stub_ix(abi, vec![f.w(B), f.w(B)], vec![]);
             let [accounts_off, _, _, _] = abi.ix_offsets();
             let metas = f.read_u64(ix_addr + accounts_off);
             // The second meta is bad: the first translated fine.
@@ -323,8 +305,7 @@ fn step2_bool_bytes_above_one_are_invalid_argument() {
 #[test]
 fn step2_c_meta_pubkey_pointer_is_translated_after_its_bool_bytes() {
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B), f.w(B)], vec![]);
-    let ix_addr = f.ix(Abi::C, &ix);
+    let ix_addr = f.stub_ix(Abi::C, vec![f.w(B), f.w(B)], vec![]);
     let metas = f.read_u64(ix_addr + 8);
     // Meta 0's pubkey pointer is out of region; meta 1 has a bad bool byte.
     f.write_u64(metas, UNMAPPED);
@@ -809,8 +790,7 @@ fn step5_callee_program_must_be_one_of_the_callers_accounts() {
 fn step6_infos_reaching_the_input_region_are_invalid_pointer() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![0; 250]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![0; 250]);
         let size = abi.info_size();
         // Ends exactly at MM_INPUT_START; inside the input; length 0 at the input start;
         // a huge count (saturating).
@@ -850,8 +830,7 @@ fn step6_infos_reaching_the_input_region_are_invalid_pointer() {
 fn step6_more_than_255_infos_is_max_instruction_account_infos_exceeded() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![]);
         let infos = f.infos(abi, &[B; 256]);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 256, 0, 0]);
         let error = result.unwrap_err();
@@ -884,8 +863,7 @@ fn step6_info_charge_is_80_bytes_per_info_for_both_abis() {
     for abi in ABIS {
         for (count, charge) in [(1u64, 0u64), (3, 0), (4, 1), (7, 2), (32, 10)] {
             let mut f = Cpi::new();
-            let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-            let ix_addr = f.ix(abi, &ix);
+            let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![]);
             // `count` infos, none of them B's: fails after the charge and the keys.
             let infos = f.infos(abi, &vec![C; count as usize]);
             let (result, cu) = f.invoke(abi, [ix_addr, infos, count, 0, 0]);
@@ -894,10 +872,7 @@ fn step6_info_charge_is_80_bytes_per_info_for_both_abis() {
             assert_eq!(cu, INVOKE + charge, "{abi:?} {count}");
             // One unit short for the info charge.
             if charge > 0 {
-                f.set_remaining(INVOKE + charge - 1);
-                let (result, _) = f.invoke(abi, [ix_addr, infos, count, 0, 0]);
-                assert_eq!(result, Err(budget_exceeded()));
-                assert_eq!(f.ic.remaining(), 0);
+                f.assert_drains_meter(abi, [ix_addr, infos, count, 0, 0], INVOKE + charge - 1);
             }
         }
     }
@@ -907,8 +882,7 @@ fn step6_info_charge_is_80_bytes_per_info_for_both_abis() {
 fn step6_every_info_key_is_translated_even_unused_ones() {
     for abi in ABIS {
         let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(B)], vec![]);
         let infos = f.infos(abi, &[B, C, D, E]);
         // Info 3 (E, not used by the callee) has an unmapped key pointer.
         f.write_u64(Cpi::info_addr(abi, infos, 3), UNMAPPED);
@@ -952,9 +926,7 @@ fn step6_executable_callee_accounts_need_no_info_and_cost_their_data_length() {
         assert_eq!(result, Ok(0), "{abi:?}");
         assert_eq!(cu, INVOKE + ix_cost(3, 0) + info_cost(2) + 4 + STUB_UNITS);
         // The executable charge can exhaust the meter.
-        f.set_remaining(INVOKE + 3);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 2, 0, 0]);
-        assert_eq!(result, Err(budget_exceeded()));
+        f.assert_drains_meter(abi, [ix_addr, infos, 2, 0, 0], INVOKE + 3);
     }
 }
 
@@ -975,8 +947,7 @@ fn step6_missing_info_is_missing_account_with_a_log() {
         );
         // Matching is by key value: the first info with D's key is used, the second is
         // never looked at (its length is absurd).
-        let ix = instruction(stub_id(), vec![f.w(D)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
+        let ix_addr = f.stub_ix(abi, vec![f.w(D)], vec![]);
         let infos = f.infos(abi, &[B, D, D]);
         let second = f.info_len_addr(abi, infos, 2);
         f.write_u64(second, u64::MAX);
@@ -988,67 +959,42 @@ fn step6_missing_info_is_missing_account_with_a_log() {
 
 #[test]
 fn step6_c_pointer_checks_in_agave_order_key_owner_lamports_data() {
-    let abi = Abi::C;
-    let mut f = Cpi::new();
-    let (ix_addr, infos) = f.stub_with_b(abi);
-    let md = f.md(B);
-    let b = f.account(B);
-    let key_copy = f.put(f.key(B).as_ref(), 1);
-    let owner_copy = f.put(b.owner.as_ref(), 1);
-    let lamports_copy = f.put_u64s(&[b.lamports]);
-    let data_copy = f.put(&b.data, 8);
-    // (offset in SolAccountInfo, wrong value, right value, field name)
-    let fields = [
-        (0, key_copy, md.vm_key_addr, "key"),
-        (32, owner_copy, md.vm_owner_addr, "owner"),
-        (8, lamports_copy, md.vm_lamports_addr, "lamports"),
-        (24, data_copy, md.vm_data_addr, "data"),
-    ];
-    let fields = fields.map(|(offset, wrong, right, name)| (infos + offset, wrong, right, name));
-    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
+    // The key, owner, lamports and data pointers at their offsets in the SolAccountInfo.
+    assert_pointers_checked_in_order(Abi::C, |_, info| [0, 32, 8, 24].map(|offset| info + offset));
 }
 
 #[test]
 fn step6_rust_pointer_checks_in_agave_order_key_owner_lamports_box_data_box() {
-    let abi = Abi::Rust;
+    // The key and owner pointers in the AccountInfo, the lamports and data pointers in
+    // their boxes.
+    assert_pointers_checked_in_order(Abi::Rust, |f, info| {
+        let lamports_box = f.read_u64(info + 8);
+        let data_box = f.read_u64(info + 16);
+        [info, info + 24, lamports_box + 24, data_box + 24]
+    });
+}
+
+/// With B's key, owner, lamports and data pointers (where `pointers` finds them from the
+/// address of B's info) all pointing at copies of their fields, the CPI of an instruction
+/// with the one info of B fails on each pointer in that order (`InvalidPointer`, its log,
+/// only the base charge) until all are right, and then succeeds.
+fn assert_pointers_checked_in_order(abi: Abi, pointers: impl FnOnce(&mut Cpi, u64) -> [u64; 4]) {
     let mut f = Cpi::new();
     let (ix_addr, infos) = f.stub_with_b(abi);
     let md = f.md(B);
-    let lamports_box = f.read_u64(infos + 8);
-    let data_box = f.read_u64(infos + 16);
     let b = f.account(B);
-    let key_copy = f.put(f.key(B).as_ref(), 1);
-    let owner_copy = f.put(b.owner.as_ref(), 1);
-    let lamports_copy = f.put_u64s(&[b.lamports]);
-    let data_copy = f.put(&b.data, 8);
-    // (address, wrong value, right value, field name)
-    let fields = [
-        (infos, key_copy, md.vm_key_addr, "key"),
-        (infos + 24, owner_copy, md.vm_owner_addr, "owner"),
-        (
-            lamports_box + 24,
-            lamports_copy,
-            md.vm_lamports_addr,
-            "lamports",
-        ),
-        (data_box + 24, data_copy, md.vm_data_addr, "data"),
+    // (field name, wrong value: a copy of the field, right value: the serialized field)
+    let values = [
+        ("key", f.put(f.key(B).as_ref(), 1), md.vm_key_addr),
+        ("owner", f.put(b.owner.as_ref(), 1), md.vm_owner_addr),
+        ("lamports", f.put_u64s(&[b.lamports]), md.vm_lamports_addr),
+        ("data", f.put(&b.data, 8), md.vm_data_addr),
     ];
-    assert_pointers_checked_in_order(&mut f, abi, [ix_addr, infos], fields);
-}
-
-/// With every `(address, wrong, right, field)` wrong, the CPI of the instruction at
-/// `ix_addr` with the one info at `infos` fails on each field in turn (`InvalidPointer`,
-/// its log, only the base charge) until all are right, and then succeeds.
-fn assert_pointers_checked_in_order(
-    f: &mut Cpi,
-    abi: Abi,
-    [ix_addr, infos]: [u64; 2],
-    fields: [(u64, u64, u64, &str); 4],
-) {
-    for (addr, wrong, _, _) in fields {
+    let fields: Vec<_> = pointers(&mut f, infos).into_iter().zip(values).collect();
+    for &(addr, (_, wrong, _)) in &fields {
         f.write_u64(addr, wrong);
     }
-    for (addr, wrong, right, name) in fields {
+    for &(addr, (name, wrong, right)) in &fields {
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
         assert_eq!(result, Err(SyscallError::InvalidPointer), "{name}");
         assert_eq!(cu, INVOKE);
@@ -1132,8 +1078,7 @@ fn step6_length_field_must_be_writable_c_info_in_rodata_is_an_access_violation()
 
     // Rust: the info array may be read-only; the length is in the data box.
     let mut f = Cpi::new();
-    let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-    let ix_addr = f.ix(Abi::Rust, &ix);
+    let ix_addr = f.stub_ix(Abi::Rust, vec![f.w(B)], vec![]);
     let bytes = f.info_bytes(Abi::Rust, &[B]);
     f.write(infos, &bytes);
     let (result, _) = f.invoke(Abi::Rust, [ix_addr, infos, 1, 0, 0]);
@@ -1149,39 +1094,34 @@ fn step6_length_field_must_be_writable_c_info_in_rodata_is_an_access_violation()
 
 #[test]
 fn step6_info_length_beyond_the_reservation_is_invalid_realloc() {
-    for abi in ABIS {
-        // Aligned caller: up to the original length + 10,240.
-        let mut f = Cpi::new();
-        let ix = instruction(stub_id(), vec![f.w(B)], vec![]);
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
+    for (abi, deprecated) in ABIS_AND_CALLERS {
+        // Aligned caller: up to the original length + 10,240; deprecated-loader caller: no
+        // growth at all.
+        let max_len = if deprecated {
+            20
+        } else {
+            20 + MAX_PERMITTED_DATA_INCREASE
+        };
+        let mut f = Cpi::with_deprecated_loader(deprecated);
+        let (ix_addr, infos) = f.stub_with_b(abi);
         let len_addr = f.info_len_addr(abi, infos, 0);
-        f.write_u64(len_addr, 20 + MAX_PERMITTED_DATA_INCREASE + 1);
+        f.write_u64(len_addr, max_len + 1);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
+        assert_eq!(
+            result,
+            ix_error(IxError::InvalidRealloc),
+            "{abi:?} {deprecated}"
+        );
         assert_eq!(cu, INVOKE, "the data charge comes after the translation");
         assert_eq!(f.new_logs(), Vec::<String>::new());
         let seen = f.record();
-        f.write_u64(len_addr, 20 + MAX_PERMITTED_DATA_INCREASE);
+        f.write_u64(len_addr, max_len);
         let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, Ok(0), "{abi:?}");
-        assert_eq!(cu, INVOKE + (20 + 10_240) / 250 + STUB_UNITS);
+        assert_eq!(result, Ok(0), "{abi:?} {deprecated}");
+        assert_eq!(cu, INVOKE + max_len / 250 + STUB_UNITS);
         let mut expected = vec![0x22; 20];
-        expected.resize(20 + 10_240, 0);
+        expected.resize(max_len as usize, 0);
         assert_eq!(seen.borrow()[0].data, expected);
-
-        // Deprecated-loader caller: no growth at all.
-        let mut f = Cpi::deprecated();
-        let ix_addr = f.ix(abi, &ix);
-        let infos = f.infos(abi, &[B]);
-        let len_addr = f.info_len_addr(abi, infos, 0);
-        f.write_u64(len_addr, 21);
-        let (result, cu) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, ix_error(IxError::InvalidRealloc), "{abi:?}");
-        assert_eq!(cu, INVOKE);
-        f.write_u64(len_addr, 20);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, Ok(0), "{abi:?}");
     }
 }
 
@@ -1204,10 +1144,7 @@ fn step6_data_charge_uses_the_info_length() {
         assert_eq!(seen.borrow()[0].data.len(), 750);
         // The data charge can exhaust the meter.
         f.write_u64(len_addr, 750);
-        f.set_remaining(INVOKE + 2);
-        let (result, _) = f.invoke(abi, [ix_addr, infos, 1, 0, 0]);
-        assert_eq!(result, Err(budget_exceeded()));
-        assert_eq!(f.ic.remaining(), 0);
+        f.assert_drains_meter(abi, [ix_addr, infos, 1, 0, 0], INVOKE + 2);
     }
 }
 

@@ -262,9 +262,9 @@ fn cpi_sync(
         let md = input.accounts[firsts[i]];
         // The flags word (and the Rust ABI's unused word) are zero.
         let words: Vec<u64> = match abi {
-            Abi::C => [&c_info_words(&md, 0)[..], &[0]].concat(),
+            Abi::C => [&c_account_info_words(&md, 0)[..], &[0]].concat(),
             Abi::Rust => {
-                let (lamports_box, data_box) = rust_boxes(&md);
+                let (lamports_box, data_box) = rust_account_info_boxes(&md);
                 let lamports_box = put(&le_bytes(&lamports_box), &mut heap);
                 let data_box = put(&le_bytes(&data_box), &mut heap);
                 data_boxes.push((i, data_box));
