@@ -20,6 +20,8 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 
+use bincode::Options;
+use serde::de::DeserializeOwned;
 use solana_clock::Clock;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -233,4 +235,19 @@ impl<'a> InstructionContext<'a> {
         self.check_sysvar_account(position, &sysvar::clock::id())?;
         Ok(&self.sysvars.clock)
     }
+}
+
+/// Most instruction-data bytes a builtin's decoder reads (`PACKET_DATA_SIZE`).
+pub(crate) const PACKET_DATA_SIZE: u64 = 1232;
+
+/// Agave's `limited_deserialize(data, PACKET_DATA_SIZE)`, the decoder of the System program
+/// and the BPF loaders: bincode (fixint, little-endian), at most [`PACKET_DATA_SIZE`] bytes
+/// read, trailing bytes allowed; `InvalidInstructionData` when it does not decode.
+pub(crate) fn limited_deserialize<T: DeserializeOwned>(data: &[u8]) -> Result<T, InstructionError> {
+    bincode::options()
+        .with_limit(PACKET_DATA_SIZE)
+        .with_fixint_encoding()
+        .allow_trailing_bytes()
+        .deserialize_from(data)
+        .map_err(|_| InstructionError::InvalidInstructionData)
 }

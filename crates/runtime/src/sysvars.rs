@@ -37,6 +37,18 @@ impl Default for RentParams {
     }
 }
 
+/// A `repr(C)` image of `N` bytes: `fields` (little-endian, explicit interior padding
+/// included) laid end to end, the rest zero (the trailing padding).
+fn repr_c<const N: usize>(fields: &[&[u8]]) -> [u8; N] {
+    let mut bytes = [0u8; N];
+    let mut offset = 0;
+    for field in fields {
+        bytes[offset..offset + field.len()].copy_from_slice(field);
+        offset += field.len();
+    }
+    bytes
+}
+
 /// Bytes of account metadata charged as if they were data (`ACCOUNT_STORAGE_OVERHEAD`).
 pub const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
 
@@ -56,11 +68,11 @@ impl RentParams {
 
     /// The `repr(C)` layout (24 bytes: u64, f64, u8, 7 bytes of zero padding).
     pub fn to_repr_c(&self) -> [u8; 24] {
-        let mut bytes = [0u8; 24];
-        bytes[0..8].copy_from_slice(&self.lamports_per_byte_year.to_le_bytes());
-        bytes[8..16].copy_from_slice(&self.exemption_threshold.to_le_bytes());
-        bytes[16] = self.burn_percent;
-        bytes
+        repr_c(&[
+            &self.lamports_per_byte_year.to_le_bytes(),
+            &self.exemption_threshold.to_le_bytes(),
+            &[self.burn_percent],
+        ])
     }
 
     /// The bincode account data (17 bytes).
@@ -150,28 +162,29 @@ pub const EPOCH_REWARDS_SIZE: usize = 96;
 pub const LAST_RESTART_SLOT_SIZE: usize = 8;
 
 impl Sysvars {
-    /// Clock in its `repr(C)` layout.
+    /// Clock in its `repr(C)` layout: five 8-byte fields, no padding.
     pub fn clock_repr_c(&self) -> [u8; CLOCK_SIZE] {
         let clock = &self.clock;
-        let mut bytes = [0u8; CLOCK_SIZE];
-        bytes[0..8].copy_from_slice(&clock.slot.to_le_bytes());
-        bytes[8..16].copy_from_slice(&clock.epoch_start_timestamp.to_le_bytes());
-        bytes[16..24].copy_from_slice(&clock.epoch.to_le_bytes());
-        bytes[24..32].copy_from_slice(&clock.leader_schedule_epoch.to_le_bytes());
-        bytes[32..40].copy_from_slice(&clock.unix_timestamp.to_le_bytes());
-        bytes
+        repr_c(&[
+            &clock.slot.to_le_bytes(),
+            &clock.epoch_start_timestamp.to_le_bytes(),
+            &clock.epoch.to_le_bytes(),
+            &clock.leader_schedule_epoch.to_le_bytes(),
+            &clock.unix_timestamp.to_le_bytes(),
+        ])
     }
 
     /// EpochSchedule: u64, u64, bool (+7 padding), u64, u64.
     pub fn epoch_schedule_repr_c(&self) -> [u8; EPOCH_SCHEDULE_SIZE] {
         let schedule = &self.epoch_schedule;
-        let mut bytes = [0u8; EPOCH_SCHEDULE_SIZE];
-        bytes[0..8].copy_from_slice(&schedule.slots_per_epoch.to_le_bytes());
-        bytes[8..16].copy_from_slice(&schedule.leader_schedule_slot_offset.to_le_bytes());
-        bytes[16] = schedule.warmup as u8;
-        bytes[24..32].copy_from_slice(&schedule.first_normal_epoch.to_le_bytes());
-        bytes[32..40].copy_from_slice(&schedule.first_normal_slot.to_le_bytes());
-        bytes
+        repr_c(&[
+            &schedule.slots_per_epoch.to_le_bytes(),
+            &schedule.leader_schedule_slot_offset.to_le_bytes(),
+            &[schedule.warmup as u8],
+            &[0; 7],
+            &schedule.first_normal_epoch.to_le_bytes(),
+            &schedule.first_normal_slot.to_le_bytes(),
+        ])
     }
 
     /// EpochSchedule bincode (33 bytes: the bool is one byte, no padding).
@@ -186,15 +199,15 @@ impl Sysvars {
     /// EpochRewards: u64, u64, `[u8; 32]`, u128, u64, u64, bool (+15 padding) = 96 bytes.
     pub fn epoch_rewards_repr_c(&self) -> [u8; EPOCH_REWARDS_SIZE] {
         let rewards = &self.epoch_rewards;
-        let mut bytes = [0u8; EPOCH_REWARDS_SIZE];
-        bytes[0..8].copy_from_slice(&rewards.distribution_starting_block_height.to_le_bytes());
-        bytes[8..16].copy_from_slice(&rewards.num_partitions.to_le_bytes());
-        bytes[16..48].copy_from_slice(rewards.parent_blockhash.as_ref());
-        bytes[48..64].copy_from_slice(&rewards.total_points.to_le_bytes());
-        bytes[64..72].copy_from_slice(&rewards.total_rewards.to_le_bytes());
-        bytes[72..80].copy_from_slice(&rewards.distributed_rewards.to_le_bytes());
-        bytes[80] = rewards.active as u8;
-        bytes
+        repr_c(&[
+            &rewards.distribution_starting_block_height.to_le_bytes(),
+            &rewards.num_partitions.to_le_bytes(),
+            rewards.parent_blockhash.as_ref(),
+            &rewards.total_points.to_le_bytes(),
+            &rewards.total_rewards.to_le_bytes(),
+            &rewards.distributed_rewards.to_le_bytes(),
+            &[rewards.active as u8],
+        ])
     }
 
     fn epoch_rewards_account_data(&self) -> Vec<u8> {

@@ -684,22 +684,18 @@ impl BorrowedAccount<'_> {
 
     /// Adds `lamports` (`ArithmeticOverflow` on overflow), under [`Self::set_lamports`]'s rules.
     pub fn checked_add_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
-        let new = self
-            .account
-            .lamports
-            .checked_add(lamports)
-            .ok_or(InstructionError::ArithmeticOverflow)?;
-        self.set_lamports(new)
+        self.set_checked_lamports(self.account.lamports.checked_add(lamports))
     }
 
     /// Subtracts `lamports` (`ArithmeticOverflow` below zero), under [`Self::set_lamports`]'s rules.
     pub fn checked_sub_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
-        let new = self
-            .account
-            .lamports
-            .checked_sub(lamports)
-            .ok_or(InstructionError::ArithmeticOverflow)?;
-        self.set_lamports(new)
+        self.set_checked_lamports(self.account.lamports.checked_sub(lamports))
+    }
+
+    /// [`Self::set_lamports`] of a checked sum or difference: `ArithmeticOverflow` when it
+    /// overflowed.
+    fn set_checked_lamports(&mut self, lamports: Option<u64>) -> Result<(), InstructionError> {
+        self.set_lamports(lamports.ok_or(InstructionError::ArithmeticOverflow)?)
     }
 
     /// Whether the data may change: writable, owned by the current program, and (SIMD-0162
@@ -962,22 +958,20 @@ mod tests {
             Err(InstructionError::InvalidRealloc)
         );
         drop(owned);
+        // Neither a foreign nor a read-only account's data may be borrowed mutably.
+        for (position, error) in [
+            (1, InstructionError::ExternalAccountDataModified),
+            (2, InstructionError::ReadonlyDataModified),
+        ] {
+            let mut account = context.borrow_current_account(position).unwrap();
+            assert_eq!(account.data_mut().unwrap_err(), error);
+        }
         let mut foreign = context.borrow_current_account(1).unwrap();
-        assert_eq!(
-            foreign.data_mut().unwrap_err(),
-            InstructionError::ExternalAccountDataModified
-        );
         // Equal bytes are accepted even where a change would not be.
         foreign.update_data_if_changed(&[0, 0, 0, 0]).unwrap();
         assert_eq!(
             foreign.update_data_if_changed(&[0, 0, 0, 1]),
             Err(InstructionError::ExternalAccountDataModified)
-        );
-        drop(foreign);
-        let mut readonly = context.borrow_current_account(2).unwrap();
-        assert_eq!(
-            readonly.data_mut().unwrap_err(),
-            InstructionError::ReadonlyDataModified
         );
     }
 

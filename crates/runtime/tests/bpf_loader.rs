@@ -235,6 +235,23 @@ fn deploy_ix(
     )
 }
 
+/// `Write` of `bytes` at `offset` into `buffer`, by `authority`.
+fn write_ix(
+    buffer: Pubkey,
+    offset: u32,
+    bytes: Vec<u8>,
+    authority: Pubkey,
+    signer: bool,
+) -> Instruction {
+    ix(
+        &UpgradeableLoaderInstruction::Write { offset, bytes },
+        vec![
+            AccountMeta::new(buffer, false),
+            AccountMeta::new_readonly(authority, signer),
+        ],
+    )
+}
+
 fn upgrade_ix(env: &LoaderTest, program: Pubkey, buffer: Pubkey, spill: Pubkey) -> Instruction {
     ix(
         &UpgradeableLoaderInstruction::Upgrade,
@@ -248,6 +265,16 @@ fn upgrade_ix(env: &LoaderTest, program: Pubkey, buffer: Pubkey, spill: Pubkey) 
             AccountMeta::new_readonly(env.authority, true),
         ],
     )
+}
+
+/// Asserts that `outcome` failed with `expected` and logged `line`.
+fn assert_failed(outcome: &TransactionOutcome, expected: InstructionError, line: &str) {
+    assert_eq!(error(outcome), Some(expected));
+    assert!(
+        outcome.logs.iter().any(|log| log == line),
+        "{:?}",
+        outcome.logs
+    );
 }
 
 fn legacy_features() -> FeatureSet {
@@ -352,39 +379,31 @@ fn initialize_buffer_and_write() {
     );
     // Again: already initialized.
     let outcome = env.run(init);
-    assert_eq!(
-        error(&outcome),
-        Some(InstructionError::AccountAlreadyInitialized)
+    assert_failed(
+        &outcome,
+        InstructionError::AccountAlreadyInitialized,
+        "Buffer account already initialized",
     );
-    assert!(outcome
-        .logs
-        .contains(&"Buffer account already initialized".to_string()));
 
-    let write = |offset: u32, bytes: Vec<u8>, authority: Pubkey, signer: bool| {
-        ix(
-            &UpgradeableLoaderInstruction::Write { offset, bytes },
-            vec![
-                AccountMeta::new(buffer, false),
-                AccountMeta::new_readonly(authority, signer),
-            ],
-        )
-    };
-    let outcome = env.run(write(2, vec![1, 2, 3], env.authority, true));
+    let outcome = env.run(write_ix(buffer, 2, vec![1, 2, 3], env.authority, true));
     assert_eq!(outcome.result, Ok(()));
     assert_eq!(
         account(&env, &buffer).data[BUFFER_METADATA_SIZE..],
         [0, 0, 1, 2, 3, 0, 0, 0]
     );
-    let outcome = env.run(write(6, vec![1, 2, 3], env.authority, true));
-    assert_eq!(error(&outcome), Some(InstructionError::AccountDataTooSmall));
-    assert!(outcome.logs.contains(&format!(
-        "Write overflow: {} < {}",
-        BUFFER_METADATA_SIZE + 8,
-        BUFFER_METADATA_SIZE + 9
-    )));
-    let outcome = env.run(write(0, vec![1], Pubkey::new_unique(), true));
+    let outcome = env.run(write_ix(buffer, 6, vec![1, 2, 3], env.authority, true));
+    assert_failed(
+        &outcome,
+        InstructionError::AccountDataTooSmall,
+        &format!(
+            "Write overflow: {} < {}",
+            BUFFER_METADATA_SIZE + 8,
+            BUFFER_METADATA_SIZE + 9
+        ),
+    );
+    let outcome = env.run(write_ix(buffer, 0, vec![1], Pubkey::new_unique(), true));
     assert_eq!(error(&outcome), Some(InstructionError::IncorrectAuthority));
-    let outcome = env.run(write(0, vec![1], env.authority, false));
+    let outcome = env.run(write_ix(buffer, 0, vec![1], env.authority, false));
     assert_eq!(
         error(&outcome),
         Some(InstructionError::MissingRequiredSignature)
@@ -401,28 +420,10 @@ fn initialize_buffer_and_write() {
 
     // An immutable buffer, and an account that is not a buffer.
     let immutable = env.add_buffer(None, ELF);
-    let outcome = env.run(ix(
-        &UpgradeableLoaderInstruction::Write {
-            offset: 0,
-            bytes: vec![1],
-        },
-        vec![
-            AccountMeta::new(immutable, false),
-            AccountMeta::new_readonly(env.authority, true),
-        ],
-    ));
+    let outcome = env.run(write_ix(immutable, 0, vec![1], env.authority, true));
     assert_eq!(error(&outcome), Some(InstructionError::Immutable));
     let program = env.add_program(0, Some(env.authority), ELF.len());
-    let outcome = env.run(ix(
-        &UpgradeableLoaderInstruction::Write {
-            offset: 0,
-            bytes: vec![1],
-        },
-        vec![
-            AccountMeta::new(program, false),
-            AccountMeta::new_readonly(env.authority, true),
-        ],
-    ));
+    let outcome = env.run(write_ix(program, 0, vec![1], env.authority, true));
     assert_eq!(error(&outcome), Some(InstructionError::InvalidAccountData));
 }
 
@@ -486,13 +487,11 @@ fn deploy_with_max_data_len_creates_the_program() {
     );
     // Not executable in the deployment slot, executable from the next one.
     let outcome = env.invoke(program);
-    assert_eq!(
-        error(&outcome),
-        Some(InstructionError::UnsupportedProgramId)
+    assert_failed(
+        &outcome,
+        InstructionError::UnsupportedProgramId,
+        "Program is not deployed",
     );
-    assert!(outcome
-        .logs
-        .contains(&"Program is not deployed".to_string()));
     env.set_slot(SLOT + 1);
     let outcome = env.invoke(program);
     assert_eq!(outcome.result, Ok(()));
@@ -514,10 +513,11 @@ fn deploy_with_max_data_len_failures() {
     let buffer = env.add_buffer(Some(env.authority), b"not an elf");
     let program = new_program(&mut env);
     let outcome = env.run(deploy_ix(&env, program, buffer, 64));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidAccountData));
-    assert!(outcome
-        .logs
-        .contains(&"ELF error: invalid file header".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidAccountData,
+        "ELF error: invalid file header",
+    );
     assert_eq!(outcome.compute_units_consumed, 2_370 + 150);
     assert!(env
         .runtime
@@ -538,10 +538,11 @@ fn deploy_with_max_data_len_failures() {
     let mut instruction = deploy_ix(&env, program, buffer, 64);
     instruction.accounts[1].pubkey = Pubkey::new_unique();
     let outcome = env.run(instruction);
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"ProgramData address is not derived".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "ProgramData address is not derived",
+    );
     // Authority did not sign.
     let mut instruction = deploy_ix(&env, program, buffer, 64);
     instruction.accounts[7].is_signer = false;
@@ -568,10 +569,11 @@ fn deploy_with_max_data_len_failures() {
     foreign_account.owner = Pubkey::new_unique();
     env.runtime.store.set(foreign, foreign_account);
     let outcome = env.run(deploy_ix(&env, program, foreign, 64));
-    assert_eq!(error(&outcome), Some(InstructionError::IncorrectProgramId));
-    assert!(outcome
-        .logs
-        .contains(&"Buffer account not owned by loader".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::IncorrectProgramId,
+        "Buffer account not owned by loader",
+    );
 
     // Agave 2.1 (SIMD-0162 inactive) does not check the buffer's owner: the drain fails.
     let mut legacy = loader_test_with(legacy_features());
@@ -662,17 +664,19 @@ fn upgrade_failures() {
     let buffer = env.add_buffer(Some(env.authority), ELF);
     let spill = Pubkey::new_unique();
     let outcome = env.run(upgrade_ix(&env, program, buffer, spill));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"Program was deployed in this block already".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Program was deployed in this block already",
+    );
     // Immutable.
     let program = env.add_program(0, None, ELF.len());
     let outcome = env.run(upgrade_ix(&env, program, buffer, spill));
-    assert_eq!(error(&outcome), Some(InstructionError::Immutable));
-    assert!(outcome
-        .logs
-        .contains(&"Program not upgradeable".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::Immutable,
+        "Program not upgradeable",
+    );
     let immutable_buffer = env.add_buffer(None, ELF);
     let mut instruction = upgrade_ix(&env, program, immutable_buffer, spill);
     instruction.accounts[6].pubkey = Pubkey::new_unique();
@@ -681,10 +685,11 @@ fn upgrade_failures() {
     // Wrong authority on the program data.
     let program = env.add_program(0, Some(Pubkey::new_unique()), ELF.len());
     let outcome = env.run(upgrade_ix(&env, program, buffer, spill));
-    assert_eq!(error(&outcome), Some(InstructionError::IncorrectAuthority));
-    assert!(outcome
-        .logs
-        .contains(&"Incorrect upgrade authority provided".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::IncorrectAuthority,
+        "Incorrect upgrade authority provided",
+    );
     // Program data too small for the new ELF.
     let program = env.add_program(0, Some(env.authority), 2);
     let outcome = env.run(upgrade_ix(&env, program, buffer, spill));
@@ -735,9 +740,7 @@ fn set_authority_ix(
         AccountMeta::new(account, false),
         AccountMeta::new_readonly(current, true),
     ];
-    if let Some(new) = new {
-        accounts.push(AccountMeta::new_readonly(new, checked));
-    }
+    accounts.extend(new.map(|new| AccountMeta::new_readonly(new, checked)));
     let instruction = if checked {
         UpgradeableLoaderInstruction::SetAuthorityChecked
     } else {
@@ -762,10 +765,11 @@ fn set_authority() {
     );
     // A buffer's authority cannot be removed; the old authority no longer works.
     let outcome = env.run(set_authority_ix(buffer, new, None, false));
-    assert_eq!(error(&outcome), Some(InstructionError::IncorrectAuthority));
-    assert!(outcome
-        .logs
-        .contains(&"Buffer authority is not optional".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::IncorrectAuthority,
+        "Buffer authority is not optional",
+    );
     let outcome = env.run(set_authority_ix(buffer, env.authority, Some(new), false));
     assert_eq!(error(&outcome), Some(InstructionError::IncorrectAuthority));
 
@@ -805,10 +809,11 @@ fn set_authority() {
     );
     // A program account has no authority.
     let outcome = env.run(set_authority_ix(program, env.authority, Some(new), false));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"Account does not support authorities".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Account does not support authorities",
+    );
 }
 
 #[test]
@@ -849,13 +854,11 @@ fn set_authority_checked() {
     let mut instruction = set_authority_ix(programdata, env.authority, Some(new), true);
     instruction.accounts[2].is_signer = false;
     let outcome = env.run(instruction);
-    assert_eq!(
-        error(&outcome),
-        Some(InstructionError::MissingRequiredSignature)
+    assert_failed(
+        &outcome,
+        InstructionError::MissingRequiredSignature,
+        "New authority did not sign",
     );
-    assert!(outcome
-        .logs
-        .contains(&"New authority did not sign".to_string()));
     // Three accounts are required.
     let outcome = env.run(set_authority_ix(programdata, env.authority, None, true));
     assert_eq!(error(&outcome), Some(InstructionError::MissingAccount));
@@ -899,12 +902,8 @@ fn close_ix(
         AccountMeta::new(account, false),
         AccountMeta::new(recipient, false),
     ];
-    if let Some(authority) = authority {
-        accounts.push(AccountMeta::new_readonly(authority, true));
-    }
-    if let Some(program) = program {
-        accounts.push(AccountMeta::new(program, false));
-    }
+    accounts.extend(authority.map(|authority| AccountMeta::new_readonly(authority, true)));
+    accounts.extend(program.map(|program| AccountMeta::new(program, false)));
     ix(&UpgradeableLoaderInstruction::Close, accounts)
 }
 
@@ -946,17 +945,19 @@ fn close_accounts() {
     assert_eq!(error(&outcome), Some(InstructionError::Immutable));
     // Recipient equal to the closed account.
     let outcome = env.run(close_ix(immutable, immutable, None, None));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"Recipient is the same as the account being closed".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Recipient is the same as the account being closed",
+    );
     // A program account cannot be closed directly.
     let program = env.add_program(0, Some(env.authority), ELF.len());
     let outcome = env.run(close_ix(program, recipient, Some(env.authority), None));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"Account does not support closing".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Account does not support closing",
+    );
 }
 
 #[test]
@@ -997,13 +998,11 @@ fn close_program_leaves_a_tombstone() {
     // The program is a tombstone from now on, in any slot.
     env.set_slot(SLOT + 10);
     let outcome = env.invoke(program);
-    assert_eq!(
-        error(&outcome),
-        Some(InstructionError::UnsupportedProgramId)
+    assert_failed(
+        &outcome,
+        InstructionError::UnsupportedProgramId,
+        "Program is not deployed",
     );
-    assert!(outcome
-        .logs
-        .contains(&"Program is not deployed".to_string()));
 }
 
 #[test]
@@ -1118,10 +1117,11 @@ fn extend_program() {
     assert_eq!(env.executor.reloads.borrow().len(), 1);
     // Extended in this slot already.
     let outcome = env.run(extend_ix(&env, program, extra, true));
-    assert_eq!(error(&outcome), Some(InstructionError::InvalidArgument));
-    assert!(outcome
-        .logs
-        .contains(&"Program was extended in this block already".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::InvalidArgument,
+        "Program was extended in this block already",
+    );
     // Zero bytes, and (SIMD-0431) less than the minimum.
     let outcome = env.run(extend_ix(&env, program, 0, true));
     assert_eq!(
@@ -1190,10 +1190,11 @@ fn program_visibility_and_agave_2_1_codes() {
     program_account.executable = false;
     legacy.runtime.store.set(program, program_account);
     let outcome = legacy.invoke(program);
-    assert_eq!(error(&outcome), Some(InstructionError::IncorrectProgramId));
-    assert!(outcome
-        .logs
-        .contains(&"Program is not executable".to_string()));
+    assert_failed(
+        &outcome,
+        InstructionError::IncorrectProgramId,
+        "Program is not executable",
+    );
     assert!(ProgramStatus::DeployedAt(3).is_visible_at(4));
     assert!(!ProgramStatus::Closed.is_visible_at(4));
 }

@@ -21,6 +21,17 @@ use crate::common::{key, NoPrograms};
 // src/invoke_context.rs`: key lookup, deduplication with privileges OR-ed over every
 // occurrence, one privilege check per distinct account, then the program. -----
 
+/// An empty account of one lamport.
+fn account(owner: Pubkey, executable: bool) -> Account {
+    Account {
+        lamports: 1,
+        data: vec![],
+        owner,
+        executable,
+        rent_epoch: 0,
+    }
+}
+
 const CALLEE: u8 = 0xB0;
 const CALLER: u8 = 0xA0;
 
@@ -28,13 +39,6 @@ const CALLER: u8 = 0xA0;
 /// (index 5). The caller's instruction: key 1 (signer, writable), key 2 (writable),
 /// key 3 (read-only) and the callee (read-only); key 4 is not in it.
 fn context() -> InvokeContext {
-    let account = |owner: Pubkey, executable: bool| Account {
-        lamports: 1,
-        data: vec![],
-        owner,
-        executable,
-        rent_epoch: 0,
-    };
     let mut accounts: Vec<(Pubkey, Account)> = (1..=4)
         .map(|n| (key(n), account(key(CALLER), false)))
         .collect();
@@ -74,6 +78,28 @@ fn meta(n: u8, is_signer: bool, is_writable: bool) -> CpiAccountMeta {
         is_signer,
         is_writable,
     }
+}
+
+/// Prepares a CPI of `program` from a fresh [`context`], which must fail: the error and
+/// the logs.
+fn cpi_failure(
+    program: &Pubkey,
+    metas: &[CpiAccountMeta],
+    signers: &[Pubkey],
+) -> (InstructionError, Vec<String>) {
+    let mut ic = context();
+    let error = ic
+        .prepare_next_cpi_instruction(program, metas, vec![], signers)
+        .unwrap_err();
+    (error, ic.logs().to_vec())
+}
+
+/// The failure of a CPI that escalates key `n`'s `privilege` ("writable" or "signer").
+fn escalated(n: u8, privilege: &str) -> (InstructionError, Vec<String>) {
+    (
+        InstructionError::PrivilegeEscalation,
+        vec![format!("{}'s {privilege} privilege escalated", key(n))],
+    )
 }
 
 fn flags(frame: &InstructionFrame) -> Vec<(IndexOfAccount, bool, bool)> {
@@ -123,7 +149,6 @@ fn duplicates_get_the_privileges_of_all_their_occurrences() {
 
 #[test]
 fn escalation_is_checked_once_per_account_with_the_merged_privileges() {
-    let mut ic = context();
     // Key 3 is read-only in the caller; only the later occurrences ask for writable.
     let metas = [
         meta(3, false, false),
@@ -131,35 +156,19 @@ fn escalation_is_checked_once_per_account_with_the_merged_privileges() {
         meta(3, false, true),
     ];
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-            .unwrap_err(),
-        InstructionError::PrivilegeEscalation
-    );
-    assert_eq!(
-        ic.logs(),
-        &[format!("{}'s writable privilege escalated", key(3))]
+        cpi_failure(&key(CALLEE), &metas, &[]),
+        escalated(3, "writable")
     );
     // Key 2 (writable, not a signer): a later signer flag escalates the first one.
-    let mut ic = context();
     let metas = [meta(2, false, true), meta(2, true, false)];
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-            .unwrap_err(),
-        InstructionError::PrivilegeEscalation
-    );
-    assert_eq!(
-        ic.logs(),
-        &[format!("{}'s signer privilege escalated", key(2))]
+        cpi_failure(&key(CALLEE), &metas, &[]),
+        escalated(2, "signer")
     );
     // Writable is checked before signer.
-    let mut ic = context();
-    let metas = [meta(3, true, true)];
-    assert!(ic
-        .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-        .is_err());
     assert_eq!(
-        ic.logs(),
-        &[format!("{}'s writable privilege escalated", key(3))]
+        cpi_failure(&key(CALLEE), &[meta(3, true, true)], &[]),
+        escalated(3, "writable")
     );
 }
 
@@ -171,15 +180,9 @@ fn pda_signers_grant_the_signer_flag_only_to_their_key() {
         .prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3), key(2)])
         .unwrap();
     assert_eq!(flags(&frame), vec![(1, true, true), (2, true, false)]);
-    let mut ic = context();
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[key(3)])
-            .unwrap_err(),
-        InstructionError::PrivilegeEscalation
-    );
-    assert_eq!(
-        ic.logs(),
-        &[format!("{}'s signer privilege escalated", key(2))]
+        cpi_failure(&key(CALLEE), &metas, &[key(3)]),
+        escalated(2, "signer")
     );
     // Narrowing needs nothing: the signer passed read-only and unsigned.
     let mut ic = context();
@@ -191,45 +194,37 @@ fn pda_signers_grant_the_signer_flag_only_to_their_key() {
 
 #[test]
 fn unknown_accounts_are_found_before_any_privilege_check() {
-    let mut ic = context();
     let metas = [meta(3, false, true), meta(9, false, false)];
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(CALLEE), &metas, vec![], &[])
-            .unwrap_err(),
-        InstructionError::MissingAccount
-    );
-    assert_eq!(
-        ic.logs(),
-        &[format!(
-            "Instruction references an unknown account {}",
-            key(9)
-        )]
+        cpi_failure(&key(CALLEE), &metas, &[]),
+        (
+            InstructionError::MissingAccount,
+            vec![format!(
+                "Instruction references an unknown account {}",
+                key(9)
+            )]
+        )
     );
     // In the transaction but not in the caller's instruction: no log.
-    let mut ic = context();
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(CALLEE), &[meta(4, false, false)], vec![], &[])
-            .unwrap_err(),
-        InstructionError::MissingAccount
+        cpi_failure(&key(CALLEE), &[meta(4, false, false)], &[]),
+        (InstructionError::MissingAccount, vec![])
     );
-    assert!(ic.logs().is_empty());
 }
 
 #[test]
 fn the_program_must_be_a_caller_account_and_is_checked_last() {
     for program in [key(9), key(4), key(CALLER)] {
-        let mut ic = context();
         assert_eq!(
-            ic.prepare_next_cpi_instruction(&program, &[meta(1, true, true)], vec![], &[])
-                .unwrap_err(),
-            InstructionError::MissingAccount
+            cpi_failure(&program, &[meta(1, true, true)], &[]),
+            (
+                InstructionError::MissingAccount,
+                vec![format!("Unknown program {program}")]
+            )
         );
-        assert_eq!(ic.logs(), &[format!("Unknown program {program}")]);
     }
-    let mut ic = context();
     assert_eq!(
-        ic.prepare_next_cpi_instruction(&key(9), &[meta(3, false, true)], vec![], &[])
-            .unwrap_err(),
+        cpi_failure(&key(9), &[meta(3, false, true)], &[]).0,
         InstructionError::PrivilegeEscalation
     );
     // Any caller account will do (no executable check), and it need not be in the metas.
@@ -253,13 +248,6 @@ fn echo_builtin(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailu
 /// builtin key 3 (native loader), and the caller key 4, with the instruction
 /// [1, 2, 3] of program 4.
 fn simd_0162_context(simd_0162: bool) -> InvokeContext {
-    let account = |owner: Pubkey, executable: bool| Account {
-        lamports: 1,
-        data: vec![],
-        owner,
-        executable,
-        rent_epoch: 0,
-    };
     let accounts = vec![
         (key(1), account(key(4), false)),
         (key(2), account(key(3), false)),

@@ -45,18 +45,17 @@ fn funded(runtime: &mut Runtime, lamports: u64) -> Pubkey {
 #[test]
 fn keys_follow_first_reference_and_privileges_merge() {
     let program = key(9);
+    let instruction = |data, metas| Instruction::new_with_bytes(program, &[data], metas);
     let instructions = [
-        Instruction::new_with_bytes(
-            program,
-            &[1],
+        instruction(
+            1,
             vec![
                 AccountMeta::new_readonly(key(1), false),
                 AccountMeta::new_readonly(key(2), true),
             ],
         ),
-        Instruction::new_with_bytes(
-            program,
-            &[2],
+        instruction(
+            2,
             vec![
                 AccountMeta::new(key(1), false),
                 AccountMeta::new_readonly(key(3), false),
@@ -298,22 +297,12 @@ fn lamports_must_balance() {
     let account = |lamports| new_account(lamports, 0, &system_program::id());
     let keys = [key(1), key(2)];
     // Read-only, so that only the balance is checked.
+    let check = |post: [Account; 2]| {
+        rt.check_post_transaction(&keys, &[false, false], &[account(10), account(0)], &post)
+    };
+    assert_eq!(check([account(4), account(6)]), Ok(()));
     assert_eq!(
-        rt.check_post_transaction(
-            &keys,
-            &[false, false],
-            &[account(10), account(0)],
-            &[account(4), account(6)]
-        ),
-        Ok(())
-    );
-    assert_eq!(
-        rt.check_post_transaction(
-            &keys,
-            &[false, false],
-            &[account(10), account(0)],
-            &[account(10), account(1)]
-        ),
+        check([account(10), account(1)]),
         Err(TransactionError::UnbalancedTransaction)
     );
 }

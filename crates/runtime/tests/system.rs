@@ -31,10 +31,23 @@ fn system_account(lamports: u64, space: usize) -> Account {
     new_account(lamports, space, &system_program::id())
 }
 
-fn funded(runtime: &mut Runtime, lamports: u64) -> Pubkey {
+/// Stores `account` under a new key.
+fn stored(runtime: &mut Runtime, account: Account) -> Pubkey {
     let key = Pubkey::new_unique();
-    runtime.store.set(key, system_account(lamports, 0));
+    runtime.store.set(key, account);
     key
+}
+
+/// A runtime, and a System account in it holding 10 SOL to pay from.
+fn runtime_with_funder() -> (Runtime, Pubkey) {
+    let mut runtime = runtime();
+    let funder = funded(&mut runtime, 10 * SOL);
+    (runtime, funder)
+}
+
+/// A System account holding `lamports`, under a new key.
+fn funded(runtime: &mut Runtime, lamports: u64) -> Pubkey {
+    stored(runtime, system_account(lamports, 0))
 }
 
 fn ix(instruction: &SystemInstruction, accounts: Vec<AccountMeta>) -> Instruction {
@@ -97,6 +110,49 @@ fn assert_err(
     outcome
 }
 
+/// [`assert_err`], and the log holds `line`.
+fn assert_err_logged(
+    runtime: &mut Runtime,
+    instruction: Instruction,
+    error: InstructionError,
+    line: &str,
+) -> TransactionOutcome {
+    let outcome = assert_err(runtime, instruction, error);
+    assert_log(&outcome, line);
+    outcome
+}
+
+/// Runs `instruction(new_signs, funder_signs)` of an instruction that creates `new` and
+/// funds it from `funder`, without each signature in turn: the new account's fails in
+/// Allocate, the funder's (allocate and assign ran first) in the transfer.
+fn assert_both_signatures_required(
+    runtime: &mut Runtime,
+    new: Pubkey,
+    funder: Pubkey,
+    instruction: impl Fn(bool, bool) -> Instruction,
+) {
+    let cases = [
+        (
+            false,
+            true,
+            format!("Allocate: 'to' account {} must sign", plain(&new)),
+        ),
+        (
+            true,
+            false,
+            format!("Transfer: `from` account {funder} must sign"),
+        ),
+    ];
+    for (new_signs, funder_signs, line) in cases {
+        assert_err_logged(
+            runtime,
+            instruction(new_signs, funder_signs),
+            InstructionError::MissingRequiredSignature,
+            &line,
+        );
+    }
+}
+
 fn assert_log(outcome: &TransactionOutcome, line: &str) {
     assert!(
         outcome.logs.iter().any(|logged| logged == line),
@@ -132,6 +188,14 @@ fn after(outcome: &TransactionOutcome, key: &Pubkey) -> Account {
 fn account(runtime: &Runtime, key: &Pubkey) -> Account {
     // A missing (deallocated) account reads as an empty System account.
     runtime.store.get(key).cloned().unwrap_or_default()
+}
+
+/// The accounts of a `…WithSeed` instruction: the derived `key`, then its `base`.
+fn with_seed_metas(key: Pubkey, base: Pubkey, base_signs: bool) -> Vec<AccountMeta> {
+    vec![
+        AccountMeta::new(key, false),
+        AccountMeta::new_readonly(base, base_signs),
+    ]
 }
 
 /// An owner whose last 21 bytes are the PDA marker.
@@ -283,8 +347,7 @@ fn too_few_accounts() {
 
 #[test]
 fn create_account_succeeds() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let to = Pubkey::new_unique();
     let owner = Pubkey::new_unique();
     let lamports = rent_exempt(16);
@@ -311,9 +374,7 @@ fn create_account_succeeds() {
 fn create_account_zero_lamports_from_any_owner() {
     // With 0 lamports nothing is debited, so the funder may belong to any program.
     let mut rt = runtime();
-    let from = Pubkey::new_unique();
-    rt.store
-        .set(from, new_account(SOL, 0, &Pubkey::new_unique()));
+    let from = stored(&mut rt, new_account(SOL, 0, &Pubkey::new_unique()));
     let to = Pubkey::new_unique();
     let owner = Pubkey::new_unique();
     let outcome = assert_ok(
@@ -335,8 +396,7 @@ fn create_account_zero_lamports_from_any_owner() {
 
 #[test]
 fn create_account_failures() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let owner = Pubkey::new_unique();
     let create = |lamports, space| SystemInstruction::CreateAccount {
         lamports,
@@ -348,76 +408,48 @@ fn create_account_failures() {
 
     // The new account already holds lamports.
     let to = funded(&mut rt, SOL);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&create(rent_exempt(0), 0), metas(from, to)),
         custom(SystemError::AccountAlreadyInUse),
-    );
-    assert_log(
-        &outcome,
         &format!("Create Account: account {} already in use", plain(&to)),
     );
 
-    // The new account did not sign.
+    // A missing signature: the new account's, or the funder's (allocate and assign run
+    // first, then the transfer fails).
     let to = Pubkey::new_unique();
-    let outcome = assert_err(
-        &mut rt,
-        ix(
-            &create(rent_exempt(0), 0),
-            vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
-        ),
-        InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
-        &format!("Allocate: 'to' account {} must sign", plain(&to)),
-    );
+    assert_both_signatures_required(&mut rt, to, from, |to_signs, from_signs| {
+        let metas = vec![
+            AccountMeta::new(from, from_signs),
+            AccountMeta::new(to, to_signs),
+        ];
+        ix(&create(rent_exempt(0), 0), metas)
+    });
 
     // A stored account with 0 lamports is deallocated: whatever data or owner it still
     // carries, the transaction loads it as an empty System account, as Agave's account
     // loader does, so CreateAccount succeeds. (Allocate's "already in use" path for
     // data or a foreign owner is covered by the `allocate` test.)
-    let to = Pubkey::new_unique();
-    rt.store.set(to, new_account(0, 8, &Pubkey::new_unique()));
+    let to = stored(&mut rt, new_account(0, 8, &Pubkey::new_unique()));
     assert_ok(&mut rt, ix(&create(rent_exempt(0), 0), metas(from, to)));
     assert_eq!(account(&rt, &to).lamports, rent_exempt(0));
     assert!(account(&rt, &to).data.is_empty());
 
     // Too large.
     let to = Pubkey::new_unique();
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&create(SOL, MAX_PERMITTED_DATA_LENGTH + 1), metas(from, to)),
         custom(SystemError::InvalidAccountDataLength),
-    );
-    assert_log(
-        &outcome,
         "Allocate: requested 10485761, max allowed 10485760",
-    );
-
-    // The funder did not sign: allocate and assign ran first, then the transfer fails.
-    let outcome = assert_err(
-        &mut rt,
-        ix(
-            &create(rent_exempt(0), 0),
-            vec![AccountMeta::new(from, false), AccountMeta::new(to, true)],
-        ),
-        InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
-        &format!("Transfer: `from` account {from} must sign"),
     );
 
     // Insufficient funds.
     let poor = funded(&mut rt, rent_exempt(0));
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&create(rent_exempt(0) + 1, 0), metas(poor, to)),
         custom(SystemError::ResultWithNegativeLamports),
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Transfer: insufficient lamports {}, need {}",
             rent_exempt(0),
@@ -426,19 +458,16 @@ fn create_account_failures() {
     );
 
     // The funder carries data.
-    let with_data = Pubkey::new_unique();
-    rt.store.set(with_data, system_account(SOL, 8));
-    let outcome = assert_err(
+    let with_data = stored(&mut rt, system_account(SOL, 8));
+    assert_err_logged(
         &mut rt,
         ix(&create(rent_exempt(0), 0), metas(with_data, to)),
         InstructionError::InvalidArgument,
+        "Transfer: `from` must not carry data",
     );
-    assert_log(&outcome, "Transfer: `from` must not carry data");
 
     // The funder belongs to another program.
-    let foreign = Pubkey::new_unique();
-    rt.store
-        .set(foreign, new_account(SOL, 0, &Pubkey::new_unique()));
+    let foreign = stored(&mut rt, new_account(SOL, 0, &Pubkey::new_unique()));
     assert_err(
         &mut rt,
         ix(&create(rent_exempt(0), 0), metas(foreign, to)),
@@ -463,24 +492,19 @@ fn create_account_failures() {
 
 #[test]
 fn create_account_with_seed_succeeds() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let owner = Pubkey::new_unique();
+    let create = |base, seed: &str, space| SystemInstruction::CreateAccountWithSeed {
+        base,
+        seed: seed.into(),
+        lamports: rent_exempt(space as usize),
+        space,
+        owner,
+    };
     // Base = funder.
     let to = Pubkey::create_with_seed(&from, "shiny pepper", &owner).unwrap();
-    assert_ok(
-        &mut rt,
-        ix(
-            &SystemInstruction::CreateAccountWithSeed {
-                base: from,
-                seed: "shiny pepper".into(),
-                lamports: rent_exempt(2),
-                space: 2,
-                owner,
-            },
-            vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
-        ),
-    );
+    let metas = vec![AccountMeta::new(from, true), AccountMeta::new(to, false)];
+    assert_ok(&mut rt, ix(&create(from, "shiny pepper", 2), metas));
     let created = account(&rt, &to);
     assert_eq!(
         (created.lamports, created.data.len(), created.owner),
@@ -490,30 +514,18 @@ fn create_account_with_seed_succeeds() {
     // A separate base account that signs.
     let base = Pubkey::new_unique();
     let to = Pubkey::create_with_seed(&base, "", &owner).unwrap();
-    assert_ok(
-        &mut rt,
-        ix(
-            &SystemInstruction::CreateAccountWithSeed {
-                base,
-                seed: String::new(),
-                lamports: rent_exempt(0),
-                space: 0,
-                owner,
-            },
-            vec![
-                AccountMeta::new(from, true),
-                AccountMeta::new(to, false),
-                AccountMeta::new_readonly(base, true),
-            ],
-        ),
-    );
+    let metas = vec![
+        AccountMeta::new(from, true),
+        AccountMeta::new(to, false),
+        AccountMeta::new_readonly(base, true),
+    ];
+    assert_ok(&mut rt, ix(&create(base, "", 0), metas));
     assert_eq!(account(&rt, &to).owner, owner);
 }
 
 #[test]
 fn create_account_with_seed_failures() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let owner = Pubkey::new_unique();
     let base = Pubkey::new_unique();
     let seed = "dull boy";
@@ -525,54 +537,34 @@ fn create_account_with_seed_failures() {
         space: 0,
         owner,
     };
+    let both_sign = |to| vec![AccountMeta::new(from, true), AccountMeta::new(to, true)];
 
     // Address mismatch.
     let to = Pubkey::new_unique();
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
-        ix(
-            &create(seed, owner),
-            vec![AccountMeta::new(from, true), AccountMeta::new(to, true)],
-        ),
+        ix(&create(seed, owner), both_sign(to)),
         custom(SystemError::AddressWithSeedMismatch),
-    );
-    assert_log(
-        &outcome,
         &format!("Create: address {to} does not match derived address {derived}"),
     );
 
     // Seed too long → Custom(0); owner ending with the PDA marker → Custom(2).
-    assert_err(
-        &mut rt,
-        ix(
-            &create(&"x".repeat(33), owner),
-            vec![AccountMeta::new(from, true), AccountMeta::new(to, true)],
-        ),
-        InstructionError::Custom(0),
-    );
-    assert_err(
-        &mut rt,
-        ix(
-            &create(seed, illegal_owner()),
-            vec![AccountMeta::new(from, true), AccountMeta::new(to, true)],
-        ),
-        InstructionError::Custom(2),
-    );
+    for (instruction, code) in [
+        (create(&"x".repeat(33), owner), 0),
+        (create(seed, illegal_owner()), 2),
+    ] {
+        assert_err(
+            &mut rt,
+            ix(&instruction, both_sign(to)),
+            InstructionError::Custom(code),
+        );
+    }
 
     // The base must sign; the new account's own signature does not count.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
-        ix(
-            &create(seed, owner),
-            vec![
-                AccountMeta::new(from, true),
-                AccountMeta::new(derived, true),
-            ],
-        ),
+        ix(&create(seed, owner), both_sign(derived)),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Allocate: 'to' account {} must sign",
             seeded(&derived, &base)
@@ -581,7 +573,7 @@ fn create_account_with_seed_failures() {
 
     // Already in use.
     rt.store.set(derived, system_account(1, 0));
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(
             &create(seed, owner),
@@ -592,9 +584,6 @@ fn create_account_with_seed_failures() {
             ],
         ),
         custom(SystemError::AccountAlreadyInUse),
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Create Account: account {} already in use",
             seeded(&derived, &base)
@@ -612,13 +601,10 @@ fn assign() {
     let assign = SystemInstruction::Assign { owner };
 
     // Missing signature.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&assign, vec![AccountMeta::new(key, false)]),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Assign: account {} must sign", plain(&key)),
     );
 
@@ -650,9 +636,8 @@ fn assign() {
     let other = SystemInstruction::Assign {
         owner: Pubkey::new_unique(),
     };
-    let foreign = Pubkey::new_unique();
-    rt.store.set(
-        foreign,
+    let foreign = stored(
+        &mut rt,
         new_account(rent_exempt(0), 0, &Pubkey::new_unique()),
     );
     assert_err(
@@ -674,8 +659,7 @@ fn assign() {
 
 #[test]
 fn transfer_succeeds() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let to = Pubkey::new_unique();
     let outcome = assert_ok(
         &mut rt,
@@ -701,36 +685,29 @@ fn transfer_succeeds() {
 
 #[test]
 fn transfer_failures() {
-    let mut rt = runtime();
-    let from = funded(&mut rt, 10 * SOL);
+    let (mut rt, from) = runtime_with_funder();
     let to = funded(&mut rt, SOL);
     let transfer = |lamports| SystemInstruction::Transfer { lamports };
 
     // Missing signature.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(
             &transfer(1),
             vec![AccountMeta::new(from, false), AccountMeta::new(to, false)],
         ),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Transfer: `from` account {from} must sign"),
     );
 
     // Insufficient lamports.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(
             &transfer(10 * SOL + 1),
             vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
         ),
         custom(SystemError::ResultWithNegativeLamports),
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Transfer: insufficient lamports {}, need {}",
             10 * SOL,
@@ -739,9 +716,8 @@ fn transfer_failures() {
     );
 
     // The source carries data.
-    let with_data = Pubkey::new_unique();
-    rt.store.set(with_data, system_account(SOL, 10));
-    let outcome = assert_err(
+    let with_data = stored(&mut rt, system_account(SOL, 10));
+    assert_err_logged(
         &mut rt,
         ix(
             &transfer(1),
@@ -751,13 +727,11 @@ fn transfer_failures() {
             ],
         ),
         InstructionError::InvalidArgument,
+        "Transfer: `from` must not carry data",
     );
-    assert_log(&outcome, "Transfer: `from` must not carry data");
 
     // The source belongs to another program.
-    let foreign = Pubkey::new_unique();
-    rt.store
-        .set(foreign, new_account(SOL, 0, &Pubkey::new_unique()));
+    let foreign = stored(&mut rt, new_account(SOL, 0, &Pubkey::new_unique()));
     assert_err(
         &mut rt,
         ix(
@@ -768,32 +742,25 @@ fn transfer_failures() {
     );
 
     // A read-only source or destination fails even for 0 lamports.
-    assert_err(
-        &mut rt,
-        ix(
-            &transfer(0),
-            vec![
-                AccountMeta::new(from, true),
-                AccountMeta::new_readonly(to, false),
-            ],
-        ),
-        InstructionError::ReadonlyLamportChange,
-    );
-    assert_err(
-        &mut rt,
-        ix(
-            &transfer(0),
-            vec![
-                AccountMeta::new_readonly(from, true),
-                AccountMeta::new(to, false),
-            ],
-        ),
-        InstructionError::ReadonlyLamportChange,
-    );
+    for metas in [
+        vec![
+            AccountMeta::new(from, true),
+            AccountMeta::new_readonly(to, false),
+        ],
+        vec![
+            AccountMeta::new_readonly(from, true),
+            AccountMeta::new(to, false),
+        ],
+    ] {
+        assert_err(
+            &mut rt,
+            ix(&transfer(0), metas),
+            InstructionError::ReadonlyLamportChange,
+        );
+    }
 
     // Overflowing the destination.
-    let rich = Pubkey::new_unique();
-    rt.store.set(rich, system_account(u64::MAX, 0));
+    let rich = stored(&mut rt, system_account(u64::MAX, 0));
     assert_err(
         &mut rt,
         ix(
@@ -820,11 +787,9 @@ fn transfer_with_seed() {
         from_owner,
     };
     let metas = |base_signs| {
-        vec![
-            AccountMeta::new(from, false),
-            AccountMeta::new_readonly(base, base_signs),
-            AccountMeta::new(to, false),
-        ]
+        let mut metas = with_seed_metas(from, base, base_signs);
+        metas.push(AccountMeta::new(to, false));
+        metas
     };
 
     assert_ok(
@@ -835,26 +800,20 @@ fn transfer_with_seed() {
     assert_eq!(account(&rt, &to).lamports, 2 * SOL);
 
     // The base must sign.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&transfer(SOL, system_program::id()), metas(false)),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Transfer: 'from' account {base} must sign"),
     );
 
     // The source must be the derived address.
     let other_owner = Pubkey::new_unique();
     let derived = Pubkey::create_with_seed(&base, seed, &other_owner).unwrap();
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&transfer(SOL, other_owner), metas(true)),
         custom(SystemError::AddressWithSeedMismatch),
-    );
-    assert_log(
-        &outcome,
         &format!("Transfer: 'from' address {from} does not match derived address {derived}"),
     );
 
@@ -879,26 +838,20 @@ fn allocate() {
     let key = funded(&mut rt, rent_exempt(100));
     let allocate = |space| SystemInstruction::Allocate { space };
 
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&allocate(100), vec![AccountMeta::new(key, false)]),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Allocate: 'to' account {} must sign", plain(&key)),
     );
 
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(
             &allocate(MAX_PERMITTED_DATA_LENGTH + 1),
             vec![AccountMeta::new(key, true)],
         ),
         custom(SystemError::InvalidAccountDataLength),
-    );
-    assert_log(
-        &outcome,
         "Allocate: requested 10485761, max allowed 10485760",
     );
 
@@ -919,13 +872,10 @@ fn allocate() {
     );
 
     // Now it has data: already in use.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&allocate(100), vec![AccountMeta::new(key, true)]),
         custom(SystemError::AccountAlreadyInUse),
-    );
-    assert_log(
-        &outcome,
         &format!("Allocate: account {} already in use", plain(&key)),
     );
 }
@@ -944,31 +894,20 @@ fn allocate_with_seed() {
         space: 64,
         owner,
     };
-    let metas = |base_signs| {
-        vec![
-            AccountMeta::new(key, false),
-            AccountMeta::new_readonly(base, base_signs),
-        ]
-    };
+    let metas = |base_signs| with_seed_metas(key, base, base_signs);
 
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&allocate(seed), metas(false)),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Allocate: 'to' account {} must sign", seeded(&key, &base)),
     );
 
     let derived = Pubkey::create_with_seed(&base, "other", &owner).unwrap();
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&allocate("other"), metas(true)),
         custom(SystemError::AddressWithSeedMismatch),
-    );
-    assert_log(
-        &outcome,
         &format!("Create: address {key} does not match derived address {derived}"),
     );
 
@@ -994,20 +933,12 @@ fn assign_with_seed() {
         seed: seed.into(),
         owner,
     };
-    let metas = |base_signs| {
-        vec![
-            AccountMeta::new(key, false),
-            AccountMeta::new_readonly(base, base_signs),
-        ]
-    };
+    let metas = |base_signs| with_seed_metas(key, base, base_signs);
 
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         ix(&assign("assigned"), metas(false)),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Assign: account {} must sign", seeded(&key, &base)),
     );
     assert_err(
@@ -1060,32 +991,14 @@ fn create_account_allow_prefund() {
 
     // The new account must sign and be unused; the funder must sign.
     let key = funded(&mut rt, 1_000);
-    let outcome = assert_err(
-        &mut rt,
-        ix(
-            &create(top_up, 32),
-            vec![AccountMeta::new(key, false), AccountMeta::new(funder, true)],
-        ),
-        InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
-        &format!("Allocate: 'to' account {} must sign", plain(&key)),
-    );
-    let outcome = assert_err(
-        &mut rt,
-        ix(
-            &create(top_up, 32),
-            vec![AccountMeta::new(key, true), AccountMeta::new(funder, false)],
-        ),
-        InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
-        &format!("Transfer: `from` account {funder} must sign"),
-    );
-    let used = Pubkey::new_unique();
-    rt.store.set(used, system_account(rent_exempt(1), 1));
+    assert_both_signatures_required(&mut rt, key, funder, |key_signs, funder_signs| {
+        let metas = vec![
+            AccountMeta::new(key, key_signs),
+            AccountMeta::new(funder, funder_signs),
+        ];
+        ix(&create(top_up, 32), metas)
+    });
+    let used = stored(&mut rt, system_account(rent_exempt(1), 1));
     assert_err(
         &mut rt,
         ix(&create(0, 32), vec![AccountMeta::new(used, true)]),
@@ -1230,37 +1143,28 @@ fn nonce_lifecycle() {
     );
     assert_ok(&mut rt, initialize(nonce, authority));
     assert_eq!(nonce_state(&rt, &nonce), initialized(authority, 0));
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         initialize(nonce, authority),
         InstructionError::InvalidAccountData,
-    );
-    assert_log(
-        &outcome,
         &format!("Initialize nonce account: Account {nonce} state is invalid"),
     );
 
     // Same blockhash as the stored nonce: cannot advance.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         advance(nonce, authority),
         custom(SystemError::NonceBlockhashNotExpired),
-    );
-    assert_log(
-        &outcome,
         "Advance nonce account: nonce can only advance once per slot",
     );
 
     // Next slot: advance once, not twice.
     set_slot(&mut rt, 1);
     let stranger = Pubkey::new_unique();
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         advance(nonce, stranger),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Advance nonce account: Account {authority} must be a signer"),
     );
     assert_ok(&mut rt, advance(nonce, authority));
@@ -1273,13 +1177,10 @@ fn nonce_lifecycle() {
 
     // Authorize a new authority; the old one can no longer act.
     let new_authority = funded(&mut rt, SOL);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         authorize(nonce, stranger, new_authority),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Authorize nonce account: Account {authority} must sign"),
     );
     assert_ok(&mut rt, authorize(nonce, authority, new_authority));
@@ -1293,25 +1194,19 @@ fn nonce_lifecycle() {
 
     // Partial withdrawal must leave the rent-exempt minimum.
     let to = funded(&mut rt, SOL);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         withdraw(nonce, to, new_authority, extra + 1),
         InstructionError::InsufficientFunds,
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Withdraw nonce account: insufficient lamports {nonce_lamports}, need {}",
             nonce_lamports + 1
         ),
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         withdraw(nonce, to, authority, extra),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Withdraw nonce account: Account {new_authority} must sign"),
     );
     assert_ok(&mut rt, withdraw(nonce, to, new_authority, extra));
@@ -1321,13 +1216,10 @@ fn nonce_lifecycle() {
 
     // Full withdrawal closes the account, but not while the nonce is current.
     set_slot(&mut rt, 1);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         withdraw(nonce, to, new_authority, rent_exempt(NONCE_SIZE)),
         custom(SystemError::NonceBlockhashNotExpired),
-    );
-    assert_log(
-        &outcome,
         "Withdraw nonce account: nonce can only advance once per slot",
     );
     set_slot(&mut rt, 2);
@@ -1354,20 +1246,16 @@ fn nonce_lifecycle() {
 fn nonce_failures() {
     let mut rt = runtime();
     let authority = funded(&mut rt, SOL);
-    let nonce = Pubkey::new_unique();
-    rt.store.set(
-        nonce,
+    let nonce = stored(
+        &mut rt,
         system_account(rent_exempt(NONCE_SIZE) - 1, NONCE_SIZE),
     );
 
     // Not rent-exempt.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         initialize(nonce, authority),
         InstructionError::InsufficientFunds,
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Initialize nonce account: insufficient lamports {}, need {}",
             rent_exempt(NONCE_SIZE) - 1,
@@ -1378,39 +1266,25 @@ fn nonce_failures() {
         .set(nonce, system_account(rent_exempt(NONCE_SIZE), NONCE_SIZE));
 
     // Wrong or missing sysvar accounts.
-    let wrong = Pubkey::new_unique();
-    assert_err(
-        &mut rt,
-        ix(
-            &SystemInstruction::InitializeNonceAccount(authority),
-            vec![
-                AccountMeta::new(nonce, false),
-                AccountMeta::new_readonly(wrong, false),
-                rent_sysvar(),
-            ],
+    let me = AccountMeta::new(nonce, false);
+    let wrong = AccountMeta::new_readonly(Pubkey::new_unique(), false);
+    for (metas, error) in [
+        (
+            vec![me.clone(), wrong.clone(), rent_sysvar()],
+            InstructionError::InvalidArgument,
         ),
-        InstructionError::InvalidArgument,
-    );
-    assert_err(
-        &mut rt,
-        ix(
-            &SystemInstruction::InitializeNonceAccount(authority),
-            vec![
-                AccountMeta::new(nonce, false),
-                recent_blockhashes(),
-                AccountMeta::new_readonly(wrong, false),
-            ],
+        (
+            vec![me.clone(), recent_blockhashes(), wrong],
+            InstructionError::InvalidArgument,
         ),
-        InstructionError::InvalidArgument,
-    );
-    assert_err(
-        &mut rt,
-        ix(
-            &SystemInstruction::InitializeNonceAccount(authority),
-            vec![AccountMeta::new(nonce, false), recent_blockhashes()],
+        (
+            vec![me, recent_blockhashes()],
+            InstructionError::MissingAccount,
         ),
-        InstructionError::MissingAccount,
-    );
+    ] {
+        let instruction = SystemInstruction::InitializeNonceAccount(authority);
+        assert_err(&mut rt, ix(&instruction, metas), error);
+    }
     assert_err(
         &mut rt,
         ix(
@@ -1421,22 +1295,16 @@ fn nonce_failures() {
     );
 
     // Operations on an uninitialized nonce.
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         advance(nonce, authority),
         InstructionError::InvalidAccountData,
-    );
-    assert_log(
-        &outcome,
         &format!("Advance nonce account: Account {nonce} state is invalid"),
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         authorize(nonce, authority, authority),
         InstructionError::InvalidAccountData,
-    );
-    assert_log(
-        &outcome,
         &format!("Authorize nonce account: Account {nonce} state is invalid"),
     );
     assert_err(
@@ -1449,22 +1317,16 @@ fn nonce_failures() {
     );
     // An uninitialized nonce is withdrawn with its own signature.
     let to = funded(&mut rt, SOL);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         withdraw(nonce, to, authority, 1),
         InstructionError::MissingRequiredSignature,
-    );
-    assert_log(
-        &outcome,
         &format!("Withdraw nonce account: Account {nonce} must sign"),
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         withdraw(nonce, to, nonce, rent_exempt(NONCE_SIZE) + 1),
         InstructionError::InsufficientFunds,
-    );
-    assert_log(
-        &outcome,
         &format!(
             "Withdraw nonce account: insufficient lamports {}, need {}",
             rent_exempt(NONCE_SIZE),
@@ -1486,21 +1348,18 @@ fn nonce_failures() {
         metas.extend(rest);
         ix(&instruction, metas)
     };
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         readonly(
             SystemInstruction::InitializeNonceAccount(authority),
             vec![recent_blockhashes(), rent_sysvar()],
         ),
         InstructionError::InvalidArgument,
-    );
-    assert_log(
-        &outcome,
         &format!("Initialize nonce account: Account {nonce} must be writeable"),
     );
     assert_ok(&mut rt, initialize(nonce, authority));
     set_slot(&mut rt, 3);
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         readonly(
             SystemInstruction::AdvanceNonceAccount,
@@ -1510,24 +1369,18 @@ fn nonce_failures() {
             ],
         ),
         InstructionError::InvalidArgument,
-    );
-    assert_log(
-        &outcome,
         &format!("Advance nonce account: Account {nonce} must be writeable"),
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         readonly(
             SystemInstruction::AuthorizeNonceAccount(to),
             vec![AccountMeta::new_readonly(authority, true)],
         ),
         InstructionError::InvalidArgument,
-    );
-    assert_log(
-        &outcome,
         &format!("Authorize nonce account: Account {nonce} must be writeable"),
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         readonly(
             SystemInstruction::WithdrawNonceAccount(1),
@@ -1539,16 +1392,12 @@ fn nonce_failures() {
             ],
         ),
         InstructionError::InvalidArgument,
-    );
-    assert_log(
-        &outcome,
         &format!("Withdraw nonce account: Account {nonce} must be writeable"),
     );
 
     // A nonce account that the system program does not own cannot be written.
-    let foreign = Pubkey::new_unique();
-    rt.store.set(
-        foreign,
+    let foreign = stored(
+        &mut rt,
         new_account(rent_exempt(NONCE_SIZE), NONCE_SIZE, &Pubkey::new_unique()),
     );
     assert_err(
@@ -1558,8 +1407,7 @@ fn nonce_failures() {
     );
 
     // Too small for the state.
-    let small = Pubkey::new_unique();
-    rt.store.set(small, system_account(rent_exempt(8), 8));
+    let small = stored(&mut rt, system_account(rent_exempt(8), 8));
     assert_err(
         &mut rt,
         initialize(small, authority),
@@ -1601,9 +1449,8 @@ fn upgrade_nonce_account() {
         InstructionError::InvalidArgument,
     );
 
-    let foreign = Pubkey::new_unique();
-    rt.store.set(
-        foreign,
+    let foreign = stored(
+        &mut rt,
         new_account(rent_exempt(NONCE_SIZE), NONCE_SIZE, &Pubkey::new_unique()),
     );
     assert_err(
@@ -1616,10 +1463,7 @@ fn upgrade_nonce_account() {
 // ----- the environment blockhash and the RecentBlockhashes sysvar -----
 
 fn nonce_account(rt: &mut Runtime) -> Pubkey {
-    let nonce = Pubkey::new_unique();
-    rt.store
-        .set(nonce, system_account(rent_exempt(NONCE_SIZE), NONCE_SIZE));
-    nonce
+    stored(rt, system_account(rent_exempt(NONCE_SIZE), NONCE_SIZE))
 }
 
 #[test]
@@ -1678,22 +1522,16 @@ fn recent_blockhashes_may_be_empty_or_unavailable() {
     };
 
     set_recent_blockhashes(&mut rt, RecentBlockhashes::Entries(vec![]));
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         initialize(nonce, authority),
         custom(SystemError::NonceNoRecentBlockhashes),
-    );
-    assert_log(
-        &outcome,
         "Initialize nonce account: recent blockhash list is empty",
     );
-    let outcome = assert_err(
+    assert_err_logged(
         &mut rt,
         advance(nonce, authority),
         custom(SystemError::NonceNoRecentBlockhashes),
-    );
-    assert_log(
-        &outcome,
         "Advance nonce account: recent blockhash list is empty",
     );
     // Withdrawing only needs the sysvar to exist.

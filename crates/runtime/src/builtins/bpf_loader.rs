@@ -61,7 +61,6 @@
 //! the executor's text and becomes `InvalidAccountData`. Success records the deployment slot
 //! in the transaction's [`ProgramCache`](crate::program_cache::ProgramCache).
 
-use bincode::Options;
 use solana_instruction::AccountMeta;
 use solana_instruction_error::InstructionError;
 use solana_loader_v3_interface::instruction::{
@@ -77,6 +76,7 @@ use crate::accounts::{
     SIZE_OF_UNINITIALIZED,
 };
 use crate::features::FeatureSet;
+use crate::instruction_context::limited_deserialize;
 use crate::instruction_context::InstructionContext;
 use crate::invoke_context::{ExecutionFailure, InvokeContext};
 use crate::program_cache::{ProgramStatus, UnavailableProgram};
@@ -88,9 +88,6 @@ pub(crate) const DEFAULT_LOADER_COMPUTE_UNITS: u64 = 570;
 pub(crate) const DEPRECATED_LOADER_COMPUTE_UNITS: u64 = 1_140;
 /// Charged by every upgradeable-loader management instruction.
 pub(crate) const UPGRADEABLE_LOADER_COMPUTE_UNITS: u64 = 2_370;
-
-/// Most instruction-data bytes the decoder reads (`PACKET_DATA_SIZE`).
-const PACKET_DATA_SIZE: u64 = 1232;
 
 /// Which loader behaviour applies (see the module docs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -173,16 +170,6 @@ fn invoke_program(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFai
 
 // ----- state and helpers -----
 
-/// Agave's `limited_deserialize(data, PACKET_DATA_SIZE)`.
-fn decode_instruction(data: &[u8]) -> Result<UpgradeableLoaderInstruction, InstructionError> {
-    bincode::options()
-        .with_limit(PACKET_DATA_SIZE)
-        .with_fixint_encoding()
-        .allow_trailing_bytes()
-        .deserialize_from(data)
-        .map_err(|_| InstructionError::InvalidInstructionData)
-}
-
 /// The account's state ([`BorrowedAccount::get_state`], typed).
 fn get_state(account: &BorrowedAccount) -> Result<UpgradeableLoaderState, InstructionError> {
     account.get_state()
@@ -198,14 +185,13 @@ struct VerifiedBuffer {
 
 /// The Buffer account checks that DeployWithMaxDataLen and Upgrade share (Agave repeats
 /// them in both, in this order): writable and owned by the loader (not under the Agave 2.1
-/// rules), a Buffer whose authority is `authority_key` and signed the instruction (account
-/// `authority_position`), holding at least one byte of ELF.
+/// rules), a Buffer whose authority is the instruction account at `authority_position` and
+/// signed the instruction, holding at least one byte of ELF.
 fn verify_buffer(
     instruction_context: &InstructionContext,
     rules: LoaderRules,
     buffer_position: usize,
     authority_position: usize,
-    authority_key: Option<Pubkey>,
     loader_id: &Pubkey,
 ) -> Result<VerifiedBuffer, InstructionError> {
     let buffer = instruction_context.try_borrow_instruction_account(buffer_position)?;
@@ -227,7 +213,8 @@ fn verify_buffer(
         return instruction_context
             .log_and_fail("Invalid Buffer account", InstructionError::InvalidArgument);
     };
-    if authority_address != authority_key {
+    let authority_key = *instruction_context.get_key_of_instruction_account(authority_position)?;
+    if authority_address != Some(authority_key) {
         return instruction_context.log_and_fail(
             "Buffer and upgrade authority don't match",
             InstructionError::IncorrectAuthority,
@@ -341,6 +328,24 @@ fn deploy_program(
     }
 }
 
+/// [`deploy_program`] of the ELF in the Buffer account at `position`.
+fn deploy_buffer(
+    invoke_context: &mut InvokeContext,
+    program_id: &Pubkey,
+    loader: &Pubkey,
+    position: usize,
+    slot: u64,
+) -> Result<(), InstructionError> {
+    deploy_program(
+        invoke_context,
+        program_id,
+        loader,
+        position,
+        BUFFER_METADATA_SIZE,
+        slot,
+    )
+}
+
 /// `write_program_data`: copies `bytes` into the instruction account 0 at `offset`.
 fn write_program_data(
     instruction_context: &InstructionContext,
@@ -418,8 +423,8 @@ fn sbpf_version_below_v3(elf: &[u8]) -> Option<bool> {
 fn process_loader_upgradeable_instruction(
     invoke_context: &mut InvokeContext,
 ) -> Result<(), InstructionError> {
-    let instruction =
-        decode_instruction(invoke_context.instruction_context()?.get_instruction_data())?;
+    let instruction: UpgradeableLoaderInstruction =
+        limited_deserialize(invoke_context.instruction_context()?.get_instruction_data())?;
     match instruction {
         UpgradeableLoaderInstruction::InitializeBuffer => initialize_buffer(invoke_context),
         UpgradeableLoaderInstruction::Write { offset, bytes } => {
@@ -429,8 +434,8 @@ fn process_loader_upgradeable_instruction(
             deploy_with_max_data_len(invoke_context, max_data_len)
         }
         UpgradeableLoaderInstruction::Upgrade => upgrade(invoke_context),
-        UpgradeableLoaderInstruction::SetAuthority => set_authority(invoke_context),
-        UpgradeableLoaderInstruction::SetAuthorityChecked => set_authority_checked(invoke_context),
+        UpgradeableLoaderInstruction::SetAuthority => set_authority(invoke_context, false),
+        UpgradeableLoaderInstruction::SetAuthorityChecked => set_authority(invoke_context, true),
         UpgradeableLoaderInstruction::Close => close(invoke_context),
         UpgradeableLoaderInstruction::ExtendProgram { additional_bytes } => {
             common_extend_program(invoke_context, additional_bytes)
@@ -520,14 +525,7 @@ fn deploy_with_max_data_len(
     drop(program);
 
     // Verify the Buffer account.
-    let buffer = verify_buffer(
-        &instruction_context,
-        rules,
-        3,
-        7,
-        authority_key,
-        &program_id,
-    )?;
+    let buffer = verify_buffer(&instruction_context, rules, 3, 7, &program_id)?;
     let programdata_len = PROGRAMDATA_METADATA_SIZE.saturating_add(max_data_len);
     if max_data_len < buffer.elf_len {
         return instruction_context.log_and_fail(
@@ -568,14 +566,7 @@ fn deploy_with_max_data_len(
         .native_invoke_signed(instruction, &[&[new_program_id.as_ref(), &[bump_seed]]])?;
 
     // Load and verify the program bits.
-    deploy_program(
-        invoke_context,
-        &new_program_id,
-        &program_id,
-        3,
-        BUFFER_METADATA_SIZE,
-        clock_slot,
-    )?;
+    deploy_buffer(invoke_context, &new_program_id, &program_id, 3, clock_slot)?;
     let programdata = (programdata_key, clock_slot, authority_key);
     finish_deployment(invoke_context, &new_program_id, programdata, buffer.elf_len)
 }
@@ -634,31 +625,12 @@ fn upgrade(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
     let authority_key = Some(*instruction_context.get_key_of_instruction_account(6)?);
     let new_program_id =
         verify_program_for_upgrade(&instruction_context, rules, &program_id, &programdata_key)?;
-    let buffer = verify_buffer(
-        &instruction_context,
-        rules,
-        2,
-        6,
-        authority_key,
-        &program_id,
-    )?;
-    let upgraded = verify_programdata_for_upgrade(
-        &instruction_context,
-        &rent,
-        &buffer,
-        clock_slot,
-        authority_key,
-    )?;
+    let buffer = verify_buffer(&instruction_context, rules, 2, 6, &program_id)?;
+    let upgraded =
+        verify_programdata_for_upgrade(&instruction_context, &rent, &buffer, clock_slot)?;
 
     // Load and verify the program bits.
-    deploy_program(
-        invoke_context,
-        &new_program_id,
-        &program_id,
-        2,
-        BUFFER_METADATA_SIZE,
-        clock_slot,
-    )?;
+    deploy_buffer(invoke_context, &new_program_id, &program_id, 2, clock_slot)?;
 
     let instruction_context = invoke_context.instruction_context()?;
     write_upgraded_programdata(
@@ -743,6 +715,48 @@ fn verify_program_account(
     Ok(*program.key())
 }
 
+/// How `Upgrade` and `ExtendProgram` word the failures of their ProgramData state checks.
+struct ProgramDataWords {
+    /// Logged when the account is not a ProgramData account (`InvalidAccountData`).
+    invalid_state: &'static str,
+    /// Logged when the program was deployed (or extended) in the current slot
+    /// (`InvalidArgument`).
+    same_slot: &'static str,
+}
+
+const UPGRADE_PROGRAMDATA: ProgramDataWords = ProgramDataWords {
+    invalid_state: "Invalid ProgramData account",
+    same_slot: "Program was deployed in this block already",
+};
+
+const EXTEND_PROGRAMDATA: ProgramDataWords = ProgramDataWords {
+    invalid_state: "ProgramData state is invalid",
+    same_slot: "Program was extended in this block already",
+};
+
+/// The state checks `Upgrade` and `ExtendProgram` share: `programdata` holds a ProgramData
+/// state whose slot is not `clock_slot`. Returns its upgrade authority.
+fn verify_programdata_state(
+    instruction_context: &InstructionContext,
+    programdata: &BorrowedAccount,
+    clock_slot: u64,
+    words: &ProgramDataWords,
+) -> Result<Option<Pubkey>, InstructionError> {
+    let UpgradeableLoaderState::ProgramData {
+        slot,
+        upgrade_authority_address,
+    } = get_state(programdata)?
+    else {
+        return instruction_context
+            .log_and_fail(words.invalid_state, InstructionError::InvalidAccountData);
+    };
+    if clock_slot == slot {
+        return instruction_context
+            .log_and_fail(words.same_slot, InstructionError::InvalidArgument);
+    }
+    Ok(upgrade_authority_address)
+}
+
 /// The ProgramData account after an `Upgrade`: its length and the balance it must hold.
 struct UpgradedProgramData {
     len: usize,
@@ -753,13 +767,13 @@ struct UpgradedProgramData {
 
 /// The ProgramData account (0) of an `Upgrade`: large enough for the new ELF (or, with
 /// SIMD-0433, resized to it within the account size limit), fundable from its own and the
-/// Buffer's lamports, not deployed in this slot, upgradeable by the signing authority.
+/// Buffer's lamports, not deployed in this slot, upgradeable by the signing authority
+/// (account 6).
 fn verify_programdata_for_upgrade(
     instruction_context: &InstructionContext,
     rent: &crate::sysvars::RentParams,
     buffer: &VerifiedBuffer,
     clock_slot: u64,
-    authority_key: Option<Pubkey>,
 ) -> Result<UpgradedProgramData, InstructionError> {
     let resize_to_elf = instruction_context
         .features()
@@ -793,38 +807,18 @@ fn verify_programdata_for_upgrade(
             InstructionError::InsufficientFunds,
         );
     }
-    let UpgradeableLoaderState::ProgramData {
-        slot,
+    let upgrade_authority_address = verify_programdata_state(
+        instruction_context,
+        &programdata,
+        clock_slot,
+        &UPGRADE_PROGRAMDATA,
+    )?;
+    check_authority(
+        instruction_context,
         upgrade_authority_address,
-    } = get_state(&programdata)?
-    else {
-        return instruction_context.log_and_fail(
-            "Invalid ProgramData account",
-            InstructionError::InvalidAccountData,
-        );
-    };
-    if clock_slot == slot {
-        return instruction_context.log_and_fail(
-            "Program was deployed in this block already",
-            InstructionError::InvalidArgument,
-        );
-    }
-    if upgrade_authority_address.is_none() {
-        return instruction_context
-            .log_and_fail("Program not upgradeable", InstructionError::Immutable);
-    }
-    if upgrade_authority_address != authority_key {
-        return instruction_context.log_and_fail(
-            "Incorrect upgrade authority provided",
-            InstructionError::IncorrectAuthority,
-        );
-    }
-    if !instruction_context.is_instruction_account_signer(6)? {
-        return instruction_context.log_and_fail(
-            "Upgrade authority did not sign",
-            InstructionError::MissingRequiredSignature,
-        );
-    }
+        6,
+        UPGRADE_AUTHORITY,
+    )?;
     Ok(UpgradedProgramData {
         len,
         balance_required,
@@ -873,17 +867,42 @@ fn write_upgraded_programdata(
     buffer_account.set_data_length(BUFFER_METADATA_SIZE)
 }
 
-/// `SetAuthority`: accounts 0 buffer or program data, 1 present authority, 2 new authority
-/// (optional for program data: none makes the program immutable).
-fn set_authority(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
+/// `SetAuthority` and, with `checked`, `SetAuthorityChecked`: accounts 0 buffer or program
+/// data, 1 present authority, 2 new authority. `SetAuthority` may omit the new authority for
+/// program data (the program becomes immutable); `SetAuthorityChecked` requires it and its
+/// signature.
+fn set_authority(
+    invoke_context: &mut InvokeContext,
+    checked: bool,
+) -> Result<(), InstructionError> {
     let instruction_context = invoke_context.instruction_context()?;
-    instruction_context.check_number_of_instruction_accounts(2)?;
+    if checked
+        && !instruction_context
+            .features()
+            .enable_bpf_loader_set_authority_checked_ix()
+    {
+        return Err(InstructionError::InvalidInstructionData);
+    }
+    instruction_context.check_number_of_instruction_accounts(if checked { 3 } else { 2 })?;
     let mut account = instruction_context.try_borrow_instruction_account(0)?;
     let _present_authority_key = *instruction_context.get_key_of_instruction_account(1)?;
-    let new_authority = instruction_context
-        .get_key_of_instruction_account(2)
-        .ok()
-        .copied();
+    let new_authority = if checked {
+        Some(*instruction_context.get_key_of_instruction_account(2)?)
+    } else {
+        instruction_context
+            .get_key_of_instruction_account(2)
+            .ok()
+            .copied()
+    };
+    let new_authority_signed = || {
+        if checked && !instruction_context.is_instruction_account_signer(2)? {
+            return instruction_context.log_and_fail(
+                "New authority did not sign",
+                InstructionError::MissingRequiredSignature,
+            );
+        }
+        Ok(())
+    };
     let new_state = match get_state(&account)? {
         UpgradeableLoaderState::Buffer { authority_address } => {
             if new_authority.is_none() {
@@ -893,6 +912,7 @@ fn set_authority(invoke_context: &mut InvokeContext) -> Result<(), InstructionEr
                 );
             }
             check_authority(&instruction_context, authority_address, 1, BUFFER_AUTHORITY)?;
+            new_authority_signed()?;
             UpgradeableLoaderState::Buffer {
                 authority_address: new_authority,
             }
@@ -907,6 +927,7 @@ fn set_authority(invoke_context: &mut InvokeContext) -> Result<(), InstructionEr
                 1,
                 UPGRADE_AUTHORITY,
             )?;
+            new_authority_signed()?;
             // SIMD-0500: a pre-V3 program may no longer be made immutable.
             if instruction_context
                 .features()
@@ -934,70 +955,11 @@ fn set_authority(invoke_context: &mut InvokeContext) -> Result<(), InstructionEr
     };
     account.set_state(&new_state)?;
     drop(account);
-    instruction_context.log(format!(
-        "New authority {}",
-        option_key(new_authority.as_ref())
-    ));
-    Ok(())
-}
-
-/// `SetAuthorityChecked`: accounts 0 buffer or program data, 1 present authority, 2 new
-/// authority; both authorities sign.
-fn set_authority_checked(invoke_context: &mut InvokeContext) -> Result<(), InstructionError> {
-    let instruction_context = invoke_context.instruction_context()?;
-    if !instruction_context
-        .features()
-        .enable_bpf_loader_set_authority_checked_ix()
-    {
-        return Err(InstructionError::InvalidInstructionData);
-    }
-    instruction_context.check_number_of_instruction_accounts(3)?;
-    let mut account = instruction_context.try_borrow_instruction_account(0)?;
-    let _present_authority_key = *instruction_context.get_key_of_instruction_account(1)?;
-    let new_authority_key = *instruction_context.get_key_of_instruction_account(2)?;
-    let new_authority_signed = |instruction_context: &InstructionContext| {
-        if !instruction_context.is_instruction_account_signer(2)? {
-            return instruction_context.log_and_fail(
-                "New authority did not sign",
-                InstructionError::MissingRequiredSignature,
-            );
-        }
-        Ok(())
-    };
-    let new_state = match get_state(&account)? {
-        UpgradeableLoaderState::Buffer { authority_address } => {
-            check_authority(&instruction_context, authority_address, 1, BUFFER_AUTHORITY)?;
-            new_authority_signed(&instruction_context)?;
-            UpgradeableLoaderState::Buffer {
-                authority_address: Some(new_authority_key),
-            }
-        }
-        UpgradeableLoaderState::ProgramData {
-            slot,
-            upgrade_authority_address,
-        } => {
-            check_authority(
-                &instruction_context,
-                upgrade_authority_address,
-                1,
-                UPGRADE_AUTHORITY,
-            )?;
-            new_authority_signed(&instruction_context)?;
-            UpgradeableLoaderState::ProgramData {
-                slot,
-                upgrade_authority_address: Some(new_authority_key),
-            }
-        }
-        _ => {
-            return instruction_context.log_and_fail(
-                "Account does not support authorities",
-                InstructionError::InvalidArgument,
-            );
-        }
-    };
-    account.set_state(&new_state)?;
-    drop(account);
-    instruction_context.log(format!("New authority {new_authority_key}"));
+    // `SetAuthorityChecked` logs the key, `SetAuthority` the `Option`.
+    instruction_context.log(match new_authority {
+        Some(new_authority) if checked => format!("New authority {new_authority}"),
+        _ => format!("New authority {}", option_key(new_authority.as_ref())),
+    });
     Ok(())
 }
 
@@ -1248,22 +1210,12 @@ fn verify_extension(
     let old_len = programdata_account.data().len();
     let new_len = check_extended_length(instruction_context, old_len, additional_bytes)?;
     let clock_slot = instruction_context.sysvars().clock.slot;
-    let UpgradeableLoaderState::ProgramData {
-        slot,
-        upgrade_authority_address,
-    } = get_state(&programdata_account)?
-    else {
-        return instruction_context.log_and_fail(
-            "ProgramData state is invalid",
-            InstructionError::InvalidAccountData,
-        );
-    };
-    if clock_slot == slot {
-        return instruction_context.log_and_fail(
-            "Program was extended in this block already",
-            InstructionError::InvalidArgument,
-        );
-    }
+    let upgrade_authority_address = verify_programdata_state(
+        instruction_context,
+        &programdata_account,
+        clock_slot,
+        &EXTEND_PROGRAMDATA,
+    )?;
     if upgrade_authority_address.is_none() {
         return instruction_context.log_and_fail(
             "Cannot extend ProgramData accounts that are not upgradeable",
