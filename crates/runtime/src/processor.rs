@@ -191,7 +191,7 @@ impl Runtime {
         observer: Option<Box<dyn InvokeObserver>>,
     ) -> TransactionOutcome {
         let message = CompiledMessage::compile(instructions);
-        let accounts_before = self.load_accounts(&message.account_keys, instructions);
+        let accounts_before = self.load_accounts(&message, instructions);
         if let Err(error) = self.check_transaction(instructions, &message.frames) {
             return TransactionOutcome::not_executed(message, accounts_before, error);
         }
@@ -226,13 +226,19 @@ impl Runtime {
         outcome
     }
 
-    /// Phase 2: every key's account as the transaction loads it (the Instructions sysvar
-    /// built from the instructions).
-    pub fn load_accounts(&self, keys: &[Pubkey], instructions: &[Instruction]) -> Vec<Account> {
-        keys.iter()
+    /// Phase 2: every key of `message` with its account as the transaction loads it; the
+    /// Instructions sysvar is built from the message and its `instructions`.
+    pub fn load_accounts(
+        &self,
+        message: &CompiledMessage,
+        instructions: &[Instruction],
+    ) -> Vec<Account> {
+        message
+            .account_keys
+            .iter()
             .map(|key| {
                 if *key == sysvar::instructions::id() {
-                    instructions_sysvar_account(instructions)
+                    instructions_sysvar_account(message, instructions)
                 } else {
                     self.store.load(key)
                 }
@@ -485,16 +491,28 @@ impl TransactionOutcome {
     }
 }
 
-/// The Instructions sysvar account of a transaction of `instructions`.
-fn instructions_sysvar_account(instructions: &[Instruction]) -> Account {
+/// The Instructions sysvar account of a transaction, built from its message as Agave does
+/// (`solana-svm 4.4.0, src/account_loader.rs`, `construct_instructions_account`): each meta
+/// of each instruction, duplicates included, carries the message's privileges of its key —
+/// merged over the whole transaction, reserved keys and program ids demoted — not the flags
+/// it was written with.
+fn instructions_sysvar_account(message: &CompiledMessage, instructions: &[Instruction]) -> Account {
     let entries: Vec<InstructionsSysvarEntry> = instructions
         .iter()
-        .map(|instruction| InstructionsSysvarEntry {
+        .zip(&message.frames)
+        .map(|(instruction, frame)| InstructionsSysvarEntry {
             program_id: instruction.program_id,
-            accounts: instruction
+            accounts: frame
                 .accounts
                 .iter()
-                .map(|meta| (meta.pubkey, meta.is_signer, meta.is_writable))
+                .map(|account| {
+                    let index = usize::from(account.index_in_transaction);
+                    (
+                        message.account_keys[index],
+                        message.is_signer[index],
+                        message.is_writable[index],
+                    )
+                })
                 .collect(),
             data: instruction.data.clone(),
         })

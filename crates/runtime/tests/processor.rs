@@ -103,13 +103,24 @@ fn reserved_keys_and_program_ids_are_demoted() {
 
 // ----- phase 2: loading -----
 
+/// A message of `keys` and no instructions (what loading needs).
+fn keys_only(keys: Vec<Pubkey>) -> CompiledMessage {
+    let count = keys.len();
+    CompiledMessage {
+        account_keys: keys,
+        is_signer: vec![false; count],
+        is_writable: vec![false; count],
+        frames: Vec::new(),
+    }
+}
+
 #[test]
 fn missing_and_zero_lamport_accounts_load_empty_and_system_owned() {
     let mut rt = runtime();
     let drained = Pubkey::new_unique();
     rt.store.set(drained, new_account(0, 8, &key(7)));
     let stored = funded(&mut rt, 5);
-    let accounts = rt.load_accounts(&[Pubkey::new_unique(), drained, stored], &[]);
+    let accounts = rt.load_accounts(&keys_only(vec![Pubkey::new_unique(), drained, stored]), &[]);
     for empty in &accounts[..2] {
         assert_eq!(empty.lamports, 0);
         assert!(empty.data.is_empty());
@@ -118,21 +129,162 @@ fn missing_and_zero_lamport_accounts_load_empty_and_system_owned() {
     assert_eq!(accounts[2].lamports, 5);
 }
 
+/// The Instructions sysvar account a transaction of `instructions` loads (one of them must
+/// name the sysvar).
+fn instructions_sysvar(instructions: &[Instruction]) -> Account {
+    let message = CompiledMessage::compile(instructions);
+    let position = message
+        .account_keys
+        .iter()
+        .position(|key| *key == sysvar::instructions::id())
+        .expect("an instruction names the Instructions sysvar");
+    runtime()
+        .load_accounts(&message, instructions)
+        .swap_remove(position)
+}
+
+/// Instruction `index` of Instructions sysvar data: each meta's flag byte (1 signer,
+/// 2 writable) and key, the program id and the data.
+fn sysvar_instruction(data: &[u8], index: usize) -> (Vec<(u8, Pubkey)>, Pubkey, Vec<u8>) {
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([data[at], data[at + 1]]));
+    let key_at = |at: usize| Pubkey::try_from(&data[at..at + 32]).unwrap();
+    let mut at = u16_at(2 + 2 * index);
+    let count = u16_at(at);
+    at += 2;
+    let metas = (0..count)
+        .map(|meta| (data[at + 33 * meta], key_at(at + 33 * meta + 1)))
+        .collect();
+    at += 33 * count;
+    let program_id = key_at(at);
+    let length = u16_at(at + 32);
+    (metas, program_id, data[at + 34..at + 34 + length].to_vec())
+}
+
+const SIGNER: u8 = 1;
+const WRITABLE: u8 = 2;
+
 #[test]
 fn the_instructions_sysvar_is_built_from_the_instructions() {
-    let rt = runtime();
-    let instruction =
-        Instruction::new_with_bytes(key(9), &[0xaa, 0xbb], vec![AccountMeta::new(key(1), true)]);
-    let accounts = rt.load_accounts(&[sysvar::instructions::id()], &[instruction]);
-    let data = &accounts[0].data;
-    assert_eq!(accounts[0].owner, sysvar::id());
-    // One instruction at offset 4: one account (flags 3 = signer | writable), the
+    let instruction = Instruction::new_with_bytes(
+        key(9),
+        &[0xaa, 0xbb],
+        vec![
+            AccountMeta::new(key(1), true),
+            AccountMeta::new_readonly(sysvar::instructions::id(), false),
+        ],
+    );
+    let account = instructions_sysvar(&[instruction]);
+    let data = &account.data;
+    assert_eq!(account.owner, sysvar::id());
+    // One instruction at offset 4: two accounts (flags 3 = signer | writable, then 0), the
     // program, two bytes of data, then the current index.
-    assert_eq!(&data[..6], &[1, 0, 4, 0, 1, 0]);
-    assert_eq!(data[6], 3);
+    assert_eq!(&data[..6], &[1, 0, 4, 0, 2, 0]);
+    assert_eq!(data[6], SIGNER | WRITABLE);
     assert_eq!(&data[7..39], key(1).as_ref());
-    assert_eq!(&data[39..71], key(9).as_ref());
-    assert_eq!(&data[71..], &[2, 0, 0xaa, 0xbb, 0, 0]);
+    assert_eq!(data[39], 0);
+    assert_eq!(&data[40..72], sysvar::instructions::id().as_ref());
+    assert_eq!(&data[72..104], key(9).as_ref());
+    assert_eq!(&data[104..], &[2, 0, 0xaa, 0xbb, 0, 0]);
+}
+
+#[test]
+fn sysvar_metas_carry_the_merged_privileges_of_duplicated_keys() {
+    // [A signer read-only, A signer writable, the sysvar]: both As are signer | writable.
+    let a = key(1);
+    let instruction = Instruction::new_with_bytes(
+        key(9),
+        &[],
+        vec![
+            AccountMeta::new_readonly(a, true),
+            AccountMeta::new(a, true),
+            AccountMeta::new_readonly(sysvar::instructions::id(), false),
+        ],
+    );
+    let (metas, _, _) = sysvar_instruction(&instructions_sysvar(&[instruction]).data, 0);
+    assert_eq!(
+        metas,
+        [
+            (SIGNER | WRITABLE, a),
+            (SIGNER | WRITABLE, a),
+            (0, sysvar::instructions::id())
+        ]
+    );
+}
+
+#[test]
+fn sysvar_metas_demote_program_ids_and_reserved_keys() {
+    // The program id passed writable is read-only (the upgradeable loader is not among the
+    // keys), and so is a sysvar passed writable.
+    let program = key(9);
+    let instruction = Instruction::new_with_bytes(
+        program,
+        &[],
+        vec![
+            AccountMeta::new(program, false),
+            AccountMeta::new(sysvar::clock::id(), false),
+            AccountMeta::new(sysvar::instructions::id(), false),
+            AccountMeta::new(key(1), false),
+        ],
+    );
+    let (metas, _, _) = sysvar_instruction(&instructions_sysvar(&[instruction]).data, 0);
+    let flags: Vec<u8> = metas.iter().map(|(flags, _)| *flags).collect();
+    assert_eq!(flags, [0, 0, 0, WRITABLE]);
+
+    // With the upgradeable loader among the keys, a program id keeps its writability.
+    let instruction = Instruction::new_with_bytes(
+        program,
+        &[],
+        vec![
+            AccountMeta::new(program, false),
+            AccountMeta::new_readonly(bpf_loader_upgradeable::id(), false),
+            AccountMeta::new_readonly(sysvar::instructions::id(), false),
+        ],
+    );
+    let (metas, _, _) = sysvar_instruction(&instructions_sysvar(&[instruction]).data, 0);
+    assert_eq!(metas[0], (WRITABLE, program));
+}
+
+#[test]
+fn every_instruction_sees_the_transactions_privileges_and_the_same_bytes() {
+    // B is read-only in the first instruction and writable (and a signer) in the second:
+    // the sysvar shows it signer | writable in both, and the sibling syscall reads the
+    // same privileges from the frames the message built.
+    let (b, program) = (key(2), key(9));
+    let instructions = [
+        Instruction::new_with_bytes(
+            program,
+            &[1],
+            vec![
+                AccountMeta::new_readonly(b, false),
+                AccountMeta::new_readonly(sysvar::instructions::id(), false),
+            ],
+        ),
+        Instruction::new_with_bytes(program, &[2], vec![AccountMeta::new(b, true)]),
+    ];
+    let data = instructions_sysvar(&instructions).data;
+    let (first, first_program, first_data) = sysvar_instruction(&data, 0);
+    let (second, second_program, second_data) = sysvar_instruction(&data, 1);
+    assert_eq!(first[0], (SIGNER | WRITABLE, b));
+    assert_eq!(second, [(SIGNER | WRITABLE, b)]);
+    assert_eq!((first_program, first_data), (program, vec![1]));
+    assert_eq!((second_program, second_data), (program, vec![2]));
+    let message = CompiledMessage::compile(&instructions);
+    for (index, frame) in message.frames.iter().enumerate() {
+        let (metas, _, _) = sysvar_instruction(&data, index);
+        let from_frames: Vec<(u8, Pubkey)> = frame
+            .accounts
+            .iter()
+            .map(|account| {
+                let flags =
+                    u8::from(account.is_signer) * SIGNER + u8::from(account.is_writable) * WRITABLE;
+                (
+                    flags,
+                    message.account_keys[usize::from(account.index_in_transaction)],
+                )
+            })
+            .collect();
+        assert_eq!(metas, from_frames, "instruction {index}");
+    }
 }
 
 // ----- phase 3: the checks before execution -----
@@ -270,7 +422,7 @@ fn execution_stops_at_the_first_failure_with_its_index() {
         transfer(from, to, 1),
     ];
     let message = CompiledMessage::compile(&instructions);
-    let accounts = rt.load_accounts(&message.account_keys, &instructions);
+    let accounts = rt.load_accounts(&message, &instructions);
     let settings = TransactionSettings::default();
     let mut invoke_context = rt.invoke_context(&message, &accounts, &settings, &instructions);
     assert_eq!(
