@@ -14,6 +14,20 @@
 //! row, step by step in the docs of `family.rs`. The fixture messages are generated from the
 //! `.proto` files in `crates/conformance/proto/` (module [`proto`]). Progress is reported
 //! through [`FixtureProgress`]; the caller owns the terminal.
+//!
+//! ```
+//! use sbfvm_conformance::{human_summary, run, Options, Verdict};
+//!
+//! // A directory with one `.fix` file that is not a fixture message: found, and skipped
+//! // with the reason (a corpus directory is run the same way).
+//! let dir = std::env::temp_dir().join(format!("sbfvm-conformance-doc-{}", std::process::id()));
+//! std::fs::create_dir_all(&dir).unwrap();
+//! std::fs::write(dir.join("junk.fix"), [0xff, 0xff]).unwrap();
+//! let summary = run(&[dir.clone()], &Options::default()).unwrap();
+//! assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
+//! assert!(human_summary(&summary, 10).ends_with("total: 1 fixtures, 0 passed, 0 failed, 1 skipped\n"));
+//! std::fs::remove_dir_all(dir).unwrap();
+//! ```
 
 pub mod compare;
 mod elf_loader;

@@ -9,6 +9,21 @@
 //!
 //! Each syscall module documents its contract: registers in, the order of charges and
 //! checks, and its errors.
+//!
+//! ```
+//! use sbfvm_runtime::{ComputeBudget, FeatureSet};
+//! use sbfvm_vm::SyscallSupport;
+//!
+//! let mainnet = FeatureSet::mainnet();
+//! let environment =
+//!     sbfvm_syscalls::create_environment(&mainnet, &ComputeBudget::default()).unwrap();
+//! assert_eq!(environment.syscall_support("sol_invoke_signed_c"), Some(SyscallSupport::Implemented));
+//! // Registered so that programs importing it load; calling it fails, naming it.
+//! assert_eq!(environment.syscall_support("sol_poseidon"), Some(SyscallSupport::NotImplemented));
+//! // A feature gate leaves `sol_blake3` unregistered on mainnet, as in Agave.
+//! assert_eq!(sbfvm_syscalls::syscall_registered(&mainnet, "sol_blake3"), Some(false));
+//! assert_eq!(environment.syscall_support("sol_blake3"), None);
+//! ```
 
 pub mod cpi;
 pub mod curve;

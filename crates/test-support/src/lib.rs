@@ -38,6 +38,37 @@
 //! [`account_info_flags`]: the words of the structures a CPI caller passes, as the SDKs lay
 //! them out, for writing them into guest memory by hand.
 //!
+//! # Example
+//!
+//! ```
+//! use sbfvm_test_support::{
+//!     entry_registers, run_program, sbpf_v0_options, stub_syscall_environment,
+//!     test_invoke_context, FrameSetup, HarnessMemory, TextProgram,
+//! };
+//! use sbfvm_vm::ExecutionMode;
+//!
+//! // `mov64 r0, 7; exit`, run once in the interpreter.
+//! let text = [
+//!     0xb7, 0x00, 0x00, 0x00, 0x07, 0x00, 0x00, 0x00, //
+//!     0x95, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+//! ];
+//! let environment = stub_syscall_environment(sbpf_v0_options(), &["sol_log_"]).unwrap();
+//! let program = TextProgram::new(&environment, &text, 0, &[], false).unwrap();
+//! let mut memory = HarnessMemory::new(&[], 4096, 0);
+//! let outcome = run_program(
+//!     &environment,
+//!     &program,
+//!     &mut memory,
+//!     &mut test_invoke_context(100),
+//!     &FrameSetup::aligned(Default::default()),
+//!     entry_registers([0; 9]),
+//!     ExecutionMode::Interpreter,
+//! )
+//! .unwrap();
+//! assert_eq!(outcome.result, Ok(7));
+//! assert_eq!(outcome.compute_units, 2);
+//! ```
+//!
 //! [`VmContext`]: sbfvm_vm::VmContext
 
 mod context;

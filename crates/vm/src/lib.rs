@@ -12,6 +12,31 @@
 //! raw program text use the `sbfvm-test-support` crate, built on three entry points of this
 //! one that hand out solana-sbpf objects: [`ProgramEnvironment::sbpf_loader`],
 //! [`VmContext::new`] and [`interpret`].
+//!
+//! ```
+//! use std::sync::Arc;
+//!
+//! use sbfvm_runtime::{ComputeBudget, FeatureSet, Pubkey};
+//! use sbfvm_vm::{EnvironmentOptions, ExecutionMode, ProgramEnvironment, SbfExecutor};
+//!
+//! // Mainnet's VM settings; the two syscalls the program imports as stubs (the
+//! // `sbfvm-syscalls` crate registers the real ones). Loading parses, relocates, verifies
+//! // and JIT-compiles it into the executor's cache.
+//! let options =
+//!     EnvironmentOptions::for_execution(&FeatureSet::mainnet(), &ComputeBudget::default());
+//! let environment = ProgramEnvironment::new(options, |registry| {
+//!     registry.register_stub("abort")?;
+//!     registry.register_stub("sol_panic_")
+//! })
+//! .unwrap();
+//! let executor = SbfExecutor::new(Arc::new(environment), ExecutionMode::Jit);
+//! let elf = include_bytes!("../../../fixtures/custom_error.so");
+//! let program_id = Pubkey::new_unique();
+//! let loader = solana_sdk_ids::bpf_loader::id();
+//! let loaded = executor.load_program(&program_id, &loader, elf).unwrap();
+//! assert_eq!(loaded.loader_id, loader);
+//! assert!(executor.loaded_program(&program_id).is_some());
+//! ```
 
 pub mod context;
 pub mod environment;
