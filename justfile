@@ -28,6 +28,18 @@ bench-criterion *args:
     cargo bench -p sbfvm-benches {{args}}
 # ---- END benchmarks ----
 
+# ---- BEGIN differential fuzzing (tools/difffuzz; README "Differential fuzzing") ----
+# Needs rustc 1.98.1 for Agave's crates (tools/difffuzz/rust-toolchain.toml; rustup installs it).
+# e.g. `just difffuzz 10`: the same instructions on sbfvm and on Agave (Mollusk), compared for
+# `minutes`; reproducers in target/difffuzz/.
+difffuzz minutes="1" *args:
+    cd tools/difffuzz && cargo run --release -- --minutes {{minutes}} {{args}}
+
+# The comparison code's unit tests.
+difffuzz-test:
+    cd tools/difffuzz && cargo test --release
+# ---- END differential fuzzing ----
+
 # ---- BEGIN robustness (fuzz/, crates/sbfvm/tests/sbfvm/robustness.rs; README "Robustness") ----
 # cargo-fuzz needs nightly-only flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them.
 # Install once: `cargo install cargo-fuzz`. Targets: elf_load scenario syscall cpi vm_exec jit_diff.

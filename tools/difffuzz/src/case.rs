@@ -1,0 +1,125 @@
+//! A case: programs, accounts, one instruction and a compute-unit limit, run the same way on
+//! both sides. Seeds come from the scenario files in `fixtures/`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use sbfvm::runner;
+use sbfvm::scenario::Scenario;
+use sbfvm::{Account, Instruction, Loader, Pubkey};
+
+/// A program both sides deploy before the instruction runs.
+#[derive(Clone)]
+pub struct Program {
+    /// Its address.
+    pub id: Pubkey,
+    /// The loader it is deployed under.
+    pub loader: Loader,
+    /// The ELF file it was read from (for reproducers).
+    pub path: String,
+    /// The ELF bytes.
+    pub elf: Arc<Vec<u8>>,
+}
+
+/// One differential case.
+#[derive(Clone)]
+pub struct Case {
+    /// Where the case comes from (`fixtures/x.toml #2`), for reports.
+    pub origin: String,
+    /// Programs deployed on both sides.
+    pub programs: Vec<Program>,
+    /// Every account the instruction names (programs excluded), in first-reference order.
+    pub accounts: Vec<(Pubkey, Account)>,
+    /// The instruction.
+    pub instruction: Instruction,
+    /// The transaction's compute-unit limit.
+    pub compute_unit_limit: u64,
+}
+
+/// The default limit of a one-instruction transaction of a non-builtin program.
+pub const DEFAULT_COMPUTE_UNIT_LIMIT: u64 = 200_000;
+
+/// Every instruction of every scenario file in `dir`, as a case with the accounts the
+/// scenario sets up. Scenarios that do not prepare (bad on purpose) are skipped.
+pub fn seeds_from_fixtures(dir: &Path) -> Vec<Case> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.sort();
+    let mut cases = Vec::new();
+    for path in paths {
+        if path.extension().is_none_or(|ext| ext != "toml") {
+            continue;
+        }
+        let Ok(scenario) = Scenario::load(&path) else {
+            continue;
+        };
+        cases.extend(cases_of(&scenario, &path));
+    }
+    cases
+}
+
+fn cases_of(scenario: &Scenario, path: &Path) -> Vec<Case> {
+    let Ok(prepared) = runner::prepare(scenario, None) else {
+        return Vec::new();
+    };
+    let mut programs = Vec::new();
+    for spec in &scenario.file.programs {
+        let (Ok(id), Some(loader)) = (
+            spec.program_id.parse::<Pubkey>(),
+            Loader::parse(spec.loader.as_deref().unwrap_or("upgradeable")),
+        ) else {
+            return Vec::new();
+        };
+        let elf_path = scenario.base_dir.join(&spec.elf);
+        let Ok(elf) = std::fs::read(&elf_path) else {
+            return Vec::new();
+        };
+        programs.push(Program {
+            id,
+            loader,
+            path: elf_path.to_string_lossy().into_owned(),
+            elf: Arc::new(elf),
+        });
+    }
+    let limit = scenario
+        .file
+        .settings
+        .compute_unit_limit
+        .unwrap_or(DEFAULT_COMPUTE_UNIT_LIMIT);
+    prepared
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(index, prepared_instruction)| {
+            let instruction = prepared_instruction.instruction.clone();
+            let mut accounts: Vec<(Pubkey, Account)> = Vec::new();
+            for meta in &instruction.accounts {
+                // The program runs from both sides' program caches; a program named by a
+                // meta (a CPI callee) is passed as the account sbfvm stores for it.
+                if meta.pubkey == instruction.program_id
+                    || accounts.iter().any(|(key, _)| *key == meta.pubkey)
+                {
+                    continue;
+                }
+                let account = prepared
+                    .vm
+                    .account(&meta.pubkey)
+                    .cloned()
+                    .unwrap_or_default();
+                accounts.push((meta.pubkey, account));
+            }
+            Case {
+                origin: format!("{} #{index}", path.display()),
+                programs: programs.clone(),
+                accounts,
+                instruction,
+                compute_unit_limit: prepared_instruction.compute_unit_limit.unwrap_or(limit),
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,334 @@
+//! `difffuzz`: runs the same instruction on sbfvm and on Agave's runtime (through Mollusk)
+//! from the same state and compares result, compute units, every account and return data;
+//! a sample also runs in sbfvm's interpreter, which must equal its JIT.
+//!
+//! ```text
+//! difffuzz [--minutes M] [--seed S] [--fixtures DIR] [--out DIR]   # supervisor
+//! ```
+//!
+//! The supervisor runs workers (this binary with `--worker`) one after another until the
+//! time is up; a worker that aborts or stops answering is recorded with the case it was
+//! running (written before every case to `OUT/current.toml`) and a new one starts with the
+//! next seed. Divergences are bucketed by signature; the first case of each bucket is
+//! written to `OUT/<bucket>.toml` as a scenario file with the reference's values.
+
+mod case;
+mod effects;
+mod mutate;
+mod repro;
+mod sides;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sbfvm::ExecutionMode;
+
+use case::{seeds_from_fixtures, Case};
+use effects::{first_difference, Difference};
+use mutate::{mutate, Rng};
+
+/// Command-line options.
+struct Options {
+    minutes: f64,
+    seed: u64,
+    fixtures: PathBuf,
+    out: PathBuf,
+    worker: bool,
+    seconds: u64,
+}
+
+fn parse_options() -> Result<Options, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let root = root.canonicalize().unwrap_or(root);
+    let mut options = Options {
+        minutes: 1.0,
+        seed: 1,
+        fixtures: root.join("fixtures"),
+        out: root.join("target/difffuzz"),
+        worker: false,
+        seconds: 60,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or(format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--minutes" => options.minutes = value()?.parse().map_err(|_| "bad --minutes")?,
+            "--seed" => options.seed = value()?.parse().map_err(|_| "bad --seed")?,
+            "--fixtures" => options.fixtures = value()?.into(),
+            "--out" => options.out = value()?.into(),
+            "--worker" => options.worker = true,
+            "--seconds" => options.seconds = value()?.parse().map_err(|_| "bad --seconds")?,
+            other => return Err(format!("unknown argument {other}")),
+        }
+    }
+    Ok(options)
+}
+
+fn main() {
+    let options = match parse_options() {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("difffuzz: {message}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = std::fs::create_dir_all(&options.out) {
+        eprintln!("difffuzz: {}: {error}", options.out.display());
+        std::process::exit(2);
+    }
+    if options.worker {
+        worker(&options);
+    } else {
+        supervisor(&options);
+    }
+}
+
+// ---- the worker: cases until its time is up, one JSON-ish line per event ----
+
+/// One line the worker prints: `case N`, or `diff <signature>\t<field>\t<sbfvm>\t<ref>\t<file>`.
+fn worker(options: &Options) {
+    let seeds = seeds_from_fixtures(&options.fixtures);
+    if seeds.is_empty() {
+        eprintln!(
+            "difffuzz: no seed cases under {}",
+            options.fixtures.display()
+        );
+        std::process::exit(2);
+    }
+    // Every case builds its reference this way; a feature sbfvm does not know stops here.
+    if let Err(message) = sides::mainnet_mollusk() {
+        eprintln!("difffuzz: {message}");
+        std::process::exit(2);
+    }
+    let mut rng = Rng::new(options.seed);
+    let deadline = Instant::now() + Duration::from_secs(options.seconds);
+    let current = options.out.join("current.toml");
+    let stdout = std::io::stdout();
+    let mut cases: u64 = 0;
+    while Instant::now() < deadline {
+        let mut case = seeds[rng.below(seeds.len())].clone();
+        if cases > 0 || rng.below(4) != 0 {
+            mutate(&mut case, &mut rng);
+        }
+        let placeholder = Difference {
+            field: "abort or hang".into(),
+            sbfvm: String::new(),
+            reference: String::new(),
+        };
+        let _ = std::fs::write(&current, repro::scenario(&case, &placeholder, None));
+        let compare_interpreter = rng.below(16) == 0;
+        if let Some((mut difference, reference)) = run_case(&case, compare_interpreter) {
+            if let Some(tag) = harness_difference(&case) {
+                difference.field = format!("{tag}: {}", difference.field);
+            }
+            let file = record(options, &case, &difference, reference.as_ref());
+            let mut lock = stdout.lock();
+            let _ = writeln!(
+                lock,
+                "diff {}\t{}\t{}\t{}\t{}",
+                difference.signature(),
+                difference.field,
+                difference.sbfvm,
+                difference.reference,
+                file.display()
+            );
+        }
+        cases += 1;
+        if cases.is_multiple_of(100) {
+            let _ = writeln!(stdout.lock(), "case {cases}");
+        }
+    }
+    let _ = writeln!(stdout.lock(), "case {cases}");
+    let _ = writeln!(stdout.lock(), "done");
+}
+
+/// Runs `case` on both sides (and in the interpreter when asked); the first difference.
+fn run_case(
+    case: &Case,
+    compare_interpreter: bool,
+) -> Option<(Difference, Option<effects::Effects>)> {
+    let ours = sides::run_sbfvm(case, ExecutionMode::Jit);
+    let reference = sides::run_reference(case);
+    match (&ours, &reference) {
+        (Err(panic), _) => {
+            return Some((panic_difference("sbfvm panicked", panic), reference.ok()));
+        }
+        (_, Err(panic)) => return Some((panic_difference("reference panicked", panic), None)),
+        (Ok(ours), Ok(theirs)) => {
+            if let Some(difference) = first_difference(ours, theirs) {
+                return Some((difference, Some(theirs.clone())));
+            }
+        }
+    }
+    if compare_interpreter {
+        let jit = ours.expect("checked above");
+        match sides::run_sbfvm(case, ExecutionMode::Interpreter) {
+            Err(panic) => {
+                return Some((panic_difference("sbfvm interpreter panicked", &panic), None))
+            }
+            Ok(interpreted) => {
+                if let Some(mut difference) = first_difference(&interpreted, &jit) {
+                    difference.field = format!("interpreter_vs_jit.{}", difference.field);
+                    return Some((difference, None));
+                }
+            }
+        }
+    }
+    None
+}
+
+fn panic_difference(field: &str, message: &str) -> Difference {
+    Difference {
+        field: field.to_string(),
+        sbfvm: message.to_string(),
+        reference: String::new(),
+    }
+}
+
+/// A case on which the reference harness itself differs from mainnet: Mollusk compiles its
+/// message with no reserved account keys, so a builtin program or sysvar passed writable
+/// stays writable there, while mainnet (and sbfvm) demote it to read-only.
+fn harness_difference(case: &Case) -> Option<&'static str> {
+    let writable_reserved = case.instruction.accounts.iter().any(|meta| {
+        meta.is_writable && sbfvm::runtime::message::is_reserved_account_key(&meta.pubkey)
+    });
+    writable_reserved.then_some("harness(reserved key passed writable)")
+}
+
+/// Writes the case as `OUT/<bucket>.toml` if the bucket has no reproducer yet.
+fn record(
+    options: &Options,
+    case: &Case,
+    difference: &Difference,
+    reference: Option<&effects::Effects>,
+) -> PathBuf {
+    let name: String = difference
+        .signature()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    let path = options.out.join(format!("{name}.toml"));
+    if !path.exists() {
+        let _ = std::fs::write(&path, repro::scenario(case, difference, reference));
+    }
+    path
+}
+
+// ---- the supervisor ----
+
+#[derive(Default)]
+struct Bucket {
+    count: u64,
+    example: String,
+}
+
+fn supervisor(options: &Options) {
+    let started = Instant::now();
+    let budget = Duration::from_secs_f64(options.minutes * 60.0);
+    let mut buckets: BTreeMap<String, Bucket> = BTreeMap::new();
+    let mut cases: u64 = 0;
+    let mut seed = options.seed;
+    let exe = std::env::current_exe().expect("the running binary's path");
+    while started.elapsed() < budget {
+        let remaining = budget.saturating_sub(started.elapsed()).as_secs().max(1);
+        let seconds = remaining.min(300);
+        let mut child = match Command::new(&exe)
+            .args([
+                "--worker",
+                "--seed",
+                &seed.to_string(),
+                "--seconds",
+                &seconds.to_string(),
+            ])
+            .arg("--fixtures")
+            .arg(&options.fixtures)
+            .arg("--out")
+            .arg(&options.out)
+            // Mollusk sets up a debug logger; its program logs would only slow the worker.
+            .env("RUST_LOG", "off")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+        {
+            Ok(child) => child,
+            Err(error) => {
+                eprintln!("difffuzz: cannot start a worker: {error}");
+                std::process::exit(2);
+            }
+        };
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut worker_cases = 0;
+        let mut finished = false;
+        loop {
+            match receiver.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) if line == "done" => {
+                    finished = true;
+                }
+                Ok(line) => {
+                    if let Some(count) = line.strip_prefix("case ") {
+                        worker_cases = count.parse().unwrap_or(worker_cases);
+                    } else if let Some(rest) = line.strip_prefix("diff ") {
+                        let signature = rest.split('\t').next().unwrap_or_default().to_string();
+                        let bucket = buckets.entry(signature).or_default();
+                        bucket.count += 1;
+                        if bucket.example.is_empty() {
+                            bucket.example = rest.to_string();
+                        }
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    let _ = child.kill();
+                    abnormal(options, &mut buckets, "hang", seed);
+                    break;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let status = child.wait();
+        if !finished && !matches!(&status, Ok(status) if status.success()) {
+            abnormal(options, &mut buckets, "abort", seed);
+        }
+        cases += worker_cases;
+        seed += 1;
+    }
+    report(&buckets, cases, started.elapsed());
+}
+
+/// Records a worker that aborted or hung, keeping the case it was running.
+fn abnormal(options: &Options, buckets: &mut BTreeMap<String, Bucket>, kind: &str, seed: u64) {
+    let kept = options.out.join(format!("{kind}-seed{seed}.toml"));
+    let _ = std::fs::copy(options.out.join("current.toml"), &kept);
+    let bucket = buckets.entry(kind.to_string()).or_default();
+    bucket.count += 1;
+    if bucket.example.is_empty() {
+        bucket.example = format!("worker seed {seed}: {}", kept.display());
+    }
+}
+
+fn report(buckets: &BTreeMap<String, Bucket>, cases: u64, elapsed: Duration) {
+    let rate = cases as f64 / elapsed.as_secs_f64().max(1e-9);
+    println!(
+        "{cases} cases in {:.0} s ({rate:.0} cases/s)",
+        elapsed.as_secs_f64()
+    );
+    if buckets.is_empty() {
+        println!("no divergences");
+        return;
+    }
+    println!("divergences by signature:");
+    for (signature, bucket) in buckets {
+        println!("  {:>8}  {signature}", bucket.count);
+        println!("            e.g. {}", bucket.example.replace('\t', " | "));
+    }
+}

@@ -1,0 +1,82 @@
+//! A divergent case written as a scenario file sbfvm runs (`sbfvm run FILE`), with the
+//! reference's values as its expectations and the fuzzer's harness settings.
+
+use std::fmt::Write as _;
+
+use sbfvm::Loader;
+
+use crate::case::Case;
+use crate::effects::{Difference, Effects};
+
+fn loader_name(loader: Loader) -> &'static str {
+    match loader {
+        Loader::Upgradeable => "bpf_loader_upgradeable",
+        Loader::V2 => "bpf_loader",
+        Loader::Deprecated => "bpf_loader_deprecated",
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// The scenario text of `case`; `reference` becomes its `expect` block.
+pub fn scenario(case: &Case, difference: &Difference, reference: Option<&Effects>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# difffuzz reproducer: {} differs", difference.field);
+    let _ = writeln!(out, "#   sbfvm:     {}", difference.sbfvm);
+    let _ = writeln!(out, "#   reference: {}", difference.reference);
+    let _ = writeln!(out, "# seed case: {}", case.origin);
+    let _ = writeln!(
+        out,
+        "# Harness: mainnet features; the reference's Clock is at slot 1 (tools/difffuzz/src/sides.rs).\n"
+    );
+    let _ = writeln!(out, "[settings]");
+    let _ = writeln!(out, "compute_unit_limit = {}", case.compute_unit_limit);
+    for program in &case.programs {
+        let _ = writeln!(out, "\n[[programs]]");
+        let _ = writeln!(out, "program_id = \"{}\"", program.id);
+        let _ = writeln!(out, "elf = \"{}\"", program.path);
+        let _ = writeln!(out, "loader = \"{}\"", loader_name(program.loader));
+    }
+    for (key, account) in &case.accounts {
+        let _ = writeln!(out, "\n[[accounts]]");
+        let _ = writeln!(out, "pubkey = \"{key}\"");
+        let _ = writeln!(out, "lamports = {}", account.lamports);
+        let _ = writeln!(out, "owner = \"{}\"", account.owner);
+        if !account.data.is_empty() {
+            let _ = writeln!(out, "data = \"hex:{}\"", hex(&account.data));
+        }
+        if account.executable {
+            let _ = writeln!(out, "executable = true");
+        }
+    }
+    let instruction = &case.instruction;
+    let _ = writeln!(out, "\n[[instructions]]");
+    let _ = writeln!(out, "program_id = \"{}\"", instruction.program_id);
+    if !instruction.data.is_empty() {
+        let _ = writeln!(out, "data = \"hex:{}\"", hex(&instruction.data));
+    }
+    let metas: Vec<String> = instruction
+        .accounts
+        .iter()
+        .map(|meta| {
+            format!(
+                "{{ pubkey = \"{}\", is_signer = {}, is_writable = {} }}",
+                meta.pubkey, meta.is_signer, meta.is_writable
+            )
+        })
+        .collect();
+    let _ = writeln!(out, "accounts = [\n  {}\n]", metas.join(",\n  "));
+    if let Some(reference) = reference {
+        let _ = writeln!(out, "\n[instructions.expect]");
+        let _ = writeln!(out, "# The reference's values.");
+        let _ = writeln!(
+            out,
+            "result = \"{}\"",
+            reference.result.replace('"', "\\\"")
+        );
+        let _ = writeln!(out, "compute_units_consumed = {}", reference.compute_units);
+    }
+    out
+}

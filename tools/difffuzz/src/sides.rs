@@ -1,0 +1,287 @@
+//! Running a case on sbfvm and on Agave's runtime through Mollusk, from the same state.
+//!
+//! Harness differences, aligned here (sbfvm's own defaults stay mainnet's):
+//! - features: Mollusk enables every feature its SVM reads (`SVMFeatureSet::all_enabled`);
+//!   here it gets mainnet's, as sbfvm has them ([`mainnet_mollusk`]).
+//! - sysvars: Mollusk's Clock is at slot 1 and its other sysvars are defaults; sbfvm takes
+//!   Mollusk's Clock, EpochSchedule and EpochRewards, and Mollusk takes sbfvm's (mainnet)
+//!   Rent representation, 3,480 lamports per byte-year × 2.0.
+//! - invoke depth: Mollusk's compute budget always has SIMD-0268's depth of 9; here it
+//!   follows mainnet's `raise_cpi_nesting_limit_to_8`, as sbfvm does.
+//! - absent accounts: mainnet stores no account without lamports, so the mutations never
+//!   make one (Mollusk would pass it through as given; sbfvm loads it empty).
+//! - reserved keys: Mollusk compiles its message with no reserved account keys, so a
+//!   builtin program or sysvar passed writable stays writable there; mainnet (and sbfvm)
+//!   demote it. Divergences on such cases are bucketed as `harness(…)`, not hidden.
+//! - rent: Mollusk checks the rent state after its one instruction (`AccountNotRentExempt`)
+//!   where sbfvm checks it after the transaction (`InsufficientFundsForRent`); for one
+//!   instruction both mean the same and both are reported as `rent`; the accounts are then
+//!   compared as mainnet leaves them, rolled back (Mollusk returns the state after the
+//!   instruction).
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use agave_account::Account as AgaveAccount;
+use mollusk_svm::program::ProgramCache;
+use mollusk_svm::result::ProgramResult;
+use mollusk_svm::Mollusk;
+use sbfvm::runtime::features::{FeatureSet, KNOWN_FEATURES};
+use sbfvm::{Account, Config, ExecutionMode, Sbfvm, Sysvars, TransactionError};
+
+use crate::case::Case;
+use crate::effects::{AccountState, Effects};
+
+/// Mollusk with mainnet's features, as sbfvm has them: every field of Agave's
+/// `SVMFeatureSet` (`solana-svm-feature-set 4.3.2`, the features the SVM reads) set from
+/// sbfvm's mainnet set; `Err` names a feature sbfvm does not know.
+pub fn mainnet_mollusk() -> Result<Mollusk, String> {
+    let mainnet = FeatureSet::mainnet();
+    let active = |name: &str| -> Result<bool, String> {
+        KNOWN_FEATURES
+            .iter()
+            .find(|info| info.name == name)
+            .map(|info| mainnet.is_active(&info.id))
+            .ok_or_else(|| format!("sbfvm does not know the SVM feature {name}"))
+    };
+    let mut mollusk = Mollusk::default();
+    let mut svm = mollusk.feature_set;
+    svm.move_precompile_verification_to_svm = active("move_precompile_verification_to_svm")?;
+    svm.syscall_parameter_address_restrictions = active("syscall_parameter_address_restrictions")?;
+    svm.virtual_address_space_adjustments = active("virtual_address_space_adjustments")?;
+    svm.account_data_direct_mapping = active("account_data_direct_mapping")?;
+    svm.enable_bpf_loader_set_authority_checked_ix =
+        active("enable_bpf_loader_set_authority_checked_ix")?;
+    svm.deplete_cu_meter_on_vm_failure = active("deplete_cu_meter_on_vm_failure")?;
+    svm.abort_on_invalid_curve = active("abort_on_invalid_curve")?;
+    svm.blake3_syscall_enabled = active("blake3_syscall_enabled")?;
+    svm.curve25519_syscall_enabled = active("curve25519_syscall_enabled")?;
+    svm.disable_fees_sysvar = active("disable_fees_sysvar")?;
+    svm.disable_sbpf_v0_execution = active("disable_sbpf_v0_execution")?;
+    svm.disable_sbpf_v0_v1_v2_deployment = active("disable_sbpf_v0_v1_v2_deployment")?;
+    svm.enable_alt_bn128_compression_syscall = active("enable_alt_bn128_compression_syscall")?;
+    svm.enable_alt_bn128_syscall = active("enable_alt_bn128_syscall")?;
+    svm.enable_big_mod_exp_syscall = active("enable_big_mod_exp_syscall")?;
+    svm.enable_get_epoch_stake_syscall = active("enable_get_epoch_stake_syscall")?;
+    svm.enable_poseidon_syscall = active("enable_poseidon_syscall")?;
+    svm.get_sysvar_syscall_enabled = active("get_sysvar_syscall_enabled")?;
+    svm.last_restart_slot_sysvar = active("last_restart_slot_sysvar")?;
+    svm.reenable_sbpf_v0_execution = active("reenable_sbpf_v0_execution")?;
+    svm.remaining_compute_units_syscall_enabled =
+        active("remaining_compute_units_syscall_enabled")?;
+    svm.remove_bpf_loader_incorrect_program_id = active("remove_bpf_loader_incorrect_program_id")?;
+    svm.move_stake_and_move_lamports_ixs = active("move_stake_and_move_lamports_ixs")?;
+    svm.deprecate_legacy_vote_ixs = active("deprecate_legacy_vote_ixs")?;
+    svm.simplify_alt_bn128_syscall_error_codes = active("simplify_alt_bn128_syscall_error_codes")?;
+    svm.fix_alt_bn128_multiplication_input_length =
+        active("fix_alt_bn128_multiplication_input_length")?;
+    svm.increase_tx_account_lock_limit = active("increase_tx_account_lock_limit")?;
+    svm.formalize_loaded_transaction_data_size = active("formalize_loaded_transaction_data_size")?;
+    svm.disable_zk_elgamal_proof_program = active("disable_zk_elgamal_proof_program")?;
+    svm.reenable_zk_elgamal_proof_program = active("reenable_zk_elgamal_proof_program")?;
+    svm.delay_commission_updates = active("delay_commission_updates")?;
+    svm.raise_cpi_nesting_limit_to_8 = active("raise_cpi_nesting_limit_to_8")?;
+    svm.increase_cpi_account_info_limit = active("increase_cpi_account_info_limit")?;
+    svm.poseidon_enforce_padding = active("poseidon_enforce_padding")?;
+    svm.fix_alt_bn128_pairing_length_check = active("fix_alt_bn128_pairing_length_check")?;
+    svm.alt_bn128_little_endian = active("alt_bn128_little_endian")?;
+    svm.create_account_allow_prefund = active("create_account_allow_prefund")?;
+    svm.bls_pubkey_management_in_vote_account = active("bls_pubkey_management_in_vote_account")?;
+    svm.enable_alt_bn128_g2_syscalls = active("enable_alt_bn128_g2_syscalls")?;
+    svm.commission_rate_in_basis_points = active("commission_rate_in_basis_points")?;
+    svm.custom_commission_collector = active("custom_commission_collector")?;
+    svm.enable_bls12_381_syscall = active("enable_bls12_381_syscall")?;
+    svm.block_revenue_sharing = active("block_revenue_sharing")?;
+    svm.vote_account_initialize_v2 = active("vote_account_initialize_v2")?;
+    svm.direct_account_pointers_in_program_input =
+        active("direct_account_pointers_in_program_input")?;
+    svm.loader_v3_minimum_extend_program_size = active("loader_v3_minimum_extend_program_size")?;
+    svm.enable_sha512_syscall = active("enable_sha512_syscall")?;
+    svm.relax_post_exec_min_balance_check = active("relax_post_exec_min_balance_check")?;
+    svm.define_ltds_fee_only_semantics = active("define_ltds_fee_only_semantics")?;
+    svm.relax_fee_payer_constraint = active("relax_fee_payer_constraint")?;
+    mollusk.feature_set = svm;
+    // Mollusk always takes SIMD-0268's invoke depth (9); mainnet's follows its feature.
+    mollusk.compute_budget.max_instruction_stack_depth = mainnet.max_instruction_stack_depth();
+    // A failed rent-state check is a result here, not a panic.
+    mollusk.config.panic = false;
+    // The program cache's environments (syscalls, SBPF versions) come from the features.
+    mollusk.program_cache = ProgramCache::new(&svm, &mollusk.compute_budget, false);
+    #[allow(deprecated)]
+    {
+        mollusk.sysvars.rent.lamports_per_byte = 3_480;
+        mollusk.sysvars.rent.exemption_threshold = 2.0f64.to_le_bytes();
+        mollusk.sysvars.rent.burn_percent = 50;
+    }
+    Ok(mollusk)
+}
+
+/// [`mainnet_mollusk`] with the case's programs and limit.
+fn mollusk(case: &Case) -> Result<Mollusk, String> {
+    let mut mollusk = mainnet_mollusk()?;
+    mollusk.compute_budget.compute_unit_limit = case.compute_unit_limit;
+    for program in &case.programs {
+        mollusk.add_program_with_loader_and_elf(&program.id, &program.loader.id(), &program.elf);
+    }
+    Ok(mollusk)
+}
+
+/// sbfvm's sysvars aligned with Mollusk's defaults.
+fn aligned_sysvars(reference: &Mollusk) -> Sysvars {
+    let mut sysvars = Sysvars::default();
+    let clock = &reference.sysvars.clock;
+    sysvars.clock.slot = clock.slot;
+    sysvars.clock.epoch_start_timestamp = clock.epoch_start_timestamp;
+    sysvars.clock.epoch = clock.epoch;
+    sysvars.clock.leader_schedule_epoch = clock.leader_schedule_epoch;
+    sysvars.clock.unix_timestamp = clock.unix_timestamp;
+    let schedule = &reference.sysvars.epoch_schedule;
+    sysvars.epoch_schedule.slots_per_epoch = schedule.slots_per_epoch;
+    sysvars.epoch_schedule.leader_schedule_slot_offset = schedule.leader_schedule_slot_offset;
+    sysvars.epoch_schedule.warmup = schedule.warmup;
+    sysvars.epoch_schedule.first_normal_epoch = schedule.first_normal_epoch;
+    sysvars.epoch_schedule.first_normal_slot = schedule.first_normal_slot;
+    let rewards = &reference.sysvars.epoch_rewards;
+    sysvars.epoch_rewards.distribution_starting_block_height =
+        rewards.distribution_starting_block_height;
+    sysvars.epoch_rewards.num_partitions = rewards.num_partitions;
+    sysvars.epoch_rewards.total_points = rewards.total_points;
+    sysvars.epoch_rewards.total_rewards = rewards.total_rewards;
+    sysvars.epoch_rewards.distributed_rewards = rewards.distributed_rewards;
+    sysvars.epoch_rewards.active = rewards.active;
+    sysvars.last_restart_slot = reference.sysvars.last_restart_slot.last_restart_slot;
+    sysvars
+}
+
+/// The case on sbfvm in `mode`; `Err` with the panic message if it panicked.
+pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
+    let sysvars = aligned_sysvars(&Mollusk::default());
+    catch_unwind(AssertUnwindSafe(|| {
+        let config = Config {
+            features: FeatureSet::mainnet(),
+            sysvars,
+            mode,
+            compute_unit_limit: Some(case.compute_unit_limit),
+            ..Config::default()
+        };
+        let mut vm = Sbfvm::new(config).expect("the configuration is valid");
+        for program in &case.programs {
+            // A program that does not load is "not deployed" on both sides.
+            let _ = vm.add_program(program.id, program.loader, &program.elf);
+        }
+        for (key, account) in &case.accounts {
+            vm.set_account(*key, account.clone());
+        }
+        let outcome = vm.process_instruction(&case.instruction);
+        let transaction = &outcome.transaction;
+        let result = match &transaction.result {
+            Ok(()) => "ok".to_string(),
+            Err(TransactionError::InstructionError(_, error)) => format!("{error:?}"),
+            Err(TransactionError::InsufficientFundsForRent { .. }) => "rent".to_string(),
+            Err(other) => format!("transaction: {other:?}"),
+        };
+        // An account of the case the instruction does not name is left as it was.
+        let after = |key: &sbfvm::Pubkey, given: &Account| -> Account {
+            transaction
+                .account_keys
+                .iter()
+                .position(|candidate| candidate == key)
+                .map(|index| transaction.accounts_after[index].clone())
+                .unwrap_or_else(|| given.clone())
+        };
+        Effects {
+            result,
+            compute_units: transaction.compute_units_consumed,
+            return_data: transaction
+                .return_data
+                .as_ref()
+                .map(|data| data.data.clone())
+                .unwrap_or_default(),
+            accounts: case
+                .accounts
+                .iter()
+                .map(|(key, given)| state(*key, &after(key, given)))
+                .collect(),
+        }
+    }))
+    .map_err(panic_message)
+}
+
+/// The case on Agave's runtime; `Err` with the panic message if it panicked.
+pub fn run_reference(case: &Case) -> Result<Effects, String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        let mollusk = mollusk(case).expect("checked when the worker started");
+        let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = case
+            .accounts
+            .iter()
+            .map(|(key, account)| (*key, to_agave(account)))
+            .collect();
+        let result = mollusk.process_instruction(&case.instruction, &accounts);
+        let outcome = match (&result.raw_result, &result.program_result) {
+            (Ok(()), ProgramResult::Success) => "ok".to_string(),
+            (Ok(()), _) => "rent".to_string(),
+            (Err(error), _) => format!("{error:?}"),
+        };
+        Effects {
+            result: outcome.clone(),
+            compute_units: result.compute_units_consumed,
+            return_data: result.return_data.clone(),
+            accounts: case
+                .accounts
+                .iter()
+                .map(|(key, given)| {
+                    // A transaction that fails its rent-state check is rolled back on
+                    // mainnet; Mollusk hands back the state after the instruction.
+                    if outcome == "rent" {
+                        return state(*key, given);
+                    }
+                    let account = result
+                        .resulting_accounts
+                        .iter()
+                        .find(|(candidate, _)| candidate == key)
+                        .map(|(_, account)| from_agave(account))
+                        .unwrap_or_default();
+                    state(*key, &account)
+                })
+                .collect(),
+        }
+    }))
+    .map_err(panic_message)
+}
+
+fn state(key: sbfvm::Pubkey, account: &Account) -> AccountState {
+    AccountState {
+        key,
+        lamports: account.lamports,
+        data: account.data.clone(),
+        owner: account.owner,
+        executable: account.executable,
+    }
+}
+
+fn to_agave(account: &Account) -> AgaveAccount {
+    AgaveAccount {
+        lamports: account.lamports,
+        data: account.data.clone(),
+        owner: account.owner,
+        executable: account.executable,
+        rent_epoch: account.rent_epoch,
+    }
+}
+
+fn from_agave(account: &AgaveAccount) -> Account {
+    Account {
+        lamports: account.lamports,
+        data: account.data.clone(),
+        owner: account.owner,
+        executable: account.executable,
+        rent_epoch: account.rent_epoch,
+    }
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|text| text.to_string()))
+        .unwrap_or_else(|| "panic".to_string())
+}
