@@ -3,12 +3,12 @@
 //! a sample also runs in sbfvm's interpreter, which must equal its JIT.
 //!
 //! ```text
-//! difffuzz [--minutes M] [--seed S] [--fixtures DIR] [--out DIR]   # supervisor
+//! difffuzz [--minutes M] [--jobs N] [--seed S] [--fixtures DIR] [--out DIR]
 //! ```
 //!
-//! The supervisor runs workers (this binary with `--worker`) one after another until the
-//! time is up; a worker that aborts or stops answering is recorded with the case it was
-//! running (written before every case to `OUT/current.toml`) and a new one starts with the
+//! The supervisor runs `N` lanes of workers (this binary with `--worker`), each lane one
+//! worker after another until the time is up; a worker that aborts or stops answering is recorded with the case it was
+//! running (written before every case to `OUT/current-<seed>.toml`) and a new one starts with the
 //! next seed. Divergences are bucketed by signature; the first case of each bucket is
 //! written to `OUT/<bucket>.toml` as a scenario file with the reference's values.
 
@@ -38,6 +38,7 @@ struct Options {
     out: PathBuf,
     worker: bool,
     seconds: u64,
+    jobs: u64,
 }
 
 fn parse_options() -> Result<Options, String> {
@@ -50,6 +51,7 @@ fn parse_options() -> Result<Options, String> {
         out: root.join("target/difffuzz"),
         worker: false,
         seconds: 60,
+        jobs: 1,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -60,10 +62,12 @@ fn parse_options() -> Result<Options, String> {
             "--fixtures" => options.fixtures = value()?.into(),
             "--out" => options.out = value()?.into(),
             "--worker" => options.worker = true,
+            "--jobs" => options.jobs = value()?.parse().map_err(|_| "bad --jobs")?,
             "--seconds" => options.seconds = value()?.parse().map_err(|_| "bad --seconds")?,
             other => return Err(format!("unknown argument {other}")),
         }
     }
+    options.jobs = options.jobs.max(1);
     Ok(options)
 }
 
@@ -105,7 +109,7 @@ fn worker(options: &Options) {
     }
     let mut rng = Rng::new(options.seed);
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
-    let current = options.out.join("current.toml");
+    let current = options.out.join(format!("current-{}.toml", options.seed));
     let stdout = std::io::stdout();
     let mut cases: u64 = 0;
     while Instant::now() < deadline {
@@ -228,87 +232,116 @@ struct Bucket {
 fn supervisor(options: &Options) {
     let started = Instant::now();
     let budget = Duration::from_secs_f64(options.minutes * 60.0);
-    let mut buckets: BTreeMap<String, Bucket> = BTreeMap::new();
-    let mut cases: u64 = 0;
-    let mut seed = options.seed;
-    let exe = std::env::current_exe().expect("the running binary's path");
+    let state = std::sync::Mutex::new((BTreeMap::<String, Bucket>::new(), 0u64));
+    std::thread::scope(|scope| {
+        for lane in 0..options.jobs {
+            let state = &state;
+            scope.spawn(move || run_lane(options, lane, started, budget, state));
+        }
+    });
+    let (buckets, cases) = state.into_inner().expect("no lane panicked");
+    report(&buckets, cases, started.elapsed());
+}
+
+type State = std::sync::Mutex<(BTreeMap<String, Bucket>, u64)>;
+
+/// One lane of workers, one after another until the time is up: lane `lane` of `jobs`
+/// takes seeds `seed + lane`, `seed + lane + jobs`, …
+fn run_lane(options: &Options, lane: u64, started: Instant, budget: Duration, state: &State) {
+    let mut seed = options.seed + lane;
     while started.elapsed() < budget {
         let remaining = budget.saturating_sub(started.elapsed()).as_secs().max(1);
-        let seconds = remaining.min(300);
-        let mut child = match Command::new(&exe)
-            .args([
-                "--worker",
-                "--seed",
-                &seed.to_string(),
-                "--seconds",
-                &seconds.to_string(),
-            ])
-            .arg("--fixtures")
-            .arg(&options.fixtures)
-            .arg("--out")
-            .arg(&options.out)
-            // Mollusk sets up a debug logger; its program logs would only slow the worker.
-            .env("RUST_LOG", "off")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        {
-            Ok(child) => child,
-            Err(error) => {
-                eprintln!("difffuzz: cannot start a worker: {error}");
-                std::process::exit(2);
-            }
-        };
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut worker_cases = 0;
-        let mut finished = false;
-        loop {
-            match receiver.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) if line == "done" => {
-                    finished = true;
-                }
-                Ok(line) => {
-                    if let Some(count) = line.strip_prefix("case ") {
-                        worker_cases = count.parse().unwrap_or(worker_cases);
-                    } else if let Some(rest) = line.strip_prefix("diff ") {
-                        let signature = rest.split('\t').next().unwrap_or_default().to_string();
-                        let bucket = buckets.entry(signature).or_default();
-                        bucket.count += 1;
-                        if bucket.example.is_empty() {
-                            bucket.example = rest.to_string();
-                        }
+        let (cases, events) = run_worker(options, seed, remaining.min(300));
+        let mut guard = state.lock().expect("no lane panicked");
+        let (buckets, total) = &mut *guard;
+        *total += cases;
+        for event in events {
+            match event {
+                WorkerEvent::Divergence(line) => {
+                    let signature = line.split('\t').next().unwrap_or_default().to_string();
+                    let bucket = buckets.entry(signature).or_default();
+                    bucket.count += 1;
+                    if bucket.example.is_empty() {
+                        bucket.example = line;
                     }
                 }
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                    let _ = child.kill();
-                    abnormal(options, &mut buckets, "hang", seed);
-                    break;
-                }
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                WorkerEvent::Abnormal(kind) => abnormal(options, buckets, kind, seed),
             }
         }
-        let status = child.wait();
-        if !finished && !matches!(&status, Ok(status) if status.success()) {
-            abnormal(options, &mut buckets, "abort", seed);
-        }
-        cases += worker_cases;
-        seed += 1;
+        seed += options.jobs;
     }
-    report(&buckets, cases, started.elapsed());
+}
+
+/// What a worker reported besides its case count.
+enum WorkerEvent {
+    /// A `diff` line (without the prefix).
+    Divergence(String),
+    /// The worker aborted (`abort`) or stopped answering (`hang`).
+    Abnormal(&'static str),
+}
+
+/// Runs one worker for `seconds`; its case count and events.
+fn run_worker(options: &Options, seed: u64, seconds: u64) -> (u64, Vec<WorkerEvent>) {
+    let exe = std::env::current_exe().expect("the running binary's path");
+    let mut child = match Command::new(&exe)
+        .args(["--worker", "--seed", &seed.to_string(), "--seconds", &seconds.to_string()])
+        .arg("--fixtures")
+        .arg(&options.fixtures)
+        .arg("--out")
+        .arg(&options.out)
+        // Mollusk sets up a debug logger; its program logs would only slow the worker.
+        .env("RUST_LOG", "off")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) => {
+            eprintln!("difffuzz: cannot start a worker: {error}");
+            std::process::exit(2);
+        }
+    };
+    let stdout = child.stdout.take().expect("piped stdout");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut cases = 0;
+    let mut events = Vec::new();
+    let mut finished = false;
+    loop {
+        match receiver.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) if line == "done" => finished = true,
+            Ok(line) => {
+                if let Some(count) = line.strip_prefix("case ") {
+                    cases = count.parse().unwrap_or(cases);
+                } else if let Some(rest) = line.strip_prefix("diff ") {
+                    events.push(WorkerEvent::Divergence(rest.to_string()));
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                events.push(WorkerEvent::Abnormal("hang"));
+                break;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let status = child.wait();
+    if !finished && !matches!(&status, Ok(status) if status.success()) {
+        events.push(WorkerEvent::Abnormal("abort"));
+    }
+    (cases, events)
 }
 
 /// Records a worker that aborted or hung, keeping the case it was running.
 fn abnormal(options: &Options, buckets: &mut BTreeMap<String, Bucket>, kind: &str, seed: u64) {
     let kept = options.out.join(format!("{kind}-seed{seed}.toml"));
-    let _ = std::fs::copy(options.out.join("current.toml"), &kept);
+    let _ = std::fs::copy(options.out.join(format!("current-{seed}.toml")), &kept);
     let bucket = buckets.entry(kind.to_string()).or_default();
     bucket.count += 1;
     if bucket.example.is_empty() {

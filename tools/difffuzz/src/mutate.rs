@@ -104,7 +104,7 @@ fn mutate_metas(case: &mut Case, rng: &mut Rng) -> &'static str {
         return "metas.add";
     }
     let at = rng.below(metas.len());
-    let name = match rng.below(6) {
+    let name = match rng.below(7) {
         0 => {
             metas[at].is_signer = !metas[at].is_signer;
             "metas.signer"
@@ -127,6 +127,17 @@ fn mutate_metas(case: &mut Case, rng: &mut Rng) -> &'static str {
             let other = rng.below(metas.len());
             metas.swap(at, other);
             "metas.swap"
+        }
+        5 if rng.chance(2) => {
+            // The Instructions sysvar: each side builds it from its message.
+            let writable = rng.chance(4);
+            let meta = AccountMeta {
+                pubkey: solana_sdk_ids::sysvar::instructions::id(),
+                is_signer: false,
+                is_writable: writable,
+            };
+            metas.insert(rng.below(metas.len() + 1), meta);
+            "metas.instructions_sysvar"
         }
         _ => {
             // Another key of the case, or one nobody has.

@@ -196,9 +196,7 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
                 .as_ref()
                 .map(|data| data.data.clone())
                 .unwrap_or_default(),
-            accounts: case
-                .accounts
-                .iter()
+            accounts: compared(case)
                 .map(|(key, given)| state(*key, &after(key, given)))
                 .collect(),
         }
@@ -210,9 +208,8 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
 pub fn run_reference(case: &Case) -> Result<Effects, String> {
     catch_unwind(AssertUnwindSafe(|| {
         let mollusk = mollusk(case).expect("checked when the worker started");
-        let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = case
-            .accounts
-            .iter()
+        // Mollusk builds the Instructions sysvar only when it is not given one.
+        let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = compared(case)
             .map(|(key, account)| (*key, to_agave(account)))
             .collect();
         let result = mollusk.process_instruction(&case.instruction, &accounts);
@@ -225,9 +222,7 @@ pub fn run_reference(case: &Case) -> Result<Effects, String> {
             result: outcome.clone(),
             compute_units: result.compute_units_consumed,
             return_data: result.return_data.clone(),
-            accounts: case
-                .accounts
-                .iter()
+            accounts: compared(case)
                 .map(|(key, given)| {
                     // A transaction that fails its rent-state check is rolled back on
                     // mainnet; Mollusk hands back the state after the instruction.
@@ -246,6 +241,15 @@ pub fn run_reference(case: &Case) -> Result<Effects, String> {
         }
     }))
     .map_err(panic_message)
+}
+
+/// The case's accounts both sides are given and compared on: all but the Instructions
+/// sysvar, which each side builds from its message (what programs read of it shows in the
+/// rest of the effects).
+fn compared(case: &Case) -> impl Iterator<Item = &(sbfvm::Pubkey, Account)> {
+    case.accounts
+        .iter()
+        .filter(|(key, _)| *key != solana_sdk_ids::sysvar::instructions::id())
 }
 
 fn state(key: sbfvm::Pubkey, account: &Account) -> AccountState {
