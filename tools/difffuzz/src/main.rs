@@ -284,7 +284,13 @@ enum WorkerEvent {
 fn run_worker(options: &Options, seed: u64, seconds: u64) -> (u64, Vec<WorkerEvent>) {
     let exe = std::env::current_exe().expect("the running binary's path");
     let mut child = match Command::new(&exe)
-        .args(["--worker", "--seed", &seed.to_string(), "--seconds", &seconds.to_string()])
+        .args([
+            "--worker",
+            "--seed",
+            &seed.to_string(),
+            "--seconds",
+            &seconds.to_string(),
+        ])
         .arg("--fixtures")
         .arg(&options.fixtures)
         .arg("--out")

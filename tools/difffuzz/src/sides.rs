@@ -31,6 +31,13 @@ use sbfvm::{Account, Config, ExecutionMode, Sbfvm, Sysvars, TransactionError};
 use crate::case::Case;
 use crate::effects::{AccountState, Effects};
 
+/// Sets each named field of an `SVMFeatureSet` from the feature of the same name.
+macro_rules! set_from_mainnet {
+    ($svm:ident, $active:ident; $($name:ident,)*) => {
+        $($svm.$name = $active(stringify!($name))?;)*
+    };
+}
+
 /// Mollusk with mainnet's features, as sbfvm has them: every field of Agave's
 /// `SVMFeatureSet` (`solana-svm-feature-set 4.3.2`, the features the SVM reads) set from
 /// sbfvm's mainnet set; `Err` names a feature sbfvm does not know.
@@ -45,60 +52,58 @@ pub fn mainnet_mollusk() -> Result<Mollusk, String> {
     };
     let mut mollusk = Mollusk::default();
     let mut svm = mollusk.feature_set;
-    svm.move_precompile_verification_to_svm = active("move_precompile_verification_to_svm")?;
-    svm.syscall_parameter_address_restrictions = active("syscall_parameter_address_restrictions")?;
-    svm.virtual_address_space_adjustments = active("virtual_address_space_adjustments")?;
-    svm.account_data_direct_mapping = active("account_data_direct_mapping")?;
-    svm.enable_bpf_loader_set_authority_checked_ix =
-        active("enable_bpf_loader_set_authority_checked_ix")?;
-    svm.deplete_cu_meter_on_vm_failure = active("deplete_cu_meter_on_vm_failure")?;
-    svm.abort_on_invalid_curve = active("abort_on_invalid_curve")?;
-    svm.blake3_syscall_enabled = active("blake3_syscall_enabled")?;
-    svm.curve25519_syscall_enabled = active("curve25519_syscall_enabled")?;
-    svm.disable_fees_sysvar = active("disable_fees_sysvar")?;
-    svm.disable_sbpf_v0_execution = active("disable_sbpf_v0_execution")?;
-    svm.disable_sbpf_v0_v1_v2_deployment = active("disable_sbpf_v0_v1_v2_deployment")?;
-    svm.enable_alt_bn128_compression_syscall = active("enable_alt_bn128_compression_syscall")?;
-    svm.enable_alt_bn128_syscall = active("enable_alt_bn128_syscall")?;
-    svm.enable_big_mod_exp_syscall = active("enable_big_mod_exp_syscall")?;
-    svm.enable_get_epoch_stake_syscall = active("enable_get_epoch_stake_syscall")?;
-    svm.enable_poseidon_syscall = active("enable_poseidon_syscall")?;
-    svm.get_sysvar_syscall_enabled = active("get_sysvar_syscall_enabled")?;
-    svm.last_restart_slot_sysvar = active("last_restart_slot_sysvar")?;
-    svm.reenable_sbpf_v0_execution = active("reenable_sbpf_v0_execution")?;
-    svm.remaining_compute_units_syscall_enabled =
-        active("remaining_compute_units_syscall_enabled")?;
-    svm.remove_bpf_loader_incorrect_program_id = active("remove_bpf_loader_incorrect_program_id")?;
-    svm.move_stake_and_move_lamports_ixs = active("move_stake_and_move_lamports_ixs")?;
-    svm.deprecate_legacy_vote_ixs = active("deprecate_legacy_vote_ixs")?;
-    svm.simplify_alt_bn128_syscall_error_codes = active("simplify_alt_bn128_syscall_error_codes")?;
-    svm.fix_alt_bn128_multiplication_input_length =
-        active("fix_alt_bn128_multiplication_input_length")?;
-    svm.increase_tx_account_lock_limit = active("increase_tx_account_lock_limit")?;
-    svm.formalize_loaded_transaction_data_size = active("formalize_loaded_transaction_data_size")?;
-    svm.disable_zk_elgamal_proof_program = active("disable_zk_elgamal_proof_program")?;
-    svm.reenable_zk_elgamal_proof_program = active("reenable_zk_elgamal_proof_program")?;
-    svm.delay_commission_updates = active("delay_commission_updates")?;
-    svm.raise_cpi_nesting_limit_to_8 = active("raise_cpi_nesting_limit_to_8")?;
-    svm.increase_cpi_account_info_limit = active("increase_cpi_account_info_limit")?;
-    svm.poseidon_enforce_padding = active("poseidon_enforce_padding")?;
-    svm.fix_alt_bn128_pairing_length_check = active("fix_alt_bn128_pairing_length_check")?;
-    svm.alt_bn128_little_endian = active("alt_bn128_little_endian")?;
-    svm.create_account_allow_prefund = active("create_account_allow_prefund")?;
-    svm.bls_pubkey_management_in_vote_account = active("bls_pubkey_management_in_vote_account")?;
-    svm.enable_alt_bn128_g2_syscalls = active("enable_alt_bn128_g2_syscalls")?;
-    svm.commission_rate_in_basis_points = active("commission_rate_in_basis_points")?;
-    svm.custom_commission_collector = active("custom_commission_collector")?;
-    svm.enable_bls12_381_syscall = active("enable_bls12_381_syscall")?;
-    svm.block_revenue_sharing = active("block_revenue_sharing")?;
-    svm.vote_account_initialize_v2 = active("vote_account_initialize_v2")?;
-    svm.direct_account_pointers_in_program_input =
-        active("direct_account_pointers_in_program_input")?;
-    svm.loader_v3_minimum_extend_program_size = active("loader_v3_minimum_extend_program_size")?;
-    svm.enable_sha512_syscall = active("enable_sha512_syscall")?;
-    svm.relax_post_exec_min_balance_check = active("relax_post_exec_min_balance_check")?;
-    svm.define_ltds_fee_only_semantics = active("define_ltds_fee_only_semantics")?;
-    svm.relax_fee_payer_constraint = active("relax_fee_payer_constraint")?;
+    set_from_mainnet!(svm, active;
+        move_precompile_verification_to_svm,
+        syscall_parameter_address_restrictions,
+        virtual_address_space_adjustments,
+        account_data_direct_mapping,
+        enable_bpf_loader_set_authority_checked_ix,
+        deplete_cu_meter_on_vm_failure,
+        abort_on_invalid_curve,
+        blake3_syscall_enabled,
+        curve25519_syscall_enabled,
+        disable_fees_sysvar,
+        disable_sbpf_v0_execution,
+        disable_sbpf_v0_v1_v2_deployment,
+        enable_alt_bn128_compression_syscall,
+        enable_alt_bn128_syscall,
+        enable_big_mod_exp_syscall,
+        enable_get_epoch_stake_syscall,
+        enable_poseidon_syscall,
+        get_sysvar_syscall_enabled,
+        last_restart_slot_sysvar,
+        reenable_sbpf_v0_execution,
+        remaining_compute_units_syscall_enabled,
+        remove_bpf_loader_incorrect_program_id,
+        move_stake_and_move_lamports_ixs,
+        deprecate_legacy_vote_ixs,
+        simplify_alt_bn128_syscall_error_codes,
+        fix_alt_bn128_multiplication_input_length,
+        increase_tx_account_lock_limit,
+        formalize_loaded_transaction_data_size,
+        disable_zk_elgamal_proof_program,
+        reenable_zk_elgamal_proof_program,
+        delay_commission_updates,
+        raise_cpi_nesting_limit_to_8,
+        increase_cpi_account_info_limit,
+        poseidon_enforce_padding,
+        fix_alt_bn128_pairing_length_check,
+        alt_bn128_little_endian,
+        create_account_allow_prefund,
+        bls_pubkey_management_in_vote_account,
+        enable_alt_bn128_g2_syscalls,
+        commission_rate_in_basis_points,
+        custom_commission_collector,
+        enable_bls12_381_syscall,
+        block_revenue_sharing,
+        vote_account_initialize_v2,
+        direct_account_pointers_in_program_input,
+        loader_v3_minimum_extend_program_size,
+        enable_sha512_syscall,
+        relax_post_exec_min_balance_check,
+        define_ltds_fee_only_semantics,
+        relax_fee_payer_constraint,
+    );
     mollusk.feature_set = svm;
     // Mollusk always takes SIMD-0268's invoke depth (9); mainnet's follows its feature.
     mollusk.compute_budget.max_instruction_stack_depth = mainnet.max_instruction_stack_depth();
