@@ -28,6 +28,8 @@ pub struct Effects {
     pub return_data: Vec<u8>,
     /// The case's accounts afterwards, in the case's order.
     pub accounts: Vec<AccountState>,
+    /// The transaction's log lines.
+    pub logs: Vec<String>,
 }
 
 /// The first field in which two sides' effects differ.
@@ -104,7 +106,7 @@ fn short(text: &str) -> String {
 }
 
 /// The first difference, in order: result, compute units, each account (lamports, owner,
-/// executable, data), return data.
+/// executable, data), log lines, return data.
 pub fn first_difference(sbfvm: &Effects, reference: &Effects) -> Option<Difference> {
     if sbfvm.result != reference.result {
         return Some(Difference::new("result", &sbfvm.result, &reference.result));
@@ -153,6 +155,15 @@ pub fn first_difference(sbfvm: &Effects, reference: &Effects) -> Option<Differen
             ));
         }
     }
+    if let Some(line) = (0..sbfvm.logs.len().max(reference.logs.len()))
+        .find(|&line| sbfvm.logs.get(line) != reference.logs.get(line))
+    {
+        return Some(Difference::new(
+            format!("logs[{line}]"),
+            sbfvm.logs.get(line),
+            reference.logs.get(line),
+        ));
+    }
     if sbfvm.return_data != reference.return_data {
         return Some(Difference::new(
             "return_data",
@@ -183,7 +194,18 @@ mod tests {
                 owner: Pubkey::new_from_array([2; 32]),
                 executable: false,
             }],
+            logs: vec!["Program log: hi".into()],
         }
+    }
+
+    #[test]
+    fn the_first_differing_log_line_is_named() {
+        let mut other = effects();
+        other.logs.push("Program log: more".into());
+        let difference = first_difference(&effects(), &other).unwrap();
+        assert_eq!(difference.field, "logs[1]");
+        assert_eq!(difference.signature(), "logs");
+        assert_eq!(difference.sbfvm, "None");
     }
 
     #[test]

@@ -204,6 +204,7 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
             accounts: compared(case)
                 .map(|(key, given)| state(*key, &after(key, given)))
                 .collect(),
+            logs: transaction.logs.clone(),
         }
     }))
     .map_err(panic_message)
@@ -212,12 +213,15 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
 /// The case on Agave's runtime; `Err` with the panic message if it panicked.
 pub fn run_reference(case: &Case) -> Result<Effects, String> {
     catch_unwind(AssertUnwindSafe(|| {
-        let mollusk = mollusk(case).expect("checked when the worker started");
+        let mut mollusk = mollusk(case).expect("checked when the worker started");
+        let logger = solana_svm_log_collector::LogCollector::new_ref();
+        mollusk.logger = Some(logger.clone());
         // Mollusk builds the Instructions sysvar only when it is not given one.
         let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = compared(case)
             .map(|(key, account)| (*key, to_agave(account)))
             .collect();
         let result = mollusk.process_instruction(&case.instruction, &accounts);
+        let logs = logger.borrow().get_recorded_content().to_vec();
         let outcome = match (&result.raw_result, &result.program_result) {
             (Ok(()), ProgramResult::Success) => "ok".to_string(),
             (Ok(()), _) => "rent".to_string(),
@@ -227,6 +231,7 @@ pub fn run_reference(case: &Case) -> Result<Effects, String> {
             result: outcome.clone(),
             compute_units: result.compute_units_consumed,
             return_data: result.return_data.clone(),
+            logs: logs.clone(),
             accounts: compared(case)
                 .map(|(key, given)| {
                     // A transaction that fails its rent-state check is rolled back on
