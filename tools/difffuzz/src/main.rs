@@ -17,6 +17,7 @@ mod effects;
 mod mutate;
 mod repro;
 mod sides;
+mod spl;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
@@ -94,7 +95,8 @@ fn main() {
 
 /// One line the worker prints: `case N`, or `diff <signature>\t<field>\t<sbfvm>\t<ref>\t<file>`.
 fn worker(options: &Options) {
-    let seeds = seeds_from_fixtures(&options.fixtures);
+    let mut seeds = seeds_from_fixtures(&options.fixtures);
+    seeds.extend(spl::seeds());
     if seeds.is_empty() {
         eprintln!(
             "difffuzz: no seed cases under {}",
@@ -216,7 +218,16 @@ fn record(
         .collect();
     let path = options.out.join(format!("{name}.toml"));
     if !path.exists() {
-        let _ = std::fs::write(&path, repro::scenario(case, difference, reference));
+        // Programs that come from a crate, not a file, are written beside the reproducer.
+        let mut case = case.clone();
+        for program in &mut case.programs {
+            if !Path::new(&program.path).is_file() {
+                let elf_path = options.out.join(format!("{}.so", program.id));
+                let _ = std::fs::write(&elf_path, program.elf.as_slice());
+                program.path = elf_path.to_string_lossy().into_owned();
+            }
+        }
+        let _ = std::fs::write(&path, repro::scenario(&case, difference, reference));
     }
     path
 }
