@@ -126,10 +126,8 @@ fn worker(options: &Options) {
         };
         let _ = std::fs::write(&current, repro::scenario(&case, &placeholder, None));
         let compare_interpreter = rng.below(16) == 0;
-        if let Some((mut difference, reference)) = run_case(&case, compare_interpreter) {
-            if let Some(tag) = harness_difference(&case) {
-                difference.field = format!("{tag}: {}", difference.field);
-            }
+        if let Some((difference, reference)) = run_case(&case, compare_interpreter) {
+
             let file = record(options, &case, &difference, reference.as_ref());
             let mut lock = stdout.lock();
             let _ = writeln!(
@@ -192,16 +190,6 @@ fn panic_difference(field: &str, message: &str) -> Difference {
         sbfvm: message.to_string(),
         reference: String::new(),
     }
-}
-
-/// A case on which the reference harness itself differs from mainnet: Mollusk compiles its
-/// message with no reserved account keys, so a builtin program or sysvar passed writable
-/// stays writable there, while mainnet (and sbfvm) demote it to read-only.
-fn harness_difference(case: &Case) -> Option<&'static str> {
-    let writable_reserved = case.instruction.accounts.iter().any(|meta| {
-        meta.is_writable && sbfvm::runtime::message::is_reserved_account_key(&meta.pubkey)
-    });
-    writable_reserved.then_some("harness(reserved key passed writable)")
 }
 
 /// Writes the case as `OUT/<bucket>.toml` if the bucket has no reproducer yet.

@@ -11,8 +11,9 @@
 //! - absent accounts: mainnet stores no account without lamports, so the mutations never
 //!   make one (Mollusk would pass it through as given; sbfvm loads it empty).
 //! - reserved keys: Mollusk compiles its message with no reserved account keys, so a
-//!   builtin program or sysvar passed writable stays writable there; mainnet (and sbfvm)
-//!   demote it. Divergences on such cases are bucketed as `harness(…)`, not hidden.
+//!   builtin program or sysvar passed writable would stay writable there; mainnet (and
+//!   sbfvm) demote it. The reference is given such metas read-only, which gives the message
+//!   the privileges mainnet's demotion would (sbfvm's list of reserved keys decides which).
 //! - rent: Mollusk checks the rent state after its one instruction (`AccountNotRentExempt`)
 //!   where sbfvm checks it after the transaction (`InsufficientFundsForRent`); for one
 //!   instruction both mean the same and both are reported as `rent`; the accounts are then
@@ -220,7 +221,7 @@ pub fn run_reference(case: &Case) -> Result<Effects, String> {
         let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = compared(case)
             .map(|(key, account)| (*key, to_agave(account)))
             .collect();
-        let result = mollusk.process_instruction(&case.instruction, &accounts);
+        let result = mollusk.process_instruction(&with_reserved_keys_read_only(case), &accounts);
         let logs = logger.borrow().get_recorded_content().to_vec();
         let outcome = match (&result.raw_result, &result.program_result) {
             (Ok(()), ProgramResult::Success) => "ok".to_string(),
@@ -251,6 +252,19 @@ pub fn run_reference(case: &Case) -> Result<Effects, String> {
         }
     }))
     .map_err(panic_message)
+}
+
+/// The case's instruction with every reserved key's metas read-only: mainnet's message
+/// demotes them, Mollusk's (compiled with no reserved keys) does not; a key read-only in
+/// every meta gets the same message privileges, so the reference runs as mainnet would.
+fn with_reserved_keys_read_only(case: &Case) -> sbfvm::Instruction {
+    let mut instruction = case.instruction.clone();
+    for meta in &mut instruction.accounts {
+        if sbfvm::runtime::message::is_reserved_account_key(&meta.pubkey) {
+            meta.is_writable = false;
+        }
+    }
+    instruction
 }
 
 /// The case's accounts both sides are given and compared on: all but the Instructions
