@@ -127,7 +127,6 @@ fn worker(options: &Options) {
         let _ = std::fs::write(&current, repro::scenario(&case, &placeholder, None));
         let compare_interpreter = rng.below(16) == 0;
         if let Some((difference, reference)) = run_case(&case, compare_interpreter) {
-
             let file = record(options, &case, &difference, reference.as_ref());
             let mut lock = stdout.lock();
             let _ = writeln!(
