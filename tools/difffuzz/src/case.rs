@@ -97,22 +97,10 @@ fn cases_of(scenario: &Scenario, path: &Path) -> Vec<Case> {
         .enumerate()
         .map(|(index, prepared_instruction)| {
             let instruction = prepared_instruction.instruction.clone();
-            let mut accounts: Vec<(Pubkey, Account)> = Vec::new();
-            for meta in &instruction.accounts {
-                // The program runs from both sides' program caches; a program named by a
-                // meta (a CPI callee) is passed as the account sbfvm stores for it.
-                if meta.pubkey == instruction.program_id
-                    || accounts.iter().any(|(key, _)| *key == meta.pubkey)
-                {
-                    continue;
-                }
-                let account = prepared
-                    .vm
-                    .account(&meta.pubkey)
-                    .cloned()
-                    .unwrap_or_default();
-                accounts.push((meta.pubkey, account));
-            }
+            // A program named by a meta (a CPI callee) is passed as sbfvm stores it.
+            let accounts = meta_accounts(&instruction, |key| {
+                prepared.vm.account(key).cloned().unwrap_or_default()
+            });
             Case {
                 origin: format!("{} #{index}", path.display()),
                 programs: programs.clone(),
@@ -122,4 +110,21 @@ fn cases_of(scenario: &Scenario, path: &Path) -> Vec<Case> {
             }
         })
         .collect()
+}
+
+/// The accounts `instruction` names, once each in first-reference order, each from
+/// `account_of`; the program it runs is left out (both sides deploy it).
+pub fn meta_accounts(
+    instruction: &Instruction,
+    account_of: impl Fn(&Pubkey) -> Account,
+) -> Vec<(Pubkey, Account)> {
+    let mut accounts: Vec<(Pubkey, Account)> = Vec::new();
+    for meta in &instruction.accounts {
+        if meta.pubkey != instruction.program_id
+            && !accounts.iter().any(|(key, _)| *key == meta.pubkey)
+        {
+            accounts.push((meta.pubkey, account_of(&meta.pubkey)));
+        }
+    }
+    accounts
 }

@@ -17,6 +17,19 @@ pub struct AccountState {
     pub executable: bool,
 }
 
+impl AccountState {
+    /// Each field's name and `{:?}` (the data as hex), in comparison order.
+    fn fields(&self) -> [(&'static str, String); 5] {
+        [
+            ("key", format!("{:?}", self.key)),
+            ("lamports", format!("{:?}", self.lamports)),
+            ("owner", format!("{:?}", self.owner)),
+            ("executable", format!("{:?}", self.executable)),
+            ("data", format!("{:?}", hex(&self.data))),
+        ]
+    }
+}
+
 /// The effects of one case on one side.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Effects {
@@ -126,34 +139,20 @@ pub fn first_difference(sbfvm: &Effects, reference: &Effects) -> Option<Differen
         ));
     }
     for (index, (ours, theirs)) in sbfvm.accounts.iter().zip(&reference.accounts).enumerate() {
-        let field = |name: &str| format!("account[{index}].{name}");
-        if ours.key != theirs.key {
-            return Some(Difference::new(field("key"), ours.key, theirs.key));
+        if ours == theirs {
+            continue;
         }
-        if ours.lamports != theirs.lamports {
-            return Some(Difference::new(
-                field("lamports"),
-                ours.lamports,
-                theirs.lamports,
-            ));
-        }
-        if ours.owner != theirs.owner {
-            return Some(Difference::new(field("owner"), ours.owner, theirs.owner));
-        }
-        if ours.executable != theirs.executable {
-            return Some(Difference::new(
-                field("executable"),
-                ours.executable,
-                theirs.executable,
-            ));
-        }
-        if ours.data != theirs.data {
-            return Some(Difference::new(
-                field("data"),
-                hex(&ours.data),
-                hex(&theirs.data),
-            ));
-        }
+        let (ours, theirs) = (ours.fields(), theirs.fields());
+        let ((name, ours), (_, theirs)) = ours
+            .into_iter()
+            .zip(theirs)
+            .find(|((_, ours), (_, theirs))| ours != theirs)
+            .expect("unequal accounts differ in a field");
+        return Some(Difference {
+            field: format!("account[{index}].{name}"),
+            sbfvm: short(&ours),
+            reference: short(&theirs),
+        });
     }
     if let Some(line) = (0..sbfvm.logs.len().max(reference.logs.len()))
         .find(|&line| sbfvm.logs.get(line) != reference.logs.get(line))
@@ -174,7 +173,8 @@ pub fn first_difference(sbfvm: &Effects, reference: &Effects) -> Option<Differen
     None
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` as lowercase hex.
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use sbfvm::Loader;
 
 use crate::case::Case;
-use crate::effects::{Difference, Effects};
+use crate::effects::{hex, Difference, Effects};
 
 fn loader_name(loader: Loader) -> &'static str {
     match loader {
@@ -14,10 +14,6 @@ fn loader_name(loader: Loader) -> &'static str {
         Loader::V2 => "bpf_loader",
         Loader::Deprecated => "bpf_loader_deprecated",
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The scenario text of `case`; `reference` becomes its `expect` block.

@@ -112,11 +112,13 @@ pub fn mainnet_mollusk() -> Result<Mollusk, String> {
     mollusk.config.panic = false;
     // The program cache's environments (syscalls, SBPF versions) come from the features.
     mollusk.program_cache = ProgramCache::new(&svm, &mollusk.compute_budget, false);
+    // sbfvm's (mainnet's) Rent, in the fields of Agave's older representation.
+    let rent = sbfvm::RentParams::default();
     #[allow(deprecated)]
     {
-        mollusk.sysvars.rent.lamports_per_byte = 3_480;
-        mollusk.sysvars.rent.exemption_threshold = 2.0f64.to_le_bytes();
-        mollusk.sysvars.rent.burn_percent = 50;
+        mollusk.sysvars.rent.lamports_per_byte = rent.lamports_per_byte_year;
+        mollusk.sysvars.rent.exemption_threshold = rent.exemption_threshold.to_le_bytes();
+        mollusk.sysvars.rent.burn_percent = rent.burn_percent;
     }
     Ok(mollusk)
 }

@@ -9,7 +9,7 @@ use sbfvm::{Account, Loader, Pubkey};
 use solana_program_pack::Pack;
 use spl_token_interface::state::{Account as TokenAccount, AccountState, Mint};
 
-use crate::case::{Case, Program, DEFAULT_COMPUTE_UNIT_LIMIT};
+use crate::case::{meta_accounts, Case, Program, DEFAULT_COMPUTE_UNIT_LIMIT};
 
 const DECIMALS: u8 = 6;
 
@@ -29,8 +29,8 @@ fn packed<T: Pack>(value: T) -> Vec<u8> {
 }
 
 fn owned_by_token(data: Vec<u8>) -> Account {
-    // 3,480 lamports per byte-year × 2.0, as both sides' Rent has it.
-    let lamports = (128 + data.len() as u64) * 3_480 * 2;
+    // Both sides' Rent is mainnet's (see `sides.rs`).
+    let lamports = sbfvm::RentParams::default().minimum_balance(data.len());
     Account {
         lamports,
         data,
@@ -126,27 +126,19 @@ pub fn seeds() -> Vec<Case> {
     cases
 }
 
-/// The accounts `instruction` names (programs it runs excluded), from `known` or, for the
-/// builtins and programs among its metas, as sbfvm stores them.
+/// The accounts `instruction` names, from `known` or, for the builtins and programs among
+/// its metas, as sbfvm stores them.
 fn with_metas(
     known: &[(Pubkey, Account)],
     instruction: &sbfvm::Instruction,
 ) -> Vec<(Pubkey, Account)> {
-    let mut accounts: Vec<(Pubkey, Account)> = Vec::new();
-    for meta in &instruction.accounts {
-        if meta.pubkey == instruction.program_id
-            || accounts.iter().any(|(key, _)| *key == meta.pubkey)
-        {
-            continue;
-        }
-        let account = known
+    meta_accounts(instruction, |key| {
+        known
             .iter()
-            .find(|(key, _)| *key == meta.pubkey)
+            .find(|(candidate, _)| candidate == key)
             .map(|(_, account)| account.clone())
-            .unwrap_or_else(|| program_account(&meta.pubkey));
-        accounts.push((meta.pubkey, account));
-    }
-    accounts
+            .unwrap_or_else(|| program_account(key))
+    })
 }
 
 /// The account of a program a meta names: the System program's as sbfvm stores it, the
@@ -156,7 +148,7 @@ fn program_account(key: &Pubkey) -> Account {
         sbfvm::runtime::accounts::native_program_account()
     } else if *key == token::ID {
         Account {
-            lamports: (128 + token::ELF.len() as u64) * 3_480 * 2,
+            lamports: sbfvm::RentParams::default().minimum_balance(token::ELF.len()),
             data: token::ELF.to_vec(),
             owner: solana_sdk_ids::bpf_loader::id(),
             executable: true,
