@@ -133,6 +133,11 @@ fn mollusk(case: &Case) -> Result<Mollusk, String> {
     Ok(mollusk)
 }
 
+thread_local! {
+    /// [`aligned_sysvars`], built once per thread rather than per case.
+    static ALIGNED_SYSVARS: Sysvars = aligned_sysvars(&Mollusk::default());
+}
+
 /// sbfvm's sysvars aligned with Mollusk's defaults.
 fn aligned_sysvars(reference: &Mollusk) -> Sysvars {
     let mut sysvars = Sysvars::default();
@@ -162,7 +167,7 @@ fn aligned_sysvars(reference: &Mollusk) -> Sysvars {
 
 /// The case on sbfvm in `mode`; `Err` with the panic message if it panicked.
 pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
-    let sysvars = aligned_sysvars(&Mollusk::default());
+    let sysvars = ALIGNED_SYSVARS.with(Sysvars::clone);
     catch_unwind(AssertUnwindSafe(|| {
         let config = Config {
             features: FeatureSet::mainnet(),
