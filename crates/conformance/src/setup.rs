@@ -124,8 +124,9 @@ fn u64_at(data: &[u8], offset: usize) -> Option<u64> {
 
 /// The reference harness's sysvar cache: accounts with lamports > 0 override the defaults
 /// (Clock slot 10, default EpochSchedule and Rent, LastRestartSlot 5000). Account data
-/// that does not decode leaves the default in place. RecentBlockhashes has no default: it
-/// is unavailable unless an account provides a list that decodes.
+/// that does not decode leaves the default in place. RecentBlockhashes, SlotHashes and
+/// StakeHistory have no default: each is unavailable unless an account provides data that
+/// decodes (then its bytes are the sysvar's, as the sysvar cache keeps them).
 pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
     let mut sysvars = Sysvars {
         clock: solana_clock::Clock {
@@ -135,6 +136,8 @@ pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
         rent: RentParams::default(),
         last_restart_slot: 5000,
         recent_blockhashes: RecentBlockhashes::Unavailable,
+        slot_hashes: None,
+        stake_history: None,
         ..Sysvars::default()
     };
     for account in accounts.iter().filter(|account| account.lamports > 0) {
@@ -185,6 +188,14 @@ pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
         } else if key == sysvar::recent_blockhashes::id() {
             if let Some(entries) = RecentBlockhashes::entries_from_account_data(data) {
                 sysvars.recent_blockhashes = RecentBlockhashes::Entries(entries);
+            }
+        } else if key == sysvar::slot_hashes::id() {
+            if sbfvm_runtime::sysvars::decodes_as_slot_hashes(data) {
+                sysvars.slot_hashes = Some(data.clone());
+            }
+        } else if key == sysvar::stake_history::id() {
+            if sbfvm_runtime::sysvars::decodes_as_stake_history(data) {
+                sysvars.stake_history = Some(data.clone());
             }
         } else if key == sysvar::last_restart_slot::id() {
             if let Some(slot) = u64_at(data, 0) {

@@ -1,5 +1,6 @@
-//! Sysvars: Clock, Rent, EpochSchedule, EpochRewards, LastRestartSlot and Instructions, plus
-//! the RecentBlockhashes list the System program's nonce instructions check.
+//! Sysvars: Clock, Rent, EpochSchedule, EpochRewards, LastRestartSlot, SlotHashes,
+//! StakeHistory and Instructions, plus the RecentBlockhashes list the System program's nonce
+//! instructions check.
 //!
 //! Defaults are the SDK `Default` values except Rent, which follows the scenario format:
 //! 3,480 lamports per byte-year with an exemption threshold of 2.0 (so the rent-exempt
@@ -133,8 +134,115 @@ impl RecentBlockhashes {
     }
 }
 
+/// One SlotHashes entry: a slot and its bank hash.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SlotHash {
+    /// The slot.
+    pub slot: u64,
+    /// Its bank hash.
+    pub hash: [u8; 32],
+}
+
+/// One StakeHistory entry: an epoch and the cluster's stake in it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StakeHistoryEntry {
+    /// The epoch.
+    pub epoch: u64,
+    /// Effective stake.
+    pub effective: u64,
+    /// Stake activating.
+    pub activating: u64,
+    /// Stake deactivating.
+    pub deactivating: u64,
+}
+
+/// Entries each of SlotHashes and StakeHistory holds at most (`MAX_ENTRIES`).
+pub const MAX_HISTORY_ENTRIES: usize = 512;
+/// Bytes of one bincode SlotHashes entry (u64 slot, 32-byte hash).
+const SLOT_HASH_SIZE: usize = 40;
+/// Bytes of one bincode StakeHistory entry (u64 epoch, three u64 amounts).
+const STAKE_HISTORY_ENTRY_SIZE: usize = 32;
+/// The SlotHashes account's data length on mainnet: room for 512 entries (20,488 bytes).
+pub const SLOT_HASHES_ACCOUNT_SIZE: usize = 8 + MAX_HISTORY_ENTRIES * SLOT_HASH_SIZE;
+/// The StakeHistory account's data length on mainnet: room for 512 entries (16,392 bytes).
+pub const STAKE_HISTORY_ACCOUNT_SIZE: usize = 8 + MAX_HISTORY_ENTRIES * STAKE_HISTORY_ENTRY_SIZE;
+
+/// A list sysvar's account data as the bank writes it (`create_account_with_fields` sizes the
+/// account for the most entries the sysvar holds): a u64 count, the entries, zeros up to
+/// `account_size`. Entries past the 512th are dropped, as the sysvar keeps only the newest.
+fn history_account_data<T>(
+    entries: &[T],
+    entry_size: usize,
+    account_size: usize,
+    encode: impl Fn(&T, &mut Vec<u8>),
+) -> Vec<u8> {
+    let entries = &entries[..entries.len().min(MAX_HISTORY_ENTRIES)];
+    let mut data = Vec::with_capacity(account_size.max(8 + entries.len() * entry_size));
+    data.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+    for entry in entries {
+        encode(entry, &mut data);
+    }
+    data.resize(account_size, 0);
+    data
+}
+
+/// The SlotHashes account data for `entries` (newest first, as the sysvar orders them).
+pub fn slot_hashes_account_data(entries: &[SlotHash]) -> Vec<u8> {
+    history_account_data(
+        entries,
+        SLOT_HASH_SIZE,
+        SLOT_HASHES_ACCOUNT_SIZE,
+        |entry, data| {
+            data.extend_from_slice(&entry.slot.to_le_bytes());
+            data.extend_from_slice(&entry.hash);
+        },
+    )
+}
+
+/// The StakeHistory account data for `entries` (newest epoch first).
+pub fn stake_history_account_data(entries: &[StakeHistoryEntry]) -> Vec<u8> {
+    history_account_data(
+        entries,
+        STAKE_HISTORY_ENTRY_SIZE,
+        STAKE_HISTORY_ACCOUNT_SIZE,
+        |entry, data| {
+            for field in [
+                entry.epoch,
+                entry.effective,
+                entry.activating,
+                entry.deactivating,
+            ] {
+                data.extend_from_slice(&field.to_le_bytes());
+            }
+        },
+    )
+}
+
+/// Whether `data` decodes as a list sysvar (a u64 count, then that many entries of
+/// `entry_size` bytes; trailing bytes allowed), as the sysvar cache requires before it takes
+/// an account's data.
+pub fn decodes_as_history(data: &[u8], entry_size: usize) -> bool {
+    let Some(count) = data.get(..8) else {
+        return false;
+    };
+    let count = u64::from_le_bytes(count.try_into().expect("8 bytes"));
+    count
+        .checked_mul(entry_size as u64)
+        .is_some_and(|body| body <= (data.len() - 8) as u64)
+}
+
+/// [`decodes_as_history`] for SlotHashes.
+pub fn decodes_as_slot_hashes(data: &[u8]) -> bool {
+    decodes_as_history(data, SLOT_HASH_SIZE)
+}
+
+/// [`decodes_as_history`] for StakeHistory.
+pub fn decodes_as_stake_history(data: &[u8]) -> bool {
+    decodes_as_history(data, STAKE_HISTORY_ENTRY_SIZE)
+}
+
 /// Values of every sysvar the runtime provides.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Sysvars {
     /// Clock.
     pub clock: Clock,
@@ -148,6 +256,28 @@ pub struct Sysvars {
     pub last_restart_slot: u64,
     /// RecentBlockhashes (read by the System program's nonce instructions).
     pub recent_blockhashes: RecentBlockhashes,
+    /// SlotHashes as account data (build it with [`slot_hashes_account_data`]); `None`: not
+    /// provided (no account, `sol_get_sysvar` returns 2). The default is the empty list of
+    /// the default Clock's slot 0, sized as on mainnet.
+    pub slot_hashes: Option<Vec<u8>>,
+    /// StakeHistory as account data (build it with [`stake_history_account_data`]); `None`:
+    /// not provided. The default is the empty history of epoch 0, sized as on mainnet.
+    pub stake_history: Option<Vec<u8>>,
+}
+
+impl Default for Sysvars {
+    fn default() -> Self {
+        Self {
+            clock: Clock::default(),
+            rent: RentParams::default(),
+            epoch_schedule: EpochSchedule::default(),
+            epoch_rewards: EpochRewards::default(),
+            last_restart_slot: 0,
+            recent_blockhashes: RecentBlockhashes::default(),
+            slot_hashes: Some(slot_hashes_account_data(&[])),
+            stake_history: Some(stake_history_account_data(&[])),
+        }
+    }
 }
 
 /// Sizes of the `repr(C)` layouts; the typed getters charge 100 + this.
@@ -227,8 +357,20 @@ impl Sysvars {
         } else if id == &sysvar::last_restart_slot::id() {
             self.last_restart_slot.to_le_bytes().to_vec()
         } else {
-            return None;
+            return self.account_data_ref(id).map(<[u8]>::to_vec);
         })
+    }
+
+    /// The account data of a sysvar the runtime holds as bytes (SlotHashes, StakeHistory),
+    /// borrowed: `sol_get_sysvar` copies a window of it without cloning 20 KB per call.
+    pub fn account_data_ref(&self, id: &Pubkey) -> Option<&[u8]> {
+        if id == &sysvar::slot_hashes::id() {
+            self.slot_hashes.as_deref()
+        } else if id == &sysvar::stake_history::id() {
+            self.stake_history.as_deref()
+        } else {
+            None
+        }
     }
 
     /// The sysvar accounts as they appear in the account store.
@@ -239,12 +381,14 @@ impl Sysvars {
             sysvar::epoch_schedule::id(),
             sysvar::epoch_rewards::id(),
             sysvar::last_restart_slot::id(),
+            sysvar::slot_hashes::id(),
+            sysvar::stake_history::id(),
         ]
         .into_iter()
-        .map(|id| {
-            let data = self.account_data(&id).unwrap_or_default();
+        .filter_map(|id| {
+            let data = self.account_data(&id)?;
             let lamports = self.rent.minimum_balance(data.len()).max(1);
-            (
+            Some((
                 id,
                 Account {
                     lamports,
@@ -253,7 +397,7 @@ impl Sysvars {
                     executable: false,
                     rent_epoch: 0,
                 },
-            )
+            ))
         })
         .collect()
     }
@@ -345,6 +489,48 @@ mod tests {
                 .len(),
             8
         );
+    }
+
+    #[test]
+    fn history_sysvars_are_sized_as_on_mainnet() {
+        let sysvars = Sysvars::default();
+        let slot_hashes = sysvars.account_data(&sysvar::slot_hashes::id()).unwrap();
+        assert_eq!(slot_hashes.len(), 20_488);
+        assert_eq!(&slot_hashes[..8], &[0; 8]);
+        let history = sysvars.account_data(&sysvar::stake_history::id()).unwrap();
+        assert_eq!(history.len(), 16_392);
+        let data = slot_hashes_account_data(&[
+            SlotHash {
+                slot: 9,
+                hash: [7; 32],
+            },
+            SlotHash {
+                slot: 8,
+                hash: [6; 32],
+            },
+        ]);
+        assert_eq!(&data[..8], &2u64.to_le_bytes());
+        assert_eq!(&data[8..16], &9u64.to_le_bytes());
+        assert_eq!(&data[16..48], &[7; 32]);
+        assert_eq!(&data[48..56], &8u64.to_le_bytes());
+        assert!(decodes_as_slot_hashes(&data));
+        assert!(!decodes_as_slot_hashes(&data[..80]));
+        assert!(decodes_as_stake_history(&history));
+        let entries = vec![StakeHistoryEntry::default(); 600];
+        let full = stake_history_account_data(&entries);
+        assert_eq!(full.len(), 16_392);
+        assert_eq!(&full[..8], &512u64.to_le_bytes());
+        let ids: Vec<_> = sysvars.accounts().into_iter().map(|(id, _)| id).collect();
+        assert!(ids.contains(&sysvar::slot_hashes::id()));
+        let none = Sysvars {
+            slot_hashes: None,
+            ..Sysvars::default()
+        };
+        assert!(none.account_data(&sysvar::slot_hashes::id()).is_none());
+        assert!(!none
+            .accounts()
+            .iter()
+            .any(|(id, _)| *id == sysvar::slot_hashes::id()));
     }
 
     #[test]

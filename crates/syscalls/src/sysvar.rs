@@ -149,8 +149,17 @@ impl Syscall for GetSysvar {
         let overflow = || SyscallError::Instruction(InstructionError::ArithmeticOverflow);
         let end = offset.checked_add(len).ok_or_else(overflow)?;
         dst.checked_add(len).ok_or_else(overflow)?;
-        let Some(data) = context.invoke_context().sysvars.account_data(&sysvar_id) else {
-            return Ok(SYSVAR_NOT_FOUND);
+        let sysvars = &context.invoke_context().sysvars;
+        let owned;
+        let data = match sysvars.account_data_ref(&sysvar_id) {
+            Some(data) => data,
+            None => {
+                let Some(data) = sysvars.account_data(&sysvar_id) else {
+                    return Ok(SYSVAR_NOT_FOUND);
+                };
+                owned = data;
+                &owned
+            }
         };
         let Some(window) = data.get(offset as usize..end as usize) else {
             return Ok(OFFSET_LENGTH_EXCEEDS_SYSVAR);

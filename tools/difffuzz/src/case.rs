@@ -128,3 +128,18 @@ pub fn meta_accounts(
     }
     accounts
 }
+
+/// An account as sbfvm stores it when `programs` are deployed and sysvars are the fuzzer's
+/// (aligned with the reference, see `sides.rs`): a program's executable account, a builtin's,
+/// a sysvar's, or an absent (default) account.
+pub fn stored_account(key: &Pubkey, programs: &[Program]) -> Account {
+    let mut vm = sbfvm::Sbfvm::new(sbfvm::Config {
+        sysvars: crate::sides::aligned_sysvars(),
+        ..sbfvm::Config::default()
+    })
+    .expect("the default configuration is valid");
+    for program in programs.iter().filter(|program| program.id == *key) {
+        let _ = vm.add_program(program.id, program.loader, &program.elf);
+    }
+    vm.account(key).cloned().unwrap_or_default()
+}

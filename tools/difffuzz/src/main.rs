@@ -13,6 +13,7 @@
 //! written to `OUT/<bucket>.toml` as a scenario file with the reference's values.
 
 mod case;
+mod deployed;
 mod effects;
 mod mutate;
 mod repro;
@@ -97,6 +98,13 @@ fn main() {
 fn worker(options: &Options) {
     let mut seeds = seeds_from_fixtures(&options.fixtures);
     seeds.extend(spl::seeds());
+    match deployed::seeds() {
+        Ok(deployed) => seeds.extend(deployed),
+        Err(message) => {
+            eprintln!("difffuzz: the deployed programs' seeds: {message}");
+            std::process::exit(2);
+        }
+    }
     if seeds.is_empty() {
         eprintln!(
             "difffuzz: no seed cases under {}",

@@ -43,8 +43,12 @@ pub fn mutate(case: &mut Case, rng: &mut Rng) -> Vec<&'static str> {
     let names = (0..count).map(|_| mutate_once(case, rng)).collect();
     // Mainnet stores no account without lamports: it is absent, and loads empty and
     // System-owned (Mollusk would pass such an account through as given).
-    for (_, account) in &mut case.accounts {
-        if account.lamports == 0 {
+    for (key, account) in &mut case.accounts {
+        // A sysvar's account is always the sysvar's bytes on mainnet; Mollusk would take a
+        // changed one into its sysvar cache, sbfvm keeps its sysvars, and neither is mainnet.
+        if let Some(sysvar) = crate::sides::sysvar_account(key) {
+            *account = sysvar;
+        } else if account.lamports == 0 {
             *account = sbfvm::Account::default();
         }
     }

@@ -8,6 +8,12 @@
 //!   Rent representation, 3,480 lamports per byte-year × 2.0.
 //! - invoke depth: Mollusk's compute budget always has SIMD-0268's depth of 9; here it
 //!   follows mainnet's `raise_cpi_nesting_limit_to_8`, as sbfvm does.
+//! - sysvar accounts: Mollusk takes a sysvar account it is given into its sysvar cache, so a
+//!   changed one would make the two disagree (sbfvm's sysvars stay as configured); on
+//!   mainnet a sysvar's account always holds the sysvar, so the mutations never change one
+//!   and a meta naming a sysvar gets its account as the bank keeps it. SlotHashes and
+//!   StakeHistory are Mollusk's (its StakeHistory, one entry, is not padded to mainnet's
+//!   16,392 bytes; sbfvm takes the same bytes).
 //! - absent accounts: mainnet stores no account without lamports, so the mutations never
 //!   make one (Mollusk would pass it through as given; sbfvm loads it empty).
 //! - reserved keys: Mollusk compiles its message with no reserved account keys, so a
@@ -135,11 +141,31 @@ fn mollusk(case: &Case) -> Result<Mollusk, String> {
 
 thread_local! {
     /// [`aligned_sysvars`], built once per thread rather than per case.
-    static ALIGNED_SYSVARS: Sysvars = aligned_sysvars(&Mollusk::default());
+    static ALIGNED_SYSVARS: Sysvars = sysvars_aligned_with(&Mollusk::default());
 }
 
 /// sbfvm's sysvars aligned with Mollusk's defaults.
-fn aligned_sysvars(reference: &Mollusk) -> Sysvars {
+pub fn aligned_sysvars() -> Sysvars {
+    ALIGNED_SYSVARS.with(Sysvars::clone)
+}
+
+thread_local! {
+    /// The accounts of [`aligned_sysvars`], as both sides' stores hold them.
+    static SYSVAR_ACCOUNTS: Vec<(sbfvm::Pubkey, Account)> = aligned_sysvars().accounts();
+}
+
+/// A sysvar's account as the bank keeps it (in step with the sysvar), or `None` for a key
+/// that is not one of the sysvars both sides provide.
+pub fn sysvar_account(key: &sbfvm::Pubkey) -> Option<Account> {
+    SYSVAR_ACCOUNTS.with(|accounts| {
+        accounts
+            .iter()
+            .find(|(id, _)| id == key)
+            .map(|(_, account)| account.clone())
+    })
+}
+
+fn sysvars_aligned_with(reference: &Mollusk) -> Sysvars {
     let mut sysvars = Sysvars::default();
     let clock = &reference.sysvars.clock;
     sysvars.clock.slot = clock.slot;
@@ -162,12 +188,19 @@ fn aligned_sysvars(reference: &Mollusk) -> Sysvars {
     sysvars.epoch_rewards.distributed_rewards = rewards.distributed_rewards;
     sysvars.epoch_rewards.active = rewards.active;
     sysvars.last_restart_slot = reference.sysvars.last_restart_slot.last_restart_slot;
+    // SlotHashes and StakeHistory as Mollusk's sysvar cache holds them (its SlotHashes has
+    // 512 entries, so it has mainnet's size; its StakeHistory has one and is not padded).
+    let serialized = "Mollusk's sysvars serialize";
+    sysvars.slot_hashes =
+        Some(bincode::serialize(&reference.sysvars.slot_hashes).expect(serialized));
+    sysvars.stake_history =
+        Some(bincode::serialize(&reference.sysvars.stake_history).expect(serialized));
     sysvars
 }
 
 /// The case on sbfvm in `mode`; `Err` with the panic message if it panicked.
 pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
-    let sysvars = ALIGNED_SYSVARS.with(Sysvars::clone);
+    let sysvars = aligned_sysvars();
     catch_unwind(AssertUnwindSafe(|| {
         let config = Config {
             features: FeatureSet::mainnet(),

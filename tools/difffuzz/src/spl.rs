@@ -1,6 +1,7 @@
-//! Seeds from real deployed programs: SPL Token and the Associated Token Account program
-//! (the mainnet binaries Mollusk's program crate ships), deployed with `bpf_loader` as on
-//! mainnet, with the instructions users send them most.
+//! Seeds from the token programs: SPL Token and the Associated Token Account program (the
+//! mainnet binaries Mollusk's program crate ships, deployed with `bpf_loader` as on mainnet),
+//! and the same instructions on any other token program (Token-2022, p-token: see
+//! `deployed.rs`), with the instructions users send them most.
 
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use sbfvm::{Account, Loader, Pubkey};
 use solana_program_pack::Pack;
 use spl_token_interface::state::{Account as TokenAccount, AccountState, Mint};
 
-use crate::case::{meta_accounts, Case, Program, DEFAULT_COMPUTE_UNIT_LIMIT};
+use crate::case::{meta_accounts, stored_account, Case, Program, DEFAULT_COMPUTE_UNIT_LIMIT};
 
 const DECIMALS: u8 = 6;
 
@@ -22,19 +23,33 @@ fn program(id: Pubkey, elf: &'static [u8], name: &str) -> Program {
     }
 }
 
+/// SPL Token as Mollusk's program crate ships it.
+pub fn spl_token() -> Program {
+    program(token::ID, token::ELF, "token.so")
+}
+
+/// The Associated Token Account program as Mollusk's program crate ships it.
+pub fn associated_token_program() -> Program {
+    program(
+        associated_token::ID,
+        associated_token::ELF,
+        "associated_token.so",
+    )
+}
+
 fn packed<T: Pack>(value: T) -> Vec<u8> {
     let mut data = vec![0; T::LEN];
     T::pack(value, &mut data).expect("a valid state packs");
     data
 }
 
-fn owned_by_token(data: Vec<u8>) -> Account {
+fn owned_by(owner: Pubkey, data: Vec<u8>) -> Account {
     // Both sides' Rent is mainnet's (see `sides.rs`).
     let lamports = sbfvm::RentParams::default().minimum_balance(data.len());
     Account {
         lamports,
         data,
-        owner: token::ID,
+        owner,
         executable: false,
         rent_epoch: 0,
     }
@@ -49,6 +64,13 @@ fn wallet(lamports: u64) -> Account {
 
 /// SPL Token cases (a mint, two token accounts, their owners) and an ATA Create.
 pub fn seeds() -> Vec<Case> {
+    token_seeds("SPL Token", spl_token())
+}
+
+/// Transfer, TransferChecked, MintTo, Burn, Approve and CloseAccount on `token_program`
+/// (accounts in the base layouts every token program reads), and an ATA Create for its mint.
+pub fn token_seeds(label: &str, token_program: Program) -> Vec<Case> {
+    let token_id = token_program.id;
     let [mint, source, destination, owner, other, payer] =
         [1u8, 2, 3, 4, 5, 6].map(|n| Pubkey::new_from_array([n; 32]));
     let mint_state = Mint {
@@ -69,16 +91,20 @@ pub fn seeds() -> Vec<Case> {
         close_authority: None.into(),
     };
     let accounts = vec![
-        (mint, owned_by_token(packed(mint_state))),
+        (mint, owned_by(token_id, packed(mint_state))),
         (
             source,
-            owned_by_token(packed(token_account(owner, 600_000))),
+            owned_by(token_id, packed(token_account(owner, 600_000))),
         ),
-        (destination, owned_by_token(packed(token_account(other, 0)))),
+        (
+            destination,
+            owned_by(token_id, packed(token_account(other, 0))),
+        ),
         (owner, wallet(1_000_000_000)),
         (other, wallet(1_000_000_000)),
     ];
     use spl_token_interface::instruction as ix;
+    // The builders accept only SPL Token's id; the instructions are the same on the others.
     let id = &token::ID;
     let instructions = [
         ix::transfer(id, &source, &destination, &owner, &[], 100).unwrap(),
@@ -88,75 +114,52 @@ pub fn seeds() -> Vec<Case> {
         ix::approve(id, &source, &other, &owner, &[], 70).unwrap(),
         ix::close_account(id, &destination, &other, &other, &[]).unwrap(),
     ];
-    let token_program = program(token::ID, token::ELF, "token.so");
+    let programs = vec![token_program];
     let mut cases: Vec<Case> = instructions
         .into_iter()
         .enumerate()
-        .map(|(index, instruction)| Case {
-            origin: format!("SPL Token #{index}"),
-            programs: vec![token_program.clone()],
-            accounts: with_metas(&accounts, &instruction),
-            instruction,
-            compute_unit_limit: DEFAULT_COMPUTE_UNIT_LIMIT,
+        .map(|(index, mut instruction)| {
+            instruction.program_id = token_id;
+            Case {
+                origin: format!("{label} #{index}"),
+                accounts: with_metas(&accounts, &instruction, &programs),
+                programs: programs.clone(),
+                instruction,
+                compute_unit_limit: DEFAULT_COMPUTE_UNIT_LIMIT,
+            }
         })
         .collect();
     let create =
         spl_associated_token_account_interface::instruction::create_associated_token_account(
-            &payer,
-            &other,
-            &mint,
-            &token::ID,
+            &payer, &other, &mint, &token_id,
         );
     let mut ata_accounts = accounts.clone();
     ata_accounts.push((payer, wallet(10_000_000_000)));
+    let programs = vec![programs[0].clone(), associated_token_program()];
     cases.push(Case {
-        origin: "ATA Create".into(),
-        programs: vec![
-            token_program,
-            program(
-                associated_token::ID,
-                associated_token::ELF,
-                "associated_token.so",
-            ),
-        ],
-        accounts: with_metas(&ata_accounts, &create),
+        origin: format!("{label}: ATA Create"),
+        accounts: with_metas(&ata_accounts, &create, &programs),
+        programs,
         instruction: create,
         compute_unit_limit: DEFAULT_COMPUTE_UNIT_LIMIT,
     });
     cases
 }
 
-/// The accounts `instruction` names, from `known` or, for the builtins and programs among
-/// its metas, as sbfvm stores them.
-fn with_metas(
+/// The accounts `instruction` names, from `known` or, for the builtins, sysvars and
+/// programs among its metas, as sbfvm stores them (see [`crate::case::stored_account`]).
+pub fn with_metas(
     known: &[(Pubkey, Account)],
     instruction: &sbfvm::Instruction,
+    programs: &[Program],
 ) -> Vec<(Pubkey, Account)> {
     meta_accounts(instruction, |key| {
         known
             .iter()
             .find(|(candidate, _)| candidate == key)
             .map(|(_, account)| account.clone())
-            .unwrap_or_else(|| program_account(key))
+            .unwrap_or_else(|| stored_account(key, programs))
     })
-}
-
-/// The account of a program a meta names: the System program's as sbfvm stores it, the
-/// token program's ELF account under `bpf_loader`, or nothing (an absent account).
-fn program_account(key: &Pubkey) -> Account {
-    if *key == solana_sdk_ids::system_program::id() {
-        sbfvm::runtime::accounts::native_program_account()
-    } else if *key == token::ID {
-        Account {
-            lamports: sbfvm::RentParams::default().minimum_balance(token::ELF.len()),
-            data: token::ELF.to_vec(),
-            owner: solana_sdk_ids::bpf_loader::id(),
-            executable: true,
-            rent_epoch: 0,
-        }
-    } else {
-        Account::default()
-    }
 }
 
 #[cfg(test)]

@@ -139,3 +139,24 @@ fn sysvar_pointer_checks_need_syscall_parameter_address_restrictions() {
     let (result, _) = f.call::<sysvar::GetClock>([STACK + 4, 0, 0, 0, 0]);
     assert_eq!(result, Err(SyscallError::UnalignedPointer));
 }
+
+#[test]
+fn get_sysvar_serves_slot_hashes_and_stake_history_sized_as_on_mainnet() {
+    let mut f = Fixture::new();
+    for (id, size) in [
+        (solana_sdk_ids::sysvar::slot_hashes::id(), 20_488),
+        (solana_sdk_ids::sysvar::stake_history::id(), 16_392),
+    ] {
+        f.write(HEAP, id.as_ref());
+        f.write(STACK, &[0xaa; 8]);
+        // The count of the default (empty) list.
+        let (result, cu) = f.call::<sysvar::GetSysvar>([HEAP, STACK, 0, 8, 0]);
+        assert_eq!((result, cu), (Ok(0), 110), "{id}");
+        assert_eq!(f.read(STACK, 8), vec![0; 8]);
+        // The account is sized for 512 entries: its last 8 bytes are readable, one more is not.
+        let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, STACK, size - 8, 8, 0]);
+        assert_eq!(result, Ok(0), "{id}");
+        let (result, _) = f.call::<sysvar::GetSysvar>([HEAP, STACK, size - 7, 8, 0]);
+        assert_eq!(result, Ok(1), "{id}");
+    }
+}
