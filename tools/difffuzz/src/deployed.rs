@@ -399,9 +399,69 @@ fn stake_seeds(program: Program) -> Vec<Case> {
 #[cfg(test)]
 mod tests {
     use sbfvm::ExecutionMode;
+    use solana_instruction::AccountMeta;
 
     use crate::effects::first_difference;
     use crate::sides::{run_reference, run_sbfvm};
+
+    /// The Instructions sysvar a real program is given, as sbfvm builds it and as Agave's SVM
+    /// builds it for the mainnet-sanitized message: the same bytes, with the message's
+    /// privileges (a duplicated key merged, the program id and a sysvar demoted).
+    #[test]
+    fn memo_sees_the_instructions_sysvar_agave_builds() {
+        let memo = super::seeds()
+            .expect("LiteSVM's programs are found")
+            .into_iter()
+            .find(|case| case.origin == "Memo v4 #0")
+            .expect("the Memo v4 seed");
+        let signer = memo.instruction.accounts[0].pubkey;
+        let sysvar = solana_sdk_ids::sysvar::instructions::id();
+        let clock = solana_sdk_ids::sysvar::clock::id();
+        let metas_and_flags = [
+            (
+                vec![
+                    AccountMeta::new_readonly(signer, true),
+                    AccountMeta::new(signer, true),
+                    AccountMeta::new_readonly(sysvar, false),
+                ],
+                [3, 3, 0],
+            ),
+            (
+                vec![
+                    AccountMeta::new(signer, true),
+                    AccountMeta::new(memo.instruction.program_id, false),
+                    AccountMeta::new(sysvar, false),
+                ],
+                [3, 0, 0],
+            ),
+            (
+                vec![
+                    AccountMeta::new(clock, false),
+                    AccountMeta::new_readonly(signer, true),
+                    AccountMeta::new_readonly(sysvar, false),
+                ],
+                [0, 1, 0],
+            ),
+        ];
+        for (metas, flags) in metas_and_flags {
+            let mut case = memo.clone();
+            case.instruction.accounts = metas;
+            case.accounts =
+                crate::spl::with_metas(&memo.accounts, &case.instruction, &case.programs);
+            for (key, account) in &mut case.accounts {
+                if let Some(sysvar) = crate::sides::sysvar_account(key) {
+                    *account = sysvar;
+                }
+            }
+            let ours = run_sbfvm(&case, ExecutionMode::Jit).unwrap();
+            let reference = run_reference(&case).unwrap();
+            assert_eq!(first_difference(&ours, &reference), None, "{flags:?}");
+            let data = ours.instructions_sysvar.expect("a meta names the sysvar");
+            // u16 count, u16 offset, u16 account count, then (flags, key) per meta.
+            let seen: Vec<u8> = (0..3).map(|index| data[6 + 33 * index]).collect();
+            assert_eq!(seen, flags);
+        }
+    }
 
     /// Every seed runs alike on both sides, and the ones written to succeed do.
     #[test]

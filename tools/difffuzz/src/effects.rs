@@ -43,6 +43,10 @@ pub struct Effects {
     pub accounts: Vec<AccountState>,
     /// The transaction's log lines.
     pub logs: Vec<String>,
+    /// The Instructions sysvar's bytes the program was given, when a meta names it: sbfvm's
+    /// as its message builds them, the reference's as Agave's SVM builds them for a
+    /// mainnet-sanitized message (Mollusk builds its own without reserved keys).
+    pub instructions_sysvar: Option<Vec<u8>>,
 }
 
 /// The first field in which two sides' effects differ.
@@ -118,9 +122,18 @@ fn short(text: &str) -> String {
     }
 }
 
-/// The first difference, in order: result, compute units, each account (lamports, owner,
-/// executable, data), log lines, return data.
+/// The first difference, in order: the Instructions sysvar (the input, so it comes first),
+/// result, compute units, each account (lamports, owner, executable, data), log lines,
+/// return data.
 pub fn first_difference(sbfvm: &Effects, reference: &Effects) -> Option<Difference> {
+    if sbfvm.instructions_sysvar != reference.instructions_sysvar {
+        let text = |bytes: &Option<Vec<u8>>| bytes.as_deref().map(hex);
+        return Some(Difference::new(
+            "instructions_sysvar",
+            text(&sbfvm.instructions_sysvar),
+            text(&reference.instructions_sysvar),
+        ));
+    }
     if sbfvm.result != reference.result {
         return Some(Difference::new("result", &sbfvm.result, &reference.result));
     }
@@ -195,6 +208,7 @@ mod tests {
                 executable: false,
             }],
             logs: vec!["Program log: hi".into()],
+            instructions_sysvar: Some(vec![1, 0]),
         }
     }
 
@@ -229,6 +243,17 @@ mod tests {
             ("\"0102\"", "\"09\"")
         );
         assert_eq!(difference.signature(), "account.data");
+    }
+
+    #[test]
+    fn the_instructions_sysvar_is_compared_first() {
+        let mut other = effects();
+        other.result = "Custom(1)".into();
+        other.instructions_sysvar = Some(vec![1, 2]);
+        let difference = first_difference(&effects(), &other).unwrap();
+        assert_eq!(difference.field, "instructions_sysvar");
+        assert_eq!(difference.signature(), "instructions_sysvar");
+        assert_eq!(difference.reference, "Some(\"0102\")");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 mod case;
 mod deployed;
 mod effects;
+mod minimize;
 mod mutate;
 mod repro;
 mod sides;
@@ -132,7 +133,7 @@ fn worker(options: &Options) {
             sbfvm: String::new(),
             reference: String::new(),
         };
-        let _ = std::fs::write(&current, repro::scenario(&case, &placeholder, None));
+        let _ = std::fs::write(&current, repro::scenario(&case, &placeholder, None, ""));
         let compare_interpreter = rng.below(16) == 0;
         if let Some((difference, reference)) = run_case(&case, compare_interpreter) {
             let file = record(options, &case, &difference, reference.as_ref());
@@ -213,8 +214,32 @@ fn record(
         .collect();
     let path = options.out.join(format!("{name}.toml"));
     if !path.exists() {
+        let interpreter = difference.field.starts_with("interpreter_vs_jit");
+        let rerun = |candidate: &Case| run_case(candidate, interpreter);
+        let minimized = minimize::minimize(case, &difference.signature(), |candidate| {
+            rerun(candidate).map(|(difference, _)| difference)
+        });
+        let (mut case, difference, reference, note) = match minimized.difference {
+            Some(found) => {
+                let reference = rerun(&minimized.case).and_then(|(_, reference)| reference);
+                let note = format!(
+                    "minimized in {} runs on fresh instances",
+                    minimized.attempts
+                );
+                (minimized.case, found, reference, note)
+            }
+            None => {
+                let note = "NOT reproduced on fresh instances: a kept instance's state caused it \
+                            (a fuzzer defect, see sides::reusable)";
+                (
+                    case.clone(),
+                    difference.clone(),
+                    reference.cloned(),
+                    note.to_string(),
+                )
+            }
+        };
         // Programs that come from a crate, not a file, are written beside the reproducer.
-        let mut case = case.clone();
         for program in &mut case.programs {
             if !Path::new(&program.path).is_file() {
                 let elf_path = options.out.join(format!("{}.so", program.id));
@@ -222,7 +247,10 @@ fn record(
                 program.path = elf_path.to_string_lossy().into_owned();
             }
         }
-        let _ = std::fs::write(&path, repro::scenario(&case, difference, reference));
+        let _ = std::fs::write(
+            &path,
+            repro::scenario(&case, &difference, reference.as_ref(), &note),
+        );
     }
     path
 }

@@ -16,13 +16,22 @@ fn loader_name(loader: Loader) -> &'static str {
     }
 }
 
-/// The scenario text of `case`; `reference` becomes its `expect` block.
-pub fn scenario(case: &Case, difference: &Difference, reference: Option<&Effects>) -> String {
+/// The scenario text of `case`; `reference` becomes its `expect` block, and `note` (how the
+/// case was minimized) a comment line when not empty.
+pub fn scenario(
+    case: &Case,
+    difference: &Difference,
+    reference: Option<&Effects>,
+    note: &str,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# difffuzz reproducer: {} differs", difference.field);
     let _ = writeln!(out, "#   sbfvm:     {}", difference.sbfvm);
     let _ = writeln!(out, "#   reference: {}", difference.reference);
     let _ = writeln!(out, "# seed case: {}", case.origin);
+    if !note.is_empty() {
+        let _ = writeln!(out, "# {note}");
+    }
     let _ = writeln!(
         out,
         "# Harness: mainnet features; the reference's Clock is at slot 1 (tools/difffuzz/src/sides.rs).\n"

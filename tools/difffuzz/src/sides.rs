@@ -26,7 +26,10 @@
 //!   compared as mainnet leaves them, rolled back (Mollusk returns the state after the
 //!   instruction).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use agave_account::Account as AgaveAccount;
 use mollusk_svm::program::ProgramCache;
@@ -198,15 +201,83 @@ fn sysvars_aligned_with(reference: &Mollusk) -> Sysvars {
     sysvars
 }
 
+/// A case's programs, by address, loader and ELF (the seed's shared bytes): cases with the
+/// same set can run on the same instances.
+type ProgramSet = Vec<(sbfvm::Pubkey, sbfvm::Pubkey, usize)>;
+
+fn program_set(case: &Case) -> ProgramSet {
+    case.programs
+        .iter()
+        .map(|program| {
+            let elf = Arc::as_ptr(&program.elf) as usize;
+            (program.id, program.loader.id(), elf)
+        })
+        .collect()
+}
+
+/// Whether a case may run on instances kept from earlier cases with the same programs
+/// (compiling a large program for every case would dominate the run time): neither its
+/// program nor any meta is a loader, whose instructions could change a deployed program.
+/// Every account a case names is set before it runs, and a transaction changes only
+/// accounts it names, so what earlier cases left behind is never read.
+fn reusable(case: &Case) -> bool {
+    let loaders = [
+        solana_sdk_ids::bpf_loader::id(),
+        solana_sdk_ids::bpf_loader_deprecated::id(),
+        solana_sdk_ids::bpf_loader_upgradeable::id(),
+        solana_sdk_ids::loader_v4::id(),
+    ];
+    let instruction = &case.instruction;
+    !loaders.contains(&instruction.program_id)
+        && !instruction
+            .accounts
+            .iter()
+            .any(|meta| loaders.contains(&meta.pubkey))
+}
+
+thread_local! {
+    static SBFVM_INSTANCES: RefCell<HashMap<(ProgramSet, bool), Sbfvm>> = RefCell::default();
+    static REFERENCE_INSTANCES: RefCell<HashMap<ProgramSet, Mollusk>> = RefCell::default();
+}
+
+/// Drops every kept instance, so the next cases run on fresh ones.
+pub fn forget_instances() {
+    SBFVM_INSTANCES.with(|map| map.borrow_mut().clear());
+    REFERENCE_INSTANCES.with(|map| map.borrow_mut().clear());
+}
+
+/// Runs `run` on an instance for `key`: a kept one when `reuse` allows, else a new one from
+/// `new`; the instance is kept afterwards only when it may be reused and `run` did not panic.
+fn with_instance<K: std::hash::Hash + Eq, I, R>(
+    instances: &'static std::thread::LocalKey<RefCell<HashMap<K, I>>>,
+    key: K,
+    reuse: bool,
+    new: impl FnOnce() -> I,
+    run: impl FnOnce(&mut I) -> R,
+) -> Result<R, String> {
+    let kept = if reuse {
+        instances.with(|map| map.borrow_mut().remove(&key))
+    } else {
+        None
+    };
+    let mut instance = match kept {
+        Some(instance) => instance,
+        None => catch_unwind(AssertUnwindSafe(new)).map_err(panic_message)?,
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| run(&mut instance))).map_err(panic_message)?;
+    if reuse {
+        instances.with(|map| map.borrow_mut().insert(key, instance));
+    }
+    Ok(result)
+}
+
 /// The case on sbfvm in `mode`; `Err` with the panic message if it panicked.
 pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
-    let sysvars = aligned_sysvars();
-    catch_unwind(AssertUnwindSafe(|| {
+    let new = || {
         let config = Config {
             features: FeatureSet::mainnet(),
-            sysvars,
+            sysvars: aligned_sysvars(),
             mode,
-            compute_unit_limit: Some(case.compute_unit_limit),
             ..Config::default()
         };
         let mut vm = Sbfvm::new(config).expect("the configuration is valid");
@@ -214,10 +285,17 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
             // A program that does not load is "not deployed" on both sides.
             let _ = vm.add_program(program.id, program.loader, &program.elf);
         }
+        vm
+    };
+    let key = (program_set(case), mode == ExecutionMode::Jit);
+    with_instance(&SBFVM_INSTANCES, key, reusable(case), new, |vm| {
         for (key, account) in &case.accounts {
             vm.set_account(*key, account.clone());
         }
-        let outcome = vm.process_instruction(&case.instruction);
+        let outcome = vm.process_transaction(
+            std::slice::from_ref(&case.instruction),
+            Some(case.compute_unit_limit),
+        );
         let transaction = &outcome.transaction;
         let result = match &transaction.result {
             Ok(()) => "ok".to_string(),
@@ -246,52 +324,106 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
                 .map(|(key, given)| state(*key, &after(key, given)))
                 .collect(),
             logs: transaction.logs.clone(),
+            instructions_sysvar: transaction
+                .account_keys
+                .iter()
+                .position(|key| *key == solana_sdk_ids::sysvar::instructions::id())
+                .map(|index| transaction.accounts_before[index].data.clone()),
         }
-    }))
-    .map_err(panic_message)
+    })
 }
 
 /// The case on Agave's runtime; `Err` with the panic message if it panicked.
 pub fn run_reference(case: &Case) -> Result<Effects, String> {
-    catch_unwind(AssertUnwindSafe(|| {
-        let mut mollusk = mollusk(case).expect("checked when the worker started");
-        let logger = solana_svm_log_collector::LogCollector::new_ref();
-        mollusk.logger = Some(logger.clone());
-        // Mollusk builds the Instructions sysvar only when it is not given one.
-        let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = compared(case)
-            .map(|(key, account)| (*key, to_agave(account)))
-            .collect();
-        let result = mollusk.process_instruction(&with_reserved_keys_read_only(case), &accounts);
-        let logs = logger.borrow().get_recorded_content().to_vec();
-        let outcome = match (&result.raw_result, &result.program_result) {
-            (Ok(()), ProgramResult::Success) => "ok".to_string(),
-            (Ok(()), _) => "rent".to_string(),
-            (Err(error), _) => format!("{error:?}"),
-        };
-        Effects {
-            result: outcome.clone(),
-            compute_units: result.compute_units_consumed,
-            return_data: result.return_data.clone(),
-            logs: logs.clone(),
-            accounts: compared(case)
-                .map(|(key, given)| {
-                    // A transaction that fails its rent-state check is rolled back on
-                    // mainnet; Mollusk hands back the state after the instruction.
-                    if outcome == "rent" {
-                        return state(*key, given);
-                    }
-                    let account = result
-                        .resulting_accounts
-                        .iter()
-                        .find(|(candidate, _)| candidate == key)
-                        .map(|(_, account)| from_agave(account))
-                        .unwrap_or_default();
-                    state(*key, &account)
-                })
-                .collect(),
+    let new = || mollusk(case).expect("checked when the worker started");
+    with_instance(
+        &REFERENCE_INSTANCES,
+        program_set(case),
+        reusable(case),
+        new,
+        |mollusk| {
+            mollusk.compute_budget.compute_unit_limit = case.compute_unit_limit;
+            let logger = solana_svm_log_collector::LogCollector::new_ref();
+            mollusk.logger = Some(logger.clone());
+            // Mollusk builds the Instructions sysvar only when it is not given one.
+            let accounts: Vec<(sbfvm::Pubkey, AgaveAccount)> = compared(case)
+                .map(|(key, account)| (*key, to_agave(account)))
+                .collect();
+            let result =
+                mollusk.process_instruction(&with_reserved_keys_read_only(case), &accounts);
+            let logs = logger.borrow().get_recorded_content().to_vec();
+            let outcome = match (&result.raw_result, &result.program_result) {
+                (Ok(()), ProgramResult::Success) => "ok".to_string(),
+                (Ok(()), _) => "rent".to_string(),
+                (Err(error), _) => format!("{error:?}"),
+            };
+            Effects {
+                result: outcome.clone(),
+                compute_units: result.compute_units_consumed,
+                return_data: result.return_data.clone(),
+                logs: logs.clone(),
+                instructions_sysvar: mainnet_instructions_sysvar(&case.instruction),
+                accounts: compared(case)
+                    .map(|(key, given)| {
+                        // A transaction that fails its rent-state check is rolled back on
+                        // mainnet; Mollusk hands back the state after the instruction.
+                        if outcome == "rent" {
+                            return state(*key, given);
+                        }
+                        let account = result
+                            .resulting_accounts
+                            .iter()
+                            .find(|(candidate, _)| candidate == key)
+                            .map(|(_, account)| from_agave(account))
+                            .unwrap_or_default();
+                        state(*key, &account)
+                    })
+                    .collect(),
+            }
+        },
+    )
+}
+
+thread_local! {
+    /// The reserved account keys active under sbfvm's mainnet features, by Agave's list.
+    static RESERVED_KEYS: std::collections::HashSet<sbfvm::Pubkey> = {
+        let mainnet = FeatureSet::mainnet();
+        let mut features = agave_feature_set::FeatureSet::default();
+        for info in KNOWN_FEATURES.iter().filter(|info| mainnet.is_active(&info.id)) {
+            features.activate(&info.id, 0);
         }
-    }))
-    .map_err(panic_message)
+        let mut keys = agave_reserved_account_keys::ReservedAccountKeys::default();
+        keys.update_active_set(&features);
+        keys.active
+    };
+}
+
+/// The Instructions sysvar's data for a one-instruction transaction of `instruction`, built
+/// as Agave's SVM builds it (`solana-svm 4.3.2, src/account_loader.rs`,
+/// `construct_instructions_account`: `construct_instructions_data` over the sanitized
+/// message's instructions, each meta with the message's privileges), when a meta names it.
+fn mainnet_instructions_sysvar(instruction: &sbfvm::Instruction) -> Option<Vec<u8>> {
+    let id = solana_sdk_ids::sysvar::instructions::id();
+    if !instruction.accounts.iter().any(|meta| meta.pubkey == id) {
+        return None;
+    }
+    // A sanitized message has a fee payer (a writable signer); one the instruction does not
+    // name changes no meta's privileges, as sbfvm's payer-less message assumes.
+    let payer = sbfvm::Pubkey::new_from_array([0xfe; 32]);
+    let message =
+        solana_message::legacy::Message::new(std::slice::from_ref(instruction), Some(&payer));
+    let sanitized = RESERVED_KEYS.with(|reserved| {
+        solana_message::SanitizedMessage::try_from_legacy_message(message, reserved)
+    });
+    let Ok(sanitized) = sanitized else {
+        return Some(b"(the message does not sanitize)".to_vec());
+    };
+    Some(
+        solana_instructions_sysvar::construct_instructions_data(
+            &sanitized.decompile_instructions(),
+        )
+        .unwrap_or_else(|_| b"(too large)".to_vec()),
+    )
 }
 
 /// The case's instruction with every reserved key's metas read-only: mainnet's message
