@@ -1377,6 +1377,7 @@ const FIXTURES: &[&str] = &[
     "cpi_chain",
     "custom_error",
     "hash_pda",
+    "introspect",
     "log",
     "log_unaligned",
     "memops",

@@ -6,6 +6,7 @@ mod common;
 
 mod checks;
 mod custom_syscalls;
+mod introspection;
 mod library;
 mod loader;
 mod progress;
