@@ -29,7 +29,7 @@ differences=0
 # Masks what varies from run to run: wall times and the temp directory.
 mask() {
   sed -E \
-    -e 's/\([0-9]+\.[0-9] µs\)/(WALL µs)/g' \
+    -e 's/\([0-9]+\.[0-9] µs(, one run)?\)/(WALL µs)/g' \
     -e 's/"wall_time_ns": [0-9]+/"wall_time_ns": WALL/g' \
     -e "s#$work/(old|new)#WORK#g"
 }

@@ -20,7 +20,9 @@
 //! ```
 
 mod measure;
+mod scenario;
 mod workloads;
 
 pub use measure::*;
+pub use scenario::*;
 pub use workloads::*;

@@ -210,7 +210,9 @@ fn write_tree(out: &mut String, invocation: &Invocation, depth: usize) {
     let branch = if depth == 0 { "" } else { "└─ " };
     let _ = writeln!(
         out,
-        "    {indent}{branch}{} [{}] {} CU {} ({:.1} µs)",
+        // One run's wall time, JIT compilation and first-touch faults included: a cost
+        // figure needs `sbfvm bench FILE`, which times warm runs from a reset state.
+        "    {indent}{branch}{} [{}] {} CU {} ({:.1} µs, one run)",
         invocation.program_id,
         invocation.stack_height,
         invocation.compute_units_consumed,

@@ -6,6 +6,7 @@
 mod common;
 
 mod architecture;
+mod bench;
 mod conformance;
 mod errors;
 mod observability;
