@@ -38,6 +38,10 @@ difffuzz minutes="1" *args:
 # The comparison code's unit tests.
 difffuzz-test:
     cd tools/difffuzz && cargo test --release
+
+# Every seed once, unmutated, on both sides: exit 1 if any differs.
+difffuzz-check:
+    cd tools/difffuzz && cargo run --release -- --check-seeds
 # ---- END differential fuzzing ----
 
 # ---- BEGIN robustness (fuzz/, crates/sbfvm/tests/sbfvm/robustness.rs; README "Robustness") ----

@@ -4,7 +4,12 @@
 //!
 //! ```text
 //! difffuzz [--minutes M] [--jobs N] [--seed S] [--fixtures DIR] [--out DIR]
+//! difffuzz --check-seeds [--fixtures DIR]
 //! ```
+//!
+//! `--check-seeds` runs every seed once, unmutated, on fresh instances (and in sbfvm's
+//! interpreter too), prints one line per seed and exits 1 when any differs: it checks that
+//! the fixture scenarios and the deployed programs' seeds behave as on Agave.
 //!
 //! The supervisor runs `N` lanes of workers (this binary with `--worker`), each lane one
 //! worker after another until the time is up; a worker that aborts or stops answering is recorded with the case it was
@@ -40,6 +45,7 @@ struct Options {
     fixtures: PathBuf,
     out: PathBuf,
     worker: bool,
+    check_seeds: bool,
     seconds: u64,
     jobs: u64,
 }
@@ -53,6 +59,7 @@ fn parse_options() -> Result<Options, String> {
         fixtures: root.join("fixtures"),
         out: root.join("target/difffuzz"),
         worker: false,
+        check_seeds: false,
         seconds: 60,
         jobs: 1,
     };
@@ -65,6 +72,7 @@ fn parse_options() -> Result<Options, String> {
             "--fixtures" => options.fixtures = value()?.into(),
             "--out" => options.out = value()?.into(),
             "--worker" => options.worker = true,
+            "--check-seeds" => options.check_seeds = true,
             "--jobs" => options.jobs = value()?.parse().map_err(|_| "bad --jobs")?,
             "--seconds" => options.seconds = value()?.parse().map_err(|_| "bad --seconds")?,
             other => return Err(format!("unknown argument {other}")),
@@ -86,7 +94,9 @@ fn main() {
         eprintln!("difffuzz: {}: {error}", options.out.display());
         std::process::exit(2);
     }
-    if options.worker {
+    if options.check_seeds {
+        std::process::exit(check_seeds(&options));
+    } else if options.worker {
         worker(&options);
     } else {
         supervisor(&options);
@@ -97,27 +107,7 @@ fn main() {
 
 /// One line the worker prints: `case N`, or `diff <signature>\t<field>\t<sbfvm>\t<ref>\t<file>`.
 fn worker(options: &Options) {
-    let mut seeds = seeds_from_fixtures(&options.fixtures);
-    seeds.extend(spl::seeds());
-    match deployed::seeds() {
-        Ok(deployed) => seeds.extend(deployed),
-        Err(message) => {
-            eprintln!("difffuzz: the deployed programs' seeds: {message}");
-            std::process::exit(2);
-        }
-    }
-    if seeds.is_empty() {
-        eprintln!(
-            "difffuzz: no seed cases under {}",
-            options.fixtures.display()
-        );
-        std::process::exit(2);
-    }
-    // Every case builds its reference this way; a feature sbfvm does not know stops here.
-    if let Err(message) = sides::mainnet_mollusk() {
-        eprintln!("difffuzz: {message}");
-        std::process::exit(2);
-    }
+    let seeds = all_seeds(options);
     let mut rng = Rng::new(options.seed);
     let deadline = Instant::now() + Duration::from_secs(options.seconds);
     let current = options.out.join(format!("current-{}.toml", options.seed));
@@ -155,6 +145,54 @@ fn worker(options: &Options) {
     }
     let _ = writeln!(stdout.lock(), "case {cases}");
     let _ = writeln!(stdout.lock(), "done");
+}
+
+/// Every seed: the fixture scenarios' instructions, SPL Token's and the other deployed
+/// programs'. Exits with 2 when there are none or the reference cannot be set up.
+fn all_seeds(options: &Options) -> Vec<Case> {
+    let mut seeds = seeds_from_fixtures(&options.fixtures);
+    if seeds.is_empty() {
+        eprintln!(
+            "difffuzz: no seed cases under {}",
+            options.fixtures.display()
+        );
+        std::process::exit(2);
+    }
+    seeds.extend(spl::seeds());
+    match deployed::seeds() {
+        Ok(deployed) => seeds.extend(deployed),
+        Err(message) => {
+            eprintln!("difffuzz: the deployed programs' seeds: {message}");
+            std::process::exit(2);
+        }
+    }
+    // Every case builds its reference this way; a feature sbfvm does not know stops here.
+    if let Err(message) = sides::mainnet_mollusk() {
+        eprintln!("difffuzz: {message}");
+        std::process::exit(2);
+    }
+    seeds
+}
+
+/// `--check-seeds`: every seed once, unmutated, on fresh instances; 1 when any differs.
+fn check_seeds(options: &Options) -> i32 {
+    let seeds = all_seeds(options);
+    let mut differing = 0;
+    for case in &seeds {
+        sides::forget_instances();
+        match run_case(case, true) {
+            None => println!("same  {}", case.origin),
+            Some((difference, _)) => {
+                differing += 1;
+                println!(
+                    "DIFF  {}: {}: sbfvm {} reference {}",
+                    case.origin, difference.field, difference.sbfvm, difference.reference
+                );
+            }
+        }
+    }
+    println!("{} seeds, {differing} differ", seeds.len());
+    i32::from(differing > 0)
 }
 
 /// Runs `case` on both sides (and in the interpreter when asked); the first difference.

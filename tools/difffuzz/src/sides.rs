@@ -5,7 +5,8 @@
 //!   here it gets mainnet's, as sbfvm has them ([`mainnet_mollusk`]).
 //! - sysvars: Mollusk's Clock is at slot 1 and its other sysvars are defaults; sbfvm takes
 //!   Mollusk's Clock, EpochSchedule and EpochRewards, and Mollusk takes sbfvm's (mainnet)
-//!   Rent representation, 3,480 lamports per byte-year × 2.0.
+//!   Rent representation, 3,480 lamports per byte-year × 2.0. Mollusk has no
+//!   RecentBlockhashes; sbfvm is given none either.
 //! - invoke depth: Mollusk's compute budget always has SIMD-0268's depth of 9; here it
 //!   follows mainnet's `raise_cpi_nesting_limit_to_8`, as sbfvm does.
 //! - sysvar accounts: Mollusk takes a sysvar account it is given into its sysvar cache, so a
@@ -191,6 +192,9 @@ fn sysvars_aligned_with(reference: &Mollusk) -> Sysvars {
     sysvars.epoch_rewards.distributed_rewards = rewards.distributed_rewards;
     sysvars.epoch_rewards.active = rewards.active;
     sysvars.last_restart_slot = reference.sysvars.last_restart_slot.last_restart_slot;
+    // Mollusk's sysvar cache has no RecentBlockhashes (the nonce instructions get
+    // UnsupportedSysvar there); sbfvm's default lists the environment's blockhash.
+    sysvars.recent_blockhashes = sbfvm::runtime::sysvars::RecentBlockhashes::Unavailable;
     // SlotHashes and StakeHistory as Mollusk's sysvar cache holds them (its SlotHashes has
     // 512 entries, so it has mainnet's size; its StakeHistory has one and is not padded).
     let serialized = "Mollusk's sysvars serialize";
