@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::measure::TimingOptions;
 
 /// One syscall name's use by one run of an instruction, over its whole invoke tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyscallUse {
     /// The syscall.
     pub name: String,
@@ -28,6 +28,10 @@ pub struct SyscallUse {
     pub calls: u64,
     /// Compute units those calls charged (a CPI's include its callee's).
     pub compute_units: u64,
+    /// Wall time inside those calls per run, in ns (a CPI's includes its callee), from
+    /// separate runs with syscall timing on (its clock reads would distort the timed runs).
+    #[serde(default)]
+    pub ns_per_run: Option<f64>,
 }
 
 /// One instruction of a scenario, timed.
@@ -173,6 +177,16 @@ fn time_instruction(
         samples.push(spent.as_nanos() as f64 / runs_per_sample as f64);
     }
     samples.sort_by(f64::total_cmp);
+    let mut syscalls = syscall_uses(&first);
+    time_syscalls(
+        vm,
+        transaction,
+        limit,
+        &before,
+        runs_per_sample,
+        compute_units,
+        &mut syscalls,
+    )?;
     restore(vm, &before);
     let median = samples[samples.len() / 2];
     Ok(InstructionBench {
@@ -187,8 +201,53 @@ fn time_instruction(
         runs_per_sample,
         samples: samples.len(),
         ns_per_cu: (compute_units > 0).then(|| median / compute_units as f64),
-        syscalls: syscall_uses(&first),
+        syscalls,
     })
+}
+
+/// Fills each syscall's `ns_per_run` from `runs` runs with syscall timing on (each from the
+/// `before` state, their compute units checked against `compute_units`).
+fn time_syscalls(
+    vm: &mut Sbfvm,
+    transaction: &[Instruction],
+    limit: Option<u64>,
+    before: &[(Pubkey, Option<Account>)],
+    runs: u64,
+    compute_units: u64,
+    syscalls: &mut [SyscallUse],
+) -> Result<(), String> {
+    if syscalls.is_empty() {
+        return Ok(());
+    }
+    fn add_times(frames: &[Invocation], totals: &mut [SyscallUse]) {
+        for frame in frames {
+            for (name, time) in &frame.syscall_time {
+                if let Some(total) = totals.iter_mut().find(|total| total.name == *name) {
+                    *total.ns_per_run.get_or_insert(0.0) += time.as_nanos() as f64;
+                }
+            }
+            add_times(&frame.invocations, totals);
+        }
+    }
+    vm.set_syscall_timing(true);
+    let mut result = Ok(());
+    for _ in 0..runs {
+        restore(vm, before);
+        let outcome = vm.process_transaction(transaction, limit);
+        if outcome.compute_units_consumed() != compute_units {
+            result = Err(format!(
+                "with syscall timing on, a run consumed {} compute units, without it {compute_units}",
+                outcome.compute_units_consumed()
+            ));
+            break;
+        }
+        add_times(&outcome.invocations, syscalls);
+    }
+    vm.set_syscall_timing(false);
+    for syscall in syscalls.iter_mut() {
+        syscall.ns_per_run = syscall.ns_per_run.map(|total| total / runs as f64);
+    }
+    result
 }
 
 /// Syscalls by name over the whole invoke tree of `outcome`, in first-call order.
@@ -205,6 +264,7 @@ fn syscall_uses(outcome: &Outcome) -> Vec<SyscallUse> {
                         name: name.to_string(),
                         calls: *calls,
                         compute_units: *units,
+                        ns_per_run: None,
                     }),
                 }
             }
@@ -248,15 +308,29 @@ pub fn scenario_markdown(bench: &ScenarioBench) -> String {
         .filter(|instruction| !instruction.syscalls.is_empty())
         .collect();
     if !with_syscalls.is_empty() {
-        out.push_str("\n| # | syscall | calls | CU |\n|---:|---|---:|---:|\n");
+        out.push_str(
+            "\n| # | syscall | calls | CU | time per run | per call |\n\
+             |---:|---|---:|---:|---:|---:|\n",
+        );
         for instruction in with_syscalls {
             for syscall in &instruction.syscalls {
+                let (per_run, per_call) = match syscall.ns_per_run {
+                    Some(ns) => (
+                        format_time(ns),
+                        format_time(ns / syscall.calls.max(1) as f64),
+                    ),
+                    None => ("–".to_string(), "–".to_string()),
+                };
                 out.push_str(&format!(
-                    "| {} | {} | {} | {} |\n",
+                    "| {} | {} | {} | {} | {per_run} | {per_call} |\n",
                     instruction.index, syscall.name, syscall.calls, syscall.compute_units
                 ));
             }
         }
+        out.push_str(
+            "\nSyscall times come from separate runs with per-call timing on (two clock \
+             reads per call, included); a CPI's includes its callee.\n",
+        );
     }
     out
 }
@@ -418,6 +492,11 @@ mod tests {
             })
             .expect("cpi.toml invokes");
         assert!(with_cpi.syscalls.iter().all(|syscall| syscall.calls > 0));
+        // Every syscall was timed, and a CPI's time (its callee included) is the largest.
+        assert!(with_cpi
+            .syscalls
+            .iter()
+            .all(|s| s.ns_per_run.is_some_and(|ns| ns > 0.0)));
         // The callee's own syscalls are counted too (cpi_chain logs in every link).
         let chain = bench_scenario(&fixture("cpi_chain.toml"), &quick()).unwrap();
         let logs = chain.instructions[0]

@@ -331,6 +331,15 @@ impl Sbfvm {
         &self.executor
     }
 
+    /// Times every syscall call from now on ([`Invocation::syscall_time`]); two clock reads
+    /// per call, so leave it off when timing whole instructions. Results and compute units
+    /// are the same either way.
+    ///
+    /// [`Invocation::syscall_time`]: crate::Invocation::syscall_time
+    pub fn set_syscall_timing(&mut self, enabled: bool) {
+        self.executor.set_syscall_timing(enabled);
+    }
+
     /// Processes one instruction as a transaction of its own.
     pub fn process_instruction(&mut self, instruction: &Instruction) -> Outcome {
         self.process_transaction(

@@ -147,6 +147,17 @@ impl<'a> TreeBuilder<'a> {
             .flat_map(|run| run.syscalls.iter())
             .map(|(name, usage)| (*name, usage.calls, usage.compute_units))
             .collect();
+        let timed = self
+            .runs(trace_index)
+            .any(|run| run.syscalls.iter().any(|(_, usage)| usage.nanos > 0));
+        let syscall_time = if timed {
+            self.runs(trace_index)
+                .flat_map(|run| run.syscalls.iter())
+                .map(|(name, usage)| (*name, Duration::from_nanos(usage.nanos)))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let invocations = self.callees(trace_index);
         let callees: u64 = invocations
             .iter()
@@ -164,6 +175,7 @@ impl<'a> TreeBuilder<'a> {
             result,
             cost: frame_cost(&syscalls, callees, vm_units, compute_units_consumed),
             syscalls,
+            syscall_time,
             wall_time: self
                 .timings
                 .get(trace_index)

@@ -27,6 +27,9 @@ pub struct Invocation {
     pub cost: Cost,
     /// Wall time of the frame, callees included.
     pub wall_time: std::time::Duration,
+    /// Wall time inside each syscall this frame called (a CPI's includes its callee), in
+    /// the order of `syscalls`; empty unless [`crate::Sbfvm::set_syscall_timing`] is on.
+    pub syscall_time: Vec<(&'static str, std::time::Duration)>,
     /// The frames this one invoked by CPI, in execution order.
     pub invocations: Vec<Invocation>,
 }

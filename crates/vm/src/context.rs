@@ -50,6 +50,9 @@ pub struct SyscallUsage {
     /// Compute units the meter went down by across those calls (a CPI's include its
     /// callee's).
     pub compute_units: u64,
+    /// Wall time spent inside those calls, in nanoseconds (a CPI's includes its callee),
+    /// when the executor times syscalls (`SbfExecutor::set_syscall_timing`); else 0.
+    pub nanos: u64,
 }
 
 /// What one executing frame needs while its VM runs.
@@ -78,6 +81,9 @@ pub struct VmContext {
     pub syscall_usage: Vec<(&'static str, SyscallUsage)>,
     /// Index in `syscall_usage` of the syscall recorded last.
     last_syscall: usize,
+    /// Whether each syscall's wall time is measured (two clock reads per call; off unless
+    /// the executor asks, since the reads would distort what is being timed).
+    pub time_syscalls: bool,
 }
 
 impl VmContext {
@@ -138,6 +144,7 @@ impl VmContext {
             program_id,
             check_aligned: abi == InputAbi::Aligned,
             syscall_usage: Vec::new(),
+            time_syscalls: false,
             last_syscall: 0,
         }
     }
@@ -185,22 +192,23 @@ impl VmContext {
     }
 
     #[inline]
-    pub(crate) fn record_syscall(&mut self, name: &'static str, compute_units: u64) {
+    pub(crate) fn record_syscall(&mut self, name: &'static str, compute_units: u64, nanos: u64) {
         // A program usually calls one syscall in a loop: try the last one first, by the
         // address of its `&'static str` name.
         if let Some((last, usage)) = self.syscall_usage.get_mut(self.last_syscall) {
             if std::ptr::eq(*last, name) {
                 usage.calls += 1;
                 usage.compute_units += compute_units;
+                usage.nanos += nanos;
                 return;
             }
         }
-        self.record_syscall_slow(name, compute_units);
+        self.record_syscall_slow(name, compute_units, nanos);
     }
 
     #[cold]
     #[inline(never)]
-    fn record_syscall_slow(&mut self, name: &'static str, compute_units: u64) {
+    fn record_syscall_slow(&mut self, name: &'static str, compute_units: u64, nanos: u64) {
         // Compare addresses first, text second (one name may have several copies).
         match self
             .syscall_usage
@@ -211,6 +219,7 @@ impl VmContext {
                 let usage = &mut self.syscall_usage[position].1;
                 usage.calls += 1;
                 usage.compute_units += compute_units;
+                usage.nanos += nanos;
                 self.last_syscall = position;
             }
             None => {
@@ -220,6 +229,7 @@ impl VmContext {
                     SyscallUsage {
                         calls: 1,
                         compute_units,
+                        nanos,
                     },
                 ));
             }

@@ -82,10 +82,12 @@ impl<S: Syscall, N: SyscallName> BuiltinFunctionDefinition<VmContext> for Regist
         arg5: u64,
     ) -> Result<u64, Self::Error> {
         let before = context.invoke_context().remaining();
+        let started = context.time_syscalls.then(std::time::Instant::now);
         let arguments = S::Arguments::from_registers([arg1, arg2, arg3, arg4, arg5]);
         let result = S::call(context, arguments);
+        let nanos = started.map_or(0, |started| started.elapsed().as_nanos() as u64);
         let charged = before.saturating_sub(context.invoke_context().remaining());
-        context.record_syscall(N::NAME, charged);
+        context.record_syscall(N::NAME, charged, nanos);
         result.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)
     }
 }

@@ -209,6 +209,8 @@ pub struct SbfExecutor {
     pool: RefCell<Vec<Box<FrameSlot>>>,
     run_observer: RefCell<Option<RunObserver>>,
     tracer: RefCell<Option<Box<dyn Tracer>>>,
+    /// Whether VM runs time each syscall ([`Self::set_syscall_timing`]).
+    time_syscalls: std::cell::Cell<bool>,
 }
 
 /// A deployment environment and the SBPF version range it was built for.
@@ -237,7 +239,14 @@ impl SbfExecutor {
             pool: RefCell::new(Vec::new()),
             run_observer: RefCell::new(None),
             tracer: RefCell::new(None),
+            time_syscalls: std::cell::Cell::new(false),
         }
+    }
+
+    /// Measures the wall time of every syscall call (`SyscallUsage::nanos`), for profiles;
+    /// results and compute units are the same either way.
+    pub fn set_syscall_timing(&self, enabled: bool) {
+        self.time_syscalls.set(enabled);
     }
 
     /// How this executor runs programs.
@@ -687,6 +696,7 @@ impl SbfExecutor {
                 frame.program_id,
             )
         };
+        vm_context.time_syscalls = self.time_syscalls.get();
         let call_frames = &mut slot.call_frames;
         let mut vm = EbpfVm::new(
             Arc::clone(executable.get_loader()),

@@ -432,3 +432,41 @@ fn an_account_drained_to_zero_lamports_is_deallocated() {
         (0, SYSTEM, 0)
     );
 }
+
+/// Syscall timing measures, and changes nothing else: the same result, compute units, logs,
+/// return data and accounts as without it, in both modes; times only when it is on.
+#[test]
+fn syscall_timing_changes_no_result_and_times_every_syscall() {
+    for mode in MODES {
+        let run = |timing: bool| {
+            let mut vm = vm(mode);
+            let program = key(60);
+            deploy_with(&mut vm, program, Loader::Upgradeable, "log.so");
+            vm.set_syscall_timing(timing);
+            vm.process_instruction(&Instruction::new_with_bytes(program, &[1, 2, 3], vec![]))
+        };
+        let (plain, timed) = (run(false), run(true));
+        assert!(plain.is_ok(), "{mode:?}: {:?}", plain.result());
+        assert_eq!(plain.result(), timed.result());
+        assert_eq!(
+            plain.compute_units_consumed(),
+            timed.compute_units_consumed()
+        );
+        assert_eq!(plain.logs(), timed.logs());
+        assert_eq!(plain.return_data(), timed.return_data());
+        assert_eq!(
+            plain.transaction.accounts_after,
+            timed.transaction.accounts_after
+        );
+        let (plain, timed) = (&plain.invocations[0], &timed.invocations[0]);
+        assert_eq!(plain.syscalls, timed.syscalls);
+        assert!(
+            plain.syscall_time.is_empty(),
+            "{mode:?}: off means no times"
+        );
+        let names: Vec<_> = timed.syscall_time.iter().map(|(name, _)| *name).collect();
+        let expected: Vec<_> = timed.syscalls.iter().map(|(name, _, _)| *name).collect();
+        assert_eq!(names, expected, "{mode:?}: one time per syscall, in order");
+        assert!(timed.syscall_time.iter().all(|(_, time)| !time.is_zero()));
+    }
+}
