@@ -1,4 +1,4 @@
-//! Seeds from more deployed programs: Token-2022, p-token, SPL Memo v1 and v4, and the
+//! Seeds from more deployed programs: SPL Token 3.5, Token-2022, p-token, SPL Memo v1 and v4, and the
 //! Address Lookup Table and Stake Core BPF programs, as the LiteSVM crate ships their
 //! mainnet binaries. LiteSVM cannot be linked here (it pins other SDK crate versions than
 //! sbfvm's), so `programs/Cargo.toml` only names it: `cargo metadata` on that manifest fetches
@@ -95,6 +95,11 @@ pub fn seeds() -> Result<Vec<Case>, String> {
             token_2022_id,
             Loader::Upgradeable,
         )?,
+    ));
+    // SPL Token 3.5, as mainnet ran it under `bpf_loader` before p-token replaced it.
+    cases.extend(token_seeds(
+        "SPL Token 3.5",
+        litesvm_program(&dir, "spl_token-3.5.0.so", token_id, Loader::V2)?,
     ));
     cases.extend(token_seeds(
         "p-token",
@@ -467,7 +472,7 @@ mod tests {
     #[test]
     fn every_deployed_seed_runs_alike_on_both_sides() {
         let seeds = super::seeds().expect("LiteSVM's programs are found");
-        assert!(seeds.len() >= 29, "{} seeds", seeds.len());
+        assert!(seeds.len() >= 36, "{} seeds", seeds.len());
         for case in seeds {
             let ours = run_sbfvm(&case, ExecutionMode::Jit).unwrap();
             let reference = run_reference(&case).unwrap();

@@ -5,11 +5,15 @@
 //! ```text
 //! difffuzz [--minutes M] [--jobs N] [--seed S] [--fixtures DIR] [--out DIR]
 //! difffuzz --check-seeds [--fixtures DIR]
+//! difffuzz --write-seeds DIR
 //! ```
 //!
 //! `--check-seeds` runs every seed once, unmutated, on fresh instances (and in sbfvm's
 //! interpreter too), prints one line per seed and exits 1 when any differs: it checks that
 //! the fixture scenarios and the deployed programs' seeds behave as on Agave.
+//! `--write-seeds DIR` writes every seed of the deployed programs as a scenario file with
+//! the reference's values as expectations (`sbfvm run` / `sbfvm bench` them), the
+//! programs' ELF files beside.
 //!
 //! The supervisor runs `N` lanes of workers (this binary with `--worker`), each lane one
 //! worker after another until the time is up; a worker that aborts or stops answering is recorded with the case it was
@@ -46,6 +50,7 @@ struct Options {
     out: PathBuf,
     worker: bool,
     check_seeds: bool,
+    write_seeds: Option<PathBuf>,
     seconds: u64,
     jobs: u64,
 }
@@ -60,6 +65,7 @@ fn parse_options() -> Result<Options, String> {
         out: root.join("target/difffuzz"),
         worker: false,
         check_seeds: false,
+        write_seeds: None,
         seconds: 60,
         jobs: 1,
     };
@@ -73,6 +79,7 @@ fn parse_options() -> Result<Options, String> {
             "--out" => options.out = value()?.into(),
             "--worker" => options.worker = true,
             "--check-seeds" => options.check_seeds = true,
+            "--write-seeds" => options.write_seeds = Some(value()?.into()),
             "--jobs" => options.jobs = value()?.parse().map_err(|_| "bad --jobs")?,
             "--seconds" => options.seconds = value()?.parse().map_err(|_| "bad --seconds")?,
             other => return Err(format!("unknown argument {other}")),
@@ -94,7 +101,9 @@ fn main() {
         eprintln!("difffuzz: {}: {error}", options.out.display());
         std::process::exit(2);
     }
-    if options.check_seeds {
+    if let Some(dir) = &options.write_seeds {
+        std::process::exit(write_seeds(dir));
+    } else if options.check_seeds {
         std::process::exit(check_seeds(&options));
     } else if options.worker {
         worker(&options);
@@ -193,6 +202,71 @@ fn check_seeds(options: &Options) -> i32 {
     }
     println!("{} seeds, {differing} differ", seeds.len());
     i32::from(differing > 0)
+}
+
+/// `--write-seeds DIR`: the deployed programs' seeds as scenario files with the reference's
+/// values; 1 when a seed cannot be run or written.
+fn write_seeds(dir: &Path) -> i32 {
+    let mut seeds = spl::seeds();
+    match deployed::seeds() {
+        Ok(deployed) => seeds.extend(deployed),
+        Err(message) => {
+            eprintln!("difffuzz: the deployed programs' seeds: {message}");
+            return 2;
+        }
+    }
+    if let Err(error) = std::fs::create_dir_all(dir) {
+        eprintln!("difffuzz: {}: {error}", dir.display());
+        return 2;
+    }
+    let mut failed = 0;
+    for mut case in seeds {
+        let Ok(reference) = sides::run_reference(&case) else {
+            eprintln!("{}: the reference panicked", case.origin);
+            failed += 1;
+            continue;
+        };
+        // Named by the seed's program family too: p-token and SPL Token share an address.
+        let family: String = case
+            .origin
+            .split([':', '#'])
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        for program in &mut case.programs {
+            let elf_path = dir.join(format!("{family}-{}.so", program.id));
+            if std::fs::write(&elf_path, program.elf.as_slice()).is_err() {
+                failed += 1;
+            }
+            program.path = elf_path.to_string_lossy().into_owned();
+        }
+        let name: String = case
+            .origin
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let path = dir.join(format!("{name}.toml"));
+        let note = "a seed as written, with the reference's values";
+        let heading = Difference {
+            field: String::new(),
+            sbfvm: String::new(),
+            reference: String::new(),
+        };
+        match std::fs::write(
+            &path,
+            repro::scenario(&case, &heading, Some(&reference), note),
+        ) {
+            Ok(()) => println!("{}", path.display()),
+            Err(error) => {
+                eprintln!("{}: {error}", path.display());
+                failed += 1;
+            }
+        }
+    }
+    i32::from(failed > 0)
 }
 
 /// Runs `case` on both sides (and in the interpreter when asked); the first difference.

@@ -16,8 +16,9 @@ fn loader_name(loader: Loader) -> &'static str {
     }
 }
 
-/// The scenario text of `case`; `reference` becomes its `expect` block, and `note` (how the
-/// case was minimized) a comment line when not empty.
+/// The scenario text of `case` (a seed when `difference.field` is empty); `reference`
+/// becomes its `expect` block, and `note` (how the case was minimized) a comment line when
+/// not empty.
 pub fn scenario(
     case: &Case,
     difference: &Difference,
@@ -25,19 +26,46 @@ pub fn scenario(
     note: &str,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# difffuzz reproducer: {} differs", difference.field);
-    let _ = writeln!(out, "#   sbfvm:     {}", difference.sbfvm);
-    let _ = writeln!(out, "#   reference: {}", difference.reference);
+    if difference.field.is_empty() {
+        let _ = writeln!(out, "# difffuzz seed");
+    } else {
+        let _ = writeln!(out, "# difffuzz reproducer: {} differs", difference.field);
+        let _ = writeln!(out, "#   sbfvm:     {}", difference.sbfvm);
+        let _ = writeln!(out, "#   reference: {}", difference.reference);
+    }
     let _ = writeln!(out, "# seed case: {}", case.origin);
     if !note.is_empty() {
         let _ = writeln!(out, "# {note}");
     }
     let _ = writeln!(
         out,
-        "# Harness: mainnet features; the reference's Clock is at slot 1 (tools/difffuzz/src/sides.rs).\n"
+        "# Harness: mainnet features and the reference's sysvars (tools/difffuzz/src/sides.rs);\n\
+         # its SlotHashes, StakeHistory and EpochRewards are not in the file.\n"
     );
     let _ = writeln!(out, "[settings]");
     let _ = writeln!(out, "compute_unit_limit = {}", case.compute_unit_limit);
+    // The harness's sysvars as far as the scenario format expresses them (SlotHashes,
+    // StakeHistory and EpochRewards stay sbfvm's defaults when the file is replayed).
+    let sysvars = crate::sides::aligned_sysvars();
+    let (clock, schedule) = (&sysvars.clock, &sysvars.epoch_schedule);
+    let _ = writeln!(
+        out,
+        "sysvars = {{ clock = {{ slot = {}, epoch_start_timestamp = {}, epoch = {}, \
+         leader_schedule_epoch = {}, unix_timestamp = {} }}, epoch_schedule = {{ \
+         slots_per_epoch = {}, leader_schedule_slot_offset = {}, warmup = {}, \
+         first_normal_epoch = {}, first_normal_slot = {} }}, last_restart_slot = {} }}",
+        clock.slot,
+        clock.epoch_start_timestamp,
+        clock.epoch,
+        clock.leader_schedule_epoch,
+        clock.unix_timestamp,
+        schedule.slots_per_epoch,
+        schedule.leader_schedule_slot_offset,
+        schedule.warmup,
+        schedule.first_normal_epoch,
+        schedule.first_normal_slot,
+        sysvars.last_restart_slot
+    );
     for program in &case.programs {
         let _ = writeln!(out, "\n[[programs]]");
         let _ = writeln!(out, "program_id = \"{}\"", program.id);

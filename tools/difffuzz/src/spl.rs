@@ -1,7 +1,8 @@
-//! Seeds from the token programs: SPL Token and the Associated Token Account program (the
-//! mainnet binaries Mollusk's program crate ships, deployed with `bpf_loader` as on mainnet),
-//! and the same instructions on any other token program (Token-2022, p-token: see
-//! `deployed.rs`), with the instructions users send them most.
+//! Seeds from the token programs: the Token program and the Associated Token Account program
+//! as Mollusk's program crate ships them (mainnet's binaries at slot 347,196,212, deployed
+//! with `bpf_loader`; that Token binary is already a p-token build, 105 CU for a
+//! TransferChecked), and the same instructions on any other token program (SPL Token 3.5,
+//! Token-2022, p-token: see `deployed.rs`), with the instructions users send them most.
 
 use std::sync::Arc;
 
@@ -23,7 +24,7 @@ fn program(id: Pubkey, elf: &'static [u8], name: &str) -> Program {
     }
 }
 
-/// SPL Token as Mollusk's program crate ships it.
+/// The Token program as Mollusk's program crate ships it (mainnet's binary).
 pub fn spl_token() -> Program {
     program(token::ID, token::ELF, "token.so")
 }
@@ -62,9 +63,10 @@ fn wallet(lamports: u64) -> Account {
     }
 }
 
-/// SPL Token cases (a mint, two token accounts, their owners) and an ATA Create.
+/// Token program cases (a mint, two token accounts, their owners) and an ATA Create, on
+/// mainnet's Token binary.
 pub fn seeds() -> Vec<Case> {
-    token_seeds("SPL Token", spl_token())
+    token_seeds("Token (mainnet)", spl_token())
 }
 
 /// Transfer, TransferChecked, MintTo, Burn, Approve and CloseAccount on `token_program`
