@@ -6,8 +6,9 @@
 //!
 //! State: instruction *i* is timed on the state the scenario leaves before it (instructions
 //! 0..*i* run once first, as `sbfvm run` runs them). Before every timed run the accounts
-//! *i*'s transaction loads are put back as they were, outside the timed span, so every run
-//! starts from the same accounts and charges the same compute units (checked).
+//! *i* passes writable (the only ones a transaction commits) are put back as they were,
+//! outside the timed span, so every run starts from the same accounts and charges the same
+//! compute units (checked).
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -105,11 +106,16 @@ pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBen
     })
 }
 
-/// The accounts `instruction`'s transaction loads, as the store holds them now (`None`:
-/// nothing stored under the key).
+/// The accounts `instruction`'s transaction may change — those it passes writable — as the
+/// store holds them now (`None`: nothing stored under the key). A transaction commits only
+/// writable accounts, so the others (the program's among them) never need restoring.
 fn snapshot(vm: &Sbfvm, instruction: &Instruction) -> Vec<(Pubkey, Option<Account>)> {
-    let mut keys = vec![instruction.program_id];
-    keys.extend(instruction.accounts.iter().map(|meta| meta.pubkey));
+    let mut keys: Vec<Pubkey> = instruction
+        .accounts
+        .iter()
+        .filter(|meta| meta.is_writable)
+        .map(|meta| meta.pubkey)
+        .collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
