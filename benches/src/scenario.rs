@@ -75,11 +75,14 @@ pub struct ScenarioBench {
     pub instructions: Vec<InstructionBench>,
 }
 
-/// Times every instruction of the scenario at `path`; `Err` names what kept it from running
-/// (a scenario that does not load, or an instruction whose runs differ in compute units).
+/// Times every instruction of the scenario at `path`; `Err` names the file and what kept it
+/// from running (a scenario that does not load, or an instruction whose runs differ in
+/// compute units).
 pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBench, String> {
+    // Loading errors name the file themselves; the others get it in front.
     let scenario = Scenario::load(path).map_err(|error| error.to_string())?;
-    let prepared = runner::prepare(&scenario, None).map_err(|error| error.to_string())?;
+    let in_file = |error: String| format!("{}: {error}", path.display());
+    let prepared = runner::prepare(&scenario, None).map_err(|error| in_file(error.to_string()))?;
     let mode = format!("{:?}", prepared.vm.config().mode).to_lowercase();
     let mut vm = prepared.vm;
     let mut instructions = Vec::with_capacity(prepared.instructions.len());
@@ -89,7 +92,7 @@ pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBen
             .compute_unit_limit
             .or(vm.config().compute_unit_limit);
         let bench = time_instruction(&mut vm, instruction, limit, timing)
-            .map_err(|error| format!("instruction #{index}: {error}"))?;
+            .map_err(|error| in_file(format!("instruction #{index}: {error}")))?;
         instructions.push(InstructionBench {
             index,
             name: prepared_instruction.name.clone(),

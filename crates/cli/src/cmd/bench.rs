@@ -96,8 +96,8 @@ fn bench_scenario_file(file: &std::path::Path, args: &Args) -> Result<Status, Cl
         None => None,
     };
     let timing = sbfvm_benches::TimingOptions::default();
-    let bench = sbfvm_benches::bench_scenario(file, &timing)
-        .map_err(|e| error(format!("{}: {e}", file.display())))?;
+    // The library's message names the file.
+    let bench = sbfvm_benches::bench_scenario(file, &timing).map_err(error)?;
     let comparisons = match &baseline {
         Some(baseline) => Some(sbfvm_benches::compare(baseline, &bench).map_err(error)?),
         None => None,

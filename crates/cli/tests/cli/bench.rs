@@ -56,7 +56,7 @@ fn more_compute_units_than_the_baseline_fail_the_command() {
 }
 
 #[test]
-fn a_baseline_that_is_not_a_report_or_no_scenario_file_is_a_usage_error() {
+fn a_bad_scenario_file_or_baseline_is_a_clear_error() {
     let path = fixture("log.toml");
     let not_a_report = TempFile::new("bench-not-a-report.json", b"{\"x\": 1}");
     let output = sbfvm(&[
