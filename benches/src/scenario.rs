@@ -149,20 +149,16 @@ fn time_instruction(
     // One untimed run: the reference compute units, result and syscalls.
     let first = vm.process_transaction(transaction, limit);
     let compute_units = first.compute_units_consumed();
+    let rerun = Rerun {
+        transaction,
+        limit,
+        before: &before,
+        compute_units,
+    };
     let batch = |runs: u64, vm: &mut Sbfvm| -> Result<Duration, String> {
         let mut spent = Duration::ZERO;
         for _ in 0..runs {
-            restore(vm, &before);
-            let start = Instant::now();
-            let outcome = vm.process_transaction(transaction, limit);
-            spent += start.elapsed();
-            if outcome.compute_units_consumed() != compute_units {
-                return Err(format!(
-                    "a run consumed {} compute units, the first {compute_units}: the \
-                     instruction depends on state outside the accounts it names",
-                    outcome.compute_units_consumed()
-                ));
-            }
+            spent += rerun.run(vm)?.1;
         }
         Ok(spent)
     };
@@ -187,15 +183,7 @@ fn time_instruction(
     }
     samples.sort_by(f64::total_cmp);
     let mut syscalls = syscall_uses(&first);
-    time_syscalls(
-        vm,
-        transaction,
-        limit,
-        &before,
-        runs_per_sample,
-        compute_units,
-        &mut syscalls,
-    )?;
+    time_syscalls(vm, &rerun, runs_per_sample, &mut syscalls)?;
     restore(vm, &before);
     let median = samples[samples.len() / 2];
     Ok(InstructionBench {
@@ -214,15 +202,38 @@ fn time_instruction(
     })
 }
 
-/// Fills each syscall's `ns_per_run` from `runs` runs with syscall timing on (each from the
-/// `before` state, their compute units checked against `compute_units`).
+/// One instruction run again from its saved state: the accounts restored (not timed), the
+/// transaction timed, its compute units checked against the first run's.
+struct Rerun<'a> {
+    transaction: &'a [Instruction],
+    limit: Option<u64>,
+    before: &'a [(Pubkey, Option<Account>)],
+    compute_units: u64,
+}
+
+impl Rerun<'_> {
+    fn run(&self, vm: &mut Sbfvm) -> Result<(Outcome, Duration), String> {
+        restore(vm, self.before);
+        let start = Instant::now();
+        let outcome = vm.process_transaction(self.transaction, self.limit);
+        let spent = start.elapsed();
+        if outcome.compute_units_consumed() != self.compute_units {
+            return Err(format!(
+                "a run consumed {} compute units, the first {}: the instruction depends on \
+                 state outside the accounts it names",
+                outcome.compute_units_consumed(),
+                self.compute_units
+            ));
+        }
+        Ok((outcome, spent))
+    }
+}
+
+/// Fills each syscall's `ns_per_run` from `runs` reruns with syscall timing on.
 fn time_syscalls(
     vm: &mut Sbfvm,
-    transaction: &[Instruction],
-    limit: Option<u64>,
-    before: &[(Pubkey, Option<Account>)],
+    rerun: &Rerun<'_>,
     runs: u64,
-    compute_units: u64,
     syscalls: &mut [SyscallUse],
 ) -> Result<(), String> {
     if syscalls.is_empty() {
@@ -241,16 +252,13 @@ fn time_syscalls(
     vm.set_syscall_timing(true);
     let mut result = Ok(());
     for _ in 0..runs {
-        restore(vm, before);
-        let outcome = vm.process_transaction(transaction, limit);
-        if outcome.compute_units_consumed() != compute_units {
-            result = Err(format!(
-                "with syscall timing on, a run consumed {} compute units, without it {compute_units}",
-                outcome.compute_units_consumed()
-            ));
-            break;
+        match rerun.run(vm) {
+            Ok((outcome, _)) => add_times(&outcome.invocations, syscalls),
+            Err(error) => {
+                result = Err(format!("with syscall timing on, {error}"));
+                break;
+            }
         }
-        add_times(&outcome.invocations, syscalls);
     }
     vm.set_syscall_timing(false);
     for syscall in syscalls.iter_mut() {

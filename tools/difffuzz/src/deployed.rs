@@ -154,21 +154,30 @@ fn rent_exempt(owner: Pubkey, data: Vec<u8>) -> Account {
     }
 }
 
-fn case(
+/// One case per instruction (`label #index`), each with the `known` accounts it names.
+fn cases(
     label: &str,
-    index: usize,
     program: &Program,
     known: &[(Pubkey, Account)],
-    instruction: Instruction,
-) -> Case {
+    instructions: impl IntoIterator<Item = Instruction>,
+) -> Vec<Case> {
     let programs = vec![program.clone()];
-    Case {
-        origin: format!("{label} #{index}"),
-        accounts: with_metas(known, &instruction, &programs),
-        programs,
-        instruction,
-        compute_unit_limit: DEFAULT_COMPUTE_UNIT_LIMIT,
-    }
+    instructions
+        .into_iter()
+        .enumerate()
+        .map(|(index, instruction)| Case {
+            origin: format!("{label} #{index}"),
+            accounts: with_metas(known, &instruction, &programs),
+            programs: programs.clone(),
+            instruction,
+            compute_unit_limit: DEFAULT_COMPUTE_UNIT_LIMIT,
+        })
+        .collect()
+}
+
+/// The little-endian `u32` variant tag that starts a bincode instruction enum.
+fn tag(variant: u32) -> Vec<u8> {
+    variant.to_le_bytes().to_vec()
 }
 
 /// A memo with one signer, with two, and with none.
@@ -183,15 +192,12 @@ fn memo_seeds(label: &str, program: Program) -> Vec<Case> {
             .collect(),
         data: text.as_bytes().to_vec(),
     };
-    [
+    let instructions = [
         memo(&[alice], "hello from sbfvm's fuzzer"),
         memo(&[alice, bob], "two signers ✓"),
         memo(&[], "no signers"),
-    ]
-    .into_iter()
-    .enumerate()
-    .map(|(index, instruction)| case(label, index, &program, &known, instruction))
-    .collect()
+    ];
+    cases(label, &program, &known, instructions)
 }
 
 /// An active lookup table (`LookupTableMeta`, bincode, 56 bytes, then the addresses).
@@ -253,7 +259,6 @@ fn lookup_table_seeds(program: Program) -> Vec<Case> {
         accounts,
         data,
     };
-    let tag = |tag: u32| tag.to_le_bytes().to_vec();
     let mut create = tag(0);
     create.extend_from_slice(&recent_slot.to_le_bytes());
     create.push(bump);
@@ -303,13 +308,7 @@ fn lookup_table_seeds(program: Program) -> Vec<Case> {
             ],
         ),
     ];
-    instructions
-        .into_iter()
-        .enumerate()
-        .map(|(index, instruction)| {
-            case("Address Lookup Table", index, &program, &known, instruction)
-        })
-        .collect()
+    cases("Address Lookup Table", &program, &known, instructions)
 }
 
 /// `StakeStateV2` (bincode, in a 200-byte account): uninitialized, or initialized with
@@ -341,7 +340,6 @@ fn stake_seeds(program: Program) -> Vec<Case> {
         (withdrawer, wallet(1_000_000_000)),
         (recipient, wallet(1_000_000)),
     ];
-    let tag = |tag: u32| tag.to_le_bytes().to_vec();
     let mut initialize = tag(0);
     initialize.extend_from_slice(staker.as_ref());
     initialize.extend_from_slice(withdrawer.as_ref());
@@ -394,11 +392,7 @@ fn stake_seeds(program: Program) -> Vec<Case> {
             ],
         ),
     ];
-    instructions
-        .into_iter()
-        .enumerate()
-        .map(|(index, instruction)| case("Stake", index, &program, &known, instruction))
-        .collect()
+    cases("Stake", &program, &known, instructions)
 }
 
 #[cfg(test)]

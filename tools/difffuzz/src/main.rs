@@ -227,15 +227,13 @@ fn write_seeds(dir: &Path) -> i32 {
             continue;
         };
         // Named by the seed's program family too: p-token and SPL Token share an address.
-        let family: String = case
-            .origin
-            .split([':', '#'])
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
+        let family = file_stem(
+            case.origin
+                .split([':', '#'])
+                .next()
+                .unwrap_or_default()
+                .trim(),
+        );
         for program in &mut case.programs {
             let elf_path = dir.join(format!("{family}-{}.so", program.id));
             if std::fs::write(&elf_path, program.elf.as_slice()).is_err() {
@@ -243,12 +241,7 @@ fn write_seeds(dir: &Path) -> i32 {
             }
             program.path = elf_path.to_string_lossy().into_owned();
         }
-        let name: String = case
-            .origin
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        let path = dir.join(format!("{name}.toml"));
+        let path = dir.join(format!("{}.toml", file_stem(&case.origin)));
         let note = "a seed as written, with the reference's values";
         let heading = Difference {
             field: String::new(),
@@ -267,6 +260,13 @@ fn write_seeds(dir: &Path) -> i32 {
         }
     }
     i32::from(failed > 0)
+}
+
+/// `text` as a file name: ASCII letters and digits kept, everything else `_`.
+fn file_stem(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// Runs `case` on both sides (and in the interpreter when asked); the first difference.
@@ -319,12 +319,9 @@ fn record(
     difference: &Difference,
     reference: Option<&effects::Effects>,
 ) -> PathBuf {
-    let name: String = difference
-        .signature()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect();
-    let path = options.out.join(format!("{name}.toml"));
+    let path = options
+        .out
+        .join(format!("{}.toml", file_stem(&difference.signature())));
     if !path.exists() {
         let interpreter = difference.field.starts_with("interpreter_vs_jit");
         let rerun = |candidate: &Case| run_case(candidate, interpreter);

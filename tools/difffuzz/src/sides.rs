@@ -171,26 +171,10 @@ pub fn sysvar_account(key: &sbfvm::Pubkey) -> Option<Account> {
 
 fn sysvars_aligned_with(reference: &Mollusk) -> Sysvars {
     let mut sysvars = Sysvars::default();
-    let clock = &reference.sysvars.clock;
-    sysvars.clock.slot = clock.slot;
-    sysvars.clock.epoch_start_timestamp = clock.epoch_start_timestamp;
-    sysvars.clock.epoch = clock.epoch;
-    sysvars.clock.leader_schedule_epoch = clock.leader_schedule_epoch;
-    sysvars.clock.unix_timestamp = clock.unix_timestamp;
-    let schedule = &reference.sysvars.epoch_schedule;
-    sysvars.epoch_schedule.slots_per_epoch = schedule.slots_per_epoch;
-    sysvars.epoch_schedule.leader_schedule_slot_offset = schedule.leader_schedule_slot_offset;
-    sysvars.epoch_schedule.warmup = schedule.warmup;
-    sysvars.epoch_schedule.first_normal_epoch = schedule.first_normal_epoch;
-    sysvars.epoch_schedule.first_normal_slot = schedule.first_normal_slot;
-    let rewards = &reference.sysvars.epoch_rewards;
-    sysvars.epoch_rewards.distribution_starting_block_height =
-        rewards.distribution_starting_block_height;
-    sysvars.epoch_rewards.num_partitions = rewards.num_partitions;
-    sysvars.epoch_rewards.total_points = rewards.total_points;
-    sysvars.epoch_rewards.total_rewards = rewards.total_rewards;
-    sysvars.epoch_rewards.distributed_rewards = rewards.distributed_rewards;
-    sysvars.epoch_rewards.active = rewards.active;
+    // The same SDK types on both sides.
+    sysvars.clock = reference.sysvars.clock.clone();
+    sysvars.epoch_schedule = reference.sysvars.epoch_schedule.clone();
+    sysvars.epoch_rewards = reference.sysvars.epoch_rewards.clone();
     sysvars.last_restart_slot = reference.sysvars.last_restart_slot.last_restart_slot;
     // Mollusk's sysvar cache has no RecentBlockhashes (the nonce instructions get
     // UnsupportedSysvar there); sbfvm's default lists the environment's blockhash.

@@ -7,7 +7,7 @@
 //! instruction trace's account flags).
 
 use crate::common::{account, deploy_with, key, vm, MODES, SYSTEM};
-use sbfvm::{Instruction, Loader, Pubkey};
+use sbfvm::{ExecutionMode, Instruction, Loader, Pubkey, Sbfvm};
 use solana_instruction::AccountMeta;
 
 const SIGNER_FLAG: u8 = 1;
@@ -41,23 +41,31 @@ fn sysvar_metas(data: &[u8], index: usize) -> Vec<(u8, Pubkey)> {
         .collect()
 }
 
+/// A VM with introspect.so deployed and two funded wallets: the program, a signer, another.
+fn setup(mode: ExecutionMode) -> (Sbfvm, [Pubkey; 3]) {
+    let mut vm = vm(mode);
+    let [program, signer, other] = [key(70), key(71), key(72)];
+    deploy_with(&mut vm, program, Loader::Upgradeable, "introspect.so");
+    vm.set_account(signer, account(1_000_000_000, SYSTEM, &[]));
+    vm.set_account(other, account(1_000_000_000, SYSTEM, &[]));
+    (vm, [program, signer, other])
+}
+
+/// The first instruction's metas: the signer read-only, another account read-only.
+fn first_metas(signer: Pubkey, other: Pubkey) -> Vec<AccountMeta> {
+    vec![
+        AccountMeta::new_readonly(signer, true),
+        AccountMeta::new_readonly(other, false),
+    ]
+}
+
 #[test]
 fn every_instruction_reads_the_same_instructions_sysvar_with_merged_privileges() {
     for mode in MODES {
-        let mut vm = vm(mode);
-        let (program, signer, other) = (key(70), key(71), key(72));
-        deploy_with(&mut vm, program, Loader::Upgradeable, "introspect.so");
-        vm.set_account(signer, account(1_000_000_000, SYSTEM, &[]));
-        vm.set_account(other, account(1_000_000_000, SYSTEM, &[]));
+        let (mut vm, [program, signer, other]) = setup(mode);
         // The signer is read-only in the first instruction and writable in the second; the
         // second passes the program id writable.
-        let first = read_instructions_sysvar(
-            program,
-            vec![
-                AccountMeta::new_readonly(signer, true),
-                AccountMeta::new_readonly(other, false),
-            ],
-        );
+        let first = read_instructions_sysvar(program, first_metas(signer, other));
         let second = read_instructions_sysvar(
             program,
             vec![
@@ -101,18 +109,8 @@ fn every_instruction_reads_the_same_instructions_sysvar_with_merged_privileges()
 #[test]
 fn a_processed_sibling_carries_the_message_privileges() {
     for mode in MODES {
-        let mut vm = vm(mode);
-        let (program, signer, other) = (key(73), key(74), key(75));
-        deploy_with(&mut vm, program, Loader::Upgradeable, "introspect.so");
-        vm.set_account(signer, account(1_000_000_000, SYSTEM, &[]));
-        vm.set_account(other, account(1_000_000_000, SYSTEM, &[]));
-        let first = read_instructions_sysvar(
-            program,
-            vec![
-                AccountMeta::new_readonly(signer, true),
-                AccountMeta::new_readonly(other, false),
-            ],
-        );
+        let (mut vm, [program, signer, other]) = setup(mode);
+        let first = read_instructions_sysvar(program, first_metas(signer, other));
         let second = read_sibling(program, 0, vec![AccountMeta::new(signer, true)]);
         let outcome = vm.process_transaction(&[first, second], None);
         assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
