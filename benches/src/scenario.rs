@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use sbfvm::runner;
 use sbfvm::scenario::Scenario;
-use sbfvm::{Account, Instruction, Invocation, Outcome, Pubkey, Sbfvm};
+use sbfvm::{Account, AccountSharedData, Instruction, Invocation, Outcome, Pubkey, Sbfvm};
 use serde::{Deserialize, Serialize};
 
 use crate::measure::TimingOptions;
@@ -112,7 +112,7 @@ pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBen
 /// The accounts `instruction`'s transaction may change — those it passes writable — as the
 /// store holds them now (`None`: nothing stored under the key). A transaction commits only
 /// writable accounts, so the others (the program's among them) never need restoring.
-fn snapshot(vm: &Sbfvm, instruction: &Instruction) -> Vec<(Pubkey, Option<Account>)> {
+fn snapshot(vm: &Sbfvm, instruction: &Instruction) -> Vec<(Pubkey, Option<AccountSharedData>)> {
     let mut keys: Vec<Pubkey> = instruction
         .accounts
         .iter()
@@ -122,11 +122,11 @@ fn snapshot(vm: &Sbfvm, instruction: &Instruction) -> Vec<(Pubkey, Option<Accoun
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .map(|key| (key, vm.account(&key).cloned()))
+        .map(|key| (key, vm.shared_account(&key).cloned()))
         .collect()
 }
 
-fn restore(vm: &mut Sbfvm, snapshot: &[(Pubkey, Option<Account>)]) {
+fn restore(vm: &mut Sbfvm, snapshot: &[(Pubkey, Option<AccountSharedData>)]) {
     for (key, account) in snapshot {
         match account {
             Some(account) => vm.set_account(*key, account.clone()),
@@ -207,7 +207,7 @@ fn time_instruction(
 struct Rerun<'a> {
     transaction: &'a [Instruction],
     limit: Option<u64>,
-    before: &'a [(Pubkey, Option<Account>)],
+    before: &'a [(Pubkey, Option<AccountSharedData>)],
     compute_units: u64,
 }
 

@@ -26,7 +26,9 @@ use std::time::{Duration, Instant};
 
 use solana_instruction::AccountMeta;
 
-use sbfvm::{Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, Sbfvm};
+use sbfvm::{
+    Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, ReadableAccount, Sbfvm,
+};
 
 /// A benchmark group: one phase of running a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -1124,7 +1126,7 @@ fn transfer_benchmark() -> Benchmark {
                 Box::new(move |outcome: &Outcome| {
                     cpi_count(0, count)(outcome)?;
                     let before =
-                        outcome.transaction.accounts_before[index_of(outcome, &to)?].lamports;
+                        outcome.transaction.accounts_before[index_of(outcome, &to)?].lamports();
                     let after = outcome.account(&to).map_or(0, |account| account.lamports);
                     if after != before + u64::from(count) {
                         return Err(format!(

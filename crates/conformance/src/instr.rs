@@ -7,7 +7,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use sbfvm_runtime::{
-    Account, InstructionAccount, InstructionError, InstructionFrame, InvokeContext, Pubkey, Sysvars,
+    Account, InstructionAccount, InstructionError, InstructionFrame, InvokeContext, Pubkey,
+    ReadableAccount, Sysvars,
 };
 use sbfvm_vm::SbfExecutor;
 use solana_sdk_ids::{
@@ -38,15 +39,24 @@ fn builtin_ids() -> [Pubkey; 10] {
     ]
 }
 
-fn account_value(key: &Pubkey, account: &Account) -> AccountValue {
+fn account_value(key: &Pubkey, account: &impl ReadableAccount) -> AccountValue {
     AccountValue {
         address: key.to_bytes().to_vec(),
-        lamports: account.lamports,
-        data: account.data.clone(),
-        executable: account.executable,
-        rent_epoch: account.rent_epoch,
-        owner: account.owner.to_bytes().to_vec(),
+        lamports: account.lamports(),
+        data: account.data().to_vec(),
+        executable: account.executable(),
+        rent_epoch: account.rent_epoch(),
+        owner: account.owner().to_bytes().to_vec(),
     }
+}
+
+/// Whether two accounts hold the same state (any two account types).
+fn same_account(a: &impl ReadableAccount, b: &impl ReadableAccount) -> bool {
+    a.lamports() == b.lamports()
+        && a.data() == b.data()
+        && a.owner() == b.owner()
+        && a.executable() == b.executable()
+        && a.rent_epoch() == b.rent_epoch()
 }
 
 fn state_value(state: &proto::AcctState) -> AccountValue {
@@ -178,7 +188,7 @@ fn compare_effects(
     let modified: Vec<AccountValue> = before
         .iter()
         .zip(&after)
-        .filter(|((_, a), (_, b))| a != b)
+        .filter(|((_, a), (_, b))| !same_account(a, b))
         .map(|(_, (key, account))| account_value(key, account))
         .collect();
     let return_data = &transaction_context.return_data().data;

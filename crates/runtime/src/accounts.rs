@@ -2,11 +2,14 @@
 //! formats of program accounts (the three BPF loaders' layouts, the upgradeable loader's
 //! program / program-data pair, native program accounts).
 //!
-//! Everything here is plain data: nothing runs, nothing is charged.
+//! Everything here is plain data: nothing runs, nothing is charged. Accounts are held as
+//! `AccountSharedData`, whose data is copy-on-write: loading an account into a transaction
+//! shares its bytes with the store (as Agave's accounts cache does), and only an account a
+//! transaction writes gets a copy of its own.
 
 use std::collections::BTreeMap;
 
-use solana_account::Account;
+use solana_account::{Account, AccountSharedData, ReadableAccount};
 pub use solana_loader_v3_interface::state::UpgradeableLoaderState;
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::{
@@ -18,27 +21,28 @@ use crate::sysvars::RentParams;
 /// Accounts by address. Missing accounts read as empty system-owned accounts.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AccountStore {
-    accounts: BTreeMap<Pubkey, Account>,
+    accounts: BTreeMap<Pubkey, AccountSharedData>,
 }
 
 impl AccountStore {
     /// The stored account, `None` when nothing is stored under `key`.
-    pub fn get(&self, key: &Pubkey) -> Option<&Account> {
+    pub fn get(&self, key: &Pubkey) -> Option<&AccountSharedData> {
         self.accounts.get(key)
     }
 
-    /// Stores `account` under `key`, replacing what was there.
-    pub fn set(&mut self, key: Pubkey, account: Account) {
-        self.accounts.insert(key, account);
+    /// Stores `account` under `key`, replacing what was there (an `Account`'s data is moved,
+    /// not copied).
+    pub fn set(&mut self, key: Pubkey, account: impl Into<AccountSharedData>) {
+        self.accounts.insert(key, account.into());
     }
 
     /// Removes the account under `key` and returns it.
-    pub fn remove(&mut self, key: &Pubkey) -> Option<Account> {
+    pub fn remove(&mut self, key: &Pubkey) -> Option<AccountSharedData> {
         self.accounts.remove(key)
     }
 
     /// Every stored account, by address.
-    pub fn iter(&self) -> impl Iterator<Item = (&Pubkey, &Account)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&Pubkey, &AccountSharedData)> {
         self.accounts.iter()
     }
 
@@ -53,17 +57,15 @@ impl AccountStore {
     }
 
     /// The account as a transaction loads it: a missing or zero-lamport account is an
-    /// empty System-owned account, as Agave's loader treats deallocated accounts.
-    pub fn load(&self, key: &Pubkey) -> Account {
+    /// empty System-owned account, as Agave's loader treats deallocated accounts. The data
+    /// is shared with the store, not copied.
+    pub fn load(&self, key: &Pubkey) -> AccountSharedData {
         match self.accounts.get(key) {
-            Some(account) if account.lamports > 0 => account.clone(),
-            _ => Account {
-                lamports: 0,
-                data: Vec::new(),
+            Some(account) if account.lamports() > 0 => account.clone(),
+            _ => AccountSharedData::from(Account {
                 owner: system_program::id(),
-                executable: false,
-                rent_epoch: 0,
-            },
+                ..Account::default()
+            }),
         }
     }
 }
@@ -106,20 +108,20 @@ pub fn upgradeable_programdata_address(data: &[u8]) -> Option<Pubkey> {
 
 /// Extracts the ELF of a program account: the account data for the first two loaders,
 /// the program-data account's bytes after its 45-byte header for the upgradeable loader.
-pub fn program_elf<'a>(
-    program: &'a Account,
-    lookup: impl Fn(&Pubkey) -> Option<&'a Account>,
+pub fn program_elf<'a, A: ReadableAccount>(
+    program: &'a A,
+    lookup: impl Fn(&Pubkey) -> Option<&'a A>,
 ) -> Result<&'a [u8], String> {
-    if program.owner != bpf_loader_upgradeable::id() {
-        return Ok(&program.data);
+    if *program.owner() != bpf_loader_upgradeable::id() {
+        return Ok(program.data());
     }
-    let programdata_address = upgradeable_programdata_address(&program.data)
+    let programdata_address = upgradeable_programdata_address(program.data())
         .ok_or("program account is not an upgradeable Program state")?;
     let programdata = lookup(&programdata_address)
         .ok_or_else(|| format!("programdata account {programdata_address} not found"))?;
-    let is_programdata = programdata.data.first() == Some(&(PROGRAMDATA_TAG as u8));
+    let is_programdata = programdata.data().first() == Some(&(PROGRAMDATA_TAG as u8));
     programdata
-        .data
+        .data()
         .get(PROGRAMDATA_METADATA_SIZE..)
         .filter(|_| is_programdata)
         .ok_or_else(|| format!("account {programdata_address} is not ProgramData"))

@@ -13,6 +13,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use solana_account::ReadableAccount;
 use solana_instruction::Instruction;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -336,10 +337,10 @@ impl InvokeContext {
 
     /// Owner of the currently executing program account (its loader).
     pub fn current_loader_id(&self) -> Result<Pubkey, InstructionError> {
-        Ok(self
+        Ok(*self
             .transaction_context
             .borrow_current_program_account()?
-            .owner)
+            .owner())
     }
 
     /// Whether pointers must be aligned: false only for programs of the deprecated loader.
@@ -470,7 +471,7 @@ impl InvokeContext {
             && !self
                 .transaction_context
                 .borrow_account(program_account_index)?
-                .executable
+                .executable()
         {
             self.log(format!("Account {program_id} is not executable"));
             return Err(InstructionError::AccountNotExecutable);
@@ -538,7 +539,7 @@ impl InvokeContext {
         let context = &self.transaction_context;
         let top_level_index = context.top_level_instructions_started().saturating_sub(1) as u16;
         let account = context.borrow_account(index)?;
-        if account.owner != sysvar::id() {
+        if *account.owner() != sysvar::id() {
             return Err(InstructionError::InvalidAccountOwner);
         }
         drop(account);
@@ -620,10 +621,10 @@ impl InvokeContext {
     /// `solana-program-runtime 4.4.0, src/invoke_context.rs`, `process_executable_chain`.
     fn process_executable_chain(&mut self) -> Result<(), InstructionError> {
         let program_id = self.transaction_context.current_program_id()?;
-        let owner = self
+        let owner = *self
             .transaction_context
             .borrow_current_program_account()?
-            .owner;
+            .owner();
         let builtin_id = self.builtin_id(program_id, owner)?;
         let entrypoint = self
             .builtins

@@ -23,8 +23,8 @@
 //! ```
 //! use std::rc::Rc;
 //! use sbfvm_runtime::{
-//!     ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor, Runtime, Sysvars,
-//!     TransactionSettings,
+//!     ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor, ReadableAccount, Runtime,
+//!     Sysvars, TransactionSettings,
 //! };
 //! use solana_account::Account;
 //! use solana_instruction::{AccountMeta, Instruction};
@@ -50,7 +50,7 @@
 //! let outcome = runtime.process_transaction(&[transfer], &TransactionSettings::default(), None);
 //! assert_eq!(outcome.result, Ok(()));
 //! assert_eq!(outcome.compute_units_consumed, 150);
-//! assert_eq!(runtime.store.get(&to).unwrap().lamports, 5_000_000);
+//! assert_eq!(runtime.store.get(&to).unwrap().lamports(), 5_000_000);
 //! ```
 
 pub mod accounts;
@@ -80,7 +80,7 @@ pub use invoke_context::{
 pub use log_collector::LogCollector;
 pub use processor::{Runtime, TransactionError, TransactionOutcome, TransactionSettings};
 pub use program_cache::{ProgramCache, ProgramStatus, UnavailableProgram};
-pub use solana_account::Account;
+pub use solana_account::{Account, AccountSharedData, ReadableAccount, WritableAccount};
 pub use solana_instruction::{AccountMeta, Instruction};
 pub use solana_instruction_error::InstructionError;
 pub use solana_pubkey::Pubkey;

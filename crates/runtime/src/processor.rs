@@ -16,7 +16,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use solana_account::Account;
+use solana_account::{Account, AccountSharedData, ReadableAccount};
 use solana_instruction::Instruction;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -64,9 +64,9 @@ pub struct TransactionOutcome {
     /// The transaction's keys, in message order.
     pub account_keys: Vec<Pubkey>,
     /// State of every transaction account before and after (after == before on failure).
-    pub accounts_before: Vec<Account>,
+    pub accounts_before: Vec<AccountSharedData>,
     /// See [`TransactionOutcome::accounts_before`].
-    pub accounts_after: Vec<Account>,
+    pub accounts_after: Vec<AccountSharedData>,
     /// Message-level writability per account key.
     pub writable: Vec<bool>,
 }
@@ -232,13 +232,13 @@ impl Runtime {
         &self,
         message: &CompiledMessage,
         instructions: &[Instruction],
-    ) -> Vec<Account> {
+    ) -> Vec<AccountSharedData> {
         message
             .account_keys
             .iter()
             .map(|key| {
                 if *key == sysvar::instructions::id() {
-                    instructions_sysvar_account(message, instructions)
+                    instructions_sysvar_account(message, instructions).into()
                 } else {
                     self.store.load(key)
                 }
@@ -268,9 +268,9 @@ impl Runtime {
             let Some(program) = self.store.get(&instruction.program_id) else {
                 return Err(TransactionError::ProgramAccountNotFound);
             };
-            if program.owner != native_loader::id()
-                && !is_bpf_loader(&program.owner)
-                && program.owner != loader_v4::id()
+            if *program.owner() != native_loader::id()
+                && !is_bpf_loader(program.owner())
+                && *program.owner() != loader_v4::id()
             {
                 return Err(TransactionError::InvalidProgramForExecution);
             }
@@ -321,7 +321,7 @@ impl Runtime {
     pub fn invoke_context(
         &self,
         message: &CompiledMessage,
-        accounts: &[Account],
+        accounts: &[AccountSharedData],
         settings: &TransactionSettings,
         instructions: &[Instruction],
     ) -> InvokeContext {
@@ -331,8 +331,7 @@ impl Runtime {
                 .account_keys
                 .iter()
                 .copied()
-                .zip(accounts.iter().cloned())
-                .collect(),
+                .zip(accounts.iter().cloned()),
             self.sysvars.rent,
             budget.max_instruction_stack_depth,
             budget.max_instruction_trace_length,
@@ -359,10 +358,12 @@ impl Runtime {
         &self,
         keys: &[Pubkey],
         writable: &[bool],
-        before: &[Account],
-        after: &[Account],
+        before: &[AccountSharedData],
+        after: &[AccountSharedData],
     ) -> Result<(), TransactionError> {
-        let sum = |accounts: &[Account]| accounts.iter().map(|a| a.lamports as u128).sum::<u128>();
+        let sum = |accounts: &[AccountSharedData]| {
+            accounts.iter().map(|a| a.lamports() as u128).sum::<u128>()
+        };
         if sum(before) != sum(after) {
             return Err(TransactionError::UnbalancedTransaction);
         }
@@ -388,14 +389,14 @@ impl Runtime {
         &mut self,
         keys: &[Pubkey],
         writable: &[bool],
-        accounts_after: &[Account],
+        accounts_after: &[AccountSharedData],
         program_cache: ProgramCache,
     ) {
         for (index, key) in keys.iter().enumerate() {
             if !writable[index] {
                 continue;
             }
-            if accounts_after[index].lamports == 0 {
+            if accounts_after[index].lamports() == 0 {
                 self.store.remove(key);
             } else {
                 self.store.set(*key, accounts_after[index].clone());
@@ -427,7 +428,7 @@ impl TransactionOutcome {
     /// The outcome of a transaction that failed its checks before execution.
     fn not_executed(
         message: CompiledMessage,
-        accounts: Vec<Account>,
+        accounts: Vec<AccountSharedData>,
         error: TransactionError,
     ) -> Self {
         Self {
@@ -452,7 +453,7 @@ impl TransactionOutcome {
         mut invoke_context: InvokeContext,
         message: CompiledMessage,
         compute_unit_limit: u64,
-    ) -> (Self, Vec<Account>, ProgramCache) {
+    ) -> (Self, Vec<AccountSharedData>, ProgramCache) {
         let compute_units_consumed = compute_unit_limit.saturating_sub(invoke_context.remaining());
         let logs = invoke_context
             .log_collector
@@ -534,10 +535,10 @@ enum RentState {
 }
 
 impl RentState {
-    fn of(account: &Account, rent: &RentParams) -> Self {
-        if account.lamports == 0 {
+    fn of(account: &AccountSharedData, rent: &RentParams) -> Self {
+        if account.lamports() == 0 {
             RentState::Uninitialized
-        } else if account.lamports >= rent.minimum_balance(account.data.len()) {
+        } else if account.lamports() >= rent.minimum_balance(account.data().len()) {
             RentState::RentExempt
         } else {
             RentState::RentPaying
@@ -550,8 +551,8 @@ impl RentState {
 /// rent-paying account counts as exempt before, and stays so if it did not shrink its
 /// balance, grow its data or change owner.
 fn rent_state_transition_allowed(
-    pre: &Account,
-    post: &Account,
+    pre: &AccountSharedData,
+    post: &AccountSharedData,
     rent: &RentParams,
     relax: bool,
 ) -> bool {
@@ -564,9 +565,9 @@ fn rent_state_transition_allowed(
         }
         if post_state == RentState::RentPaying
             && pre_state == RentState::RentExempt
-            && post.lamports >= pre.lamports
-            && post.data.len() <= pre.data.len()
-            && post.owner == pre.owner
+            && post.lamports() >= pre.lamports()
+            && post.data().len() <= pre.data().len()
+            && post.owner() == pre.owner()
             && pre_was_initialized
         {
             post_state = RentState::RentExempt;
@@ -576,8 +577,8 @@ fn rent_state_transition_allowed(
         RentState::Uninitialized | RentState::RentExempt => true,
         RentState::RentPaying => {
             pre_state == RentState::RentPaying
-                && pre.data.len() == post.data.len()
-                && post.lamports <= pre.lamports
+                && pre.data().len() == post.data().len()
+                && post.lamports() <= pre.lamports()
         }
     }
 }

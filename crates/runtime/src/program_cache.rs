@@ -16,6 +16,7 @@
 
 use std::collections::HashMap;
 
+use solana_account::ReadableAccount;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::bpf_loader_upgradeable;
@@ -155,7 +156,7 @@ impl ProgramCache {
             };
             ProgramReload {
                 program_id: *program_id,
-                loader: program.owner,
+                loader: *program.owner(),
                 elf,
             }
         })

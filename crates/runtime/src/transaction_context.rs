@@ -23,7 +23,7 @@
 
 use std::cell::{Cell, Ref, RefCell, RefMut};
 
-use solana_account::Account;
+use solana_account::{AccountSharedData, ReadableAccount, WritableAccount};
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
 
@@ -45,7 +45,7 @@ pub const MAX_ACCOUNTS_PER_INSTRUCTION: usize = 255;
 #[derive(Debug)]
 struct TransactionAccount {
     key: Pubkey,
-    account: RefCell<Account>,
+    account: RefCell<AccountSharedData>,
     touched: Cell<bool>,
 }
 
@@ -180,8 +180,8 @@ pub struct TransactionContext {
 impl TransactionContext {
     /// The context of a transaction over `accounts`, with Agave 4.4's rules; the stack may
     /// grow to `max_stack_depth` frames and the trace to `max_trace_length` entries.
-    pub fn new(
-        accounts: Vec<(Pubkey, Account)>,
+    pub fn new<A: Into<AccountSharedData>>(
+        accounts: impl IntoIterator<Item = (Pubkey, A)>,
         rent: RentParams,
         max_stack_depth: usize,
         max_trace_length: usize,
@@ -191,7 +191,7 @@ impl TransactionContext {
                 .into_iter()
                 .map(|(key, account)| TransactionAccount {
                     key,
-                    account: RefCell::new(account),
+                    account: RefCell::new(account.into()),
                     touched: Cell::new(false),
                 })
                 .collect(),
@@ -268,9 +268,9 @@ impl TransactionContext {
         top_level_index: u16,
     ) -> Result<(), InstructionError> {
         let mut account = self.borrow_account_mut_unchecked(index)?;
-        let len = account.data.len();
+        let len = account.data().len();
         if len >= 2 {
-            account.data[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
+            account.data_as_mut_slice()[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
         }
         Ok(())
     }
@@ -279,7 +279,7 @@ impl TransactionContext {
     pub fn borrow_account(
         &self,
         index: IndexOfAccount,
-    ) -> Result<Ref<'_, Account>, InstructionError> {
+    ) -> Result<Ref<'_, AccountSharedData>, InstructionError> {
         self.accounts
             .get(index as usize)
             .ok_or(InstructionError::MissingAccount)?
@@ -292,7 +292,7 @@ impl TransactionContext {
     pub(crate) fn borrow_account_mut_unchecked(
         &self,
         index: IndexOfAccount,
-    ) -> Result<RefMut<'_, Account>, InstructionError> {
+    ) -> Result<RefMut<'_, AccountSharedData>, InstructionError> {
         let entry = self
             .accounts
             .get(index as usize)
@@ -311,7 +311,7 @@ impl TransactionContext {
     }
 
     /// The accounts with their final state, consuming the context.
-    pub fn into_accounts(self) -> Vec<(Pubkey, Account, bool)> {
+    pub fn into_accounts(self) -> Vec<(Pubkey, AccountSharedData, bool)> {
         self.accounts
             .into_iter()
             .map(|account| {
@@ -324,8 +324,8 @@ impl TransactionContext {
             .collect()
     }
 
-    /// A copy of every account as it is now.
-    pub fn accounts_snapshot(&self) -> Vec<(Pubkey, Account)> {
+    /// Every account as it is now (the data shared, not copied).
+    pub fn accounts_snapshot(&self) -> Vec<(Pubkey, AccountSharedData)> {
         self.accounts
             .iter()
             .map(|account| (account.key, account.account.borrow().clone()))
@@ -557,7 +557,9 @@ impl TransactionContext {
     }
 
     /// Borrows the program account of the current frame (shared).
-    pub fn borrow_current_program_account(&self) -> Result<Ref<'_, Account>, InstructionError> {
+    pub fn borrow_current_program_account(
+        &self,
+    ) -> Result<Ref<'_, AccountSharedData>, InstructionError> {
         self.borrow_account(self.current_frame()?.program_account_index)
     }
 }
@@ -566,7 +568,7 @@ impl TransactionContext {
 /// applied here, in Agave's order.
 pub struct BorrowedAccount<'a> {
     context: &'a TransactionContext,
-    account: RefMut<'a, Account>,
+    account: RefMut<'a, AccountSharedData>,
     index_in_transaction: IndexOfAccount,
     position: usize,
     program_id: Pubkey,
@@ -615,38 +617,38 @@ impl BorrowedAccount<'_> {
 
     /// Its lamports.
     pub fn lamports(&self) -> u64 {
-        self.account.lamports
+        self.account.lamports()
     }
 
     /// Its owner.
     pub fn owner(&self) -> &Pubkey {
-        &self.account.owner
+        self.account.owner()
     }
 
     /// Its data.
     pub fn data(&self) -> &[u8] {
-        &self.account.data
+        self.account.data()
     }
 
     /// Its executable flag.
     pub fn is_executable(&self) -> bool {
-        self.account.executable
+        self.account.executable()
     }
 
     /// The whole account.
-    pub fn account(&self) -> &Account {
+    pub fn account(&self) -> &AccountSharedData {
         &self.account
     }
 
     /// Whether the frame's program owns this account.
     pub fn is_owned_by_current_program(&self) -> bool {
-        self.account.owner == self.program_id
+        *self.account.owner() == self.program_id
     }
 
     /// Agave 2.1 `is_executable_internal`: the account is executable and SIMD-0162 is
     /// inactive, so the executable-account rules apply.
     fn is_executable_internal(&self) -> bool {
-        self.executable_flag_checks && self.account.executable
+        self.executable_flag_checks && self.account.executable()
     }
 
     fn touch(&self) {
@@ -658,7 +660,7 @@ impl BorrowedAccount<'_> {
     /// Sets the lamports: only the owner may spend, only a writable account changes, and
     /// (SIMD-0162 inactive) an executable one may not.
     pub fn set_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
-        if !self.is_owned_by_current_program() && lamports < self.account.lamports {
+        if !self.is_owned_by_current_program() && lamports < self.account.lamports() {
             return Err(InstructionError::ExternalAccountLamportSpend);
         }
         if !self.is_writable {
@@ -667,29 +669,29 @@ impl BorrowedAccount<'_> {
         if self.is_executable_internal() {
             return Err(InstructionError::ExecutableLamportChange);
         }
-        if self.account.lamports == lamports {
+        if self.account.lamports() == lamports {
             return Ok(());
         }
         let delta = self
             .context
             .lamports_delta
             .get()
-            .checked_add(lamports as i128 - self.account.lamports as i128)
+            .checked_add(lamports as i128 - self.account.lamports() as i128)
             .ok_or(InstructionError::ArithmeticOverflow)?;
         self.context.lamports_delta.set(delta);
         self.touch();
-        self.account.lamports = lamports;
+        self.account.set_lamports(lamports);
         Ok(())
     }
 
     /// Adds `lamports` (`ArithmeticOverflow` on overflow), under [`Self::set_lamports`]'s rules.
     pub fn checked_add_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
-        self.set_checked_lamports(self.account.lamports.checked_add(lamports))
+        self.set_checked_lamports(self.account.lamports().checked_add(lamports))
     }
 
     /// Subtracts `lamports` (`ArithmeticOverflow` below zero), under [`Self::set_lamports`]'s rules.
     pub fn checked_sub_lamports(&mut self, lamports: u64) -> Result<(), InstructionError> {
-        self.set_checked_lamports(self.account.lamports.checked_sub(lamports))
+        self.set_checked_lamports(self.account.lamports().checked_sub(lamports))
     }
 
     /// [`Self::set_lamports`] of a checked sum or difference: `ArithmeticOverflow` when it
@@ -716,7 +718,7 @@ impl BorrowedAccount<'_> {
     /// Whether the data may take `new_len` bytes: within 10 MiB and the transaction's 20 MiB
     /// growth, and changeable.
     pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
-        let old_len = self.account.data.len();
+        let old_len = self.account.data().len();
         if new_len as u64 > MAX_PERMITTED_DATA_LENGTH {
             return Err(InstructionError::InvalidRealloc);
         }
@@ -730,7 +732,7 @@ impl BorrowedAccount<'_> {
     }
 
     fn record_resize(&self, new_len: usize) {
-        let growth = new_len as i64 - self.account.data.len() as i64;
+        let growth = new_len as i64 - self.account.data().len() as i64;
         let delta = self.context.resize_delta.get().saturating_add(growth);
         self.context.resize_delta.set(delta);
     }
@@ -740,20 +742,19 @@ impl BorrowedAccount<'_> {
         self.can_data_be_resized(data.len())?;
         self.touch();
         self.record_resize(data.len());
-        self.account.data.clear();
-        self.account.data.extend_from_slice(data);
+        self.account.set_data_from_slice(data);
         Ok(())
     }
 
     /// Resizes the data, zero-filling growth.
     pub fn set_data_length(&mut self, new_len: usize) -> Result<(), InstructionError> {
         self.can_data_be_resized(new_len)?;
-        if self.account.data.len() == new_len {
+        if self.account.data().len() == new_len {
             return Ok(());
         }
         self.touch();
         self.record_resize(new_len);
-        self.account.data.resize(new_len, 0);
+        self.account.resize(new_len, 0);
         Ok(())
     }
 
@@ -761,14 +762,14 @@ impl BorrowedAccount<'_> {
     pub fn data_mut(&mut self) -> Result<&mut [u8], InstructionError> {
         self.can_data_be_changed()?;
         self.touch();
-        Ok(&mut self.account.data)
+        Ok(self.account.data_as_mut_slice())
     }
 
     /// The data read as `T` (bincode, trailing bytes allowed); `InvalidAccountData` if it is
     /// not one. Mirrors `solana-transaction-context 4.4.0, src/lib.rs`,
     /// `BorrowedAccount::get_state`.
     pub fn get_state<T: serde::de::DeserializeOwned>(&self) -> Result<T, InstructionError> {
-        bincode::deserialize(&self.account.data).map_err(|_| InstructionError::InvalidAccountData)
+        bincode::deserialize(self.account.data()).map_err(|_| InstructionError::InvalidAccountData)
     }
 
     /// Writes `state` (bincode) over the start of the data, leaving the rest as it was: the
@@ -790,7 +791,7 @@ impl BorrowedAccount<'_> {
     pub fn update_data_if_changed(&mut self, data: &[u8]) -> Result<(), InstructionError> {
         match self.can_data_be_resized(data.len()) {
             Ok(()) => self.set_data_from_slice(data),
-            Err(err) if self.account.data != data => Err(err),
+            Err(err) if self.account.data() != data => Err(err),
             Err(_) => Ok(()),
         }
     }
@@ -801,23 +802,23 @@ impl BorrowedAccount<'_> {
         if !self.is_owned_by_current_program()
             || !self.is_writable
             || self.is_executable_internal()
-            || !self.account.data.iter().all(|byte| *byte == 0)
+            || !self.account.data().iter().all(|byte| *byte == 0)
         {
             return Err(InstructionError::ModifiedProgramId);
         }
-        if &self.account.owner == owner {
+        if self.account.owner() == owner {
             return Ok(());
         }
         self.touch();
-        self.account.owner = *owner;
+        self.account.set_owner(*owner);
         Ok(())
     }
 
     /// Sets the executable flag: the account must be rent-exempt, writable and owned by the
     /// current program.
     pub fn set_executable(&mut self, executable: bool) -> Result<(), InstructionError> {
-        let minimum = self.context.rent.minimum_balance(self.account.data.len());
-        if self.account.lamports < minimum {
+        let minimum = self.context.rent.minimum_balance(self.account.data().len());
+        if self.account.lamports() < minimum {
             return Err(InstructionError::ExecutableAccountNotRentExempt);
         }
         if !self.is_owned_by_current_program() || !self.is_writable {
@@ -827,11 +828,11 @@ impl BorrowedAccount<'_> {
         if self.is_executable_internal() && !executable {
             return Err(InstructionError::ExecutableModified);
         }
-        if self.account.executable == executable {
+        if self.account.executable() == executable {
             return Ok(());
         }
         self.touch();
-        self.account.executable = executable;
+        self.account.set_executable(executable);
         Ok(())
     }
 }
@@ -839,6 +840,7 @@ impl BorrowedAccount<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use solana_account::Account;
 
     fn account(lamports: u64, owner: Pubkey, len: usize) -> Account {
         Account {

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use solana_account::Account;
+use solana_account::{Account, ReadableAccount};
 use solana_clock::Clock;
 use solana_instruction::{AccountMeta, Instruction};
 use solana_instruction_error::InstructionError;
@@ -207,7 +207,12 @@ impl LoaderTest {
 }
 
 fn account(env: &LoaderTest, key: &Pubkey) -> Account {
-    env.runtime.store.get(key).cloned().unwrap_or_default()
+    env.runtime
+        .store
+        .get(key)
+        .cloned()
+        .unwrap_or_default()
+        .into()
 }
 
 fn state(env: &LoaderTest, key: &Pubkey) -> UpgradeableLoaderState {
@@ -1055,7 +1060,7 @@ fn close_truncates_first_in_agave_2_1() {
             Err(InstructionError::IncorrectAuthority)
         );
         let after = invoke_context.transaction_context.accounts_snapshot();
-        assert_eq!(after[0].1.data.len(), expected_len);
+        assert_eq!(after[0].1.data().len(), expected_len);
     }
 }
 

@@ -6,7 +6,7 @@ use solana_pubkey::Pubkey;
 use solana_sdk_ids::compute_budget;
 
 use sbfvm_runtime::builtins::{self, BUILTINS};
-use sbfvm_runtime::TransactionSettings;
+use sbfvm_runtime::{ReadableAccount, TransactionSettings};
 
 use crate::common::runtime;
 
@@ -46,8 +46,8 @@ fn it_is_a_row_of_the_builtins_table_with_a_native_account() {
     assert_eq!(row.name, "compute_budget_program");
     let rt = runtime();
     let account = rt.store.get(&compute_budget::id()).expect("installed");
-    assert!(account.executable);
-    assert_eq!(account.owner, solana_sdk_ids::native_loader::id());
+    assert!(account.executable());
+    assert_eq!(*account.owner(), solana_sdk_ids::native_loader::id());
     // Every row gets an account; no two rows share a program id.
     for (index, builtin) in BUILTINS.iter().enumerate() {
         assert!(

@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use solana_account::Account;
+use solana_account::{Account, AccountSharedData, ReadableAccount};
 use solana_instruction::{AccountMeta, Instruction};
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -122,11 +122,11 @@ fn missing_and_zero_lamport_accounts_load_empty_and_system_owned() {
     let stored = funded(&mut rt, 5);
     let accounts = rt.load_accounts(&keys_only(vec![Pubkey::new_unique(), drained, stored]), &[]);
     for empty in &accounts[..2] {
-        assert_eq!(empty.lamports, 0);
-        assert!(empty.data.is_empty());
-        assert_eq!(empty.owner, system_program::id());
+        assert_eq!(empty.lamports(), 0);
+        assert!(empty.data().is_empty());
+        assert_eq!(*empty.owner(), system_program::id());
     }
-    assert_eq!(accounts[2].lamports, 5);
+    assert_eq!(accounts[2].lamports(), 5);
 }
 
 /// The Instructions sysvar account a transaction of `instructions` loads (one of them must
@@ -141,6 +141,7 @@ fn instructions_sysvar(instructions: &[Instruction]) -> Account {
     runtime()
         .load_accounts(&message, instructions)
         .swap_remove(position)
+        .into()
 }
 
 /// Instruction `index` of Instructions sysvar data: each meta's flag byte (1 signer,
@@ -446,10 +447,11 @@ fn execution_stops_at_the_first_failure_with_its_index() {
 #[test]
 fn lamports_must_balance() {
     let rt = runtime();
-    let account = |lamports| new_account(lamports, 0, &system_program::id());
+    let account =
+        |lamports| AccountSharedData::from(new_account(lamports, 0, &system_program::id()));
     let keys = [key(1), key(2)];
     // Read-only, so that only the balance is checked.
-    let check = |post: [Account; 2]| {
+    let check = |post: [AccountSharedData; 2]| {
         rt.check_post_transaction(&keys, &[false, false], &[account(10), account(0)], &post)
     };
     assert_eq!(check([account(4), account(6)]), Ok(()));
@@ -469,18 +471,21 @@ fn rent_state_transitions() {
         };
         assert_eq!(rt.features.relax_post_exec_min_balance_check(), relax);
         let exempt = rent_exempt(0);
-        let account = |lamports, len| new_account(lamports, len, &system_program::id());
-        let spare_key = key(9);
-        let check = |address: Pubkey, writable: bool, pre: Account, post: Account| {
-            // A read-only spare account keeps the lamports balanced.
-            let total = pre.lamports + post.lamports;
-            rt.check_post_transaction(
-                &[address, spare_key],
-                &[writable, false],
-                &[pre.clone(), account(total - pre.lamports, 0)],
-                &[post.clone(), account(total - post.lamports, 0)],
-            )
+        let account = |lamports, len| {
+            AccountSharedData::from(new_account(lamports, len, &system_program::id()))
         };
+        let spare_key = key(9);
+        let check =
+            |address: Pubkey, writable: bool, pre: AccountSharedData, post: AccountSharedData| {
+                // A read-only spare account keeps the lamports balanced.
+                let total = pre.lamports() + post.lamports();
+                rt.check_post_transaction(
+                    &[address, spare_key],
+                    &[writable, false],
+                    &[pre.clone(), account(total - pre.lamports(), 0)],
+                    &[post.clone(), account(total - post.lamports(), 0)],
+                )
+            };
         let refused = Err(TransactionError::InsufficientFundsForRent { account_index: 0 });
         // Uninitialized → rent-paying is refused; → exempt, and closing, are fine.
         assert_eq!(check(key(1), true, account(0, 0), account(1, 0)), refused);
@@ -558,7 +563,8 @@ fn the_commit_writes_writable_accounts_and_reloads_changed_programs() {
         new_account(9, 1, &key(8)),
         new_account(0, 0, &system_program::id()),
         new_account(100, 0, &system_program::id()),
-    ];
+    ]
+    .map(AccountSharedData::from);
     rt.commit(
         &[written, closed, read_only],
         &[true, true, false],
@@ -608,6 +614,6 @@ fn a_failed_transaction_leaves_the_store_and_program_cache_unchanged() {
     // A native program account is what the builtins get.
     assert_eq!(
         rt.store.get(&system_program::id()),
-        Some(&native_program_account())
+        Some(&native_program_account().into())
     );
 }

@@ -182,12 +182,12 @@ fn after(outcome: &TransactionOutcome, key: &Pubkey) -> Account {
         .iter()
         .position(|k| k == key)
         .expect("account in the transaction");
-    outcome.accounts_after[index].clone()
+    outcome.accounts_after[index].clone().into()
 }
 
 fn account(runtime: &Runtime, key: &Pubkey) -> Account {
     // A missing (deallocated) account reads as an empty System account.
-    runtime.store.get(key).cloned().unwrap_or_default()
+    runtime.store.get(key).cloned().unwrap_or_default().into()
 }
 
 /// The accounts of a `…WithSeed` instruction: the derived `key`, then its `base`.

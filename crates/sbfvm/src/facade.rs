@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use sbfvm_runtime::accounts::upgradeable_program_accounts;
 use sbfvm_runtime::{
-    Account, FeatureSet, Instruction, Pubkey, Runtime, Sysvars, TransactionSettings,
+    Account, AccountSharedData, FeatureSet, Instruction, Pubkey, Runtime, Sysvars,
+    TransactionSettings,
 };
 use sbfvm_vm::{
     ExecutionMode, LoadError, LoadedProgram, ProgramEnvironment, SbfExecutor, SbpfVersion, Syscall,
@@ -299,13 +300,21 @@ impl Sbfvm {
         inspect::inspect_in(elf, self.environment(), &deployment)
     }
 
-    /// Stores `account` under `pubkey`, replacing the account there, if any.
-    pub fn set_account(&mut self, pubkey: Pubkey, account: Account) {
+    /// Stores `account` (an `Account` or an `AccountSharedData`) under `pubkey`, replacing
+    /// the account there, if any. An `Account`'s data is moved into the store, not copied.
+    pub fn set_account(&mut self, pubkey: Pubkey, account: impl Into<AccountSharedData>) {
         self.runtime.store.set(pubkey, account);
     }
 
-    /// The account stored under `pubkey`, if any.
-    pub fn account(&self, pubkey: &Pubkey) -> Option<&Account> {
+    /// A copy of the account stored under `pubkey`, if any; [`Self::shared_account`] reads
+    /// it without copying its data.
+    pub fn account(&self, pubkey: &Pubkey) -> Option<Account> {
+        self.shared_account(pubkey).cloned().map(Account::from)
+    }
+
+    /// The account stored under `pubkey`, if any, as the store holds it: its data is
+    /// shared (copy-on-write) with every transaction that loads it.
+    pub fn shared_account(&self, pubkey: &Pubkey) -> Option<&AccountSharedData> {
         self.runtime.store.get(pubkey)
     }
 

@@ -144,8 +144,8 @@ pub use facade::{check_heap_size, Config, CustomSyscall, Loader, Sbfvm};
 pub use input::{read_input_file, read_input_text, MAX_INPUT_TEXT_BYTES, MAX_PROGRAM_FILE_BYTES};
 pub use outcome::{result_string, Cost, Invocation, Outcome};
 pub use sbfvm_runtime::{
-    self as runtime, Account, FeatureSet, Instruction, InstructionError, Pubkey, RentParams,
-    Sysvars, TransactionError,
+    self as runtime, Account, AccountSharedData, FeatureSet, Instruction, InstructionError, Pubkey,
+    ReadableAccount, RentParams, Sysvars, TransactionError, WritableAccount,
 };
 pub use sbfvm_vm::{
     self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,

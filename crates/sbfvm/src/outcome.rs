@@ -3,7 +3,7 @@
 
 use sbfvm_runtime::TransactionOutcome;
 
-use sbfvm_runtime::{Account, InstructionError, Pubkey, TransactionError};
+use sbfvm_runtime::{Account, AccountSharedData, InstructionError, Pubkey, TransactionError};
 
 /// One frame of the invoke tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,8 +112,15 @@ impl Outcome {
             .map(|data| (&data.program_id, data.data.as_slice()))
     }
 
-    /// State after the transaction of an account it referenced.
-    pub fn account(&self, key: &Pubkey) -> Option<&Account> {
+    /// A copy of the state after the transaction of an account it referenced;
+    /// [`Self::shared_account`] reads it without copying its data.
+    pub fn account(&self, key: &Pubkey) -> Option<Account> {
+        self.shared_account(key).cloned().map(Account::from)
+    }
+
+    /// State after the transaction of an account it referenced, its data shared with the
+    /// transaction's result (and, once committed, the store).
+    pub fn shared_account(&self, key: &Pubkey) -> Option<&AccountSharedData> {
         let index = self
             .transaction
             .account_keys

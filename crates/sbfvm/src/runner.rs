@@ -415,8 +415,8 @@ fn referenced_accounts(
         {
             accounts.push((
                 meta.pubkey,
-                transaction.accounts_before[position].clone(),
-                transaction.accounts_after[position].clone(),
+                transaction.accounts_before[position].clone().into(),
+                transaction.accounts_after[position].clone().into(),
             ));
         }
     }

@@ -37,7 +37,7 @@ use std::mem::{offset_of, size_of};
 
 use sbfvm_runtime::pda::{create_program_address, MAX_SEEDS};
 use sbfvm_runtime::transaction_context::{InstructionFrame, MAX_PERMITTED_DATA_INCREASE};
-use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext};
+use sbfvm_runtime::{CpiAccountMeta, InstructionError, InvokeContext, ReadableAccount};
 use sbfvm_vm::{
     GuestMemory, HostOut, SerializedAccountMetadata, Syscall, SyscallArguments, SyscallError,
     SyscallResult, VmContext,
@@ -917,7 +917,7 @@ pub fn translate_accounts_into<A: CpiAbi>(
         let (executable, data_len) = {
             let account =
                 transaction_context.borrow_account(callee_account.index_in_transaction)?;
-            (account.executable, account.data.len())
+            (account.executable(), account.data().len())
         };
         let key = *transaction_context.key_of(callee_account.index_in_transaction)?;
         if executable {

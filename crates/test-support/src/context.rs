@@ -4,8 +4,8 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use sbfvm_runtime::{
-    ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor, Sysvars,
-    TransactionContext,
+    AccountSharedData, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
+    Pubkey, Sysvars, TransactionContext,
 };
 
 /// A program executor for invoke contexts that never run an SBF program: executing one
@@ -30,7 +30,12 @@ pub fn test_invoke_context(compute_unit_limit: u64) -> InvokeContext {
         ..ComputeBudget::default()
     };
     InvokeContext::new(
-        TransactionContext::new(Vec::new(), Default::default(), 5, 64),
+        TransactionContext::new(
+            Vec::<(Pubkey, AccountSharedData)>::new(),
+            Default::default(),
+            5,
+            64,
+        ),
         budget,
         Arc::new(FeatureSet::mainnet()),
         Arc::new(Sysvars::default()),

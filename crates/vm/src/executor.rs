@@ -10,7 +10,9 @@ use std::sync::{Arc, RwLock};
 use base64::Engine;
 use sbfvm_runtime::features::BuildPubkeyHasher;
 use sbfvm_runtime::program_cache::UnavailableProgram;
-use sbfvm_runtime::{ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey};
+use sbfvm_runtime::{
+    ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey, ReadableAccount,
+};
 use solana_sbpf::{
     ebpf::{MM_HEAP_START, MM_INPUT_START, MM_STACK_START},
     elf::Executable,
@@ -457,7 +459,7 @@ impl SbfExecutor {
                     let account = invoke_context
                         .transaction_context
                         .borrow_current_program_account()?;
-                    (account.owner, account.data.clone())
+                    (*account.owner(), account.data_clone())
                 };
                 if loader_id == bpf_loader_upgradeable::id() {
                     return Err(invoke_context.program_unavailable(UnavailableProgram::NotCached));

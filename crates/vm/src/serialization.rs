@@ -12,7 +12,7 @@
 use sbfvm_runtime::transaction_context::{
     InstructionAccount, TransactionContext, MAX_PERMITTED_DATA_INCREASE,
 };
-use sbfvm_runtime::{Account, InstructionError, Pubkey};
+use sbfvm_runtime::{AccountSharedData, InstructionError, Pubkey, ReadableAccount};
 use solana_sbpf::ebpf::MM_INPUT_START;
 
 use crate::memory::AlignedBuffer;
@@ -136,7 +136,7 @@ fn serialized_size(context: &TransactionContext, abi: InputAbi) -> Result<usize,
         }
         let data_len = context
             .borrow_account(instruction_account.index_in_transaction)?
-            .data
+            .data()
             .len();
         size += match abi {
             InputAbi::Aligned => {
@@ -280,10 +280,10 @@ fn write_account_for_abiv1(
     out: &mut Writer<'_>,
     instruction_account: &InstructionAccount,
     key: &Pubkey,
-    account: &Account,
+    account: &AccountSharedData,
     reserves: &mut ReserveTracker<'_>,
 ) -> SerializedAccountMetadata {
-    let data_len = account.data.len();
+    let data_len = account.data().len();
     let mut metadata = SerializedAccountMetadata {
         vm_addr: out.u8(NON_DUP_MARKER),
         original_data_len: data_len,
@@ -291,13 +291,13 @@ fn write_account_for_abiv1(
     };
     out.u8(instruction_account.is_signer as u8);
     out.u8(instruction_account.is_writable as u8);
-    out.u8(account.executable as u8);
+    out.u8(account.executable() as u8);
     out.zeros(4);
     metadata.vm_key_addr = out.bytes(key.as_ref());
-    metadata.vm_owner_addr = out.bytes(account.owner.as_ref());
-    metadata.vm_lamports_addr = out.u64(account.lamports);
+    metadata.vm_owner_addr = out.bytes(account.owner().as_ref());
+    metadata.vm_lamports_addr = out.u64(account.lamports());
     out.u64(data_len as u64);
-    metadata.vm_data_addr = out.bytes(&account.data);
+    metadata.vm_data_addr = out.bytes(account.data());
     reserves.write(out, MAX_PERMITTED_DATA_INCREASE + align_padding(data_len));
     out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
     metadata
@@ -311,21 +311,21 @@ fn write_account_for_abiv0(
     out: &mut Writer<'_>,
     instruction_account: &InstructionAccount,
     key: &Pubkey,
-    account: &Account,
+    account: &AccountSharedData,
 ) -> SerializedAccountMetadata {
     let mut metadata = SerializedAccountMetadata {
         vm_addr: out.u8(NON_DUP_MARKER),
-        original_data_len: account.data.len(),
+        original_data_len: account.data().len(),
         ..SerializedAccountMetadata::default()
     };
     out.u8(instruction_account.is_signer as u8);
     out.u8(instruction_account.is_writable as u8);
     metadata.vm_key_addr = out.bytes(key.as_ref());
-    metadata.vm_lamports_addr = out.u64(account.lamports);
-    out.u64(account.data.len() as u64);
-    metadata.vm_data_addr = out.bytes(&account.data);
-    metadata.vm_owner_addr = out.bytes(account.owner.as_ref());
-    out.u8(account.executable as u8);
+    metadata.vm_lamports_addr = out.u64(account.lamports());
+    out.u64(account.data().len() as u64);
+    metadata.vm_data_addr = out.bytes(account.data());
+    metadata.vm_owner_addr = out.bytes(account.owner().as_ref());
+    out.u8(account.executable() as u8);
     out.u64(u64::MAX); // rent_epoch, masked (SIMD-0267)
     metadata
 }
@@ -653,7 +653,10 @@ mod tests {
             let input = serialize_parameters(&context, abi, &mut buffer).unwrap();
             // Unchanged input deserializes to unchanged accounts.
             deserialize_parameters(&context, abi, buffer.as_slice(), &input).unwrap();
-            assert_eq!(context.accounts_snapshot()[0].1, accounts[0].1);
+            assert_eq!(
+                context.accounts_snapshot()[0].1,
+                accounts[0].1.clone().into()
+            );
             // Move 2 lamports and change a data byte.
             let offset = (input.accounts[0].vm_lamports_addr - MM_INPUT_START) as usize;
             buffer.as_mut_slice()[offset..offset + 8].copy_from_slice(&3u64.to_le_bytes());
@@ -663,9 +666,9 @@ mod tests {
             buffer.as_mut_slice()[data] = 42;
             deserialize_parameters(&context, abi, buffer.as_slice(), &input).unwrap();
             let after = context.accounts_snapshot();
-            assert_eq!(after[0].1.lamports, 3);
-            assert_eq!(after[1].1.lamports, 2);
-            assert_eq!(after[0].1.data, vec![42, 2, 3]);
+            assert_eq!(after[0].1.lamports(), 3);
+            assert_eq!(after[1].1.lamports(), 2);
+            assert_eq!(after[0].1.data(), vec![42, 2, 3]);
         }
     }
 
@@ -676,7 +679,7 @@ mod tests {
         let len_offset = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize - 8;
         buffer.as_mut_slice()[len_offset..len_offset + 8].copy_from_slice(&5u64.to_le_bytes());
         deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
-        assert_eq!(context.accounts_snapshot()[0].1.data, vec![1, 2, 3, 0, 0]);
+        assert_eq!(context.accounts_snapshot()[0].1.data(), vec![1, 2, 3, 0, 0]);
         buffer.as_mut_slice()[len_offset..len_offset + 8]
             .copy_from_slice(&(3u64 + 10_241).to_le_bytes());
         assert_eq!(
@@ -692,7 +695,7 @@ mod tests {
         let owner = (input.accounts[0].vm_owner_addr - MM_INPUT_START) as usize;
         buffer.as_mut_slice()[owner] ^= 0xff;
         deserialize_parameters(&context, InputAbi::Unaligned, buffer.as_slice(), &input).unwrap();
-        assert_eq!(context.accounts_snapshot()[0].1.owner, program);
+        assert_eq!(*context.accounts_snapshot()[0].1.owner(), program);
     }
 
     #[test]
@@ -794,7 +797,10 @@ mod tests {
         buffer.as_mut_slice()[owner..owner + 32].copy_from_slice(new_owner.as_ref());
         deserialize_parameters(&context, InputAbi::Aligned, buffer.as_slice(), &input).unwrap();
         let after = &context.accounts_snapshot()[0].1;
-        assert_eq!((after.data.clone(), after.owner), (vec![0, 0], new_owner));
+        assert_eq!(
+            (after.data().to_vec(), *after.owner()),
+            (vec![0, 0], new_owner)
+        );
     }
 
     #[test]
@@ -831,6 +837,6 @@ mod tests {
         let data = (input.accounts[0].vm_data_addr - MM_INPUT_START) as usize;
         v0.as_mut_slice()[data] = 99;
         deserialize_parameters(&context, InputAbi::Unaligned, v0.as_slice(), &input).unwrap();
-        assert_eq!(context.accounts_snapshot()[0].1.data, vec![99, 2, 3]);
+        assert_eq!(context.accounts_snapshot()[0].1.data(), vec![99, 2, 3]);
     }
 }

@@ -99,7 +99,7 @@ fn cases_of(scenario: &Scenario, path: &Path) -> Vec<Case> {
             let instruction = prepared_instruction.instruction.clone();
             // A program named by a meta (a CPI callee) is passed as sbfvm stores it.
             let accounts = meta_accounts(&instruction, |key| {
-                prepared.vm.account(key).cloned().unwrap_or_default()
+                prepared.vm.account(key).unwrap_or_default()
             });
             Case {
                 origin: format!("{} #{index}", path.display()),
@@ -141,5 +141,5 @@ pub fn stored_account(key: &Pubkey, programs: &[Program]) -> Account {
     for program in programs.iter().filter(|program| program.id == *key) {
         let _ = vm.add_program(program.id, program.loader, &program.elf);
     }
-    vm.account(key).cloned().unwrap_or_default()
+    vm.account(key).unwrap_or_default()
 }

@@ -37,7 +37,7 @@ use mollusk_svm::program::ProgramCache;
 use mollusk_svm::result::ProgramResult;
 use mollusk_svm::Mollusk;
 use sbfvm::runtime::features::{FeatureSet, KNOWN_FEATURES};
-use sbfvm::{Account, Config, ExecutionMode, Sbfvm, Sysvars, TransactionError};
+use sbfvm::{Account, Config, ExecutionMode, ReadableAccount, Sbfvm, Sysvars, TransactionError};
 
 use crate::case::Case;
 use crate::effects::{AccountState, Effects};
@@ -297,7 +297,7 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
                 .account_keys
                 .iter()
                 .position(|candidate| candidate == key)
-                .map(|index| transaction.accounts_after[index].clone())
+                .map(|index| transaction.accounts_after[index].clone().into())
                 .unwrap_or_else(|| given.clone())
         };
         Effects {
@@ -316,7 +316,7 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
                 .account_keys
                 .iter()
                 .position(|key| *key == solana_sdk_ids::sysvar::instructions::id())
-                .map(|index| transaction.accounts_before[index].data.clone()),
+                .map(|index| transaction.accounts_before[index].data().to_vec()),
         }
     })
 }

@@ -61,6 +61,7 @@
 //! the executor's text and becomes `InvalidAccountData`. Success records the deployment slot
 //! in the transaction's [`ProgramCache`](crate::program_cache::ProgramCache).
 
+use solana_account::ReadableAccount;
 use solana_instruction::AccountMeta;
 use solana_instruction_error::InstructionError;
 use solana_loader_v3_interface::instruction::{
@@ -155,7 +156,7 @@ fn invoke_program(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFai
     let executable = invoke_context
         .transaction_context
         .borrow_current_program_account()?
-        .executable;
+        .executable();
     if LoaderRules::of(&invoke_context.features) == LoaderRules::Agave2_1 && !executable {
         invoke_context.log("Program is not executable".to_string());
         return Err(InstructionError::IncorrectProgramId.into());

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use sbfvm::runtime::AccountStore;
-use sbfvm::{Account, Config, ExecutionMode, Loader, Pubkey, Sbfvm};
+use sbfvm::{Account, Config, ExecutionMode, Loader, Pubkey, ReadableAccount, Sbfvm};
 
 /// Both execution modes, for tests that must hold in each.
 pub(crate) const MODES: [ExecutionMode; 2] = [ExecutionMode::Interpreter, ExecutionMode::Jit];
@@ -47,7 +47,7 @@ pub(crate) fn account(lamports: u64, owner: Pubkey, data: &[u8]) -> Account {
 
 /// All lamports in the store.
 pub(crate) fn total_lamports(store: &AccountStore) -> u128 {
-    store.iter().map(|(_, a)| u128::from(a.lamports)).sum()
+    store.iter().map(|(_, a)| u128::from(a.lamports())).sum()
 }
 
 /// A VM with the default configuration in `mode`.

@@ -470,3 +470,72 @@ fn syscall_timing_changes_no_result_and_times_every_syscall() {
         assert!(timed.syscall_time.iter().all(|(_, time)| !time.is_zero()));
     }
 }
+
+/// Accounts are copy-on-write, as Agave's `AccountSharedData` is: a transaction shares the
+/// store's bytes of every account it only reads (the program account, whose data is the
+/// whole ELF under `bpf_loader`, included), the outcome shares the transaction's, and only
+/// an account the program writes gets a buffer of its own, which the store then keeps.
+#[test]
+fn accounts_are_shared_with_the_store_until_written() {
+    use std::sync::Arc;
+    for mode in MODES {
+        let mut vm = vm(mode);
+        let program = key(1);
+        let (written, read) = (key(2), key(3));
+        vm.add_program(program, Loader::V2, &elf("account_data.so"))
+            .expect("load account_data.so");
+        vm.set_account(written, account(rent_exempt(4), program, &[0; 4]));
+        vm.set_account(read, account(rent_exempt(10_240), program, &[7; 10_240]));
+        let stored =
+            |vm: &sbfvm::Sbfvm, key: &Pubkey| vm.shared_account(key).expect("stored").data_clone();
+        let (program_before, written_before, read_before) = (
+            stored(&vm, &program),
+            stored(&vm, &written),
+            stored(&vm, &read),
+        );
+
+        // op 0: write [9, 9] into account 0's data.
+        let outcome = vm.process_instruction(&Instruction::new_with_bytes(
+            program,
+            &[0, 9, 9],
+            vec![writable(written), AccountMeta::new_readonly(read, false)],
+        ));
+        assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
+        let after = |key: &Pubkey| {
+            outcome
+                .shared_account(key)
+                .expect("referenced")
+                .data_clone()
+        };
+        for (name, key, before) in [
+            ("program", program, &program_before),
+            ("read", read, &read_before),
+        ] {
+            assert!(
+                Arc::ptr_eq(&after(&key), before),
+                "{mode:?}: {name} account copied"
+            );
+            assert!(
+                Arc::ptr_eq(&stored(&vm, &key), before),
+                "{mode:?}: {name} account replaced"
+            );
+        }
+        let written_after = after(&written);
+        assert_eq!(written_after.as_slice(), &[9, 9, 0, 0]);
+        assert!(
+            !Arc::ptr_eq(&written_after, &written_before),
+            "{mode:?}: written in place"
+        );
+        assert_eq!(
+            written_before.as_slice(),
+            &[0; 4],
+            "{mode:?}: the state before changed"
+        );
+        assert!(
+            Arc::ptr_eq(&stored(&vm, &written), &written_after),
+            "{mode:?}: commit copied"
+        );
+        // `account` hands out a copy of its own.
+        assert_eq!(vm.account(&written).expect("stored").data, vec![9, 9, 0, 0]);
+    }
+}

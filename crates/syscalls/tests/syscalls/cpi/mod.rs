@@ -314,6 +314,7 @@ impl Cpi {
             .borrow_account(index as u16)
             .unwrap()
             .clone()
+            .into()
     }
 
     fn set_remaining(&mut self, remaining: u64) {

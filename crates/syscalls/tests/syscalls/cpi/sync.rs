@@ -1,6 +1,6 @@
 //! Property test: the CPI sync round against deserialization.
 
-use sbfvm_runtime::ComputeBudget;
+use sbfvm_runtime::{AccountSharedData, ComputeBudget};
 use sbfvm_syscalls::cpi::update_callee_account;
 use sbfvm_vm::serialization::deserialize_parameters;
 
@@ -216,7 +216,7 @@ fn apply_edit(
 
 type SyncOutcome = (
     Result<(), InstructionError>,
-    Vec<(Pubkey, Account)>,
+    Vec<(Pubkey, AccountSharedData)>,
     i128,
     i64,
 );
