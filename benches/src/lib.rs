@@ -21,6 +21,7 @@
 
 mod measure;
 mod scenario;
+mod state;
 mod workloads;
 
 pub use measure::*;

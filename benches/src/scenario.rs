@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 
 use sbfvm::runner;
 use sbfvm::scenario::Scenario;
-use sbfvm::{Account, AccountSharedData, Instruction, Invocation, Outcome, Pubkey, Sbfvm};
+use sbfvm::{AccountSharedData, Instruction, Invocation, Outcome, Pubkey, Sbfvm};
 use serde::{Deserialize, Serialize};
 
 use crate::measure::TimingOptions;
+use crate::state::{restore, snapshot};
 
 /// One syscall name's use by one run of an instruction, over its whole invoke tree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -107,33 +108,6 @@ pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBen
         mode,
         instructions,
     })
-}
-
-/// The accounts `instruction`'s transaction may change — those it passes writable — as the
-/// store holds them now (`None`: nothing stored under the key). A transaction commits only
-/// writable accounts, so the others (the program's among them) never need restoring.
-fn snapshot(vm: &Sbfvm, instruction: &Instruction) -> Vec<(Pubkey, Option<AccountSharedData>)> {
-    let mut keys: Vec<Pubkey> = instruction
-        .accounts
-        .iter()
-        .filter(|meta| meta.is_writable)
-        .map(|meta| meta.pubkey)
-        .collect();
-    keys.sort();
-    keys.dedup();
-    keys.into_iter()
-        .map(|key| (key, vm.shared_account(&key).cloned()))
-        .collect()
-}
-
-fn restore(vm: &mut Sbfvm, snapshot: &[(Pubkey, Option<AccountSharedData>)]) {
-    for (key, account) in snapshot {
-        match account {
-            Some(account) => vm.set_account(*key, account.clone()),
-            // Nothing was stored: an empty account loads exactly as an absent one.
-            None => vm.set_account(*key, Account::default()),
-        }
-    }
 }
 
 /// Times `instruction` from the current state; the fields it does not know (index, name,

@@ -8,17 +8,23 @@
 //!   a large one (`bench_large.so`, about 130 KB), deploying the same ELF again, and the
 //!   program-cache lookup that every execution does;
 //! - `execute`: SBF instruction throughput (`compute.so`, op mode 0), interpreter and JIT,
-//!   and the fixed cost of one top-level instruction of a trivial program;
+//!   the fixed cost of one top-level instruction of a trivial program, and one
+//!   TransferChecked of the SPL-Token-shaped `token_shaped.so` (143 KB, `bpf_loader`);
 //! - `syscall`: one call of each syscall family (`bench_syscalls.so`), net of the same loop
 //!   without the call, with the price the syscall charged;
 //! - `cpi`: one CPI round trip into a no-op callee (`bench_cpi.so` → `cpi_callee.so`) with
-//!   0, 2 and 16 accounts of 165 bytes, 2 of 10 KiB, from stack height 1 and 4, and a
-//!   System transfer.
+//!   0, 2 and 16 accounts of 165 bytes, 2 of 10 KiB, from stack height 1 and 4, a System
+//!   transfer, and one ATA Create of `ata_shaped.so` driving `token_shaped.so` (4 CPIs, a
+//!   PDA signer, both under `bpf_loader`).
 //!
 //! Every scenario is checked after it is timed (result, return data, compute units, the
 //! number of syscalls or CPIs performed), so a fast path that broke cannot look fast.
 //! Workloads that loop inside the program also run a baseline instruction (the same loop
 //! without the operation, or the same instruction with N = 0) whose time is subtracted.
+//! The token-shaped workloads change the accounts they run on, so before every run the
+//! accounts they pass writable are put back (outside the timed span), as `sbfvm bench
+//! FILE.toml` does: each run starts from the same state and must charge the same compute
+//! units.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -27,8 +33,11 @@ use std::time::{Duration, Instant};
 use solana_instruction::AccountMeta;
 
 use sbfvm::{
-    Account, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey, ReadableAccount, Sbfvm,
+    Account, AccountSharedData, Config, ExecutionMode, Instruction, Loader, Outcome, Pubkey,
+    ReadableAccount, Sbfvm,
 };
+
+use crate::state::{restore, snapshot};
 
 /// A benchmark group: one phase of running a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -242,8 +251,12 @@ fn vm(mode: ExecutionMode) -> Result<Sbfvm, String> {
 }
 
 fn add_program(vm: &mut Sbfvm, id: Pubkey, name: &str) -> Result<(), String> {
+    add_program_with(vm, id, Loader::Upgradeable, name)
+}
+
+fn add_program_with(vm: &mut Sbfvm, id: Pubkey, loader: Loader, name: &str) -> Result<(), String> {
     let loaded = vm
-        .add_program(id, Loader::Upgradeable, &fixture(name)?)
+        .add_program(id, loader, &fixture(name)?)
         .map_err(|error| error.to_string())?;
     if !loaded.warnings.is_empty() {
         return Err(format!("{name}: {}", loaded.warnings.join("; ")));
@@ -425,38 +438,49 @@ impl InstructionBench {
     }
 }
 
+/// Where a CPI's time goes, from `instructions` runs (each made by `run`) with the
+/// runtime's phase profiling on; `None` when they made no CPI.
+fn profile_cpis(
+    vm: &mut Sbfvm,
+    instructions: u64,
+    mut run: impl FnMut(&mut Sbfvm) -> Outcome,
+) -> Option<CpiBreakdown> {
+    vm.runtime_mut().profile_phases = true;
+    let mut sum = sbfvm_runtime::invoke_context::PhaseTimes::default();
+    for _ in 0..instructions {
+        let outcome = run(vm);
+        if let Some(times) = outcome.transaction.phase_times {
+            sum.cpi_translate += times.cpi_translate;
+            sum.cpi_update_callee += times.cpi_update_callee;
+            sum.cpi_update_caller += times.cpi_update_caller;
+            sum.serialize += times.serialize;
+            sum.vm_setup += times.vm_setup;
+            sum.execute += times.execute;
+            sum.deserialize += times.deserialize;
+            sum.cpis += times.cpis;
+        }
+    }
+    vm.runtime_mut().profile_phases = false;
+    if sum.cpis == 0 {
+        return None;
+    }
+    let per = |duration: Duration| duration.as_nanos() as f64 / sum.cpis as f64;
+    Some(CpiBreakdown {
+        translate: per(sum.cpi_translate),
+        update_callee: per(sum.cpi_update_callee),
+        serialize: per(sum.serialize),
+        vm_setup: per(sum.vm_setup),
+        execute: per(sum.execute),
+        deserialize: per(sum.deserialize),
+        update_caller: per(sum.cpi_update_caller),
+        cpis: sum.cpis,
+    })
+}
+
 impl Workload for InstructionBench {
     fn cpi_breakdown(&mut self, instructions: u64) -> Option<CpiBreakdown> {
-        self.vm.runtime_mut().profile_phases = true;
-        let mut sum = sbfvm_runtime::invoke_context::PhaseTimes::default();
-        for _ in 0..instructions {
-            let outcome = self.vm.process_instruction(&self.op.instruction);
-            if let Some(times) = outcome.transaction.phase_times {
-                sum.cpi_translate += times.cpi_translate;
-                sum.cpi_update_callee += times.cpi_update_callee;
-                sum.cpi_update_caller += times.cpi_update_caller;
-                sum.serialize += times.serialize;
-                sum.vm_setup += times.vm_setup;
-                sum.execute += times.execute;
-                sum.deserialize += times.deserialize;
-                sum.cpis += times.cpis;
-            }
-        }
-        self.vm.runtime_mut().profile_phases = false;
-        if sum.cpis == 0 {
-            return None;
-        }
-        let per = |duration: Duration| duration.as_nanos() as f64 / sum.cpis as f64;
-        Some(CpiBreakdown {
-            translate: per(sum.cpi_translate),
-            update_callee: per(sum.cpi_update_callee),
-            serialize: per(sum.serialize),
-            vm_setup: per(sum.vm_setup),
-            execute: per(sum.execute),
-            deserialize: per(sum.deserialize),
-            update_caller: per(sum.cpi_update_caller),
-            cpis: sum.cpis,
-        })
+        let op = &self.op.instruction;
+        profile_cpis(&mut self.vm, instructions, |vm| vm.process_instruction(op))
     }
 
     fn run(&mut self, ops: u64) -> Sample {
@@ -505,6 +529,69 @@ impl Workload for InstructionBench {
 
 fn no_check() -> Verify {
     Box::new(|_| Ok(()))
+}
+
+/// One instruction that changes the accounts it runs on, timed from the same state every
+/// run: the accounts it passes writable are put back before each run, outside the timed
+/// span, so every run does the same work.
+struct RestoringBench {
+    vm: Sbfvm,
+    op: CheckedInstruction,
+    before: Vec<(Pubkey, Option<AccountSharedData>)>,
+    /// Compute units of the first run, which every later run must match.
+    units: u64,
+}
+
+impl RestoringBench {
+    /// Runs `op` once (it must pass its check) and restores its accounts.
+    fn new(mut vm: Sbfvm, op: CheckedInstruction) -> Result<Self, String> {
+        let before = snapshot(&vm, &op.instruction);
+        let units = op.run(&mut vm)?.compute_units_consumed();
+        restore(&mut vm, &before);
+        Ok(Self {
+            vm,
+            op,
+            before,
+            units,
+        })
+    }
+}
+
+impl Workload for RestoringBench {
+    fn run(&mut self, ops: u64) -> Sample {
+        let mut spent = Duration::ZERO;
+        for _ in 0..ops {
+            restore(&mut self.vm, &self.before);
+            let start = Instant::now();
+            black_box(self.vm.process_instruction(black_box(&self.op.instruction)));
+            spent += start.elapsed();
+        }
+        Sample {
+            ops,
+            gross: spent,
+            net_ns: spent.as_nanos() as f64,
+        }
+    }
+
+    fn check(&mut self) -> Result<Checked, String> {
+        restore(&mut self.vm, &self.before);
+        self.op.rerun(&mut self.vm, self.units)?;
+        restore(&mut self.vm, &self.before);
+        Ok(Checked {
+            cu_per_op: Some(self.units as f64),
+            cu_price: None,
+        })
+    }
+
+    fn cpi_breakdown(&mut self, instructions: u64) -> Option<CpiBreakdown> {
+        let (op, before) = (&self.op.instruction, &self.before);
+        let breakdown = profile_cpis(&mut self.vm, instructions, |vm| {
+            restore(vm, before);
+            vm.process_instruction(op)
+        });
+        restore(&mut self.vm, &self.before);
+        breakdown
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -779,6 +866,7 @@ fn execute_benchmarks() -> Vec<Benchmark> {
         noop_instruction_benchmark(Interpreter, 0),
         noop_instruction_benchmark(Jit, 0),
         noop_instruction_benchmark(Jit, 2),
+        transfer_checked_benchmark(),
     ]
 }
 
@@ -1167,7 +1255,213 @@ fn cpi_benchmarks() -> Vec<Benchmark> {
         noop_cpi_benchmark("noop_2x165B_depth4", 2, 165, 3),
         write_cpi_benchmark("write_2x165B", 2, 165),
         transfer_benchmark(),
+        ata_create_benchmark(),
     ]
+}
+
+// ---------------------------------------------------------------------------------------
+// Token-shaped programs: token_shaped.so (SPL Token's layouts, checks and syscalls) and
+// ata_shaped.so (the Associated Token Account program's Create), both under bpf_loader,
+// with the keys, sizes and lamports of fixtures/token_shaped.toml, so their compute units
+// match that scenario's.
+// ---------------------------------------------------------------------------------------
+
+const TOKEN_SHAPED: Pubkey = Pubkey::from_str_const("TokenShaped11111111111111111111111111111111");
+const ATA_SHAPED: Pubkey = Pubkey::from_str_const("ATokenShapedA111111111111111111111111111111");
+const TOKEN_MINT: Pubkey = key(1);
+const TOKEN_SOURCE: Pubkey = key(2);
+const TOKEN_DESTINATION: Pubkey = key(3);
+const TOKEN_AUTHORITY: Pubkey = key(4);
+const TOKEN_WALLET: Pubkey = key(5);
+const TOKEN_PAYER: Pubkey = key(6);
+
+/// Token account layout: mint, owner, amount and state offsets (165 bytes in all).
+const TOKEN_ACCOUNT_LEN: usize = 165;
+const TOKEN_AMOUNT: std::ops::Range<usize> = 64..72;
+const TOKEN_STATE: usize = 108;
+
+/// An initialized token account's data.
+fn token_account_data(mint: &Pubkey, owner: &Pubkey, amount: u64) -> Vec<u8> {
+    let mut data = vec![0; TOKEN_ACCOUNT_LEN];
+    data[..32].copy_from_slice(mint.as_ref());
+    data[32..64].copy_from_slice(owner.as_ref());
+    data[TOKEN_AMOUNT].copy_from_slice(&amount.to_le_bytes());
+    data[TOKEN_STATE] = 1;
+    data
+}
+
+/// An initialized mint's data (82 bytes): authority, supply, decimals.
+fn mint_data(authority: &Pubkey, supply: u64, decimals: u8) -> Vec<u8> {
+    let mut data = vec![0; 82];
+    data[0] = 1;
+    data[4..36].copy_from_slice(authority.as_ref());
+    data[36..44].copy_from_slice(&supply.to_le_bytes());
+    data[44] = decimals;
+    data[45] = 1;
+    data
+}
+
+fn token_amount(account: Option<&AccountSharedData>) -> Option<u64> {
+    let data = account?.data().get(TOKEN_AMOUNT)?;
+    Some(u64::from_le_bytes(data.try_into().ok()?))
+}
+
+const TOKEN_DECIMALS: u8 = 6;
+
+/// A JIT VM with token_shaped.so and ata_shaped.so deployed and the mint, wallet and payer.
+fn token_vm() -> Result<Sbfvm, String> {
+    let mut vm = vm(ExecutionMode::Jit)?;
+    add_program_with(&mut vm, TOKEN_SHAPED, Loader::V2, "token_shaped.so")?;
+    add_program_with(&mut vm, ATA_SHAPED, Loader::V2, "ata_shaped.so")?;
+    let mint = mint_data(&TOKEN_AUTHORITY, 1_000_000, TOKEN_DECIMALS);
+    vm.set_account(
+        TOKEN_MINT,
+        Account::new_with_data(rent_exempt(mint.len()), mint, &TOKEN_SHAPED),
+    );
+    vm.set_account(TOKEN_WALLET, account(1_000_000_000, SYSTEM_PROGRAM, 0));
+    vm.set_account(TOKEN_PAYER, account(10_000_000_000, SYSTEM_PROGRAM, 0));
+    Ok(vm)
+}
+
+fn transfer_checked_benchmark() -> Benchmark {
+    Benchmark::new(
+        Group::Execute,
+        "token_transfer_checked_shaped",
+        "instruction",
+        "one TransferChecked of token_shaped.so (SPL Token's checks, accounts decoded and \
+         re-encoded field by field; 143 KB ELF under bpf_loader), whole transaction, the two \
+         token accounts restored before every run",
+        || {
+            let mut vm = token_vm()?;
+            let amount = 100u64;
+            for (pubkey, owner, balance) in [
+                (TOKEN_SOURCE, TOKEN_AUTHORITY, 600_000),
+                (TOKEN_DESTINATION, TOKEN_WALLET, 0),
+            ] {
+                let data = token_account_data(&TOKEN_MINT, &owner, balance);
+                vm.set_account(
+                    pubkey,
+                    Account::new_with_data(rent_exempt(data.len()), data, &TOKEN_SHAPED),
+                );
+            }
+            vm.set_account(TOKEN_AUTHORITY, account(1_000_000_000, SYSTEM_PROGRAM, 0));
+            let mut data = vec![12];
+            data.extend_from_slice(&amount.to_le_bytes());
+            data.push(TOKEN_DECIMALS);
+            let op = Instruction::new_with_bytes(
+                TOKEN_SHAPED,
+                &data,
+                vec![
+                    AccountMeta::new(TOKEN_SOURCE, false),
+                    AccountMeta::new_readonly(TOKEN_MINT, false),
+                    AccountMeta::new(TOKEN_DESTINATION, false),
+                    AccountMeta::new_readonly(TOKEN_AUTHORITY, true),
+                ],
+            );
+            let verify = Box::new(move |outcome: &Outcome| {
+                let frames = frames_ok(outcome)?;
+                if frames != 1 {
+                    return Err(format!("{frames} frames in the trace (expected 1)"));
+                }
+                if !outcome
+                    .logs()
+                    .iter()
+                    .any(|line| line == "Program log: Instruction: TransferChecked")
+                {
+                    return Err("no `Instruction: TransferChecked` log".into());
+                }
+                moved(outcome, TOKEN_SOURCE, amount, false)?;
+                moved(outcome, TOKEN_DESTINATION, amount, true)
+            });
+            let bench = RestoringBench::new(vm, CheckedInstruction::operation(op, verify))?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
+}
+
+/// Checks that `pubkey`'s token amount went up (`credited`) or down by `amount`.
+fn moved(outcome: &Outcome, pubkey: Pubkey, amount: u64, credited: bool) -> Result<(), String> {
+    let before = token_amount(Some(
+        &outcome.transaction.accounts_before[index_of(outcome, &pubkey)?],
+    ));
+    let after = token_amount(outcome.shared_account(&pubkey));
+    let expected = before.and_then(|before| {
+        if credited {
+            before.checked_add(amount)
+        } else {
+            before.checked_sub(amount)
+        }
+    });
+    if after.is_none() || after != expected {
+        return Err(format!(
+            "{pubkey}: token amount went from {before:?} to {after:?} (expected {expected:?})"
+        ));
+    }
+    Ok(())
+}
+
+fn ata_create_benchmark() -> Benchmark {
+    Benchmark::new(
+        Group::Cpi,
+        "ata_create_shaped",
+        "instruction",
+        "one ATA Create of ata_shaped.so: try_find_program_address, then 4 CPIs \
+         (token_shaped.so GetAccountDataSize, System CreateAccount signed by the PDA, \
+         InitializeImmutableOwner, InitializeAccount3), both programs under bpf_loader; the \
+         payer and the new account restored before every run",
+        || {
+            let vm = token_vm()?;
+            let seeds: [&[u8]; 3] = [
+                TOKEN_WALLET.as_ref(),
+                TOKEN_SHAPED.as_ref(),
+                TOKEN_MINT.as_ref(),
+            ];
+            let (associated, _) =
+                sbfvm::runtime::pda::try_find_program_address(&seeds, &ATA_SHAPED)
+                    .ok_or("no associated address")?;
+            let op = Instruction::new_with_bytes(
+                ATA_SHAPED,
+                &[0],
+                vec![
+                    AccountMeta::new(TOKEN_PAYER, true),
+                    AccountMeta::new(associated, false),
+                    AccountMeta::new_readonly(TOKEN_WALLET, false),
+                    AccountMeta::new_readonly(TOKEN_MINT, false),
+                    AccountMeta::new_readonly(SYSTEM_PROGRAM, false),
+                    AccountMeta::new_readonly(TOKEN_SHAPED, false),
+                ],
+            );
+            let verify = Box::new(move |outcome: &Outcome| {
+                let frames = frames_ok(outcome)?;
+                if frames != 5 {
+                    return Err(format!(
+                        "{frames} frames in the trace (expected the instruction and 4 CPIs)"
+                    ));
+                }
+                let created = outcome
+                    .account(&associated)
+                    .ok_or("the associated account was not written")?;
+                let expected = token_account_data(&TOKEN_MINT, &TOKEN_WALLET, 0);
+                if created.owner != TOKEN_SHAPED
+                    || created.lamports != rent_exempt(TOKEN_ACCOUNT_LEN)
+                    || created.data != expected
+                {
+                    return Err(format!(
+                        "the associated account is {} lamports, owner {}, data {} (expected \
+                         {}, {TOKEN_SHAPED}, {})",
+                        created.lamports,
+                        created.owner,
+                        hex::encode(&created.data),
+                        rent_exempt(TOKEN_ACCOUNT_LEN),
+                        hex::encode(&expected)
+                    ));
+                }
+                Ok(())
+            });
+            let bench = RestoringBench::new(vm, CheckedInstruction::operation(op, verify))?;
+            Ok(Box::new(bench) as Box<dyn Workload>)
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1214,6 +1508,35 @@ mod tests {
                     scenario.name
                 );
             }
+        }
+    }
+
+    /// The token-shaped workloads charge what the same instructions charge in
+    /// fixtures/token_shaped.toml (same programs, keys and accounts), run after run.
+    #[test]
+    fn token_shaped_workloads_match_their_scenario() {
+        use sbfvm::{runner, scenario::Scenario};
+        let scenario = Scenario::load(&fixtures_dir().join("token_shaped.toml")).unwrap();
+        let report = runner::run(&scenario, None).unwrap();
+        for (name, index) in [
+            ("execute/token_transfer_checked_shaped", 0),
+            ("cpi/ata_create_shaped", 2),
+        ] {
+            let benchmark = benchmarks()
+                .into_iter()
+                .find(|benchmark| benchmark.name == name)
+                .unwrap();
+            let mut workload = benchmark.setup().unwrap();
+            // Several runs: each must start again from the restored accounts.
+            workload.run(3);
+            let checked = workload.check().unwrap_or_else(|error| panic!("{error}"));
+            let outcome = &report.instructions[index].outcome;
+            assert!(outcome.is_ok(), "{name}");
+            assert_eq!(
+                checked.cu_per_op,
+                Some(outcome.compute_units_consumed() as f64),
+                "{name}"
+            );
         }
     }
 

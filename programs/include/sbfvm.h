@@ -484,6 +484,51 @@ SBFVM_INLINE void sol_write_u64_le(uint8_t *p, uint64_t v) {
 }
 
 /* ---------------------------------------------------------------------------------------
+ * Rent. No floating point: SBPF v0 has none and the linker has no soft-float routines.
+ * ------------------------------------------------------------------------------------ */
+
+/* The full 128-bit product a * b as hi:lo, from 32-bit halves (__int128 multiplication
+ * would need the missing __multi3). */
+SBFVM_INLINE void sol_mul_u64_wide(uint64_t a, uint64_t b, uint64_t *hi, uint64_t *lo) {
+  uint64_t a0 = a & 0xffffffff, a1 = a >> 32, b0 = b & 0xffffffff, b1 = b >> 32;
+  uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
+  uint64_t middle = (p00 >> 32) + (p01 & 0xffffffff) + (p10 & 0xffffffff);
+  *lo = (middle << 32) | (p00 & 0xffffffff);
+  *hi = p11 + (p01 >> 32) + (p10 >> 32) + (middle >> 32);
+}
+
+/*
+ * Rent::minimum_balance(data_len): ((128 + data_len) * lamports_per_byte_year) as f64 *
+ * exemption_threshold, truncated to u64 (saturating, NaN and negatives give 0). The
+ * threshold's bits are decoded and the product taken exactly; f64 would round it to 53
+ * significant bits first, which can differ only for thresholds that are not a small
+ * dyadic number (mainnet has used 2.0 and 1.0). Both of those take the same path, so a
+ * program's compute units do not depend on which of the two Rent forms it reads.
+ */
+SBFVM_INLINE uint64_t sol_rent_minimum_balance(const SolRent *rent, uint64_t data_len) {
+  uint64_t base = (128 + data_len) * rent->lamports_per_byte_year;
+  uint64_t bits;
+  sol_memcpy(&bits, &rent->exemption_threshold, sizeof(bits));
+  uint64_t exponent = (bits >> 52) & 0x7ff;
+  if ((bits >> 63) != 0 || exponent == 0 || base == 0) return 0; /* < 0, subnormal or 0 */
+  if (exponent == 0x7ff) return (bits & 0xfffffffffffffULL) != 0 ? 0 : UINT64_MAX;
+  uint64_t mantissa = (bits & 0xfffffffffffffULL) | (1ULL << 52);
+  uint64_t hi, lo;
+  sol_mul_u64_wide(base, mantissa, &hi, &lo);
+  /* threshold = mantissa * 2^(exponent - 1075) */
+  if (exponent >= 1075) {
+    uint64_t shift = exponent - 1075;
+    if (shift >= 64 || hi != 0 || (shift > 0 && (lo >> (64 - shift)) != 0)) return UINT64_MAX;
+    return lo << shift;
+  }
+  uint64_t shift = 1075 - exponent;
+  if (shift >= 128) return 0;
+  if (shift >= 64) return hi >> (shift - 64);
+  if (hi >> shift != 0) return UINT64_MAX;
+  return (lo >> shift) | (hi << (64 - shift)); /* 1 <= shift < 64 */
+}
+
+/* ---------------------------------------------------------------------------------------
  * Logging / panic helpers.
  * ------------------------------------------------------------------------------------ */
 SBFVM_INLINE void sol_log(const char *message) {

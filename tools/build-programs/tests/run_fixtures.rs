@@ -1368,6 +1368,7 @@ fn custom(n: u32) -> Result<u64, String> {
 
 const FIXTURES: &[&str] = &[
     "account_data",
+    "ata_shaped",
     "bench_cpi",
     "bench_large",
     "bench_syscalls",
@@ -1382,6 +1383,7 @@ const FIXTURES: &[&str] = &[
     "log_unaligned",
     "memops",
     "sysvars",
+    "token_shaped",
 ];
 
 #[test]

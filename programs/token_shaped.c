@@ -1,0 +1,395 @@
+/*
+ * token_shaped.c: a benchmark program shaped like SPL Token 3.5 (same account layouts,
+ * instruction tags, checks, syscalls and error codes for the instructions below), so that
+ * sbfvm's benches time real-program-shaped work without downloaded binaries. Deploy it
+ * with bpf_loader: its 128 KiB checksum table (.rodata) makes the ELF about as large as
+ * SPL Token's (134 KB), and bpf_loader copies the whole ELF with the program account.
+ *
+ * Layouts (little endian, COption = u32 tag 0/1 + value):
+ *   token account, 165 bytes: mint [0..32), owner [32..64), amount u64 [64..72),
+ *     delegate COption<Pubkey> [72..108), state u8 [108] (0 uninitialized, 1 initialized,
+ *     2 frozen), is_native COption<u64> [109..121), delegated_amount u64 [121..129),
+ *     close_authority COption<Pubkey> [129..165)
+ *   mint, 82 bytes: mint_authority COption<Pubkey> [0..36), supply u64 [36..44),
+ *     decimals u8 [44], is_initialized u8 [45], freeze_authority COption<Pubkey> [46..82)
+ * Reading an account decodes every field ("unpack"): a data length other than the
+ * layout's, a COption tag other than 0/1, a state above 2 or is_initialized above 1 is
+ * InvalidAccountData.
+ *
+ * Instruction data byte 0 is the tag, as in SPL Token:
+ *   12 TransferChecked, data [12, amount u64 LE, decimals u8] (shorter: InvalidInstruction).
+ *      Accounts [source (writable), mint, destination (writable), authority (signer)].
+ *      Logs "Instruction: TransferChecked", then in order: source and destination are
+ *      owned by this program (IncorrectProgramId) and initialized token accounts
+ *      (UninitializedAccount); source.mint == mint key == destination.mint (MintMismatch);
+ *      neither is frozen (AccountFrozen); the authority is the source's delegate (then
+ *      delegated_amount >= amount, InsufficientFunds) or else its owner (OwnerMismatch),
+ *      and a signer (MissingRequiredSignature); amount <= source.amount
+ *      (InsufficientFunds); the mint is owned by this program, initialized and has
+ *      `decimals` (MintDecimalsMismatch). A transfer to itself stops there. Otherwise it
+ *      moves `amount` (destination overflow: Overflow), spends the delegate's allowance
+ *      (clearing the delegate at 0), moves the lamports too for a native account, and
+ *      writes both accounts back ("pack": each account is encoded field by field into a
+ *      stack image, copied in with sol_memcpy_, and re-read: a checksum of the account
+ *      must match the image's, else InvalidState).
+ *   21 GetAccountDataSize, accounts [mint]: the mint is owned by this program and a valid,
+ *      initialized mint (else InvalidMint); return data = 165 as u64 LE.
+ *   22 InitializeImmutableOwner, accounts [account (writable)]: the account is 165 bytes
+ *      and uninitialized (else AlreadyInUse); nothing else (owners here never change).
+ *   18 InitializeAccount3, data [18, owner (32 bytes)], accounts [account (writable),
+ *      mint]: the account is owned by this program, uninitialized (AlreadyInUse) and
+ *      rent-exempt by the Rent sysvar (NotRentExempt); the mint is owned by this program
+ *      and a valid, initialized mint (InvalidMint); then account.mint = mint key,
+ *      account.owner = the data's owner, state = initialized, every other field zero.
+ *      Native accounts (the wrapped-SOL mint) are not supported: such a mint is just a mint.
+ * Not supported: multisig authorities and every other SPL Token instruction (an unknown
+ * tag or short data is InvalidInstruction).
+ *
+ * Errors are SPL Token's TokenError codes as Custom(n): 0 NotRentExempt, 1
+ * InsufficientFunds, 2 InvalidMint, 3 MintMismatch, 4 OwnerMismatch, 6 AlreadyInUse, 12
+ * InvalidInstruction, 13 InvalidState, 14 Overflow, 17 AccountFrozen, 18
+ * MintDecimalsMismatch; and the builtin ProgramErrors named above. Fewer accounts than an
+ * instruction takes: NotEnoughAccountKeys. Aligned ABI v1.
+ */
+#include <sbfvm.h>
+
+#define MAX_ACCOUNTS 4
+
+#define TOKEN_ACCOUNT_LEN 165
+#define MINT_LEN 82
+
+#define STATE_UNINITIALIZED 0
+#define STATE_INITIALIZED 1
+#define STATE_FROZEN 2
+
+#define TAG_INITIALIZE_ACCOUNT3 18
+#define TAG_TRANSFER_CHECKED 12
+#define TAG_GET_ACCOUNT_DATA_SIZE 21
+#define TAG_INITIALIZE_IMMUTABLE_OWNER 22
+
+/* TokenError. Custom(0) has no plain encoding (0 is success). */
+#define ERR_NOT_RENT_EXEMPT ERROR_CUSTOM_ZERO
+#define ERR_INSUFFICIENT_FUNDS TO_CUSTOM(1)
+#define ERR_INVALID_MINT TO_CUSTOM(2)
+#define ERR_MINT_MISMATCH TO_CUSTOM(3)
+#define ERR_OWNER_MISMATCH TO_CUSTOM(4)
+#define ERR_ALREADY_IN_USE TO_CUSTOM(6)
+#define ERR_INVALID_INSTRUCTION TO_CUSTOM(12)
+#define ERR_INVALID_STATE TO_CUSTOM(13)
+#define ERR_OVERFLOW TO_CUSTOM(14)
+#define ERR_ACCOUNT_FROZEN TO_CUSTOM(17)
+#define ERR_MINT_DECIMALS_MISMATCH TO_CUSTOM(18)
+
+/* ---------------------------------------------------------------------------------------
+ * The checksum that verifies a written-back account: 2^14 random words (128 KiB of
+ * .rodata, generated by the preprocessor from an odd-multiplier mix of the index, so the
+ * source stays small), one picked per u64 of the data by a multiplicative hash of it.
+ * ------------------------------------------------------------------------------------ */
+#define MIX(x) (((uint64_t)(x) * 0x9E3779B97F4A7C15ULL) ^ (((uint64_t)(x) * 0xD6E8FEB86659FD93ULL) >> 29))
+#define T1(i) MIX((i) + 1)
+#define T4(i) T1(i), T1((i) + 1), T1((i) + 2), T1((i) + 3)
+#define T16(i) T4(i), T4((i) + 4), T4((i) + 8), T4((i) + 12)
+#define T64(i) T16(i), T16((i) + 16), T16((i) + 32), T16((i) + 48)
+#define T256(i) T64(i), T64((i) + 64), T64((i) + 128), T64((i) + 192)
+#define T1024(i) T256(i), T256((i) + 256), T256((i) + 512), T256((i) + 768)
+#define T4096(i) T1024(i), T1024((i) + 1024), T1024((i) + 2048), T1024((i) + 3072)
+#define T16384(i) T4096(i), T4096((i) + 4096), T4096((i) + 8192), T4096((i) + 12288)
+
+#define CHECKSUM_BITS 14
+static const uint64_t CHECKSUM_TABLE[1 << CHECKSUM_BITS] = {T16384(0)};
+
+SBFVM_INLINE uint64_t checksum_step(uint64_t hash, uint64_t word) {
+  uint64_t entry = CHECKSUM_TABLE[(word * 0x9E3779B97F4A7C15ULL) >> (64 - CHECKSUM_BITS)];
+  return ((hash << 5) | (hash >> 59)) ^ word ^ entry;
+}
+
+/* `data` must be 8-aligned (account data in the aligned ABI is). */
+static __attribute__((noinline)) uint64_t checksum(const uint8_t *data, uint64_t len) {
+  const uint64_t *words = (const uint64_t *)data;
+  uint64_t hash = len, tail = 0;
+  for (uint64_t i = 0; i < len / 8; i++) hash = checksum_step(hash, words[i]);
+  for (uint64_t i = len & ~7ULL; i < len; i++) tail = (tail << 8) | data[i];
+  return checksum_step(hash, tail);
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Account state, decoded.
+ * ------------------------------------------------------------------------------------ */
+typedef struct {
+  SolPubkey mint;
+  SolPubkey owner;
+  uint64_t amount;
+  uint32_t delegate_tag;
+  SolPubkey delegate;
+  uint8_t state;
+  uint32_t is_native_tag;
+  uint64_t is_native; /* the rent-exempt reserve of a native account */
+  uint64_t delegated_amount;
+  uint32_t close_authority_tag;
+  SolPubkey close_authority;
+} TokenAccount;
+
+typedef struct {
+  uint32_t mint_authority_tag;
+  SolPubkey mint_authority;
+  uint64_t supply;
+  uint8_t decimals;
+  uint8_t is_initialized;
+  uint32_t freeze_authority_tag;
+  SolPubkey freeze_authority;
+} Mint;
+
+/* A cursor over an account's bytes: unpack reads fields, pack writes them. */
+typedef struct {
+  uint8_t *bytes;
+  uint64_t at;
+} Cursor;
+
+SBFVM_INLINE void get_key(Cursor *c, SolPubkey *key) {
+  for (int i = 0; i < SIZE_PUBKEY; i++) key->x[i] = c->bytes[c->at++];
+}
+
+SBFVM_INLINE uint64_t get_uint(Cursor *c, int len) {
+  uint64_t value = 0;
+  for (int i = 0; i < len; i++) value |= (uint64_t)c->bytes[c->at++] << (8 * i);
+  return value;
+}
+
+SBFVM_INLINE void put_byte(Cursor *c, uint8_t b) { c->bytes[c->at++] = b; }
+
+SBFVM_INLINE void put_key(Cursor *c, const SolPubkey *key) {
+  for (int i = 0; i < SIZE_PUBKEY; i++) put_byte(c, key->x[i]);
+}
+
+SBFVM_INLINE void put_uint(Cursor *c, uint64_t value, int len) {
+  for (int i = 0; i < len; i++) put_byte(c, (uint8_t)(value >> (8 * i)));
+}
+
+/* Key comparison through the syscall, as SPL Token's Rust code compiles to. */
+SBFVM_INLINE bool key_eq(const SolPubkey *a, const SolPubkey *b) {
+  int32_t result;
+  sol_memcmp_(a, b, SIZE_PUBKEY, &result);
+  return result == 0;
+}
+
+/* Decodes a token account; `initialized` also requires it to be initialized. */
+static __attribute__((noinline)) uint64_t unpack_account(const SolAccountInfo *info,
+                                                         TokenAccount *account,
+                                                         bool initialized) {
+  if (info->data_len != TOKEN_ACCOUNT_LEN) return ERROR_INVALID_ACCOUNT_DATA;
+  Cursor c = {info->data, 0};
+  get_key(&c, &account->mint);
+  get_key(&c, &account->owner);
+  account->amount = get_uint(&c, 8);
+  account->delegate_tag = (uint32_t)get_uint(&c, 4);
+  get_key(&c, &account->delegate);
+  account->state = (uint8_t)get_uint(&c, 1);
+  account->is_native_tag = (uint32_t)get_uint(&c, 4);
+  account->is_native = get_uint(&c, 8);
+  account->delegated_amount = get_uint(&c, 8);
+  account->close_authority_tag = (uint32_t)get_uint(&c, 4);
+  get_key(&c, &account->close_authority);
+  if (account->delegate_tag > 1 || account->is_native_tag > 1 ||
+      account->close_authority_tag > 1 || account->state > STATE_FROZEN) {
+    return ERROR_INVALID_ACCOUNT_DATA;
+  }
+  if (initialized && account->state == STATE_UNINITIALIZED) return ERROR_UNINITIALIZED_ACCOUNT;
+  return SUCCESS;
+}
+
+static __attribute__((noinline)) uint64_t unpack_mint(const SolAccountInfo *info, Mint *mint) {
+  if (info->data_len != MINT_LEN) return ERROR_INVALID_ACCOUNT_DATA;
+  Cursor c = {info->data, 0};
+  mint->mint_authority_tag = (uint32_t)get_uint(&c, 4);
+  get_key(&c, &mint->mint_authority);
+  mint->supply = get_uint(&c, 8);
+  mint->decimals = (uint8_t)get_uint(&c, 1);
+  mint->is_initialized = (uint8_t)get_uint(&c, 1);
+  mint->freeze_authority_tag = (uint32_t)get_uint(&c, 4);
+  get_key(&c, &mint->freeze_authority);
+  if (mint->mint_authority_tag > 1 || mint->freeze_authority_tag > 1 || mint->is_initialized > 1) {
+    return ERROR_INVALID_ACCOUNT_DATA;
+  }
+  if (!mint->is_initialized) return ERROR_UNINITIALIZED_ACCOUNT;
+  return SUCCESS;
+}
+
+/*
+ * Encodes `account` into a stack image, copies it into the account with one sol_memcpy_
+ * and checks the account's checksum against the image's: a write that did not land (or
+ * landed short) fails the instruction instead of being committed.
+ */
+static __attribute__((noinline)) uint64_t pack_account(const TokenAccount *account,
+                                                       SolAccountInfo *info) {
+  uint64_t words[(TOKEN_ACCOUNT_LEN + 7) / 8]; /* 8-aligned for checksum() */
+  uint8_t *image = (uint8_t *)words;
+  Cursor c = {image, 0};
+  put_key(&c, &account->mint);
+  put_key(&c, &account->owner);
+  put_uint(&c, account->amount, 8);
+  put_uint(&c, account->delegate_tag, 4);
+  put_key(&c, &account->delegate);
+  put_uint(&c, account->state, 1);
+  put_uint(&c, account->is_native_tag, 4);
+  put_uint(&c, account->is_native, 8);
+  put_uint(&c, account->delegated_amount, 8);
+  put_uint(&c, account->close_authority_tag, 4);
+  put_key(&c, &account->close_authority);
+  sol_memcpy_(info->data, image, TOKEN_ACCOUNT_LEN);
+  if (checksum(info->data, TOKEN_ACCOUNT_LEN) != checksum(image, TOKEN_ACCOUNT_LEN)) {
+    return ERR_INVALID_STATE;
+  }
+  return SUCCESS;
+}
+
+/* ---------------------------------------------------------------------------------------
+ * Instructions.
+ * ------------------------------------------------------------------------------------ */
+
+/* The authority may spend as the source's delegate (within its allowance) or as its owner. */
+static uint64_t check_authority(TokenAccount *source, const SolAccountInfo *authority,
+                                uint64_t amount) {
+  if (source->delegate_tag == 1 && key_eq(&source->delegate, authority->key)) {
+    if (!authority->is_signer) return ERROR_MISSING_REQUIRED_SIGNATURES;
+    if (source->delegated_amount < amount) return ERR_INSUFFICIENT_FUNDS;
+    source->delegated_amount -= amount;
+    if (source->delegated_amount == 0) {
+      source->delegate_tag = 0;
+      for (int i = 0; i < SIZE_PUBKEY; i++) source->delegate.x[i] = 0;
+    }
+    return SUCCESS;
+  }
+  if (!key_eq(&source->owner, authority->key)) return ERR_OWNER_MISMATCH;
+  if (!authority->is_signer) return ERROR_MISSING_REQUIRED_SIGNATURES;
+  return SUCCESS;
+}
+
+static __attribute__((noinline)) uint64_t transfer_checked(SolAccountInfo *ka, uint64_t n,
+                                                           const uint8_t *data, uint64_t len,
+                                                           const SolPubkey *program_id) {
+  if (len < 10) return ERR_INVALID_INSTRUCTION;
+  uint64_t amount = sol_read_u64_le(data + 1);
+  uint8_t decimals = data[9];
+  sol_log("Instruction: TransferChecked");
+  if (n < 4) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
+  SolAccountInfo *source_info = &ka[0], *mint_info = &ka[1], *destination_info = &ka[2];
+  const SolAccountInfo *authority = &ka[3];
+
+  if (!key_eq(source_info->owner, program_id) || !key_eq(destination_info->owner, program_id)) {
+    return ERROR_INCORRECT_PROGRAM_ID;
+  }
+  TokenAccount source, destination;
+  uint64_t result = unpack_account(source_info, &source, true);
+  if (result != SUCCESS) return result;
+  result = unpack_account(destination_info, &destination, true);
+  if (result != SUCCESS) return result;
+
+  if (!key_eq(&source.mint, mint_info->key) || !key_eq(&source.mint, &destination.mint)) {
+    return ERR_MINT_MISMATCH;
+  }
+  if (source.state == STATE_FROZEN || destination.state == STATE_FROZEN) return ERR_ACCOUNT_FROZEN;
+  result = check_authority(&source, authority, amount);
+  if (result != SUCCESS) return result;
+  if (source.amount < amount) return ERR_INSUFFICIENT_FUNDS;
+
+  if (!key_eq(mint_info->owner, program_id)) return ERROR_INCORRECT_PROGRAM_ID;
+  Mint mint;
+  result = unpack_mint(mint_info, &mint);
+  if (result != SUCCESS) return result;
+  if (mint.decimals != decimals) return ERR_MINT_DECIMALS_MISMATCH;
+
+  if (key_eq(source_info->key, destination_info->key)) return SUCCESS;
+
+  if (destination.amount + amount < destination.amount) return ERR_OVERFLOW;
+  source.amount -= amount;
+  destination.amount += amount;
+  if (source.is_native_tag == 1) {
+    if (*source_info->lamports < amount || *destination_info->lamports + amount < amount) {
+      return ERR_OVERFLOW;
+    }
+    *source_info->lamports -= amount;
+    *destination_info->lamports += amount;
+  }
+  result = pack_account(&source, source_info);
+  if (result != SUCCESS) return result;
+  return pack_account(&destination, destination_info);
+}
+
+/* A mint owned by this program that decodes and is initialized, else InvalidMint. */
+static uint64_t check_mint(const SolAccountInfo *mint_info, const SolPubkey *program_id) {
+  if (!key_eq(mint_info->owner, program_id)) return ERROR_INCORRECT_PROGRAM_ID;
+  Mint mint;
+  return unpack_mint(mint_info, &mint) == SUCCESS ? SUCCESS : ERR_INVALID_MINT;
+}
+
+static __attribute__((noinline)) uint64_t get_account_data_size(const SolAccountInfo *ka,
+                                                                uint64_t n,
+                                                                const SolPubkey *program_id) {
+  sol_log("Instruction: GetAccountDataSize");
+  if (n < 1) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
+  uint64_t result = check_mint(&ka[0], program_id);
+  if (result != SUCCESS) return result;
+  uint8_t size[8];
+  sol_write_u64_le(size, TOKEN_ACCOUNT_LEN);
+  sol_set_return_data(size, sizeof(size));
+  return SUCCESS;
+}
+
+static __attribute__((noinline)) uint64_t initialize_immutable_owner(const SolAccountInfo *ka,
+                                                                     uint64_t n) {
+  sol_log("Instruction: InitializeImmutableOwner");
+  if (n < 1) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
+  TokenAccount account;
+  uint64_t result = unpack_account(&ka[0], &account, false);
+  if (result != SUCCESS) return result;
+  if (account.state != STATE_UNINITIALIZED) return ERR_ALREADY_IN_USE;
+  return SUCCESS;
+}
+
+static __attribute__((noinline)) uint64_t initialize_account3(SolAccountInfo *ka, uint64_t n,
+                                                              const uint8_t *data, uint64_t len,
+                                                              const SolPubkey *program_id) {
+  if (len < 1 + SIZE_PUBKEY) return ERR_INVALID_INSTRUCTION;
+  sol_log("Instruction: InitializeAccount3");
+  if (n < 2) return ERROR_NOT_ENOUGH_ACCOUNT_KEYS;
+  SolAccountInfo *account_info = &ka[0];
+  const SolAccountInfo *mint_info = &ka[1];
+  SolRent rent;
+  sol_get_rent_sysvar(&rent);
+
+  if (!key_eq(account_info->owner, program_id)) return ERROR_INCORRECT_PROGRAM_ID;
+  TokenAccount account;
+  uint64_t result = unpack_account(account_info, &account, false);
+  if (result != SUCCESS) return result;
+  if (account.state != STATE_UNINITIALIZED) return ERR_ALREADY_IN_USE;
+  if (*account_info->lamports < sol_rent_minimum_balance(&rent, account_info->data_len)) {
+    return ERR_NOT_RENT_EXEMPT;
+  }
+  result = check_mint(mint_info, program_id);
+  if (result != SUCCESS) return result;
+
+  TokenAccount initialized = {.state = STATE_INITIALIZED};
+  initialized.mint = *mint_info->key;
+  for (int i = 0; i < SIZE_PUBKEY; i++) initialized.owner.x[i] = data[1 + i];
+  return pack_account(&initialized, account_info);
+}
+
+uint64_t entrypoint(const uint8_t *input) {
+  SolAccountInfo ka[MAX_ACCOUNTS];
+  SolParameters params = {.ka = ka};
+  if (!sol_deserialize(input, &params, MAX_ACCOUNTS)) return ERROR_INVALID_ARGUMENT;
+  if (params.data_len < 1) return ERR_INVALID_INSTRUCTION;
+  switch (params.data[0]) {
+    case TAG_TRANSFER_CHECKED:
+      return transfer_checked(ka, params.ka_num, params.data, params.data_len, params.program_id);
+    case TAG_GET_ACCOUNT_DATA_SIZE:
+      return get_account_data_size(ka, params.ka_num, params.program_id);
+    case TAG_INITIALIZE_IMMUTABLE_OWNER:
+      return initialize_immutable_owner(ka, params.ka_num);
+    case TAG_INITIALIZE_ACCOUNT3:
+      return initialize_account3(ka, params.ka_num, params.data, params.data_len,
+                                 params.program_id);
+    default:
+      return ERR_INVALID_INSTRUCTION;
+  }
+}
