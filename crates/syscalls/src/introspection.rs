@@ -11,7 +11,9 @@
 //! | `sol_alloc_free_` | r1 size, r2 free address | 0 | heap address or 0; free is a no-op |
 //! | `sol_get_epoch_stake` | r1 vote address or 0 | 100 (null) / 110 | 0: sbfvm models no stakes |
 
-use sbfvm_vm::{check_outputs_disjoint, Syscall, SyscallError, SyscallResult, VmContext};
+use sbfvm_vm::{
+    check_outputs_disjoint, JitInline, Syscall, SyscallError, SyscallResult, VmContext,
+};
 use solana_pubkey::Pubkey;
 
 use crate::meter::charge;
@@ -87,6 +89,8 @@ impl Syscall for GetStackHeight {
         charge(context, context.invoke_context().budget.syscall_base_cost)?;
         Ok(context.invoke_context().stack_height() as u64)
     }
+    // The JIT charges the same units and returns the same height without the call.
+    const JIT_INLINE: Option<JitInline> = Some(JitInline::StackHeight);
 }
 
 /// `sol_remaining_compute_units`: charges 100; returns the units remaining after the charge.

@@ -55,6 +55,37 @@ pub struct SyscallUsage {
     pub nanos: u64,
 }
 
+/// The state the JIT's inline `sol_get_stack_height` reads and writes (`crate::jit_inline`):
+/// machine code reaches it at fixed offsets, hence `repr(C)`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InlineStackHeight {
+    /// The lowest value of the JIT's instruction-meter register at which a call is charged
+    /// inline: the program's instruction count plus `cost`, so that the units left after
+    /// the calling instruction (the register minus that instruction's pc, minus one) cover
+    /// the charge whatever the pc. `u64::MAX` while not armed: every call takes the
+    /// syscall itself.
+    pub(crate) threshold: u64,
+    /// What one call charges (`syscall_base_cost`).
+    pub(crate) cost: u64,
+    /// What a call returns: the stack height of this frame, fixed for its whole run.
+    pub(crate) value: u64,
+    /// Calls made inline and not yet added to `syscall_usage`.
+    pub(crate) calls: u64,
+}
+
+impl InlineStackHeight {
+    const DISARMED: Self = Self {
+        threshold: u64::MAX,
+        cost: 0,
+        value: 0,
+        calls: 0,
+    };
+}
+
+/// The name of the syscall the JIT may run inline.
+pub(crate) const STACK_HEIGHT_SYSCALL: &str = "sol_get_stack_height";
+
 /// What one executing frame needs while its VM runs.
 pub struct VmContext {
     invoke_context: NonNull<InvokeContext>,
@@ -84,6 +115,11 @@ pub struct VmContext {
     /// Whether each syscall's wall time is measured (two clock reads per call; off unless
     /// the executor asks, since the reads would distort what is being timed).
     pub time_syscalls: bool,
+    /// Instructions in the running program's text, for arming the inline stack-height
+    /// path; 0 (never armed) for a context that runs no compiled program.
+    pub(crate) text_instructions: u64,
+    /// See [`InlineStackHeight`].
+    pub(crate) inline_stack_height: InlineStackHeight,
 }
 
 impl VmContext {
@@ -146,7 +182,45 @@ impl VmContext {
             syscall_usage: Vec::new(),
             time_syscalls: false,
             last_syscall: 0,
+            text_instructions: 0,
+            inline_stack_height: InlineStackHeight::DISARMED,
         }
+    }
+
+    /// This frame's syscall usage by name, in first-call order, the calls the JIT made
+    /// inline included; leaves the context's record empty.
+    pub fn take_syscall_usage(&mut self) -> Vec<(&'static str, SyscallUsage)> {
+        let inline = std::mem::replace(&mut self.inline_stack_height.calls, 0);
+        if inline > 0 {
+            // Armed only once the first call recorded the entry.
+            if let Some((_, usage)) = self
+                .syscall_usage
+                .iter_mut()
+                .find(|(name, _)| *name == STACK_HEIGHT_SYSCALL)
+            {
+                usage.calls += inline;
+                usage.compute_units += inline * self.inline_stack_height.cost;
+            }
+        }
+        std::mem::take(&mut self.syscall_usage)
+    }
+
+    /// Lets the JIT charge and answer later `sol_get_stack_height` calls of this run
+    /// inline, once the first call recorded its entry (so the usage keeps first-call
+    /// order). Not while syscalls are timed: those calls must go through the clock reads.
+    fn arm_inline_stack_height(&mut self) {
+        if self.time_syscalls || self.text_instructions == 0 {
+            return;
+        }
+        let invoke_context = self.invoke_context();
+        let cost = invoke_context.budget.syscall_base_cost;
+        let value = invoke_context.stack_height() as u64;
+        self.inline_stack_height = InlineStackHeight {
+            threshold: self.text_instructions.saturating_add(cost),
+            cost,
+            value,
+            calls: 0,
+        };
     }
 
     /// The runtime's invoke context of the executing instruction.
@@ -223,6 +297,9 @@ impl VmContext {
                 self.last_syscall = position;
             }
             None => {
+                if name == STACK_HEIGHT_SYSCALL {
+                    self.arm_inline_stack_height();
+                }
                 self.last_syscall = self.syscall_usage.len();
                 self.syscall_usage.push((
                     name,

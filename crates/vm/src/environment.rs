@@ -41,6 +41,19 @@ pub trait Syscall: 'static {
     /// Runs the syscall on the calling frame's `context` with the registers it reads; `Ok`
     /// is the value left in r0.
     fn call(context: &mut VmContext, arguments: Self::Arguments) -> SyscallResult;
+
+    /// What compiled code may do instead of calling the syscall (see [`JitInline`]);
+    /// `None`, the default: every call goes through [`Syscall::call`].
+    const JIT_INLINE: Option<JitInline> = None;
+}
+
+/// A syscall the JIT can run without calling it, with the same compute units, result and
+/// usage record as the call (`crate::jit_inline`). The interpreter always calls.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JitInline {
+    /// `sol_get_stack_height`: charges `syscall_base_cost` and returns the frame's stack
+    /// height, fixed for the whole run.
+    StackHeight,
 }
 
 /// The registers a [`Syscall`] reads, taken from the five (r1..r5) a `call` passes:
@@ -89,6 +102,16 @@ impl<S: Syscall, N: SyscallName> BuiltinFunctionDefinition<VmContext> for Regist
         let charged = before.saturating_sub(context.invoke_context().remaining());
         context.record_syscall(N::NAME, charged, nanos);
         result.map_err(|error| Box::new(error) as Box<dyn std::error::Error>)
+    }
+
+    #[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
+    fn codegen(jit: &mut solana_sbpf::program::JitCompiler<VmContext>) {
+        match S::JIT_INLINE {
+            Some(JitInline::StackHeight) if N::NAME == crate::context::STACK_HEIGHT_SYSCALL => {
+                crate::jit_inline::emit_stack_height(jit, Self::vm)
+            }
+            _ => jit.emit_external_call(Self::vm),
+        }
     }
 }
 

@@ -699,6 +699,8 @@ impl SbfExecutor {
             )
         };
         vm_context.time_syscalls = self.time_syscalls.get();
+        vm_context.text_instructions =
+            (executable.get_text_bytes().1.len() / solana_sbpf::ebpf::INSN_SIZE) as u64;
         let call_frames = &mut slot.call_frames;
         let mut vm = EbpfVm::new(
             Arc::clone(executable.get_loader()),
@@ -751,7 +753,7 @@ impl SbfExecutor {
             compute_units,
             result,
             final_pc,
-            syscalls: std::mem::take(&mut vm_context.syscall_usage),
+            syscalls: vm_context.take_syscall_usage(),
             setup_time,
             execute_time,
         }

@@ -43,13 +43,15 @@ pub mod environment;
 pub mod error;
 pub mod executor;
 pub mod inspect;
+#[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
+mod jit_inline;
 pub mod memory;
 pub mod serialization;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};
 pub use environment::{
-    EnvironmentOptions, ProgramEnvironment, SbpfVersion, Syscall, SyscallArguments, SyscallName,
-    SyscallRegistry, SyscallResult, SyscallSupport,
+    EnvironmentOptions, JitInline, ProgramEnvironment, SbpfVersion, Syscall, SyscallArguments,
+    SyscallName, SyscallRegistry, SyscallResult, SyscallSupport,
 };
 pub use error::{LoadError, SyscallError};
 pub use executor::{interpret, ExecutionMode, LoadedProgram, SbfExecutor, VmRunStats};

@@ -7,6 +7,7 @@ mod common;
 mod checks;
 mod custom_syscalls;
 mod introspection;
+mod jit_inline;
 mod library;
 mod loader;
 mod progress;
