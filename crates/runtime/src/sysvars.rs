@@ -28,14 +28,28 @@ pub struct RentParams {
     pub burn_percent: u8,
 }
 
+/// Mainnet's Rent: the SIMD-0194 form (`deprecate_rent_exemption_threshold`), 6,960
+/// lamports per byte and an exemption threshold of 1.0, as `solana-rent 4.4.0`'s
+/// `Rent::default()`. The exempt minimum is the same as the older 3,480 × 2.0; the bytes a
+/// program reads from the sysvar are not.
 impl Default for RentParams {
     fn default() -> Self {
         Self {
-            lamports_per_byte_year: 3_480,
-            exemption_threshold: 2.0,
+            lamports_per_byte_year: 6_960,
+            exemption_threshold: 1.0,
             burn_percent: 50,
         }
     }
+}
+
+impl RentParams {
+    /// The Rent before SIMD-0194: 3,480 lamports per byte-year, exempt after 2.0 years
+    /// (the same exempt minimum as the default).
+    pub const PRE_SIMD_0194: Self = Self {
+        lamports_per_byte_year: 3_480,
+        exemption_threshold: 2.0,
+        burn_percent: 50,
+    };
 }
 
 /// A `repr(C)` image of `N` bytes: `fields` (little-endian, explicit interior padding

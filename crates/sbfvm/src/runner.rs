@@ -16,6 +16,10 @@ use crate::scenario::{
 };
 use crate::trace::{CollectingTracer, TraceOptions};
 use crate::{Config, Loader, Outcome, Sbfvm};
+use sbfvm_runtime::sysvars::{
+    slot_hashes_account_data, stake_history_account_data, SlotHash, StakeHistoryEntry,
+    MAX_HISTORY_ENTRIES,
+};
 use sbfvm_runtime::{FeatureSet, Sysvars};
 use sbfvm_vm::ExecutionMode;
 
@@ -117,7 +121,7 @@ fn build_config(
         }
     }
     config.features = features;
-    apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars);
+    apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars)?;
     Ok(config)
 }
 
@@ -133,7 +137,7 @@ macro_rules! override_fields {
 }
 
 /// The sysvar fields a scenario's `settings.sysvars` overrides.
-fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) {
+fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) -> Result<(), Error> {
     if let Some(clock) = &spec.clock {
         override_fields!(
             sysvars.clock,
@@ -168,6 +172,47 @@ fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) {
     if let Some(slot) = spec.last_restart_slot {
         sysvars.last_restart_slot = slot;
     }
+    if let Some(entries) = &spec.slot_hashes {
+        check_history_length(entries.len(), "slot_hashes")?;
+        let entries = entries
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let what = format!("settings.sysvars.slot_hashes[{index}].hash");
+                let hash = crate::scenario::parse_pubkey(&entry.hash, &what)?.to_bytes();
+                Ok(SlotHash {
+                    slot: entry.slot,
+                    hash,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        sysvars.slot_hashes = Some(slot_hashes_account_data(&entries));
+    }
+    if let Some(entries) = &spec.stake_history {
+        check_history_length(entries.len(), "stake_history")?;
+        let entries: Vec<StakeHistoryEntry> = entries
+            .iter()
+            .map(|entry| StakeHistoryEntry {
+                epoch: entry.epoch,
+                effective: entry.effective,
+                activating: entry.activating,
+                deactivating: entry.deactivating,
+            })
+            .collect();
+        sysvars.stake_history = Some(stake_history_account_data(&entries));
+    }
+    Ok(())
+}
+
+/// A history sysvar holds at most 512 entries; more in a scenario is a mistake, not
+/// something to drop silently.
+fn check_history_length(len: usize, name: &str) -> Result<(), Error> {
+    if len > MAX_HISTORY_ENTRIES {
+        return Err(Error::Scenario(format!(
+            "settings.sysvars.{name}: {len} entries, the sysvar holds at most {MAX_HISTORY_ENTRIES}"
+        )));
+    }
+    Ok(())
 }
 
 /// The most zeroed account data a scenario's `space` fields may ask for, in total: with

@@ -73,6 +73,39 @@ pub struct SysvarsSpec {
     pub epoch_schedule: Option<EpochScheduleSpec>,
     /// The LastRestartSlot sysvar's slot.
     pub last_restart_slot: Option<u64>,
+    /// SlotHashes entries, newest first as the sysvar holds them (empty by default; at
+    /// most 512): `[{ slot = 9, hash = "<base58, 32 bytes>" }, …]`.
+    pub slot_hashes: Option<Vec<SlotHashSpec>>,
+    /// StakeHistory entries, newest first (empty by default; at most 512):
+    /// `[{ epoch = 3, effective = 1000, activating = 0, deactivating = 0 }, …]`.
+    pub stake_history: Option<Vec<StakeHistorySpec>>,
+}
+
+/// One `settings.sysvars.slot_hashes` entry: a slot and its bank hash.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotHashSpec {
+    /// The slot.
+    pub slot: u64,
+    /// Its bank hash, base58 (32 bytes).
+    pub hash: String,
+}
+
+/// One `settings.sysvars.stake_history` entry: an epoch and the cluster's stake in it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StakeHistorySpec {
+    /// The epoch.
+    pub epoch: u64,
+    /// Effective stake, in lamports.
+    #[serde(default)]
+    pub effective: u64,
+    /// Stake activating.
+    #[serde(default)]
+    pub activating: u64,
+    /// Stake deactivating.
+    #[serde(default)]
+    pub deactivating: u64,
 }
 
 /// `settings.sysvars.clock`: the Clock fields to replace.
@@ -95,9 +128,10 @@ pub struct ClockSpec {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RentSpec {
-    /// Rent per byte-year of account data, in lamports (3,480 by default).
+    /// Rent per byte-year of account data, in lamports (6,960 by default: mainnet's
+    /// SIMD-0194 Rent).
     pub lamports_per_byte_year: Option<u64>,
-    /// Years of rent an account must hold to be exempt (2.0 by default).
+    /// Years of rent an account must hold to be exempt (1.0 by default).
     pub exemption_threshold: Option<f64>,
     /// Percentage of collected rent burned (50 by default).
     pub burn_percent: Option<u8>,

@@ -194,6 +194,28 @@ fn unknown_feature() {
     );
 }
 
+#[test]
+fn bad_history_sysvar_settings() {
+    assert_scenario_error(
+        "bad_slot_hash.toml",
+        b"[settings.sysvars]\nslot_hashes = [{ slot = 1, hash = \"not-base58!\" }]\n",
+        &["settings.sysvars.slot_hashes[0].hash"],
+    );
+    let too_many: String = (0..513)
+        .map(|epoch| format!("{{ epoch = {epoch} }}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_scenario_error(
+        "long_stake_history.toml",
+        format!("[settings.sysvars]\nstake_history = [{too_many}]\n").as_bytes(),
+        &[
+            "settings.sysvars.stake_history",
+            "513 entries",
+            "at most 512",
+        ],
+    );
+}
+
 // ------------------------------------------------------------------ files
 
 #[test]

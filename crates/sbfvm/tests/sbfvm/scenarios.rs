@@ -203,6 +203,7 @@ fn the_fixture_scenarios_are_discovered() {
         "log.toml",
         "memops.toml",
         "system.toml",
+        "sysvar_history.toml",
         "sysvars.toml",
         "sysvars_default.json",
     ] {
