@@ -16,7 +16,7 @@ const CORPUS: &str = concat!(
 );
 
 /// The syscall families run here, each a directory of `syscall/fixtures/`.
-const FAMILIES: &[&str] = &["curve25519"];
+const FAMILIES: &[&str] = &["secp256k1", "poseidon", "curve25519"];
 
 /// The corpus directory, or `None` (after saying so) when it is absent outside CI.
 fn corpus() -> Option<PathBuf> {

@@ -127,6 +127,11 @@ pub enum SyscallError {
     /// the variants in step with Agave's `SyscallError`.
     #[error("Arithmetic overflow")]
     ArithmeticOverflow,
+    /// `sol_poseidon` called with parameters or an endianness that do not exist: Agave
+    /// aborts with the `PoseidonSyscallError` itself (not a `SyscallError`); the text is
+    /// its message.
+    #[error("{0}")]
+    Poseidon(String),
     /// A guest memory access failed; the text is solana-sbpf's `EbpfError` message.
     #[error("{0}")]
     Memory(String),
