@@ -13,5 +13,7 @@ mod introspection;
 mod logging;
 mod mem_ops;
 mod pda;
+mod poseidon;
+mod secp256k1;
 mod sysvar;
 mod table;
