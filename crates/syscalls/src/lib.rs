@@ -24,6 +24,7 @@
 //! assert_eq!(environment.syscall_support("sol_blake3"), None);
 //! ```
 
+pub mod big_mod_exp;
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;

@@ -11,7 +11,8 @@ use sbfvm_vm::{LoadError, SyscallName, SyscallRegistry, SyscallSupport};
 
 use crate::not_implemented::NotImplemented;
 use crate::{
-    cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, poseidon, secp256k1, sysvar,
+    big_mod_exp, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, poseidon,
+    secp256k1, sysvar,
 };
 use Gate::{Always, Feature, Unless};
 
@@ -126,7 +127,7 @@ pub const SYSCALLS: &[SyscallRow] = &[
     // (`ProgramEnvironment::for_deployment` drops it).
     row!("sol_alloc_free_",                       Always,                                                       introspection::AllocFree),
     row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                NotImplemented),
-    row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              NotImplemented),
+    row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              big_mod_exp::BigModExp),
     row!("sol_poseidon",                          Feature(FeatureSet::enable_poseidon_syscall),                 poseidon::Poseidon),
     row!("sol_remaining_compute_units",           Feature(FeatureSet::remaining_compute_units_syscall_enabled), introspection::RemainingComputeUnits),
     row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    NotImplemented),

@@ -5,6 +5,7 @@
 //! variants and texts, and the order in which pointers are checked. Also the syscall table
 //! against Agave's registration.
 
+mod big_mod_exp;
 mod common;
 mod cpi;
 mod curve;
