@@ -108,7 +108,7 @@ pub const SYSCALLS: &[SyscallRow] = &[
     row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
     row!("sol_get_clock_sysvar",                  Always,                                                       sysvar::GetClock),
     row!("sol_get_epoch_schedule_sysvar",         Always,                                                       sysvar::GetEpochSchedule),
-    row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      NotImplemented),
+    row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      sysvar::GetFees),
     row!("sol_get_rent_sysvar",                   Always,                                                       sysvar::GetRent),
     row!("sol_get_last_restart_slot",             Feature(FeatureSet::last_restart_slot_sysvar),                sysvar::GetLastRestartSlot),
     // Agave 2.1 registered it only under `FeatureSet::partitioned_epoch_rewards`.
