@@ -123,8 +123,9 @@ pub enum SyscallError {
     /// forbidden.
     #[error("Invalid pointer")]
     InvalidPointer,
-    /// Agave's error for an overflowing computation. No sbfvm syscall raises it; it keeps
-    /// the variants in step with Agave's `SyscallError`.
+    /// Agave's error for an overflowing computation: `sol_poseidon`'s cost overflowing
+    /// (unreachable with its 12-input limit); it keeps the variants in step with Agave's
+    /// `SyscallError`.
     #[error("Arithmetic overflow")]
     ArithmeticOverflow,
     /// `sol_poseidon` called with parameters or an endianness that do not exist: Agave
