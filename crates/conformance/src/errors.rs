@@ -183,6 +183,16 @@ pub(crate) fn syscall_failure(fault: &VmFault) -> SyscallFailure {
             SyscallError::InvalidAttribute => syscall_code(19),
             SyscallError::InvalidPointer => syscall_code(20),
             SyscallError::ArithmeticOverflow => syscall_code(21),
+            // solfuzz-agave maps a `PoseidonSyscallError` to -1 of kind SYSCALL and logs
+            // nothing for it.
+            SyscallError::Poseidon(_) => SyscallFailure {
+                code: ErrorCode {
+                    kind: ErrKind::Syscall as i32,
+                    code: -1,
+                    label: "SYSCALL PoseidonSyscallError".into(),
+                },
+                message: None,
+            },
             SyscallError::Memory(_) => access_violation(),
             SyscallError::Instruction(error) => SyscallFailure {
                 code: ErrorCode {

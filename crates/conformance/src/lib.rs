@@ -180,7 +180,30 @@ fn field_class(field: &str) -> String {
     field[..end].to_string()
 }
 
-/// Every `.fix` file under `paths` (files are taken as given), sorted.
+/// Whether `path` names a fixture file: `*.fix`, or `*.fix.zst` (zstd-compressed).
+pub fn is_fixture_file(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|name| name.to_str())
+        .is_some_and(|name| name.ends_with(".fix") || name.ends_with(".fix.zst"))
+}
+
+/// The bytes of the fixture message in the file at `path`: read as is, or decompressed when
+/// the name ends in `.zst` (with the pure-Rust `ruzstd` decoder).
+pub fn read_fixture(path: &Path) -> Result<Vec<u8>, String> {
+    let bytes = std::fs::read(path).map_err(|error| format!("unreadable file: {error}"))?;
+    if path.extension().is_none_or(|ext| ext != "zst") {
+        return Ok(bytes);
+    }
+    let mut decoder = ruzstd::decoding::StreamingDecoder::new(bytes.as_slice())
+        .map_err(|error| format!("not a zstd file: {error}"))?;
+    let mut message = Vec::new();
+    std::io::Read::read_to_end(&mut decoder, &mut message)
+        .map_err(|error| format!("corrupt zstd file: {error}"))?;
+    Ok(message)
+}
+
+/// Every fixture file (`.fix`, `.fix.zst`) under `paths` (files are taken as given),
+/// sorted.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
         let entries = std::fs::read_dir(dir).map_err(|error| Error::Io {
@@ -195,7 +218,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
             let path = entry.path();
             if path.is_dir() {
                 walk(&path, out)?;
-            } else if path.extension().is_some_and(|ext| ext == "fix") {
+            } else if is_fixture_file(&path) {
                 out.push(path);
             }
         }
@@ -225,12 +248,9 @@ pub(crate) fn execute(
     options: &Options,
     environments: &mut setup::EnvironmentCache,
 ) -> (Family, Comparison) {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_fixture(path) {
         Ok(bytes) => bytes,
-        Err(error) => {
-            let reason = format!("unreadable file: {error}");
-            return (Family::UNKNOWN, Comparison::Skipped(reason));
-        }
+        Err(reason) => return (Family::UNKNOWN, Comparison::Skipped(reason)),
     };
     let entrypoint = match family::entrypoint_of(&bytes) {
         Ok(entrypoint) => entrypoint,
@@ -329,9 +349,15 @@ pub fn find_fixture(paths: &[PathBuf], name: &str) -> Result<Option<PathBuf>, Er
     let files = discover(paths)?;
     Ok(files.into_iter().find(|path| {
         let file = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned());
-        file.as_deref() == Some(name)
-            || stem.as_deref() == Some(name)
+        let file = file.as_deref().unwrap_or_default();
+        let stem = file
+            .strip_suffix(".zst")
+            .unwrap_or(file)
+            .strip_suffix(".fix")
+            .unwrap_or(file);
+        file == name
+            || file.strip_suffix(".zst") == Some(name)
+            || stem == name
             || path.to_string_lossy().ends_with(name)
     }))
 }

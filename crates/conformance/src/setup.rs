@@ -124,8 +124,8 @@ fn u64_at(data: &[u8], offset: usize) -> Option<u64> {
 
 /// The reference harness's sysvar cache: accounts with lamports > 0 override the defaults
 /// (Clock slot 10, default EpochSchedule and Rent, LastRestartSlot 5000). Account data
-/// that does not decode leaves the default in place. RecentBlockhashes, SlotHashes and
-/// StakeHistory have no default: each is unavailable unless an account provides data that
+/// that does not decode leaves the default in place. RecentBlockhashes, SlotHashes,
+/// StakeHistory and Fees have no default: each is unavailable unless an account provides data that
 /// decodes (then its bytes are the sysvar's, as the sysvar cache keeps them).
 pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
     let mut sysvars = Sysvars {
@@ -196,6 +196,10 @@ pub(crate) fn sysvars(accounts: &[proto::AcctState]) -> Sysvars {
         } else if key == sysvar::stake_history::id() {
             if sbfvm_runtime::sysvars::decodes_as_stake_history(data) {
                 sysvars.stake_history = Some(data.clone());
+            }
+        } else if key == sysvar::fees::id() {
+            if let Some(lamports_per_signature) = u64_at(data, 0) {
+                sysvars.fees = Some(lamports_per_signature);
             }
         } else if key == sysvar::last_restart_slot::id() {
             if let Some(slot) = u64_at(data, 0) {

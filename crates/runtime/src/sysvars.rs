@@ -277,6 +277,11 @@ pub struct Sysvars {
     /// StakeHistory as account data (build it with [`stake_history_account_data`]); `None`:
     /// not provided. The default is the empty history of epoch 0, sized as on mainnet.
     pub stake_history: Option<Vec<u8>>,
+    /// The deprecated Fees sysvar: its lamports per signature, or `None` when it is not
+    /// provided (the default, as on mainnet, where no bank has kept it since
+    /// `disable_fees_sysvar`). Only `sol_get_fees_sysvar` reads it (registered while
+    /// `disable_fees_sysvar` is inactive); it fails with `UnsupportedSysvar` on `None`.
+    pub fees: Option<u64>,
 }
 
 impl Default for Sysvars {
@@ -290,6 +295,7 @@ impl Default for Sysvars {
             recent_blockhashes: RecentBlockhashes::default(),
             slot_hashes: Some(slot_hashes_account_data(&[])),
             stake_history: Some(stake_history_account_data(&[])),
+            fees: None,
         }
     }
 }
@@ -304,6 +310,8 @@ pub const EPOCH_SCHEDULE_SIZE: usize = 40;
 pub const EPOCH_REWARDS_SIZE: usize = 96;
 /// Size of LastRestartSlot's `repr(C)` layout.
 pub const LAST_RESTART_SLOT_SIZE: usize = 8;
+/// Size of Fees' `repr(C)` layout (one `FeeCalculator`, one u64).
+pub const FEES_SIZE: usize = 8;
 
 impl Sysvars {
     /// Clock in its `repr(C)` layout: five 8-byte fields, no padding.

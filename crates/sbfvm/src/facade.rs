@@ -96,8 +96,8 @@ impl Config {
     /// and for deployment alike.
     ///
     /// A name sbfvm already registers is **replaced**: programs calling it reach `S`
-    /// instead (to mock `sol_get_clock_sysvar`, or provide one sbfvm does not implement,
-    /// such as `sol_poseidon`). A name the feature set leaves unregistered (`sol_blake3` on
+    /// instead (to mock `sol_get_clock_sysvar` or `sol_poseidon`, or provide one sbfvm does
+    /// not implement). A name the feature set leaves unregistered (`sol_blake3` on
     /// mainnet) or a new name is added. Adding the same name twice keeps the last. Calls
     /// and compute units are recorded under the name in
     /// [`Invocation::syscalls`](crate::Invocation::syscalls) like a built-in's.

@@ -116,7 +116,7 @@
 //! Programs built with the usual toolchains can import only names known as Agave
 //! syscalls, so a new name (`sol_my_thing`) is reachable from hand-linked ELFs; overriding
 //! a known name, or providing one the feature set leaves unregistered (`sol_blake3` on
-//! mainnet) or that sbfvm does not implement (`sol_poseidon`), works with any program.
+//! mainnet) or that sbfvm does not implement, works with any program.
 //! [`Sbfvm::inspect`] reports imports the embedder provides as such.
 //!
 //! ## Progress

@@ -18,13 +18,13 @@
 //! let environment =
 //!     sbfvm_syscalls::create_environment(&mainnet, &ComputeBudget::default()).unwrap();
 //! assert_eq!(environment.syscall_support("sol_invoke_signed_c"), Some(SyscallSupport::Implemented));
-//! // Registered so that programs importing it load; calling it fails, naming it.
-//! assert_eq!(environment.syscall_support("sol_poseidon"), Some(SyscallSupport::NotImplemented));
+//! assert_eq!(environment.syscall_support("sol_poseidon"), Some(SyscallSupport::Implemented));
 //! // A feature gate leaves `sol_blake3` unregistered on mainnet, as in Agave.
 //! assert_eq!(sbfvm_syscalls::syscall_registered(&mainnet, "sol_blake3"), Some(false));
 //! assert_eq!(environment.syscall_support("sol_blake3"), None);
 //! ```
 
+pub mod big_mod_exp;
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;
@@ -36,6 +36,8 @@ pub mod mem_ops;
 mod meter;
 pub mod not_implemented;
 pub mod pda;
+pub mod poseidon;
+pub mod secp256k1;
 pub mod sysvar;
 mod table;
 

@@ -1,6 +1,7 @@
 //! Sysvar syscalls (`solana-syscalls 4.4.0, src/sysvar.rs`).
 //!
-//! Typed getters (`sol_get_clock_sysvar` and friends, r1 = destination): charge
+//! Typed getters (`sol_get_clock_sysvar` and friends, [`GetFees`] included, r1 =
+//! destination): charge
 //! 100 + size of the struct; the two pointer checks below; translate the destination
 //! (Store, aligned to the struct); copy the `repr(C)` bytes; return 0.
 //!
@@ -38,7 +39,8 @@
 use std::marker::PhantomData;
 
 use sbfvm_runtime::sysvars::{
-    CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, LAST_RESTART_SLOT_SIZE, RENT_SIZE,
+    CLOCK_SIZE, EPOCH_REWARDS_SIZE, EPOCH_SCHEDULE_SIZE, FEES_SIZE, LAST_RESTART_SLOT_SIZE,
+    RENT_SIZE,
 };
 use sbfvm_runtime::{InstructionError, Sysvars};
 use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
@@ -129,6 +131,36 @@ typed_sysvar!(GetEpochRewards(EpochRewards): EPOCH_REWARDS_SIZE, align 16, |s| {
 typed_sysvar!(GetLastRestartSlot(LastRestartSlot): LAST_RESTART_SLOT_SIZE, align 8, |s| {
     s.last_restart_slot.to_le_bytes()
 });
+
+/// `sol_get_fees_sysvar(r1 = destination)`: the deprecated Fees sysvar, a `repr(C)`
+/// `FeeCalculator` (one u64, lamports per signature), 8 bytes aligned to 8
+/// (`solana-syscalls 4.4.0, src/sysvar.rs`, `SyscallGetFeesSysvar`). Registered only while
+/// `disable_fees_sysvar` is inactive (it is active on mainnet).
+///
+/// The typed getters' order: charge 100 + 8 = 108; the two pointer checks of the module
+/// docs; translate the destination (Store, 8 bytes, aligned to 8); then, as Agave reads the
+/// sysvar cache only after translating, fail with `UnsupportedSysvar` when the Fees sysvar
+/// is not provided ([`Sysvars::fees`] is `None`, the default: no Agave 4.4 bank keeps the
+/// account); else write it and return 0.
+pub struct GetFees;
+impl Syscall for GetFees {
+    type Arguments = [u64; 1];
+    fn call(context: &mut VmContext, [destination]: [u64; 1]) -> SyscallResult {
+        let base = context.invoke_context().budget.sysvar_base_cost;
+        charge(context, base.saturating_add(FEES_SIZE as u64))?;
+        check_destination(context, destination)?;
+        let output = context
+            .memory()
+            .output_type(destination, FEES_SIZE as u64, 8)?;
+        let Some(lamports_per_signature) = context.invoke_context().sysvars.fees else {
+            return Err(SyscallError::Instruction(
+                InstructionError::UnsupportedSysvar,
+            ));
+        };
+        output.write(&lamports_per_signature.to_le_bytes());
+        Ok(0)
+    }
+}
 
 /// Return values of `sol_get_sysvar`.
 const OFFSET_LENGTH_EXCEEDS_SYSVAR: u64 = 1;

@@ -10,7 +10,10 @@ use sbfvm_runtime::FeatureSet;
 use sbfvm_vm::{LoadError, SyscallName, SyscallRegistry, SyscallSupport};
 
 use crate::not_implemented::NotImplemented;
-use crate::{cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar};
+use crate::{
+    big_mod_exp, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, poseidon,
+    secp256k1, sysvar,
+};
 use Gate::{Always, Feature, Unless};
 
 /// When a syscall is registered, as Agave's `register_feature_gated_function!` decides.
@@ -95,7 +98,7 @@ pub const SYSCALLS: &[SyscallRow] = &[
     row!("sol_try_find_program_address",          Always,                                                       pda::TryFindProgramAddress),
     row!("sol_sha256",                            Always,                                                       hashing::Sha256),
     row!("sol_keccak256",                         Always,                                                       hashing::Keccak256),
-    row!("sol_secp256k1_recover",                 Always,                                                       NotImplemented),
+    row!("sol_secp256k1_recover",                 Always,                                                       secp256k1::Secp256k1Recover),
     row!("sol_blake3",                            Feature(FeatureSet::blake3_syscall_enabled),                  hashing::Blake3),
     row!("sol_sha512",                            Feature(FeatureSet::enable_sha512_syscall),                   hashing::Sha512),
     row!("sol_curve_validate_point",              Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveValidatePoint),
@@ -105,7 +108,7 @@ pub const SYSCALLS: &[SyscallRow] = &[
     row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
     row!("sol_get_clock_sysvar",                  Always,                                                       sysvar::GetClock),
     row!("sol_get_epoch_schedule_sysvar",         Always,                                                       sysvar::GetEpochSchedule),
-    row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      NotImplemented),
+    row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      sysvar::GetFees),
     row!("sol_get_rent_sysvar",                   Always,                                                       sysvar::GetRent),
     row!("sol_get_last_restart_slot",             Feature(FeatureSet::last_restart_slot_sysvar),                sysvar::GetLastRestartSlot),
     // Agave 2.1 registered it only under `FeatureSet::partitioned_epoch_rewards`.
@@ -124,8 +127,8 @@ pub const SYSCALLS: &[SyscallRow] = &[
     // (`ProgramEnvironment::for_deployment` drops it).
     row!("sol_alloc_free_",                       Always,                                                       introspection::AllocFree),
     row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                NotImplemented),
-    row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              NotImplemented),
-    row!("sol_poseidon",                          Feature(FeatureSet::enable_poseidon_syscall),                 NotImplemented),
+    row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              big_mod_exp::BigModExp),
+    row!("sol_poseidon",                          Feature(FeatureSet::enable_poseidon_syscall),                 poseidon::Poseidon),
     row!("sol_remaining_compute_units",           Feature(FeatureSet::remaining_compute_units_syscall_enabled), introspection::RemainingComputeUnits),
     row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    NotImplemented),
     row!("sol_get_sysvar",                        Feature(FeatureSet::get_sysvar_syscall_enabled),              sysvar::GetSysvar),

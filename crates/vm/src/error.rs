@@ -123,10 +123,16 @@ pub enum SyscallError {
     /// forbidden.
     #[error("Invalid pointer")]
     InvalidPointer,
-    /// Agave's error for an overflowing computation. No sbfvm syscall raises it; it keeps
-    /// the variants in step with Agave's `SyscallError`.
+    /// Agave's error for an overflowing computation: `sol_poseidon`'s cost overflowing
+    /// (unreachable with its 12-input limit); it keeps the variants in step with Agave's
+    /// `SyscallError`.
     #[error("Arithmetic overflow")]
     ArithmeticOverflow,
+    /// `sol_poseidon` called with parameters or an endianness that do not exist: Agave
+    /// aborts with the `PoseidonSyscallError` itself (not a `SyscallError`); the text is
+    /// its message.
+    #[error("{0}")]
+    Poseidon(String),
     /// A guest memory access failed; the text is solana-sbpf's `EbpfError` message.
     #[error("{0}")]
     Memory(String),

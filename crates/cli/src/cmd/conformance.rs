@@ -16,7 +16,7 @@ const FAILURES_SHOWN: usize = 20;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Fixture files (.fix) or directories, searched recursively
+    /// Fixture files (.fix, .fix.zst) or directories, searched recursively
     #[arg(value_name = "PATH", required_unless_present = "verbose")]
     paths: Vec<PathBuf>,
     /// Print the summary and every failure as JSON

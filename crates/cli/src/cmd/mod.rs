@@ -31,8 +31,8 @@ commands! {
     /// Show a program's SBPF version, sections, functions, imported syscalls, and the
     /// strict deployment checks
     Inspect => inspect,
-    /// Run Firedancer conformance fixtures (.fix files or directories, searched
-    /// recursively)
+    /// Run Firedancer conformance fixtures (.fix or .fix.zst files, or directories
+    /// searched recursively)
     Conformance => conformance,
     /// Time the load/execute/syscall/cpi scenarios (use a release build); Markdown table
     /// or JSON

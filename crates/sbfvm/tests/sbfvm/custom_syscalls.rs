@@ -251,7 +251,7 @@ fn embedder_syscalls_are_in_the_deployment_environment_too() {
 }
 
 #[test]
-fn replacing_a_not_implemented_syscall_and_registering_a_name_twice() {
+fn replacing_a_built_in_syscall_and_registering_a_name_twice() {
     syscall_name!(Poseidon = "sol_poseidon");
     let vm = Sbfvm::new(
         Config::default()
@@ -278,11 +278,11 @@ fn replacing_a_not_implemented_syscall_and_registering_a_name_twice() {
         environment.embedder_syscalls().collect::<Vec<_>>(),
         ["sbfvm_hello", "sol_poseidon"]
     );
-    // Without it, sol_poseidon is a registered stub that fails when called.
+    // Without it, sol_poseidon is sbfvm's own.
     let plain = Sbfvm::new(Config::default()).unwrap();
     assert_eq!(
         plain.environment().syscall_support("sol_poseidon"),
-        Some(SyscallSupport::NotImplemented)
+        Some(SyscallSupport::Implemented)
     );
     assert!(!plain.environment().is_embedder_syscall("sol_poseidon"));
 }

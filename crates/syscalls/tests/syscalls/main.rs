@@ -5,6 +5,7 @@
 //! variants and texts, and the order in which pointers are checked. Also the syscall table
 //! against Agave's registration.
 
+mod big_mod_exp;
 mod common;
 mod cpi;
 mod curve;
@@ -13,5 +14,7 @@ mod introspection;
 mod logging;
 mod mem_ops;
 mod pda;
+mod poseidon;
+mod secp256k1;
 mod sysvar;
 mod table;

@@ -160,3 +160,47 @@ fn get_sysvar_serves_slot_hashes_and_stake_history_sized_as_on_mainnet() {
         assert_eq!(result, Ok(1), "{id}");
     }
 }
+
+#[test]
+fn the_fees_getter_copies_lamports_per_signature_or_fails_unsupported() {
+    // Registered only while disable_fees_sysvar is inactive (it is active on mainnet).
+    let budget = sbfvm_runtime::ComputeBudget::default();
+    let mainnet = sbfvm_syscalls::create_environment(&FeatureSet::mainnet(), &budget).unwrap();
+    assert_eq!(mainnet.syscall_support("sol_get_fees_sysvar"), None);
+    let mut features = FeatureSet::mainnet();
+    features.deactivate(&sbfvm_runtime::features::ids::DISABLE_FEES_SYSVAR);
+    let environment = sbfvm_syscalls::create_environment(&features, &budget).unwrap();
+    assert_eq!(
+        environment.syscall_support("sol_get_fees_sysvar"),
+        Some(sbfvm_vm::SyscallSupport::Implemented)
+    );
+    // Not provided (the default): UnsupportedSysvar after the charge and the translation.
+    let mut f = Fixture::new().with_features(features);
+    f.write(STACK, &[0xee; 8]);
+    let (result, cu) = f.call::<sysvar::GetFees>([STACK, 0, 0, 0, 0]);
+    assert_eq!(
+        (result, cu),
+        (
+            Err(SyscallError::Instruction(
+                InstructionError::UnsupportedSysvar
+            )),
+            108
+        )
+    );
+    assert_eq!(f.read(STACK, 8), vec![0xee; 8]);
+    let (result, _) = f.call::<sysvar::GetFees>([STACK + 4, 0, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::UnalignedPointer));
+    let (result, _) = f.call::<sysvar::GetFees>([INPUT, 0, 0, 0, 0]);
+    assert_eq!(result, Err(SyscallError::InvalidPointer));
+    let (result, cu) = f.call::<sysvar::GetFees>([RODATA, 0, 0, 0, 0]);
+    assert!(is_access_violation(&result), "{result:?}");
+    assert_eq!(cu, 108);
+    // Provided: its 8 bytes.
+    f.invoke_context.sysvars = std::sync::Arc::new(Sysvars {
+        fees: Some(5_000),
+        ..Sysvars::default()
+    });
+    let (result, cu) = f.call::<sysvar::GetFees>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 108));
+    assert_eq!(f.read(STACK, 8), 5_000u64.to_le_bytes().to_vec());
+}
