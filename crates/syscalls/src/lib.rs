@@ -25,6 +25,7 @@
 //! assert_eq!(environment.syscall_support("sol_blake3"), None);
 //! ```
 
+pub mod alt_bn128;
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;

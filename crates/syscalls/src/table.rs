@@ -10,7 +10,9 @@ use sbfvm_runtime::FeatureSet;
 use sbfvm_vm::{LoadError, SyscallName, SyscallRegistry, SyscallSupport};
 
 use crate::not_implemented::NotImplemented;
-use crate::{cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar};
+use crate::{
+    alt_bn128, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar,
+};
 use Gate::{Always, Feature, Unless};
 
 /// When a syscall is registered, as Agave's `register_feature_gated_function!` decides.
@@ -123,11 +125,11 @@ pub const SYSCALLS: &[SyscallRow] = &[
     // Agave: while `!reject_deployment_of_broken_elfs`, i.e. for execution only
     // (`ProgramEnvironment::for_deployment` drops it).
     row!("sol_alloc_free_",                       Always,                                                       introspection::AllocFree),
-    row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                NotImplemented),
+    row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                alt_bn128::AltBn128GroupOp),
     row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              NotImplemented),
     row!("sol_poseidon",                          Feature(FeatureSet::enable_poseidon_syscall),                 NotImplemented),
     row!("sol_remaining_compute_units",           Feature(FeatureSet::remaining_compute_units_syscall_enabled), introspection::RemainingComputeUnits),
-    row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    NotImplemented),
+    row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    alt_bn128::AltBn128Compression),
     row!("sol_get_sysvar",                        Feature(FeatureSet::get_sysvar_syscall_enabled),              sysvar::GetSysvar),
     row!("sol_get_epoch_stake",                   Feature(FeatureSet::enable_get_epoch_stake_syscall),          introspection::GetEpochStake),
     row!("sol_log_data",                          Always,                                                       logging::LogData),

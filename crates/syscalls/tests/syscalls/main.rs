@@ -5,6 +5,7 @@
 //! variants and texts, and the order in which pointers are checked. Also the syscall table
 //! against Agave's registration.
 
+mod alt_bn128;
 mod common;
 mod cpi;
 mod curve;
