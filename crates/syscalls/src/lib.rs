@@ -26,6 +26,7 @@
 //! ```
 
 pub mod alt_bn128;
+pub mod bls12_381;
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;

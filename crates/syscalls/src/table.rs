@@ -11,7 +11,8 @@ use sbfvm_vm::{LoadError, SyscallName, SyscallRegistry, SyscallSupport};
 
 use crate::not_implemented::NotImplemented;
 use crate::{
-    alt_bn128, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, sysvar,
+    alt_bn128, bls12_381, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda,
+    sysvar,
 };
 use Gate::{Always, Feature, Unless};
 
@@ -103,8 +104,8 @@ pub const SYSCALLS: &[SyscallRow] = &[
     row!("sol_curve_validate_point",              Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveValidatePoint),
     row!("sol_curve_group_op",                    Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveGroupOp),
     row!("sol_curve_multiscalar_mul",             Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveMultiscalarMul),
-    row!("sol_curve_decompress",                  Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
-    row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
+    row!("sol_curve_decompress",                  Feature(FeatureSet::enable_bls12_381_syscall),                bls12_381::CurveDecompress),
+    row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                bls12_381::CurvePairingMap),
     row!("sol_get_clock_sysvar",                  Always,                                                       sysvar::GetClock),
     row!("sol_get_epoch_schedule_sysvar",         Always,                                                       sysvar::GetEpochSchedule),
     row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      NotImplemented),

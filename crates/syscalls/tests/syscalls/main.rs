@@ -6,6 +6,8 @@
 //! against Agave's registration.
 
 mod alt_bn128;
+mod bls12_381;
+mod bls12_381_vectors;
 mod common;
 mod cpi;
 mod curve;

@@ -23,7 +23,7 @@ const AGAVE_4_4_REGISTRATION: &str = "
 
 /// The rows sbfvm registers but does not implement (calling one fails naming it).
 const NOT_IMPLEMENTED: &str = "
-    sol_secp256k1_recover sol_curve_decompress sol_curve_pairing_map sol_get_fees_sysvar sol_big_mod_exp sol_poseidon";
+    sol_secp256k1_recover sol_get_fees_sysvar sol_big_mod_exp sol_poseidon";
 
 fn names(list: &str) -> Vec<&str> {
     list.split_whitespace().collect()
