@@ -12,7 +12,7 @@
 //! | 3 | pairing, big-endian (EIP-197) | a multiple of 192 (SIMD-0334; any before) | 32 | see below |
 //! | 4 | G2 add, big-endian | exactly 256 | 128 | 535 |
 //! | 6 | G2 mul, big-endian | exactly 160 | 128 | 15,670 |
-//! | `op \| 0x80` | the same, little-endian (SIMD-0284) | exactly the size above | | the same |
+//! | `op \| 0x80` | the same, little-endian (SIMD-0284) | G1: exactly 128 / 96 (128 before SIMD-0222); pairing and G2: as above | | the same |
 //!
 //! There is no subtraction: op 1 (`ALT_BN128_G1_SUB_BE` of `solana-bn254`) and 5 are invalid
 //! ops, as in Agave 4.4. Pairing costs 36,364 + 12,121 × (⌊input_len / 192⌋ − 1, floored at
@@ -50,8 +50,8 @@
 //! Each costs `syscall_base_cost` (100) plus the op's cost. In order: a little-endian op while
 //! `alt_bn128_little_endian` is inactive, or an unknown op → abort `InvalidAttribute`, no
 //! charge; charge; translate the result, then the input (the same order as the group ops);
-//! compute: success writes and returns 0, failure (a wrong input length, a point that does
-//! not decompress) returns 1 with SIMD-0129, else `AltBn128CompressionError` as `u64`
+//! compute: success writes and returns 0, failure (a wrong input length, coordinates that
+//! do not deserialize, a point that does not decompress) returns 1 with SIMD-0129, else `AltBn128CompressionError` as `u64`
 //! (1 G1 decompression failed, 2 G2 decompression failed, 3/4 G1/G2 compression failed,
 //! 5 invalid input size).
 

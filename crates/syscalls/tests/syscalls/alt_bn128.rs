@@ -178,6 +178,67 @@ fn invalid_inputs_under_both_error_code_regimes() {
     }
 }
 
+/// Every op on an input it rejects: r0 is 1 under SIMD-0129, else the code of
+/// `solana-bn254`'s error (`AltBn128Error`: 1 InvalidInputData, 2 GroupError;
+/// `AltBn128CompressionError`: 1/2 G1/G2 decompression failed, 3/4 G1/G2 compression
+/// failed, 5 InvalidInputSize); the op's full price is charged either way.
+#[test]
+fn every_op_rejects_under_both_error_code_regimes() {
+    let too_big = vec![0xff; 32];
+    let mut off_curve_g2 = g2();
+    off_curve_g2[127] ^= 1;
+    let group_cases: [(u64, Vec<u8>, u64, u64); 6] = [
+        (0, [g1(), off_curve_g1()].concat(), 1, 334),
+        (2, [off_curve_g1(), scalar(2)].concat(), 1, 3_840),
+        (
+            3,
+            [off_curve_g1(), g2()].concat(),
+            1,
+            36_364 + 85 + 192 + 32,
+        ),
+        (3, vec![0; 100], 1, 36_364 + 85 + 100 + 32),
+        (4, [g2(), off_curve_g2.clone()].concat(), 2, 535),
+        (6, [off_curve_g2.clone(), scalar(2)].concat(), 1, 15_670),
+    ];
+    let compression_cases: [(u64, Vec<u8>, u64, u64); 6] = [
+        (0, vec![1; 63], 5, 130),
+        (0, [too_big.clone(), too_big.clone()].concat(), 3, 130),
+        (1, too_big.clone(), 1, 498),
+        (
+            2,
+            [
+                too_big.clone(),
+                too_big.clone(),
+                too_big.clone(),
+                too_big.clone(),
+            ]
+            .concat(),
+            4,
+            186,
+        ),
+        (3, [too_big.clone(), too_big.clone()].concat(), 2, 13_710),
+        (3, vec![1; 65], 5, 13_710),
+    ];
+    for simplified in [true, false] {
+        let features = if simplified {
+            FeatureSet::mainnet()
+        } else {
+            mainnet_without(&ids::SIMPLIFY_ALT_BN128_SYSCALL_ERROR_CODES)
+        };
+        let mut f = Fixture::new().with_features(features);
+        for (op, input, code, cost) in &group_cases {
+            let expected = if simplified { 1 } else { *code };
+            let (result, cu) = group_op(&mut f, *op, input);
+            assert_eq!((result, cu), (Ok(expected), *cost), "group op {op}");
+        }
+        for (op, input, code, cost) in &compression_cases {
+            let expected = if simplified { 1 } else { *code };
+            let (result, cu) = compression(&mut f, *op, input);
+            assert_eq!((result, cu), (Ok(expected), *cost), "compression op {op}");
+        }
+    }
+}
+
 #[test]
 fn compression_round_trips_and_costs() {
     let mut f = Fixture::new();
