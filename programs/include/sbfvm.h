@@ -420,6 +420,18 @@ uint64_t sol_curve_group_op(uint64_t curve_id, uint64_t group_op, const uint8_t 
                             const uint8_t *right, uint8_t *result);
 uint64_t sol_curve_multiscalar_mul(uint64_t curve_id, const uint8_t *scalars, const uint8_t *points,
                                    uint64_t points_len, uint8_t *result);
+/* BLS12-381 (curve: 4 pairing, 5 G1, 6 G2; | 0x80 for big-endian). Both return 0 on
+ * success, 1 when the input is rejected. */
+uint64_t sol_curve_decompress(uint64_t curve_id, const uint8_t *point, uint8_t *result);
+uint64_t sol_curve_pairing_map(uint64_t curve_id, uint64_t num_pairs, const uint8_t *g1_points,
+                               const uint8_t *g2_points, uint8_t *result);
+
+/* alt_bn128 (op: 0 G1 add, 2 G1 mul, 3 pairing, 4 G2 add, 6 G2 mul; compression op: 0/1 G1
+ * compress/decompress, 2/3 G2; | 0x80 for little-endian). 0 on success, else 1. */
+uint64_t sol_alt_bn128_group_op(uint64_t group_op, const uint8_t *input, uint64_t input_size,
+                                uint8_t *result);
+uint64_t sol_alt_bn128_compression(uint64_t op, const uint8_t *input, uint64_t input_size,
+                                   uint8_t *result);
 
 #define CURVE25519_EDWARDS 0
 #define CURVE25519_RISTRETTO 1

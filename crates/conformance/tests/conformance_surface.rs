@@ -1,9 +1,9 @@
 //! Runs the syscall families of the second conformance split (`shared/conformance-surface`,
 //! zstd-compressed `*.fix.zst` fixtures, beside the repository) that sbfvm implements:
-//! `secp256k1`, `poseidon` and `curve25519` under `syscall/fixtures/`, in the interpreter
-//! and in the JIT, and requires every fixture to pass (no failures, no skips). When the
-//! corpus is absent the test fails if the `CI` environment variable is set and is skipped
-//! with a message otherwise, as the first split's test does.
+//! `secp256k1`, `poseidon`, `curve25519` and `alt_bn128` under `syscall/fixtures/`, in the
+//! interpreter and in the JIT, and requires every fixture to pass (no failures, no skips).
+//! When the corpus is absent the test fails if the `CI` environment variable is set and is
+//! skipped with a message otherwise, as the first split's test does.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -16,7 +16,7 @@ const CORPUS: &str = concat!(
 );
 
 /// The syscall families run here, each a directory of `syscall/fixtures/`.
-const FAMILIES: &[&str] = &["secp256k1", "poseidon", "curve25519"];
+const FAMILIES: &[&str] = &["secp256k1", "poseidon", "curve25519", "alt_bn128"];
 
 /// The corpus directory, or `None` (after saying so) when it is absent outside CI.
 fn corpus() -> Option<PathBuf> {

@@ -24,7 +24,7 @@
 //! 2. Match `curve_id`:
 //!    - Edwards / Ristretto: charge [`CurveCosts::validate_cost`] (159 / 169) → translate 32
 //!      bytes at `point_addr` (Load) → return 0 if [`validate_point`] is true, else 1.
-//!    - BLS12-381 G1/G2 ids: handled by Agave (not by this module; see
+//!    - BLS12-381 G1/G2 ids: not this module's ([`crate::bls12_381`]; see
 //!      [`is_bls12_381_curve_id`]).
 //!    - Anything else: no charge, no translation; `abort_on_invalid_curve` active → abort
 //!      `SyscallError::InvalidAttribute`, inactive → return 1.
@@ -83,7 +83,7 @@ pub const MUL: u64 = 2;
 pub const MAX_MSM_POINTS: u64 = 512;
 
 // BLS12-381 curve ids (SIMD-0388). Agave's validate and group-op syscalls accept the G1/G2
-// ids too; the `0x80` bit selects big-endian encodings. This module does not implement them.
+// ids too; the `0x80` bit selects big-endian encodings. [`crate::bls12_381`] implements them.
 /// BLS12-381 pairing (`sol_curve_pairing_map`), little-endian.
 pub const BLS12_381_LE: u64 = 4;
 /// BLS12-381 pairing (`sol_curve_pairing_map`), big-endian.

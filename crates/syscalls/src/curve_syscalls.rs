@@ -1,8 +1,12 @@
-//! The curve25519 syscalls; their full contracts are in [`crate::curve`]'s module docs.
-//! BLS12-381 curve ids (active on mainnet) fail loudly: sbfvm does not implement them.
+//! The curve syscalls `sol_curve_validate_point`, `sol_curve_group_op` and
+//! `sol_curve_multiscalar_mul` (`solana-syscalls 4.4.0, src/lib.rs`): curve25519 contracts in
+//! [`crate::curve`]'s module docs, the BLS12-381 G1/G2 ids (SIMD-0388) in
+//! [`crate::bls12_381`]'s. `sol_curve_decompress` and `sol_curve_pairing_map` are
+//! BLS12-381-only and live there.
 
 use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
 
+use crate::bls12_381;
 use crate::curve::{self, is_bls12_381_curve_id, CurveCosts, MAX_MSM_POINTS};
 use crate::meter::charge;
 
@@ -14,38 +18,30 @@ fn invalid_curve(context: &VmContext) -> Result<u64, SyscallError> {
     }
 }
 
-fn bls_not_implemented(
-    context: &VmContext,
-    curve_id: u64,
-    name: &'static str,
-) -> Option<SyscallError> {
-    if !is_bls12_381_curve_id(curve_id) {
-        return None;
+/// Agave 4.4's first check in validate and group op: a BLS12-381 G1/G2 id while
+/// `enable_bls12_381_syscall` is inactive aborts `InvalidAttribute`, before any charge.
+fn check_bls12_381_enabled(context: &VmContext, curve_id: u64) -> Result<(), SyscallError> {
+    if is_bls12_381_curve_id(curve_id)
+        && !context.invoke_context().features.enable_bls12_381_syscall()
+    {
+        return Err(SyscallError::InvalidAttribute);
     }
-    Some(
-        if context.invoke_context().features.enable_bls12_381_syscall() {
-            SyscallError::NotImplemented(name)
-        } else {
-            SyscallError::InvalidAttribute
-        },
-    )
+    Ok(())
 }
 
 fn read_point(context: &VmContext, addr: u64) -> Result<[u8; 32], SyscallError> {
     context.memory().read::<32>(addr, 1)
 }
 
-/// `sol_curve_validate_point(curve_id, point)`, contract in [`crate::curve`]'s module docs.
-/// BLS12-381 G1/G2 ids fail with `NotImplemented` (`InvalidAttribute` while
-/// `enable_bls12_381_syscall` is inactive), before any charge.
+/// `sol_curve_validate_point(curve_id, point)`, contracts in [`crate::curve`]'s and
+/// [`crate::bls12_381`]'s module docs.
 pub struct CurveValidatePoint;
 impl Syscall for CurveValidatePoint {
     type Arguments = [u64; 2];
     fn call(context: &mut VmContext, [curve_id, point]: [u64; 2]) -> SyscallResult {
-        if let Some(error) =
-            bls_not_implemented(context, curve_id, "sol_curve_validate_point (BLS12-381)")
-        {
-            return Err(error);
+        check_bls12_381_enabled(context, curve_id)?;
+        if let Some(result) = bls12_381::validate_point(context, curve_id, point) {
+            return result;
         }
         let Some(cost) = CurveCosts::default().validate_cost(curve_id) else {
             return invalid_curve(context);
@@ -59,19 +55,16 @@ impl Syscall for CurveValidatePoint {
     }
 }
 
-/// `sol_curve_group_op(curve_id, op, left, right, result)`, contract in [`crate::curve`]'s
-/// module docs.
-/// BLS12-381 G1/G2 ids fail with `NotImplemented` (`InvalidAttribute` while
-/// `enable_bls12_381_syscall` is inactive), before any charge.
+/// `sol_curve_group_op(curve_id, op, left, right, result)`, contracts in [`crate::curve`]'s
+/// and [`crate::bls12_381`]'s module docs.
 pub struct CurveGroupOp;
 impl Syscall for CurveGroupOp {
     type Arguments = [u64; 5];
     fn call(context: &mut VmContext, registers: [u64; 5]) -> SyscallResult {
         let [curve_id, op, left, right, result] = registers;
-        if let Some(error) =
-            bls_not_implemented(context, curve_id, "sol_curve_group_op (BLS12-381)")
-        {
-            return Err(error);
+        check_bls12_381_enabled(context, curve_id)?;
+        if let Some(result) = bls12_381::group_op(context, registers) {
+            return result;
         }
         let Some(cost) = CurveCosts::default().group_op_cost(curve_id, op) else {
             return invalid_curve(context);

@@ -24,7 +24,9 @@
 //! assert_eq!(environment.syscall_support("sol_blake3"), None);
 //! ```
 
+pub mod alt_bn128;
 pub mod big_mod_exp;
+pub mod bls12_381;
 pub mod cpi;
 pub mod curve;
 pub mod curve_syscalls;
@@ -34,7 +36,6 @@ pub mod introspection;
 pub mod logging;
 pub mod mem_ops;
 mod meter;
-pub mod not_implemented;
 pub mod pda;
 pub mod poseidon;
 pub mod secp256k1;

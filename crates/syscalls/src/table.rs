@@ -9,10 +9,9 @@
 use sbfvm_runtime::FeatureSet;
 use sbfvm_vm::{LoadError, SyscallName, SyscallRegistry, SyscallSupport};
 
-use crate::not_implemented::NotImplemented;
 use crate::{
-    big_mod_exp, cpi, curve_syscalls, hashing, introspection, logging, mem_ops, pda, poseidon,
-    secp256k1, sysvar,
+    alt_bn128, big_mod_exp, bls12_381, cpi, curve_syscalls, hashing, introspection, logging,
+    mem_ops, pda, poseidon, secp256k1, sysvar,
 };
 use Gate::{Always, Feature, Unless};
 
@@ -45,8 +44,8 @@ pub struct SyscallRow {
     pub name: &'static str,
     /// The feature sets under which it is registered.
     pub gate: Gate,
-    /// [`SyscallSupport::NotImplemented`] for the syscalls sbfvm registers (so programs
-    /// importing them load) but does not implement: calling one fails naming it.
+    /// [`SyscallSupport::Implemented`] for every row: each syscall of Agave 4.4's registry
+    /// is implemented (the variant for stubs stays in `sbfvm_vm` for embedders' tables).
     pub support: SyscallSupport,
     register: fn(&mut SyscallRegistry) -> Result<(), LoadError>,
 }
@@ -58,12 +57,8 @@ impl SyscallRow {
     }
 }
 
-/// `row!(name, gate, implementation)`: the implementation is a `Syscall` type, or
-/// `NotImplemented` for a stub that fails with `SyscallError::NotImplemented(name)`.
+/// `row!(name, gate, implementation)`: the implementation is a `Syscall` type.
 macro_rules! row {
-    ($name:literal, $gate:expr, NotImplemented) => {
-        row!(@row $name, $gate, SyscallSupport::NotImplemented, NotImplemented<Name>)
-    };
     ($name:literal, $gate:expr, $implementation:ty) => {
         row!(@row $name, $gate, SyscallSupport::Implemented, $implementation)
     };
@@ -104,8 +99,8 @@ pub const SYSCALLS: &[SyscallRow] = &[
     row!("sol_curve_validate_point",              Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveValidatePoint),
     row!("sol_curve_group_op",                    Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveGroupOp),
     row!("sol_curve_multiscalar_mul",             Feature(FeatureSet::curve25519_syscall_enabled),              curve_syscalls::CurveMultiscalarMul),
-    row!("sol_curve_decompress",                  Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
-    row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                NotImplemented),
+    row!("sol_curve_decompress",                  Feature(FeatureSet::enable_bls12_381_syscall),                bls12_381::CurveDecompress),
+    row!("sol_curve_pairing_map",                 Feature(FeatureSet::enable_bls12_381_syscall),                bls12_381::CurvePairingMap),
     row!("sol_get_clock_sysvar",                  Always,                                                       sysvar::GetClock),
     row!("sol_get_epoch_schedule_sysvar",         Always,                                                       sysvar::GetEpochSchedule),
     row!("sol_get_fees_sysvar",                   Unless(FeatureSet::disable_fees_sysvar),                      sysvar::GetFees),
@@ -126,11 +121,11 @@ pub const SYSCALLS: &[SyscallRow] = &[
     // Agave: while `!reject_deployment_of_broken_elfs`, i.e. for execution only
     // (`ProgramEnvironment::for_deployment` drops it).
     row!("sol_alloc_free_",                       Always,                                                       introspection::AllocFree),
-    row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                NotImplemented),
+    row!("sol_alt_bn128_group_op",                Feature(FeatureSet::enable_alt_bn128_syscall),                alt_bn128::AltBn128GroupOp),
     row!("sol_big_mod_exp",                       Feature(FeatureSet::enable_big_mod_exp_syscall),              big_mod_exp::BigModExp),
     row!("sol_poseidon",                          Feature(FeatureSet::enable_poseidon_syscall),                 poseidon::Poseidon),
     row!("sol_remaining_compute_units",           Feature(FeatureSet::remaining_compute_units_syscall_enabled), introspection::RemainingComputeUnits),
-    row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    NotImplemented),
+    row!("sol_alt_bn128_compression",             Feature(FeatureSet::enable_alt_bn128_compression_syscall),    alt_bn128::AltBn128Compression),
     row!("sol_get_sysvar",                        Feature(FeatureSet::get_sysvar_syscall_enabled),              sysvar::GetSysvar),
     row!("sol_get_epoch_stake",                   Feature(FeatureSet::enable_get_epoch_stake_syscall),          introspection::GetEpochStake),
     row!("sol_log_data",                          Always,                                                       logging::LogData),

@@ -197,6 +197,7 @@ fn the_fixture_scenarios_are_discovered() {
         "account_data.toml",
         "account_data_wrap.json",
         "compute.toml",
+        "crypto.toml",
         "custom_error.toml",
         "hash_pda.toml",
         "introspect.toml",

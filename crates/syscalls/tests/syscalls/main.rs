@@ -5,7 +5,10 @@
 //! variants and texts, and the order in which pointers are checked. Also the syscall table
 //! against Agave's registration.
 
+mod alt_bn128;
 mod big_mod_exp;
+mod bls12_381;
+mod bls12_381_vectors;
 mod common;
 mod cpi;
 mod curve;
