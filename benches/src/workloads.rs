@@ -895,6 +895,70 @@ const SHA256_OF_ZEROS: [(u16, &str); 2] = [
     ),
 ];
 
+/// The return data of the crypto families (9 to 20): the syscall's output for the
+/// program's constant inputs, from independent known answers where there are some.
+const CRYPTO_RESULTS: &[(u8, &str)] = &[
+    // EIP-196: 2G
+    (
+        9,
+        "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd315ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4",
+    ),
+    // EIP-196: 2G
+    (
+        10,
+        "030644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd315ed738c0e0a7c92e7845f96b2ae9c0a68a6a449e3538fc7ff3ebf7a5a18a2c4",
+    ),
+    // One pair: e(G1, G2) is not the identity, so the check is false.
+    (
+        11,
+        "0000000000000000000000000000000000000000000000000000000000000000",
+    ),
+    // G compressed: x = 1 (the decompression below gives G back)
+    (
+        12,
+        "0000000000000000000000000000000000000000000000000000000000000001",
+    ),
+    // G
+    (
+        13,
+        "00000000000000000000000000000000000000000000000000000000000000010000000000000000000000000000000000000000000000000000000000000002",
+    ),
+    // solana-poseidon's documented vector for [1; 32], [2; 32], big-endian
+    (
+        14,
+        "0d54e1938f8a8c1c7deb5e0355f26319207b84fe9ca2ce1b26e735c829821990",
+    ),
+    // Q = r⁻¹(sR − eG) with R = (G.x, even y), computed outside sbfvm
+    (
+        15,
+        "a79c4ad78ef84db6e2937d12cb91afce57c3017d0dcabc41de786c0d5dd32ac5\
+         8c8862050467de1f600f30372f67996bff527c4e863436a1b5d341564e8319b4",
+    ),
+    // BLS12-381: solana-bls12-381-syscall 0.1.1's test vectors (G1 add, G1 mul, G1
+    // decompress, the pairing map of one pair)
+    (
+        16,
+        "173eff899dbc6256c06688abbb319b53cc85d99089670f04744b7f411d59df9320a15b6860d3ef66e95f3082cf9a13bd127066912449111b2f60742d381910bf381556d885f5cf479e1f1d3354b9868a404437a13799d69bfa15e904037529ef",
+    ),
+    (
+        17,
+        "166548ff03f727daea75d05b9e727e37a647e3cd067c37ffa7429aed538f08b362b9a2a4aa3e8d0401b329315fd48be3127df50aa9c9abac980169519fa0fcb8503ba5aab972f8d0e46fe5c8ddcc0978998e58f0e4a49d4f483777ef3868363a",
+    ),
+    (
+        18,
+        "0f9ff5448e60bc9a718f463ac102bd6f8772e6460c19076a6c89d5806e5a8ef44b6f3b8af09e37a4e564987a26b9deda124f01f63e23a2ea926d07552c680afa9e1fb5f475c11b35b84fa0eda83329c83a046b5ff6abf1ca78e4878764327b3a",
+    ),
+    (
+        19,
+        "0e39a48076e53ac2a3b3079b131bc3b8f7f6534c3f4778488f8202c023fb24e8e57a447e36e4c5f970ea5d8285f64b290d1fe8e169dbb469e1b82b39b80ae493f5e32844d7d90fa40ee777867821d234402f272aabdde13af9f7cca11410670100a86d9ddf3c930b4c025f56ae04647d7ce21f9fc7a031624c7cdd6506d56f2c18ac4e2ad8895b44d328d2acf21d73dc0b9cf975760c3b3b5789d9be903ef967f4f79870ee1f7a88270931d716b4a478a6733e8204d8399b08d67409dea822f2132fb77cc4de3a874b61f2e7beeea2327ce6e5ac9c8cc4a3d5319990a7767aa746cb9178ed2e878200cc8b3d160af3e80f26a1926a8a56c608a7e57d5f1c783317a1fa697db1a9a8610500e78f8d165c8f945f42979a37a9005b6b053bfc088c00c34087c5e2ebaa7fb0d907b4ebde3ac3ddc082568f00c7e13539b5979851b7fcfb057c3da485a90e14ce243801c5d6170a20df8057a6213d1dbe5a9652796dffd34f2e3930d57d085d0a97a2898581ed654d27555eea2b5565f0e95d39ab0d12261f1d29a9c1316c77e782612d23fc957d7440a346288fa00e0f5ba8cf4d284ad072324077d8b660da00b94569c267138121ccfaedbf8f7a38ea3e08e001f26e0ac2b2c6dc97a7eaebcf945df9dd990f56594c311d124a00f62a8f593c306017add1d59c509a9fa10cb2e1e24d63f99af66e60b04f5a02be3fbd7baace778e8a0f5dbfe6649f8e3277cc9dc9e65d39037d60c3f7c34c18b06358ce563fcc25adb67433f00f9bc7c7c6b72cf1fbec23b224086b5299901c1de5969d25d86074",
+    ),
+    // pow(base, 65537, 2^255 - 19), little-endian, computed outside sbfvm
+    (
+        20,
+        "7d37730abf7ac1c4298ec7bcc115f43c1263ae1ccab9ed97c947e93b2a916777",
+    ),
+];
+
 const SYSCALL_CASES: &[SyscallCase] = &[
     SyscallCase {
         name: "stack_height",
@@ -984,7 +1048,120 @@ const SYSCALL_CASES: &[SyscallCase] = &[
         size: 32,
         description: "sol_get_return_data of 32 bytes",
     },
+    SyscallCase {
+        name: "bn128_add",
+        family: 9,
+        syscall: "sol_alt_bn128_group_op",
+        calls: 1000,
+        size: 0,
+        description: "sol_alt_bn128_group_op G1 add (BN254), G + G",
+    },
+    SyscallCase {
+        name: "bn128_mul",
+        family: 10,
+        syscall: "sol_alt_bn128_group_op",
+        calls: 100,
+        size: 0,
+        description: "sol_alt_bn128_group_op G1 mul (BN254), 2 * G",
+    },
+    SyscallCase {
+        name: "bn128_pairing_1",
+        family: 11,
+        syscall: "sol_alt_bn128_group_op",
+        calls: 20,
+        size: 0,
+        description: "sol_alt_bn128_group_op pairing (BN254) of one pair, the generators",
+    },
+    SyscallCase {
+        name: "bn128_compress_g1",
+        family: 12,
+        syscall: "sol_alt_bn128_compression",
+        calls: 1000,
+        size: 0,
+        description: "sol_alt_bn128_compression G1 compress (BN254) of G",
+    },
+    SyscallCase {
+        name: "bn128_decompress_g1",
+        family: 13,
+        syscall: "sol_alt_bn128_compression",
+        calls: 500,
+        size: 0,
+        description: "sol_alt_bn128_compression G1 decompress (BN254), x = 1",
+    },
+    SyscallCase {
+        name: "poseidon_2x32B",
+        family: 14,
+        syscall: "sol_poseidon",
+        calls: 500,
+        size: 0,
+        description: "sol_poseidon, BN254 x5, big-endian, 2 inputs of 32 bytes",
+    },
+    SyscallCase {
+        name: "secp256k1_recover",
+        family: 15,
+        syscall: "sol_secp256k1_recover",
+        calls: 50,
+        size: 0,
+        description: "sol_secp256k1_recover of one signature",
+    },
+    SyscallCase {
+        name: "bls12_381_g1_add",
+        family: 16,
+        syscall: "sol_curve_group_op",
+        calls: 1000,
+        size: 0,
+        description: "sol_curve_group_op BLS12-381 G1 add, big-endian",
+    },
+    SyscallCase {
+        name: "bls12_381_g1_mul",
+        family: 17,
+        syscall: "sol_curve_group_op",
+        calls: 100,
+        size: 0,
+        description: "sol_curve_group_op BLS12-381 G1 mul, big-endian",
+    },
+    SyscallCase {
+        name: "bls12_381_g1_decompress",
+        family: 18,
+        syscall: "sol_curve_decompress",
+        calls: 200,
+        size: 0,
+        description: "sol_curve_decompress BLS12-381 G1, big-endian",
+    },
+    SyscallCase {
+        name: "bls12_381_pairing_1",
+        family: 19,
+        syscall: "sol_curve_pairing_map",
+        calls: 20,
+        size: 0,
+        description: "sol_curve_pairing_map BLS12-381 of one pair, big-endian",
+    },
+    SyscallCase {
+        name: "big_mod_exp_32B",
+        family: 20,
+        syscall: "sol_big_mod_exp",
+        calls: 500,
+        size: 0,
+        description:
+            "sol_big_mod_exp, 32-byte base and modulus, exponent 65537 (feature activated)",
+    },
 ];
+
+/// The syscall group's VM: JIT, mainnet's features plus `enable_big_mod_exp_syscall`
+/// (inactive on mainnet), which only registers `sol_big_mod_exp`, so that
+/// `bench_syscalls.so`, which imports it, loads without an unresolved import and the
+/// `big_mod_exp_32B` row can call it. The other rows' syscalls and prices are mainnet's.
+fn syscall_vm() -> Result<Sbfvm, String> {
+    let mut features = sbfvm_runtime::FeatureSet::mainnet();
+    features.activate(sbfvm_runtime::features::ids::ENABLE_BIG_MOD_EXP_SYSCALL);
+    Sbfvm::new(Config {
+        mode: ExecutionMode::Jit,
+        compute_unit_limit: Some(1_400_000),
+        features,
+        ..Config::default()
+    })
+    .map_err(|error| error.to_string())
+}
 
 /// A program id for which `create_program_address(["vault"])` is off the curve and so
 /// `try_find_program_address(["vault"])` succeeds with bump 255.
@@ -1020,6 +1197,10 @@ fn syscall_return_data(case: &SyscallCase, id: &Pubkey, call: bool, vm: &Sbfvm) 
         6 => Some(vm.runtime().sysvars.clock_repr_c().to_vec()),
         7 if !call => None,
         7 | 8 => Some(vec![0; case.size as usize]),
+        9..=20 => CRYPTO_RESULTS
+            .iter()
+            .find(|(family, _)| *family == case.family)
+            .map(|(_, output)| hex::decode(output).expect("hex")),
         _ => None,
     }
 }
@@ -1031,7 +1212,7 @@ fn syscall_benchmark(case: &'static SyscallCase) -> Benchmark {
         "call",
         case.description,
         move || {
-            let mut vm = vm(ExecutionMode::Jit)?;
+            let mut vm = syscall_vm()?;
             let id = syscall_program_id();
             add_program(&mut vm, id, "bench_syscalls.so")?;
             let instruction = |baseline: bool| {
@@ -1042,7 +1223,7 @@ fn syscall_benchmark(case: &'static SyscallCase) -> Benchmark {
             };
             // The families that produce a value call the syscall once more after the
             // loop, in both modes.
-            let extra_calls = u64::from(matches!(case.family, 3..=6));
+            let extra_calls = u64::from(matches!(case.family, 3..=6 | 9..=20));
             let verify = |call: bool| -> Verify {
                 let expected = syscall_return_data(case, &id, call, &vm);
                 let calls = extra_calls + if call { u64::from(case.calls) } else { 0 };
@@ -1537,6 +1718,40 @@ mod tests {
                 Some(outcome.compute_units_consumed() as f64),
                 "{name}"
             );
+        }
+    }
+
+    /// The crypto rows charge Agave 4.4's prices for their inputs (the syscall tests check
+    /// the formulas; this pins what the rows report).
+    #[test]
+    fn crypto_rows_charge_agaves_prices() {
+        let expected = [
+            ("syscall/bn128_add", 334),
+            ("syscall/bn128_mul", 3_840),
+            // 36,364 for the first pair + sha256's base 85 + 192 input + 32 output bytes.
+            ("syscall/bn128_pairing_1", 36_673),
+            // The operation's price plus the syscall base cost of 100.
+            ("syscall/bn128_compress_g1", 130),
+            ("syscall/bn128_decompress_g1", 498),
+            ("syscall/poseidon_2x32B", 786),
+            ("syscall/secp256k1_recover", 25_000),
+            ("syscall/bls12_381_g1_add", 128),
+            ("syscall/bls12_381_g1_mul", 4_627),
+            ("syscall/bls12_381_g1_decompress", 2_100),
+            ("syscall/bls12_381_pairing_1", 25_445),
+            // 422 + ⌈32² × 75 / 189⌉.
+            ("syscall/big_mod_exp_32B", 829),
+        ];
+        let all = benchmarks();
+        for (name, price) in expected {
+            let scenario = all
+                .iter()
+                .find(|scenario| scenario.name == name)
+                .unwrap_or_else(|| panic!("{name}"));
+            let mut workload = scenario.setup().unwrap_or_else(|error| panic!("{error}"));
+            workload.run(1);
+            let checked = workload.check().unwrap_or_else(|error| panic!("{error}"));
+            assert_eq!(checked.cu_price, Some(price), "{name}");
         }
     }
 

@@ -433,6 +433,30 @@ uint64_t sol_alt_bn128_group_op(uint64_t group_op, const uint8_t *input, uint64_
 uint64_t sol_alt_bn128_compression(uint64_t op, const uint8_t *input, uint64_t input_size,
                                    uint8_t *result);
 
+/* Poseidon (parameters: 0 = BN254 x5; endianness: 0 big-endian, 1 little-endian) of
+ * `vals_len` inputs of up to 32 bytes each into a 32-byte result. 0 on success, else 1. */
+uint64_t sol_poseidon(uint64_t parameters, uint64_t endianness, const SolBytes *vals,
+                      uint64_t vals_len, uint8_t *hash_result);
+
+/* secp256k1 public-key recovery: 32-byte message hash, recovery id 0..=3, 64-byte
+ * signature r || s (big-endian) → the 64-byte uncompressed key x || y. 0 on success, else
+ * an error number (1 invalid hash, 2 invalid recovery id, 3 invalid signature). */
+uint64_t sol_secp256k1_recover(const uint8_t *hash, uint64_t recovery_id, const uint8_t *signature,
+                               uint8_t *result);
+
+/* sol_big_mod_exp (registered only while enable_big_mod_exp_syscall is active, not on
+ * mainnet): base^exponent mod modulus, little-endian operands of up to 512 bytes; the result
+ * has modulus_len bytes. */
+typedef struct {
+  const uint8_t *base;
+  uint64_t base_len;
+  const uint8_t *exponent;
+  uint64_t exponent_len;
+  const uint8_t *modulus;
+  uint64_t modulus_len;
+} SolBigModExpParams;
+uint64_t sol_big_mod_exp(const SolBigModExpParams *params, uint8_t *result);
+
 #define CURVE25519_EDWARDS 0
 #define CURVE25519_RISTRETTO 1
 #define CURVE_OP_ADD 0

@@ -1013,6 +1013,13 @@ const DECLARED_SYSCALLS: &[&str] = &[
     "sol_curve_validate_point",
     "sol_curve_group_op",
     "sol_curve_multiscalar_mul",
+    "sol_curve_decompress",
+    "sol_curve_pairing_map",
+    "sol_alt_bn128_group_op",
+    "sol_alt_bn128_compression",
+    "sol_poseidon",
+    "sol_secp256k1_recover",
+    "sol_big_mod_exp",
 ];
 
 /// Agave's execution-time VM configuration (`reject_broken_elfs` is true only at deployment).
@@ -1373,6 +1380,7 @@ const FIXTURES: &[&str] = &[
     "bench_large",
     "bench_syscalls",
     "compute",
+    "crypto",
     "cpi_callee",
     "cpi_caller",
     "cpi_chain",
