@@ -1,7 +1,8 @@
 //! The precompile instruction builders of `sbfvm::precompiles` through
 //! `Sbfvm::process_transaction`: signed instructions verify, tampered ones fail with
 //! Agave's `Custom(n)`, offsets can point into another instruction, and precompiles cost
-//! no compute units and log nothing.
+//! no compute units and log nothing; a fixture program checks for a preceding ed25519
+//! instruction through the Instructions sysvar.
 
 use sbfvm::precompiles::{
     ed25519_instruction, ed25519_instruction_with_signature, ed25519_offsets_instruction,
@@ -10,9 +11,9 @@ use sbfvm::precompiles::{
     secp256r1_offsets_instruction, secp256r1_public_key, secp256r1_sign, Secp256k1SignatureOffsets,
     SignatureOffsets, CURRENT_INSTRUCTION,
 };
-use sbfvm::{Check, Config, InstructionError, Sbfvm, TransactionError};
-use solana_instruction::Instruction;
-use solana_sdk_ids::compute_budget;
+use sbfvm::{Check, Config, ExecutionMode, InstructionError, Pubkey, Sbfvm, TransactionError};
+use solana_instruction::{AccountMeta, Instruction};
+use solana_sdk_ids::{compute_budget, sysvar};
 
 const SECRET: [u8; 32] = [42; 32];
 
@@ -223,5 +224,69 @@ impl Tap for Instruction {
     fn tap(mut self, f: impl FnOnce(&mut Vec<u8>)) -> Self {
         f(&mut self.data);
         self
+    }
+}
+
+/// `fixtures/ed25519_gate.so` (`programs/ed25519_gate.c`) requires the instruction before
+/// it to be an ed25519 precompile instruction for the key in its data, read from the
+/// Instructions sysvar.
+fn gate(program: Pubkey, public_key: &[u8; 32]) -> Instruction {
+    Instruction::new_with_bytes(
+        program,
+        public_key,
+        vec![AccountMeta::new_readonly(sysvar::instructions::id(), false)],
+    )
+}
+
+#[test]
+fn a_program_gated_on_a_preceding_ed25519_instruction() {
+    for mode in [ExecutionMode::Interpreter, ExecutionMode::Jit] {
+        let program = Pubkey::new_unique();
+        let mut vm = crate::common::vm_with(mode, program, "ed25519_gate.so");
+        let key = ed25519_public_key(&SECRET);
+        let message = b"withdraw 5 to Alice";
+
+        // A valid signature: the precompile passes (0 units), the program finds it.
+        let outcome = vm.process_transaction(
+            &[ed25519_instruction(&SECRET, message), gate(program, &key)],
+            None,
+        );
+        outcome.assert(&[
+            Check::success(),
+            Check::logs_contain("Program log: ed25519 signature checked"),
+        ]);
+        assert_eq!(outcome.invocations[0].compute_units_consumed, 0);
+        assert_eq!(
+            outcome.compute_units_consumed(),
+            outcome.invocations[1].compute_units_consumed
+        );
+
+        // A wrong signature: the precompile fails the transaction, the program never runs.
+        let mut wrong = ed25519_instruction(&SECRET, message);
+        *wrong.data.last_mut().unwrap() ^= 1;
+        let outcome = vm.process_transaction(&[wrong, gate(program, &key)], None);
+        outcome.assert(&[
+            Check::transaction_err(TransactionError::InstructionError(
+                0,
+                InstructionError::Custom(2),
+            )),
+            Check::compute_units(0),
+        ]);
+        assert!(outcome.logs().is_empty());
+
+        // No ed25519 instruction: the program's own error.
+        let outcome = vm.process_transaction(&[gate(program, &key)], None);
+        outcome.assert(&[Check::transaction_err(TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(1),
+        ))]);
+        // Another instruction before it, or a signature by another key.
+        let outcome = vm.process_transaction(&[carrier(b"x"), gate(program, &key)], None);
+        outcome.assert(&[Check::err(InstructionError::Custom(2))]);
+        let outcome = vm.process_transaction(
+            &[ed25519_instruction(&[1; 32], message), gate(program, &key)],
+            None,
+        );
+        outcome.assert(&[Check::err(InstructionError::Custom(4))]);
     }
 }
