@@ -3309,6 +3309,9 @@ impl FeatureSet {
         early_instruction_trace_overflow_detection => [EARLY_INSTRUCTION_TRACE_OVERFLOW_DETECTION];
         /// SIMD-0159: precompiles verified during execution.
         move_precompile_verification_to_svm => [MOVE_PRECOMPILE_VERIFICATION_TO_SVM];
+        /// SIMD-0152: the ed25519 precompile verifies with `verify_strict` (always in Agave
+        /// 4.4, whose `agave-precompiles` no longer reads the gate).
+        ed25519_precompile_verify_strict => [ED25519_PRECOMPILE_VERIFY_STRICT];
         /// Upgradeable loader `SetAuthorityChecked` allowed (also through CPI).
         enable_bpf_loader_set_authority_checked_ix => [ENABLE_BPF_LOADER_SET_AUTHORITY_CHECKED_IX];
     }

@@ -115,6 +115,15 @@ pub trait ProgramExecutor {
 /// The entrypoint of a builtin program.
 pub type BuiltinFunction = fn(&mut InvokeContext) -> Result<(), ExecutionFailure>;
 
+/// The verification of a precompile (`agave-precompiles 4.4.0, src/lib.rs`, `Verify`): its
+/// own instruction data, the data of every top-level instruction of the transaction (its own
+/// included, at its index) and the feature set.
+pub type PrecompileFunction = fn(
+    data: &[u8],
+    instruction_datas: &[&[u8]],
+    features: &FeatureSet,
+) -> Result<(), solana_precompile_error::PrecompileError>;
+
 /// One row of the builtins table: a native program the dispatcher can run.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {
@@ -577,6 +586,49 @@ impl InvokeContext {
         if let Some(frame) = self.transaction_context.frame_mut(trace_index) {
             frame.outcome = Some(FrameOutcome {
                 compute_units_consumed: consumed,
+                result: result.clone(),
+            });
+        }
+        result
+    }
+
+    /// Runs the next top-level instruction as a precompile (SIMD-0159): push, verify, pop,
+    /// as `solana-program-runtime 4.4.0, src/invoke_context.rs`, `process_message` and
+    /// `process_precompile` do. Nothing is logged and no compute unit is charged (the
+    /// frame's units stay 0); a [`PrecompileError`](solana_precompile_error::PrecompileError)
+    /// becomes the `InstructionError` Agave's `From` gives it (`Custom(0..=4)`).
+    pub fn process_precompile(
+        &mut self,
+        verify: PrecompileFunction,
+    ) -> Result<(), InstructionError> {
+        let trace_length = self.transaction_context.trace().len();
+        let trace_index = match self.push(None) {
+            Ok(trace_index) => trace_index,
+            Err(error) => {
+                self.record_frame_that_never_ran(trace_length, &error);
+                return Err(error);
+            }
+        };
+        if let Some(observer) = self.observer.as_mut() {
+            observer.frame_started(trace_index);
+        }
+        let result = {
+            let trace = self.transaction_context.trace();
+            let instruction_datas: Vec<&[u8]> = trace
+                .iter()
+                .filter(|frame| frame.caller_index.is_none())
+                .map(|frame| frame.data.as_slice())
+                .collect();
+            verify(&trace[trace_index].data, &instruction_datas, &self.features)
+                .map_err(InstructionError::from)
+        };
+        if let Some(observer) = self.observer.as_mut() {
+            observer.frame_finished(trace_index);
+        }
+        let result = result.and(self.transaction_context.pop());
+        if let Some(frame) = self.transaction_context.frame_mut(trace_index) {
+            frame.outcome = Some(FrameOutcome {
+                compute_units_consumed: 0,
                 result: result.clone(),
             });
         }

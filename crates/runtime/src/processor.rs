@@ -5,8 +5,8 @@
 //! 3. [`Runtime::check_transaction`]: the checks Agave makes before execution;
 //! 4. [`Runtime::invoke_context`]: the budget, the transaction context and the invoke
 //!    context the instructions run in;
-//! 5. [`execute_instructions`]: each top-level instruction through the invoke context,
-//!    stopping at the first failure;
+//! 5. [`execute_instructions`]: each top-level instruction through the invoke context (a
+//!    precompile's verified in place, SIMD-0159), stopping at the first failure;
 //! 6. [`Runtime::check_post_transaction`]: lamport conservation and rent-state transitions
 //!    (`solana-svm 4.4.0`, `transaction_processor.rs` / `rent_state`);
 //! 7. [`Runtime::commit`]: on success, the writable accounts and the program cache.
@@ -24,7 +24,7 @@ use solana_sdk_ids::{incinerator, loader_v4, native_loader, sysvar};
 pub use solana_transaction_error::TransactionError;
 
 use crate::accounts::{is_bpf_loader, native_program_account, AccountStore};
-use crate::builtins::BUILTINS;
+use crate::builtins::{self, BUILTINS, PRECOMPILES};
 use crate::compute::{ComputeBudget, DEFAULT_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_LIMIT};
 use crate::environment::EnvironmentConfig;
 use crate::features::FeatureSet;
@@ -178,6 +178,10 @@ impl Runtime {
         for builtin in BUILTINS {
             self.store.set(builtin.program_id, native_program_account());
         }
+        for precompile in PRECOMPILES {
+            self.store
+                .set(precompile.program_id, native_program_account());
+        }
         for (id, account) in self.sysvars.accounts() {
             self.store.set(id, account);
         }
@@ -279,6 +283,8 @@ impl Runtime {
     }
 
     /// Agave's default compute-unit limit: 3,000 per builtin instruction, 200,000 per other.
+    /// The ed25519 and secp256k1 precompiles count as builtins, secp256r1 does not
+    /// (`solana-builtins-default-costs 4.4.0, src/lib.rs`, `NON_MIGRATING_BUILTINS_COSTS`).
     pub fn default_compute_unit_limit(&self, instructions: &[Instruction]) -> u64 {
         instructions
             .iter()
@@ -286,7 +292,11 @@ impl Runtime {
                 let is_builtin = self
                     .builtins
                     .iter()
-                    .any(|builtin| builtin.program_id == instruction.program_id);
+                    .any(|builtin| builtin.program_id == instruction.program_id)
+                    || PRECOMPILES.iter().any(|precompile| {
+                        precompile.program_id == instruction.program_id
+                            && precompile.builtin_compute_unit_limit
+                    });
                 if is_builtin {
                     BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT
                 } else {
@@ -412,14 +422,30 @@ impl Runtime {
 
 /// Phase 5: runs the top-level instructions in order; the first failure ends the
 /// transaction with its index.
+///
+/// A top-level instruction of a precompile the feature set enables runs as Agave's
+/// `process_message` runs it (SIMD-0159): verified by [`InvokeContext::process_precompile`],
+/// not dispatched to a builtin.
 pub fn execute_instructions(
     invoke_context: &mut InvokeContext,
     instruction_count: usize,
 ) -> Result<(), TransactionError> {
     for index in 0..instruction_count {
-        invoke_context
-            .process_instruction(None)
-            .map_err(|error| TransactionError::InstructionError(index as u8, error))?;
+        let precompile = invoke_context
+            .transaction_context
+            .frame(index)
+            .and_then(|frame| {
+                invoke_context
+                    .transaction_context
+                    .key_of(frame.program_account_index)
+                    .ok()
+            })
+            .and_then(|program_id| builtins::find_precompile(program_id, &invoke_context.features));
+        let result = match precompile {
+            Some(precompile) => invoke_context.process_precompile(precompile.verify),
+            None => invoke_context.process_instruction(None),
+        };
+        result.map_err(|error| TransactionError::InstructionError(index as u8, error))?;
     }
     Ok(())
 }

@@ -7,5 +7,6 @@ mod common;
 mod bpf_loader;
 mod compute_budget;
 mod invoke_context;
+mod precompiles;
 mod processor;
 mod system;

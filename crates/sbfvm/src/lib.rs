@@ -131,6 +131,7 @@ mod input;
 pub mod inspect;
 mod invoke_tree;
 mod outcome;
+pub mod precompiles;
 pub mod progress;
 pub mod report;
 pub mod runner;

@@ -14,15 +14,30 @@
 //!
 //! Nothing else names it: the account store, the default compute-unit limit (3,000 per
 //! builtin instruction), the conformance harness and the reports all read this table.
+//!
+//! # Precompiles
+//! The ed25519, secp256k1 and secp256r1 programs are not builtins in Agave 4.4: under
+//! SIMD-0159 a top-level instruction of theirs is verified during execution by
+//! `agave-precompiles 4.4.0` (`src/lib.rs`, `PRECOMPILES`), outside the builtin dispatch —
+//! no logs, no compute units, no `BuiltinProgramsMustConsumeComputeUnits`
+//! (`solana-program-runtime 4.4.0, src/invoke_context.rs`, `process_message`). Each is one
+//! module here (`pub(crate) fn verify`, a [`PrecompileFunction`]) and one row of
+//! [`PRECOMPILES`]; the processor runs them through
+//! [`InvokeContext::process_precompile`](crate::invoke_context::InvokeContext::process_precompile),
+//! and a CPI to one is refused (`sbfvm-syscalls`, `check_authorized_program`).
 
 use solana_pubkey::Pubkey;
 
-use crate::invoke_context::Builtin;
+use crate::features::FeatureSet;
 #[cfg(doc)]
 use crate::invoke_context::InvokeContext;
+use crate::invoke_context::{Builtin, PrecompileFunction};
 
 mod bpf_loader;
 mod compute_budget;
+mod ed25519;
+mod secp256k1;
+mod secp256r1;
 mod system;
 
 /// Every builtin sbfvm provides, in Agave's order.
@@ -59,4 +74,55 @@ pub fn find(program_id: &Pubkey) -> Option<&'static Builtin> {
     BUILTINS
         .iter()
         .find(|builtin| builtin.program_id == *program_id)
+}
+
+/// One row of the precompiles table.
+#[derive(Debug, Clone, Copy)]
+pub struct Precompile {
+    /// The program id.
+    pub program_id: Pubkey,
+    /// A name for reports (Agave registers no name for a precompile).
+    pub name: &'static str,
+    /// The verification.
+    pub verify: PrecompileFunction,
+    /// Whether the feature set makes `program_id` a precompile.
+    pub enabled: fn(&FeatureSet) -> bool,
+    /// Whether its instructions count as builtin instructions (3,000 units) for the
+    /// default compute-unit limit (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
+    pub builtin_compute_unit_limit: bool,
+}
+
+/// Every precompile, in Agave's order (`agave-precompiles 4.4.0, src/lib.rs`).
+pub const PRECOMPILES: &[Precompile] = &[
+    Precompile {
+        program_id: solana_sdk_ids::secp256k1_program::ID,
+        name: "secp256k1_program",
+        verify: secp256k1::verify,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
+    },
+    Precompile {
+        program_id: solana_sdk_ids::ed25519_program::ID,
+        name: "ed25519_program",
+        verify: ed25519::verify,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
+    },
+    // Gated as sbfvm's CPI check gates it (`enable_secp256r1_precompile`, active on
+    // mainnet); agave-precompiles 4.4.0 itself lists it with no feature.
+    Precompile {
+        program_id: solana_sdk_ids::secp256r1_program::ID,
+        name: "secp256r1_program",
+        verify: secp256r1::verify,
+        enabled: FeatureSet::enable_secp256r1_precompile,
+        builtin_compute_unit_limit: false,
+    },
+];
+
+/// The precompile row of `program_id`, if the feature set makes it one
+/// (`agave-precompiles 4.4.0, src/lib.rs`, `get_precompile`).
+pub fn find_precompile(program_id: &Pubkey, features: &FeatureSet) -> Option<&'static Precompile> {
+    PRECOMPILES
+        .iter()
+        .find(|precompile| precompile.program_id == *program_id && (precompile.enabled)(features))
 }

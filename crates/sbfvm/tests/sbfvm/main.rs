@@ -10,6 +10,7 @@ mod introspection;
 mod jit_inline;
 mod library;
 mod loader;
+mod precompiles;
 mod progress;
 mod robustness;
 mod scenarios;
