@@ -96,8 +96,8 @@ fn read_u16s(bytes: &[u8]) -> [u16; 7] {
 }
 
 /// `size` bytes at `offset_start` of the instruction `instruction_index` names (`u16::MAX`:
-/// this one).
-fn get_data_slice<'a>(
+/// this one). The secp256r1 precompile reads its offsets the same way.
+pub(super) fn get_data_slice<'a>(
     data: &'a [u8],
     instruction_datas: &'a [&[u8]],
     instruction_index: u16,

@@ -19,6 +19,7 @@
 use p256::ecdsa::signature::Verifier as _;
 use solana_precompile_error::PrecompileError;
 
+use super::ed25519::get_data_slice;
 use crate::features::FeatureSet;
 
 /// Bytes of a compressed public key.
@@ -110,28 +111,4 @@ pub(crate) fn verify(
             .map_err(|_| PrecompileError::InvalidSignature)?;
     }
     Ok(())
-}
-
-/// `size` bytes at `offset_start` of the instruction `instruction_index` names (`u16::MAX`:
-/// this one).
-fn get_data_slice<'a>(
-    data: &'a [u8],
-    instruction_datas: &'a [&[u8]],
-    instruction_index: u16,
-    offset_start: u16,
-    size: usize,
-) -> Result<&'a [u8], PrecompileError> {
-    let instruction = if instruction_index == u16::MAX {
-        data
-    } else {
-        *instruction_datas
-            .get(instruction_index as usize)
-            .ok_or(PrecompileError::InvalidDataOffsets)?
-    };
-    let start = offset_start as usize;
-    let end = start.saturating_add(size);
-    if end > instruction.len() {
-        return Err(PrecompileError::InvalidDataOffsets);
-    }
-    Ok(&instruction[start..end])
 }
