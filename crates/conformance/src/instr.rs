@@ -161,6 +161,10 @@ fn instruction_invoke_context(
         setup::invoke_context(accounts, budget, features, sysvars, executor, builtins);
     invoke_context.environment = blockhash_environment;
     invoke_context.program_cache = program_cache;
+    // The reference harness calls `InvokeContext::process_instruction` of Agave 2.1 directly,
+    // whose push does not touch the Instructions sysvar (the message processor wrote its
+    // index there): the sysvar keeps its input state, owner unchecked.
+    invoke_context.update_instructions_sysvar_on_push = false;
     Ok(invoke_context)
 }
 

@@ -1,6 +1,7 @@
-//! Runs the syscall families of the second conformance split (`shared/conformance-surface`,
-//! zstd-compressed `*.fix.zst` fixtures, beside the repository) that sbfvm implements:
-//! `secp256k1`, `poseidon`, `curve25519` and `alt_bn128` under `syscall/fixtures/`, in the
+//! Runs the families of the second conformance split (`shared/conformance-surface`,
+//! zstd-compressed `*.fix.zst` fixtures, beside the repository) that sbfvm implements: the
+//! syscall families `secp256k1`, `poseidon`, `curve25519` and `alt_bn128` under
+//! `syscall/fixtures/` and the instr family `compute-budget` under `instr/fixtures/`, in the
 //! interpreter and in the JIT, and requires every fixture to pass (no failures, no skips).
 //! When the corpus is absent the test fails if the `CI` environment variable is set and is
 //! skipped with a message otherwise, as the first split's test does.
@@ -15,8 +16,14 @@ const CORPUS: &str = concat!(
     "/../../../shared/conformance-surface"
 );
 
-/// The syscall families run here, each a directory of `syscall/fixtures/`.
-const FAMILIES: &[&str] = &["secp256k1", "poseidon", "curve25519", "alt_bn128"];
+/// The families run here, each a directory of the corpus.
+const FAMILIES: &[&str] = &[
+    "syscall/fixtures/secp256k1",
+    "syscall/fixtures/poseidon",
+    "syscall/fixtures/curve25519",
+    "syscall/fixtures/alt_bn128",
+    "instr/fixtures/compute-budget",
+];
 
 /// The corpus directory, or `None` (after saying so) when it is absent outside CI.
 fn corpus() -> Option<PathBuf> {
@@ -39,7 +46,7 @@ fn run_families(mode: ExecutionMode) {
     };
     let mut not_passing = Vec::new();
     for family in FAMILIES {
-        let dir = root.join("syscall/fixtures").join(family);
+        let dir = root.join(family);
         let started = Instant::now();
         let summary = conformance::run(&[dir], &Options { mode }).expect("fixtures are readable");
         let passed = summary
@@ -82,12 +89,12 @@ fn run_families(mode: ExecutionMode) {
 }
 
 #[test]
-fn surface_syscall_families_interpreter() {
+fn surface_families_interpreter() {
     run_families(ExecutionMode::Interpreter);
 }
 
 #[test]
-fn surface_syscall_families_jit() {
+fn surface_families_jit() {
     run_families(ExecutionMode::Jit);
 }
 

@@ -200,6 +200,14 @@ pub struct InvokeContext {
     /// Program-cache state beyond loaded programs: deployments not yet visible, closed
     /// programs, and what this transaction changed.
     pub program_cache: ProgramCache,
+    /// Whether pushing a frame writes the current top-level instruction index into the
+    /// Instructions sysvar (and checks its owner), as `solana-transaction-context 4.4.0,
+    /// src/transaction.rs` (`TransactionContext::push`) does; `true` by default. Before
+    /// that move Agave wrote the index in the message processor, once per top-level
+    /// instruction (`solana-svm 2.1`, `src/message_processor.rs`), so an
+    /// instruction run alone through `InvokeContext::process_instruction` (the conformance
+    /// instr harness on Agave 2.1) left the sysvar untouched: such a harness sets `false`.
+    pub update_instructions_sysvar_on_push: bool,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<[Builtin]>,
     observer: Option<Box<dyn InvokeObserver>>,
@@ -242,6 +250,7 @@ impl InvokeContext {
             diagnostics: Vec::new(),
             phase_times: None,
             program_cache: ProgramCache::default(),
+            update_instructions_sysvar_on_push: true,
             executor,
             builtins,
             observer: None,
@@ -531,6 +540,9 @@ impl InvokeContext {
     /// including the Instructions sysvar update.
     pub fn push(&mut self, frame: Option<InstructionFrame>) -> Result<usize, InstructionError> {
         let trace_index = self.transaction_context.push(frame)?;
+        if !self.update_instructions_sysvar_on_push {
+            return Ok(trace_index);
+        }
         if let Some(index) = self
             .transaction_context
             .find_index_of_account(&sysvar::instructions::id())

@@ -330,3 +330,58 @@ fn the_owner_is_the_builtin_key() {
         Err(InstructionError::UnsupportedProgramId)
     );
 }
+
+/// A top-level frame over the Instructions sysvar (owned by `owner`, current index 1).
+fn instructions_sysvar_context(owner: Pubkey, update_on_push: bool) -> InvokeContext {
+    let sysvar_account = Account {
+        lamports: 0,
+        data: vec![0, 0, 7, 1, 0],
+        owner,
+        executable: false,
+        rent_epoch: 0,
+    };
+    let accounts = vec![
+        (solana_sdk_ids::sysvar::instructions::id(), sysvar_account),
+        (key(1), account(native_loader::id(), true)),
+    ];
+    let mut transaction_context = TransactionContext::new(accounts, RentParams::default(), 5, 64);
+    transaction_context.configure_top_level(vec![InstructionFrame::new(1, vec![], vec![])]);
+    let mut invoke_context = InvokeContext::new(
+        transaction_context,
+        ComputeBudget::default(),
+        Arc::new(FeatureSet::mainnet()),
+        Arc::new(Sysvars::default()),
+        Rc::new(NoPrograms),
+        Vec::new().into(),
+    );
+    invoke_context.update_instructions_sysvar_on_push = update_on_push;
+    invoke_context
+}
+
+fn instructions_sysvar_data(invoke_context: &InvokeContext) -> Vec<u8> {
+    use solana_account::ReadableAccount as _;
+    invoke_context
+        .transaction_context
+        .borrow_account(0)
+        .unwrap()
+        .data()
+        .to_vec()
+}
+
+#[test]
+fn push_writes_the_instructions_sysvar_index_unless_switched_off() {
+    let sysvar_owner = solana_sdk_ids::sysvar::id();
+    // Agave 4.4: the push writes the top-level index (0) into the last two bytes.
+    let mut ic = instructions_sysvar_context(sysvar_owner, true);
+    ic.push(None).unwrap();
+    assert_eq!(instructions_sysvar_data(&ic), [0, 0, 7, 0, 0]);
+    // ... and checks the owner.
+    let mut ic = instructions_sysvar_context(key(9), true);
+    assert_eq!(ic.push(None), Err(InstructionError::InvalidAccountOwner));
+    // Switched off (the conformance instr harness): untouched, owner unchecked.
+    for owner in [sysvar_owner, key(9)] {
+        let mut ic = instructions_sysvar_context(owner, false);
+        ic.push(None).unwrap();
+        assert_eq!(instructions_sysvar_data(&ic), [0, 0, 7, 1, 0]);
+    }
+}
