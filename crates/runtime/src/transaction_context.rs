@@ -261,7 +261,10 @@ impl TransactionContext {
     }
 
     /// Writes the current top-level instruction index into the last two bytes of the
-    /// Instructions sysvar at `index` (runtime-owned, so no modification rules apply).
+    /// Instructions sysvar at `index` (runtime-owned, so no modification rules apply); data
+    /// shorter than two bytes is `AccountDataTooSmall`, as `store_current_index_checked` of
+    /// `solana-instructions-sysvar 5.0.0, src/lib.rs` (used by `solana-transaction-context
+    /// 4.4.0`).
     pub(crate) fn write_instructions_sysvar_index(
         &self,
         index: IndexOfAccount,
@@ -269,9 +272,10 @@ impl TransactionContext {
     ) -> Result<(), InstructionError> {
         let mut account = self.borrow_account_mut_unchecked(index)?;
         let len = account.data().len();
-        if len >= 2 {
-            account.data_as_mut_slice()[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
+        if len < 2 {
+            return Err(InstructionError::AccountDataTooSmall);
         }
+        account.data_as_mut_slice()[len - 2..].copy_from_slice(&top_level_index.to_le_bytes());
         Ok(())
     }
 

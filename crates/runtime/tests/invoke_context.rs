@@ -333,9 +333,14 @@ fn the_owner_is_the_builtin_key() {
 
 /// A top-level frame over the Instructions sysvar (owned by `owner`, current index 1).
 fn instructions_sysvar_context(owner: Pubkey, update_on_push: bool) -> InvokeContext {
+    sysvar_context_with_data(owner, update_on_push, vec![0, 0, 7, 1, 0])
+}
+
+/// A top-level frame over the Instructions sysvar (owned by `owner`) holding `data`.
+fn sysvar_context_with_data(owner: Pubkey, update_on_push: bool, data: Vec<u8>) -> InvokeContext {
     let sysvar_account = Account {
         lamports: 0,
-        data: vec![0, 0, 7, 1, 0],
+        data,
         owner,
         executable: false,
         rent_epoch: 0,
@@ -378,6 +383,9 @@ fn push_writes_the_instructions_sysvar_index_unless_switched_off() {
     // ... and checks the owner.
     let mut ic = instructions_sysvar_context(key(9), true);
     assert_eq!(ic.push(None), Err(InstructionError::InvalidAccountOwner));
+    // Data shorter than the index is too small (`store_current_index_checked`).
+    let mut ic = sysvar_context_with_data(sysvar_owner, true, vec![1]);
+    assert_eq!(ic.push(None), Err(InstructionError::AccountDataTooSmall));
     // Switched off (the conformance instr harness): untouched, owner unchecked.
     for owner in [sysvar_owner, key(9)] {
         let mut ic = instructions_sysvar_context(owner, false);
