@@ -205,8 +205,11 @@ fn program_set(case: &Case) -> ProgramSet {
 
 /// Whether a case may run on instances kept from earlier cases with the same programs
 /// (compiling a large program for every case would dominate the run time): neither its
-/// program nor any meta is a loader, whose instructions could change a deployed program.
-/// Every account a case names is set before it runs, and a transaction changes only
+/// program nor any meta is a loader, whose instructions could change a deployed program,
+/// and it gives no account of its own for a deployed program's address (a CPI callee named
+/// by a meta is passed as an account, which the mutator may change: sbfvm's store would
+/// keep that account for later cases, Mollusk's program cache would not read it).
+/// Every other account a case names is set before it runs, and a transaction changes only
 /// accounts it names, so what earlier cases left behind is never read.
 fn reusable(case: &Case) -> bool {
     let loaders = [
@@ -221,6 +224,10 @@ fn reusable(case: &Case) -> bool {
             .accounts
             .iter()
             .any(|meta| loaders.contains(&meta.pubkey))
+        && !case
+            .accounts
+            .iter()
+            .any(|(key, _)| case.programs.iter().any(|program| program.id == *key))
 }
 
 thread_local! {
