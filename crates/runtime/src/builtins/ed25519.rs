@@ -90,8 +90,9 @@ pub(crate) fn verify(
     Ok(())
 }
 
-/// Seven little-endian u16s (an unaligned read of `Ed25519SignatureOffsets`).
-fn read_u16s(bytes: &[u8]) -> [u16; 7] {
+/// Seven little-endian u16s (an unaligned read of `Ed25519SignatureOffsets`; secp256r1's
+/// offsets record has the same layout).
+pub(super) fn read_u16s(bytes: &[u8]) -> [u16; 7] {
     std::array::from_fn(|i| u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]))
 }
 

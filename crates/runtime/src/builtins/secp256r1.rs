@@ -19,7 +19,7 @@
 use p256::ecdsa::signature::Verifier as _;
 use solana_precompile_error::PrecompileError;
 
-use super::ed25519::get_data_slice;
+use super::ed25519::{get_data_slice, read_u16s};
 use crate::features::FeatureSet;
 
 /// Bytes of a compressed public key.
@@ -66,9 +66,8 @@ pub(crate) fn verify(
     }
     for i in 0..num_signatures {
         let start = i * SIGNATURE_OFFSETS_SERIALIZED_SIZE + SIGNATURE_OFFSETS_START;
-        let record = &data[start..start + SIGNATURE_OFFSETS_SERIALIZED_SIZE];
-        let [signature_offset, signature_instruction_index, public_key_offset, public_key_instruction_index, message_data_offset, message_data_size, message_instruction_index]: [u16; 7] =
-            std::array::from_fn(|i| u16::from_le_bytes([record[2 * i], record[2 * i + 1]]));
+        let [signature_offset, signature_instruction_index, public_key_offset, public_key_instruction_index, message_data_offset, message_data_size, message_instruction_index] =
+            read_u16s(&data[start..start + SIGNATURE_OFFSETS_SERIALIZED_SIZE]);
 
         let signature = get_data_slice(
             data,
