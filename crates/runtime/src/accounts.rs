@@ -165,11 +165,15 @@ pub fn upgradeable_program_accounts(
     ]
 }
 
-/// The account of a native (builtin) program: owned by the native loader, executable.
-pub fn native_program_account() -> Account {
+/// The account a bank stores for a native program: owned by the native loader, executable,
+/// 1 lamport, rent epoch 0, and `name` as its data — Agave's
+/// `native_loader::create_loadable_account_with_fields` as `Bank::add_builtin_account` calls
+/// it (`solana-runtime 4.4.0, src/bank.rs`). A precompile's account is the same with no data
+/// (`Bank::add_precompiled_account_with_owner`).
+pub fn native_program_account(name: &str) -> Account {
     Account {
         lamports: 1,
-        data: Vec::new(),
+        data: name.as_bytes().to_vec(),
         owner: native_loader::id(),
         executable: true,
         rent_epoch: 0,

@@ -67,6 +67,7 @@ pub mod pda;
 pub mod processor;
 pub mod program_cache;
 pub mod sysvars;
+pub mod transaction;
 pub mod transaction_context;
 
 pub use accounts::AccountStore;

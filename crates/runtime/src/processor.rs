@@ -25,7 +25,7 @@ pub use solana_transaction_error::TransactionError;
 
 use crate::accounts::{is_bpf_loader, native_program_account, AccountStore};
 use crate::builtins::{self, BUILTINS, PRECOMPILES};
-use crate::compute::{ComputeBudget, DEFAULT_COMPUTE_UNIT_LIMIT, MAX_COMPUTE_UNIT_LIMIT};
+use crate::compute::{ComputeBudget, MAX_COMPUTE_UNIT_LIMIT};
 use crate::environment::EnvironmentConfig;
 use crate::features::FeatureSet;
 use crate::invoke_context::{
@@ -34,13 +34,11 @@ use crate::invoke_context::{
 use crate::message::CompiledMessage;
 use crate::program_cache::ProgramCache;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
+use crate::transaction::compute_budget;
 use crate::transaction_context::{
     InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };
 
-/// Compute units a builtin instruction adds to the default limit
-/// (`MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT`).
-const BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT: u64 = 3_000;
 /// Most top-level instructions in a transaction (SIMD-0160).
 const MAX_INSTRUCTIONS_PER_TRANSACTION: usize = 64;
 
@@ -171,20 +169,42 @@ impl Runtime {
             entrypoint: function,
         });
         self.builtins = builtins.into();
-        self.store.set(program_id, native_program_account());
+        self.store
+            .set(program_id, native_program_account("embedder builtin"));
     }
 
     fn install_builtin_accounts(&mut self) {
         for builtin in BUILTINS {
-            self.store.set(builtin.program_id, native_program_account());
+            self.store.set(
+                builtin.program_id,
+                native_program_account(builtins::native_account_name(builtin)),
+            );
         }
         for precompile in PRECOMPILES {
             self.store
-                .set(precompile.program_id, native_program_account());
+                .set(precompile.program_id, native_program_account(""));
         }
-        for (id, account) in self.sysvars.accounts() {
+        // A sysvar the new values no longer provide leaves the store.
+        for id in Sysvars::OPTIONAL_ACCOUNT_IDS {
+            self.store.remove(&id);
+        }
+        let environment_blockhash = self.environment.blockhash(&self.sysvars);
+        for (id, account) in self.sysvars.accounts(environment_blockhash) {
             self.store.set(id, account);
         }
+    }
+
+    /// sbfvm's notes for keys of `message` that name a Core BPF program of mainnet with no
+    /// account in the store: the transaction fails where mainnet would run the program.
+    fn missing_program_notes(&self, message: &CompiledMessage) -> Vec<String> {
+        message
+            .account_keys
+            .iter()
+            .filter_map(|key| {
+                let note = builtins::core_bpf_program_note(key)?;
+                self.store.get(key).is_none().then_some(note)
+            })
+            .collect()
     }
 
     /// Processes one transaction of `instructions`; the store changes only on success.
@@ -196,8 +216,11 @@ impl Runtime {
     ) -> TransactionOutcome {
         let message = CompiledMessage::compile(instructions);
         let accounts_before = self.load_accounts(&message, instructions);
+        let missing_program_notes = self.missing_program_notes(&message);
         if let Err(error) = self.check_transaction(instructions, &message.frames) {
-            return TransactionOutcome::not_executed(message, accounts_before, error);
+            let mut outcome = TransactionOutcome::not_executed(message, accounts_before, error);
+            outcome.diagnostics = missing_program_notes;
+            return outcome;
         }
         let mut invoke_context =
             self.invoke_context(&message, &accounts_before, settings, instructions);
@@ -206,6 +229,7 @@ impl Runtime {
         let result = execute_instructions(&mut invoke_context, instructions.len());
         let (mut outcome, accounts_after, program_cache) =
             TransactionOutcome::collect(invoke_context, message, limit);
+        outcome.diagnostics.extend(missing_program_notes);
         outcome.result = result.and_then(|()| {
             self.check_post_transaction(
                 &outcome.account_keys,
@@ -282,28 +306,17 @@ impl Runtime {
         Ok(())
     }
 
-    /// Agave's default compute-unit limit: 3,000 per builtin instruction, 200,000 per other.
-    /// The ed25519 and secp256k1 precompiles count as builtins, secp256r1 does not
-    /// (`solana-builtins-default-costs 4.4.0, src/lib.rs`, `NON_MIGRATING_BUILTINS_COSTS`).
+    /// Agave's default compute-unit limit: 3,000 per builtin instruction, 200,000 per other
+    /// ([`compute_budget::default_compute_unit_limit`], which follows Agave's own list of
+    /// builtins, not the dispatch table: the ZK ElGamal proof program, for one, counts
+    /// 200,000 and loader-v4 3,000).
     pub fn default_compute_unit_limit(&self, instructions: &[Instruction]) -> u64 {
-        instructions
-            .iter()
-            .map(|instruction| {
-                let is_builtin = self
-                    .builtins
-                    .iter()
-                    .any(|builtin| builtin.program_id == instruction.program_id)
-                    || PRECOMPILES.iter().any(|precompile| {
-                        precompile.program_id == instruction.program_id
-                            && precompile.builtin_compute_unit_limit
-                    });
-                if is_builtin {
-                    BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT
-                } else {
-                    DEFAULT_COMPUTE_UNIT_LIMIT
-                }
-            })
-            .sum()
+        u64::from(compute_budget::default_compute_unit_limit(
+            instructions
+                .iter()
+                .map(|instruction| &instruction.program_id),
+            &self.features,
+        ))
     }
 
     /// The budget of one transaction: the settings' (or the default) compute-unit limit,

@@ -124,6 +124,11 @@ pub enum RecentBlockhashes {
 
 /// Size of one bincode RecentBlockhashes entry: a hash and a `FeeCalculator` (u64).
 const RECENT_BLOCKHASHES_ENTRY_SIZE: usize = 40;
+/// Entries the RecentBlockhashes sysvar holds at most (`MAX_ENTRIES`).
+pub const MAX_RECENT_BLOCKHASHES: usize = 150;
+/// The RecentBlockhashes account's data length: room for 150 entries (6,008 bytes).
+pub const RECENT_BLOCKHASHES_ACCOUNT_SIZE: usize =
+    8 + MAX_RECENT_BLOCKHASHES * RECENT_BLOCKHASHES_ENTRY_SIZE;
 
 impl RecentBlockhashes {
     /// Decodes the sysvar's account data as the sysvar cache does (bincode: a u64 count, then
@@ -395,9 +400,21 @@ impl Sysvars {
         }
     }
 
-    /// The sysvar accounts as they appear in the account store.
-    pub fn accounts(&self) -> Vec<(Pubkey, Account)> {
-        [
+    /// The sysvars whose accounts exist only when provided.
+    pub const OPTIONAL_ACCOUNT_IDS: [Pubkey; 4] = [
+        sysvar::slot_hashes::ID,
+        sysvar::stake_history::ID,
+        sysvar::recent_blockhashes::ID,
+        sysvar::fees::ID,
+    ];
+
+    /// The sysvar accounts as they appear in the account store: the typed sysvars,
+    /// SlotHashes and StakeHistory when provided, RecentBlockhashes unless unavailable (its
+    /// [`RecentBlockhashes::Environment`] list holds `environment_blockhash`), and Fees when
+    /// provided. Each is owned by the Sysvar program and holds the rent-exempt minimum of
+    /// its data (at least 1 lamport).
+    pub fn accounts(&self, environment_blockhash: BlockhashEntry) -> Vec<(Pubkey, Account)> {
+        let typed = [
             sysvar::clock::id(),
             sysvar::rent::id(),
             sysvar::epoch_schedule::id(),
@@ -407,21 +424,56 @@ impl Sysvars {
             sysvar::stake_history::id(),
         ]
         .into_iter()
-        .filter_map(|id| {
-            let data = self.account_data(&id)?;
-            let lamports = self.rent.minimum_balance(data.len()).max(1);
-            Some((
-                id,
-                Account {
+        .filter_map(|id| Some((id, self.account_data(&id)?)));
+        let recent_blockhashes = self
+            .recent_blockhashes_account_data(environment_blockhash)
+            .map(|data| (sysvar::recent_blockhashes::id(), data));
+        let fees = self.fees.map(|lamports_per_signature| {
+            (
+                sysvar::fees::id(),
+                lamports_per_signature.to_le_bytes().to_vec(),
+            )
+        });
+        typed
+            .chain(recent_blockhashes)
+            .chain(fees)
+            .map(|(id, data)| {
+                let lamports = self.rent.minimum_balance(data.len()).max(1);
+                let account = Account {
                     lamports,
                     data,
                     owner: sysvar::id(),
                     executable: false,
                     rent_epoch: 0,
-                },
-            ))
-        })
-        .collect()
+                };
+                (id, account)
+            })
+            .collect()
+    }
+
+    /// The RecentBlockhashes account data, sized for its 150 entries as the bank creates it
+    /// (`solana-sysvar 3.x`, `RecentBlockhashes::size_of`: 6,008 bytes): a u64 count, then
+    /// per entry the blockhash and its lamports per signature, newest first. `None` when
+    /// the sysvar is unavailable.
+    pub fn recent_blockhashes_account_data(
+        &self,
+        environment_blockhash: BlockhashEntry,
+    ) -> Option<Vec<u8>> {
+        let entries = match &self.recent_blockhashes {
+            RecentBlockhashes::Environment => std::slice::from_ref(&environment_blockhash),
+            RecentBlockhashes::Entries(entries) => {
+                &entries[..entries.len().min(MAX_RECENT_BLOCKHASHES)]
+            }
+            RecentBlockhashes::Unavailable => return None,
+        };
+        let mut data = Vec::with_capacity(RECENT_BLOCKHASHES_ACCOUNT_SIZE);
+        data.extend_from_slice(&(entries.len() as u64).to_le_bytes());
+        for entry in entries {
+            data.extend_from_slice(&entry.blockhash);
+            data.extend_from_slice(&entry.lamports_per_signature.to_le_bytes());
+        }
+        data.resize(RECENT_BLOCKHASHES_ACCOUNT_SIZE, 0);
+        Some(data)
     }
 }
 
@@ -542,7 +594,11 @@ mod tests {
         let full = stake_history_account_data(&entries);
         assert_eq!(full.len(), 16_392);
         assert_eq!(&full[..8], &512u64.to_le_bytes());
-        let ids: Vec<_> = sysvars.accounts().into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<_> = sysvars
+            .accounts(BlockhashEntry::default())
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         assert!(ids.contains(&sysvar::slot_hashes::id()));
         let none = Sysvars {
             slot_hashes: None,
@@ -550,7 +606,7 @@ mod tests {
         };
         assert!(none.account_data(&sysvar::slot_hashes::id()).is_none());
         assert!(!none
-            .accounts()
+            .accounts(BlockhashEntry::default())
             .iter()
             .any(|(id, _)| *id == sysvar::slot_hashes::id()));
     }

@@ -614,6 +614,123 @@ fn a_failed_transaction_leaves_the_store_and_program_cache_unchanged() {
     // A native program account is what the builtins get.
     assert_eq!(
         rt.store.get(&system_program::id()),
-        Some(&native_program_account().into())
+        Some(&native_program_account("system_program").into())
     );
+}
+
+// ----- the programs and sysvars every runtime holds -----
+
+#[test]
+fn native_program_accounts_hold_what_mainnet_holds() {
+    let rt = runtime();
+    let account = |id: &Pubkey| rt.store.get(id).expect("installed").clone();
+    let system = account(&system_program::id());
+    assert_eq!(system.data(), b"system_program");
+    assert_eq!(*system.owner(), native_loader::id());
+    assert!(system.executable());
+    assert_eq!((system.lamports(), system.rent_epoch()), (1, 0));
+    assert_eq!(account(&solana_sdk_ids::vote::id()).data(), b"vote_program");
+    assert_eq!(
+        account(&bpf_loader_upgradeable::id()).data(),
+        b"solana_bpf_loader_upgradeable_program"
+    );
+    assert_eq!(
+        account(&compute_budget::id()).data(),
+        b"compute_budget_program"
+    );
+    // A precompile's account has no data.
+    let ed25519 = account(&solana_sdk_ids::ed25519_program::id());
+    assert!(ed25519.data().is_empty() && ed25519.executable());
+}
+
+#[test]
+fn the_vote_program_fails_by_name_and_changes_nothing() {
+    let mut rt = runtime();
+    let voter = funded(&mut rt, 1_000_000);
+    let before = rt.store.clone();
+    let vote = Instruction::new_with_bytes(
+        solana_sdk_ids::vote::id(),
+        &[12, 0, 0, 0],
+        vec![AccountMeta::new(voter, true)],
+    );
+    let outcome = rt.process_transaction(&[vote], &TransactionSettings::default(), None);
+    assert_eq!(
+        outcome.instruction_error(),
+        Some((0, &InstructionError::ProgramFailedToComplete))
+    );
+    let failed_line = outcome.logs.last().expect("a failure log line");
+    assert!(
+        failed_line.contains("native Vote program")
+            && failed_line.contains("not provided by sbfvm"),
+        "{failed_line}"
+    );
+    assert!(outcome.diagnostics[0].contains("Vote111111111111111111111111111111111111111"));
+    assert!(rt.store == before);
+}
+
+#[test]
+fn a_missing_core_bpf_program_is_named_in_the_outcome() {
+    let mut rt = runtime();
+    let payer = funded(&mut rt, 1_000_000);
+    let stake = Instruction::new_with_bytes(
+        solana_sdk_ids::stake::id(),
+        &[0],
+        vec![AccountMeta::new(payer, true)],
+    );
+    let outcome = rt.process_transaction(&[stake], &TransactionSettings::default(), None);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    assert_eq!(outcome.diagnostics.len(), 1);
+    let note = &outcome.diagnostics[0];
+    assert!(
+        note.contains("Stake program") && note.contains("solana program dump"),
+        "{note}"
+    );
+    // Loaded (here: any executable account owned by a loader), it runs and nobody notes it.
+    rt.store.set(
+        solana_sdk_ids::stake::id(),
+        Account {
+            lamports: 1,
+            data: vec![],
+            owner: native_loader::id(),
+            executable: true,
+            rent_epoch: 0,
+        },
+    );
+    let payer_meta = vec![AccountMeta::new(payer, true)];
+    let stake = Instruction::new_with_bytes(solana_sdk_ids::stake::id(), &[0], payer_meta);
+    let outcome = rt.process_transaction(&[stake], &TransactionSettings::default(), None);
+    assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+}
+
+#[test]
+fn recent_blockhashes_and_fees_are_sysvar_accounts() {
+    let rt = runtime();
+    let recent = rt
+        .store
+        .get(&sysvar::recent_blockhashes::id())
+        .expect("RecentBlockhashes is present");
+    assert_eq!(*recent.owner(), sysvar::id());
+    assert_eq!(recent.data().len(), 6_008);
+    assert_eq!(&recent.data()[..8], &1u64.to_le_bytes());
+    let environment = rt.environment.blockhash(&Sysvars::default());
+    assert_eq!(&recent.data()[8..40], &environment.blockhash);
+    assert_eq!(&recent.data()[40..48], &5_000u64.to_le_bytes());
+    assert_eq!(recent.lamports(), (128 + 6_008) * 6_960);
+    // Fees exists only when provided (it is gone on mainnet).
+    assert!(rt.store.get(&sysvar::fees::id()).is_none());
+    let mut with_fees = runtime();
+    with_fees.set_sysvars(Sysvars {
+        fees: Some(10_000),
+        recent_blockhashes: sbfvm_runtime::sysvars::RecentBlockhashes::Unavailable,
+        ..Sysvars::default()
+    });
+    let fees = with_fees.store.get(&sysvar::fees::id()).expect("Fees");
+    assert_eq!(fees.data(), &10_000u64.to_le_bytes());
+    assert!(with_fees
+        .store
+        .get(&sysvar::recent_blockhashes::id())
+        .is_none());
 }

@@ -48,6 +48,10 @@ pub struct JsonInstruction {
     pub invocations: Vec<JsonInvocation>,
     /// The transaction's log lines.
     pub logs: Vec<String>,
+    /// sbfvm's notes about the run, outside Agave's logs (e.g. a program sbfvm does not
+    /// provide); omitted when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The program the instruction invokes, in base58.
     pub program_id: String,
     /// `ok`, or the error as [`crate::Outcome::result_string`] writes it.
@@ -181,6 +185,7 @@ impl JsonInstruction {
                 .map(JsonInvocation::new)
                 .collect(),
             logs: outcome.logs().to_vec(),
+            notes: outcome.transaction.diagnostics.clone(),
             program_id: report.program_id.to_string(),
             result: outcome.result_string(),
             return_data: outcome

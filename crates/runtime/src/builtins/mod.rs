@@ -39,6 +39,7 @@ mod ed25519;
 mod secp256k1;
 mod secp256r1;
 mod system;
+mod vote;
 
 /// Every builtin sbfvm provides, in Agave's order.
 pub const BUILTINS: &[Builtin] = &[
@@ -46,6 +47,11 @@ pub const BUILTINS: &[Builtin] = &[
         program_id: solana_sdk_ids::system_program::ID,
         name: "solana_system_program",
         entrypoint: system::process_instruction,
+    },
+    Builtin {
+        program_id: solana_sdk_ids::vote::ID,
+        name: "solana_vote_program",
+        entrypoint: vote::process_instruction,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader_deprecated::ID,
@@ -68,6 +74,66 @@ pub const BUILTINS: &[Builtin] = &[
         entrypoint: compute_budget::process_instruction,
     },
 ];
+
+/// The data of the native program account a mainnet bank holds for `builtin`: its name
+/// (`solana-runtime 4.4.0, src/bank.rs`, `add_builtin_account`), except for the programs whose
+/// accounts were created at genesis under older names and are kept, since
+/// `add_builtin_account` never replaces a genuine native program account: the System
+/// program's account holds `system_program` and the Vote program's `vote_program`.
+pub fn native_account_name(builtin: &Builtin) -> &'static str {
+    match builtin.program_id {
+        solana_sdk_ids::system_program::ID => "system_program",
+        solana_sdk_ids::vote::ID => "vote_program",
+        _ => builtin.name,
+    }
+}
+
+/// A program that is a Core BPF program on mainnet (an upgradeable-loader program that
+/// replaced a builtin) and that sbfvm does not ship: load its `.so` to run it.
+#[derive(Debug, Clone, Copy)]
+pub struct CoreBpfProgram {
+    /// The program id.
+    pub program_id: Pubkey,
+    /// The program's name.
+    pub name: &'static str,
+}
+
+/// The Core BPF programs of mainnet that sbfvm does not ship.
+pub const CORE_BPF_PROGRAMS: &[CoreBpfProgram] = &[
+    CoreBpfProgram {
+        program_id: solana_sdk_ids::stake::ID,
+        name: "Stake",
+    },
+    CoreBpfProgram {
+        program_id: solana_sdk_ids::config::ID,
+        name: "Config",
+    },
+    CoreBpfProgram {
+        program_id: solana_sdk_ids::address_lookup_table::ID,
+        name: "Address Lookup Table",
+    },
+    CoreBpfProgram {
+        program_id: solana_sdk_ids::feature::ID,
+        name: "Feature Gate",
+    },
+];
+
+/// Why a transaction that names `program_id` cannot run it, when `program_id` is a Core
+/// BPF program of [`CORE_BPF_PROGRAMS`] and no account is loaded for it.
+pub fn core_bpf_program_note(program_id: &Pubkey) -> Option<String> {
+    let program = CORE_BPF_PROGRAMS
+        .iter()
+        .find(|program| program.program_id == *program_id)?;
+    Some(format!(
+        "{} is the {} program, a Core BPF program on mainnet that sbfvm does not ship: \
+         load its .so (e.g. `solana program dump -um {} {}.so`) with a `[[programs]]` entry \
+         or `Sbfvm::add_program_file` (see the README, \"Core BPF programs\")",
+        program.program_id,
+        program.name,
+        program.program_id,
+        program.name.to_lowercase().replace(' ', "_"),
+    ))
+}
 
 /// The row of `program_id`, if it is a builtin.
 pub fn find(program_id: &Pubkey) -> Option<&'static Builtin> {

@@ -197,6 +197,7 @@ fn the_fixture_scenarios_are_discovered() {
         "account_data.toml",
         "account_data_wrap.json",
         "compute.toml",
+        "core_bpf.toml",
         "crypto.toml",
         "custom_error.toml",
         "hash_pda.toml",
@@ -213,6 +214,26 @@ fn the_fixture_scenarios_are_discovered() {
             "{expected} not found among {names:?}"
         );
     }
+}
+
+/// The Core BPF scenario: the program loaded at the Config address runs with no note; the
+/// Stake instruction, whose program is not loaded, carries the note naming it, in the
+/// `--json` report too.
+#[test]
+fn a_core_bpf_program_runs_from_its_file_and_a_missing_one_is_named() {
+    let path = fixtures_dir().join("core_bpf.toml");
+    let report = run(&path, ExecutionMode::Jit).expect("core_bpf.toml runs");
+    let json = sbfvm::report::json_report(&report);
+    assert_eq!(json.instructions[0].result, "ok");
+    assert!(json.instructions[0].notes.is_empty());
+    assert_eq!(json.instructions[1].result, "ProgramAccountNotFound");
+    let notes = &json.instructions[1].notes;
+    assert!(
+        notes.len() == 1 && notes[0].contains("Stake program") && notes[0].contains("dump"),
+        "{notes:?}"
+    );
+    let text = serde_json::to_string(&json).expect("serializable");
+    assert_eq!(text.matches("\"notes\"").count(), 1, "{text}");
 }
 
 /// Every instruction of the issue-2 scenarios carries an expectation, so none of them runs
