@@ -13,6 +13,7 @@
 //!
 //! A failed transaction changes nothing: the store after is the store before.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -34,10 +35,13 @@ use crate::invoke_context::{
 use crate::message::CompiledMessage;
 use crate::program_cache::ProgramCache;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
+use crate::transaction::blockhash::BlockhashQueue;
 use crate::transaction::compute_budget;
+use crate::transaction::FeeDetails;
 use crate::transaction_context::{
     InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };
+use solana_signature::Signature;
 
 /// Most top-level instructions in a transaction (SIMD-0160).
 const MAX_INSTRUCTIONS_PER_TRANSACTION: usize = 64;
@@ -67,6 +71,10 @@ pub struct TransactionOutcome {
     pub accounts_after: Vec<AccountSharedData>,
     /// Message-level writability per account key.
     pub writable: Vec<bool>,
+    /// The fee charged, for a transaction processed with fees
+    /// ([`Runtime::process_versioned_transaction`]) that got as far as charging it; `None`
+    /// otherwise (instruction lists pay no fee; a rejected transaction pays nothing).
+    pub fee: Option<FeeDetails>,
 }
 
 impl TransactionOutcome {
@@ -107,6 +115,10 @@ pub struct Runtime {
     /// Measure wall time per execution phase (CPI translation and sync, serialization, VM
     /// setup, execution); reported in [`TransactionOutcome::phase_times`].
     pub profile_phases: bool,
+    /// The recent blockhashes transactions may name ([`Runtime::process_versioned_transaction`]).
+    pub blockhash_queue: BlockhashQueue,
+    /// First signatures of the transactions processed with fees (`AlreadyProcessed`).
+    pub processed_signatures: HashSet<Signature>,
     executor: Rc<dyn ProgramExecutor>,
     builtins: Arc<[Builtin]>,
 }
@@ -130,6 +142,8 @@ impl Runtime {
             budget: ComputeBudget::default(),
             program_cache: ProgramCache::default(),
             profile_phases: false,
+            blockhash_queue: BlockhashQueue::default(),
+            processed_signatures: HashSet::new(),
             executor,
             builtins: BUILTINS.into(),
         };
@@ -216,6 +230,22 @@ impl Runtime {
     ) -> TransactionOutcome {
         let message = CompiledMessage::compile(instructions);
         let accounts_before = self.load_accounts(&message, instructions);
+        self.process_loaded(message, instructions, accounts_before, settings, observer)
+    }
+
+    /// Phases 3 to 6 over a compiled message whose accounts are loaded: the checks before
+    /// execution, the instructions, the checks after, and the commit of a successful
+    /// transaction. A failed one changes nothing here (its state after is the state
+    /// before); the transaction layer then commits what a failure still commits (the fee
+    /// payer's fee, an advanced nonce).
+    pub fn process_loaded(
+        &mut self,
+        message: CompiledMessage,
+        instructions: &[Instruction],
+        accounts_before: Vec<AccountSharedData>,
+        settings: &TransactionSettings,
+        observer: Option<Box<dyn InvokeObserver>>,
+    ) -> TransactionOutcome {
         let missing_program_notes = self.missing_program_notes(&message);
         if let Err(error) = self.check_transaction(instructions, &message.frames) {
             let mut outcome = TransactionOutcome::not_executed(message, accounts_before, error);
@@ -464,8 +494,13 @@ pub fn execute_instructions(
 }
 
 impl TransactionOutcome {
+    /// The outcome of a transaction rejected before its accounts were loaded.
+    pub(crate) fn rejected(error: TransactionError) -> Self {
+        Self::not_executed(CompiledMessage::compile(&[]), Vec::new(), error)
+    }
+
     /// The outcome of a transaction that failed its checks before execution.
-    fn not_executed(
+    pub(crate) fn not_executed(
         message: CompiledMessage,
         accounts: Vec<AccountSharedData>,
         error: TransactionError,
@@ -482,6 +517,7 @@ impl TransactionOutcome {
             accounts_after: accounts.clone(),
             accounts_before: accounts,
             writable: message.is_writable,
+            fee: None,
         }
     }
 
@@ -526,6 +562,7 @@ impl TransactionOutcome {
             accounts_before: Vec::new(),
             accounts_after: Vec::new(),
             writable: message.is_writable,
+            fee: None,
         };
         (outcome, accounts_after, program_cache)
     }
@@ -589,7 +626,7 @@ impl RentState {
 /// and `transition_allowed`); with `relax` (`relax_post_exec_min_balance_check`), a
 /// rent-paying account counts as exempt before, and stays so if it did not shrink its
 /// balance, grow its data or change owner.
-fn rent_state_transition_allowed(
+pub(crate) fn rent_state_transition_allowed(
     pre: &AccountSharedData,
     post: &AccountSharedData,
     rent: &RentParams,

@@ -388,6 +388,25 @@ impl Sysvars {
         })
     }
 
+    /// The slots SlotHashes lists, newest first (empty when it is not provided or does not
+    /// decode): the slots an address lookup table deactivated in is still usable for.
+    pub fn recent_slot_hashes_slots(&self) -> Vec<u64> {
+        let Some(data) = self.slot_hashes.as_deref() else {
+            return Vec::new();
+        };
+        let Some(count) = data
+            .get(..8)
+            .map(|bytes| u64::from_le_bytes(bytes.try_into().expect("8 bytes")) as usize)
+        else {
+            return Vec::new();
+        };
+        data[8..]
+            .chunks_exact(SLOT_HASH_SIZE)
+            .take(count)
+            .map(|entry| u64::from_le_bytes(entry[..8].try_into().expect("8 bytes")))
+            .collect()
+    }
+
     /// The account data of a sysvar the runtime holds as bytes (SlotHashes, StakeHistory),
     /// borrowed: `sol_get_sysvar` copies a window of it without cloning 20 KB per call.
     pub fn account_data_ref(&self, id: &Pubkey) -> Option<&[u8]> {

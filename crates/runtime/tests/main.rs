@@ -10,3 +10,4 @@ mod invoke_context;
 mod precompiles;
 mod processor;
 mod system;
+mod transactions;

@@ -1,0 +1,465 @@
+//! Signed transactions through `Runtime::process_versioned_transaction`: fees, the compute
+//! budget, signatures, blockhash age and status, durable nonces, lookup tables, simulation.
+
+use solana_account::{Account, ReadableAccount};
+use solana_hash::Hash;
+use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction_error::InstructionError;
+use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
+use solana_nonce::state::{Data as NonceData, DurableNonce, State as NonceState};
+use solana_nonce::versions::Versions as NonceVersions;
+use solana_pubkey::Pubkey;
+use solana_sdk_ids::{address_lookup_table, compute_budget, system_program, sysvar};
+use solana_signature::Signature;
+use solana_transaction::versioned::VersionedTransaction;
+
+use sbfvm_runtime::transaction::blockhash::MAX_PROCESSING_AGE;
+use sbfvm_runtime::transaction::lookup_table::lookup_table_account_data;
+use sbfvm_runtime::transaction::{FeeDetails, TransactionOptions};
+use sbfvm_runtime::{Runtime, TransactionError, TransactionOutcome};
+
+use crate::common::{new_account, runtime};
+
+/// An ed25519 signer from a 32-byte seed.
+struct Signer(ed25519_dalek::Keypair);
+
+impl Signer {
+    fn new(seed: u8) -> Self {
+        let secret = ed25519_dalek::SecretKey::from_bytes(&[seed; 32]).expect("32 bytes");
+        let public = ed25519_dalek::PublicKey::from(&secret);
+        Self(ed25519_dalek::Keypair { secret, public })
+    }
+
+    fn pubkey(&self) -> Pubkey {
+        Pubkey::new_from_array(self.0.public.to_bytes())
+    }
+}
+
+fn sign(message: VersionedMessage, signers: &[&Signer]) -> VersionedTransaction {
+    use ed25519_dalek::Signer as _;
+    let bytes = bincode::serialize(&message).unwrap();
+    let signatures = signers
+        .iter()
+        .map(|signer| Signature::from(signer.0.sign(&bytes).to_bytes()))
+        .collect();
+    VersionedTransaction {
+        signatures,
+        message,
+    }
+}
+
+fn legacy(instructions: &[Instruction], payer: &Signer, blockhash: Hash) -> VersionedMessage {
+    VersionedMessage::Legacy(Message::new_with_blockhash(
+        instructions,
+        Some(&payer.pubkey()),
+        &blockhash,
+    ))
+}
+
+fn transfer(from: Pubkey, to: Pubkey, lamports: u64) -> Instruction {
+    Instruction::new_with_bincode(
+        system_program::id(),
+        &(2u32, lamports),
+        vec![AccountMeta::new(from, true), AccountMeta::new(to, false)],
+    )
+}
+
+fn latest(runtime: &Runtime) -> Hash {
+    Hash::new_from_array(runtime.blockhash_queue.last().blockhash)
+}
+
+fn funded(runtime: &mut Runtime, key: Pubkey, lamports: u64) {
+    runtime
+        .store
+        .set(key, new_account(lamports, 0, &system_program::id()));
+}
+
+fn lamports(runtime: &Runtime, key: &Pubkey) -> u64 {
+    runtime
+        .store
+        .get(key)
+        .map_or(0, |account| account.lamports())
+}
+
+fn send(runtime: &mut Runtime, transaction: &VersionedTransaction) -> TransactionOutcome {
+    runtime.process_versioned_transaction(transaction, &TransactionOptions::default(), None)
+}
+
+const SOL: u64 = 1_000_000_000;
+
+#[test]
+fn a_transfer_pays_5000_lamports_per_signature() {
+    let mut rt = runtime();
+    let payer = Signer::new(1);
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let blockhash = latest(&rt);
+    let tx = sign(
+        legacy(&[transfer(payer.pubkey(), bob, SOL / 2)], &payer, blockhash),
+        &[&payer],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(outcome.result, Ok(()));
+    assert_eq!(
+        outcome.fee,
+        Some(FeeDetails {
+            transaction_fee: 5_000,
+            prioritization_fee: 0
+        })
+    );
+    assert_eq!(outcome.compute_units_consumed, 150);
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL / 2 - 5_000);
+    assert_eq!(lamports(&rt, &bob), SOL / 2);
+    // The same transaction again is AlreadyProcessed and charges nothing.
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::AlreadyProcessed)
+    );
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL / 2 - 5_000);
+}
+
+#[test]
+fn unit_limit_and_price_set_the_prioritization_fee() {
+    let mut rt = runtime();
+    let payer = Signer::new(2);
+    funded(&mut rt, payer.pubkey(), SOL);
+    // Each Compute Budget instruction costs 150 units, as the transfer does.
+    let limit = Instruction::new_with_bytes(
+        compute_budget::id(),
+        &[&[2u8][..], &450u32.to_le_bytes()].concat(),
+        vec![],
+    );
+    let price = Instruction::new_with_bytes(
+        compute_budget::id(),
+        &[&[3u8][..], &2_500_000u64.to_le_bytes()].concat(),
+        vec![],
+    );
+    let bob = Pubkey::new_unique();
+    let tx = sign(
+        legacy(
+            &[limit, price, transfer(payer.pubkey(), bob, 1_000_000)],
+            &payer,
+            latest(&rt),
+        ),
+        &[&payer],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(outcome.result, Ok(()));
+    // 2.5 lamports per unit of the 450-unit limit.
+    assert_eq!(outcome.fee.unwrap().prioritization_fee, 1_125);
+    assert_eq!(outcome.compute_units_consumed, 450);
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL - 1_000_000 - 6_125);
+    // A limit below what runs: the transaction fails, and still pays.
+    let limit = Instruction::new_with_bytes(
+        compute_budget::id(),
+        &[&[2u8][..], &200u32.to_le_bytes()].concat(),
+        vec![],
+    );
+    let tx = sign(
+        legacy(
+            &[limit, transfer(payer.pubkey(), bob, 1)],
+            &payer,
+            latest(&rt),
+        ),
+        &[&payer],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            1,
+            InstructionError::ComputationalBudgetExceeded
+        ))
+    );
+    assert_eq!(
+        lamports(&rt, &payer.pubkey()),
+        SOL - 1_000_000 - 6_125 - 5_000
+    );
+}
+
+#[test]
+fn a_failing_transaction_still_pays_its_fee_and_changes_nothing_else() {
+    let mut rt = runtime();
+    let payer = Signer::new(3);
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let tx = sign(
+        legacy(
+            &[transfer(payer.pubkey(), bob, 2 * SOL)],
+            &payer,
+            latest(&rt),
+        ),
+        &[&payer],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(1)
+        ))
+    );
+    assert_eq!(outcome.fee.unwrap().total(), 5_000);
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL - 5_000);
+    assert_eq!(lamports(&rt, &bob), 0);
+}
+
+#[test]
+fn checks_before_execution_charge_nothing() {
+    let mut rt = runtime();
+    let payer = Signer::new(4);
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let message = legacy(&[transfer(payer.pubkey(), bob, 1)], &payer, latest(&rt));
+    // A wrong signature.
+    let mut tx = sign(message.clone(), &[&payer]);
+    tx.signatures[0] = Signature::from([7; 64]);
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::SignatureFailure)
+    );
+    // Too few signatures.
+    let unsigned = VersionedTransaction {
+        signatures: vec![],
+        message: message.clone(),
+    };
+    assert_eq!(
+        send(&mut rt, &unsigned).result,
+        Err(TransactionError::SanitizeFailure)
+    );
+    // An unknown blockhash, and one that aged out.
+    let tx = sign(
+        legacy(
+            &[transfer(payer.pubkey(), bob, 1)],
+            &payer,
+            Hash::new_from_array([9; 32]),
+        ),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::BlockhashNotFound)
+    );
+    let old = latest(&rt);
+    for _ in 0..=MAX_PROCESSING_AGE {
+        rt.blockhash_queue.advance();
+    }
+    let tx = sign(
+        legacy(&[transfer(payer.pubkey(), bob, 1)], &payer, old),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::BlockhashNotFound)
+    );
+    // A fee payer that cannot pay, or does not exist.
+    let poor = Signer::new(5);
+    funded(&mut rt, poor.pubkey(), 4_999);
+    let tx = sign(
+        legacy(&[transfer(poor.pubkey(), bob, 1)], &poor, latest(&rt)),
+        &[&poor],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::InsufficientFundsForFee)
+    );
+    let nobody = Signer::new(6);
+    let tx = sign(
+        legacy(&[transfer(nobody.pubkey(), bob, 1)], &nobody, latest(&rt)),
+        &[&nobody],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::AccountNotFound)
+    );
+    // A payer left below the rent-exempt minimum of its data... (a System account with data
+    // cannot pay at all).
+    rt.store
+        .set(poor.pubkey(), new_account(SOL, 8, &system_program::id()));
+    let tx = sign(
+        legacy(&[transfer(poor.pubkey(), bob, 1)], &poor, latest(&rt)),
+        &[&poor],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::InvalidAccountForFee)
+    );
+    // Two Compute Budget instructions of a kind.
+    let limit = Instruction::new_with_bytes(
+        compute_budget::id(),
+        &[&[2u8][..], &300u32.to_le_bytes()].concat(),
+        vec![],
+    );
+    let tx = sign(
+        legacy(&[limit.clone(), limit], &payer, latest(&rt)),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::DuplicateInstruction(1))
+    );
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL);
+}
+
+#[test]
+fn simulation_commits_nothing() {
+    let mut rt = runtime();
+    let payer = Signer::new(7);
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let tx = sign(
+        legacy(
+            &[transfer(payer.pubkey(), bob, SOL / 10)],
+            &payer,
+            latest(&rt),
+        ),
+        &[&payer],
+    );
+    let options = TransactionOptions {
+        simulate: true,
+        ..TransactionOptions::default()
+    };
+    let outcome = rt.process_versioned_transaction(&tx, &options, None);
+    assert_eq!(outcome.result, Ok(()));
+    assert_eq!(outcome.fee.unwrap().total(), 5_000);
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL);
+    assert_eq!(lamports(&rt, &bob), 0);
+    // Sending it afterwards works: simulation remembered no signature.
+    assert_eq!(send(&mut rt, &tx).result, Ok(()));
+    assert_eq!(lamports(&rt, &bob), SOL / 10);
+    // A transfer that leaves a new account below the rent-exempt minimum fails after
+    // execution, and pays.
+    let carol = Pubkey::new_unique();
+    let tx = sign(
+        legacy(&[transfer(payer.pubkey(), carol, 10)], &payer, latest(&rt)),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::InsufficientFundsForRent { account_index: 1 })
+    );
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL - SOL / 10 - 10_000);
+}
+
+#[test]
+fn a_durable_nonce_transaction_advances_its_nonce() {
+    let mut rt = runtime();
+    let payer = Signer::new(8);
+    let nonce_key = Pubkey::new_unique();
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let stored = DurableNonce::from_blockhash(&Hash::new_from_array([3; 32]));
+    let state = NonceState::Initialized(NonceData::new(payer.pubkey(), stored, 5_000));
+    let data = bincode::serialize(&NonceVersions::new(state)).unwrap();
+    rt.store.set(
+        nonce_key,
+        Account {
+            lamports: SOL,
+            data,
+            owner: system_program::id(),
+            executable: false,
+            rent_epoch: 0,
+        },
+    );
+    let advance = Instruction::new_with_bytes(
+        system_program::id(),
+        &4u32.to_le_bytes(),
+        vec![
+            AccountMeta::new(nonce_key, false),
+            AccountMeta::new_readonly(sysvar::recent_blockhashes::id(), false),
+            AccountMeta::new_readonly(payer.pubkey(), true),
+        ],
+    );
+    // Failing after the advance: the fee is paid and the nonce advanced all the same.
+    let tx = sign(
+        legacy(
+            &[advance.clone(), transfer(payer.pubkey(), bob, 2 * SOL)],
+            &payer,
+            *stored.as_hash(),
+        ),
+        &[&payer],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            1,
+            InstructionError::Custom(1)
+        ))
+    );
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL - 5_000);
+    let nonce_data = rt.store.get(&nonce_key).unwrap().data().to_vec();
+    let NonceState::Initialized(advanced) = bincode::deserialize::<NonceVersions>(&nonce_data)
+        .unwrap()
+        .state()
+        .clone()
+    else {
+        panic!("still initialized")
+    };
+    assert_ne!(advanced.durable_nonce, stored);
+    // The old nonce no longer works.
+    let tx = sign(
+        legacy(
+            &[advance, transfer(payer.pubkey(), bob, 1)],
+            &payer,
+            *stored.as_hash(),
+        ),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::BlockhashNotFound)
+    );
+}
+
+#[test]
+fn a_v0_transaction_loads_accounts_through_a_lookup_table() {
+    let mut rt = runtime();
+    let payer = Signer::new(9);
+    let bob = Pubkey::new_unique();
+    let table_key = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    rt.store.set(
+        table_key,
+        Account {
+            lamports: SOL,
+            data: lookup_table_account_data(&[Pubkey::new_unique(), bob], None),
+            owner: address_lookup_table::id(),
+            executable: false,
+            rent_epoch: 0,
+        },
+    );
+    let table = AddressLookupTableAccount {
+        key: table_key,
+        addresses: vec![Pubkey::new_unique(), bob],
+    };
+    let message = v0::Message::try_compile(
+        &payer.pubkey(),
+        &[transfer(payer.pubkey(), bob, SOL / 10)],
+        std::slice::from_ref(&table),
+        latest(&rt),
+    )
+    .unwrap();
+    assert_eq!(message.address_table_lookups.len(), 1);
+    let tx = sign(VersionedMessage::V0(message), &[&payer]);
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(outcome.result, Ok(()));
+    assert_eq!(lamports(&rt, &bob), SOL / 10);
+    // A table the store does not have, or one owned by another program.
+    let missing = AddressLookupTableAccount {
+        key: Pubkey::new_unique(),
+        addresses: vec![bob],
+    };
+    let message = v0::Message::try_compile(
+        &payer.pubkey(),
+        &[transfer(payer.pubkey(), bob, 1)],
+        &[missing],
+        latest(&rt),
+    )
+    .unwrap();
+    let tx = sign(VersionedMessage::V0(message), &[&payer]);
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::AddressLookupTableNotFound)
+    );
+}
