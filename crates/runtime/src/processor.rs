@@ -37,7 +37,7 @@ use crate::program_cache::ProgramCache;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
 use crate::transaction::blockhash::BlockhashQueue;
 use crate::transaction::compute_budget;
-use crate::transaction::FeeDetails;
+use crate::transaction::fees::FeeDetails;
 use crate::transaction_context::{
     InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };

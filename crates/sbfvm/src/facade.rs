@@ -6,15 +6,18 @@ use std::rc::Rc as SharedRc;
 use std::sync::Arc;
 
 use sbfvm_runtime::accounts::upgradeable_program_accounts;
+use sbfvm_runtime::transaction::TransactionOptions;
 use sbfvm_runtime::{
-    Account, AccountSharedData, FeatureSet, Instruction, Pubkey, Runtime, Sysvars,
-    TransactionSettings,
+    Account, AccountSharedData, FeatureSet, Instruction, InvokeObserver, Pubkey, ReadableAccount,
+    Runtime, Sysvars, TransactionOutcome, TransactionSettings, WritableAccount,
 };
 use sbfvm_vm::{
     ExecutionMode, LoadError, LoadedProgram, ProgramEnvironment, SbfExecutor, SbpfVersion, Syscall,
     SyscallName, SyscallRegistry, SyscallSupport, VmRunStats,
 };
+use solana_hash::Hash;
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
+use solana_transaction::versioned::VersionedTransaction;
 
 use crate::error::Error;
 use crate::input::{read_input_file, MAX_PROGRAM_FILE_BYTES};
@@ -173,6 +176,7 @@ pub struct Sbfvm {
     config: Config,
     run_stats: SharedRc<RefCell<Vec<VmRunStats>>>,
     frame_times: SharedRc<RefCell<FrameTimes>>,
+    verify_signatures: bool,
 }
 
 impl std::fmt::Debug for Sbfvm {
@@ -217,6 +221,7 @@ impl Sbfvm {
             config,
             run_stats,
             frame_times: SharedRc::default(),
+            verify_signatures: true,
         })
     }
 
@@ -357,23 +362,107 @@ impl Sbfvm {
         )
     }
 
-    /// Processes instructions as one atomic transaction.
+    /// Processes instructions as one atomic transaction: no fee payer, no signatures, no
+    /// fee (see [`Sbfvm::send_transaction`] for a signed transaction as mainnet runs it).
     pub fn process_transaction(
         &mut self,
         instructions: &[Instruction],
         compute_unit_limit: Option<u64>,
     ) -> Outcome {
-        self.run_stats.borrow_mut().clear();
         let settings = TransactionSettings {
             compute_unit_limit,
             heap_size: self.config.heap_size,
         };
+        self.observed(|runtime, timer| {
+            runtime.process_transaction(instructions, &settings, Some(timer))
+        })
+    }
+
+    /// Sends a signed legacy or v0 transaction as Agave 4.4 processes it: sanitized, its
+    /// signatures verified (unless [`Sbfvm::set_signature_verification`] turned that off),
+    /// its lookup tables resolved, its blockhash or durable nonce checked, its fee charged
+    /// (also when it fails), its Compute Budget instructions applied, and committed (a
+    /// failed transaction commits only the fee payer's debit and the advanced nonce).
+    /// [`Outcome::fee`] is the fee charged; a transaction rejected before charging it
+    /// changes nothing.
+    pub fn send_transaction(&mut self, transaction: &VersionedTransaction) -> Outcome {
+        let options = TransactionOptions {
+            verify_signatures: self.verify_signatures,
+            simulate: false,
+        };
+        self.observed(|runtime, timer| {
+            runtime.process_versioned_transaction(transaction, &options, Some(timer))
+        })
+    }
+
+    /// What [`Sbfvm::send_transaction`] would give, committing nothing.
+    pub fn simulate_transaction(&mut self, transaction: &VersionedTransaction) -> Outcome {
+        let options = TransactionOptions {
+            verify_signatures: self.verify_signatures,
+            simulate: true,
+        };
+        self.observed(|runtime, timer| {
+            runtime.process_versioned_transaction(transaction, &options, Some(timer))
+        })
+    }
+
+    /// Whether [`Sbfvm::send_transaction`] verifies signatures (on by default); off for
+    /// tests that fake their signers.
+    pub fn set_signature_verification(&mut self, enabled: bool) {
+        self.verify_signatures = enabled;
+    }
+
+    /// The newest blockhash: the one a transaction should name.
+    pub fn latest_blockhash(&self) -> Hash {
+        Hash::new_from_array(self.runtime.blockhash_queue.last().blockhash)
+    }
+
+    /// Registers a new blockhash, so that every earlier one ages by one (150 newer ones
+    /// expire it) and a durable nonce can advance again. Returns the new blockhash.
+    pub fn expire_blockhash(&mut self) -> Hash {
+        let entry = self.runtime.blockhash_queue.advance();
+        self.sync_environment_blockhash();
+        Hash::new_from_array(entry.blockhash)
+    }
+
+    /// Moves the Clock to `slot` (its epoch from the EpochSchedule) and registers a new
+    /// blockhash for it.
+    pub fn warp_to_slot(&mut self, slot: u64) {
+        let mut sysvars = self.config.sysvars.clone();
+        sysvars.clock.slot = slot;
+        sysvars.clock.epoch = sysvars.epoch_schedule.get_epoch(slot);
+        self.set_sysvars(sysvars);
+        self.expire_blockhash();
+    }
+
+    /// Adds `lamports` to `pubkey` (a new System account when it does not exist), outside
+    /// any transaction.
+    pub fn airdrop(&mut self, pubkey: &Pubkey, lamports: u64) {
+        let mut account =
+            self.runtime.store.get(pubkey).cloned().unwrap_or_else(|| {
+                AccountSharedData::empty(0, &solana_sdk_ids::system_program::ID)
+            });
+        account.set_lamports(account.lamports().saturating_add(lamports));
+        self.runtime.store.set(*pubkey, account);
+    }
+
+    /// Nonce instructions and the RecentBlockhashes sysvar follow the newest blockhash.
+    fn sync_environment_blockhash(&mut self) {
+        self.runtime.environment.blockhash = Some(self.runtime.blockhash_queue.last());
+        let sysvars = (*self.runtime.sysvars).clone();
+        self.runtime.set_sysvars(sysvars);
+    }
+
+    /// Runs `process` with the frame timer and builds the outcome's invoke tree.
+    fn observed(
+        &mut self,
+        process: impl FnOnce(&mut Runtime, Box<dyn InvokeObserver>) -> TransactionOutcome,
+    ) -> Outcome {
+        self.run_stats.borrow_mut().clear();
         // The timer's vectors live in `self`, so their capacity carries over.
         self.frame_times.borrow_mut().clear();
         let timer = FrameTimer(SharedRc::clone(&self.frame_times));
-        let transaction =
-            self.runtime
-                .process_transaction(instructions, &settings, Some(Box::new(timer)));
+        let transaction = process(&mut self.runtime, Box::new(timer));
         let invocations = invoke_tree(
             &transaction,
             &self.run_stats.borrow(),

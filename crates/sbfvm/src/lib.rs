@@ -136,6 +136,7 @@ pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod signer;
 pub mod snapshot;
 pub mod trace;
 
@@ -144,6 +145,7 @@ pub use error::Error;
 pub use facade::{check_heap_size, Config, CustomSyscall, Loader, Sbfvm};
 pub use input::{read_input_file, read_input_text, MAX_INPUT_TEXT_BYTES, MAX_PROGRAM_FILE_BYTES};
 pub use outcome::{result_string, Cost, Invocation, Outcome};
+pub use sbfvm_runtime::transaction::FeeDetails;
 pub use sbfvm_runtime::{
     self as runtime, Account, AccountSharedData, FeatureSet, Instruction, InstructionError, Pubkey,
     ReadableAccount, RentParams, Sysvars, TransactionError, WritableAccount,
@@ -152,3 +154,7 @@ pub use sbfvm_vm::{
     self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,
     Syscall, SyscallError, SyscallName, SyscallResult, SyscallSupport, VmContext, VmRunStats,
 };
+pub use solana_hash::Hash;
+pub use solana_message::{v0 as message_v0, AddressLookupTableAccount, Message, VersionedMessage};
+pub use solana_signature::Signature;
+pub use solana_transaction::versioned::VersionedTransaction;

@@ -1,6 +1,7 @@
 //! What a transaction did: its result, compute units, logs, return data, accounts after it,
 //! and the invoke tree with each frame's units and where they went.
 
+use sbfvm_runtime::transaction::FeeDetails;
 use sbfvm_runtime::TransactionOutcome;
 
 use sbfvm_runtime::{Account, AccountSharedData, InstructionError, Pubkey, TransactionError};
@@ -91,6 +92,13 @@ impl Outcome {
     /// error, or the `{:?}` of a transaction-level error.
     pub fn result_string(&self) -> String {
         result_string(&self.transaction.result)
+    }
+
+    /// The fee a transaction sent with [`crate::Sbfvm::send_transaction`] paid (also when it
+    /// failed); `None` for an instruction list, which pays none, and for a transaction
+    /// rejected before its fee was charged.
+    pub fn fee(&self) -> Option<FeeDetails> {
+        self.transaction.fee
     }
 
     /// The transaction's log lines, as Agave writes them.

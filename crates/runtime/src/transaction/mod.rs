@@ -33,7 +33,10 @@
 
 pub mod blockhash;
 pub mod compute_budget;
+pub mod fees;
 pub mod lookup_table;
+
+pub use fees::FeeDetails;
 
 use std::collections::HashSet;
 
@@ -90,22 +93,6 @@ impl Default for TransactionOptions {
             verify_signatures: true,
             simulate: false,
         }
-    }
-}
-
-/// The fee a transaction paid.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FeeDetails {
-    /// 5,000 lamports per transaction and precompile signature.
-    pub transaction_fee: u64,
-    /// Compute-unit price × limit, rounded up to lamports.
-    pub prioritization_fee: u64,
-}
-
-impl FeeDetails {
-    /// Both parts together.
-    pub fn total(&self) -> u64 {
-        self.transaction_fee.saturating_add(self.prioritization_fee)
     }
 }
 

@@ -14,3 +14,4 @@ mod precompiles;
 mod progress;
 mod robustness;
 mod scenarios;
+mod transactions;
