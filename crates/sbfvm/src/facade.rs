@@ -386,20 +386,18 @@ impl Sbfvm {
     /// [`Outcome::fee`] is the fee charged; a transaction rejected before charging it
     /// changes nothing.
     pub fn send_transaction(&mut self, transaction: &VersionedTransaction) -> Outcome {
-        let options = TransactionOptions {
-            verify_signatures: self.verify_signatures,
-            simulate: false,
-        };
-        self.observed(|runtime, timer| {
-            runtime.process_versioned_transaction(transaction, &options, Some(timer))
-        })
+        self.process_signed(transaction, false)
     }
 
     /// What [`Sbfvm::send_transaction`] would give, committing nothing.
     pub fn simulate_transaction(&mut self, transaction: &VersionedTransaction) -> Outcome {
+        self.process_signed(transaction, true)
+    }
+
+    fn process_signed(&mut self, transaction: &VersionedTransaction, simulate: bool) -> Outcome {
         let options = TransactionOptions {
             verify_signatures: self.verify_signatures,
-            simulate: true,
+            simulate,
         };
         self.observed(|runtime, timer| {
             runtime.process_versioned_transaction(transaction, &options, Some(timer))
