@@ -56,6 +56,12 @@ fn legacy(instructions: &[Instruction], payer: &Signer, blockhash: Hash) -> Vers
     ))
 }
 
+/// A legacy transaction of `instructions` with the newest blockhash, paid and signed by
+/// `payer`.
+fn paid_by(rt: &Runtime, payer: &Signer, instructions: &[Instruction]) -> VersionedTransaction {
+    sign(legacy(instructions, payer, latest(rt)), &[payer])
+}
+
 fn transfer(from: Pubkey, to: Pubkey, lamports: u64) -> Instruction {
     Instruction::new_with_bincode(
         system_program::id(),
@@ -135,13 +141,10 @@ fn unit_limit_and_price_set_the_prioritization_fee() {
         vec![],
     );
     let bob = Pubkey::new_unique();
-    let tx = sign(
-        legacy(
-            &[limit, price, transfer(payer.pubkey(), bob, 1_000_000)],
-            &payer,
-            latest(&rt),
-        ),
-        &[&payer],
+    let tx = paid_by(
+        &rt,
+        &payer,
+        &[limit, price, transfer(payer.pubkey(), bob, 1_000_000)],
     );
     let outcome = send(&mut rt, &tx);
     assert_eq!(outcome.result, Ok(()));
@@ -155,14 +158,7 @@ fn unit_limit_and_price_set_the_prioritization_fee() {
         &[&[2u8][..], &200u32.to_le_bytes()].concat(),
         vec![],
     );
-    let tx = sign(
-        legacy(
-            &[limit, transfer(payer.pubkey(), bob, 1)],
-            &payer,
-            latest(&rt),
-        ),
-        &[&payer],
-    );
+    let tx = paid_by(&rt, &payer, &[limit, transfer(payer.pubkey(), bob, 1)]);
     let outcome = send(&mut rt, &tx);
     assert_eq!(
         outcome.result,
@@ -183,14 +179,7 @@ fn a_failing_transaction_still_pays_its_fee_and_changes_nothing_else() {
     let payer = Signer::new(3);
     let bob = Pubkey::new_unique();
     funded(&mut rt, payer.pubkey(), SOL);
-    let tx = sign(
-        legacy(
-            &[transfer(payer.pubkey(), bob, 2 * SOL)],
-            &payer,
-            latest(&rt),
-        ),
-        &[&payer],
-    );
+    let tx = paid_by(&rt, &payer, &[transfer(payer.pubkey(), bob, 2 * SOL)]);
     let outcome = send(&mut rt, &tx);
     assert_eq!(
         outcome.result,
@@ -255,19 +244,13 @@ fn checks_before_execution_charge_nothing() {
     // A fee payer that cannot pay, or does not exist.
     let poor = Signer::new(5);
     funded(&mut rt, poor.pubkey(), 4_999);
-    let tx = sign(
-        legacy(&[transfer(poor.pubkey(), bob, 1)], &poor, latest(&rt)),
-        &[&poor],
-    );
+    let tx = paid_by(&rt, &poor, &[transfer(poor.pubkey(), bob, 1)]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::InsufficientFundsForFee)
     );
     let nobody = Signer::new(6);
-    let tx = sign(
-        legacy(&[transfer(nobody.pubkey(), bob, 1)], &nobody, latest(&rt)),
-        &[&nobody],
-    );
+    let tx = paid_by(&rt, &nobody, &[transfer(nobody.pubkey(), bob, 1)]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::AccountNotFound)
@@ -276,10 +259,7 @@ fn checks_before_execution_charge_nothing() {
     // cannot pay at all).
     rt.store
         .set(poor.pubkey(), new_account(SOL, 8, &system_program::id()));
-    let tx = sign(
-        legacy(&[transfer(poor.pubkey(), bob, 1)], &poor, latest(&rt)),
-        &[&poor],
-    );
+    let tx = paid_by(&rt, &poor, &[transfer(poor.pubkey(), bob, 1)]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::InvalidAccountForFee)
@@ -290,10 +270,7 @@ fn checks_before_execution_charge_nothing() {
         &[&[2u8][..], &300u32.to_le_bytes()].concat(),
         vec![],
     );
-    let tx = sign(
-        legacy(&[limit.clone(), limit], &payer, latest(&rt)),
-        &[&payer],
-    );
+    let tx = paid_by(&rt, &payer, &[limit.clone(), limit]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::DuplicateInstruction(1))
@@ -307,14 +284,7 @@ fn simulation_commits_nothing() {
     let payer = Signer::new(7);
     let bob = Pubkey::new_unique();
     funded(&mut rt, payer.pubkey(), SOL);
-    let tx = sign(
-        legacy(
-            &[transfer(payer.pubkey(), bob, SOL / 10)],
-            &payer,
-            latest(&rt),
-        ),
-        &[&payer],
-    );
+    let tx = paid_by(&rt, &payer, &[transfer(payer.pubkey(), bob, SOL / 10)]);
     let options = TransactionOptions {
         simulate: true,
         ..TransactionOptions::default()
@@ -330,10 +300,7 @@ fn simulation_commits_nothing() {
     // A transfer that leaves a new account below the rent-exempt minimum fails after
     // execution, and pays.
     let carol = Pubkey::new_unique();
-    let tx = sign(
-        legacy(&[transfer(payer.pubkey(), carol, 10)], &payer, latest(&rt)),
-        &[&payer],
-    );
+    let tx = paid_by(&rt, &payer, &[transfer(payer.pubkey(), carol, 10)]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::InsufficientFundsForRent { account_index: 1 })

@@ -473,12 +473,10 @@ impl Runtime {
         let PreparedTransaction {
             message,
             sdk_instructions,
-            limits,
-            fee,
-            fee_payer,
-            nonce,
-            signature,
-        } = prepared;
+            ..
+        } = &prepared;
+        let (limits, fee, signature) = (prepared.limits, prepared.fee, prepared.signature);
+        let (fee_payer, nonce) = (prepared.fee_payer.clone(), prepared.nonce.clone());
         let compiled = message.compiled();
         let mut accounts_before = self.load_accounts(&compiled, &sdk_instructions);
         accounts_before[0] = fee_payer.clone();
