@@ -478,7 +478,7 @@ impl Runtime {
         let (limits, fee, signature) = (prepared.limits, prepared.fee, prepared.signature);
         let (fee_payer, nonce) = (prepared.fee_payer.clone(), prepared.nonce.clone());
         let compiled = message.compiled();
-        let mut accounts_before = self.load_accounts(&compiled, &sdk_instructions);
+        let mut accounts_before = self.load_accounts(&compiled, sdk_instructions);
         accounts_before[0] = fee_payer.clone();
         // What a failure commits: the fee payer debited, the nonce advanced (the same
         // account when the nonce pays).
@@ -493,7 +493,7 @@ impl Runtime {
             }
         }
 
-        let load_result = self.check_loaded_data_size(&message, &accounts_before, &limits);
+        let load_result = self.check_loaded_data_size(message, &accounts_before, &limits);
         let saved_store = options.simulate.then(|| self.store.clone());
         let saved_cache = options.simulate.then(|| self.program_cache.clone());
         let mut outcome = match load_result {
@@ -507,7 +507,7 @@ impl Runtime {
                 };
                 self.process_loaded(
                     compiled,
-                    &sdk_instructions,
+                    sdk_instructions,
                     accounts_before.clone(),
                     &settings,
                     observer,
