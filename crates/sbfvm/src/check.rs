@@ -74,6 +74,7 @@ enum Kind {
     InstructionErr(InstructionError),
     TransactionErr(TransactionError),
     ComputeUnits(u64),
+    Fee(u64),
     LogsContain(String),
     ReturnData(Vec<u8>),
     Account(AccountCheck),
@@ -106,6 +107,13 @@ impl Check {
     /// The transaction consumed exactly `units` compute units.
     pub fn compute_units(units: u64) -> Self {
         Check(Kind::ComputeUnits(units))
+    }
+
+    /// The transaction paid exactly `lamports` in fees (signatures and prioritization
+    /// together); a transaction that paid none (an instruction list, or one rejected before
+    /// its fee) paid 0.
+    pub fn fee(lamports: u64) -> Self {
+        Check(Kind::Fee(lamports))
     }
 
     /// Some log line contains `text`.
@@ -142,6 +150,9 @@ impl Check {
         }
         if let Some(units) = expect.compute_units_consumed {
             checks.push(Check::compute_units(units));
+        }
+        if let Some(fee) = expect.fee {
+            checks.push(Check::fee(fee));
         }
         for line in &expect.logs_contain {
             checks.push(Check::logs_contain(line.clone()));
@@ -219,6 +230,15 @@ impl Check {
                     failures.push(CheckFailure::new(
                         Subject::ComputeUnits,
                         format!("expected {expected}, got {got} ({difference})"),
+                    ));
+                }
+            }
+            Kind::Fee(expected) => {
+                let got = outcome.fee().map_or(0, |fee| fee.total());
+                if got != *expected {
+                    failures.push(CheckFailure::new(
+                        Subject::Fee,
+                        format!("expected {expected}, got {got}"),
                     ));
                 }
             }
@@ -370,6 +390,8 @@ pub enum Subject {
     Result,
     /// The `compute_units` check.
     ComputeUnits,
+    /// The `fee` check.
+    Fee,
     /// A `logs_contain` check.
     Logs,
     /// The `return_data` check.
@@ -383,6 +405,7 @@ impl fmt::Display for Subject {
         match self {
             Subject::Result => f.write_str("result"),
             Subject::ComputeUnits => f.write_str("compute_units_consumed"),
+            Subject::Fee => f.write_str("fee"),
             Subject::Logs => f.write_str("logs_contain"),
             Subject::ReturnData => f.write_str("return_data"),
             Subject::Account(key, None) => write!(f, "account {key}"),

@@ -136,6 +136,7 @@ pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod scenario;
+pub mod scenario_transactions;
 pub mod signer;
 pub mod snapshot;
 pub mod trace;

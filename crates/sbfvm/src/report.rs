@@ -33,6 +33,10 @@ pub struct JsonReport {
     pub expectations_failed: usize,
     /// One entry per instruction, in scenario order.
     pub instructions: Vec<JsonInstruction>,
+    /// One entry per `[[transactions]]` entry, in scenario order, with its `fee`; omitted
+    /// when the scenario has none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub transactions: Vec<JsonInstruction>,
 }
 
 /// One instruction of [`JsonReport`].
@@ -42,6 +46,10 @@ pub struct JsonInstruction {
     pub accounts: Vec<JsonAccount>,
     /// Compute units of the instruction's transaction.
     pub compute_units_consumed: u64,
+    /// The fee a `[[transactions]]` entry paid; omitted for instructions, which pay none,
+    /// and for a transaction rejected before its fee was charged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<JsonFee>,
     /// Position of the instruction in the scenario's `instructions`.
     pub index: usize,
     /// The invoke tree, CPIs nested under their caller.
@@ -58,6 +66,15 @@ pub struct JsonInstruction {
     pub result: String,
     /// The return data after the instruction; `None` when there is none.
     pub return_data: Option<JsonReturnData>,
+}
+
+/// The fee of a transaction, in lamports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct JsonFee {
+    /// The compute-unit price times the limit, rounded up.
+    pub prioritization_fee: u64,
+    /// 5,000 per transaction and precompile signature.
+    pub transaction_fee: u64,
 }
 
 /// One frame of the invoke tree.
@@ -178,6 +195,10 @@ impl JsonInstruction {
                 .map(|(key, _, after)| JsonAccount::new(key, after))
                 .collect(),
             compute_units_consumed: outcome.compute_units_consumed(),
+            fee: outcome.fee().map(|fee| JsonFee {
+                prioritization_fee: fee.prioritization_fee,
+                transaction_fee: fee.transaction_fee,
+            }),
             index: report.index,
             invocations: outcome
                 .invocations
@@ -204,6 +225,11 @@ pub fn json_report(report: &RunReport) -> JsonReport {
         expectations_failed: report.expectations_failed(),
         instructions: report
             .instructions
+            .iter()
+            .map(JsonInstruction::new)
+            .collect(),
+        transactions: report
+            .transactions
             .iter()
             .map(JsonInstruction::new)
             .collect(),
@@ -310,6 +336,64 @@ fn write_account_change(
     let _ = writeln!(out, "    {key}: {}", parts.join("; "));
 }
 
+/// One instruction's or transaction's part of the human report.
+fn write_instruction(out: &mut String, kind: &str, instruction: &InstructionReport) {
+    let outcome = &instruction.outcome;
+    let label = instruction
+        .name
+        .as_ref()
+        .map(|name| format!(" {name}"))
+        .unwrap_or_default();
+    let fee = outcome
+        .fee()
+        .map(|fee| format!(", fee {} lamports", fee.total()))
+        .unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{kind} #{}{label}: {} — {} ({} CU{fee})",
+        instruction.index,
+        instruction.program_id,
+        outcome.result_string(),
+        outcome.compute_units_consumed()
+    );
+    if !outcome.invocations.is_empty() {
+        let _ = writeln!(out, "  invoke tree:");
+        for invocation in &outcome.invocations {
+            write_tree(out, invocation, 0);
+        }
+    }
+    if !outcome.logs().is_empty() {
+        let _ = writeln!(out, "  logs:");
+        for line in outcome.logs() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    if let Some((program_id, data)) = outcome.return_data() {
+        let _ = writeln!(out, "  return data: {program_id} hex:{}", hex::encode(data));
+    }
+    for note in &outcome.transaction.diagnostics {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    let changed: Vec<_> = instruction
+        .accounts
+        .iter()
+        .filter(|(_, before, after)| before != after)
+        .collect();
+    if !changed.is_empty() {
+        let _ = writeln!(out, "  account changes:");
+        for (key, before, after) in changed {
+            write_account_change(out, key, before, after);
+        }
+    }
+    if !instruction.expectation_failures.is_empty() {
+        let _ = writeln!(out, "  EXPECTATIONS FAILED:");
+        for failure in &instruction.expectation_failures {
+            let _ = writeln!(out, "    ✗ {failure}");
+        }
+    }
+    let _ = writeln!(out);
+}
+
 /// The human-readable report.
 pub fn human_report(report: &RunReport) -> String {
     let mut out = String::new();
@@ -317,61 +401,19 @@ pub fn human_report(report: &RunReport) -> String {
         let _ = writeln!(out, "warning: {warning}");
     }
     for instruction in &report.instructions {
-        let outcome = &instruction.outcome;
-        let label = instruction
-            .name
-            .as_ref()
-            .map(|name| format!(" {name}"))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "instruction #{}{label}: {} — {} ({} CU)",
-            instruction.index,
-            instruction.program_id,
-            outcome.result_string(),
-            outcome.compute_units_consumed()
-        );
-        if !outcome.invocations.is_empty() {
-            let _ = writeln!(out, "  invoke tree:");
-            for invocation in &outcome.invocations {
-                write_tree(&mut out, invocation, 0);
-            }
-        }
-        if !outcome.logs().is_empty() {
-            let _ = writeln!(out, "  logs:");
-            for line in outcome.logs() {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
-        if let Some((program_id, data)) = outcome.return_data() {
-            let _ = writeln!(out, "  return data: {program_id} hex:{}", hex::encode(data));
-        }
-        for note in &outcome.transaction.diagnostics {
-            let _ = writeln!(out, "  note: {note}");
-        }
-        let changed: Vec<_> = instruction
-            .accounts
-            .iter()
-            .filter(|(_, before, after)| before != after)
-            .collect();
-        if !changed.is_empty() {
-            let _ = writeln!(out, "  account changes:");
-            for (key, before, after) in changed {
-                write_account_change(&mut out, key, before, after);
-            }
-        }
-        if !instruction.expectation_failures.is_empty() {
-            let _ = writeln!(out, "  EXPECTATIONS FAILED:");
-            for failure in &instruction.expectation_failures {
-                let _ = writeln!(out, "    ✗ {failure}");
-            }
-        }
-        let _ = writeln!(out);
+        write_instruction(&mut out, "instruction", instruction);
+    }
+    for transaction in &report.transactions {
+        write_instruction(&mut out, "transaction", transaction);
     }
     let failed = report.expectations_failed();
+    let transactions = match report.transactions.len() {
+        0 => String::new(),
+        count => format!(" and {count} transaction(s)"),
+    };
     let _ = writeln!(
         out,
-        "{} instruction(s) run in {} mode; {}",
+        "{} instruction(s){transactions} run in {} mode; {}",
         report.instructions.len(),
         match report.mode {
             sbfvm_vm::ExecutionMode::Interpreter => "interpreter",

@@ -14,6 +14,7 @@ use crate::scenario::{
     parse_data, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec, ProgramSpec, Scenario,
     SysvarsSpec,
 };
+use crate::scenario_transactions::PreparedTransaction;
 use crate::trace::{CollectingTracer, TraceOptions};
 use crate::{Config, Loader, Outcome, Sbfvm};
 use sbfvm_runtime::sysvars::{
@@ -51,6 +52,9 @@ pub struct RunReport {
     pub warnings: Vec<String>,
     /// One report per instruction, in scenario order.
     pub instructions: Vec<InstructionReport>,
+    /// One report per `[[transactions]]` entry, in scenario order (`program_id` is the
+    /// first instruction's program; `accounts` every key of the transaction).
+    pub transactions: Vec<InstructionReport>,
 }
 
 impl RunReport {
@@ -58,6 +62,7 @@ impl RunReport {
     pub fn expectations_failed(&self) -> usize {
         self.instructions
             .iter()
+            .chain(&self.transactions)
             .map(|instruction| instruction.expectation_failures.len())
             .sum()
     }
@@ -81,6 +86,8 @@ pub struct PreparedScenario {
     pub vm: Sbfvm,
     /// The scenario's instructions, in order.
     pub instructions: Vec<PreparedInstruction>,
+    /// The scenario's signed transactions, in order.
+    pub transactions: Vec<PreparedTransaction>,
     /// The programs' load warnings, as in [`RunReport::warnings`].
     pub warnings: Vec<String>,
 }
@@ -242,9 +249,20 @@ pub fn prepare(
         .enumerate()
         .map(|(index, spec)| prepare_instruction(index, spec))
         .collect::<Result<Vec<_>, Error>>()?;
+    let transactions = scenario
+        .file
+        .transactions
+        .iter()
+        .enumerate()
+        .map(|(index, spec)| crate::scenario_transactions::prepare(index, spec))
+        .collect::<Result<Vec<_>, Error>>()?;
+    if let Some(verify) = scenario.file.settings.verify_signatures {
+        vm.set_signature_verification(verify);
+    }
     Ok(PreparedScenario {
         vm,
         instructions,
+        transactions,
         warnings,
     })
 }
@@ -382,6 +400,7 @@ pub fn run_with_trace(
     let PreparedScenario {
         mut vm,
         instructions,
+        transactions,
         warnings,
     } = prepare(scenario, mode_override)?;
     if let Some(options) = trace {
@@ -417,10 +436,38 @@ pub fn run_with_trace(
             expectation_failures,
         });
     }
+    let transactions = transactions
+        .into_iter()
+        .enumerate()
+        .map(|(index, prepared)| {
+            let (program_id, outcome) = crate::scenario_transactions::send(&mut vm, &prepared)?;
+            let expectation_failures = match &prepared.expect {
+                Some(expect) => check_expectations(expect, &outcome, index),
+                None => Vec::new(),
+            };
+            let transaction = &outcome.transaction;
+            let accounts = transaction
+                .account_keys
+                .iter()
+                .zip(&transaction.accounts_before)
+                .zip(&transaction.accounts_after)
+                .map(|((key, before), after)| (*key, before.clone().into(), after.clone().into()))
+                .collect();
+            Ok(InstructionReport {
+                index,
+                name: prepared.name.clone(),
+                program_id,
+                outcome,
+                accounts,
+                expectation_failures,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
     Ok(RunReport {
         mode: vm.config().mode,
         warnings,
         instructions: reports,
+        transactions,
     })
 }
 

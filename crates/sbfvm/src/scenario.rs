@@ -28,6 +28,53 @@ pub struct ScenarioFile {
     /// `[[instructions]]`: run in order, each as a transaction of its own.
     #[serde(default)]
     pub instructions: Vec<InstructionSpec>,
+    /// `[[transactions]]`: signed transactions with fees, run after the instructions.
+    #[serde(default)]
+    pub transactions: Vec<TransactionSpec>,
+}
+
+/// One `[[transactions]]` entry: a signed transaction sent as mainnet runs it
+/// ([`crate::Sbfvm::send_transaction`]).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionSpec {
+    /// Optional label shown in reports.
+    pub name: Option<String>,
+    /// The signers by name (`signer:NAME` elsewhere in the file is each one's key); the
+    /// first pays the fee.
+    pub signers: Vec<String>,
+    /// Who actually signs, when not the `signers` (signatures by other keys fail
+    /// verification): for testing a bad signature.
+    pub signed_by: Option<Vec<String>>,
+    /// Registers a new blockhash before the transaction (as a new slot would), e.g. so
+    /// that a nonce created in the previous blockhash can advance.
+    #[serde(default)]
+    pub new_blockhash: bool,
+    /// `latest` (the default), `expired` (the latest, then aged past 150 newer
+    /// blockhashes), `nonce:<account>` (the durable nonce the account stores) or a base58
+    /// hash.
+    pub blockhash: Option<String>,
+    /// Lookup table accounts (base58): a v0 message that loads every non-signer,
+    /// non-program key it can through them. Without it the message is legacy.
+    #[serde(default)]
+    pub lookup_tables: Vec<String>,
+    /// The instructions, in order.
+    pub instructions: Vec<TransactionInstructionSpec>,
+    /// What the transaction must produce.
+    pub expect: Option<ExpectSpec>,
+}
+
+/// One instruction of a `[[transactions]]` entry.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransactionInstructionSpec {
+    /// The program to invoke, in base58.
+    pub program_id: String,
+    /// The instruction's accounts, in order.
+    #[serde(default)]
+    pub accounts: Vec<MetaSpec>,
+    /// Instruction data, `hex:…` or `base64:…`; `None` is empty.
+    pub data: Option<String>,
 }
 
 /// The `[settings]` table: the VM's configuration for the whole scenario.
@@ -47,6 +94,9 @@ pub struct SettingsSpec {
     /// Sysvar values that replace the defaults.
     #[serde(default)]
     pub sysvars: SysvarsSpec,
+    /// Whether `[[transactions]]` signatures are verified (default true); false lets a
+    /// scenario fake its signers.
+    pub verify_signatures: Option<bool>,
 }
 
 /// `settings.features`: gates to change, each by name or base58 id.
@@ -230,6 +280,8 @@ pub struct ExpectSpec {
     pub result: Option<String>,
     /// Exact compute units of the instruction's transaction.
     pub compute_units_consumed: Option<u64>,
+    /// The fee the transaction paid in lamports (`[[transactions]]`; instructions pay 0).
+    pub fee: Option<u64>,
     /// Texts that must each appear within some log line.
     #[serde(default)]
     pub logs_contain: Vec<String>,
@@ -344,8 +396,16 @@ impl Scenario {
     }
 }
 
-/// Parses a base58 pubkey, naming the field in the error.
+/// Parses a base58 pubkey, naming the field in the error. `signer:NAME` is the public key
+/// of the signer derived from the words `NAME` ([`crate::signer::Signer::from_seed`]), so
+/// that a scenario can name its transaction signers' accounts.
 pub fn parse_pubkey(text: &str, what: &str) -> Result<Pubkey, Error> {
+    if let Some(name) = text.strip_prefix("signer:") {
+        if name.is_empty() {
+            return Err(Error::Scenario(format!("{what}: `signer:` needs a name")));
+        }
+        return Ok(crate::signer::Signer::from_seed(name).pubkey());
+    }
     let bytes = bs58::decode(text)
         .into_vec()
         .map_err(|error| Error::Scenario(format!("{what}: `{text}` is not base58 ({error})")))?;
