@@ -5,14 +5,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use solana_account::Account;
-use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction::Instruction;
 use solana_pubkey::Pubkey;
 
 use crate::check::Check;
 use crate::error::Error;
 use crate::scenario::{
-    parse_data, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec, ProgramSpec, Scenario,
-    SysvarsSpec,
+    parse_data, parse_instruction, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec,
+    ProgramSpec, Scenario, SysvarsSpec,
 };
 use crate::scenario_transactions::PreparedTransaction;
 use crate::trace::{CollectingTracer, TraceOptions};
@@ -342,39 +342,18 @@ fn add_account(
 
 /// `instructions[index]`, parsed, with its `expect` block validated.
 fn prepare_instruction(index: usize, spec: &InstructionSpec) -> Result<PreparedInstruction, Error> {
-    let program_id = parse_pubkey(
+    let instruction = parse_instruction(
         &spec.program_id,
-        &format!("instructions[{index}].program_id"),
+        &spec.accounts,
+        spec.data.as_deref(),
+        &format!("instructions[{index}]"),
     )?;
-    let accounts = spec
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(position, meta)| {
-            Ok(AccountMeta {
-                pubkey: parse_pubkey(
-                    &meta.pubkey,
-                    &format!("instructions[{index}].accounts[{position}].pubkey"),
-                )?,
-                is_signer: meta.is_signer,
-                is_writable: meta.is_writable,
-            })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let data = match &spec.data {
-        Some(data) => parse_data(data, &format!("instructions[{index}].data"))?,
-        None => Vec::new(),
-    };
     if let Some(expect) = &spec.expect {
         validate_expect(expect, index)?;
     }
     Ok(PreparedInstruction {
         name: spec.name.clone(),
-        instruction: Instruction {
-            program_id,
-            accounts,
-            data,
-        },
+        instruction,
         compute_unit_limit: spec.compute_unit_limit,
         expect: spec.expect.clone(),
     })

@@ -418,6 +418,35 @@ pub fn parse_pubkey(text: &str, what: &str) -> Result<Pubkey, Error> {
     Ok(Pubkey::new_from_array(array))
 }
 
+/// Parses an instruction written as a program id, account metas and optional data; `what`
+/// names it in errors (e.g. `instructions[2]`).
+pub fn parse_instruction(
+    program_id: &str,
+    accounts: &[MetaSpec],
+    data: Option<&str>,
+    what: &str,
+) -> Result<solana_instruction::Instruction, Error> {
+    let accounts = accounts
+        .iter()
+        .enumerate()
+        .map(|(position, meta)| {
+            Ok(solana_instruction::AccountMeta {
+                pubkey: parse_pubkey(&meta.pubkey, &format!("{what}.accounts[{position}].pubkey"))?,
+                is_signer: meta.is_signer,
+                is_writable: meta.is_writable,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(solana_instruction::Instruction {
+        program_id: parse_pubkey(program_id, &format!("{what}.program_id"))?,
+        accounts,
+        data: match data {
+            Some(data) => parse_data(data, &format!("{what}.data"))?,
+            None => Vec::new(),
+        },
+    })
+}
+
 /// Parses `hex:…` or `base64:…` data.
 pub fn parse_data(text: &str, what: &str) -> Result<Vec<u8>, Error> {
     if let Some(hex) = text.strip_prefix("hex:") {

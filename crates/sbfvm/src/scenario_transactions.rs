@@ -4,7 +4,7 @@
 
 use solana_account::ReadableAccount;
 use solana_hash::Hash;
-use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction::Instruction;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
 use solana_nonce::state::State as NonceState;
 use solana_nonce::versions::Versions as NonceVersions;
@@ -14,7 +14,7 @@ use solana_transaction::versioned::VersionedTransaction;
 
 use crate::check::Check;
 use crate::error::Error;
-use crate::scenario::{parse_data, parse_pubkey, ExpectSpec, TransactionSpec};
+use crate::scenario::{parse_instruction, parse_pubkey, ExpectSpec, TransactionSpec};
 use crate::signer::{sign_transaction, Signer};
 use crate::{Outcome, Sbfvm};
 use sbfvm_runtime::transaction::blockhash::MAX_PROCESSING_AGE;
@@ -89,30 +89,12 @@ pub(crate) fn prepare(index: usize, spec: &TransactionSpec) -> Result<PreparedTr
         .iter()
         .enumerate()
         .map(|(position, instruction)| {
-            let what = format!("{what}.instructions[{position}]");
-            let accounts = instruction
-                .accounts
-                .iter()
-                .enumerate()
-                .map(|(account, meta)| {
-                    Ok(AccountMeta {
-                        pubkey: parse_pubkey(
-                            &meta.pubkey,
-                            &format!("{what}.accounts[{account}].pubkey"),
-                        )?,
-                        is_signer: meta.is_signer,
-                        is_writable: meta.is_writable,
-                    })
-                })
-                .collect::<Result<Vec<_>, Error>>()?;
-            Ok(Instruction {
-                program_id: parse_pubkey(&instruction.program_id, &format!("{what}.program_id"))?,
-                accounts,
-                data: match &instruction.data {
-                    Some(data) => parse_data(data, &format!("{what}.data"))?,
-                    None => Vec::new(),
-                },
-            })
+            parse_instruction(
+                &instruction.program_id,
+                &instruction.accounts,
+                instruction.data.as_deref(),
+                &format!("{what}.instructions[{position}]"),
+            )
         })
         .collect::<Result<Vec<_>, Error>>()?;
     if let Some(expect) = &spec.expect {

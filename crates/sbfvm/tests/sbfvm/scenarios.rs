@@ -241,17 +241,26 @@ fn a_core_bpf_program_runs_from_its_file_and_a_missing_one_is_named() {
 /// in `--json` (where instruction-only scenarios keep their keys).
 #[test]
 fn transactions_are_reported_with_their_fees() {
-    let report = run(&fixtures_dir().join("transactions.toml"), ExecutionMode::Jit)
-        .expect("transactions.toml runs");
+    let report = run(
+        &fixtures_dir().join("transactions.toml"),
+        ExecutionMode::Jit,
+    )
+    .expect("transactions.toml runs");
     assert_eq!(report.transactions.len(), 8);
     assert_eq!(report.expectations_failed(), 0);
     let json = sbfvm::report::json_report(&report);
     let fee = json.transactions[0].fee.expect("charged");
     assert_eq!((fee.transaction_fee, fee.prioritization_fee), (5_000, 900));
-    assert!(json.transactions[5].fee.is_none(), "a bad signature is charged nothing");
+    assert!(
+        json.transactions[5].fee.is_none(),
+        "a bad signature is charged nothing"
+    );
     let human = sbfvm::report::human_report(&report);
     assert!(human.contains("(450 CU, fee 5900 lamports)"), "{human}");
-    assert!(human.contains("0 instruction(s) and 8 transaction(s)"), "{human}");
+    assert!(
+        human.contains("0 instruction(s) and 8 transaction(s)"),
+        "{human}"
+    );
     let log = run(&fixtures_dir().join("log.toml"), ExecutionMode::Jit).unwrap();
     let text = serde_json::to_string(&sbfvm::report::json_report(&log)).unwrap();
     assert!(!text.contains("\"transactions\"") && !text.contains("\"fee\""));
