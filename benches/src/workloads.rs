@@ -858,6 +858,123 @@ fn noop_instruction_benchmark(mode: ExecutionMode, accounts: usize) -> Benchmark
     )
 }
 
+/// One signed transaction sent again and again. Its signature is forgotten before each send
+/// (inside the timed span; clearing a one-entry set costs nanoseconds), so that each run
+/// takes the full path — sanitize, verify (unless off), check, charge, load, execute,
+/// commit — rather than stopping at `AlreadyProcessed`.
+struct TransactionBench {
+    vm: Sbfvm,
+    transaction: sbfvm::VersionedTransaction,
+    fee: u64,
+    units: u64,
+}
+
+impl TransactionBench {
+    fn new(verify_signatures: bool) -> Result<Self, String> {
+        use sbfvm::signer::{sign_transaction, Signer};
+        let mut vm = vm(ExecutionMode::Jit)?;
+        vm.set_signature_verification(verify_signatures);
+        let payer = Signer::from_seed("bench payer");
+        vm.airdrop(&payer.pubkey(), u64::MAX / 2);
+        let recipient = Pubkey::new_unique();
+        vm.airdrop(&recipient, 1_000_000_000);
+        // SetComputeUnitPrice(1 micro-lamport) and a 1-lamport System transfer.
+        let price = Instruction::new_with_bytes(
+            Pubkey::from_str_const("ComputeBudget111111111111111111111111111111"),
+            &[&[3u8][..], &1u64.to_le_bytes()].concat(),
+            vec![],
+        );
+        let transfer = Instruction::new_with_bincode(
+            // The System program's id is all zeros.
+            Pubkey::default(),
+            &(2u32, 1u64),
+            vec![
+                AccountMeta::new(payer.pubkey(), true),
+                AccountMeta::new(recipient, false),
+            ],
+        );
+        let message = sbfvm::Message::new_with_blockhash(
+            &[price, transfer],
+            Some(&payer.pubkey()),
+            &vm.latest_blockhash(),
+        );
+        let transaction = sign_transaction(sbfvm::VersionedMessage::Legacy(message), &[&payer]);
+        let mut bench = Self {
+            vm,
+            transaction,
+            fee: 0,
+            units: 0,
+        };
+        let outcome = bench.send();
+        expect_ok(&outcome, "operation")?;
+        bench.fee = outcome.fee().map_or(0, |fee| fee.total());
+        bench.units = outcome.compute_units_consumed();
+        Ok(bench)
+    }
+
+    fn send(&mut self) -> Outcome {
+        self.vm.runtime_mut().processed_signatures.clear();
+        self.vm.send_transaction(&self.transaction)
+    }
+}
+
+impl Workload for TransactionBench {
+    fn run(&mut self, ops: u64) -> Sample {
+        let start = Instant::now();
+        for _ in 0..ops {
+            black_box(self.send());
+        }
+        let elapsed = start.elapsed();
+        Sample {
+            ops,
+            gross: elapsed,
+            net_ns: elapsed.as_nanos() as f64,
+        }
+    }
+
+    fn check(&mut self) -> Result<Checked, String> {
+        let outcome = self.send();
+        expect_ok(&outcome, "operation")?;
+        let fee = outcome.fee().map_or(0, |fee| fee.total());
+        if fee != self.fee || outcome.compute_units_consumed() != self.units {
+            return Err(format!(
+                "fee {fee} and {} CU (the first run: {} and {})",
+                outcome.compute_units_consumed(),
+                self.fee,
+                self.units
+            ));
+        }
+        Ok(Checked {
+            cu_per_op: Some(self.units as f64),
+            cu_price: None,
+        })
+    }
+}
+
+fn signed_transaction_benchmark(verify_signatures: bool) -> Benchmark {
+    let (name, description) = if verify_signatures {
+        (
+            "signed_transaction",
+            "a signed transaction (SetComputeUnitPrice and a System transfer) through \
+             Sbfvm::send_transaction: sanitize, ed25519 verification, checks, fee, load, \
+             execute, commit",
+        )
+    } else {
+        (
+            "signed_transaction_unverified",
+            "the same transaction with signature verification off: every stage but the \
+             ed25519 verification",
+        )
+    };
+    Benchmark::new(
+        Group::Execute,
+        name,
+        "transaction",
+        description,
+        move || Ok(Box::new(TransactionBench::new(verify_signatures)?) as Box<dyn Workload>),
+    )
+}
+
 fn execute_benchmarks() -> Vec<Benchmark> {
     use ExecutionMode::{Interpreter, Jit};
     vec![
@@ -867,6 +984,8 @@ fn execute_benchmarks() -> Vec<Benchmark> {
         noop_instruction_benchmark(Jit, 0),
         noop_instruction_benchmark(Jit, 2),
         transfer_checked_benchmark(),
+        signed_transaction_benchmark(true),
+        signed_transaction_benchmark(false),
     ]
 }
 
