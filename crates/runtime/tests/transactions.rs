@@ -216,6 +216,31 @@ fn checks_before_execution_charge_nothing() {
         send(&mut rt, &unsigned).result,
         Err(TransactionError::SanitizeFailure)
     );
+    // Over the 1,232-byte packet.
+    let big = Instruction::new_with_bytes(system_program::id(), &[0; 1_300], vec![]);
+    let tx = paid_by(&rt, &payer, &[big]);
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::SanitizeFailure)
+    );
+    // A key twice (two lookups of one address), an instruction naming a key out of range.
+    let mut twice = paid_by(&rt, &payer, &[transfer(payer.pubkey(), bob, 1)]);
+    if let VersionedMessage::Legacy(message) = &mut twice.message {
+        message.account_keys[1] = payer.pubkey();
+    }
+    let twice = sign(twice.message, &[&payer]);
+    assert_eq!(
+        send(&mut rt, &twice).result,
+        Err(TransactionError::AccountLoadedTwice)
+    );
+    let mut out_of_range = paid_by(&rt, &payer, &[transfer(payer.pubkey(), bob, 1)]);
+    if let VersionedMessage::Legacy(message) = &mut out_of_range.message {
+        message.instructions[0].accounts[1] = 9;
+    }
+    assert_eq!(
+        send(&mut rt, &out_of_range).result,
+        Err(TransactionError::SanitizeFailure)
+    );
     // An unknown blockhash, and one that aged out.
     let tx = sign(
         legacy(

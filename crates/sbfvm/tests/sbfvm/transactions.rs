@@ -196,3 +196,159 @@ fn a_v0_transaction_reads_its_keys_from_a_lookup_table() {
         assert_eq!(vm.account(to).unwrap().lamports, SOL / 10);
     }
 }
+
+/// splitmix64, for the mutations below.
+struct Mutator(u64);
+
+impl Mutator {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// `bytes` with a few random bytes overwritten, or cut short.
+    fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
+        let mut bytes = bytes.to_vec();
+        for _ in 0..=self.next() % 4 {
+            match self.next() % 8 {
+                0 => bytes.truncate(self.next() as usize % (bytes.len() + 1)),
+                _ if !bytes.is_empty() => {
+                    let at = self.next() as usize % bytes.len();
+                    bytes[at] = self.next() as u8;
+                }
+                _ => {}
+            }
+        }
+        bytes
+    }
+}
+
+/// Every account the store holds, by key, for comparisons.
+fn store_snapshot(vm: &Sbfvm) -> std::collections::BTreeMap<Pubkey, Account> {
+    vm.runtime()
+        .store
+        .iter()
+        .map(|(key, account)| (*key, Account::from(account.clone())))
+        .collect()
+}
+
+/// Mutated serialized transactions — valid ones, nonce ones, v0 ones through a table — over
+/// a prepared store, with signature verification off so that mutations get past it:
+/// nothing panics; a transaction that charged nothing changed nothing; one that charged a
+/// fee and failed changed only its fee payer and nonce account; lamports are conserved up
+/// to the fee (which leaves circulation).
+#[test]
+fn mutated_transactions_keep_the_store_consistent() {
+    let mut vm = Sbfvm::new(Config::default()).unwrap();
+    vm.set_signature_verification(false);
+    let payer = Signer::from_seed("payer");
+    vm.airdrop(&payer.pubkey(), 1_000 * SOL);
+    let recipients: Vec<Pubkey> = (0..3).map(|_| Pubkey::new_unique()).collect();
+    for recipient in &recipients {
+        vm.airdrop(recipient, SOL);
+    }
+    let table = Pubkey::new_unique();
+    vm.set_account(
+        table,
+        Account {
+            lamports: SOL,
+            data: lookup_table_account_data(&recipients, None),
+            owner: address_lookup_table::id(),
+            executable: false,
+            rent_epoch: 0,
+        },
+    );
+    let instructions = [
+        unit_limit(600),
+        unit_price(3_000_000),
+        transfer(payer.pubkey(), recipients[0], SOL / 100),
+        transfer(payer.pubkey(), recipients[1], 7 * SOL),
+    ];
+    let legacy = signed(&vm, &instructions, &[&payer]);
+    let v0 = sign_transaction(
+        VersionedMessage::V0(
+            message_v0::Message::try_compile(
+                &payer.pubkey(),
+                &instructions,
+                &[AddressLookupTableAccount {
+                    key: table,
+                    addresses: recipients.clone(),
+                }],
+                vm.latest_blockhash(),
+            )
+            .unwrap(),
+        ),
+        &[&payer],
+    );
+    let seeds: Vec<Vec<u8>> = [legacy, v0]
+        .iter()
+        .map(|tx| bincode::serialize(tx).unwrap())
+        .collect();
+    let mut mutator = Mutator(0x5EED_0014);
+    let (mut decoded, mut charged, mut failed_and_charged) = (0, 0, 0);
+    for round in 0..3_000 {
+        let bytes = mutator.mutate(&seeds[round % seeds.len()]);
+        let Ok(transaction) = bincode::deserialize::<VersionedTransaction>(&bytes) else {
+            continue;
+        };
+        decoded += 1;
+        let before = store_snapshot(&vm);
+        let outcome = vm.send_transaction(&transaction);
+        let after = store_snapshot(&vm);
+        let total = |store: &std::collections::BTreeMap<Pubkey, Account>| {
+            store.values().map(|a| u128::from(a.lamports)).sum::<u128>()
+        };
+        let Some(fee) = outcome.fee() else {
+            assert!(
+                before == after,
+                "round {round}: rejected but changed the store"
+            );
+            continue;
+        };
+        charged += 1;
+        assert_eq!(
+            total(&before) - total(&after),
+            u128::from(fee.total()),
+            "round {round}: lamports not conserved ({:?})",
+            outcome.result()
+        );
+        if outcome.is_ok() {
+            continue;
+        }
+        failed_and_charged += 1;
+        let fee_payer = transaction.message.static_account_keys()[0];
+        // A durable-nonce transaction's nonce account is its first instruction's first
+        // account; anything else must be untouched.
+        let nonce = transaction
+            .message
+            .instructions()
+            .first()
+            .and_then(|instruction| instruction.accounts.first())
+            .and_then(|&index| {
+                transaction
+                    .message
+                    .static_account_keys()
+                    .get(usize::from(index))
+            })
+            .copied();
+        for (key, account) in &before {
+            if *key == fee_payer || Some(*key) == nonce {
+                continue;
+            }
+            assert_eq!(
+                after.get(key),
+                Some(account),
+                "round {round}: a failed transaction changed {key} ({:?})",
+                outcome.result()
+            );
+        }
+    }
+    assert!(decoded > 500, "too few mutations decoded: {decoded}");
+    assert!(
+        charged > 50 && failed_and_charged > 5,
+        "charged {charged}, failed {failed_and_charged}"
+    );
+}
