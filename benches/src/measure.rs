@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::workloads::{Benchmark, CpiBreakdown, Group};
+use crate::workloads::{Benchmark, CpiBreakdown, Group, TransactionBreakdown};
 
 /// How long `sbfvm bench` times each scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +58,9 @@ pub struct Measurement {
     pub error: Option<String>,
     /// Per-CPI phase times (CPI scenarios), from separate profiled runs.
     pub cpi_breakdown: Option<CpiBreakdown>,
+    /// Per-transaction stage times (signed-transaction scenarios), from separate profiled
+    /// runs.
+    pub transaction_breakdown: Option<TransactionBreakdown>,
 }
 
 impl Measurement {
@@ -81,6 +84,7 @@ impl Measurement {
             cu_price: None,
             error: Some(error),
             cpi_breakdown: None,
+            transaction_breakdown: None,
         }
     }
 }
@@ -117,6 +121,7 @@ pub fn measure(benchmark: &Benchmark, timing: &TimingOptions) -> Measurement {
     } else {
         None
     };
+    let transaction_breakdown = workload.transaction_breakdown(200);
     let (cu_per_op, cu_price, error) = match checked {
         Ok(checked) => (checked.cu_per_op, checked.cu_price, None),
         Err(error) => (None, None, Some(format!("{}: {error}", benchmark.name))),
@@ -133,6 +138,7 @@ pub fn measure(benchmark: &Benchmark, timing: &TimingOptions) -> Measurement {
         cu_price,
         error,
         cpi_breakdown,
+        transaction_breakdown,
     }
 }
 
@@ -162,6 +168,37 @@ pub fn breakdown_table(measurements: &[Measurement]) -> String {
             b.execute,
             b.deserialize,
             b.update_caller,
+            b.total(),
+            format_ns(measurement.ns_per_op)
+        ));
+    }
+    out
+}
+
+/// The per-stage table of the signed-transaction scenarios measured, as Markdown.
+pub fn transaction_breakdown_table(measurements: &[Measurement]) -> String {
+    let rows: Vec<_> = measurements
+        .iter()
+        .filter_map(|m| m.transaction_breakdown.map(|b| (m, b)))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "\nWhere a signed transaction's time goes (ns per transaction, profiled runs):\n\n\
+         | scenario | sanitize | verify | check | load | execute | commit | sum | ns/op timed |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (measurement, b) in rows {
+        out.push_str(&format!(
+            "| {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} |\n",
+            measurement.scenario,
+            b.sanitize,
+            b.verify,
+            b.check,
+            b.load,
+            b.execute,
+            b.commit,
             b.total(),
             format_ns(measurement.ns_per_op)
         ));
@@ -245,8 +282,40 @@ pub struct JsonMeasurement<'a> {
     pub samples: usize,
     /// [`Measurement::scenario`].
     pub scenario: &'a str,
+    /// [`Measurement::transaction_breakdown`], ns per transaction.
+    pub transaction_breakdown_ns: Option<JsonTransactionBreakdown>,
     /// [`Measurement::unit`].
     pub unit: &'static str,
+}
+
+/// [`TransactionBreakdown`] as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct JsonTransactionBreakdown {
+    /// [`TransactionBreakdown::check`].
+    pub check: f64,
+    /// [`TransactionBreakdown::commit`].
+    pub commit: f64,
+    /// [`TransactionBreakdown::execute`].
+    pub execute: f64,
+    /// [`TransactionBreakdown::load`].
+    pub load: f64,
+    /// [`TransactionBreakdown::sanitize`].
+    pub sanitize: f64,
+    /// [`TransactionBreakdown::verify`].
+    pub verify: f64,
+}
+
+impl From<TransactionBreakdown> for JsonTransactionBreakdown {
+    fn from(b: TransactionBreakdown) -> Self {
+        Self {
+            check: b.check,
+            commit: b.commit,
+            execute: b.execute,
+            load: b.load,
+            sanitize: b.sanitize,
+            verify: b.verify,
+        }
+    }
 }
 
 /// [`CpiBreakdown`] as JSON.
@@ -302,6 +371,7 @@ pub fn json(measurements: &[Measurement]) -> Vec<JsonMeasurement<'_>> {
             ops_per_sample: m.ops_per_sample,
             samples: m.samples,
             scenario: &m.scenario,
+            transaction_breakdown_ns: m.transaction_breakdown.map(JsonTransactionBreakdown::from),
             unit: m.unit,
         })
         .collect()
@@ -325,6 +395,7 @@ mod tests {
             cu_price: Some(100),
             error: None,
             cpi_breakdown: None,
+            transaction_breakdown: None,
         };
         let table = markdown_table(std::slice::from_ref(&measurement));
         assert!(
@@ -352,6 +423,7 @@ mod tests {
             cu_price: None,
             error: Some("x".into()),
             cpi_breakdown: Some(CpiBreakdown::default()),
+            transaction_breakdown: None,
         };
         let measurements = [measurement];
         let json = json(&measurements);

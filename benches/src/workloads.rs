@@ -117,6 +117,36 @@ pub trait Workload {
     fn cpi_breakdown(&mut self, _instructions: u64) -> Option<CpiBreakdown> {
         None
     }
+    /// Where a signed transaction's time goes, from `transactions` profiled runs; `None`
+    /// for workloads that send no signed transactions.
+    fn transaction_breakdown(&mut self, _transactions: u64) -> Option<TransactionBreakdown> {
+        None
+    }
+}
+
+/// Where a signed transaction's time goes, in ns per transaction (profiled runs,
+/// `sbfvm_runtime::transaction::TransactionStageTimes`).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TransactionBreakdown {
+    /// Sanitizing the message and signatures.
+    pub sanitize: f64,
+    /// ed25519 verification.
+    pub verify: f64,
+    /// Lookup tables, locks, blockhash, Compute Budget instructions, status, fee payer.
+    pub check: f64,
+    /// Loading the accounts.
+    pub load: f64,
+    /// Running the instructions.
+    pub execute: f64,
+    /// Committing the results.
+    pub commit: f64,
+}
+
+impl TransactionBreakdown {
+    /// The sum of the stages, in ns per transaction.
+    pub fn total(&self) -> f64 {
+        self.sanitize + self.verify + self.check + self.load + self.execute + self.commit
+    }
 }
 
 /// Mean wall time per CPI of each phase (see `sbfvm_runtime::PhaseTimes`), in ns.
@@ -919,6 +949,31 @@ impl TransactionBench {
 }
 
 impl Workload for TransactionBench {
+    fn transaction_breakdown(&mut self, transactions: u64) -> Option<TransactionBreakdown> {
+        self.vm.runtime_mut().profile_phases = true;
+        let mut sum = sbfvm_runtime::transaction::TransactionStageTimes::default();
+        for _ in 0..transactions {
+            if let Some(times) = self.send().transaction.stage_times {
+                sum.sanitize += times.sanitize;
+                sum.verify += times.verify;
+                sum.check += times.check;
+                sum.load += times.load;
+                sum.execute += times.execute;
+                sum.commit += times.commit;
+            }
+        }
+        self.vm.runtime_mut().profile_phases = false;
+        let per = |duration: Duration| duration.as_nanos() as f64 / transactions.max(1) as f64;
+        Some(TransactionBreakdown {
+            sanitize: per(sum.sanitize),
+            verify: per(sum.verify),
+            check: per(sum.check),
+            load: per(sum.load),
+            execute: per(sum.execute),
+            commit: per(sum.commit),
+        })
+    }
+
     fn run(&mut self, ops: u64) -> Sample {
         let start = Instant::now();
         for _ in 0..ops {
@@ -1926,7 +1981,32 @@ mod breakdown_tests {
             cu_price: None,
             error: None,
             cpi_breakdown: Some(breakdown),
+            transaction_breakdown: None,
         }]);
         assert!(table.contains("| cpi/noop_2x165B |"), "{table}");
+    }
+
+    #[test]
+    fn transaction_breakdown_covers_every_stage() {
+        let scenario = benchmarks()
+            .into_iter()
+            .find(|b| b.name == "execute/signed_transaction")
+            .expect("the signed-transaction scenario");
+        let mut workload = scenario.setup().expect("setup");
+        let breakdown = workload
+            .transaction_breakdown(3)
+            .expect("a signed-transaction workload");
+        for (stage, ns) in [
+            ("sanitize", breakdown.sanitize),
+            ("verify", breakdown.verify),
+            ("check", breakdown.check),
+            ("load", breakdown.load),
+            ("execute", breakdown.execute),
+            ("commit", breakdown.commit),
+        ] {
+            assert!(ns > 0.0, "{stage}: {breakdown:?}");
+        }
+        // Verification dominates: an ed25519 check costs tens of microseconds.
+        assert!(breakdown.verify > breakdown.execute, "{breakdown:?}");
     }
 }

@@ -38,6 +38,7 @@ use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentPara
 use crate::transaction::blockhash::BlockhashQueue;
 use crate::transaction::compute_budget;
 use crate::transaction::fees::FeeDetails;
+use crate::transaction::stages::TransactionStageTimes;
 use crate::transaction_context::{
     InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };
@@ -75,6 +76,8 @@ pub struct TransactionOutcome {
     /// ([`Runtime::process_versioned_transaction`]) that got as far as charging it; `None`
     /// otherwise (instruction lists pay no fee; a rejected transaction pays nothing).
     pub fee: Option<FeeDetails>,
+    /// Where a signed transaction's time went, when `Runtime::profile_phases` is on.
+    pub stage_times: Option<TransactionStageTimes>,
 }
 
 impl TransactionOutcome {
@@ -518,6 +521,7 @@ impl TransactionOutcome {
             accounts_before: accounts,
             writable: message.is_writable,
             fee: None,
+            stage_times: None,
         }
     }
 
@@ -563,6 +567,7 @@ impl TransactionOutcome {
             accounts_after: Vec::new(),
             writable: message.is_writable,
             fee: None,
+            stage_times: None,
         };
         (outcome, accounts_after, program_cache)
     }

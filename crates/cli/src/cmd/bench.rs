@@ -4,7 +4,10 @@
 //! a scenario file instead (`sbfvm_benches::bench_scenario`).
 
 use sbfvm::progress::Progress;
-use sbfvm_benches::{benchmarks, breakdown_table, json, markdown_table, measure, Benchmark};
+use sbfvm_benches::{
+    benchmarks, breakdown_table, json, markdown_table, measure, transaction_breakdown_table,
+    Benchmark,
+};
 
 use crate::error::CliError;
 use crate::output::{print, print_json};
@@ -62,6 +65,7 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
     } else {
         print(markdown_table(&measurements));
         print(breakdown_table(&measurements));
+        print(transaction_breakdown_table(&measurements));
     }
     let mut failed = false;
     for error in measurements.iter().filter_map(|m| m.error.as_ref()) {

@@ -35,8 +35,11 @@ pub mod blockhash;
 pub mod compute_budget;
 pub mod fees;
 pub mod lookup_table;
+pub mod stages;
 
 pub use fees::FeeDetails;
+use stages::StageClock;
+pub use stages::TransactionStageTimes;
 
 use std::collections::HashSet;
 
@@ -197,10 +200,13 @@ impl Runtime {
         options: &TransactionOptions,
         observer: Option<Box<dyn InvokeObserver>>,
     ) -> TransactionOutcome {
-        match self.prepare_transaction(transaction, options) {
-            Ok(prepared) => self.execute_prepared(prepared, options, observer),
+        let mut clock = self.profile_phases.then(StageClock::start);
+        let mut outcome = match self.prepare_transaction(transaction, options, &mut clock) {
+            Ok(prepared) => self.execute_prepared(prepared, options, observer, &mut clock),
             Err(Stop::Rejected(error)) => TransactionOutcome::rejected(error),
-        }
+        };
+        outcome.stage_times = clock.map(|clock| clock.times);
+        outcome
     }
 
     /// Phases 1 to 5.
@@ -208,6 +214,7 @@ impl Runtime {
         &mut self,
         transaction: &VersionedTransaction,
         options: &TransactionOptions,
+        clock: &mut Option<StageClock>,
     ) -> Result<PreparedTransaction, Stop> {
         let reject = Stop::Rejected;
         if matches!(transaction.message, VersionedMessage::V1(_)) {
@@ -221,9 +228,11 @@ impl Runtime {
         if serialized_size > PACKET_DATA_SIZE as u64 {
             return Err(reject(TransactionError::SanitizeFailure));
         }
+        StageClock::lap(clock, |times| &mut times.sanitize);
         if options.verify_signatures && !signatures_verify(transaction) {
             return Err(reject(TransactionError::SignatureFailure));
         }
+        StageClock::lap(clock, |times| &mut times.verify);
         let message = self.resolve_message(&transaction.message).map_err(reject)?;
         let lock_limit = if self.features.increase_tx_account_lock_limit() {
             INCREASED_ACCOUNT_LOCK_LIMIT
@@ -285,6 +294,7 @@ impl Runtime {
         let fee_payer = self
             .validate_fee_payer(&message.keys[0], fee.total())
             .map_err(reject)?;
+        StageClock::lap(clock, |times| &mut times.check);
         Ok(PreparedTransaction {
             message,
             sdk_instructions,
@@ -469,6 +479,7 @@ impl Runtime {
         prepared: PreparedTransaction,
         options: &TransactionOptions,
         observer: Option<Box<dyn InvokeObserver>>,
+        clock: &mut Option<StageClock>,
     ) -> TransactionOutcome {
         let PreparedTransaction {
             message,
@@ -494,6 +505,7 @@ impl Runtime {
         }
 
         let load_result = self.check_loaded_data_size(message, &accounts_before, &limits);
+        StageClock::lap(clock, |times| &mut times.load);
         let saved_store = options.simulate.then(|| self.store.clone());
         let saved_cache = options.simulate.then(|| self.program_cache.clone());
         let mut outcome = match load_result {
@@ -514,6 +526,7 @@ impl Runtime {
                 )
             }
         };
+        StageClock::lap(clock, |times| &mut times.execute);
         if outcome.result.is_err() {
             let mut after = accounts_before.clone();
             for (index, account) in &rollback {
@@ -529,6 +542,7 @@ impl Runtime {
         } else {
             self.processed_signatures.insert(signature);
         }
+        StageClock::lap(clock, |times| &mut times.commit);
         outcome
     }
 
