@@ -133,15 +133,24 @@ pub struct Builtin {
     pub name: &'static str,
     /// What runs when the dispatcher picks this builtin.
     pub entrypoint: BuiltinFunction,
+    /// Whether the feature set makes `program_id` a builtin (Agave's `enable_feature_id`):
+    /// when not, the dispatcher finds no builtin for it (`UnsupportedProgramId`).
+    pub enabled: fn(&FeatureSet) -> bool,
+    /// Whether its instructions count as builtin instructions (3,000 units) for the
+    /// default compute-unit limit (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
+    pub builtin_compute_unit_limit: bool,
 }
 
 impl Builtin {
-    /// A row for `program_id`.
+    /// A row for `program_id`, enabled under every feature set and counted as a builtin
+    /// for the default compute-unit limit.
     pub const fn new(program_id: Pubkey, name: &'static str, entrypoint: BuiltinFunction) -> Self {
         Self {
             program_id,
             name,
             entrypoint,
+            enabled: |_| true,
+            builtin_compute_unit_limit: true,
         }
     }
 }
@@ -693,7 +702,7 @@ impl InvokeContext {
         let entrypoint = self
             .builtins
             .iter()
-            .find(|builtin| builtin.program_id == builtin_id)
+            .find(|builtin| builtin.program_id == builtin_id && (builtin.enabled)(&self.features))
             .map(|builtin| builtin.entrypoint)
             .ok_or(InstructionError::UnsupportedProgramId)?;
         self.transaction_context.reset_return_data(program_id);

@@ -165,11 +165,7 @@ impl Runtime {
     pub fn add_builtin(&mut self, program_id: Pubkey, function: BuiltinFunction) {
         let mut builtins = self.builtins.to_vec();
         builtins.retain(|builtin| builtin.program_id != program_id);
-        builtins.push(Builtin {
-            program_id,
-            name: "embedder builtin",
-            entrypoint: function,
-        });
+        builtins.push(Builtin::new(program_id, "embedder builtin", function));
         self.builtins = builtins.into();
         self.store.set(program_id, native_program_account());
     }
@@ -283,20 +279,20 @@ impl Runtime {
     }
 
     /// Agave's default compute-unit limit: 3,000 per builtin instruction, 200,000 per other.
-    /// The ed25519 and secp256k1 precompiles count as builtins, secp256r1 does not
-    /// (`solana-builtins-default-costs 4.4.0, src/lib.rs`, `NON_MIGRATING_BUILTINS_COSTS`).
+    /// The ed25519 and secp256k1 precompiles count as builtins, secp256r1 and the ZK ElGamal
+    /// proof program do not (`solana-builtins-default-costs 4.4.0, src/lib.rs`,
+    /// `NON_MIGRATING_BUILTINS_COSTS`).
     pub fn default_compute_unit_limit(&self, instructions: &[Instruction]) -> u64 {
         instructions
             .iter()
             .map(|instruction| {
-                let is_builtin = self
-                    .builtins
-                    .iter()
-                    .any(|builtin| builtin.program_id == instruction.program_id)
-                    || PRECOMPILES.iter().any(|precompile| {
-                        precompile.program_id == instruction.program_id
-                            && precompile.builtin_compute_unit_limit
-                    });
+                let is_builtin = self.builtins.iter().any(|builtin| {
+                    builtin.program_id == instruction.program_id
+                        && builtin.builtin_compute_unit_limit
+                }) || PRECOMPILES.iter().any(|precompile| {
+                    precompile.program_id == instruction.program_id
+                        && precompile.builtin_compute_unit_limit
+                });
                 if is_builtin {
                     BUILTIN_INSTRUCTION_COMPUTE_UNIT_LIMIT
                 } else {

@@ -10,7 +10,9 @@
 //!    -> Result<(), ExecutionFailure>`, charging its compute units first (a builtin that
 //!    succeeds without charging fails with `BuiltinProgramsMustConsumeComputeUnits`) and
 //!    reading its instruction through [`InvokeContext::instruction_context`].
-//! 2. Add `mod <name>;` below and its row to [`BUILTINS`].
+//! 2. Add `mod <name>;` below and its row to [`BUILTINS`]: the feature that enables it
+//!    (Agave's `enable_feature_id`; `|_| true` for none) and whether it is among the builtins
+//!    of the default compute-unit limit (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
 //!
 //! Nothing else names it: the account store, the default compute-unit limit (3,000 per
 //! builtin instruction), the conformance harness and the reports all read this table.
@@ -39,33 +41,54 @@ mod ed25519;
 mod secp256k1;
 mod secp256r1;
 mod system;
+pub mod zk_elgamal_proof;
 
-/// Every builtin sbfvm provides, in Agave's order.
+/// Every builtin sbfvm provides, in Agave's order (Agave's Vote, Stake, Config, Address
+/// Lookup Table, Loader-v4 and ZK Token proof rows have none here).
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
         program_id: solana_sdk_ids::system_program::ID,
         name: "solana_system_program",
         entrypoint: system::process_instruction,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader_deprecated::ID,
         name: "solana_bpf_loader_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader::ID,
         name: "solana_bpf_loader_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader_upgradeable::ID,
         name: "solana_bpf_loader_upgradeable_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
     },
     Builtin {
         program_id: solana_sdk_ids::compute_budget::ID,
         name: "compute_budget_program",
         entrypoint: compute_budget::process_instruction,
+        enabled: |_| true,
+        builtin_compute_unit_limit: true,
+    },
+    // Not among the builtins of the default compute-unit limit: 200,000 units per
+    // instruction (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
+    Builtin {
+        program_id: solana_sdk_ids::zk_elgamal_proof_program::ID,
+        name: "zk_elgamal_proof_program",
+        entrypoint: zk_elgamal_proof::process_instruction,
+        enabled: FeatureSet::zk_elgamal_proof_program_enabled,
+        builtin_compute_unit_limit: false,
     },
 ];
 

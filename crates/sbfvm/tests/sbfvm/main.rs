@@ -1,5 +1,6 @@
 //! The `sbfvm` library: the facade under each loader, checks, scenarios, custom syscalls,
-//! the upgradeable loader's instructions, progress, and robustness.
+//! the upgradeable loader's instructions, progress, robustness, and the ZK ElGamal proof
+//! program.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,3 +15,4 @@ mod precompiles;
 mod progress;
 mod robustness;
 mod scenarios;
+mod zk_elgamal_proof;
