@@ -29,12 +29,12 @@
 //! The program came back (`reenable_zk_elgamal_proof_program`) with a new proof transcript
 //! (a domain separator, solana-zk-sdk 5.0 on) and stricter account checks. While that
 //! feature is inactive sbfvm runs the program of Agave 3.0
-//! (`solana-zk-elgamal-proof-program 3.0.0, src/lib.rs`, the same as Agave 2.1's, whose
-//! proofs the conformance fixtures hold), a [`Generation`]: proofs are verified by
-//! solana-zk-sdk 4.0.0 (the version Agave 3.0 verifies with); any second account (not two)
-//! asks for a context state; `CloseContextState` checks neither the context account's owner
-//! nor that it is initialized; a proof in the instruction data that fails logs
-//! `proof_verification failed`.
+//! (`solana-zk-elgamal-proof-program 3.0.0, src/lib.rs`; Agave 2.1's, whose results the
+//! conformance fixtures hold, differs only in lacking the disable check), a [`Generation`]:
+//! proofs are verified by solana-zk-sdk 4.0.0 (the version Agave 3.0 verifies with); one
+//! account past the proof's (not two) asks for a context state; `CloseContextState` checks
+//! neither the context account's owner nor that it is initialized; a proof in the
+//! instruction data that fails logs `proof_verification failed`.
 
 use bytemuck::Pod;
 use solana_instruction_error::InstructionError;
@@ -158,22 +158,25 @@ proofs! {
 pub(crate) fn process_instruction(
     invoke_context: &mut InvokeContext,
 ) -> Result<(), ExecutionFailure> {
-    let instruction_context = invoke_context.instruction_context()?;
-    let features = instruction_context.features();
-    if features.disable_zk_elgamal_proof_program() && !features.reenable_zk_elgamal_proof_program()
-    {
-        instruction_context.log("zk-elgamal-proof program is temporarily disabled");
-        return Err(InstructionError::InvalidInstructionData.into());
-    }
-    let generation = if features.reenable_zk_elgamal_proof_program() {
-        Generation::Reenabled
-    } else {
-        Generation::BeforeReenable
+    let (instruction, generation) = {
+        let instruction_context = invoke_context.instruction_context()?;
+        let features = instruction_context.features();
+        if features.disable_zk_elgamal_proof_program()
+            && !features.reenable_zk_elgamal_proof_program()
+        {
+            instruction_context.log("zk-elgamal-proof program is temporarily disabled");
+            return Err(InstructionError::InvalidInstructionData.into());
+        }
+        let generation = if features.reenable_zk_elgamal_proof_program() {
+            Generation::Reenabled
+        } else {
+            Generation::BeforeReenable
+        };
+        let instruction =
+            ProofInstruction::instruction_type(instruction_context.get_instruction_data())
+                .ok_or(InstructionError::InvalidInstructionData)?;
+        (instruction, generation)
     };
-    let instruction =
-        ProofInstruction::instruction_type(instruction_context.get_instruction_data())
-            .ok_or(InstructionError::InvalidInstructionData)?;
-    drop(instruction_context);
     // Every instruction: charge its units, log its name, process.
     let mut run = |units: u64, name: &str, process: ProcessFunction| {
         invoke_context.consume_checked(units)?;

@@ -30,6 +30,18 @@ fn vm() -> Sbfvm {
     Sbfvm::new(Config::default()).unwrap()
 }
 
+/// Mainnet features with `activate` on and `deactivate` off.
+fn vm_with(activate: &[Pubkey], deactivate: &[Pubkey]) -> Sbfvm {
+    let mut config = Config::default();
+    for id in activate {
+        config.features.activate(*id);
+    }
+    for id in deactivate {
+        config.features.deactivate(id);
+    }
+    Sbfvm::new(config).unwrap()
+}
+
 fn pubkey_validity_proof() -> PubkeyValidityProofData {
     build_pubkey_validity_proof_data(&ElGamalKeypair::new_rand()).unwrap()
 }
@@ -78,6 +90,11 @@ fn valid_proofs_verify_for_agave_units() {
     // must count the program as a non-builtin (200,000), as Agave's cost table does.
     let instruction = ProofInstruction::VerifyZeroCiphertext
         .encode_verify_proof::<_, ZeroCiphertextProofContext>(None, &zero_ciphertext_proof());
+    assert_eq!(
+        vm.runtime()
+            .default_compute_unit_limit(std::slice::from_ref(&instruction)),
+        200_000
+    );
     let outcome = vm.process_instruction(&instruction);
     outcome.assert(&[
         Check::success(),
@@ -239,14 +256,10 @@ fn a_context_state_account_records_the_statement_and_closes_into_a_destination()
 fn the_feature_gates_disable_the_program() {
     let proof = pubkey_validity_proof();
     // Disabled and not re-enabled: refused before charging, with Agave's log line.
-    let mut config = Config::default();
-    config
-        .features
-        .deactivate(&ids::REENABLE_ZK_ELGAMAL_PROOF_PROGRAM);
-    config
-        .features
-        .activate(ids::DISABLE_ZK_ELGAMAL_PROOF_PROGRAM);
-    let mut vm = Sbfvm::new(config).unwrap();
+    let mut vm = vm_with(
+        &[ids::DISABLE_ZK_ELGAMAL_PROOF_PROGRAM],
+        &[ids::REENABLE_ZK_ELGAMAL_PROOF_PROGRAM],
+    );
     vm.process_instruction(&verify_pubkey_validity(&proof))
         .assert(&[
             invalid_instruction_data(),
@@ -255,11 +268,7 @@ fn the_feature_gates_disable_the_program() {
         ]);
 
     // Without `zk_elgamal_proof_program_enabled` there is no such builtin.
-    let mut config = Config::default();
-    config
-        .features
-        .deactivate(&ids::ZK_ELGAMAL_PROOF_PROGRAM_ENABLED);
-    let mut vm = Sbfvm::new(config).unwrap();
+    let mut vm = vm_with(&[], &[ids::ZK_ELGAMAL_PROOF_PROGRAM_ENABLED]);
     vm.process_instruction(&verify_pubkey_validity(&proof))
         .assert(&[Check::transaction_err(TransactionError::InstructionError(
             0,
@@ -270,14 +279,13 @@ fn the_feature_gates_disable_the_program() {
 /// Mainnet without `disable_zk_elgamal_proof_program` and
 /// `reenable_zk_elgamal_proof_program`: the program of Agave 3.0.
 fn vm_before_reenable() -> Sbfvm {
-    let mut config = Config::default();
-    config
-        .features
-        .deactivate(&ids::DISABLE_ZK_ELGAMAL_PROOF_PROGRAM);
-    config
-        .features
-        .deactivate(&ids::REENABLE_ZK_ELGAMAL_PROOF_PROGRAM);
-    Sbfvm::new(config).unwrap()
+    vm_with(
+        &[],
+        &[
+            ids::DISABLE_ZK_ELGAMAL_PROOF_PROGRAM,
+            ids::REENABLE_ZK_ELGAMAL_PROOF_PROGRAM,
+        ],
+    )
 }
 
 #[test]
