@@ -1,7 +1,8 @@
 //! Runs the families of the second conformance split (`shared/conformance-surface`,
 //! zstd-compressed `*.fix.zst` fixtures, beside the repository) that sbfvm implements: the
 //! syscall families `secp256k1`, `poseidon`, `curve25519` and `alt_bn128` under
-//! `syscall/fixtures/` and the instr family `compute-budget` under `instr/fixtures/`, in the
+//! `syscall/fixtures/` and the instr families `compute-budget` and `zk_sdk` under
+//! `instr/fixtures/`, in the
 //! interpreter and in the JIT, and requires every fixture to pass (no failures, no skips).
 //! When the corpus is absent the test fails if the `CI` environment variable is set and is
 //! skipped with a message otherwise, as the first split's test does.
@@ -23,6 +24,7 @@ const FAMILIES: &[&str] = &[
     "syscall/fixtures/curve25519",
     "syscall/fixtures/alt_bn128",
     "instr/fixtures/compute-budget",
+    "instr/fixtures/zk_sdk",
 ];
 
 /// The corpus directory, or `None` (after saying so) when it is absent outside CI.

@@ -3346,6 +3346,19 @@ impl FeatureSet {
         unbound_loader_v3_instruction_data => [UNBOUND_LOADER_V3_INSTRUCTION_DATA];
     }
 
+    // ---- Builtin programs ----
+
+    feature_accessors! {
+        /// SIMD-0153: the ZK ElGamal proof program is a builtin (its `enable_feature_id` in
+        /// `solana-builtins 4.4.0, src/lib.rs`, `BUILTINS`).
+        zk_elgamal_proof_program_enabled => [ZK_ELGAMAL_PROOF_PROGRAM_ENABLED];
+        /// Every ZK ElGamal proof instruction fails unless `reenable_zk_elgamal_proof_program`
+        /// is active too (`solana-zk-elgamal-proof-program 4.4.0, src/lib.rs`).
+        disable_zk_elgamal_proof_program => [DISABLE_ZK_ELGAMAL_PROOF_PROGRAM];
+        /// Lifts `disable_zk_elgamal_proof_program`.
+        reenable_zk_elgamal_proof_program => [REENABLE_ZK_ELGAMAL_PROOF_PROGRAM];
+    }
+
     // ---- System program, rent and transaction-level rules ----
 
     feature_accessors! {

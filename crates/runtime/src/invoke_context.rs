@@ -133,15 +133,19 @@ pub struct Builtin {
     pub name: &'static str,
     /// What runs when the dispatcher picks this builtin.
     pub entrypoint: BuiltinFunction,
+    /// Whether the feature set makes `program_id` a builtin (Agave's `enable_feature_id`):
+    /// when not, the dispatcher finds no builtin for it (`UnsupportedProgramId`).
+    pub enabled: fn(&FeatureSet) -> bool,
 }
 
 impl Builtin {
-    /// A row for `program_id`.
+    /// A row for `program_id`, enabled under every feature set.
     pub const fn new(program_id: Pubkey, name: &'static str, entrypoint: BuiltinFunction) -> Self {
         Self {
             program_id,
             name,
             entrypoint,
+            enabled: |_| true,
         }
     }
 }
@@ -693,7 +697,7 @@ impl InvokeContext {
         let entrypoint = self
             .builtins
             .iter()
-            .find(|builtin| builtin.program_id == builtin_id)
+            .find(|builtin| builtin.program_id == builtin_id && (builtin.enabled)(&self.features))
             .map(|builtin| builtin.entrypoint)
             .ok_or(InstructionError::UnsupportedProgramId)?;
         self.transaction_context.reset_return_data(program_id);

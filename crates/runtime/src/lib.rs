@@ -11,7 +11,7 @@
 //!    dispatching through a table of [`Builtin`]s; builtins see the running instruction
 //!    through [`InstructionContext`];
 //! 5. [`builtins`]: one module per builtin program (System, the BPF loaders, Compute
-//!    Budget) and the table [`builtins::BUILTINS`]; one per precompile (ed25519,
+//!    Budget, the ZK ElGamal proof program) and the table [`builtins::BUILTINS`]; one per precompile (ed25519,
 //!    secp256k1, secp256r1) and the table [`builtins::PRECOMPILES`];
 //! 6. [`processor`]: a transaction in named phases ([`message`] compiles its instructions).
 //!

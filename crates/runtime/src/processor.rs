@@ -180,11 +180,7 @@ impl Runtime {
     pub fn add_builtin(&mut self, program_id: Pubkey, function: BuiltinFunction) {
         let mut builtins = self.builtins.to_vec();
         builtins.retain(|builtin| builtin.program_id != program_id);
-        builtins.push(Builtin {
-            program_id,
-            name: "embedder builtin",
-            entrypoint: function,
-        });
+        builtins.push(Builtin::new(program_id, "embedder builtin", function));
         self.builtins = builtins.into();
         self.store
             .set(program_id, native_program_account("embedder builtin"));

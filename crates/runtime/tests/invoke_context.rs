@@ -275,12 +275,7 @@ fn simd_0162_context(simd_0162: bool) -> InvokeContext {
         Arc::new(features),
         Arc::new(Sysvars::default()),
         Rc::new(NoPrograms),
-        vec![Builtin {
-            program_id: key(3),
-            name: "echo",
-            entrypoint: echo_builtin,
-        }]
-        .into(),
+        vec![Builtin::new(key(3), "echo", echo_builtin)].into(),
     );
     invoke_context.push(None).unwrap();
     invoke_context

@@ -10,7 +10,9 @@
 //!    -> Result<(), ExecutionFailure>`, charging its compute units first (a builtin that
 //!    succeeds without charging fails with `BuiltinProgramsMustConsumeComputeUnits`) and
 //!    reading its instruction through [`InvokeContext::instruction_context`].
-//! 2. Add `mod <name>;` below and its row to [`BUILTINS`].
+//! 2. Add `mod <name>;` below and its row to [`BUILTINS`]: the feature that enables it
+//!    (Agave's `enable_feature_id`; `|_| true` for none) and whether it is among the builtins
+//!    of the default compute-unit limit (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
 //!
 //! Nothing else names it: the account store, the default compute-unit limit (3,000 per
 //! builtin instruction), the conformance harness and the reports all read this table.
@@ -40,38 +42,54 @@ mod secp256k1;
 mod secp256r1;
 mod system;
 mod vote;
+pub mod zk_elgamal_proof;
 
-/// Every builtin sbfvm provides, in Agave's order.
+/// Every builtin sbfvm provides, in Agave's order (Agave's Vote, Stake, Config, Address
+/// Lookup Table, Loader-v4 and ZK Token proof rows have none here).
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
         program_id: solana_sdk_ids::system_program::ID,
         name: "solana_system_program",
         entrypoint: system::process_instruction,
+        enabled: |_| true,
     },
     Builtin {
         program_id: solana_sdk_ids::vote::ID,
         name: "solana_vote_program",
         entrypoint: vote::process_instruction,
+        enabled: |_| true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader_deprecated::ID,
         name: "solana_bpf_loader_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader::ID,
         name: "solana_bpf_loader_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
     },
     Builtin {
         program_id: solana_sdk_ids::bpf_loader_upgradeable::ID,
         name: "solana_bpf_loader_upgradeable_program",
         entrypoint: bpf_loader::process_instruction,
+        enabled: |_| true,
     },
     Builtin {
         program_id: solana_sdk_ids::compute_budget::ID,
         name: "compute_budget_program",
         entrypoint: compute_budget::process_instruction,
+        enabled: |_| true,
+    },
+    // Not among the builtins of the default compute-unit limit: 200,000 units per
+    // instruction (`transaction::compute_budget::default_compute_unit_limit`).
+    Builtin {
+        program_id: solana_sdk_ids::zk_elgamal_proof_program::ID,
+        name: "zk_elgamal_proof_program",
+        entrypoint: zk_elgamal_proof::process_instruction,
+        enabled: FeatureSet::zk_elgamal_proof_program_enabled,
     },
 ];
 
@@ -153,9 +171,6 @@ pub struct Precompile {
     pub verify: PrecompileFunction,
     /// Whether the feature set makes `program_id` a precompile.
     pub enabled: fn(&FeatureSet) -> bool,
-    /// Whether its instructions count as builtin instructions (3,000 units) for the
-    /// default compute-unit limit (`solana-builtins-default-costs 4.4.0, src/lib.rs`).
-    pub builtin_compute_unit_limit: bool,
 }
 
 /// Every precompile, in Agave's order (`agave-precompiles 4.4.0, src/lib.rs`).
@@ -165,14 +180,12 @@ pub const PRECOMPILES: &[Precompile] = &[
         name: "secp256k1_program",
         verify: secp256k1::verify,
         enabled: |_| true,
-        builtin_compute_unit_limit: true,
     },
     Precompile {
         program_id: solana_sdk_ids::ed25519_program::ID,
         name: "ed25519_program",
         verify: ed25519::verify,
         enabled: |_| true,
-        builtin_compute_unit_limit: true,
     },
     // Gated as sbfvm's CPI check gates it (`enable_secp256r1_precompile`, active on
     // mainnet); agave-precompiles 4.4.0 itself lists it with no feature.
@@ -181,7 +194,6 @@ pub const PRECOMPILES: &[Precompile] = &[
         name: "secp256r1_program",
         verify: secp256r1::verify,
         enabled: FeatureSet::enable_secp256r1_precompile,
-        builtin_compute_unit_limit: false,
     },
 ];
 

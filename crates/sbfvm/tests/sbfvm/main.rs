@@ -1,5 +1,6 @@
 //! The `sbfvm` library: the facade under each loader, checks, scenarios, custom syscalls,
-//! the upgradeable loader's instructions, progress, and robustness.
+//! the upgradeable loader's instructions, progress, robustness, and the ZK ElGamal proof
+//! program.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -15,3 +16,4 @@ mod progress;
 mod robustness;
 mod scenarios;
 mod transactions;
+mod zk_elgamal_proof;
