@@ -603,8 +603,9 @@ struct PreparedTransaction {
     signature: Signature,
 }
 
-/// Whether every signature verifies the message with its signer's key (ed25519 strict
-/// verification, as the validator's signature verification does).
+/// Whether every signature verifies the message with its signer's key, as the validator's
+/// signature verification checks it (`solana-signature 3.6`, `Signature::verify`, the
+/// strict ed25519 verification of `solana-ed25519`).
 fn signatures_verify(transaction: &VersionedTransaction) -> bool {
     let Ok(message_bytes) = bincode::serialize(&transaction.message) else {
         return false;
@@ -613,15 +614,7 @@ fn signatures_verify(transaction: &VersionedTransaction) -> bool {
         .signatures
         .iter()
         .zip(transaction.message.static_account_keys())
-        .all(|(signature, key)| {
-            let Ok(public_key) = ed25519_dalek::PublicKey::from_bytes(key.as_ref()) else {
-                return false;
-            };
-            let Ok(signature) = ed25519_dalek::Signature::from_bytes(signature.as_ref()) else {
-                return false;
-            };
-            public_key.verify_strict(&message_bytes, &signature).is_ok()
-        })
+        .all(|(signature, key)| signature.verify(key.as_ref(), &message_bytes))
 }
 
 /// The state of an initialized, System-owned nonce account (`verify_nonce_account` without
