@@ -199,6 +199,7 @@ fn the_fixture_scenarios_are_discovered() {
         "compute.toml",
         "core_bpf.toml",
         "crypto.toml",
+        "crypto_syscalls.toml",
         "custom_error.toml",
         "hash_pda.toml",
         "introspect.toml",
