@@ -46,7 +46,7 @@ difffuzz-check:
 
 # ---- BEGIN robustness (fuzz/, crates/sbfvm/tests/sbfvm/robustness.rs; README "Robustness") ----
 # cargo-fuzz needs nightly-only flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them.
-# Install once: `cargo install cargo-fuzz`. Targets: elf_load scenario syscall cpi vm_exec jit_diff.
+# Install once: `cargo install cargo-fuzz`. Targets: elf_load scenario syscall cpi vm_exec jit_diff precompile.
 
 # Write the seed corpora (fixtures/ and ../shared/conformance/) into fuzz/corpus/<target>/.
 fuzz-seeds:

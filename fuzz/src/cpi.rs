@@ -17,6 +17,7 @@ use std::cell::OnceCell;
 
 use sbfvm_runtime::{
     Account, FeatureSet, InstructionAccount, InstructionFrame, InvokeContext, Pubkey,
+    ReadableAccount,
 };
 use sbfvm_test_support::{
     account_info_flags, c_account_info_words, rust_account_info_boxes, stable_instruction,
@@ -634,7 +635,7 @@ fn write_account_infos(
             .invoke_context
             .transaction_context
             .borrow_account(instruction_account.index_in_transaction)
-            .map(|a| a.executable)
+            .map(|a| a.executable())
             .unwrap_or(false);
         let flags = account_info_flags(
             instruction_account.is_signer,

@@ -1,6 +1,6 @@
 //! Shared code of the sbfvm fuzz targets: a forgiving byte reader (and the writer the seed
 //! exporter uses to produce inputs in the same format), feature sets, invoke contexts, and
-//! the three structured inputs the syscall, CPI and program-execution targets decode.
+//! the structured inputs the syscall, CPI, program-execution and precompile targets decode.
 //!
 //! Every decoder accepts any byte string: a field past the end of the input reads as zero,
 //! so libFuzzer never wastes an execution on a rejected input.
@@ -8,6 +8,7 @@
 #![allow(clippy::too_many_arguments)]
 
 pub mod cpi;
+pub mod precompile;
 pub mod program;
 pub mod scenario;
 pub mod syscall;
@@ -384,7 +385,7 @@ pub fn total_lamports(invoke_context: &InvokeContext) -> u128 {
         .transaction_context
         .accounts_snapshot()
         .iter()
-        .map(|(_, account)| u128::from(account.lamports))
+        .map(|(_, account)| u128::from(sbfvm_runtime::ReadableAccount::lamports(account)))
         .sum()
 }
 

@@ -222,7 +222,7 @@ pub struct Observation {
     pub regions: Vec<(u64, Vec<u8>, bool)>,
     pub logs: Vec<String>,
     pub return_data: (Pubkey, Vec<u8>),
-    pub accounts: Vec<(Pubkey, sbfvm_runtime::Account)>,
+    pub accounts: Vec<(Pubkey, sbfvm_runtime::AccountSharedData)>,
 }
 
 impl Observation {

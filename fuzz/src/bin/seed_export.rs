@@ -3,18 +3,22 @@
 //!
 //! - `elf_load`: fixtures/*.so and the ELFs of the elf_loader vectors;
 //! - `scenario`: fixtures/*.toml and fixtures/*.json;
-//! - `syscall`: syscall and cpi vectors (memory, registers, function name);
+//! - `syscall`: syscall and cpi vectors (memory, registers, function name), and every
+//!   vector of the crypto syscall families of `../shared/conformance-surface` (`.fix.zst`),
+//!   and the syscall calls of `fixtures/crypto.toml`'s instructions;
 //! - `cpi`: SDK-shaped CPIs (both ABIs, the stub and the System program as callees);
+//! - `precompile`: valid and corrupted ed25519, secp256k1 and secp256r1 instructions;
 //! - `vm_exec` and `jit_diff`: vm_interp vectors (text, entry, registers, memory), and the
 //!   text of every fixture program with serialized accounts and real syscalls.
 //!
-//! `../shared/conformance` is read when present (the vectors live outside the repository).
+//! `../shared/conformance` and `../shared/conformance-surface` are read when present (the vectors live outside the repository).
 //! Run with `cargo run --manifest-path fuzz/Cargo.toml --bin seed-export`.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use prost::Message;
+use sbfvm::scenario::{parse_data, Scenario};
 use sbfvm_conformance::proto;
 use sbfvm_fuzz::program::ProgramInput;
 use sbfvm_fuzz::syscall::SyscallInput;
@@ -91,6 +95,100 @@ fn syscall_seed(fixture: &proto::SyscallFixture) -> Option<Vec<u8>> {
         }
         .encode(),
     )
+}
+
+/// The families of `../shared/conformance-surface/syscall/fixtures` the `syscall` target
+/// takes every vector of.
+const SURFACE_SYSCALL_FAMILIES: [&str; 4] = ["alt_bn128", "curve25519", "poseidon", "secp256k1"];
+
+/// Adds a `syscall` seed for each syscall vector (`.fix` or `.fix.zst`) under `dir`, at most
+/// `per_name_limit` per syscall name (counted in `per_name`). A missing directory adds none.
+fn add_syscall_seeds(
+    corpus: &mut Corpus,
+    dir: &Path,
+    per_name: &mut BTreeMap<String, usize>,
+    per_name_limit: usize,
+) {
+    let Ok(paths) = sbfvm_conformance::discover(&[dir.to_path_buf()]) else {
+        return;
+    };
+    for path in paths {
+        let bytes = sbfvm_conformance::read_fixture(&path).expect("read a vector");
+        let Ok(fixture) = proto::SyscallFixture::decode(bytes.as_slice()) else {
+            continue;
+        };
+        let name = fixture
+            .input
+            .as_ref()
+            .and_then(|i| i.syscall_invocation.as_ref())
+            .map(|s| String::from_utf8_lossy(&s.function_name).into_owned())
+            .unwrap_or_default();
+        let seen = per_name.entry(name).or_default();
+        if *seen >= per_name_limit {
+            continue;
+        }
+        if let Some(seed) = syscall_seed(&fixture) {
+            if seed.len() <= 128 * 1024 {
+                *seen += 1;
+                corpus.add("syscall", &seed);
+            }
+        }
+    }
+}
+
+/// The instructions of the crypto fixture program's scenario (`fixtures/crypto.toml`; data
+/// `[family, op, out_len, input…]`, see `programs/crypto.c`) as the syscall calls the
+/// program makes: the input at the start of the read-only region, the output at the start
+/// of the heap.
+fn crypto_scenario_seeds(path: &Path) -> Vec<Vec<u8>> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    let file = Scenario::parse(&text, path).expect("fixtures/crypto.toml parses");
+    let raw = |value: u64| (0u8, value);
+    let rodata = |offset: u64| (1u8, offset);
+    let heap = (3u8, 0u64);
+    let mut seeds = Vec::new();
+    for instruction in &file.instructions {
+        let Some(data) = instruction.data.as_deref() else {
+            continue;
+        };
+        let data = parse_data(data, "data").expect("the scenario's data parses");
+        let Some((&[family, op, _out_len], input)) = data.split_first_chunk::<3>() else {
+            continue;
+        };
+        let (op, n) = (u64::from(op), input.len() as u64);
+        let pairs = n / 288;
+        let (name, registers) = match family {
+            0 => (
+                "sol_alt_bn128_group_op",
+                [raw(op), rodata(0), raw(n), heap, raw(0)],
+            ),
+            1 => (
+                "sol_alt_bn128_compression",
+                [raw(op), rodata(0), raw(n), heap, raw(0)],
+            ),
+            2 => (
+                "sol_curve_decompress",
+                [raw(op), rodata(0), heap, raw(0), raw(0)],
+            ),
+            3 => (
+                "sol_curve_pairing_map",
+                [raw(op), raw(pairs), rodata(0), rodata(96 * pairs), heap],
+            ),
+            _ => continue,
+        };
+        let seed = SyscallInput {
+            name: name.as_bytes().to_vec(),
+            cu: 1_400_000,
+            registers,
+            rodata: input.to_vec(),
+            heap_len: 4096,
+            ..SyscallInput::default()
+        };
+        seeds.push(seed.encode());
+    }
+    seeds
 }
 
 fn vm_interp_seed(fixture: &proto::SyscallFixture) -> Option<Vec<u8>> {
@@ -250,6 +348,9 @@ fn main() {
     for seed in cpi_seeds() {
         corpus.add("cpi", &seed);
     }
+    for seed in sbfvm_fuzz::precompile::seeds() {
+        corpus.add("precompile", &seed);
+    }
 
     for path in sorted_files(&shared.join("elf_loader"), "fix") {
         let bytes = std::fs::read(&path).expect("read a vector");
@@ -264,28 +365,20 @@ fn main() {
     // A handful of each syscall directory and every CPI vector.
     let mut per_name: BTreeMap<String, usize> = BTreeMap::new();
     for family in ["syscall", "cpi"] {
-        for path in sorted_files(&shared.join(family), "fix") {
-            let bytes = std::fs::read(&path).expect("read a vector");
-            let Ok(fixture) = proto::SyscallFixture::decode(bytes.as_slice()) else {
-                continue;
-            };
-            let name = fixture
-                .input
-                .as_ref()
-                .and_then(|i| i.syscall_invocation.as_ref())
-                .map(|s| String::from_utf8_lossy(&s.function_name).into_owned())
-                .unwrap_or_default();
-            let seen = per_name.entry(name).or_default();
-            if *seen >= 12 {
-                continue;
-            }
-            if let Some(seed) = syscall_seed(&fixture) {
-                if seed.len() <= 128 * 1024 {
-                    *seen += 1;
-                    corpus.add("syscall", &seed);
-                }
-            }
-        }
+        add_syscall_seeds(&mut corpus, &shared.join(family), &mut per_name, 12);
+    }
+    // Every vector of the crypto syscall families (zstd-compressed, ~320 in all).
+    let surface = repo.join("../shared/conformance-surface/syscall/fixtures");
+    for family in SURFACE_SYSCALL_FAMILIES {
+        add_syscall_seeds(
+            &mut corpus,
+            &surface.join(family),
+            &mut BTreeMap::new(),
+            usize::MAX,
+        );
+    }
+    for seed in crypto_scenario_seeds(&repo.join("fixtures/crypto.toml")) {
+        corpus.add("syscall", &seed);
     }
     // Every 40th vm_interp vector (the directory holds ~22,000).
     for (index, path) in sorted_files(&shared.join("vm_interp"), "fix")
