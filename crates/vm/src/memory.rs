@@ -18,7 +18,6 @@ use solana_sbpf::{
 };
 
 use crate::error::SyscallError;
-use crate::serialization::AccountDataRegion;
 use solana_instruction_error::InstructionError;
 
 /// An access violation a syscall's translation ran into: what the executor needs to map it
@@ -34,6 +33,27 @@ pub struct MemoryFault {
     pub len: u64,
     /// The message of the syscall error it became.
     pub message: String,
+}
+
+/// One account's data as a memory region of its own (`virtual_address_space_adjustments`):
+/// `len` bytes at `offset` in the input, followed by address space up to `reserved` bytes
+/// into which a store grows the account, when the program may change it. The input's other
+/// regions end at `offset` and resume at `offset + reserved`; an empty reservation has no
+/// region of its own but still splits them there (Agave's `Serializer::write_account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountDataRegion {
+    /// Offset of the data in the input, in bytes.
+    pub offset: usize,
+    /// Data length at serialization.
+    pub len: usize,
+    /// Address space reserved for the data: its length plus the 10 KiB realloc area in ABI
+    /// v1, its length alone in ABI v0.
+    pub reserved: usize,
+    /// The account's index in the transaction.
+    pub index_in_transaction: u16,
+    /// Whether the program may change the data (`can_data_be_changed`): the region is
+    /// writable and may grow; otherwise it is read-only.
+    pub changeable: bool,
 }
 
 /// A checked, writable host range for one syscall output.
@@ -295,7 +315,7 @@ fn map(
     access: AccessType,
     vm_addr: u64,
     len: u64,
-) -> Result<(*mut u8, usize), (SyscallError, Option<(AccessType, u64, u64)>)> {
+) -> Result<(*mut u8, usize), TranslationError> {
     match mapping.map(access, vm_addr, len) {
         StableResult::Ok(buffer) => {
             let ptr = buffer.ptr();
@@ -305,10 +325,14 @@ fn map(
     }
 }
 
+/// What a failed translation gives: the syscall error, with the access, address and length
+/// of an access violation.
+type TranslationError = (SyscallError, Option<(AccessType, u64, u64)>);
+
 /// The syscall error of a failed translation, with the access of an access violation.
 #[cold]
 #[inline(never)]
-fn memory_error(error: EbpfError) -> (SyscallError, Option<(AccessType, u64, u64)>) {
+fn memory_error(error: EbpfError) -> TranslationError {
     let violation = match error {
         EbpfError::AccessViolation(access, vm_addr, len, _) => Some((access, vm_addr, len)),
         _ => None,
@@ -360,10 +384,7 @@ impl<'a> GuestMemory<'a> {
 
     #[cold]
     #[inline(never)]
-    fn record(
-        &self,
-        (error, violation): (SyscallError, Option<(AccessType, u64, u64)>),
-    ) -> SyscallError {
+    fn record(&self, (error, violation): TranslationError) -> SyscallError {
         if let (Some(fault), Some((access, vm_addr, len))) = (self.fault, violation) {
             *fault.borrow_mut() = Some(MemoryFault {
                 access,
@@ -1049,8 +1070,7 @@ pub(crate) mod lazy {
     use solana_sbpf::ebpf::MM_INPUT_START;
     use solana_sbpf::memory_region::{AccessType, AccessViolationHandler, MemoryRegion};
 
-    use super::AlignedBuffer;
-    use crate::serialization::AccountDataRegion;
+    use super::{AccountDataRegion, AlignedBuffer};
 
     pub(crate) const STACK: u16 = 1;
     pub(crate) const HEAP: u16 = 2;

@@ -17,6 +17,7 @@ use sbfvm_runtime::transaction_context::{
 use sbfvm_runtime::{AccountSharedData, InstructionError, Pubkey, ReadableAccount};
 use solana_sbpf::ebpf::MM_INPUT_START;
 
+pub use crate::memory::AccountDataRegion;
 use crate::memory::AlignedBuffer;
 
 /// Marks a non-duplicate account record.
@@ -72,27 +73,6 @@ pub struct SerializedInput {
     /// Under `virtual_address_space_adjustments`, one entry per non-duplicate account, in
     /// input order; empty otherwise.
     pub data_regions: Vec<AccountDataRegion>,
-}
-
-/// One account's data as a memory region of its own (`virtual_address_space_adjustments`):
-/// `len` bytes at `offset` in the input, followed by address space up to `reserved` bytes
-/// into which a store grows the account, when the program may change it. The input's other
-/// regions end at `offset` and resume at `offset + reserved`; an empty reservation has no
-/// region of its own but still splits them there (Agave's `Serializer::write_account`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AccountDataRegion {
-    /// Offset of the data in the input, in bytes.
-    pub offset: usize,
-    /// Data length at serialization.
-    pub len: usize,
-    /// Address space reserved for the data: its length plus the 10 KiB realloc area in ABI
-    /// v1, its length alone in ABI v0.
-    pub reserved: usize,
-    /// The account's index in the transaction.
-    pub index_in_transaction: u16,
-    /// Whether the program may change the data (`can_data_be_changed`): the region is
-    /// writable and may grow; otherwise it is read-only.
-    pub changeable: bool,
 }
 
 /// Gated variations of the serialized input.
