@@ -50,7 +50,7 @@
 //! | `disable_sbpf_v0_execution`, `reenable_sbpf_v0_execution` | [`FeatureSet::sbpf_version_range`] (`sbfvm-vm`, `environment.rs`) |
 //! | `disable_sbpf_v0_v1_v2_deployment`, `enable_bpf_loader_set_authority_checked_ix`, `loader_v3_minimum_extend_program_size`, `loader_v3_set_program_data_to_elf_length` | `builtins/bpf_loader.rs` (and CPI's authorized-program check) |
 //! | `deplete_cu_meter_on_vm_failure`, `direct_account_pointers_in_program_input` | `sbfvm-vm`, `executor.rs` and `serialization.rs` |
-//! | `virtual_address_space_adjustments` | the VM configuration (`sbfvm-vm`, `environment.rs`: no stack frame gaps, unaligned mapping); the input's per-account data regions, read-only for accounts the program may not change, growing from the access handler (`sbfvm-vm`, `serialization.rs`, `memory.rs`), the account errors of faults inside them (`executor.rs`), and CPI's account and region updates (`sbfvm-syscalls`, `cpi.rs`) |
+//! | `virtual_address_space_adjustments` | the VM configuration (`sbfvm-vm`, `environment.rs`: no stack frame gaps, unaligned mapping); the input's per-account data regions, read-only for accounts the program may not change, growing from the access handler (`sbfvm-vm`, `serialization.rs`, `memory.rs`), the account errors of faults inside them (`executor.rs`), and CPI's account and region updates (`sbfvm-syscalls`, `cpi.rs`); the Dec-2024 `bpf_account_data_direct_mapping` key brings only the VM configuration ([`FeatureSet::per_account_input_regions`]) |
 //! | `raise_cpi_nesting_limit_to_8`, `relax_post_exec_min_balance_check` | `processor.rs` |
 //! | `create_account_allow_prefund` | `builtins/system.rs` |
 //! | `disable_zk_elgamal_proof_program`, `reenable_zk_elgamal_proof_program` | the ZK ElGamal proof builtin |
