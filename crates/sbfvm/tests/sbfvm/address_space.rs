@@ -205,22 +205,27 @@ fn the_fixture_scenarios_run_alike_but_where_the_regions_differ() {
             .features
             .enable
             .push("virtual_address_space_adjustments".into());
-        let mainnet = runner::run(&mainnet, Some(ExecutionMode::Interpreter)).unwrap();
-        let adjusted = runner::run(&adjusted, Some(ExecutionMode::Interpreter)).unwrap();
-        assert_eq!(mainnet.instructions.len(), adjusted.instructions.len());
-        for (a, b) in mainnet.instructions.iter().zip(&adjusted.instructions) {
-            if a.outcome.result() != b.outcome.result()
-                || a.outcome.logs() != b.outcome.logs()
-                || a.outcome.compute_units_consumed() != b.outcome.compute_units_consumed()
-                || a.accounts != b.accounts
-            {
-                differences.push((name.clone(), a.index, b.outcome.result_string()));
+        for mode in MODES {
+            let mainnet = runner::run(&mainnet, Some(mode)).unwrap();
+            let adjusted = runner::run(&adjusted, Some(mode)).unwrap();
+            assert_eq!(mainnet.instructions.len(), adjusted.instructions.len());
+            for (a, b) in mainnet.instructions.iter().zip(&adjusted.instructions) {
+                if a.outcome.result() != b.outcome.result()
+                    || a.outcome.logs() != b.outcome.logs()
+                    || a.outcome.compute_units_consumed() != b.outcome.compute_units_consumed()
+                    || a.accounts != b.accounts
+                {
+                    differences.push((mode, name.clone(), a.index, b.outcome.result_string()));
+                }
             }
         }
     }
-    let expected: Vec<(String, usize, String)> = EXPECTED_DIFFERENCES
+    let expected: Vec<(ExecutionMode, String, usize, String)> = EXPECTED_DIFFERENCES
         .iter()
-        .map(|&(file, index, result)| (file.to_string(), index, result.to_string()))
+        .flat_map(|&(file, index, result)| {
+            MODES.map(|mode| (mode, file.to_string(), index, result.to_string()))
+        })
         .collect();
+    differences.sort_by_key(|(mode, file, index, _)| (file.clone(), *index, *mode as u8));
     assert_eq!(differences, expected);
 }
