@@ -35,6 +35,33 @@
 //! `increase_cpi_account_info_limit`, `enable_sbpf_v1/v2/v3_deployment_and_execution`). Those
 //! features are still listed (and active in [`FeatureSet::mainnet`]) so that older behaviour can
 //! be selected explicitly, e.g. for the Dec-2024 fixtures; their descriptions say "Gate removed".
+//!
+//! # Gates Agave 4.4's execution reads
+//!
+//! Agave 4.4 hands its SVM the 50 gates of `SVMFeatureSet` (`solana-svm-feature-set 4.4.0,
+//! src/lib.rs`); its program runtime, loaders, syscalls and System program read them (Vote-,
+//! fee- and transaction-level readers aside). Where sbfvm honours each:
+//!
+//! | Gates | Read in sbfvm by |
+//! |---|---|
+//! | `blake3_syscall_enabled`, `curve25519_syscall_enabled`, `disable_fees_sysvar`, `enable_alt_bn128_syscall`, `enable_alt_bn128_compression_syscall`, `enable_big_mod_exp_syscall`, `enable_get_epoch_stake_syscall`, `enable_poseidon_syscall`, `enable_sha512_syscall`, `enable_bls12_381_syscall`, `get_sysvar_syscall_enabled`, `last_restart_slot_sysvar`, `remaining_compute_units_syscall_enabled` | the syscall table (`sbfvm-syscalls`, `table.rs`) |
+//! | `abort_on_invalid_curve`, `enable_bls12_381_syscall` | `sbfvm-syscalls`, `curve_syscalls.rs` |
+//! | `alt_bn128_little_endian`, `enable_alt_bn128_g2_syscalls` | `sbfvm-syscalls`, `alt_bn128.rs` |
+//! | `disable_sbpf_v0_execution`, `reenable_sbpf_v0_execution` | [`FeatureSet::sbpf_version_range`] (`sbfvm-vm`, `environment.rs`) |
+//! | `disable_sbpf_v0_v1_v2_deployment`, `enable_bpf_loader_set_authority_checked_ix`, `loader_v3_minimum_extend_program_size`, `loader_v3_set_program_data_to_elf_length` | `builtins/bpf_loader.rs` (and CPI's authorized-program check) |
+//! | `deplete_cu_meter_on_vm_failure`, `direct_account_pointers_in_program_input` | `sbfvm-vm`, `executor.rs` and `serialization.rs` |
+//! | `virtual_address_space_adjustments` | the VM configuration (`sbfvm-vm`, `environment.rs`: no stack frame gaps, unaligned mapping); the input's per-account data regions, read-only for accounts the program may not change, growing from the access handler (`sbfvm-vm`, `serialization.rs`, `memory.rs`), the account errors of faults inside them (`executor.rs`), and CPI's account and region updates (`sbfvm-syscalls`, `cpi.rs`); the Dec-2024 `bpf_account_data_direct_mapping` key brings only the VM configuration ([`FeatureSet::per_account_input_regions`]) |
+//! | `raise_cpi_nesting_limit_to_8`, `relax_post_exec_min_balance_check` | `processor.rs` |
+//! | `create_account_allow_prefund` | `builtins/system.rs` |
+//! | `disable_zk_elgamal_proof_program`, `reenable_zk_elgamal_proof_program` | the ZK ElGamal proof builtin |
+//! | `move_precompile_verification_to_svm`, `remove_bpf_loader_incorrect_program_id`, `move_stake_and_move_lamports_ixs`, `increase_cpi_account_info_limit`, `simplify_alt_bn128_syscall_error_codes`, `fix_alt_bn128_multiplication_input_length`, `fix_alt_bn128_pairing_length_check`, `poseidon_enforce_padding` | nobody in Agave 4.4 (fields it never reads; the behaviour is unconditional). sbfvm reads the last five to select the older behaviour, see "Gates Agave 4.4 no longer reads" |
+//! | everything in [`UNIMPLEMENTED_GATES`]: `account_data_direct_mapping`, the Vote-program gates, `increase_tx_account_lock_limit`, `formalize_loaded_transaction_data_size`, `define_ltds_fee_only_semantics`, `relax_fee_payer_constraint` | refused: [`FeatureSet::unimplemented_changes`] names them when a feature set toggles them, and the `sbfvm` library and scenarios refuse to run with it |
+//!
+//! `limit_instruction_accounts` (SIMD-0406) is not among them: Agave 4.4 applies the limit of
+//! 255 accounts per instruction unconditionally (`solana-runtime-transaction 4.4.0`,
+//! `MAX_ACCOUNTS_PER_INSTRUCTION`), and so does sbfvm (`processor.rs`, `check_transaction`);
+//! the gate selects nothing. Gates outside `SVMFeatureSet` (consensus, rewards, fees, shreds)
+//! change nothing sbfvm executes and stay selectable.
 
 use {
     solana_pubkey::Pubkey,
@@ -2877,6 +2904,106 @@ const KNOWN: &[FeatureInfo] = &[
     ),
 ];
 
+/// A gate Agave 4.4's execution reads (`solana-svm-feature-set 4.4.0, src/lib.rs`,
+/// `SVMFeatureSet`) whose behaviour sbfvm does not implement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnimplementedGate {
+    /// The Agave 4.4 name (its row of [`KNOWN_FEATURES`]).
+    pub name: &'static str,
+    /// Every key that selects it: the Agave 4.4 key first, then older keys read as the same
+    /// switch (see "Rekeyed features").
+    pub keys: &'static [Pubkey],
+    /// What Agave does with it that sbfvm does not.
+    pub reason: &'static str,
+}
+
+impl UnimplementedGate {
+    /// Whether any of its keys is active in `features`.
+    pub fn is_active_in(&self, features: &FeatureSet) -> bool {
+        self.keys.iter().any(|key| features.is_active(key))
+    }
+}
+
+const VOTE_ONLY: &str = "only the Vote program reads it, and sbfvm has no Vote program";
+const FEE_LAYER: &str =
+    "Agave reads it in transaction loading and fee collection, which sbfvm does not model";
+
+/// The gates a user's feature set must leave as on mainnet ([`FeatureSet::mainnet`]):
+/// Agave 4.4 reads each of them, sbfvm does not implement what it changes, so running with it
+/// toggled would silently give mainnet's behaviour. The library and scenarios refuse such a
+/// feature set ([`FeatureSet::unimplemented_changes`]); the runtime itself accepts it (the
+/// conformance runner toggles gates freely and compares only what it implements).
+/// `disable_zk_elgamal_proof_program` and `reenable_zk_elgamal_proof_program` are not here:
+/// the ZK ElGamal proof builtin reads them.
+pub const UNIMPLEMENTED_GATES: &[UnimplementedGate] = &[
+    UnimplementedGate {
+        name: "account_data_direct_mapping",
+        keys: &[
+            ids::ACCOUNT_DATA_DIRECT_MAPPING,
+            ids::BPF_ACCOUNT_DATA_DIRECT_MAPPING,
+        ],
+        reason: "with virtual_address_space_adjustments, Agave maps account data directly \
+                 (no copy in serialization and CPI, shared data copied on first write); sbfvm \
+                 always serializes a copy",
+    },
+    UnimplementedGate {
+        name: "deprecate_legacy_vote_ixs",
+        keys: &[ids::DEPRECATE_LEGACY_VOTE_IXS],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "delay_commission_updates",
+        keys: &[ids::DELAY_COMMISSION_UPDATES],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "bls_pubkey_management_in_vote_account",
+        keys: &[ids::BLS_PUBKEY_MANAGEMENT_IN_VOTE_ACCOUNT],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "commission_rate_in_basis_points",
+        keys: &[ids::COMMISSION_RATE_IN_BASIS_POINTS],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "custom_commission_collector",
+        keys: &[ids::CUSTOM_COMMISSION_COLLECTOR],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "block_revenue_sharing",
+        keys: &[ids::BLOCK_REVENUE_SHARING],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "vote_account_initialize_v2",
+        keys: &[ids::VOTE_ACCOUNT_INITIALIZE_V2],
+        reason: VOTE_ONLY,
+    },
+    UnimplementedGate {
+        name: "increase_tx_account_lock_limit",
+        keys: &[ids::INCREASE_TX_ACCOUNT_LOCK_LIMIT],
+        reason: "it raises the transaction account lock limit from 64 to 128, which sbfvm \
+                 does not enforce (it has no transaction sanitization or locking)",
+    },
+    UnimplementedGate {
+        name: "formalize_loaded_transaction_data_size",
+        keys: &[ids::FORMALIZE_LOADED_TRANSACTION_DATA_SIZE],
+        reason: FEE_LAYER,
+    },
+    UnimplementedGate {
+        name: "define_ltds_fee_only_semantics",
+        keys: &[ids::DEFINE_LTDS_FEE_ONLY_SEMANTICS],
+        reason: FEE_LAYER,
+    },
+    UnimplementedGate {
+        name: "relax_fee_payer_constraint",
+        keys: &[ids::RELAX_FEE_PAYER_CONSTRAINT],
+        reason: FEE_LAYER,
+    },
+];
+
 struct Index {
     by_id: HashMap<Pubkey, &'static FeatureInfo>,
     by_name: HashMap<&'static str, &'static FeatureInfo>,
@@ -3026,6 +3153,16 @@ macro_rules! feature_accessors {
 }
 
 impl FeatureSet {
+    /// The gates of [`UNIMPLEMENTED_GATES`] this set has in another state than
+    /// [`FeatureSet::mainnet`]: running with them would not give Agave's results.
+    pub fn unimplemented_changes(&self) -> Vec<&'static UnimplementedGate> {
+        let mainnet = Self::mainnet();
+        UNIMPLEMENTED_GATES
+            .iter()
+            .filter(|gate| gate.is_active_in(self) != gate.is_active_in(&mainnet))
+            .collect()
+    }
+
     /// Every known feature that is active on mainnet-beta (2026-10-15 snapshot).
     pub fn mainnet() -> Self {
         Self::from_ids(
@@ -3155,6 +3292,15 @@ impl FeatureSet {
         /// `stricter_abi_and_runtime_constraints`.
         syscall_parameter_address_restrictions => [
             SYSCALL_PARAMETER_ADDRESS_RESTRICTIONS,
+            STRICTER_ABI_AND_RUNTIME_CONSTRAINTS,
+        ];
+        /// SIMD-0460's program input: each account's data a memory region of its own,
+        /// read-only when the program may not change it, growing on a store into the
+        /// realloc area. The keys of [`FeatureSet::virtual_address_space_adjustments`] but
+        /// the Dec-2024 `bpf_account_data_direct_mapping`, whose Agave 2.1 fixtures keep the
+        /// copied input they pass with.
+        per_account_input_regions => [
+            VIRTUAL_ADDRESS_SPACE_ADJUSTMENTS,
             STRICTER_ABI_AND_RUNTIME_CONSTRAINTS,
         ];
         /// Exactly the Dec-2024 `bpf_account_data_direct_mapping` key: Agave 2.1's
@@ -3301,7 +3447,8 @@ impl FeatureSet {
             REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS,
             REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS_DEC2024,
         ];
-        /// SIMD-0406: at most 255 instruction accounts (always on in Agave 4.4).
+        /// SIMD-0406: at most 255 instruction accounts. Agave 4.4 does not read it (the limit
+        /// is unconditional, as in `processor.rs`, `check_transaction`); nothing here does.
         limit_instruction_accounts => [LIMIT_INSTRUCTION_ACCOUNTS];
         /// SIMD-0160: at most 64 top-level instructions (always on in Agave 4.4).
         static_instruction_limit => [STATIC_INSTRUCTION_LIMIT];
@@ -3874,6 +4021,34 @@ mod tests {
             0xd5830390d36ee60e,
         ),
     ];
+
+    #[test]
+    fn unimplemented_gates_name_their_agave_key_first() {
+        let mut names = HashSet::new();
+        for gate in UNIMPLEMENTED_GATES {
+            assert!(names.insert(gate.name), "{} twice", gate.name);
+            let info = lookup_by_name(gate.name).unwrap();
+            assert_eq!(gate.keys[0], info.id, "{}", gate.name);
+            assert!(gate.keys.iter().all(|key| lookup_by_id(key).is_some()));
+            assert!(!gate.reason.is_empty());
+        }
+        assert!(FeatureSet::mainnet().unimplemented_changes().is_empty());
+        let mut features = FeatureSet::mainnet();
+        features.activate(ids::DEPRECATE_LEGACY_VOTE_IXS);
+        features.deactivate(&ids::COMMISSION_RATE_IN_BASIS_POINTS);
+        let changed: Vec<_> = features
+            .unimplemented_changes()
+            .iter()
+            .map(|gate| gate.name)
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                "deprecate_legacy_vote_ixs",
+                "commission_rate_in_basis_points"
+            ]
+        );
+    }
 
     #[test]
     fn fixture_u64_ids_resolve() {

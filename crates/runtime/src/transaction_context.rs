@@ -513,6 +513,31 @@ impl TransactionContext {
         self.resize_delta.get()
     }
 
+    /// Grows the data of the account at `index` for a store into its reserved address space
+    /// of `reserved` bytes (its data at serialization plus the realloc area), as the
+    /// access-violation handler does under `virtual_address_space_adjustments`: to
+    /// `reserved`, at most 10 MiB and at most the transaction's remaining growth, zero-filled;
+    /// the account counts as touched. Returns the new length, or `None` when the account is
+    /// borrowed. Mirrors `solana-transaction-context 4.4.0, src/transaction.rs`,
+    /// `access_violation_handler` (the `requested_length > region.len()` branch).
+    pub fn grow_account_for_store(&self, index: IndexOfAccount, reserved: usize) -> Option<usize> {
+        let entry = self.accounts.get(index as usize)?;
+        let mut account = entry.account.try_borrow_mut().ok()?;
+        entry.touched.set(true);
+        let remaining_growth = MAX_PERMITTED_ACCOUNTS_DATA_ALLOCATIONS_PER_TRANSACTION
+            .saturating_sub(self.resize_delta.get())
+            .max(0) as usize;
+        let old_len = account.data().len();
+        let new_len = reserved
+            .min(MAX_PERMITTED_DATA_LENGTH as usize)
+            .min(old_len.saturating_add(remaining_growth));
+        let growth = (new_len as i64).saturating_sub(old_len as i64);
+        self.resize_delta
+            .set(self.resize_delta.get().saturating_add(growth));
+        account.resize(new_len, 0);
+        Some(new_len)
+    }
+
     // ----- borrowing through an instruction frame -----
 
     /// Borrows the account at `position` of the frame at `trace_index`, with that

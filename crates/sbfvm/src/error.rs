@@ -29,9 +29,35 @@ pub enum Error {
     /// A [`crate::Config`] value Agave would not accept (the heap size).
     #[error("{0}")]
     Config(String),
+    /// A feature set that toggles a gate Agave 4.4 reads but sbfvm does not implement
+    /// (`sbfvm_runtime::features::UNIMPLEMENTED_GATES`): running would silently give
+    /// mainnet's behaviour instead of the gate's.
+    #[error(
+        "feature `{name}` cannot be changed from its mainnet state: sbfvm does not implement \
+         it ({reason})"
+    )]
+    UnimplementedFeature {
+        /// The gate's Agave name.
+        name: &'static str,
+        /// Why sbfvm does not implement it.
+        reason: &'static str,
+    },
     /// Bytes [`crate::inspect::inspect`] cannot read as an ELF file.
     #[error("{0}")]
     Elf(String),
+}
+
+impl Error {
+    /// The first gate `features` toggles that sbfvm does not implement, as an error.
+    pub fn check_features(features: &sbfvm_runtime::FeatureSet) -> Result<(), Error> {
+        match features.unimplemented_changes().first() {
+            Some(gate) => Err(Error::UnimplementedFeature {
+                name: gate.name,
+                reason: gate.reason,
+            }),
+            None => Ok(()),
+        }
+    }
 }
 
 impl From<sbfvm_vm::LoadError> for Error {

@@ -190,9 +190,11 @@ impl std::fmt::Debug for Sbfvm {
 impl Sbfvm {
     /// A VM with `config` and no accounts but the runtime's own: builds the program
     /// environment (sbfvm's syscalls for the feature set, then the embedder's). Fails with
-    /// [`Error::Config`] on a heap size Agave refuses, or [`Error::Load`] when the environment
-    /// cannot be built.
+    /// [`Error::Config`] on a heap size Agave refuses, [`Error::UnimplementedFeature`] when the
+    /// feature set toggles a gate sbfvm does not implement, or [`Error::Load`] when the
+    /// environment cannot be built.
     pub fn new(config: Config) -> Result<Self, Error> {
+        Error::check_features(&config.features)?;
         if let Some(heap_size) = config.heap_size {
             check_heap_size(heap_size).map_err(Error::Config)?;
         }

@@ -127,6 +127,7 @@ fn build_config(
             }
         }
     }
+    Error::check_features(&features)?;
     config.features = features;
     apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars)?;
     Ok(config)

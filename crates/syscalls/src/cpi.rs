@@ -513,9 +513,11 @@ fn check_below_input(addr: u64) -> Result<(), SyscallError> {
 }
 
 /// The caller's data bytes for `len` (`get_serialized_data`): more than the caller's
-/// reservation is `InvalidRealloc`.
+/// reservation is `InvalidRealloc`. Under `virtual_address_space_adjustments` the bytes are
+/// reached whatever the account's data region allows (it may be read-only, or shorter).
 fn serialized_data(
     memory: &GuestMemory<'_>,
+    virtual_address_space_adjustments: bool,
     vm_data_addr: u64,
     original_data_len: usize,
     len: u64,
@@ -528,19 +530,31 @@ fn serialized_data(
     if len > reserved as u64 {
         return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
     }
-    memory.output(vm_data_addr, len, 1, 1)
+    if virtual_address_space_adjustments {
+        memory.account_data(vm_data_addr, len)
+    } else {
+        memory.output(vm_data_addr, len, 1, 1)
+    }
 }
 
 /// Under SIMD-0459, the caller's data at the length its length field holds, within the
 /// caller's reservation.
 fn reserved_data(
     memory: &GuestMemory<'_>,
+    invoke_context: &InvokeContext,
     vm_data_addr: u64,
     metadata: &SerializedAccountMetadata,
     len_field: &HostOut,
 ) -> Result<HostOut, SyscallError> {
     let len = len_field.read_u64();
-    serialized_data(memory, vm_data_addr, metadata.original_data_len, len)
+    let adjustments = invoke_context.features.per_account_input_regions();
+    serialized_data(
+        memory,
+        adjustments,
+        vm_data_addr,
+        metadata.original_data_len,
+        len,
+    )
 }
 
 impl CallerAccount {
@@ -615,7 +629,7 @@ impl CpiAbi for CAbi {
             check_below_input(len_addr)?;
             let len_field = memory.output_unaligned(len_addr, 8)?;
             (
-                reserved_data(memory, data_addr, metadata, &len_field)?,
+                reserved_data(memory, invoke_context, data_addr, metadata, &len_field)?,
                 len_field,
             )
         };
@@ -692,7 +706,7 @@ impl CpiAbi for RustAbi {
         let data = if checks.before_simd_0459() {
             memory.output(data_ptr, data_len, 1, 1)?
         } else {
-            reserved_data(memory, data_ptr, metadata, &len_field)?
+            reserved_data(memory, invoke_context, data_ptr, metadata, &len_field)?
         };
         let fields = (lamports, owner);
         Ok(CallerAccount::new(
@@ -791,6 +805,10 @@ pub struct TranslatedAccount {
     pub caller_account: CallerAccount,
     /// Whether the callee may write it, so its changes flow back to the caller.
     pub update_caller: bool,
+    /// Under `virtual_address_space_adjustments`, whether the caller's data region must
+    /// follow the account after the callee: `update_caller`, or the caller changed the
+    /// data length or the owner before the call.
+    pub update_caller_region: bool,
 }
 
 /// The maximum number of account infos for the feature set.
@@ -941,14 +959,15 @@ pub fn translate_accounts_into<A: CpiAbi>(
             checks,
         };
         let caller_account = A::translate_caller_account(memory, invoke_context, info)?;
-        let account = TranslatedAccount {
+        let mut account = TranslatedAccount {
             index_in_caller,
             caller_account,
             update_caller: callee_account.is_writable,
+            update_caller_region: callee_account.is_writable,
         };
         if checks.before_simd_0459() {
             // Charged inside the translation; the caller's changes are synced right away.
-            update_callee_account(invoke_context, &account)?;
+            update_callee_account(memory, invoke_context, &mut account)?;
         } else {
             invoke_context
                 .consume_checked(caller_account.ref_to_len_in_vm.read_u64() / per_unit)
@@ -960,9 +979,15 @@ pub fn translate_accounts_into<A: CpiAbi>(
 }
 
 /// Phase 7: the caller's pending changes into the account (`update_callee_account`).
+///
+/// Under `virtual_address_space_adjustments`, a length change is applied on its own (the
+/// bytes the caller dropped are zeroed in its input first) and marks the caller's data
+/// region for update after the call, as an owner change does; the bytes are copied only
+/// into an account the caller may change.
 pub fn update_callee_account(
+    memory: &GuestMemory<'_>,
     invoke_context: &InvokeContext,
-    account: &TranslatedAccount,
+    account: &mut TranslatedAccount,
 ) -> Result<(), SyscallError> {
     let transaction_context = &invoke_context.transaction_context;
     let trace_index = transaction_context.current_trace_index()?;
@@ -973,15 +998,53 @@ pub fn update_callee_account(
     if callee.lamports() != lamports {
         callee.set_lamports(lamports)?;
     }
-    caller
-        .serialized_data
-        .with_bytes(|data| callee.update_data_if_changed(data))?;
+    if invoke_context.features.per_account_input_regions() {
+        let prev_len = callee.data().len();
+        let post_len = caller.ref_to_len_in_vm.read_u64() as usize;
+        if prev_len != post_len {
+            if post_len < prev_len {
+                let previous = memory.account_data(caller.vm_data_addr, prev_len as u64)?;
+                previous.write_at(post_len, &vec![0; prev_len - post_len]);
+            }
+            callee.set_data_length(post_len)?;
+            account.update_caller_region = true;
+        }
+        if callee.can_data_be_changed().is_ok() {
+            caller
+                .serialized_data
+                .with_bytes(|data| callee.set_data_from_slice(data))?;
+        }
+    } else {
+        caller
+            .serialized_data
+            .with_bytes(|data| callee.update_data_if_changed(data))?;
+    }
     let mut owner = [0u8; 32];
     caller.owner.read_into(&mut owner);
     if callee.owner().as_ref() != owner {
         callee.set_owner(&Pubkey::new_from_array(owner))?;
+        account.update_caller_region = true;
     }
     Ok(())
+}
+
+/// After the callee, under `virtual_address_space_adjustments`: the caller's data region
+/// of the account follows its length and whether the caller may still change it (Agave's
+/// `update_caller_account_region`).
+fn update_caller_region(
+    memory: &GuestMemory<'_>,
+    invoke_context: &InvokeContext,
+    account: &TranslatedAccount,
+) -> Result<(), SyscallError> {
+    let transaction_context = &invoke_context.transaction_context;
+    let trace_index = transaction_context.current_trace_index()?;
+    let callee =
+        transaction_context.borrow_instruction_account(trace_index, account.index_in_caller)?;
+    memory.set_account_data_region(
+        account.caller_account.vm_data_addr,
+        callee.data().len(),
+        callee.can_data_be_changed().is_ok(),
+    )
 }
 
 /// Phase 9: the callee's changes back into the caller's memory (`update_caller_account`).
@@ -1022,22 +1085,29 @@ pub fn update_caller_account(
         ));
         return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
     }
+    let adjustments = invoke_context.features.per_account_input_regions();
     if prev_len != post_len {
         if post_len < prev_len {
             // Zero the bytes the caller saw that the account no longer has.
-            let tail = memory.output(
-                caller.vm_data_addr.saturating_add(post_len as u64),
-                (prev_len - post_len) as u64,
-                1,
-                1,
-            )?;
-            tail.fill(0);
+            if adjustments {
+                let previous = memory.account_data(caller.vm_data_addr, prev_len as u64)?;
+                previous.write_at(post_len, &vec![0; prev_len - post_len]);
+            } else {
+                let tail = memory.output(
+                    caller.vm_data_addr.saturating_add(post_len as u64),
+                    (prev_len - post_len) as u64,
+                    1,
+                    1,
+                )?;
+                tail.fill(0);
+            }
         }
         caller.serialized_data = if checks.before_simd_0459() {
             memory.output(caller.vm_data_addr, post_len as u64, 1, 1)?
         } else {
             serialized_data(
                 memory,
+                adjustments,
                 caller.vm_data_addr,
                 caller.original_data_len,
                 post_len as u64,
@@ -1184,8 +1254,8 @@ fn invoke(
     invoke_context.add_phase_time(started, |times| &mut times.cpi_translate);
     let started = invoke_context.phase_clock();
     if !InfoChecks::of(invoke_context).before_simd_0459() {
-        for account in accounts.iter() {
-            update_callee_account(invoke_context, account)?;
+        for account in accounts.iter_mut() {
+            update_callee_account(memory, invoke_context, account)?;
         }
     }
     invoke_context.add_phase_time(started, |times| &mut times.cpi_update_callee);
@@ -1193,6 +1263,14 @@ fn invoke(
     let started = invoke_context.phase_clock();
     for account in accounts.iter_mut().filter(|account| account.update_caller) {
         update_caller_account(memory, invoke_context, account)?;
+    }
+    if invoke_context.features.per_account_input_regions() {
+        for account in accounts
+            .iter()
+            .filter(|account| account.update_caller_region)
+        {
+            update_caller_region(memory, invoke_context, account)?;
+        }
     }
     invoke_context.add_phase_time(started, |times| &mut times.cpi_update_caller);
     if let Some(times) = invoke_context.phase_times.as_mut() {

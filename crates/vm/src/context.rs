@@ -2,14 +2,14 @@
 //! runtime's invoke context (compute meter, accounts, logs) and owns the frame's memory
 //! mapping, serialization metadata and heap allocator.
 
-use std::cell::UnsafeCell;
+use std::cell::{RefCell, UnsafeCell};
 use std::ptr::NonNull;
 
 use sbfvm_runtime::{InvokeContext, Pubkey};
 use solana_sbpf::{ebpf::MM_HEAP_START, memory_region::MemoryMapping, vm::ContextObject};
 
-use crate::memory::GuestMemory;
-use crate::serialization::{InputAbi, SerializedAccountMetadata};
+use crate::memory::{GuestMemory, MemoryFault};
+use crate::serialization::{AccountDataRegion, InputAbi, SerializedAccountMetadata};
 
 /// `sol_alloc_free_`'s bump allocator over the heap region (Agave's `BpfAllocator`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,6 +103,11 @@ pub struct VmContext {
     pub allocator: BumpAllocator,
     /// Where each instruction account sits in this frame's input (used by CPI).
     pub accounts_metadata: Vec<SerializedAccountMetadata>,
+    /// The account data regions of this frame's input under
+    /// `virtual_address_space_adjustments` (empty otherwise), which CPI reaches and updates.
+    pub data_regions: Vec<AccountDataRegion>,
+    /// The last access violation a syscall's translation ran into.
+    pub memory_fault: RefCell<Option<MemoryFault>>,
     /// The input ABI of the program's loader (unaligned for the deprecated loader).
     pub abi: InputAbi,
     /// The program this frame runs.
@@ -176,6 +181,8 @@ impl VmContext {
             owns_mapping: false,
             allocator: BumpAllocator::new(heap_len),
             accounts_metadata,
+            data_regions: Vec::new(),
+            memory_fault: RefCell::new(None),
             abi,
             program_id,
             check_aligned: abi == InputAbi::Aligned,
@@ -240,7 +247,14 @@ impl VmContext {
     pub fn memory(&self) -> GuestMemory<'_> {
         // SAFETY: the cell owns the mapping for as long as `self`; the VM does not touch it
         // while a syscall (the only user of this) runs.
-        unsafe { GuestMemory::growable(self.mapping_ptr(), self.check_aligned) }
+        unsafe {
+            GuestMemory::growable(
+                self.mapping_ptr(),
+                self.check_aligned,
+                &self.memory_fault,
+                &self.data_regions,
+            )
+        }
     }
 
     fn mapping_ptr(&self) -> NonNull<MemoryMapping> {
@@ -256,7 +270,14 @@ impl VmContext {
         // `new`), so it does not alias the mapping borrowed for `GuestMemory`.
         let invoke_context = unsafe { self.invoke_context.as_mut() };
         // SAFETY: as in `memory`.
-        let memory = unsafe { GuestMemory::growable(self.mapping_ptr(), self.check_aligned) };
+        let memory = unsafe {
+            GuestMemory::growable(
+                self.mapping_ptr(),
+                self.check_aligned,
+                &self.memory_fault,
+                &self.data_regions,
+            )
+        };
         (memory, invoke_context)
     }
 

@@ -10,6 +10,7 @@ use std::sync::{Arc, RwLock};
 use base64::Engine;
 use sbfvm_runtime::features::BuildPubkeyHasher;
 use sbfvm_runtime::program_cache::UnavailableProgram;
+use sbfvm_runtime::transaction_context::{TransactionContext, MAX_PERMITTED_DATA_INCREASE};
 use sbfvm_runtime::{
     ExecutionFailure, InstructionError, InvokeContext, ProgramExecutor, Pubkey, ReadableAccount,
 };
@@ -17,7 +18,7 @@ use solana_sbpf::{
     ebpf::{MM_HEAP_START, MM_INPUT_START, MM_STACK_START},
     elf::Executable,
     error::{EbpfError, ProgramResult},
-    memory_region::{MemoryMapping, MemoryRegion},
+    memory_region::{AccessType, MemoryMapping, MemoryRegion},
     verifier::RequisiteVerifier,
     vm::{CallFrame, EbpfVm},
 };
@@ -27,7 +28,7 @@ use crate::context::{SyscallUsage, VmContext};
 use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
-use crate::memory::{lazy, AlignedBuffer};
+use crate::memory::{lazy, AlignedBuffer, MemoryFault};
 
 /// How much of the stack is mapped before the program first reaches further: the first
 /// frame, where the program starts (a deeper call grows the region once, in the handler).
@@ -512,10 +513,16 @@ impl SbfExecutor {
     /// # Safety
     /// The slot's buffers must not be resized, moved or freed while the returned mapping is
     /// in use, and the executable's rodata must outlive that use.
+    ///
+    /// With `accounts` (the transaction context, under `virtual_address_space_adjustments`)
+    /// the input is split into the regions of `slot.serialized.data_regions`, whose handler
+    /// grows changeable accounts; the transaction context must then outlive the mapping's
+    /// use as well, without a `&mut` to it live while the mapping is used.
     unsafe fn prepare_mapping(
         slot: &mut FrameSlot,
         executable: &Executable<VmContext>,
         (stack_initial, stack_gap, heap_initial): (usize, u64, usize),
+        accounts: Option<NonNull<TransactionContext>>,
     ) -> Result<(NonNull<std::cell::UnsafeCell<MemoryMapping>>, lazy::Extents), EbpfError> {
         let config = executable.get_config();
         let version = executable.get_sbpf_version();
@@ -574,6 +581,15 @@ impl SbfExecutor {
         slot.mapping = None;
         let all = if reusable {
             with_empty_slots(regions)
+        } else if accounts.is_some() {
+            let mut all = regions[..3].to_vec();
+            lazy::split_input_regions(
+                &mut slot.input,
+                slot.serialized.len,
+                &slot.serialized.data_regions,
+                &mut all,
+            );
+            all
         } else {
             regions.to_vec()
         };
@@ -585,6 +601,7 @@ impl SbfExecutor {
                 stack_gap,
                 &mut slot.heap,
                 heap_initial,
+                accounts,
             )
         };
         // SAFETY: the caller's contract covers every region's buffer.
@@ -655,7 +672,20 @@ impl SbfExecutor {
             run.compute_units,
             remaining_before_vm,
         );
-        self.vm_result(invoke_context, program, frame, run.result, run.final_pc)?;
+        let violation = slot
+            .serialized
+            .virtual_address_space_adjustments
+            .then(|| access_violation(&run.result, run.memory_fault))
+            .flatten();
+        if let Err(failure) =
+            self.vm_result(invoke_context, program, frame, run.result, run.final_pc)
+        {
+            return Err(violation
+                .and_then(|violation| {
+                    account_access_error(invoke_context, frame.abi, &slot.serialized, violation)
+                })
+                .map_or(failure, ExecutionFailure::from));
+        }
         let deserialize_started = clock.now();
         let deserialized = deserialize_parameters(
             &invoke_context.transaction_context,
@@ -699,6 +729,7 @@ impl SbfExecutor {
             )
         };
         vm_context.time_syscalls = self.time_syscalls.get();
+        vm_context.data_regions = std::mem::take(&mut slot.serialized.data_regions);
         vm_context.text_instructions =
             (executable.get_text_bytes().1.len() / solana_sbpf::ebpf::INSN_SIZE) as u64;
         let call_frames = &mut slot.call_frames;
@@ -749,10 +780,12 @@ impl SbfExecutor {
         let final_pc = vm.registers[11];
         drop(vm);
         slot.serialized.accounts = std::mem::take(&mut vm_context.accounts_metadata);
+        slot.serialized.data_regions = std::mem::take(&mut vm_context.data_regions);
         VmRun {
             compute_units,
             result,
             final_pc,
+            memory_fault: vm_context.memory_fault.take(),
             syscalls: vm_context.take_syscall_usage(),
             setup_time,
             execute_time,
@@ -814,6 +847,75 @@ impl SbfExecutor {
     }
 }
 
+/// The access violation a failed run ended with: the VM's own, or the one a syscall's
+/// translation recorded when the syscall failed with it.
+fn access_violation(
+    result: &ProgramResult,
+    memory_fault: Option<MemoryFault>,
+) -> Option<(AccessType, u64, u64)> {
+    match result {
+        ProgramResult::Err(EbpfError::AccessViolation(access, vm_addr, len, _)) => {
+            Some((*access, *vm_addr, *len))
+        }
+        ProgramResult::Err(EbpfError::SyscallError(error)) => {
+            let fault = memory_fault?;
+            match error.downcast_ref::<SyscallError>() {
+                Some(SyscallError::Memory(message)) if *message == fault.message => {
+                    Some((fault.access, fault.vm_addr, fault.len))
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Under `virtual_address_space_adjustments`, the account error an access violation inside
+/// an account's reserved address space becomes: a store, the reason the account's data may
+/// not change, else (a store beyond the data that could not grow it) `InvalidRealloc`; a
+/// load beyond the data, `AccountDataTooSmall` for an account the program may not change,
+/// else `InvalidRealloc`. `None` for any other access. Mirrors
+/// `solana-program-runtime 4.4.0, src/vm.rs`, `execute` (the `AccessViolation` arm).
+fn account_access_error(
+    invoke_context: &InvokeContext,
+    abi: InputAbi,
+    input: &SerializedInput,
+    (access, vm_addr, len): (AccessType, u64, u64),
+) -> Option<InstructionError> {
+    let reserve = match abi {
+        InputAbi::Aligned => MAX_PERMITTED_DATA_INCREASE as u64,
+        InputAbi::Unaligned => 0,
+    };
+    let (position, end) = input
+        .accounts
+        .iter()
+        .enumerate()
+        .find_map(|(position, account)| {
+            let start = account.vm_data_addr;
+            let end = start
+                .saturating_add(account.original_data_len as u64)
+                .saturating_add(reserve);
+            (start..end).contains(&vm_addr).then_some((position, end))
+        })?;
+    if vm_addr.saturating_add(len) > end {
+        return None;
+    }
+    let context = &invoke_context.transaction_context;
+    let account = match context
+        .current_trace_index()
+        .and_then(|trace_index| context.borrow_instruction_account(trace_index, position))
+    {
+        Ok(account) => account,
+        Err(error) => return Some(error),
+    };
+    let changeable = account.can_data_be_changed();
+    Some(match (access, changeable) {
+        (AccessType::Store, Err(error)) => error,
+        (AccessType::Load, Err(_)) => InstructionError::AccountDataTooSmall,
+        (_, Ok(())) => InstructionError::InvalidRealloc,
+    })
+}
+
 /// The instruction frame an executor run is for.
 struct CurrentFrame {
     program_id: Pubkey,
@@ -843,6 +945,8 @@ struct VmRun {
     result: ProgramResult,
     /// The pc the VM stopped at (the faulting instruction of a failed run).
     final_pc: u64,
+    /// The access violation a syscall's translation ran into last.
+    memory_fault: Option<MemoryFault>,
     syscalls: Vec<(&'static str, SyscallUsage)>,
     setup_time: Option<std::time::Duration>,
     execute_time: Option<std::time::Duration>,
@@ -860,6 +964,7 @@ fn serialize_input(
         direct_account_pointers: invoke_context
             .features
             .direct_account_pointers_in_program_input(),
+        virtual_address_space_adjustments: invoke_context.features.per_account_input_regions(),
     };
     serialize_parameters_into(
         &invoke_context.transaction_context,
@@ -913,8 +1018,20 @@ fn create_vm(
     // SAFETY: the slot's buffers are neither resized nor moved until the run has finished
     // and its `VmContext` (the only user of the mapping) is dropped; the program (and so
     // its rodata) is held by the caller for the whole run.
+    let accounts = slot
+        .serialized
+        .virtual_address_space_adjustments
+        .then(|| NonNull::from(&invoke_context.transaction_context));
+    // SAFETY: as above; the transaction context lives in the invoke context, which outlives
+    // the run, and the handler reaches it only through shared borrows (its accounts and
+    // growth counter are cells) while no syscall holds the invoke context.
     let prepared = unsafe {
-        SbfExecutor::prepare_mapping(slot, executable, (stack_initial, stack_gap, heap_initial))
+        SbfExecutor::prepare_mapping(
+            slot,
+            executable,
+            (stack_initial, stack_gap, heap_initial),
+            accounts,
+        )
     };
     prepared.map_err(|error| {
         invoke_context.log(format!("Failed to create SBF VM: {error}"));

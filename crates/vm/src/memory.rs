@@ -7,15 +7,54 @@
 //! handed out as shared slices that borrow the context; outputs as [`HostOut`] raw ranges
 //! written by copy, so an input that overlaps an output is never aliased by a `&mut`.
 
+use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::ptr::NonNull;
 
 use solana_sbpf::{
+    ebpf::MM_INPUT_START,
     error::{EbpfError, StableResult},
     memory_region::{AccessType, HostBuffer, MemoryMapping},
 };
 
 use crate::error::SyscallError;
+use solana_instruction_error::InstructionError;
+
+/// An access violation a syscall's translation ran into: what the executor needs to map it
+/// to an account's error under `virtual_address_space_adjustments`, as Agave maps the
+/// `EbpfError::AccessViolation` inside a syscall error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryFault {
+    /// The access that failed.
+    pub access: AccessType,
+    /// Its VM address.
+    pub vm_addr: u64,
+    /// Its length in bytes.
+    pub len: u64,
+    /// The message of the syscall error it became.
+    pub message: String,
+}
+
+/// One account's data as a memory region of its own (`virtual_address_space_adjustments`):
+/// `len` bytes at `offset` in the input, followed by address space up to `reserved` bytes
+/// into which a store grows the account, when the program may change it. The input's other
+/// regions end at `offset` and resume at `offset + reserved`; an empty reservation has no
+/// region of its own but still splits them there (Agave's `Serializer::write_account`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountDataRegion {
+    /// Offset of the data in the input, in bytes.
+    pub offset: usize,
+    /// Data length at serialization.
+    pub len: usize,
+    /// Address space reserved for the data: its length plus the 10 KiB realloc area in ABI
+    /// v1, its length alone in ABI v0.
+    pub reserved: usize,
+    /// The account's index in the transaction.
+    pub index_in_transaction: u16,
+    /// Whether the program may change the data (`can_data_be_changed`): the region is
+    /// writable and may grow; otherwise it is read-only.
+    pub changeable: bool,
+}
 
 /// A checked, writable host range for one syscall output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,6 +301,10 @@ impl MappingRef<'_> {
 pub struct GuestMemory<'a> {
     mapping: MappingRef<'a>,
     check_aligned: bool,
+    /// Where the running VM's context records the access violation a translation ran into.
+    fault: Option<&'a RefCell<Option<MemoryFault>>>,
+    /// The account data regions of the input (`virtual_address_space_adjustments`).
+    data_regions: &'a [AccountDataRegion],
 }
 
 // Inlined: every guest pointer a syscall touches goes through here, and a call returns
@@ -272,7 +315,7 @@ fn map(
     access: AccessType,
     vm_addr: u64,
     len: u64,
-) -> Result<(*mut u8, usize), SyscallError> {
+) -> Result<(*mut u8, usize), TranslationError> {
     match mapping.map(access, vm_addr, len) {
         StableResult::Ok(buffer) => {
             let ptr = buffer.ptr();
@@ -282,10 +325,19 @@ fn map(
     }
 }
 
+/// What a failed translation gives: the syscall error, with the access, address and length
+/// of an access violation.
+type TranslationError = (SyscallError, Option<(AccessType, u64, u64)>);
+
+/// The syscall error of a failed translation, with the access of an access violation.
 #[cold]
 #[inline(never)]
-fn memory_error(error: EbpfError) -> SyscallError {
-    SyscallError::Memory(error.to_string())
+fn memory_error(error: EbpfError) -> TranslationError {
+    let violation = match error {
+        EbpfError::AccessViolation(access, vm_addr, len, _) => Some((access, vm_addr, len)),
+        _ => None,
+    };
+    (SyscallError::Memory(error.to_string()), violation)
 }
 
 impl<'a> GuestMemory<'a> {
@@ -295,6 +347,8 @@ impl<'a> GuestMemory<'a> {
         Self {
             mapping: MappingRef::Shared(mapping),
             check_aligned,
+            fault: None,
+            data_regions: &[],
         }
     }
 
@@ -302,11 +356,124 @@ impl<'a> GuestMemory<'a> {
     ///
     /// # Safety
     /// `mapping` must be valid for `'a` and not otherwise borrowed while this value is used.
-    pub(crate) unsafe fn growable(mapping: NonNull<MemoryMapping>, check_aligned: bool) -> Self {
+    pub(crate) unsafe fn growable(
+        mapping: NonNull<MemoryMapping>,
+        check_aligned: bool,
+        fault: &'a RefCell<Option<MemoryFault>>,
+        data_regions: &'a [AccountDataRegion],
+    ) -> Self {
         Self {
             mapping: MappingRef::Growable(mapping, PhantomData),
             check_aligned,
+            fault: Some(fault),
+            data_regions,
         }
+    }
+
+    /// The memory-translation result of `map`, with an access violation recorded for the
+    /// executor.
+    #[inline(always)]
+    fn map(
+        &self,
+        access: AccessType,
+        vm_addr: u64,
+        len: u64,
+    ) -> Result<(*mut u8, usize), SyscallError> {
+        map(self.mapping, access, vm_addr, len).map_err(|error| self.record(error))
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn record(&self, (error, violation): TranslationError) -> SyscallError {
+        if let (Some(fault), Some((access, vm_addr, len))) = (self.fault, violation) {
+            *fault.borrow_mut() = Some(MemoryFault {
+                access,
+                vm_addr,
+                len,
+                message: error.to_string(),
+            });
+        }
+        error
+    }
+
+    /// The data region of the account whose data starts at `vm_data_addr`
+    /// (`virtual_address_space_adjustments`).
+    fn data_region(&self, vm_data_addr: u64) -> Option<&'a AccountDataRegion> {
+        let offset = vm_data_addr.checked_sub(MM_INPUT_START)?;
+        self.data_regions
+            .iter()
+            .find(|region| region.offset as u64 == offset)
+    }
+
+    /// `len` bytes of an account's data in the input, whatever its region allows (Agave's
+    /// `CallerAccount::get_serialized_data` under `virtual_address_space_adjustments`, which
+    /// reaches the input through its first byte): the data must start at `vm_data_addr` and
+    /// `len` lie within its reservation, or `InvalidRealloc`.
+    pub fn account_data(&self, vm_data_addr: u64, len: u64) -> Result<HostOut, SyscallError> {
+        let region = self
+            .data_region(vm_data_addr)
+            .ok_or(SyscallError::Instruction(InstructionError::MissingAccount))?;
+        if len > region.reserved as u64 {
+            return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
+        }
+        let (input, input_len) = self.map(AccessType::Store, MM_INPUT_START, 1)?;
+        debug_assert!(input_len >= 1);
+        if len == 0 {
+            return Ok(HostOut::empty(vm_data_addr));
+        }
+        // SAFETY: the input is one buffer from `MM_INPUT_START`, whose first region starts
+        // with it; the serializer reserved `region.reserved` bytes at `region.offset`.
+        let ptr = unsafe { input.add(region.offset) };
+        Ok(HostOut::new(ptr, len as usize, vm_data_addr))
+    }
+
+    /// Points the data region starting at `vm_data_addr` at the account's `len` bytes,
+    /// writable and growable when `changeable`, read-only otherwise (Agave's
+    /// `update_caller_account_region` with `modify_memory_region_of_account`, after a CPI).
+    /// Nothing for an account without reserved address space; `MissingAccount` when no data
+    /// region starts there; `InvalidRealloc` when `len` exceeds its reservation.
+    pub fn set_account_data_region(
+        &self,
+        vm_data_addr: u64,
+        len: usize,
+        changeable: bool,
+    ) -> Result<(), SyscallError> {
+        let missing = SyscallError::Instruction(InstructionError::MissingAccount);
+        let MappingRef::Growable(mapping, _) = self.mapping else {
+            return Err(missing);
+        };
+        let data_region = self.data_region(vm_data_addr).ok_or(missing.clone())?;
+        if data_region.reserved == 0 {
+            return Ok(()); // no region of its own
+        }
+        if len > data_region.reserved {
+            return Err(SyscallError::Instruction(InstructionError::InvalidRealloc));
+        }
+        // SAFETY: as in `MappingRef::map`: the running VM's mapping, borrowed only here.
+        let mapping = unsafe { &mut *mapping.as_ptr() };
+        let (index, region) = mapping.find_region(vm_data_addr).ok_or(missing.clone())?;
+        if region.vm_addr_range().start != vm_data_addr {
+            return Err(missing);
+        }
+        let mut region = region.clone();
+        // SAFETY: the region points into the input buffer at the account's data, where the
+        // serializer reserved `data_region.reserved` bytes, and `len` is within that; the
+        // buffer outlives the mapping (the executor's contract).
+        unsafe {
+            let base = region.host_buffer().mutable().ptr_mut().cast::<u8>();
+            let host = std::ptr::slice_from_raw_parts_mut(base, len);
+            if changeable {
+                region.redirect(host);
+            } else {
+                region.redirect(host.cast_const());
+            }
+        }
+        region.access_violation_handler_payload = changeable
+            .then(|| lazy::account_payload(data_region.index_in_transaction))
+            .flatten();
+        // SAFETY: as above.
+        unsafe { mapping.replace_region(index, region) }
+            .map_err(|error| SyscallError::Memory(error.to_string()))
     }
 
     /// Whether pointers must be aligned (false for deprecated-loader programs).
@@ -346,7 +513,7 @@ impl<'a> GuestMemory<'a> {
             return Ok(&[]);
         }
         let total = Self::total_len(count, elem_size)?;
-        let (ptr, len) = map(self.mapping, AccessType::Load, vm_addr, total)?;
+        let (ptr, len) = self.map(AccessType::Load, vm_addr, total)?;
         self.check_alignment(ptr, align)?;
         // SAFETY: the mapping returned `len` readable bytes at `ptr` inside a region buffer
         // that lives as long as the mapping borrow `'a`. Writes during `'a` go only through
@@ -367,7 +534,7 @@ impl<'a> GuestMemory<'a> {
         vm_addr: u64,
         align: usize,
     ) -> Result<[u8; N], SyscallError> {
-        let (ptr, _) = map(self.mapping, AccessType::Load, vm_addr, N as u64)?;
+        let (ptr, _) = self.map(AccessType::Load, vm_addr, N as u64)?;
         self.check_alignment(ptr, align)?;
         let mut value = [0u8; N];
         // SAFETY: `N` readable bytes at `ptr` were just checked by the mapping; `value` is a
@@ -392,7 +559,7 @@ impl<'a> GuestMemory<'a> {
                 len: 0,
             });
         }
-        let (ptr, len) = map(self.mapping, AccessType::Load, vm_addr, len)?;
+        let (ptr, len) = self.map(AccessType::Load, vm_addr, len)?;
         Ok(HostRange { ptr, len })
     }
 
@@ -409,7 +576,7 @@ impl<'a> GuestMemory<'a> {
             return Ok(HostOut::empty(vm_addr));
         }
         let total = Self::total_len(count, elem_size)?;
-        let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, total)?;
+        let (ptr, len) = self.map(AccessType::Store, vm_addr, total)?;
         self.check_alignment(ptr, align)?;
         Ok(HostOut::new(ptr, len, vm_addr))
     }
@@ -422,7 +589,7 @@ impl<'a> GuestMemory<'a> {
         size: u64,
         align: usize,
     ) -> Result<HostOut, SyscallError> {
-        let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
+        let (ptr, len) = self.map(AccessType::Store, vm_addr, size)?;
         self.check_alignment(ptr, align)?;
         Ok(HostOut::new(ptr, len, vm_addr))
     }
@@ -431,7 +598,7 @@ impl<'a> GuestMemory<'a> {
     /// `translate_type_mut_for_cpi(…, false)`, used for account-info length fields).
     #[inline(always)]
     pub fn output_unaligned(&self, vm_addr: u64, size: u64) -> Result<HostOut, SyscallError> {
-        let (ptr, len) = map(self.mapping, AccessType::Store, vm_addr, size)?;
+        let (ptr, len) = self.map(AccessType::Store, vm_addr, size)?;
         Ok(HostOut::new(ptr, len, vm_addr))
     }
 
@@ -896,16 +1063,73 @@ impl AlignedBuffer {
 /// is zeroed, so a pooled buffer is entirely zero whenever it is handed out.
 pub(crate) mod lazy {
     use std::cell::Cell;
+    use std::ptr::NonNull;
     use std::rc::Rc;
 
+    use sbfvm_runtime::transaction_context::TransactionContext;
+    use solana_sbpf::ebpf::MM_INPUT_START;
     use solana_sbpf::memory_region::{AccessType, AccessViolationHandler, MemoryRegion};
 
-    use super::AlignedBuffer;
+    use super::{AccountDataRegion, AlignedBuffer};
 
     pub(crate) const STACK: u16 = 1;
     pub(crate) const HEAP: u16 = 2;
     /// The serialized input, mapped read-only until the first store (see [`input_region`]).
     pub(crate) const INPUT: u16 = 3;
+    /// The data region of a changeable account (`virtual_address_space_adjustments`): this
+    /// plus the account's index in the transaction.
+    const ACCOUNT: u16 = 16;
+
+    /// The payload of a changeable account's data region.
+    pub(crate) fn account_payload(index_in_transaction: u16) -> Option<u16> {
+        ACCOUNT.checked_add(index_in_transaction)
+    }
+
+    /// The input's regions under `virtual_address_space_adjustments` (Agave's
+    /// `Serializer::push_region` and `modify_memory_region_of_account`): the bytes between
+    /// accounts' data writable, each account's data a region of its own of its length,
+    /// writable and growable up to its reservation when the program may change it,
+    /// read-only otherwise.
+    pub(crate) fn split_input_regions(
+        input: &mut AlignedBuffer,
+        len: usize,
+        data_regions: &[AccountDataRegion],
+        into: &mut Vec<MemoryRegion>,
+    ) {
+        assert!(len <= input.len());
+        let base = input.as_mut_ptr();
+        let mut start = 0;
+        let push = |from: usize, to: usize, into: &mut Vec<MemoryRegion>| {
+            assert!(from <= to && to <= len);
+            // SAFETY: `from..to` lies within the buffer (checked above).
+            let host = std::ptr::slice_from_raw_parts_mut(unsafe { base.add(from) }, to - from);
+            into.push(MemoryRegion::new(host, MM_INPUT_START + from as u64));
+        };
+        for data in data_regions {
+            push(start, data.offset, into);
+            start = data.offset;
+            if data.reserved == 0 {
+                continue;
+            }
+            assert!(data.len <= data.reserved && data.offset + data.reserved <= len);
+            // SAFETY: within the buffer (asserted above).
+            let host =
+                std::ptr::slice_from_raw_parts_mut(unsafe { base.add(data.offset) }, data.len);
+            let vm_addr = MM_INPUT_START + data.offset as u64;
+            let mut region = if data.changeable {
+                MemoryRegion::new(host, vm_addr)
+            } else {
+                MemoryRegion::new(host.cast_const(), vm_addr)
+            };
+            if data.changeable {
+                region.access_violation_handler_payload =
+                    account_payload(data.index_in_transaction);
+            }
+            into.push(region);
+            start = data.offset + data.reserved;
+        }
+        push(start, len, into);
+    }
 
     /// One growable region: its buffer and how much of it is mapped (and so may be dirty).
     #[derive(Clone, Copy)]
@@ -973,12 +1197,21 @@ pub(crate) mod lazy {
     /// # Safety
     /// The two buffers must stay alive, unmoved and at their full length for as long as the
     /// mapping that uses the handler.
+    ///
+    /// With `accounts`, it also grows changeable accounts' data regions as Agave's handler
+    /// does under `virtual_address_space_adjustments` (`solana-transaction-context 4.4.0,
+    /// src/transaction.rs`, `access_violation_handler`): a store within the account's
+    /// reservation (the distance to the next region) beyond its data grows the account
+    /// ([`TransactionContext::grow_account_for_store`]) and the region with it. Then the
+    /// transaction context must outlive every use of the mapping as well, and no `&mut` to it
+    /// may be live while the mapping is used.
     pub(crate) unsafe fn handler(
         stack: &mut AlignedBuffer,
         stack_initial: usize,
         stack_gap: u64,
         heap: &mut AlignedBuffer,
         heap_initial: usize,
+        accounts: Option<NonNull<TransactionContext>>,
     ) -> (AccessViolationHandler, Extents) {
         let extents = Extents(Rc::new([
             Cell::new(stack_initial),
@@ -999,11 +1232,28 @@ pub(crate) mod lazy {
         ];
         let shared = extents.clone();
         let handler = move |region: &mut MemoryRegion,
-                            _max_len: u64,
+                            max_len: u64,
                             access: AccessType,
                             vm_addr: u64,
                             len: u64| {
             let index = match region.access_violation_handler_payload {
+                Some(payload) if payload >= ACCOUNT => {
+                    if let Some(accounts) = accounts {
+                        // SAFETY: the caller's contract: the transaction context is alive
+                        // and not mutably borrowed while the mapping is in use.
+                        let accounts = unsafe { accounts.as_ref() };
+                        grow_account(
+                            accounts,
+                            payload - ACCOUNT,
+                            region,
+                            max_len,
+                            access,
+                            vm_addr,
+                            len,
+                        );
+                    }
+                    return;
+                }
                 Some(STACK) => 0,
                 Some(HEAP) => 1,
                 Some(INPUT) => {
@@ -1057,5 +1307,39 @@ pub(crate) mod lazy {
             unsafe { region.redirect(host) };
         };
         (Box::new(handler), extents)
+    }
+
+    /// Agave's `access_violation_handler` for a changeable account's data region: loads and
+    /// accesses beyond the reservation are left to fail; a store beyond the data grows the
+    /// account and the region over the reserved bytes of the input.
+    fn grow_account(
+        accounts: &TransactionContext,
+        index_in_transaction: u16,
+        region: &mut MemoryRegion,
+        max_len: u64,
+        access: AccessType,
+        vm_addr: u64,
+        len: u64,
+    ) {
+        if access == AccessType::Load {
+            return;
+        }
+        let requested = vm_addr
+            .saturating_add(len)
+            .saturating_sub(region.vm_addr_range().start);
+        if requested > max_len || requested as usize <= region.len() {
+            return;
+        }
+        let Some(new_len) = accounts.grow_account_for_store(index_in_transaction, max_len as usize)
+        else {
+            return;
+        };
+        // SAFETY: the region was built over the account's data in the input buffer, where
+        // the serializer reserved `max_len` bytes (the distance to the next region), and
+        // `new_len` does not exceed it; the buffer outlives the mapping.
+        unsafe {
+            let base = region.host_buffer().mutable().ptr_mut().cast::<u8>();
+            region.redirect(std::ptr::slice_from_raw_parts_mut(base, new_len));
+        }
     }
 }

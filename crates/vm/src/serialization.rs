@@ -5,8 +5,10 @@
 //! stale bytes from an earlier run survive anywhere the program can read.
 //!
 //! Compared against Agave's (`solana-program-runtime 4.4.0, src/serialization.rs`) with
-//! `virtual_address_space_adjustments` and `account_data_direct_mapping` off (the mainnet
-//! path). The gated SIMD-0449 account-pointer array is available through
+//! `account_data_direct_mapping` off. The bytes are the same with
+//! `virtual_address_space_adjustments` on or off; on, each account's data becomes a memory
+//! region of its own ([`SerializedInput::data_regions`]) and deserialization copies back only
+//! the data of accounts the program may change. The gated variations are selected through
 //! [`serialize_parameters_with_options`].
 
 use sbfvm_runtime::transaction_context::{
@@ -15,6 +17,7 @@ use sbfvm_runtime::transaction_context::{
 use sbfvm_runtime::{AccountSharedData, InstructionError, Pubkey, ReadableAccount};
 use solana_sbpf::ebpf::MM_INPUT_START;
 
+pub use crate::memory::AccountDataRegion;
 use crate::memory::AlignedBuffer;
 
 /// Marks a non-duplicate account record.
@@ -64,6 +67,12 @@ pub struct SerializedInput {
     pub account_pointers_offset: Option<usize>,
     /// Length of the whole serialized input in bytes.
     pub len: usize,
+    /// Whether the input was serialized with `virtual_address_space_adjustments`, which
+    /// deserialization follows.
+    pub virtual_address_space_adjustments: bool,
+    /// Under `virtual_address_space_adjustments`, one entry per non-duplicate account, in
+    /// input order; empty otherwise.
+    pub data_regions: Vec<AccountDataRegion>,
 }
 
 /// Gated variations of the serialized input.
@@ -74,6 +83,9 @@ pub struct SerializeOptions {
     /// address of its record (a duplicate repeats its original's). ABI v1 only; ABI v0
     /// ignores it, as Agave does.
     pub direct_account_pointers: bool,
+    /// SIMD-0460 (`virtual_address_space_adjustments`, inactive on mainnet): describe each
+    /// account's data as a region of its own ([`SerializedInput::data_regions`]).
+    pub virtual_address_space_adjustments: bool,
 }
 
 fn align_padding(len: usize) -> usize {
@@ -214,6 +226,8 @@ pub fn serialize_parameters_into(
     input.instruction_data_offset = 0;
     input.account_pointers_offset = None;
     input.len = 0;
+    input.virtual_address_space_adjustments = options.virtual_address_space_adjustments;
+    input.data_regions.clear();
     let frame = context.current_frame()?;
     if frame.accounts.len() > sbfvm_runtime::transaction_context::MAX_ACCOUNTS_PER_INSTRUCTION {
         return Err(InstructionError::MaxAccountsExceeded);
@@ -242,6 +256,11 @@ pub fn serialize_parameters_into(
             input.accounts.push(input.accounts[first]);
             continue;
         }
+        let changeable = options.virtual_address_space_adjustments
+            && context
+                .borrow_instruction_account(context.current_trace_index()?, position)?
+                .can_data_be_changed()
+                .is_ok();
         let account = context.borrow_account(instruction_account.index_in_transaction)?;
         let key = context.key_of(instruction_account.index_in_transaction)?;
         let metadata = match abi {
@@ -252,6 +271,20 @@ pub fn serialize_parameters_into(
                 write_account_for_abiv0(&mut out, instruction_account, key, &account)
             }
         };
+        if options.virtual_address_space_adjustments {
+            let len = metadata.original_data_len;
+            let reserved = match abi {
+                InputAbi::Aligned => len + MAX_PERMITTED_DATA_INCREASE,
+                InputAbi::Unaligned => len,
+            };
+            input.data_regions.push(AccountDataRegion {
+                offset: (metadata.vm_data_addr - MM_INPUT_START) as usize,
+                len,
+                reserved,
+                index_in_transaction: instruction_account.index_in_transaction,
+                changeable,
+            });
+        }
         input.accounts.push(metadata);
     }
     out.u64(frame.data.len() as u64);
@@ -442,7 +475,7 @@ pub fn deserialize_parameters(
                 {
                     return Err(InstructionError::InvalidRealloc);
                 }
-                account.update_data_if_changed(slice(buffer, start, post_len)?)?;
+                deserialize_data(&mut account, input, slice(buffer, start, post_len)?)?;
                 start += pre_len + MAX_PERMITTED_DATA_INCREASE + align_padding(pre_len);
                 start += 8; // rent_epoch
                 if account.owner().as_ref() != owner {
@@ -459,12 +492,32 @@ pub fn deserialize_parameters(
                     account.set_lamports(lamports)?;
                 }
                 start += 8 + 8; // lamports, data length
-                account.update_data_if_changed(slice(buffer, start, pre_len)?)?;
+                deserialize_data(&mut account, input, slice(buffer, start, pre_len)?)?;
                 start += pre_len + 32 + 1 + 8; // data, owner, executable, rent_epoch
             }
         }
     }
     Ok(())
+}
+
+/// One account's data after the run (the data branch of Agave's `deserialize_parameters_for_abiv1`
+/// / `_for_abiv0`): without virtual address space adjustments, the serialized bytes when the
+/// account may take them, or the resize error unless they are unchanged; with them, the bytes
+/// of an account the program may change, and otherwise only a length change (which fails).
+fn deserialize_data(
+    account: &mut sbfvm_runtime::transaction_context::BorrowedAccount<'_>,
+    input: &SerializedInput,
+    data: &[u8],
+) -> Result<(), InstructionError> {
+    if !input.virtual_address_space_adjustments {
+        account.update_data_if_changed(data)
+    } else if account.can_data_be_changed().is_ok() {
+        account.set_data_from_slice(data)
+    } else if account.data().len() != data.len() {
+        account.set_data_length(data.len())
+    } else {
+        Ok(())
+    }
 }
 
 fn slice(buffer: &[u8], start: usize, len: usize) -> Result<&[u8], InstructionError> {
@@ -740,6 +793,7 @@ mod tests {
         let (_, _, context) = sample_context(&[(0, true), (1, false), (0, true)]);
         let options = SerializeOptions {
             direct_account_pointers: true,
+            ..SerializeOptions::default()
         };
         let mut plain = AlignedBuffer::default();
         let base = serialize_parameters(&context, InputAbi::Aligned, &mut plain).unwrap();

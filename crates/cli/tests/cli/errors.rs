@@ -195,6 +195,15 @@ fn unknown_feature() {
 }
 
 #[test]
+fn a_feature_sbfvm_does_not_implement() {
+    assert_scenario_error(
+        "unimplemented_feature.toml",
+        b"[settings]\nfeatures = { enable = [\"account_data_direct_mapping\"] }\n",
+        &["`account_data_direct_mapping`", "does not implement"],
+    );
+}
+
+#[test]
 fn bad_history_sysvar_settings() {
     assert_scenario_error(
         "bad_slot_hash.toml",

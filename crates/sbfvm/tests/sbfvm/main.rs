@@ -5,8 +5,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod address_space;
 mod checks;
 mod custom_syscalls;
+mod features;
 mod introspection;
 mod jit_inline;
 mod library;

@@ -1323,10 +1323,14 @@ fn step7_phase_function_with_unchanged_memory_changes_nothing() {
             vec![f.w(A), f.w(B), f.ro(C), f.w(D), f.w(F)],
             vec![],
         );
-        let (_, accounts) = f.translate(abi, &ix, &[F, D, C, B, A]).unwrap();
-        for account in &accounts {
-            update_callee_account(&f.ic, account).unwrap();
-        }
+        let (_, mut accounts) = f.translate(abi, &ix, &[F, D, C, B, A]).unwrap();
+        let metadata = f.input.accounts.clone();
+        with_vm_context(&mut f.ic, &mut f.mem, f.input_abi, metadata, |context| {
+            let (memory, ic) = context.split();
+            for account in &mut accounts {
+                update_callee_account(&memory, ic, account).unwrap();
+            }
+        });
         assert_eq!(f.ic.transaction_context.accounts_snapshot(), before);
         assert_eq!(f.ic.transaction_context.lamports_delta(), 0);
         assert_eq!(f.ic.transaction_context.resize_delta(), 0);

@@ -320,8 +320,8 @@ fn cpi_sync(
             }
         }
         .expect("translation of valid infos");
-        for account in &accounts {
-            match update_callee_account(ic, account) {
+        for mut account in accounts {
+            match update_callee_account(&memory, ic, &mut account) {
                 Ok(()) => {}
                 Err(SyscallError::Instruction(error)) => return Err(error),
                 Err(other) => panic!("{other:?}"),
