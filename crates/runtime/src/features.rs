@@ -53,9 +53,10 @@
 //! | `virtual_address_space_adjustments` | the VM configuration (`sbfvm-vm`, `environment.rs`: no stack frame gaps, unaligned mapping); the input's per-account data regions, read-only for accounts the program may not change, growing from the access handler (`sbfvm-vm`, `serialization.rs`, `memory.rs`), the account errors of faults inside them (`executor.rs`), and CPI's account and region updates (`sbfvm-syscalls`, `cpi.rs`); the Dec-2024 `bpf_account_data_direct_mapping` key brings only the VM configuration ([`FeatureSet::per_account_input_regions`]) |
 //! | `raise_cpi_nesting_limit_to_8`, `relax_post_exec_min_balance_check` | `processor.rs` |
 //! | `create_account_allow_prefund` | `builtins/system.rs` |
+//! | `increase_tx_account_lock_limit`, `formalize_loaded_transaction_data_size` | the transaction layer (`transaction/mod.rs`: the account lock limit, the loaded-accounts data size) |
 //! | `disable_zk_elgamal_proof_program`, `reenable_zk_elgamal_proof_program` | the ZK ElGamal proof builtin |
 //! | `move_precompile_verification_to_svm`, `remove_bpf_loader_incorrect_program_id`, `move_stake_and_move_lamports_ixs`, `increase_cpi_account_info_limit`, `simplify_alt_bn128_syscall_error_codes`, `fix_alt_bn128_multiplication_input_length`, `fix_alt_bn128_pairing_length_check`, `poseidon_enforce_padding` | nobody in Agave 4.4 (fields it never reads; the behaviour is unconditional). sbfvm reads the last five to select the older behaviour, see "Gates Agave 4.4 no longer reads" |
-//! | everything in [`UNIMPLEMENTED_GATES`]: `account_data_direct_mapping`, the Vote-program gates, `increase_tx_account_lock_limit`, `formalize_loaded_transaction_data_size`, `define_ltds_fee_only_semantics`, `relax_fee_payer_constraint` | refused: [`FeatureSet::unimplemented_changes`] names them when a feature set toggles them, and the `sbfvm` library and scenarios refuse to run with it |
+//! | everything in [`UNIMPLEMENTED_GATES`]: `account_data_direct_mapping`, the Vote-program gates, `define_ltds_fee_only_semantics`, `relax_fee_payer_constraint` | refused: [`FeatureSet::unimplemented_changes`] names them when a feature set toggles them, and the `sbfvm` library and scenarios refuse to run with it |
 //!
 //! `limit_instruction_accounts` (SIMD-0406) is not among them: Agave 4.4 applies the limit of
 //! 255 accounts per instruction unconditionally (`solana-runtime-transaction 4.4.0`,
@@ -2925,8 +2926,9 @@ impl UnimplementedGate {
 }
 
 const VOTE_ONLY: &str = "only the Vote program reads it, and sbfvm has no Vote program";
-const FEE_LAYER: &str =
-    "Agave reads it in transaction loading and fee collection, which sbfvm does not model";
+const FEE_LAYER: &str = "Agave reads it for what a block may hold (the loaded-accounts data \
+     size a fee-only transaction reports, SIMD-0290's no-op transactions with an invalid fee \
+     payer), which sbfvm's transaction layer does not model";
 
 /// The gates a user's feature set must leave as on mainnet ([`FeatureSet::mainnet`]):
 /// Agave 4.4 reads each of them, sbfvm does not implement what it changes, so running with it
@@ -2980,17 +2982,6 @@ pub const UNIMPLEMENTED_GATES: &[UnimplementedGate] = &[
         name: "vote_account_initialize_v2",
         keys: &[ids::VOTE_ACCOUNT_INITIALIZE_V2],
         reason: VOTE_ONLY,
-    },
-    UnimplementedGate {
-        name: "increase_tx_account_lock_limit",
-        keys: &[ids::INCREASE_TX_ACCOUNT_LOCK_LIMIT],
-        reason: "it raises the transaction account lock limit from 64 to 128, which sbfvm \
-                 does not enforce (it has no transaction sanitization or locking)",
-    },
-    UnimplementedGate {
-        name: "formalize_loaded_transaction_data_size",
-        keys: &[ids::FORMALIZE_LOADED_TRANSACTION_DATA_SIZE],
-        reason: FEE_LAYER,
     },
     UnimplementedGate {
         name: "define_ltds_fee_only_semantics",

@@ -455,3 +455,39 @@ fn a_v0_transaction_loads_accounts_through_a_lookup_table() {
         Err(TransactionError::AddressLookupTableNotFound)
     );
 }
+
+#[test]
+fn the_loaded_accounts_data_size_counts_64_bytes_per_account_and_the_data() {
+    let mut rt = runtime();
+    let payer = Signer::new(10);
+    let bob = Pubkey::new_unique();
+    funded(&mut rt, payer.pubkey(), SOL);
+    let limit = |bytes: u32| {
+        Instruction::new_with_bytes(
+            compute_budget::id(),
+            &[&[4u8][..], &bytes.to_le_bytes()].concat(),
+            vec![],
+        )
+    };
+    // The payer 64 + 0, bob (absent) 0, the System program 64 + 14 ("system_program"), the
+    // Compute Budget program 64 + 22 ("compute_budget_program"): 228 bytes.
+    let tx = paid_by(
+        &rt,
+        &payer,
+        &[limit(228), transfer(payer.pubkey(), bob, SOL / 10)],
+    );
+    assert_eq!(send(&mut rt, &tx).result, Ok(()));
+    let tx = paid_by(
+        &rt,
+        &payer,
+        &[limit(227), transfer(payer.pubkey(), bob, SOL / 10)],
+    );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::MaxLoadedAccountsDataSizeExceeded)
+    );
+    // A loading failure still pays its fee.
+    assert_eq!(outcome.fee.unwrap().total(), 5_000);
+    assert_eq!(lamports(&rt, &payer.pubkey()), SOL - SOL / 10 - 10_000);
+}

@@ -558,8 +558,20 @@ impl Runtime {
         let mut loaded = ADDRESS_LOOKUP_TABLE_BASE_SIZE.saturating_mul(message.lookup_tables);
         let exceeded = |loaded: usize| loaded > limit;
         let mut programdata_counted = HashSet::new();
-        for account in accounts {
-            loaded = loaded.saturating_add(account.data().len());
+        // SIMD-0186 (`formalize_loaded_transaction_data_size`): every account the store
+        // holds counts 64 bytes plus its data; the Instructions sysvar and accounts that
+        // do not exist count nothing (`solana-svm 4.4.0, src/account_loader.rs`,
+        // `load_transaction_account`). Before it, only the data counted.
+        let base = if self.features.formalize_loaded_transaction_data_size() {
+            TRANSACTION_ACCOUNT_BASE_SIZE
+        } else {
+            0
+        };
+        for (key, account) in message.keys.iter().zip(accounts) {
+            if *key == solana_sdk_ids::sysvar::instructions::ID || self.store.get(key).is_none() {
+                continue;
+            }
+            loaded = loaded.saturating_add(base + account.data().len());
             if exceeded(loaded) {
                 return Err(TransactionError::MaxLoadedAccountsDataSizeExceeded);
             }
