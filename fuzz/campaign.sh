@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")"
 seconds=${SECONDS_PER_TARGET:-600}
 cpu_limit=${CPU_LIMIT:-60}
-targets=${*:-elf_load scenario syscall cpi vm_exec jit_diff precompile}
+targets=${*:-elf_load scenario syscall cpi vm_exec jit_diff precompile transaction}
 bin=target/campaign-bin
 logs=${LOG_DIR:-logs}
 mkdir -p "$bin" "$logs"

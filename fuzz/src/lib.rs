@@ -12,6 +12,7 @@ pub mod precompile;
 pub mod program;
 pub mod scenario;
 pub mod syscall;
+pub mod transaction;
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -351,6 +351,9 @@ fn main() {
     for seed in sbfvm_fuzz::precompile::seeds() {
         corpus.add("precompile", &seed);
     }
+    for seed in sbfvm_fuzz::transaction::seeds() {
+        corpus.add("transaction", &seed);
+    }
 
     for path in sorted_files(&shared.join("elf_loader"), "fix") {
         let bytes = std::fs::read(&path).expect("read a vector");
