@@ -201,6 +201,7 @@ fn the_fixture_scenarios_are_discovered() {
         "crypto.toml",
         "crypto_syscalls.toml",
         "custom_error.toml",
+        "ed25519_gate.toml",
         "hash_pda.toml",
         "introspect.toml",
         "log.toml",
