@@ -93,9 +93,12 @@ pub(crate) fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> Envi
 
 /// The active features of an instruction context (`epoch_context.features`).
 pub(crate) fn features(instr: &proto::InstrContext) -> FeatureSet {
-    let ids = instr
-        .epoch_context
-        .as_ref()
+    features_of(instr.epoch_context.as_ref())
+}
+
+/// The active features of an epoch context.
+pub(crate) fn features_of(epoch: Option<&proto::EpochContext>) -> FeatureSet {
+    let ids = epoch
         .and_then(|epoch| epoch.features.as_ref())
         .map(|set| set.features.clone())
         .unwrap_or_default();

@@ -363,6 +363,8 @@ pub mod ids {
         pubkey!("7mScTYkJXsbdrcwTQRs7oeCSXoJm4WjzBsRyf8bCU3Np");
     pub const REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS_DEC2024: Pubkey =
         pubkey!("FfgtauHUWKeXTzjXkua9Px4tNGBFHKZ9WaigM5VbbzFx");
+    pub const ENABLE_SECP256R1_PRECOMPILE_DEC2024: Pubkey =
+        pubkey!("sr11RdZWgbHTHxSroPALe6zgaT5A1K9LcE4nfsZS4gi");
     pub const ENABLE_SBPF_V3_DEPLOYMENT_AND_EXECUTION_DEC2024: Pubkey =
         pubkey!("C8XZNs1bfzaiT3YDeXZJ7G5swQWQv7tVzDnCxtHvnSpw");
     pub const DISABLE_SBPF_V0_EXECUTION_DEC2024: Pubkey =
@@ -1677,6 +1679,13 @@ const KNOWN: &[FeatureInfo] = &[
         "remove_accounts_executable_flag_checks_dec2024",
         false,
         "Dec-2024 fixture key of remove_accounts_executable_flag_checks (SIMD-0162).",
+    ),
+    // mainnet: inactive
+    feature(
+        ids::ENABLE_SECP256R1_PRECOMPILE_DEC2024,
+        "enable_secp256r1_precompile_dec2024",
+        false,
+        "Agave 2.1 / Dec-2024 fixture key of enable_secp256r1_precompile (SIMD-0075).",
     ),
     // mainnet: inactive
     feature(
@@ -3161,7 +3170,10 @@ impl FeatureSet {
         /// region-walking mem ops and CPI pointer checks.
         bpf_account_data_direct_mapping_dec2024 => [BPF_ACCOUNT_DATA_DIRECT_MAPPING];
         /// The secp256r1 precompile exists (and may not be invoked by CPI).
-        enable_secp256r1_precompile => [ENABLE_SECP256R1_PRECOMPILE];
+        enable_secp256r1_precompile => [
+            ENABLE_SECP256R1_PRECOMPILE,
+            ENABLE_SECP256R1_PRECOMPILE_DEC2024,
+        ];
         /// SIMD-0449.
         direct_account_pointers_in_program_input => [DIRECT_ACCOUNT_POINTERS_IN_PROGRAM_INPUT];
         /// SIMD-0321 (always on in Agave 4.4).
@@ -3659,6 +3671,11 @@ mod tests {
             "remove_accounts_executable_flag_checks_dec2024",
             "FfgtauHUWKeXTzjXkua9Px4tNGBFHKZ9WaigM5VbbzFx",
             0x8c012a2071caecd9,
+        ),
+        (
+            "enable_secp256r1_precompile_dec2024",
+            "sr11RdZWgbHTHxSroPALe6zgaT5A1K9LcE4nfsZS4gi",
+            0x2c38e34ff071060d,
         ),
         (
             "move_precompile_verification_to_svm",

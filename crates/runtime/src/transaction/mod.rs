@@ -43,6 +43,7 @@ use std::collections::HashSet;
 use solana_account::{AccountSharedData, ReadableAccount, WritableAccount};
 use solana_hash::Hash;
 use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction_error::InstructionError;
 use solana_message::VersionedMessage;
 use solana_nonce::state::{Data as NonceData, DurableNonce, State as NonceState};
 use solana_nonce::versions::Versions as NonceVersions;
@@ -56,6 +57,8 @@ use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 
 use crate::accounts::is_bpf_loader;
+use crate::builtins::find_precompile;
+use crate::features::FeatureSet;
 use crate::invoke_context::InvokeObserver;
 use crate::message::{is_reserved_account_key, CompiledMessage};
 use crate::processor::{
@@ -170,6 +173,26 @@ impl ResolvedMessage {
             .sum()
     }
 
+    /// Without SIMD-0159 the precompiles are verified with the transaction, before it is
+    /// locked or charged: a failure rejects it as `InstructionError(index, Custom(code))`
+    /// (`solana-runtime 2.1.0, src/verify_precompiles.rs`, `verify_precompiles`, called by
+    /// `Bank::verify_transaction` unless `move_precompile_verification_to_svm` is active).
+    fn verify_precompiles(&self, features: &FeatureSet) -> Result<(), TransactionError> {
+        let instruction_datas: Vec<&[u8]> = self
+            .instructions
+            .iter()
+            .map(|(_, _, data)| data.as_slice())
+            .collect();
+        for (index, (program, _, data)) in self.instructions.iter().enumerate() {
+            if let Some(precompile) = find_precompile(&self.keys[*program], features) {
+                (precompile.verify)(data, &instruction_datas, features).map_err(|error| {
+                    TransactionError::InstructionError(index as u8, InstructionError::from(error))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The durable-nonce account when the first instruction is the System program's
     /// AdvanceNonceAccount naming a static key (`get_durable_nonce`).
     fn durable_nonce_account(&self, num_static_keys: usize) -> Option<usize> {
@@ -225,6 +248,11 @@ impl Runtime {
             return Err(reject(TransactionError::SignatureFailure));
         }
         let message = self.resolve_message(&transaction.message).map_err(reject)?;
+        if !self.features.move_precompile_verification_to_svm() {
+            message
+                .verify_precompiles(&self.features)
+                .map_err(reject)?;
+        }
         let lock_limit = if self.features.increase_tx_account_lock_limit() {
             INCREASED_ACCOUNT_LOCK_LIMIT
         } else {
@@ -254,6 +282,17 @@ impl Runtime {
                 }
             }
         };
+        // The age check loads and verifies the nonce account: every failure of a
+        // durable-nonce transaction is `BlockhashNotFound`, before the compute budget is read
+        // (`solana-runtime 4.4.0, src/bank/check_transactions.rs`, `check_age` and
+        // `check_load_and_advance_message_nonce_account`).
+        let nonce = match nonce_index {
+            Some(index) => Some(
+                self.validate_nonce(&message, index, &recent_blockhash)
+                    .map_err(reject)?,
+            ),
+            None => None,
+        };
         let sdk_instructions = message.sdk_instructions();
         let limits = compute_budget::compute_budget_limits(
             sdk_instructions
@@ -274,13 +313,6 @@ impl Runtime {
             transaction_fee: signature_count
                 .saturating_mul(self.blockhash_queue.last().lamports_per_signature),
             prioritization_fee: limits.prioritization_fee(),
-        };
-        let nonce = match nonce_index {
-            Some(index) => Some(
-                self.validate_nonce(&message, index, &recent_blockhash)
-                    .map_err(reject)?,
-            ),
-            None => None,
         };
         let fee_payer = self
             .validate_fee_payer(&message.keys[0], fee.total())
@@ -385,7 +417,7 @@ impl Runtime {
     /// The nonce account of a durable-nonce transaction, advanced
     /// (`validate_transaction_nonce`): writable, present, a System-owned initialized nonce
     /// of the message's blockhash, advanceable, its authority a signer of the first
-    /// instruction; `BlockhashNotFound` or `AccountNotFound` otherwise.
+    /// instruction; `BlockhashNotFound` otherwise (a missing account included).
     fn validate_nonce(
         &self,
         message: &ResolvedMessage,
@@ -399,7 +431,7 @@ impl Runtime {
             .store
             .get(&message.keys[index])
             .cloned()
-            .ok_or(TransactionError::AccountNotFound)?;
+            .ok_or(TransactionError::BlockhashNotFound)?;
         let data = initialized_nonce(&account)
             .filter(|data| data.durable_nonce.as_hash() == recent_blockhash)
             .ok_or(TransactionError::BlockhashNotFound)?;
