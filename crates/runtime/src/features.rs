@@ -3343,6 +3343,13 @@ impl FeatureSet {
     feature_accessors! {
         /// Loader-v4 (abandoned; also the Agave 2.1 `enable_program_runtime_v2_and_loader_v4`).
         enable_loader_v4 => [ENABLE_LOADER_V4, ENABLE_PROGRAM_RUNTIME_V2_AND_LOADER_V4];
+        /// SIMD-0082: a transaction whose accounts fail to load still pays its fee (always
+        /// on in Agave 4.4).
+        enable_transaction_loading_failure_fees => [ENABLE_TRANSACTION_LOADING_FAILURE_FEES];
+        /// SIMD-0242: a durable nonce account must be a static key (always on in Agave 4.4).
+        require_static_nonce_account => [REQUIRE_STATIC_NONCE_ACCOUNT];
+        /// The ZK ElGamal proof program is a builtin.
+        zk_elgamal_proof_program_enabled => [ZK_ELGAMAL_PROOF_PROGRAM_ENABLED];
         /// Upgradeable loader `ExtendProgramChecked`.
         enable_extend_program_checked => [ENABLE_EXTEND_PROGRAM_CHECKED];
         /// Disables the management instructions of the non-upgradeable BPF loader.

@@ -9,27 +9,32 @@
 //!    off.
 //! 3. **Resolve lookup tables** ([`lookup_table`]) and build the message's keys and
 //!    privileges; **account locks**: a key twice is `AccountLoadedTwice`, more than 64
-//!    keys (128 with `increase_tx_account_lock_limit`) `TooManyAccountLocks`.
+//!    keys (128 with `increase_tx_account_lock_limit`) `TooManyAccountLocks`. Before the
+//!    locks, without SIMD-0159 (`move_precompile_verification_to_svm`), the precompile
+//!    instructions are verified (`InstructionError(index, Custom(code))`).
 //! 4. **Check age and compute budget** (`solana-runtime 4.4.0, src/bank/check_transactions.rs`):
 //!    the blockhash must be in the queue within 150 blockhashes, or the first instruction
-//!    must advance a durable nonce (`BlockhashNotFound`); then the Compute Budget
-//!    instructions ([`compute_budget`]); a signature seen before is `AlreadyProcessed`.
-//! 5. **Validate the nonce and the fee payer** (`solana-svm 4.4.0,
+//!    must advance a durable nonce that verifies (a writable System nonce account of the
+//!    message's blockhash, advanceable, its authority signing; a static key with
+//!    SIMD-0242) — `BlockhashNotFound` otherwise; then the Compute Budget instructions
+//!    ([`compute_budget`]); a signature seen before is `AlreadyProcessed`.
+//! 5. **Validate the fee payer** (`solana-svm 4.4.0,
 //!    src/transaction_processor.rs`, `validate_transaction_nonce_and_fee_payer`): the fee
 //!    is 5,000 lamports per transaction and precompile signature plus the prioritization
-//!    fee, taken from a System-owned or nonce fee payer that stays rent-exempt
+//!    fee (nothing when the newest blockhash records 0 lamports per signature), taken from a System-owned or nonce fee payer that stays rent-exempt
 //!    (`AccountNotFound`, `InvalidAccountForFee`, `InsufficientFundsForFee`,
 //!    `InsufficientFundsForRent`).
 //! 6. **Load** the accounts within the loaded-accounts data size limit
 //!    (`MaxLoadedAccountsDataSizeExceeded`), the program accounts present and executable by
-//!    a loader: a failure here still charges the fee (`solana-svm 4.4.0,
+//!    a loader: a failure here still charges the fee with SIMD-0082
+//!    (`enable_transaction_loading_failure_fees`; nothing without it) (`solana-svm 4.4.0,
 //!    src/account_loader.rs`, `load_transaction_accounts`).
 //! 7. **Execute** with the transaction's compute-unit limit and heap frame, and **commit**:
 //!    everything on success; on failure only the fee payer, debited, and the nonce account,
 //!    advanced (`RollbackAccounts`).
 //!
 //! Errors in phases 1–5 charge nothing and change nothing ([`TransactionOutcome::fee`] is
-//! `None`); from phase 6 on the fee is charged.
+//! `None`); from phase 6 on the fee is charged (phase 6 only with SIMD-0082).
 
 pub mod blockhash;
 pub mod compute_budget;
@@ -58,6 +63,7 @@ use solana_transaction_error::TransactionError;
 
 use crate::accounts::is_bpf_loader;
 use crate::builtins::find_precompile;
+use crate::environment::LAMPORTS_PER_SIGNATURE;
 use crate::features::FeatureSet;
 use crate::invoke_context::InvokeObserver;
 use crate::message::{is_reserved_account_key, CompiledMessage};
@@ -194,14 +200,21 @@ impl ResolvedMessage {
     }
 
     /// The durable-nonce account when the first instruction is the System program's
-    /// AdvanceNonceAccount naming a static key (`get_durable_nonce`).
-    fn durable_nonce_account(&self, num_static_keys: usize) -> Option<usize> {
+    /// AdvanceNonceAccount naming a key of the message, a static key with SIMD-0242
+    /// (`get_durable_nonce`; before SIMD-0242 a lookup-table address may be the nonce,
+    /// `solana-message 2.1.0, src/sanitized.rs`).
+    fn durable_nonce_account(&self, num_static_keys: usize, static_only: bool) -> Option<usize> {
         let (program, accounts, data) = self.instructions.first()?;
         (self.keys[*program] == system_program::ID
             && data.get(..4) == Some(&4u32.to_le_bytes()[..]))
         .then_some(())?;
         let nonce = *accounts.first()?;
-        (nonce < num_static_keys).then_some(nonce)
+        let limit = if static_only {
+            num_static_keys
+        } else {
+            self.keys.len()
+        };
+        (nonce < limit).then_some(nonce)
     }
 }
 
@@ -249,9 +262,7 @@ impl Runtime {
         }
         let message = self.resolve_message(&transaction.message).map_err(reject)?;
         if !self.features.move_precompile_verification_to_svm() {
-            message
-                .verify_precompiles(&self.features)
-                .map_err(reject)?;
+            message.verify_precompiles(&self.features).map_err(reject)?;
         }
         let lock_limit = if self.features.increase_tx_account_lock_limit() {
             INCREASED_ACCOUNT_LOCK_LIMIT
@@ -276,7 +287,8 @@ impl Runtime {
             Some(_) => None,
             None => {
                 let next_durable_nonce = self.next_durable_nonce();
-                match message.durable_nonce_account(num_static_keys) {
+                let static_only = self.features.require_static_nonce_account();
+                match message.durable_nonce_account(num_static_keys, static_only) {
                     Some(index) if recent_blockhash != *next_durable_nonce.as_hash() => Some(index),
                     _ => return Err(reject(TransactionError::BlockhashNotFound)),
                 }
@@ -309,10 +321,16 @@ impl Runtime {
         // Phase 5.
         let signature_count = u64::from(transaction.message.header().num_required_signatures)
             .saturating_add(message.precompile_signatures());
-        let fee = FeeDetails {
-            transaction_fee: signature_count
-                .saturating_mul(self.blockhash_queue.last().lamports_per_signature),
-            prioritization_fee: limits.prioritization_fee(),
+        // Each signature costs the fee structure's 5,000 lamports; the bank blockhash's
+        // lamports per signature only switches fees off when it is zero (`solana-svm 4.4.0,
+        // src/transaction_processor.rs`, `blockhash_lamports_per_signature`).
+        let fee = if self.blockhash_queue.last().lamports_per_signature == 0 {
+            FeeDetails::default()
+        } else {
+            FeeDetails {
+                transaction_fee: signature_count.saturating_mul(LAMPORTS_PER_SIGNATURE),
+                prioritization_fee: limits.prioritization_fee(),
+            }
         };
         let fee_payer = self
             .validate_fee_payer(&message.keys[0], fee.total())
@@ -525,7 +543,17 @@ impl Runtime {
             }
         }
 
-        let load_result = self.check_loaded_data_size(message, &accounts_before, &limits);
+        let load_result = self
+            .check_loaded_data_size(message, &accounts_before, &limits)
+            .and_then(|()| self.check_transaction(sdk_instructions, &compiled.frames));
+        // Before SIMD-0082 a load failure is not processed: no fee, nothing committed
+        // (`solana-svm 2.1.0, src/transaction_processor.rs`,
+        // `load_and_execute_sanitized_transactions`, `TransactionLoadResult::FeesOnly`).
+        if let Err(error) = &load_result {
+            if !self.features.enable_transaction_loading_failure_fees() {
+                return TransactionOutcome::rejected(error.clone());
+            }
+        }
         let saved_store = options.simulate.then(|| self.store.clone());
         let saved_cache = options.simulate.then(|| self.program_cache.clone());
         let mut outcome = match load_result {
