@@ -43,10 +43,13 @@ const NATIVE_PROGRAMS_NOT_RUN: [(Pubkey, &str); 3] = [
     (config::ID, "Config"),
 ];
 
+/// Whether a feature set enables something.
+type FeatureGate = fn(&FeatureSet) -> bool;
+
 /// Agave 2.1's builtins that sbfvm's runtime has no builtin for, with the name their
 /// native-loader account carries and whether the feature set enables them: the bank holds
 /// their accounts, so a fixture's account at one of these addresses is not stored.
-const OTHER_AGAVE_BUILTINS: [(Pubkey, &str, fn(&FeatureSet) -> bool); 5] = [
+const OTHER_AGAVE_BUILTINS: [(Pubkey, &str, FeatureGate); 5] = [
     (stake::ID, "stake_program", |_| true),
     (config::ID, "config_program", |_| true),
     (
@@ -97,7 +100,7 @@ fn versioned_transaction(
 ) -> Result<VersionedTransaction, String> {
     // The reference always has a signing fee payer: a header without signers (or none at
     // all, as in the precompile corpus) counts one, as the fixtures' results show.
-    let header = message.header.clone().unwrap_or_default();
+    let header = message.header.unwrap_or_default();
     let header = MessageHeader {
         num_required_signatures: (header.num_required_signatures as u8).max(1),
         num_readonly_signed_accounts: header.num_readonly_signed_accounts as u8,
@@ -198,11 +201,13 @@ fn bank(
     let environment = sbfvm_syscalls::create_environment(&features, &budget)
         .map_err(|error| NoEffects::Skipped(format!("no execution environment: {error}")))?;
     let executor = Rc::new(SbfExecutor::new(Arc::new(environment), options.mode));
-    let sysvars = bank_sysvars(context, accounts);
+    let mut sysvars = bank_sysvars(context, accounts);
     let recent_blockhashes = match &sysvars.recent_blockhashes {
         RecentBlockhashes::Entries(entries) => Some(entries.clone()),
         _ => None,
     };
+    let queue = blockhash_queue(&context.blockhash_queue, recent_blockhashes)?;
+    fill_missing_sysvars(&mut sysvars, &queue);
     let mut runtime = Runtime::new(features, sysvars, executor);
     runtime.budget = budget;
     for (id, name, enabled) in OTHER_AGAVE_BUILTINS {
@@ -242,8 +247,23 @@ fn bank(
             },
         );
     }
-    runtime.blockhash_queue = blockhash_queue(&context.blockhash_queue, recent_blockhashes)?;
+    runtime.blockhash_queue = queue;
     Ok(runtime)
+}
+
+/// A bank always has the sysvars a fixture may leave out: RecentBlockhashes from its queue
+/// (newest first, at most 150), and empty SlotHashes and StakeHistory.
+fn fill_missing_sysvars(sysvars: &mut Sysvars, queue: &BlockhashQueue) {
+    if matches!(sysvars.recent_blockhashes, RecentBlockhashes::Unavailable) {
+        let newest_first = queue.entries_newest_first().take(150).collect();
+        sysvars.recent_blockhashes = RecentBlockhashes::Entries(newest_first);
+    }
+    if sysvars.slot_hashes.is_none() {
+        sysvars.slot_hashes = Some(sbfvm_runtime::sysvars::slot_hashes_account_data(&[]));
+    }
+    if sysvars.stake_history.is_none() {
+        sysvars.stake_history = Some(sbfvm_runtime::sysvars::stake_history_account_data(&[]));
+    }
 }
 
 /// The sysvars of the bank: those of the fixture's accounts, the Clock at the fixture's
@@ -395,7 +415,7 @@ fn compare_effects(
             },
         }),
     );
-    let expected_fee = expected.fee_details.clone().unwrap_or_default();
+    let expected_fee = expected.fee_details.unwrap_or_default();
     let fee = outcome.fee.unwrap_or_default();
     let mut rows = vec![
         status_row,

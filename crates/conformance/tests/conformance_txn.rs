@@ -20,7 +20,7 @@ const CORPUS: &str = concat!(
 /// The folders run here, with the fixtures of each that must pass at least (every
 /// non-skipped one once the known failures are fixed).
 const FOLDERS: &[(&str, usize)] = &[
-    ("txn/fixtures/programs", 672),
+    ("txn/fixtures/programs", 725),
     ("txn/fixtures/precompile", 915),
 ];
 
@@ -49,12 +49,12 @@ fn run_folders(mode: ExecutionMode) {
         let summary = conformance::run(&[root.join(folder)], &Options { mode })
             .expect("fixtures are readable");
         let mut passed = 0;
-        let mut skipped = 0;
+        let mut skipped: BTreeMap<String, usize> = BTreeMap::new();
         let mut failures: BTreeMap<String, Vec<String>> = BTreeMap::new();
         for result in &summary.results {
             match &result.verdict {
                 Verdict::Pass => passed += 1,
-                Verdict::Skip(_) => skipped += 1,
+                Verdict::Skip(reason) => *skipped.entry(reason.clone()).or_default() += 1,
                 Verdict::Fail(mismatch) => failures
                     .entry(mismatch.field.clone())
                     .or_default()
@@ -68,10 +68,14 @@ fn run_folders(mode: ExecutionMode) {
         }
         let failed: usize = failures.values().map(Vec::len).sum();
         println!(
-            "{mode:?} {folder}: {passed} passed, {skipped} skipped, {failed} failed of {} in {:.1} s",
+            "{mode:?} {folder}: {passed} passed, {} skipped, {failed} failed of {} in {:.1} s",
+            skipped.values().sum::<usize>(),
             summary.results.len(),
             started.elapsed().as_secs_f64()
         );
+        for (reason, count) in &skipped {
+            println!("  skipped {count}: {reason}");
+        }
         // `SBFVM_TXN_LIST=1` lists every failure instead of one per field.
         let list_all = std::env::var_os("SBFVM_TXN_LIST").is_some();
         for (field, fixtures) in &failures {

@@ -3348,6 +3348,9 @@ impl FeatureSet {
         enable_transaction_loading_failure_fees => [ENABLE_TRANSACTION_LOADING_FAILURE_FEES];
         /// SIMD-0242: a durable nonce account must be a static key (always on in Agave 4.4).
         require_static_nonce_account => [REQUIRE_STATIC_NONCE_ACCOUNT];
+        /// The reserved account keys added in Agave 2.x (Compute Budget, the precompiles,
+        /// lookup tables, …) are demoted to read-only (always on in Agave 4.4).
+        add_new_reserved_account_keys => [ADD_NEW_RESERVED_ACCOUNT_KEYS];
         /// The ZK ElGamal proof program is a builtin.
         zk_elgamal_proof_program_enabled => [ZK_ELGAMAL_PROOF_PROGRAM_ENABLED];
         /// Upgradeable loader `ExtendProgramChecked`.

@@ -505,7 +505,7 @@ fn without_simd_0082_a_load_failure_charges_nothing() {
     let missing_program = Instruction::new_with_bytes(Pubkey::new_unique(), &[], vec![]);
     let mut before = runtime_without(&[ENABLE_TRANSACTION_LOADING_FAILURE_FEES]);
     funded(&mut before, payer.pubkey(), SOL);
-    let tx = paid_by(&before, &payer, &[missing_program.clone()]);
+    let tx = paid_by(&before, &payer, std::slice::from_ref(&missing_program));
     let outcome = send(&mut before, &tx);
     assert_eq!(
         outcome.result,
@@ -543,5 +543,35 @@ fn a_signature_costs_5000_lamports_unless_the_blockhash_records_zero() {
             outcome.fee.map(|fee| fee.transaction_fee),
             Some(expected_fee)
         );
+    }
+}
+
+#[test]
+fn the_newer_reserved_keys_are_demoted_only_with_their_feature() {
+    use sbfvm_runtime::features::ids::ADD_NEW_RESERVED_ACCOUNT_KEYS;
+    let payer = Signer::new(24);
+    let bob = Pubkey::new_unique();
+    let mut transfer_naming_compute_budget = transfer(payer.pubkey(), bob, SOL / 2);
+    transfer_naming_compute_budget
+        .accounts
+        .push(AccountMeta::new(compute_budget::id(), false));
+    for (mut rt, demoted) in [
+        (runtime(), true),
+        (runtime_without(&[ADD_NEW_RESERVED_ACCOUNT_KEYS]), false),
+    ] {
+        funded(&mut rt, payer.pubkey(), SOL);
+        let tx = paid_by(
+            &rt,
+            &payer,
+            std::slice::from_ref(&transfer_naming_compute_budget),
+        );
+        let outcome = send(&mut rt, &tx);
+        assert_eq!(outcome.result, Ok(()));
+        let index = outcome
+            .account_keys
+            .iter()
+            .position(|key| *key == compute_budget::id())
+            .unwrap();
+        assert_eq!(outcome.writable[index], !demoted);
     }
 }

@@ -66,7 +66,7 @@ use crate::builtins::find_precompile;
 use crate::environment::LAMPORTS_PER_SIGNATURE;
 use crate::features::FeatureSet;
 use crate::invoke_context::InvokeObserver;
-use crate::message::{is_reserved_account_key, CompiledMessage};
+use crate::message::{is_reserved_account_key_under, CompiledMessage};
 use crate::processor::{
     rent_state_transition_allowed, Runtime, TransactionOutcome, TransactionSettings,
 };
@@ -419,7 +419,7 @@ impl Runtime {
                 // Program ids are demoted unless the upgradeable loader is a static key.
                 let demoted_program = called_as_program && !upgradeable_loader_present;
                 requested_writable(index)
-                    && !is_reserved_account_key(&keys[index])
+                    && !is_reserved_account_key_under(&keys[index], &self.features)
                     && !demoted_program
             })
             .collect();
