@@ -263,18 +263,20 @@ pub(crate) fn transaction_accounts(
         } else {
             pubkey(&account.owner).ok_or("an account owner is not 32 bytes")?
         };
-        out.push((
-            key,
-            Account {
-                lamports: account.lamports,
-                data: account.data.clone(),
-                owner,
-                executable: account.executable,
-                rent_epoch: account.rent_epoch,
-            },
-        ));
+        out.push((key, account_with_owner(account, owner)));
     }
     Ok(out)
+}
+
+/// The fixture account's state, owned by `owner` (its `owner` field, checked by the caller).
+pub(crate) fn account_with_owner(account: &proto::AcctState, owner: Pubkey) -> Account {
+    Account {
+        lamports: account.lamports,
+        data: account.data.clone(),
+        owner,
+        executable: account.executable,
+        rent_epoch: account.rent_epoch,
+    }
 }
 
 /// The instruction's accounts, or why the reference harness would reject them (an index

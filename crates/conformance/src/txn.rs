@@ -16,8 +16,8 @@ use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
 use sbfvm_runtime::transaction::blockhash::BlockhashQueue;
 use sbfvm_runtime::transaction::TransactionOptions;
 use sbfvm_runtime::{
-    Account, FeatureSet, InstructionError, Pubkey, ReadableAccount, Runtime, Sysvars,
-    TransactionError, TransactionOutcome,
+    FeatureSet, InstructionError, Pubkey, ReadableAccount, Runtime, Sysvars, TransactionError,
+    TransactionOutcome,
 };
 use sbfvm_vm::SbfExecutor;
 use solana_hash::Hash;
@@ -236,16 +236,9 @@ fn bank(
             runtime.store.remove(&key);
             continue;
         }
-        runtime.store.set(
-            key,
-            Account {
-                lamports: account.lamports,
-                data: account.data.clone(),
-                owner,
-                executable: account.executable,
-                rent_epoch: account.rent_epoch,
-            },
-        );
+        runtime
+            .store
+            .set(key, setup::account_with_owner(account, owner));
     }
     runtime.blockhash_queue = queue;
     Ok(runtime)
@@ -419,17 +412,13 @@ fn compare_effects(
     let fee = outcome.fee.unwrap_or_default();
     let mut rows = vec![
         status_row,
-        Row::new(
+        Row::flag(
             "sanitization_error",
-            Value::Bool(expected.sanitization_error),
-            Value::Bool(sanitization_error),
+            expected.sanitization_error,
+            sanitization_error,
         ),
-        Row::new(
-            "executed",
-            Value::Bool(expected.executed),
-            Value::Bool(executed),
-        ),
-        Row::new("is_ok", Value::Bool(expected.is_ok), Value::Bool(is_ok)),
+        Row::flag("executed", expected.executed, executed),
+        Row::flag("is_ok", expected.is_ok, is_ok),
         Row::u64(
             "instruction_error",
             u64::from(expected.instruction_error),
