@@ -240,6 +240,11 @@ fn bank(
             .store
             .set(key, setup::account_with_owner(account, owner));
     }
+    // Instructions see the bank's newest blockhash (the durable nonce AdvanceNonceAccount
+    // stores, the lamports per signature it records).
+    runtime.environment = sbfvm_runtime::EnvironmentConfig {
+        blockhash: Some(queue.last()),
+    };
     runtime.blockhash_queue = queue;
     Ok(runtime)
 }
