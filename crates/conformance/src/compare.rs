@@ -87,6 +87,11 @@ impl Row {
         Self::new(field, Value::U64(expected), Value::U64(got))
     }
 
+    /// A row of two flags.
+    pub fn flag(field: impl Into<String>, expected: bool, got: bool) -> Self {
+        Self::new(field, Value::Bool(expected), Value::Bool(got))
+    }
+
     /// A row of two byte strings.
     pub fn bytes(field: impl Into<String>, expected: &[u8], got: &[u8]) -> Self {
         Self::new(

@@ -4,7 +4,7 @@
 //! `src/utils/vm/err_map.rs`), over Agave 2.1's error enums; the vm_interp signal codes
 //! are Firedancer's (`firedancer-io/firedancer` `d3bad823a5`, `src/flamenco/vm/fd_vm_base.h`).
 
-use sbfvm_runtime::InstructionError;
+use sbfvm_runtime::{InstructionError, TransactionError};
 use sbfvm_test_support::VmFault;
 use sbfvm_vm::SyscallError;
 
@@ -267,4 +267,54 @@ pub(crate) fn vm_interp_label(code: i64) -> &'static str {
         19 => "SIGFPE_OF",
         _ => "other",
     }
+}
+
+/// `TransactionError` discriminant + 1 (its bincode variant index, in the variant order
+/// Agave 2.1 and `solana-transaction-error 4.1.0` share); 0 for a variant newer than the
+/// table.
+pub(crate) fn transaction_error_number(error: &TransactionError) -> u32 {
+    use TransactionError as E;
+    let index = match error {
+        E::AccountInUse => 0,
+        E::AccountLoadedTwice => 1,
+        E::AccountNotFound => 2,
+        E::ProgramAccountNotFound => 3,
+        E::InsufficientFundsForFee => 4,
+        E::InvalidAccountForFee => 5,
+        E::AlreadyProcessed => 6,
+        E::BlockhashNotFound => 7,
+        E::InstructionError(..) => 8,
+        E::CallChainTooDeep => 9,
+        E::MissingSignatureForFee => 10,
+        E::InvalidAccountIndex => 11,
+        E::SignatureFailure => 12,
+        E::InvalidProgramForExecution => 13,
+        E::SanitizeFailure => 14,
+        E::ClusterMaintenance => 15,
+        E::AccountBorrowOutstanding => 16,
+        E::WouldExceedMaxBlockCostLimit => 17,
+        E::UnsupportedVersion => 18,
+        E::InvalidWritableAccount => 19,
+        E::WouldExceedMaxAccountCostLimit => 20,
+        E::WouldExceedAccountDataBlockLimit => 21,
+        E::TooManyAccountLocks => 22,
+        E::AddressLookupTableNotFound => 23,
+        E::InvalidAddressLookupTableOwner => 24,
+        E::InvalidAddressLookupTableData => 25,
+        E::InvalidAddressLookupTableIndex => 26,
+        E::InvalidRentPayingAccount => 27,
+        E::WouldExceedMaxVoteCostLimit => 28,
+        E::WouldExceedAccountDataTotalLimit => 29,
+        E::DuplicateInstruction(_) => 30,
+        E::InsufficientFundsForRent { .. } => 31,
+        E::MaxLoadedAccountsDataSizeExceeded => 32,
+        E::InvalidLoadedAccountsDataSizeLimit => 33,
+        E::ResanitizationNeeded => 34,
+        E::ProgramExecutionTemporarilyRestricted { .. } => 35,
+        E::UnbalancedTransaction => 36,
+        E::ProgramCacheHitMaxLimit => 37,
+        #[allow(unreachable_patterns)]
+        _ => return 0,
+    };
+    index + 1
 }

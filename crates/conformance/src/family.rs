@@ -32,7 +32,7 @@ use prost::Message;
 use super::compare::{Row, Value};
 use super::harness::{HarnessResult, NoEffects, Options};
 use super::setup::EnvironmentCache;
-use super::{elf_loader, instr, proto, syscall, vm_interp};
+use super::{elf_loader, instr, proto, syscall, txn, vm_interp};
 
 /// A family's harness: runs one fixture, given as its file's bytes.
 pub(crate) type RunFixture = fn(&[u8], &Options, &mut EnvironmentCache) -> HarnessResult;
@@ -82,6 +82,12 @@ pub(crate) const FAMILIES: &[FamilyHarness] = &[
         entrypoint: "sol_compat_instr_execute_v1",
         directory: None,
         run: instr::run,
+    },
+    FamilyHarness {
+        name: "txn",
+        entrypoint: "sol_compat_txn_execute_v1",
+        directory: None,
+        run: txn::run,
     },
 ];
 

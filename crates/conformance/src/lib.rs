@@ -39,6 +39,7 @@ mod loader;
 pub mod proto;
 mod setup;
 mod syscall;
+mod txn;
 mod vm_interp;
 
 use std::collections::BTreeMap;

@@ -93,9 +93,12 @@ pub(crate) fn v0_options(direct_mapping: bool, reject_broken_elfs: bool) -> Envi
 
 /// The active features of an instruction context (`epoch_context.features`).
 pub(crate) fn features(instr: &proto::InstrContext) -> FeatureSet {
-    let ids = instr
-        .epoch_context
-        .as_ref()
+    features_of(instr.epoch_context.as_ref())
+}
+
+/// The active features of an epoch context.
+pub(crate) fn features_of(epoch: Option<&proto::EpochContext>) -> FeatureSet {
+    let ids = epoch
         .and_then(|epoch| epoch.features.as_ref())
         .map(|set| set.features.clone())
         .unwrap_or_default();
@@ -260,18 +263,20 @@ pub(crate) fn transaction_accounts(
         } else {
             pubkey(&account.owner).ok_or("an account owner is not 32 bytes")?
         };
-        out.push((
-            key,
-            Account {
-                lamports: account.lamports,
-                data: account.data.clone(),
-                owner,
-                executable: account.executable,
-                rent_epoch: account.rent_epoch,
-            },
-        ));
+        out.push((key, account_with_owner(account, owner)));
     }
     Ok(out)
+}
+
+/// The fixture account's state, owned by `owner` (its `owner` field, checked by the caller).
+pub(crate) fn account_with_owner(account: &proto::AcctState, owner: Pubkey) -> Account {
+    Account {
+        lamports: account.lamports,
+        data: account.data.clone(),
+        owner,
+        executable: account.executable,
+        rent_epoch: account.rent_epoch,
+    }
 }
 
 /// The instruction's accounts, or why the reference harness would reject them (an index

@@ -391,6 +391,8 @@ pub mod ids {
         pubkey!("7mScTYkJXsbdrcwTQRs7oeCSXoJm4WjzBsRyf8bCU3Np");
     pub const REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS_DEC2024: Pubkey =
         pubkey!("FfgtauHUWKeXTzjXkua9Px4tNGBFHKZ9WaigM5VbbzFx");
+    pub const ENABLE_SECP256R1_PRECOMPILE_DEC2024: Pubkey =
+        pubkey!("sr11RdZWgbHTHxSroPALe6zgaT5A1K9LcE4nfsZS4gi");
     pub const ENABLE_SBPF_V3_DEPLOYMENT_AND_EXECUTION_DEC2024: Pubkey =
         pubkey!("C8XZNs1bfzaiT3YDeXZJ7G5swQWQv7tVzDnCxtHvnSpw");
     pub const DISABLE_SBPF_V0_EXECUTION_DEC2024: Pubkey =
@@ -1705,6 +1707,13 @@ const KNOWN: &[FeatureInfo] = &[
         "remove_accounts_executable_flag_checks_dec2024",
         false,
         "Dec-2024 fixture key of remove_accounts_executable_flag_checks (SIMD-0162).",
+    ),
+    // mainnet: inactive
+    feature(
+        ids::ENABLE_SECP256R1_PRECOMPILE_DEC2024,
+        "enable_secp256r1_precompile_dec2024",
+        false,
+        "Agave 2.1 / Dec-2024 fixture key of enable_secp256r1_precompile (SIMD-0075).",
     ),
     // mainnet: inactive
     feature(
@@ -3298,7 +3307,10 @@ impl FeatureSet {
         /// region-walking mem ops and CPI pointer checks.
         bpf_account_data_direct_mapping_dec2024 => [BPF_ACCOUNT_DATA_DIRECT_MAPPING];
         /// The secp256r1 precompile exists (and may not be invoked by CPI).
-        enable_secp256r1_precompile => [ENABLE_SECP256R1_PRECOMPILE];
+        enable_secp256r1_precompile => [
+            ENABLE_SECP256R1_PRECOMPILE,
+            ENABLE_SECP256R1_PRECOMPILE_DEC2024,
+        ];
         /// SIMD-0449.
         direct_account_pointers_in_program_input => [DIRECT_ACCOUNT_POINTERS_IN_PROGRAM_INPUT];
         /// SIMD-0321 (always on in Agave 4.4).
@@ -3469,6 +3481,14 @@ impl FeatureSet {
     feature_accessors! {
         /// Loader-v4 (abandoned; also the Agave 2.1 `enable_program_runtime_v2_and_loader_v4`).
         enable_loader_v4 => [ENABLE_LOADER_V4, ENABLE_PROGRAM_RUNTIME_V2_AND_LOADER_V4];
+        /// SIMD-0082: a transaction whose accounts fail to load still pays its fee (always
+        /// on in Agave 4.4).
+        enable_transaction_loading_failure_fees => [ENABLE_TRANSACTION_LOADING_FAILURE_FEES];
+        /// SIMD-0242: a durable nonce account must be a static key (always on in Agave 4.4).
+        require_static_nonce_account => [REQUIRE_STATIC_NONCE_ACCOUNT];
+        /// The reserved account keys added in Agave 2.x (Compute Budget, the precompiles,
+        /// lookup tables, …) are demoted to read-only (always on in Agave 4.4).
+        add_new_reserved_account_keys => [ADD_NEW_RESERVED_ACCOUNT_KEYS];
         /// Upgradeable loader `ExtendProgramChecked`.
         enable_extend_program_checked => [ENABLE_EXTEND_PROGRAM_CHECKED];
         /// Disables the management instructions of the non-upgradeable BPF loader.
@@ -3810,6 +3830,11 @@ mod tests {
             "remove_accounts_executable_flag_checks_dec2024",
             "FfgtauHUWKeXTzjXkua9Px4tNGBFHKZ9WaigM5VbbzFx",
             0x8c012a2071caecd9,
+        ),
+        (
+            "enable_secp256r1_precompile_dec2024",
+            "sr11RdZWgbHTHxSroPALe6zgaT5A1K9LcE4nfsZS4gi",
+            0x2c38e34ff071060d,
         ),
         (
             "move_precompile_verification_to_svm",

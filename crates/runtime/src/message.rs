@@ -66,6 +66,32 @@ pub fn is_reserved_account_key(key: &Pubkey) -> bool {
         .contains(key)
 }
 
+/// [`is_reserved_account_key`] under `features`: the keys added by
+/// `add_new_reserved_account_keys` (and secp256r1, by `enable_secp256r1_precompile`) are
+/// reserved only with their feature (`solana-reserved-account-keys 2.1.0, src/lib.rs`,
+/// `RESERVED_ACCOUNTS`, its `new_pending` entries).
+pub fn is_reserved_account_key_under(key: &Pubkey, features: &crate::features::FeatureSet) -> bool {
+    const PENDING: [Pubkey; 10] = [
+        address_lookup_table::ID,
+        compute_budget::ID,
+        ed25519_program::ID,
+        loader_v4::ID,
+        secp256k1_program::ID,
+        zk_elgamal_proof_program::ID,
+        zk_token_proof_program::ID,
+        sysvar::epoch_rewards::ID,
+        sysvar::last_restart_slot::ID,
+        sysvar::ID,
+    ];
+    if *key == secp256r1_program::ID {
+        return features.enable_secp256r1_precompile();
+    }
+    if PENDING.contains(key) {
+        return features.add_new_reserved_account_keys();
+    }
+    is_reserved_account_key(key)
+}
+
 /// The instructions of a transaction as a message.
 #[derive(Debug, Clone)]
 pub struct CompiledMessage {

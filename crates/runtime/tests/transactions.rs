@@ -18,7 +18,7 @@ use sbfvm_runtime::transaction::lookup_table::lookup_table_account_data;
 use sbfvm_runtime::transaction::{FeeDetails, TransactionOptions};
 use sbfvm_runtime::{Runtime, TransactionError, TransactionOutcome};
 
-use crate::common::{new_account, runtime};
+use crate::common::{new_account, runtime, runtime_without};
 
 /// An ed25519 signer from a 32-byte seed.
 struct Signer(ed25519_dalek::Keypair);
@@ -490,4 +490,149 @@ fn the_loaded_accounts_data_size_counts_64_bytes_per_account_and_the_data() {
     // A loading failure still pays its fee.
     assert_eq!(outcome.fee.unwrap().total(), 5_000);
     assert_eq!(lamports(&rt, &payer.pubkey()), SOL - SOL / 10 - 10_000);
+}
+
+/// An ed25519 precompile instruction whose one signature's offsets point past its data.
+fn broken_ed25519_instruction() -> Instruction {
+    let mut data = vec![1u8, 0];
+    data.extend_from_slice(&[0xff; 14]);
+    Instruction::new_with_bytes(solana_sdk_ids::ed25519_program::id(), &data, vec![])
+}
+
+#[test]
+fn without_simd_0159_a_failing_precompile_rejects_the_transaction_unpaid() {
+    use sbfvm_runtime::features::ids::MOVE_PRECOMPILE_VERIFICATION_TO_SVM;
+    let payer = Signer::new(20);
+    let mut before = runtime_without(&[MOVE_PRECOMPILE_VERIFICATION_TO_SVM]);
+    funded(&mut before, payer.pubkey(), SOL);
+    let tx = paid_by(&before, &payer, &[broken_ed25519_instruction()]);
+    let outcome = send(&mut before, &tx);
+    assert!(matches!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::Custom(_)
+        ))
+    ));
+    assert_eq!(outcome.fee, None);
+    assert_eq!(lamports(&before, &payer.pubkey()), SOL);
+    // With SIMD-0159 the precompile fails during execution, and the fee is paid.
+    let mut after = runtime();
+    funded(&mut after, payer.pubkey(), SOL);
+    let tx = paid_by(&after, &payer, &[broken_ed25519_instruction()]);
+    let outcome = send(&mut after, &tx);
+    assert!(outcome.fee.is_some());
+    assert!(lamports(&after, &payer.pubkey()) < SOL);
+}
+
+#[test]
+fn a_durable_nonce_that_does_not_verify_is_blockhash_not_found_before_the_compute_budget() {
+    let mut rt = runtime();
+    let payer = Signer::new(21);
+    funded(&mut rt, payer.pubkey(), SOL);
+    // The nonce account does not exist; the compute budget is invalid as well.
+    let advance = Instruction::new_with_bytes(
+        system_program::id(),
+        &4u32.to_le_bytes(),
+        vec![
+            AccountMeta::new(Pubkey::new_unique(), false),
+            AccountMeta::new_readonly(sysvar::recent_blockhashes::id(), false),
+            AccountMeta::new_readonly(payer.pubkey(), true),
+        ],
+    );
+    let limit = Instruction::new_with_bytes(
+        compute_budget::id(),
+        &[&[2u8][..], &300u32.to_le_bytes()].concat(),
+        vec![],
+    );
+    let tx = sign(
+        legacy(
+            &[advance, limit.clone(), limit],
+            &payer,
+            Hash::new_from_array([3; 32]),
+        ),
+        &[&payer],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::BlockhashNotFound)
+    );
+}
+
+#[test]
+fn without_simd_0082_a_load_failure_charges_nothing() {
+    use sbfvm_runtime::features::ids::ENABLE_TRANSACTION_LOADING_FAILURE_FEES;
+    let payer = Signer::new(22);
+    let missing_program = Instruction::new_with_bytes(Pubkey::new_unique(), &[], vec![]);
+    let mut before = runtime_without(&[ENABLE_TRANSACTION_LOADING_FAILURE_FEES]);
+    funded(&mut before, payer.pubkey(), SOL);
+    let tx = paid_by(&before, &payer, std::slice::from_ref(&missing_program));
+    let outcome = send(&mut before, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    assert_eq!(outcome.fee, None);
+    assert_eq!(lamports(&before, &payer.pubkey()), SOL);
+    let mut after = runtime();
+    funded(&mut after, payer.pubkey(), SOL);
+    let tx = paid_by(&after, &payer, &[missing_program]);
+    let outcome = send(&mut after, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    assert_eq!(lamports(&after, &payer.pubkey()), SOL - 5_000);
+}
+
+#[test]
+fn a_signature_costs_5000_lamports_unless_the_blockhash_records_zero() {
+    use sbfvm_runtime::sysvars::BlockhashEntry;
+    let payer = Signer::new(23);
+    let bob = Pubkey::new_unique();
+    for (recorded, expected_fee) in [(7, 5_000), (0, 0)] {
+        let mut rt = runtime();
+        funded(&mut rt, payer.pubkey(), SOL);
+        rt.blockhash_queue.register(BlockhashEntry {
+            blockhash: [recorded as u8 + 1; 32],
+            lamports_per_signature: recorded,
+        });
+        let tx = paid_by(&rt, &payer, &[transfer(payer.pubkey(), bob, SOL / 2)]);
+        let outcome = send(&mut rt, &tx);
+        assert_eq!(outcome.result, Ok(()));
+        assert_eq!(
+            outcome.fee.map(|fee| fee.transaction_fee),
+            Some(expected_fee)
+        );
+    }
+}
+
+#[test]
+fn the_newer_reserved_keys_are_demoted_only_with_their_feature() {
+    use sbfvm_runtime::features::ids::ADD_NEW_RESERVED_ACCOUNT_KEYS;
+    let payer = Signer::new(24);
+    let bob = Pubkey::new_unique();
+    let mut transfer_naming_compute_budget = transfer(payer.pubkey(), bob, SOL / 2);
+    transfer_naming_compute_budget
+        .accounts
+        .push(AccountMeta::new(compute_budget::id(), false));
+    for (mut rt, demoted) in [
+        (runtime(), true),
+        (runtime_without(&[ADD_NEW_RESERVED_ACCOUNT_KEYS]), false),
+    ] {
+        funded(&mut rt, payer.pubkey(), SOL);
+        let tx = paid_by(
+            &rt,
+            &payer,
+            std::slice::from_ref(&transfer_naming_compute_budget),
+        );
+        let outcome = send(&mut rt, &tx);
+        assert_eq!(outcome.result, Ok(()));
+        let index = outcome
+            .account_keys
+            .iter()
+            .position(|key| *key == compute_budget::id())
+            .unwrap();
+        assert_eq!(outcome.writable[index], !demoted);
+    }
 }

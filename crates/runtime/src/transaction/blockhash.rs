@@ -52,6 +52,11 @@ impl BlockhashQueue {
         (!queue.entries.is_empty()).then_some(queue)
     }
 
+    /// The entries, newest first.
+    pub fn entries_newest_first(&self) -> impl Iterator<Item = BlockhashEntry> + '_ {
+        self.entries.iter().rev().copied()
+    }
+
     /// Makes `entry` the newest blockhash.
     pub fn register(&mut self, entry: BlockhashEntry) {
         if self.entries.len() == MAX_QUEUE_ENTRIES {

@@ -9,27 +9,32 @@
 //!    off.
 //! 3. **Resolve lookup tables** ([`lookup_table`]) and build the message's keys and
 //!    privileges; **account locks**: a key twice is `AccountLoadedTwice`, more than 64
-//!    keys (128 with `increase_tx_account_lock_limit`) `TooManyAccountLocks`.
+//!    keys (128 with `increase_tx_account_lock_limit`) `TooManyAccountLocks`. Before the
+//!    locks, without SIMD-0159 (`move_precompile_verification_to_svm`), the precompile
+//!    instructions are verified (`InstructionError(index, Custom(code))`).
 //! 4. **Check age and compute budget** (`solana-runtime 4.4.0, src/bank/check_transactions.rs`):
 //!    the blockhash must be in the queue within 150 blockhashes, or the first instruction
-//!    must advance a durable nonce (`BlockhashNotFound`); then the Compute Budget
-//!    instructions ([`compute_budget`]); a signature seen before is `AlreadyProcessed`.
-//! 5. **Validate the nonce and the fee payer** (`solana-svm 4.4.0,
+//!    must advance a durable nonce that verifies (a writable System nonce account of the
+//!    message's blockhash, advanceable, its authority signing; a static key with
+//!    SIMD-0242) — `BlockhashNotFound` otherwise; then the Compute Budget instructions
+//!    ([`compute_budget`]); a signature seen before is `AlreadyProcessed`.
+//! 5. **Validate the fee payer** (`solana-svm 4.4.0,
 //!    src/transaction_processor.rs`, `validate_transaction_nonce_and_fee_payer`): the fee
 //!    is 5,000 lamports per transaction and precompile signature plus the prioritization
-//!    fee, taken from a System-owned or nonce fee payer that stays rent-exempt
+//!    fee (nothing when the newest blockhash records 0 lamports per signature), taken from a System-owned or nonce fee payer that stays rent-exempt
 //!    (`AccountNotFound`, `InvalidAccountForFee`, `InsufficientFundsForFee`,
 //!    `InsufficientFundsForRent`).
 //! 6. **Load** the accounts within the loaded-accounts data size limit
 //!    (`MaxLoadedAccountsDataSizeExceeded`), the program accounts present and executable by
-//!    a loader: a failure here still charges the fee (`solana-svm 4.4.0,
+//!    a loader: a failure here still charges the fee with SIMD-0082
+//!    (`enable_transaction_loading_failure_fees`; nothing without it) (`solana-svm 4.4.0,
 //!    src/account_loader.rs`, `load_transaction_accounts`).
 //! 7. **Execute** with the transaction's compute-unit limit and heap frame, and **commit**:
 //!    everything on success; on failure only the fee payer, debited, and the nonce account,
 //!    advanced (`RollbackAccounts`).
 //!
 //! Errors in phases 1–5 charge nothing and change nothing ([`TransactionOutcome::fee`] is
-//! `None`); from phase 6 on the fee is charged.
+//! `None`); from phase 6 on the fee is charged (phase 6 only with SIMD-0082).
 
 pub mod blockhash;
 pub mod compute_budget;
@@ -46,6 +51,7 @@ use std::collections::HashSet;
 use solana_account::{AccountSharedData, ReadableAccount, WritableAccount};
 use solana_hash::Hash;
 use solana_instruction::{AccountMeta, Instruction};
+use solana_instruction_error::InstructionError;
 use solana_message::VersionedMessage;
 use solana_nonce::state::{Data as NonceData, DurableNonce, State as NonceState};
 use solana_nonce::versions::Versions as NonceVersions;
@@ -59,8 +65,11 @@ use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 
 use crate::accounts::is_bpf_loader;
+use crate::builtins::find_precompile;
+use crate::environment::LAMPORTS_PER_SIGNATURE;
+use crate::features::FeatureSet;
 use crate::invoke_context::InvokeObserver;
-use crate::message::{is_reserved_account_key, CompiledMessage};
+use crate::message::{is_reserved_account_key_under, CompiledMessage};
 use crate::processor::{
     rent_state_transition_allowed, Runtime, TransactionOutcome, TransactionSettings,
 };
@@ -173,15 +182,42 @@ impl ResolvedMessage {
             .sum()
     }
 
+    /// Without SIMD-0159 the precompiles are verified with the transaction, before it is
+    /// locked or charged: a failure rejects it as `InstructionError(index, Custom(code))`
+    /// (`solana-runtime 2.1.0, src/verify_precompiles.rs`, `verify_precompiles`, called by
+    /// `Bank::verify_transaction` unless `move_precompile_verification_to_svm` is active).
+    fn verify_precompiles(&self, features: &FeatureSet) -> Result<(), TransactionError> {
+        let instruction_datas: Vec<&[u8]> = self
+            .instructions
+            .iter()
+            .map(|(_, _, data)| data.as_slice())
+            .collect();
+        for (index, (program, _, data)) in self.instructions.iter().enumerate() {
+            if let Some(precompile) = find_precompile(&self.keys[*program], features) {
+                (precompile.verify)(data, &instruction_datas, features).map_err(|error| {
+                    TransactionError::InstructionError(index as u8, InstructionError::from(error))
+                })?;
+            }
+        }
+        Ok(())
+    }
+
     /// The durable-nonce account when the first instruction is the System program's
-    /// AdvanceNonceAccount naming a static key (`get_durable_nonce`).
-    fn durable_nonce_account(&self, num_static_keys: usize) -> Option<usize> {
+    /// AdvanceNonceAccount naming a key of the message, a static key with SIMD-0242
+    /// (`get_durable_nonce`; before SIMD-0242 a lookup-table address may be the nonce,
+    /// `solana-message 2.1.0, src/sanitized.rs`).
+    fn durable_nonce_account(&self, num_static_keys: usize, static_only: bool) -> Option<usize> {
         let (program, accounts, data) = self.instructions.first()?;
         (self.keys[*program] == system_program::ID
             && data.get(..4) == Some(&4u32.to_le_bytes()[..]))
         .then_some(())?;
         let nonce = *accounts.first()?;
-        (nonce < num_static_keys).then_some(nonce)
+        let limit = if static_only {
+            num_static_keys
+        } else {
+            self.keys.len()
+        };
+        (nonce < limit).then_some(nonce)
     }
 }
 
@@ -234,6 +270,9 @@ impl Runtime {
         }
         StageClock::lap(clock, |times| &mut times.verify);
         let message = self.resolve_message(&transaction.message).map_err(reject)?;
+        if !self.features.move_precompile_verification_to_svm() {
+            message.verify_precompiles(&self.features).map_err(reject)?;
+        }
         let lock_limit = if self.features.increase_tx_account_lock_limit() {
             INCREASED_ACCOUNT_LOCK_LIMIT
         } else {
@@ -257,11 +296,23 @@ impl Runtime {
             Some(_) => None,
             None => {
                 let next_durable_nonce = self.next_durable_nonce();
-                match message.durable_nonce_account(num_static_keys) {
+                let static_only = self.features.require_static_nonce_account();
+                match message.durable_nonce_account(num_static_keys, static_only) {
                     Some(index) if recent_blockhash != *next_durable_nonce.as_hash() => Some(index),
                     _ => return Err(reject(TransactionError::BlockhashNotFound)),
                 }
             }
+        };
+        // The age check loads and verifies the nonce account: every failure of a
+        // durable-nonce transaction is `BlockhashNotFound`, before the compute budget is read
+        // (`solana-runtime 4.4.0, src/bank/check_transactions.rs`, `check_age` and
+        // `check_load_and_advance_message_nonce_account`).
+        let nonce = match nonce_index {
+            Some(index) => Some(
+                self.validate_nonce(&message, index, &recent_blockhash)
+                    .map_err(reject)?,
+            ),
+            None => None,
         };
         let sdk_instructions = message.sdk_instructions();
         let limits = compute_budget::compute_budget_limits(
@@ -279,17 +330,16 @@ impl Runtime {
         // Phase 5.
         let signature_count = u64::from(transaction.message.header().num_required_signatures)
             .saturating_add(message.precompile_signatures());
-        let fee = FeeDetails {
-            transaction_fee: signature_count
-                .saturating_mul(self.blockhash_queue.last().lamports_per_signature),
-            prioritization_fee: limits.prioritization_fee(),
-        };
-        let nonce = match nonce_index {
-            Some(index) => Some(
-                self.validate_nonce(&message, index, &recent_blockhash)
-                    .map_err(reject)?,
-            ),
-            None => None,
+        // Each signature costs the fee structure's 5,000 lamports; the bank blockhash's
+        // lamports per signature only switches fees off when it is zero (`solana-svm 4.4.0,
+        // src/transaction_processor.rs`, `blockhash_lamports_per_signature`).
+        let fee = if self.blockhash_queue.last().lamports_per_signature == 0 {
+            FeeDetails::default()
+        } else {
+            FeeDetails {
+                transaction_fee: signature_count.saturating_mul(LAMPORTS_PER_SIGNATURE),
+                prioritization_fee: limits.prioritization_fee(),
+            }
         };
         let fee_payer = self
             .validate_fee_payer(&message.keys[0], fee.total())
@@ -379,7 +429,7 @@ impl Runtime {
                 // Program ids are demoted unless the upgradeable loader is a static key.
                 let demoted_program = called_as_program && !upgradeable_loader_present;
                 requested_writable(index)
-                    && !is_reserved_account_key(&keys[index])
+                    && !is_reserved_account_key_under(&keys[index], &self.features)
                     && !demoted_program
             })
             .collect();
@@ -395,7 +445,7 @@ impl Runtime {
     /// The nonce account of a durable-nonce transaction, advanced
     /// (`validate_transaction_nonce`): writable, present, a System-owned initialized nonce
     /// of the message's blockhash, advanceable, its authority a signer of the first
-    /// instruction; `BlockhashNotFound` or `AccountNotFound` otherwise.
+    /// instruction; `BlockhashNotFound` otherwise (a missing account included).
     fn validate_nonce(
         &self,
         message: &ResolvedMessage,
@@ -409,7 +459,7 @@ impl Runtime {
             .store
             .get(&message.keys[index])
             .cloned()
-            .ok_or(TransactionError::AccountNotFound)?;
+            .ok_or(TransactionError::BlockhashNotFound)?;
         let data = initialized_nonce(&account)
             .filter(|data| data.durable_nonce.as_hash() == recent_blockhash)
             .ok_or(TransactionError::BlockhashNotFound)?;
@@ -504,7 +554,17 @@ impl Runtime {
             }
         }
 
-        let load_result = self.check_loaded_data_size(message, &accounts_before, &limits);
+        let load_result = self
+            .check_loaded_data_size(message, &accounts_before, &limits)
+            .and_then(|()| self.check_transaction(sdk_instructions, &compiled.frames));
+        // Before SIMD-0082 a load failure is not processed: no fee, nothing committed
+        // (`solana-svm 2.1.0, src/transaction_processor.rs`,
+        // `load_and_execute_sanitized_transactions`, `TransactionLoadResult::FeesOnly`).
+        if let Err(error) = &load_result {
+            if !self.features.enable_transaction_loading_failure_fees() {
+                return TransactionOutcome::rejected(error.clone());
+            }
+        }
         StageClock::lap(clock, |times| &mut times.load);
         let saved_store = options.simulate.then(|| self.store.clone());
         let saved_cache = options.simulate.then(|| self.program_cache.clone());
