@@ -636,3 +636,45 @@ fn the_newer_reserved_keys_are_demoted_only_with_their_feature() {
         assert_eq!(outcome.writable[index], !demoted);
     }
 }
+
+#[test]
+fn too_many_keys_is_reported_before_a_duplicate_key() {
+    let mut rt = runtime();
+    let payer = Signer::new(11);
+    funded(&mut rt, payer.pubkey(), SOL);
+    // 66 read-only keys through a lookup table (the packet is too small for them as static
+    // keys), one of them loaded twice: 68 keys with the payer and the System program.
+    let addresses: Vec<Pubkey> = (0..66).map(|_| Pubkey::new_unique()).collect();
+    let table = Pubkey::new_unique();
+    rt.store.set(
+        table,
+        Account {
+            lamports: SOL,
+            data: lookup_table_account_data(&addresses, None),
+            owner: address_lookup_table::id(),
+            executable: false,
+            rent_epoch: 0,
+        },
+    );
+    let metas = addresses
+        .iter()
+        .map(|key| AccountMeta::new_readonly(*key, false))
+        .collect();
+    let noop = Instruction::new_with_bytes(system_program::id(), &[], metas);
+    let mut message = v0::Message::try_compile(
+        &payer.pubkey(),
+        &[noop],
+        &[AddressLookupTableAccount {
+            key: table,
+            addresses,
+        }],
+        latest(&rt),
+    )
+    .unwrap();
+    message.address_table_lookups[0].readonly_indexes.push(0);
+    let tx = sign(VersionedMessage::V0(message), &[&payer]);
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::TooManyAccountLocks)
+    );
+}

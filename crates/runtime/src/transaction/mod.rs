@@ -8,8 +8,9 @@
 //! 2. **Verify signatures** with ed25519 (`SignatureFailure`), unless the options turn it
 //!    off.
 //! 3. **Resolve lookup tables** ([`lookup_table`]) and build the message's keys and
-//!    privileges; **account locks**: a key twice is `AccountLoadedTwice`, more than 64
-//!    keys (128 with `increase_tx_account_lock_limit`) `TooManyAccountLocks`. Before the
+//!    privileges; **account locks**: more than 64 keys (128 with
+//!    `increase_tx_account_lock_limit`) is `TooManyAccountLocks`, then a key twice
+//!    `AccountLoadedTwice`. Before the
 //!    locks, without SIMD-0159 (`move_precompile_verification_to_svm`), the precompile
 //!    instructions are verified (`InstructionError(index, Custom(code))`).
 //! 4. **Check age and compute budget** (`solana-runtime 4.4.0, src/bank/check_transactions.rs`):
@@ -278,12 +279,14 @@ impl Runtime {
         } else {
             ACCOUNT_LOCK_LIMIT
         };
+        // The limit first, then duplicates (`solana-accounts-db 4.4.0,
+        // src/account_locks.rs`, `validate_account_locks`).
+        if message.keys.len() > lock_limit {
+            return Err(reject(TransactionError::TooManyAccountLocks));
+        }
         let unique: HashSet<&Pubkey> = message.keys.iter().collect();
         if unique.len() != message.keys.len() {
             return Err(reject(TransactionError::AccountLoadedTwice));
-        }
-        if message.keys.len() > lock_limit {
-            return Err(reject(TransactionError::TooManyAccountLocks));
         }
 
         // Phase 4: age, then the compute budget, then the status cache.
