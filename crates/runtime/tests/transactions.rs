@@ -678,3 +678,47 @@ fn too_many_keys_is_reported_before_a_duplicate_key() {
         Err(TransactionError::TooManyAccountLocks)
     );
 }
+
+#[test]
+fn before_simd_0162_a_programs_loader_account_must_exist() {
+    let mut rt = runtime();
+    let mut features = (*rt.features).clone();
+    features.deactivate(&sbfvm_runtime::features::ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
+    rt.set_features(features);
+    let payer = Signer::new(12);
+    funded(&mut rt, payer.pubkey(), SOL);
+    let program = Pubkey::new_unique();
+    let program_account = |owner: Pubkey, executable: bool| Account {
+        lamports: SOL,
+        data: vec![],
+        owner,
+        executable,
+        rent_epoch: 0,
+    };
+    // Owned by loader-v4, whose account this bank does not hold.
+    rt.store.set(
+        program,
+        program_account(solana_sdk_ids::loader_v4::id(), true),
+    );
+    let call = Instruction::new_with_bytes(program, &[], vec![]);
+    let tx = paid_by(&rt, &payer, &[call]);
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::ProgramAccountNotFound)
+    );
+    // Not executable.
+    rt.store.set(
+        program,
+        program_account(solana_sdk_ids::bpf_loader_upgradeable::id(), false),
+    );
+    // (other data: the same transaction again would be AlreadyProcessed)
+    let tx = paid_by(
+        &rt,
+        &payer,
+        &[Instruction::new_with_bytes(program, &[1], vec![])],
+    );
+    assert_eq!(
+        send(&mut rt, &tx).result,
+        Err(TransactionError::InvalidProgramForExecution)
+    );
+}

@@ -652,9 +652,14 @@ impl Runtime {
             }
         }
         for (program, _, _) in &message.instructions {
-            let Some(account) = self.store.get(&message.keys[*program]) else {
+            let program_id = &message.keys[*program];
+            let Some(account) = self.store.get(program_id) else {
                 return Err(TransactionError::ProgramAccountNotFound);
             };
+            if !self.features.remove_accounts_executable_flag_checks() {
+                self.check_program_before_simd_0162(program_id, account)?;
+                continue;
+            }
             let owner = account.owner();
             if *owner != native_loader::ID
                 && !is_bpf_loader(owner)
@@ -662,6 +667,37 @@ impl Runtime {
             {
                 return Err(TransactionError::InvalidProgramForExecution);
             }
+        }
+        Ok(())
+    }
+
+    /// The program checks of transaction loading before SIMD-0162
+    /// (`remove_accounts_executable_flag_checks`): the program account must be executable,
+    /// and unless the native loader owns it, its owner's account must exist
+    /// (`ProgramAccountNotFound` otherwise), be owned by the native loader and be
+    /// executable (`InvalidProgramForExecution`). Mirrors `solana-svm 2.1.0,
+    /// src/account_loader.rs`, `load_transaction_accounts`.
+    fn check_program_before_simd_0162(
+        &self,
+        program_id: &Pubkey,
+        account: &AccountSharedData,
+    ) -> Result<(), TransactionError> {
+        if *program_id == native_loader::ID {
+            return Ok(());
+        }
+        if !account.executable() {
+            return Err(TransactionError::InvalidProgramForExecution);
+        }
+        let owner = account.owner();
+        if *owner == native_loader::ID {
+            return Ok(());
+        }
+        let loader = self
+            .store
+            .get(owner)
+            .ok_or(TransactionError::ProgramAccountNotFound)?;
+        if *loader.owner() != native_loader::ID || !loader.executable() {
+            return Err(TransactionError::InvalidProgramForExecution);
         }
         Ok(())
     }
