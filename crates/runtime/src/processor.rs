@@ -214,8 +214,8 @@ impl Runtime {
             .account_keys
             .iter()
             .filter_map(|key| {
-                let note = builtins::core_bpf_program_note(key)?;
-                self.store.get(key).is_none().then_some(note)
+                let program = builtins::core_bpf_program(key)?;
+                self.store.get(key).is_none().then(|| program.note())
             })
             .collect()
     }

@@ -136,21 +136,27 @@ pub const CORE_BPF_PROGRAMS: &[CoreBpfProgram] = &[
     },
 ];
 
-/// Why a transaction that names `program_id` cannot run it, when `program_id` is a Core
-/// BPF program of [`CORE_BPF_PROGRAMS`] and no account is loaded for it.
-pub fn core_bpf_program_note(program_id: &Pubkey) -> Option<String> {
-    let program = CORE_BPF_PROGRAMS
+/// The row of [`CORE_BPF_PROGRAMS`] for `program_id`, if it is one.
+pub fn core_bpf_program(program_id: &Pubkey) -> Option<&'static CoreBpfProgram> {
+    CORE_BPF_PROGRAMS
         .iter()
-        .find(|program| program.program_id == *program_id)?;
-    Some(format!(
-        "{} is the {} program, a Core BPF program on mainnet that sbfvm does not ship: \
-         load its .so (e.g. `solana program dump -um {} {}.so`) with a `[[programs]]` entry \
-         or `Sbfvm::add_program_file` (see the README, \"Core BPF programs\")",
-        program.program_id,
-        program.name,
-        program.program_id,
-        program.name.to_lowercase().replace(' ', "_"),
-    ))
+        .find(|program| program.program_id == *program_id)
+}
+
+impl CoreBpfProgram {
+    /// Why a transaction that names this program cannot run it when no account is loaded
+    /// for it, and how to load it.
+    pub fn note(&self) -> String {
+        format!(
+            "{} is the {} program, a Core BPF program on mainnet that sbfvm does not ship: \
+             load its .so (e.g. `solana program dump -um {} {}.so`) with a `[[programs]]` entry \
+             or `Sbfvm::add_program_file` (see the README, \"Core BPF programs\")",
+            self.program_id,
+            self.name,
+            self.program_id,
+            self.name.to_lowercase().replace(' ', "_"),
+        )
+    }
 }
 
 /// The row of `program_id`, if it is a builtin.

@@ -14,11 +14,11 @@ use solana_instruction::AccountMeta;
 
 const MAX_PERMITTED_DATA_LENGTH: usize = 10 * 1024 * 1024;
 
-/// splitmix64: a small, seedable PRNG (no dependency).
-struct Rng(u64);
+/// splitmix64: a small, seedable PRNG (no dependency); the transaction tests use it too.
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);

@@ -12,6 +12,7 @@ use solana_instruction::{AccountMeta, Instruction};
 use solana_sdk_ids::{address_lookup_table, compute_budget, system_program};
 
 use crate::common::fixtures_dir;
+use crate::robustness::Rng;
 
 const SOL: u64 = 1_000_000_000;
 
@@ -197,33 +198,20 @@ fn a_v0_transaction_reads_its_keys_from_a_lookup_table() {
     }
 }
 
-/// splitmix64, for the mutations below.
-struct Mutator(u64);
-
-impl Mutator {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// `bytes` with a few random bytes overwritten, or cut short.
-    fn mutate(&mut self, bytes: &[u8]) -> Vec<u8> {
-        let mut bytes = bytes.to_vec();
-        for _ in 0..=self.next() % 4 {
-            match self.next() % 8 {
-                0 => bytes.truncate(self.next() as usize % (bytes.len() + 1)),
-                _ if !bytes.is_empty() => {
-                    let at = self.next() as usize % bytes.len();
-                    bytes[at] = self.next() as u8;
-                }
-                _ => {}
+/// `bytes` with a few random bytes overwritten, or cut short.
+fn mutate(rng: &mut Rng, bytes: &[u8]) -> Vec<u8> {
+    let mut bytes = bytes.to_vec();
+    for _ in 0..=rng.next() % 4 {
+        match rng.next() % 8 {
+            0 => bytes.truncate(rng.next() as usize % (bytes.len() + 1)),
+            _ if !bytes.is_empty() => {
+                let at = rng.next() as usize % bytes.len();
+                bytes[at] = rng.next() as u8;
             }
+            _ => {}
         }
-        bytes
     }
+    bytes
 }
 
 /// Every account the store holds, by key, for comparisons.
@@ -287,10 +275,10 @@ fn mutated_transactions_keep_the_store_consistent() {
         .iter()
         .map(|tx| bincode::serialize(tx).unwrap())
         .collect();
-    let mut mutator = Mutator(0x5EED_0014);
+    let mut rng = Rng(0x5EED_0014);
     let (mut decoded, mut charged, mut failed_and_charged) = (0, 0, 0);
     for round in 0..3_000 {
-        let bytes = mutator.mutate(&seeds[round % seeds.len()]);
+        let bytes = mutate(&mut rng, &seeds[round % seeds.len()]);
         let Ok(transaction) = bincode::deserialize::<VersionedTransaction>(&bytes) else {
             continue;
         };
