@@ -3515,6 +3515,14 @@ impl FeatureSet {
         disable_zk_elgamal_proof_program => [DISABLE_ZK_ELGAMAL_PROOF_PROGRAM];
         /// Lifts `disable_zk_elgamal_proof_program`.
         reenable_zk_elgamal_proof_program => [REENABLE_ZK_ELGAMAL_PROOF_PROGRAM];
+        /// SIMD-0128: the Address Lookup Table program is a Core BPF program, no longer the
+        /// native builtin of Agave 2.1 (`solana-runtime 2.1.0, src/bank/builtins/mod.rs`,
+        /// its `core_bpf_migration_config`).
+        migrate_address_lookup_table_program_to_core_bpf => [MIGRATE_ADDRESS_LOOKUP_TABLE_PROGRAM_TO_CORE_BPF];
+        /// SIMD-0140: the Config program is a Core BPF program.
+        migrate_config_program_to_core_bpf => [MIGRATE_CONFIG_PROGRAM_TO_CORE_BPF];
+        /// SIMD-0196: the Stake program is a Core BPF program.
+        migrate_stake_program_to_core_bpf => [MIGRATE_STAKE_PROGRAM_TO_CORE_BPF];
     }
 
     // ---- System program, rent and transaction-level rules ----

@@ -670,8 +670,16 @@ impl InvokeContext {
     /// `process_executable_chain`): the program itself when the native loader owns it, else
     /// the loader that owns it. Before SIMD-0162 any owner is the builtin key (Agave 2.1:
     /// `builtin_id = owner_id`), so a builtin registered under the owner's id runs.
+    /// Before SIMD-0162 an instruction of the native loader's own id has no program
+    /// account (`solana-svm 2.1.0, src/account_loader.rs`, `load_transaction_accounts`) and
+    /// fails with `UnsupportedProgramId` (`solana-program-runtime 2.1.0,
+    /// src/invoke_context.rs`, `push`).
     fn builtin_id(&self, program_id: Pubkey, owner: Pubkey) -> Result<Pubkey, InstructionError> {
-        if owner == native_loader::id() {
+        if program_id == native_loader::id()
+            && !self.features.remove_accounts_executable_flag_checks()
+        {
+            Err(InstructionError::UnsupportedProgramId)
+        } else if owner == native_loader::id() {
             Ok(program_id)
         } else if owner == bpf_loader::id()
             || owner == bpf_loader_deprecated::id()

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use solana_account::{Account, AccountSharedData, ReadableAccount};
+use solana_account::{Account, AccountSharedData, ReadableAccount, WritableAccount};
 use solana_instruction::Instruction;
 use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
@@ -40,7 +40,7 @@ use crate::transaction::compute_budget;
 use crate::transaction::fees::FeeDetails;
 use crate::transaction::stages::TransactionStageTimes;
 use crate::transaction_context::{
-    InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
+    IndexOfAccount, InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
 };
 use solana_signature::Signature;
 
@@ -170,9 +170,11 @@ impl Runtime {
         self.install_builtin_accounts();
     }
 
-    /// Replaces the feature set.
+    /// Replaces the feature set, with the native program accounts of the builtins and
+    /// precompiles it enables (and without those of the ones it does not).
     pub fn set_features(&mut self, features: FeatureSet) {
         self.features = Arc::new(features);
+        self.install_program_accounts();
     }
 
     /// Adds a native builtin (e.g. a test double) under `program_id`, replacing any builtin
@@ -186,17 +188,41 @@ impl Runtime {
             .set(program_id, native_program_account("embedder builtin"));
     }
 
+    /// The native program account of every builtin and precompile the feature set enables,
+    /// as a bank holds them: one gated by a feature has an account only while the feature
+    /// is active (`solana-runtime 2.1.0, src/bank.rs`, `finish_init` and
+    /// `apply_builtin_program_feature_transitions`; the same in 4.4). A native program
+    /// account at the address of one the feature set disables leaves the store.
+    fn install_program_accounts(&mut self) {
+        let features = Arc::clone(&self.features);
+        let rows =
+            BUILTINS
+                .iter()
+                .map(|builtin| {
+                    (
+                        builtin.program_id,
+                        builtins::native_account_name(builtin),
+                        (builtin.enabled)(&features),
+                    )
+                })
+                .chain(PRECOMPILES.iter().map(|precompile| {
+                    (precompile.program_id, "", (precompile.enabled)(&features))
+                }));
+        for (program_id, name, enabled) in rows {
+            if enabled {
+                self.store.set(program_id, native_program_account(name));
+            } else if self
+                .store
+                .get(&program_id)
+                .is_some_and(|account| *account.owner() == native_loader::ID)
+            {
+                self.store.remove(&program_id);
+            }
+        }
+    }
+
     fn install_builtin_accounts(&mut self) {
-        for builtin in BUILTINS {
-            self.store.set(
-                builtin.program_id,
-                native_program_account(builtins::native_account_name(builtin)),
-            );
-        }
-        for precompile in PRECOMPILES {
-            self.store
-                .set(precompile.program_id, native_program_account(""));
-        }
+        self.install_program_accounts();
         // A sysvar the new values no longer provide leaves the store.
         for id in Sysvars::OPTIONAL_ACCOUNT_IDS {
             self.store.remove(&id);
@@ -246,7 +272,8 @@ impl Runtime {
         observer: Option<Box<dyn InvokeObserver>>,
     ) -> TransactionOutcome {
         let missing_program_notes = self.missing_program_notes(&message);
-        if let Err(error) = self.check_transaction(instructions, &message.frames) {
+        if let Err(error) = self.check_transaction(instructions, &message.frames, &accounts_before)
+        {
             let mut outcome = TransactionOutcome::not_executed(message, accounts_before, error);
             outcome.diagnostics = missing_program_notes;
             return outcome;
@@ -285,20 +312,44 @@ impl Runtime {
 
     /// Phase 2: every key of `message` with its account as the transaction loads it; the
     /// Instructions sysvar is built from the message and its `instructions`.
+    ///
+    /// Before SIMD-0162 (`remove_accounts_executable_flag_checks`) a key that no instruction
+    /// passes as an account and that is read-only loads as the program cache's entry when a
+    /// loader owns its account: executable, whatever the account's flag says (`solana-svm
+    /// 2.1.0, src/account_loader.rs`, `load_transaction_account`, and
+    /// `account_shared_data_from_program`; every account a loader owns has an entry,
+    /// `transaction_processor.rs`, `filter_executable_program_accounts`). sbfvm keeps the
+    /// account's data and lamports, which nothing the transaction does can observe.
     pub fn load_accounts(
         &self,
         message: &CompiledMessage,
         instructions: &[Instruction],
     ) -> Vec<AccountSharedData> {
+        let before_simd_0162 = !self.features.remove_accounts_executable_flag_checks();
+        let instruction_accounts: HashSet<IndexOfAccount> = message
+            .frames
+            .iter()
+            .flat_map(|frame| frame.accounts.iter())
+            .map(|account| account.index_in_transaction)
+            .collect();
         message
             .account_keys
             .iter()
-            .map(|key| {
+            .enumerate()
+            .map(|(index, key)| {
                 if *key == sysvar::instructions::id() {
-                    instructions_sysvar_account(message, instructions).into()
-                } else {
-                    self.store.load(key)
+                    return instructions_sysvar_account(message, instructions).into();
                 }
+                let mut account = self.store.load(key);
+                let cached_program = before_simd_0162
+                    && !message.is_writable[index]
+                    && !IndexOfAccount::try_from(index)
+                        .is_ok_and(|index| instruction_accounts.contains(&index))
+                    && (is_bpf_loader(account.owner()) || *account.owner() == loader_v4::id());
+                if cached_program {
+                    account.set_executable(true);
+                }
+                account
             })
             .collect()
     }
@@ -311,6 +362,7 @@ impl Runtime {
         &self,
         instructions: &[Instruction],
         frames: &[InstructionFrame],
+        accounts: &[AccountSharedData],
     ) -> Result<(), TransactionError> {
         if instructions.len() > MAX_INSTRUCTIONS_PER_TRANSACTION {
             return Err(TransactionError::SanitizeFailure);
@@ -319,18 +371,54 @@ impl Runtime {
             if frame.accounts.len() > MAX_ACCOUNTS_PER_INSTRUCTION {
                 return Err(TransactionError::SanitizeFailure);
             }
-            if instruction.program_id == native_loader::id() {
-                continue;
-            }
-            let Some(program) = self.store.get(&instruction.program_id) else {
-                return Err(TransactionError::ProgramAccountNotFound);
-            };
-            if *program.owner() != native_loader::id()
-                && !is_bpf_loader(program.owner())
-                && *program.owner() != loader_v4::id()
-            {
+            let loaded = accounts.get(usize::from(frame.program_account_index));
+            self.check_program_account(&instruction.program_id, loaded)?;
+        }
+        Ok(())
+    }
+
+    /// The loading checks of one instruction's program, `loaded` being its account as the
+    /// transaction loaded it: the account must exist (`ProgramAccountNotFound`). Under
+    /// SIMD-0162 its owner must be the native loader or a loader
+    /// (`InvalidProgramForExecution`). Before it (`solana-svm 2.1.0,
+    /// src/account_loader.rs`, `load_transaction_accounts`) the account must be executable,
+    /// and unless the native loader owns it, its owner's account must exist
+    /// (`ProgramAccountNotFound`), be owned by the native loader and be executable
+    /// (`InvalidProgramForExecution`). The native loader's own id passes (before SIMD-0162
+    /// its instruction then fails with `UnsupportedProgramId`); the Instructions sysvar,
+    /// which the transaction builds, always exists.
+    pub(crate) fn check_program_account(
+        &self,
+        program_id: &Pubkey,
+        loaded: Option<&AccountSharedData>,
+    ) -> Result<(), TransactionError> {
+        if *program_id == native_loader::id() {
+            return Ok(());
+        }
+        let exists =
+            *program_id == sysvar::instructions::id() || self.store.get(program_id).is_some();
+        let (Some(account), true) = (loaded, exists) else {
+            return Err(TransactionError::ProgramAccountNotFound);
+        };
+        let owner = account.owner();
+        if self.features.remove_accounts_executable_flag_checks() {
+            if *owner != native_loader::id() && !is_bpf_loader(owner) && *owner != loader_v4::id() {
                 return Err(TransactionError::InvalidProgramForExecution);
             }
+            return Ok(());
+        }
+        if !account.executable() {
+            return Err(TransactionError::InvalidProgramForExecution);
+        }
+        if *owner == native_loader::id() {
+            return Ok(());
+        }
+        let loader = self
+            .store
+            .get(owner)
+            .ok_or(TransactionError::ProgramAccountNotFound)?;
+        if *loader.owner() != native_loader::id() || !loader.executable() {
+            return Err(TransactionError::InvalidProgramForExecution);
         }
         Ok(())
     }

@@ -27,7 +27,7 @@ use sbfvm_runtime::features::{ids, FeatureSet};
 use sbfvm_runtime::{
     ComputeBudget, ExecutionFailure, InstructionAccount, InstructionFrame, InvokeContext,
     ProgramExecutor, ProgramStatus, RentParams, Runtime, Sysvars, TransactionContext,
-    TransactionOutcome, TransactionSettings,
+    TransactionError, TransactionOutcome, TransactionSettings,
 };
 
 use crate::common::instruction_error as error;
@@ -1181,8 +1181,9 @@ fn program_visibility_and_agave_2_1_codes() {
         Some(InstructionError::UnsupportedProgramId)
     );
     assert_eq!(outcome.compute_units_consumed, 0);
-    // Agave 2.1: InvalidAccountData, and a program account that is not executable is
-    // IncorrectProgramId before anything else.
+    // Agave 2.1: InvalidAccountData. A program account that is not executable loads as
+    // the program cache's entry, which is (a top-level program passed as no instruction
+    // account), and fails the same way; passed as an account too, it does not load.
     let mut legacy = loader_test_with(legacy_features());
     let program = legacy.add_program(SLOT, Some(legacy.authority), ELF.len());
     legacy
@@ -1195,10 +1196,15 @@ fn program_visibility_and_agave_2_1_codes() {
     program_account.executable = false;
     legacy.runtime.store.set(program, program_account);
     let outcome = legacy.invoke(program);
-    assert_failed(
-        &outcome,
-        InstructionError::IncorrectProgramId,
-        "Program is not executable",
+    assert_eq!(error(&outcome), Some(InstructionError::InvalidAccountData));
+    let outcome = legacy.run(Instruction::new_with_bytes(
+        program,
+        &[],
+        vec![AccountMeta::new_readonly(program, false)],
+    ));
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InvalidProgramForExecution)
     );
     assert!(ProgramStatus::DeployedAt(3).is_visible_at(4));
     assert!(!ProgramStatus::Closed.is_visible_at(4));

@@ -8,7 +8,7 @@ use solana_sdk_ids::compute_budget;
 use sbfvm_runtime::builtins::{self, BUILTINS};
 use sbfvm_runtime::{ReadableAccount, TransactionSettings};
 
-use crate::common::runtime;
+use crate::common::{runtime, runtime_without};
 
 #[test]
 fn every_instruction_charges_150_units_and_succeeds() {
@@ -59,6 +59,27 @@ fn it_is_a_row_of_the_builtins_table_with_a_native_account() {
             .iter()
             .all(|other| other.program_id != builtin.program_id));
     }
+}
+
+#[test]
+fn a_builtin_or_precompile_has_an_account_only_while_its_feature_is_active() {
+    use sbfvm_runtime::features::ids;
+    let zk = solana_sdk_ids::zk_elgamal_proof_program::id();
+    let secp256r1 = solana_sdk_ids::secp256r1_program::id();
+    let mut rt = runtime_without(&[
+        ids::ZK_ELGAMAL_PROOF_PROGRAM_ENABLED,
+        ids::ENABLE_SECP256R1_PRECOMPILE,
+    ]);
+    assert!(rt.store.get(&zk).is_none());
+    assert!(rt.store.get(&secp256r1).is_none());
+    assert!(rt.store.get(&compute_budget::id()).is_some());
+    // Activating the features installs them, as a bank does.
+    rt.set_features(sbfvm_runtime::FeatureSet::mainnet());
+    assert!(rt
+        .store
+        .get(&zk)
+        .is_some_and(|account| account.executable()));
+    assert!(rt.store.get(&secp256r1).is_some());
 }
 
 #[test]

@@ -295,7 +295,8 @@ fn checks_before_execution() {
     let mut rt = runtime();
     let check = |rt: &Runtime, instructions: &[Instruction]| {
         let message = CompiledMessage::compile(instructions);
-        rt.check_transaction(instructions, &message.frames)
+        let accounts = rt.load_accounts(&message, instructions);
+        rt.check_transaction(instructions, &message.frames, &accounts)
     };
     let noop = Instruction::new_with_bytes(system_program::id(), &[], vec![]);
     assert_eq!(check(&rt, &vec![noop.clone(); 64]), Ok(()));

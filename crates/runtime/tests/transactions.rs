@@ -679,44 +679,106 @@ fn too_many_keys_is_reported_before_a_duplicate_key() {
     );
 }
 
-#[test]
-fn before_simd_0162_a_programs_loader_account_must_exist() {
+/// A runtime without SIMD-0162 (`remove_accounts_executable_flag_checks`), with a funded
+/// payer made from `seed`.
+fn before_simd_0162(seed: u8) -> (Runtime, Signer) {
     let mut rt = runtime();
     let mut features = (*rt.features).clone();
     features.deactivate(&sbfvm_runtime::features::ids::REMOVE_ACCOUNTS_EXECUTABLE_FLAG_CHECKS);
     rt.set_features(features);
-    let payer = Signer::new(12);
+    let payer = Signer::new(seed);
     funded(&mut rt, payer.pubkey(), SOL);
+    (rt, payer)
+}
+
+#[test]
+fn before_simd_0162_a_programs_loader_account_must_exist() {
+    let (mut rt, payer) = before_simd_0162(12);
     let program = Pubkey::new_unique();
-    let program_account = |owner: Pubkey, executable: bool| Account {
-        lamports: SOL,
-        data: vec![],
-        owner,
-        executable,
-        rent_epoch: 0,
+    // The program's account (owner, executable), then the result of one call: `data`
+    // differs each time (the same transaction again would be AlreadyProcessed).
+    let mut call = |owner: Pubkey, executable: bool, data: u8, metas: Vec<AccountMeta>| {
+        let account = Account {
+            lamports: SOL,
+            data: vec![],
+            owner,
+            executable,
+            rent_epoch: 0,
+        };
+        rt.store.set(program, account);
+        let instruction = Instruction::new_with_bytes(program, &[data], metas);
+        let tx = paid_by(&rt, &payer, &[instruction]);
+        send(&mut rt, &tx).result
     };
+    let upgradeable = solana_sdk_ids::bpf_loader_upgradeable::id();
     // Owned by loader-v4, whose account this bank does not hold.
-    rt.store.set(
-        program,
-        program_account(solana_sdk_ids::loader_v4::id(), true),
+    assert_eq!(
+        call(solana_sdk_ids::loader_v4::id(), true, 0, vec![]),
+        Err(TransactionError::ProgramAccountNotFound)
     );
-    let call = Instruction::new_with_bytes(program, &[], vec![]);
+    // Not executable: a loader's account passed as an instruction account too, or one no
+    // loader owns.
+    let as_account = vec![AccountMeta::new_readonly(program, false)];
+    assert_eq!(
+        call(upgradeable, false, 1, as_account),
+        Err(TransactionError::InvalidProgramForExecution)
+    );
+    assert_eq!(
+        call(system_program::id(), false, 2, vec![]),
+        Err(TransactionError::InvalidProgramForExecution)
+    );
+    // A loader's account that no instruction passes loads as the program cache's entry,
+    // executable whatever its flag (`solana-svm 2.1.0, load_transaction_account`): the
+    // loader runs it.
+    assert!(matches!(
+        call(upgradeable, false, 3, vec![]),
+        Err(TransactionError::InstructionError(0, _))
+    ));
+}
+
+#[test]
+fn before_simd_0162_the_native_loader_and_a_system_owned_program() {
+    let (mut rt, payer) = before_simd_0162(13);
+    // The native loader's own id loads without a program account, then cannot run.
+    let call = Instruction::new_with_bytes(solana_sdk_ids::native_loader::id(), &[], vec![]);
     let tx = paid_by(&rt, &payer, &[call]);
     assert_eq!(
         send(&mut rt, &tx).result,
-        Err(TransactionError::ProgramAccountNotFound)
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::UnsupportedProgramId
+        ))
     );
-    // Not executable.
+    // An executable account the System program owns is run by the System program (the
+    // owner is the builtin's key), and the Instructions sysvar as a program is found but
+    // not executable.
+    let program = Pubkey::new_unique();
     rt.store.set(
         program,
-        program_account(solana_sdk_ids::bpf_loader_upgradeable::id(), false),
+        Account {
+            lamports: SOL,
+            data: vec![],
+            owner: system_program::id(),
+            executable: true,
+            rent_epoch: 0,
+        },
     );
-    // (other data: the same transaction again would be AlreadyProcessed)
     let tx = paid_by(
         &rt,
         &payer,
-        &[Instruction::new_with_bytes(program, &[1], vec![])],
+        &[Instruction::new_with_bytes(program, &[9, 9], vec![])],
     );
+    let outcome = send(&mut rt, &tx);
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::InvalidInstructionData
+        ))
+    );
+    assert_eq!(outcome.compute_units_consumed, 150);
+    let call = Instruction::new_with_bytes(solana_sdk_ids::sysvar::instructions::id(), &[], vec![]);
+    let tx = paid_by(&rt, &payer, &[call]);
     assert_eq!(
         send(&mut rt, &tx).result,
         Err(TransactionError::InvalidProgramForExecution)

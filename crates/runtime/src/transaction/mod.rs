@@ -58,14 +58,12 @@ use solana_nonce::state::{Data as NonceData, DurableNonce, State as NonceState};
 use solana_nonce::versions::Versions as NonceVersions;
 use solana_pubkey::Pubkey;
 use solana_sdk_ids::{
-    bpf_loader_upgradeable, ed25519_program, native_loader, secp256k1_program, secp256r1_program,
-    system_program,
+    bpf_loader_upgradeable, ed25519_program, secp256k1_program, secp256r1_program, system_program,
 };
 use solana_signature::Signature;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
 
-use crate::accounts::is_bpf_loader;
 use crate::builtins::find_precompile;
 use crate::environment::LAMPORTS_PER_SIGNATURE;
 use crate::features::FeatureSet;
@@ -559,7 +557,9 @@ impl Runtime {
 
         let load_result = self
             .check_loaded_data_size(message, &accounts_before, &limits)
-            .and_then(|()| self.check_transaction(sdk_instructions, &compiled.frames));
+            .and_then(|()| {
+                self.check_transaction(sdk_instructions, &compiled.frames, &accounts_before)
+            });
         // Before SIMD-0082 a load failure is not processed: no fee, nothing committed
         // (`solana-svm 2.1.0, src/transaction_processor.rs`,
         // `load_and_execute_sanitized_transactions`, `TransactionLoadResult::FeesOnly`).
@@ -652,52 +652,7 @@ impl Runtime {
             }
         }
         for (program, _, _) in &message.instructions {
-            let program_id = &message.keys[*program];
-            let Some(account) = self.store.get(program_id) else {
-                return Err(TransactionError::ProgramAccountNotFound);
-            };
-            if !self.features.remove_accounts_executable_flag_checks() {
-                self.check_program_before_simd_0162(program_id, account)?;
-                continue;
-            }
-            let owner = account.owner();
-            if *owner != native_loader::ID
-                && !is_bpf_loader(owner)
-                && *owner != solana_sdk_ids::loader_v4::ID
-            {
-                return Err(TransactionError::InvalidProgramForExecution);
-            }
-        }
-        Ok(())
-    }
-
-    /// The program checks of transaction loading before SIMD-0162
-    /// (`remove_accounts_executable_flag_checks`): the program account must be executable,
-    /// and unless the native loader owns it, its owner's account must exist
-    /// (`ProgramAccountNotFound` otherwise), be owned by the native loader and be
-    /// executable (`InvalidProgramForExecution`). Mirrors `solana-svm 2.1.0,
-    /// src/account_loader.rs`, `load_transaction_accounts`.
-    fn check_program_before_simd_0162(
-        &self,
-        program_id: &Pubkey,
-        account: &AccountSharedData,
-    ) -> Result<(), TransactionError> {
-        if *program_id == native_loader::ID {
-            return Ok(());
-        }
-        if !account.executable() {
-            return Err(TransactionError::InvalidProgramForExecution);
-        }
-        let owner = account.owner();
-        if *owner == native_loader::ID {
-            return Ok(());
-        }
-        let loader = self
-            .store
-            .get(owner)
-            .ok_or(TransactionError::ProgramAccountNotFound)?;
-        if *loader.owner() != native_loader::ID || !loader.executable() {
-            return Err(TransactionError::InvalidProgramForExecution);
+            self.check_program_account(&message.keys[*program], accounts.get(*program))?;
         }
         Ok(())
     }
