@@ -154,7 +154,12 @@ fn instruction_invoke_context(
         .map_err(|error| NoEffects::Skipped(format!("no execution environment: {error}")))?;
     let executor = Rc::new(SbfExecutor::new(Arc::new(environment), options.mode));
     // The program cache: every executable account of a BPF loader (LoaderV4 is not one here).
-    let program_cache = super::loader::load_programs(&accounts, &executor, &builtin_ids());
+    let program_cache = super::loader::load_programs(
+        &accounts,
+        &executor,
+        &builtin_ids(),
+        super::loader::Loaded::Executable,
+    );
     let blockhash_environment = setup::environment(&sysvars);
     let builtins = sbfvm_runtime::builtins::BUILTINS.to_vec();
     let mut invoke_context =

@@ -22,13 +22,26 @@ use sbfvm_runtime::{Account, ProgramCache, ProgramStatus, Pubkey};
 use sbfvm_vm::SbfExecutor;
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
 
+/// Which loader-owned accounts [`load_programs`] loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Loaded {
+    /// The executable ones (the instr harness).
+    Executable,
+    /// All of them (a bank's program cache).
+    All,
+}
+
 /// Loads the fixture's programs into `executor` and returns the statuses the reference
 /// program cache would report (deployment slots and tombstones). `skip` lists the builtin
-/// ids, which are already in the reference cache and never loaded.
+/// ids, which are already in the reference cache and never loaded. The instr harness loads
+/// executable accounts only (`Loaded::Executable`); a bank loads every account a loader owns,
+/// whatever its flag (`solana-svm 2.1.0, src/transaction_processor.rs`,
+/// `filter_executable_program_accounts`, then `replenish_program_cache`).
 pub(super) fn load_programs(
     accounts: &[(Pubkey, Account)],
     executor: &SbfExecutor,
     skip: &[Pubkey],
+    loaded: Loaded,
 ) -> ProgramCache {
     let mut deployments = ProgramCache::default();
     let lookup = |address: &Pubkey| {
@@ -38,7 +51,7 @@ pub(super) fn load_programs(
             .map(|(_, account)| account)
     };
     for (key, account) in accounts {
-        if !account.executable || skip.contains(key) {
+        if (loaded == Loaded::Executable && !account.executable) || skip.contains(key) {
             continue;
         }
         let owner = account.owner;

@@ -16,8 +16,8 @@ use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
 use sbfvm_runtime::transaction::blockhash::BlockhashQueue;
 use sbfvm_runtime::transaction::TransactionOptions;
 use sbfvm_runtime::{
-    FeatureSet, InstructionError, Pubkey, ReadableAccount, Runtime, Sysvars, TransactionError,
-    TransactionOutcome,
+    Account, FeatureSet, InstructionError, Pubkey, ReadableAccount, Runtime, Sysvars,
+    TransactionError, TransactionOutcome,
 };
 use sbfvm_vm::SbfExecutor;
 use solana_hash::Hash;
@@ -200,6 +200,7 @@ fn bank(
     let environment = sbfvm_syscalls::create_environment(&features, &budget)
         .map_err(|error| NoEffects::Skipped(format!("no execution environment: {error}")))?;
     let executor = Rc::new(SbfExecutor::new(Arc::new(environment), options.mode));
+    let sbf_executor = Rc::clone(&executor);
     let mut sysvars = bank_sysvars(context, accounts);
     let recent_blockhashes = match &sysvars.recent_blockhashes {
         RecentBlockhashes::Entries(entries) => Some(entries.clone()),
@@ -239,6 +240,16 @@ fn bank(
             .store
             .set(key, setup::account_with_owner(account, owner));
     }
+    // The bank's program cache: every account a loader owns, loaded (the builtins are
+    // the runtime's).
+    let stored: Vec<(Pubkey, Account)> = runtime
+        .store
+        .iter()
+        .filter(|(key, _)| !builtin_keys.contains(key))
+        .map(|(key, account)| (*key, Account::from(account.clone())))
+        .collect();
+    runtime.program_cache =
+        super::loader::load_programs(&stored, &sbf_executor, &[], super::loader::Loaded::All);
     // Instructions see the bank's newest blockhash (the durable nonce AdvanceNonceAccount
     // stores, the lamports per signature it records).
     runtime.environment = sbfvm_runtime::EnvironmentConfig {
