@@ -485,12 +485,17 @@ fn compare_effects(
 
 /// The accounts after the transaction the reference reports: the writable keys of the
 /// message in order (the lookup tables' writable addresses included), never the
-/// Instructions sysvar.
+/// Instructions sysvar; for an executed transaction that failed, as its instructions left
+/// them (the SVM's loaded transaction), not as committed.
 fn resulting_accounts(outcome: &TransactionOutcome) -> Vec<AccountValue> {
+    let accounts = outcome
+        .accounts_executed
+        .as_ref()
+        .unwrap_or(&outcome.accounts_after);
     outcome
         .account_keys
         .iter()
-        .zip(&outcome.accounts_after)
+        .zip(accounts)
         .zip(&outcome.writable)
         .filter(|((key, _), writable)| **writable && **key != sysvar::instructions::ID)
         .map(|((key, account), _)| account_value(key, account))

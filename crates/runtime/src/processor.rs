@@ -72,6 +72,11 @@ pub struct TransactionOutcome {
     pub accounts_after: Vec<AccountSharedData>,
     /// Message-level writability per account key.
     pub writable: Vec<bool>,
+    /// Every transaction account as the instructions left it, when the transaction was
+    /// executed and failed: what Agave's SVM reports for it (`LoadedTransaction::accounts`,
+    /// `solana-svm 2.1.0, src/transaction_processor.rs`, `execute_loaded_transaction`),
+    /// though only the fee (and an advanced nonce) is committed. `None` otherwise.
+    pub accounts_executed: Option<Vec<AccountSharedData>>,
     /// The fee charged, for a transaction processed with fees
     /// ([`Runtime::process_versioned_transaction`]) that got as far as charging it; `None`
     /// otherwise (instruction lists pay no fee; a rejected transaction pays nothing).
@@ -305,6 +310,7 @@ impl Runtime {
         } else {
             // On failure nothing changes: the state after is the state before.
             outcome.accounts_after = accounts_before.clone();
+            outcome.accounts_executed = Some(accounts_after);
         }
         outcome.accounts_before = accounts_before;
         outcome
@@ -604,6 +610,7 @@ impl TransactionOutcome {
             accounts_after: accounts.clone(),
             accounts_before: accounts,
             writable: message.is_writable,
+            accounts_executed: None,
             fee: None,
             stage_times: None,
         }
@@ -650,6 +657,7 @@ impl TransactionOutcome {
             accounts_before: Vec::new(),
             accounts_after: Vec::new(),
             writable: message.is_writable,
+            accounts_executed: None,
             fee: None,
             stage_times: None,
         };

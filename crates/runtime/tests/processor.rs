@@ -443,6 +443,37 @@ fn execution_stops_at_the_first_failure_with_its_index() {
     );
 }
 
+#[test]
+fn a_failed_transaction_reports_the_accounts_its_instructions_left() {
+    let mut rt = runtime();
+    let from = funded(&mut rt, 10_000_000_000);
+    let to = Pubkey::new_unique();
+    let outcome = rt.process_transaction(
+        &[
+            transfer(from, to, 1_000_000_000),
+            transfer(from, to, 100_000_000_000),
+        ],
+        &TransactionSettings::default(),
+        None,
+    );
+    assert!(outcome.result.is_err());
+    // Nothing is committed, but the first transfer is what the instructions left.
+    assert_eq!(outcome.accounts_after, outcome.accounts_before);
+    let executed = outcome.accounts_executed.expect("executed and failed");
+    let index = |key: Pubkey| outcome.account_keys.iter().position(|k| *k == key).unwrap();
+    assert_eq!(executed[index(from)].lamports(), 9_000_000_000);
+    assert_eq!(executed[index(to)].lamports(), 1_000_000_000);
+    assert_eq!(rt.store.get(&from).unwrap().lamports(), 10_000_000_000);
+    // A success reports nothing there.
+    let outcome = rt.process_transaction(
+        &[transfer(from, to, 1_000_000_000)],
+        &TransactionSettings::default(),
+        None,
+    );
+    assert_eq!(outcome.result, Ok(()));
+    assert!(outcome.accounts_executed.is_none());
+}
+
 // ----- phase 6: the checks after execution -----
 
 #[test]
