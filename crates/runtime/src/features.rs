@@ -3523,6 +3523,13 @@ impl FeatureSet {
         migrate_config_program_to_core_bpf => [MIGRATE_CONFIG_PROGRAM_TO_CORE_BPF];
         /// SIMD-0196: the Stake program is a Core BPF program.
         migrate_stake_program_to_core_bpf => [MIGRATE_STAKE_PROGRAM_TO_CORE_BPF];
+        /// SIMD-0170: the default compute-unit limit reserves 3,000 units per builtin
+        /// instruction (Compute Budget instructions included) instead of 200,000 per
+        /// instruction other than a Compute Budget one (always on in Agave 4.4).
+        reserve_minimal_cus_for_builtin_instructions => [RESERVE_MINIMAL_CUS_FOR_BUILTIN_INSTRUCTIONS];
+        /// The fee payer is charged the exact fee, not the fee rounded through an `f64`
+        /// (always on in Agave 4.4).
+        remove_rounding_in_fee_calculation => [REMOVE_ROUNDING_IN_FEE_CALCULATION];
     }
 
     // ---- System program, rent and transaction-level rules ----

@@ -98,12 +98,22 @@ fn program_kind(program_id: &Pubkey) -> ProgramKind {
 
 /// The default compute-unit limit of a transaction whose instructions run `program_ids`
 /// and that sets none: 3,000 per builtin instruction, 200,000 per other, not capped here.
+/// Before SIMD-0170 (`reserve_minimal_cus_for_builtin_instructions`), 200,000 per
+/// instruction that is not a Compute Budget one, which counts nothing
+/// (`solana-runtime-transaction 2.1.0, src/compute_budget_instruction_details.rs`,
+/// `sanitize_and_convert_to_compute_budget_limits`).
 pub fn default_compute_unit_limit<'a>(
     program_ids: impl IntoIterator<Item = &'a Pubkey>,
     features: &FeatureSet,
 ) -> u32 {
+    let program_ids = program_ids.into_iter();
+    if !features.reserve_minimal_cus_for_builtin_instructions() {
+        return program_ids
+            .filter(|program_id| **program_id != compute_budget::ID)
+            .map(|_| DEFAULT_INSTRUCTION_COMPUTE_UNIT_LIMIT)
+            .fold(0u32, u32::saturating_add);
+    }
     program_ids
-        .into_iter()
         .map(|program_id| match program_kind(program_id) {
             ProgramKind::Builtin => MAX_BUILTIN_ALLOCATION_COMPUTE_UNIT_LIMIT,
             ProgramKind::MigratingBuiltin { migration_feature }
@@ -341,6 +351,21 @@ mod tests {
         assert_eq!(
             default_compute_unit_limit([&zk, &loader_v4::ID], &features),
             203_000
+        );
+    }
+
+    #[test]
+    fn before_simd_0170_compute_budget_instructions_count_nothing() {
+        let mut features = FeatureSet::mainnet();
+        features.deactivate(&crate::features::ids::RESERVE_MINIMAL_CUS_FOR_BUILTIN_INSTRUCTIONS);
+        let system = solana_sdk_ids::system_program::ID;
+        assert_eq!(
+            default_compute_unit_limit([&compute_budget::ID], &features),
+            0
+        );
+        assert_eq!(
+            default_compute_unit_limit([&compute_budget::ID, &system, &vote::ID], &features),
+            400_000
         );
     }
 

@@ -343,7 +343,10 @@ impl Runtime {
             }
         };
         let fee_payer = self
-            .validate_fee_payer(&message.keys[0], fee.total())
+            .validate_fee_payer(
+                &message.keys[0],
+                fee.charged(!self.features.remove_rounding_in_fee_calculation()),
+            )
             .map_err(reject)?;
         StageClock::lap(clock, |times| &mut times.check);
         Ok(PreparedTransaction {

@@ -267,13 +267,13 @@ fn the_feature_gates_disable_the_program() {
             Check::logs_contain("zk-elgamal-proof program is temporarily disabled"),
         ]);
 
-    // Without `zk_elgamal_proof_program_enabled` there is no such builtin.
+    // Without `zk_elgamal_proof_program_enabled` there is no such builtin, nor its account
+    // (a bank adds it when the feature activates).
     let mut vm = vm_with(&[], &[ids::ZK_ELGAMAL_PROOF_PROGRAM_ENABLED]);
     vm.process_instruction(&verify_pubkey_validity(&proof))
-        .assert(&[Check::transaction_err(TransactionError::InstructionError(
-            0,
-            InstructionError::UnsupportedProgramId,
-        ))]);
+        .assert(&[Check::transaction_err(
+            TransactionError::ProgramAccountNotFound,
+        )]);
 }
 
 /// Mainnet without `disable_zk_elgamal_proof_program` and
