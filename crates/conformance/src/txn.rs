@@ -207,7 +207,7 @@ fn bank(
         _ => None,
     };
     let queue = blockhash_queue(&context.blockhash_queue, recent_blockhashes)?;
-    fill_missing_sysvars(&mut sysvars, &queue);
+    fill_missing_sysvars(&mut sysvars, &queue, bank_slot(context));
     let mut runtime = Runtime::new(features, sysvars, executor);
     runtime.budget = budget;
     for (id, name, enabled) in OTHER_AGAVE_BUILTINS {
@@ -260,18 +260,31 @@ fn bank(
 }
 
 /// A bank always has the sysvars a fixture may leave out: RecentBlockhashes from its queue
-/// (newest first, at most 150), and empty SlotHashes and StakeHistory.
-fn fill_missing_sysvars(sysvars: &mut Sysvars, queue: &BlockhashQueue) {
-    if matches!(sysvars.recent_blockhashes, RecentBlockhashes::Unavailable) {
-        let newest_first = queue.entries_newest_first().take(150).collect();
-        sysvars.recent_blockhashes = RecentBlockhashes::Entries(newest_first);
-    }
+/// (newest first, at most 150: the reference rewrites it after registering the queue,
+/// `Bank::update_recent_blockhashes`, over any fixture account), SlotHashes and an empty
+/// StakeHistory. The reference's bank
+/// at a slot past 0 is the child of its genesis bank, so its SlotHashes lists slot 0
+/// (`Bank::new_from_parent`, `update_slot_hashes`); that bank's hash is not in the
+/// fixture, and the zero hash stands for it.
+fn fill_missing_sysvars(sysvars: &mut Sysvars, queue: &BlockhashQueue, bank_slot: u64) {
+    let newest_first = queue.entries_newest_first().take(150).collect();
+    sysvars.recent_blockhashes = RecentBlockhashes::Entries(newest_first);
     if sysvars.slot_hashes.is_none() {
-        sysvars.slot_hashes = Some(sbfvm_runtime::sysvars::slot_hashes_account_data(&[]));
+        let genesis = sbfvm_runtime::sysvars::SlotHash {
+            slot: 0,
+            hash: [0; 32],
+        };
+        let entries = if bank_slot > 0 { vec![genesis] } else { vec![] };
+        sysvars.slot_hashes = Some(sbfvm_runtime::sysvars::slot_hashes_account_data(&entries));
     }
     if sysvars.stake_history.is_none() {
         sysvars.stake_history = Some(sbfvm_runtime::sysvars::stake_history_account_data(&[]));
     }
+}
+
+/// The fixture's slot, 10 when absent, as the reference's.
+fn bank_slot(context: &proto::TxnContext) -> u64 {
+    context.slot_ctx.as_ref().map_or(10, |slot| slot.slot)
 }
 
 /// The sysvars of the bank: those of the fixture's accounts, the Clock at the fixture's
@@ -282,7 +295,7 @@ fn bank_sysvars(context: &proto::TxnContext, accounts: &[proto::AcctState]) -> S
         .iter()
         .any(|account| account.lamports > 0 && account.address == sysvar::clock::ID.as_ref());
     if !clock_provided {
-        sysvars.clock.slot = context.slot_ctx.as_ref().map_or(10, |slot| slot.slot);
+        sysvars.clock.slot = bank_slot(context);
     }
     sysvars
 }
