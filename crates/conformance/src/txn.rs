@@ -72,12 +72,18 @@ pub(super) fn run(bytes: &[u8], options: &Options, _: &mut EnvironmentCache) -> 
     let message_proto = transaction_proto.message.clone().unwrap_or_default();
     let transaction =
         versioned_transaction(&transaction_proto, &message_proto).map_err(NoEffects::NoOutput)?;
-    if let Some(name) = native_program_invoked(&message_proto) {
+    let features = setup::features_of(context.epoch_ctx.as_ref());
+    if let Some(name) = native_program_invoked(&message_proto, &features) {
         return Err(NoEffects::Skipped(format!(
             "the transaction invokes the native {name} program (not run by sbfvm)"
         )));
     }
-    let mut runtime = bank(&context, &message_proto.account_shared_data, options)?;
+    let mut runtime = bank(
+        &context,
+        &message_proto.account_shared_data,
+        features,
+        options,
+    )?;
     let transaction_options = TransactionOptions {
         verify_signatures: false,
         simulate: false,
@@ -174,17 +180,36 @@ fn versioned_transaction(
     })
 }
 
-/// The native program sbfvm does not run that an instruction of the message names as its
-/// program, if any.
-fn native_program_invoked(message: &proto::TransactionMessage) -> Option<&'static str> {
+/// The native program sbfvm does not run that an instruction of the message would run, if
+/// any: the program it names or, before SIMD-0162, the owner of that program's account
+/// (Agave 2.1 runs the builtin of the owner's id, `solana-program-runtime 2.1.0,
+/// src/invoke_context.rs`, `process_executable_chain`).
+fn native_program_invoked(
+    message: &proto::TransactionMessage,
+    features: &FeatureSet,
+) -> Option<&'static str> {
+    let not_run = |key: &[u8]| {
+        NATIVE_PROGRAMS_NOT_RUN
+            .iter()
+            .find(|(id, _)| id.as_ref() == key)
+            .map(|(_, name)| *name)
+    };
     message.instructions.iter().find_map(|instruction| {
         let key = message
             .account_keys
             .get(instruction.program_id_index as usize)?;
-        NATIVE_PROGRAMS_NOT_RUN
-            .iter()
-            .find(|(id, _)| id.as_ref() == key.as_slice())
-            .map(|(_, name)| *name)
+        not_run(key).or_else(|| {
+            if features.remove_accounts_executable_flag_checks() {
+                return None;
+            }
+            let account = message
+                .account_shared_data
+                .iter()
+                .find(|account| account.address == *key)?;
+            (account.lamports > 0)
+                .then(|| not_run(&account.owner))
+                .flatten()
+        })
     })
 }
 
@@ -193,9 +218,9 @@ fn native_program_invoked(message: &proto::TransactionMessage) -> Option<&'stati
 fn bank(
     context: &proto::TxnContext,
     accounts: &[proto::AcctState],
+    features: FeatureSet,
     options: &Options,
 ) -> Result<Runtime, NoEffects> {
-    let features = setup::features_of(context.epoch_ctx.as_ref());
     let budget = setup::budget(sbfvm_runtime::ComputeBudget::default().compute_unit_limit);
     let environment = sbfvm_syscalls::create_environment(&features, &budget)
         .map_err(|error| NoEffects::Skipped(format!("no execution environment: {error}")))?;
@@ -239,6 +264,15 @@ fn bank(
         runtime
             .store
             .set(key, setup::account_with_owner(account, owner));
+    }
+    // The reference rewrites the EpochSchedule and Rent sysvars from its genesis values
+    // after storing the fixture's accounts (`Bank::update_epoch_schedule`, `update_rent`):
+    // they exist whatever the fixture says (an account of 0 lamports included).
+    let rewritten = [sysvar::epoch_schedule::ID, sysvar::rent::ID];
+    for (key, account) in runtime.sysvars.accounts(queue.last()) {
+        if rewritten.contains(&key) {
+            runtime.store.set(key, account);
+        }
     }
     // The bank's program cache: every account a loader owns, loaded (the builtins are
     // the runtime's).

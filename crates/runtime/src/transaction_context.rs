@@ -745,9 +745,16 @@ impl BorrowedAccount<'_> {
     }
 
     /// Whether the data may take `new_len` bytes: within 10 MiB and the transaction's 20 MiB
-    /// growth, and changeable.
+    /// growth, and changeable. Under the Agave 2.1 rules (SIMD-0162 inactive, the feature
+    /// that brackets this unversioned change) only the owner may change the length, checked
+    /// first (`AccountDataSizeChanged`; `solana-sdk 2.1.0, src/transaction_context.rs`,
+    /// `BorrowedAccount::can_data_be_resized`).
     pub fn can_data_be_resized(&self, new_len: usize) -> Result<(), InstructionError> {
         let old_len = self.account.data().len();
+        if self.executable_flag_checks && new_len != old_len && !self.is_owned_by_current_program()
+        {
+            return Err(InstructionError::AccountDataSizeChanged);
+        }
         if new_len as u64 > MAX_PERMITTED_DATA_LENGTH {
             return Err(InstructionError::InvalidRealloc);
         }
@@ -969,6 +976,29 @@ mod tests {
             InstructionError::AccountBorrowFailed
         );
         drop(shared);
+    }
+
+    #[test]
+    fn before_simd_0162_only_the_owner_resizes_checked_first() {
+        let mut context = owned_foreign_and_readonly(1, 4);
+        // A foreign account: 4.4 says the data may not change, 2.1 that its size may not.
+        let mut foreign = context.borrow_current_account(1).unwrap();
+        assert_eq!(
+            foreign.set_data_length(8),
+            Err(InstructionError::ExternalAccountDataModified)
+        );
+        drop(foreign);
+        context.set_remove_accounts_executable_flag_checks(false);
+        let mut foreign = context.borrow_current_account(1).unwrap();
+        assert_eq!(
+            foreign.set_data_length(8),
+            Err(InstructionError::AccountDataSizeChanged)
+        );
+        // The same length is no resize: the data rules decide.
+        assert_eq!(
+            foreign.set_data_from_slice(&[1, 2, 3, 4]),
+            Err(InstructionError::ExternalAccountDataModified)
+        );
     }
 
     #[test]
