@@ -3530,6 +3530,9 @@ impl FeatureSet {
         /// The fee payer is charged the exact fee, not the fee rounded through an `f64`
         /// (always on in Agave 4.4).
         remove_rounding_in_fee_calculation => [REMOVE_ROUNDING_IN_FEE_CALCULATION];
+        /// No rent is collected from the accounts a transaction loads (always on in Agave
+        /// 4.4).
+        disable_rent_fees_collection => [DISABLE_RENT_FEES_COLLECTION];
     }
 
     // ---- System program, rent and transaction-level rules ----

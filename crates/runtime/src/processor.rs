@@ -38,6 +38,7 @@ use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentPara
 use crate::transaction::blockhash::BlockhashQueue;
 use crate::transaction::compute_budget;
 use crate::transaction::fees::FeeDetails;
+use crate::transaction::rent_collection::RentCollector;
 use crate::transaction::stages::TransactionStageTimes;
 use crate::transaction_context::{
     IndexOfAccount, InstructionFrame, ReturnData, TransactionContext, MAX_ACCOUNTS_PER_INSTRUCTION,
@@ -347,6 +348,11 @@ impl Runtime {
                     return instructions_sysvar_account(message, instructions).into();
                 }
                 let mut account = self.store.load(key);
+                if message.is_writable[index] {
+                    if let Some(collector) = self.rent_collector() {
+                        collector.collect(key, &mut account);
+                    }
+                }
                 let cached_program = before_simd_0162
                     && !message.is_writable[index]
                     && !IndexOfAccount::try_from(index)
@@ -381,6 +387,24 @@ impl Runtime {
             self.check_program_account(&instruction.program_id, loaded)?;
         }
         Ok(())
+    }
+
+    /// The bank's rent collector while `disable_rent_fees_collection` is inactive: every
+    /// writable account a transaction loads pays its rent then (`solana-svm 2.1.0,
+    /// src/account_loader.rs`, `load_transaction_account` and
+    /// `validate_transaction_fee_payer`).
+    pub(crate) fn rent_collector(&self) -> Option<RentCollector<'_>> {
+        if self.features.disable_rent_fees_collection() {
+            return None;
+        }
+        Some(RentCollector {
+            epoch: self
+                .sysvars
+                .epoch_schedule
+                .get_epoch(self.sysvars.clock.slot),
+            epoch_schedule: &self.sysvars.epoch_schedule,
+            rent: &self.sysvars.rent,
+        })
     }
 
     /// The loading checks of one instruction's program, `loaded` being its account as the

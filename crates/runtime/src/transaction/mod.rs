@@ -41,6 +41,7 @@ pub mod blockhash;
 pub mod compute_budget;
 pub mod fees;
 pub mod lookup_table;
+pub mod rent_collection;
 pub mod stages;
 
 pub use fees::FeeDetails;
@@ -492,11 +493,14 @@ impl Runtime {
         key: &Pubkey,
         fee: u64,
     ) -> Result<AccountSharedData, TransactionError> {
-        let account = self
+        let mut account = self
             .store
             .get(key)
             .cloned()
             .ok_or(TransactionError::AccountNotFound)?;
+        if let Some(collector) = self.rent_collector() {
+            collector.collect(key, &mut account);
+        }
         if account.lamports() == 0 {
             return Err(TransactionError::AccountNotFound);
         }
