@@ -24,7 +24,7 @@ use solana_hash::Hash;
 use solana_message::compiled_instruction::CompiledInstruction;
 use solana_message::v0::MessageAddressTableLookup;
 use solana_message::{legacy, v0, MessageHeader, VersionedMessage};
-use solana_sdk_ids::{address_lookup_table, config, loader_v4, stake, sysvar, vote};
+use solana_sdk_ids::{config, loader_v4, stake, sysvar, vote};
 use solana_signature::Signature;
 use solana_transaction::versioned::VersionedTransaction;
 
@@ -47,20 +47,16 @@ type FeatureGate = fn(&FeatureSet) -> bool;
 /// Agave 2.1's builtins that sbfvm's runtime has no builtin for, with the name their
 /// native-loader account carries and whether the feature set enables them: the bank holds
 /// their accounts, so a fixture's account at one of these addresses is not stored. The
-/// Stake, Config and Address Lookup Table programs are builtins until their migration to
-/// Core BPF (a bank built with the migration feature active holds no account for them).
-const OTHER_AGAVE_BUILTINS: [(Pubkey, &str, FeatureGate); 4] = [
+/// Stake and Config programs are builtins until their migration to Core BPF (a bank built
+/// with the migration feature active holds no account for them), as the Address Lookup
+/// Table program, a builtin of the runtime, is.
+const OTHER_AGAVE_BUILTINS: [(Pubkey, &str, FeatureGate); 3] = [
     (stake::ID, "stake_program", |features| {
         !features.migrate_stake_program_to_core_bpf()
     }),
     (config::ID, "config_program", |features| {
         !features.migrate_config_program_to_core_bpf()
     }),
-    (
-        address_lookup_table::ID,
-        "address_lookup_table_program",
-        |features| !features.migrate_address_lookup_table_program_to_core_bpf(),
-    ),
     (loader_v4::ID, "loader_v4", FeatureSet::enable_loader_v4),
 ];
 

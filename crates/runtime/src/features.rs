@@ -3523,6 +3523,9 @@ impl FeatureSet {
         migrate_config_program_to_core_bpf => [MIGRATE_CONFIG_PROGRAM_TO_CORE_BPF];
         /// SIMD-0196: the Stake program is a Core BPF program.
         migrate_stake_program_to_core_bpf => [MIGRATE_STAKE_PROGRAM_TO_CORE_BPF];
+        /// The Address Lookup Table builtin's `CreateLookupTable` needs neither an empty table
+        /// nor a signing authority, and leaves a table it already owns as it is.
+        relax_authority_signer_check_for_lookup_table_creation => [RELAX_AUTHORITY_SIGNER_CHECK_FOR_LOOKUP_TABLE_CREATION];
         /// SIMD-0170: the default compute-unit limit reserves 3,000 units per builtin
         /// instruction (Compute Budget instructions included) instead of 200,000 per
         /// instruction other than a Compute Budget one (always on in Agave 4.4).

@@ -128,6 +128,24 @@ impl<'a> InstructionContext<'a> {
         self.frame.accounts.len()
     }
 
+    /// At least `first.max(second) + 1` accounts, and the accounts at `first` and `second`
+    /// different transaction accounts: `InvalidArgument` with the log line `message`
+    /// otherwise (a closing account that would receive its own lamports).
+    pub fn check_distinct_accounts(
+        &self,
+        first: usize,
+        second: usize,
+        message: &str,
+    ) -> Result<(), InstructionError> {
+        self.check_number_of_instruction_accounts(first.max(second) + 1)?;
+        if self.get_index_of_instruction_account_in_transaction(first)?
+            == self.get_index_of_instruction_account_in_transaction(second)?
+        {
+            return self.log_and_fail(message, InstructionError::InvalidArgument);
+        }
+        Ok(())
+    }
+
     /// Fails unless the instruction names at least `expected` accounts.
     pub fn check_number_of_instruction_accounts(
         &self,

@@ -512,14 +512,19 @@ impl InvokeContext {
         let signers = signer_seeds
             .iter()
             .map(|seeds| {
-                create_program_address(seeds, &caller).map_err(|error| match error {
-                    PdaError::MaxSeedLengthExceeded => InstructionError::MaxSeedLengthExceeded,
-                    PdaError::InvalidSeeds => InstructionError::InvalidSeeds,
-                    #[allow(unreachable_patterns)]
-                    _ => InstructionError::IllegalOwner,
-                })
+                create_program_address(seeds, &caller).map_err(PdaError::instruction_error)
             })
             .collect::<Result<Vec<Pubkey>, InstructionError>>()?;
+        self.native_invoke(instruction, &signers)
+    }
+
+    /// A CPI made by a builtin with the keys it vouches for as `signers`
+    /// (`InvokeContext::native_invoke`).
+    pub fn native_invoke(
+        &mut self,
+        instruction: Instruction,
+        signers: &[Pubkey],
+    ) -> Result<(), InstructionError> {
         let metas: Vec<CpiAccountMeta> = instruction
             .accounts
             .iter()
@@ -533,7 +538,7 @@ impl InvokeContext {
             &instruction.program_id,
             &metas,
             instruction.data,
-            &signers,
+            signers,
         )?;
         self.process_instruction(Some(frame))
     }

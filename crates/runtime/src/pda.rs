@@ -37,6 +37,7 @@
 
 use curve25519_dalek::edwards::CompressedEdwardsY;
 use sha2::{Digest, Sha256};
+use solana_instruction_error::InstructionError;
 use solana_pubkey::Pubkey;
 
 /// Maximum number of seeds (the bump counts as one).
@@ -68,6 +69,16 @@ impl PdaError {
     /// (its "incorrect but existing" `e as u64` conversion).
     pub fn code(self) -> u64 {
         self as u64
+    }
+
+    /// The instruction error a builtin's derivation fails with (`From<PubkeyError> for
+    /// InstructionError`).
+    pub fn instruction_error(self) -> InstructionError {
+        match self {
+            PdaError::MaxSeedLengthExceeded => InstructionError::MaxSeedLengthExceeded,
+            PdaError::InvalidSeeds => InstructionError::InvalidSeeds,
+            PdaError::IllegalOwner => InstructionError::IllegalOwner,
+        }
     }
 }
 

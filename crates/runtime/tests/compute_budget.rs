@@ -48,10 +48,11 @@ fn it_is_a_row_of_the_builtins_table_with_a_native_account() {
     let account = rt.store.get(&compute_budget::id()).expect("installed");
     assert!(account.executable());
     assert_eq!(*account.owner(), solana_sdk_ids::native_loader::id());
-    // Every row gets an account; no two rows share a program id.
+    // Every row the feature set enables gets an account; no two rows share a program id.
     for (index, builtin) in BUILTINS.iter().enumerate() {
-        assert!(
+        assert_eq!(
             rt.store.get(&builtin.program_id).is_some(),
+            (builtin.enabled)(&rt.features),
             "{}",
             builtin.name
         );

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod address_lookup_table;
 mod bpf_loader;
 mod compute_budget;
 mod invoke_context;

@@ -1005,15 +1005,11 @@ fn close_account(
     closed_program: &mut Option<Pubkey>,
 ) -> Result<(), InstructionError> {
     let rules = LoaderRules::of(instruction_context.features());
-    instruction_context.check_number_of_instruction_accounts(2)?;
-    if instruction_context.get_index_of_instruction_account_in_transaction(0)?
-        == instruction_context.get_index_of_instruction_account_in_transaction(1)?
-    {
-        return instruction_context.log_and_fail(
-            "Recipient is the same as the account being closed",
-            InstructionError::InvalidArgument,
-        );
-    }
+    instruction_context.check_distinct_accounts(
+        0,
+        1,
+        "Recipient is the same as the account being closed",
+    )?;
     let mut close_account = instruction_context.try_borrow_instruction_account(0)?;
     let close_key = *close_account.key();
     let close_account_state = get_state(&close_account)?;

@@ -35,6 +35,7 @@ use crate::features::FeatureSet;
 use crate::invoke_context::InvokeContext;
 use crate::invoke_context::{Builtin, PrecompileFunction};
 
+mod address_lookup_table;
 mod bpf_loader;
 mod compute_budget;
 mod ed25519;
@@ -44,8 +45,8 @@ mod system;
 mod vote;
 pub mod zk_elgamal_proof;
 
-/// Every builtin sbfvm provides, in Agave's order (Agave's Vote, Stake, Config, Address
-/// Lookup Table, Loader-v4 and ZK Token proof rows have none here).
+/// Every builtin sbfvm provides, in Agave's order (Agave's Stake, Config, Loader-v4 and ZK
+/// Token proof rows have none here; the Address Lookup Table row is Agave 2.1's).
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
         program_id: solana_sdk_ids::system_program::ID,
@@ -82,6 +83,16 @@ pub const BUILTINS: &[Builtin] = &[
         name: "compute_budget_program",
         entrypoint: compute_budget::process_instruction,
         enabled: |_| true,
+    },
+    // Agave 2.1's native program, until its migration to Core BPF (`solana-runtime 2.1.0,
+    // src/bank/builtins/mod.rs`: no enable feature, a `core_bpf_migration_config` of
+    // `migrate_address_lookup_table_program_to_core_bpf`). Mainnet has migrated it: there
+    // it is a Core BPF program, which sbfvm does not ship (`CORE_BPF_PROGRAMS`).
+    Builtin {
+        program_id: solana_sdk_ids::address_lookup_table::ID,
+        name: "address_lookup_table_program",
+        entrypoint: address_lookup_table::process_instruction,
+        enabled: |features| !features.migrate_address_lookup_table_program_to_core_bpf(),
     },
     // Not among the builtins of the default compute-unit limit: 200,000 units per
     // instruction (`transaction::compute_budget::default_compute_unit_limit`).
