@@ -9,7 +9,7 @@ use solana_sdk_ids::{address_lookup_table, system_program};
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::pda::try_find_program_address;
 use sbfvm_runtime::sysvars::{slot_hashes_account_data, SlotHash};
-use sbfvm_runtime::transaction::lookup_table::LookupTable;
+use sbfvm_runtime::transaction::lookup_table::{lookup_table_account_data, LookupTable};
 use sbfvm_runtime::{
     InstructionError, ReadableAccount, Runtime, TransactionError, TransactionOutcome,
     TransactionSettings,
@@ -195,6 +195,33 @@ fn refusals_and_the_gate() {
             InstructionError::InvalidAccountOwner
         ))
     );
+    // An uninitialized table, then a table frozen by its authority, which no longer
+    // changes.
+    let table = Pubkey::new_unique();
+    let mut account = new_account(1_000_000_000, 56, &address_lookup_table::id());
+    rt.store.set(table, account.clone());
+    let outcome = run(&mut rt, data(1, &[]), table_accounts(table, authority, &[]));
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::UninitializedAccount
+        ))
+    );
+    account.data = lookup_table_account_data(&[Pubkey::new_unique()], Some(&authority));
+    rt.store.set(table, account);
+    let outcome = run(&mut rt, data(1, &[]), table_accounts(table, authority, &[]));
+    assert_eq!(outcome.result, Ok(()));
+    assert_eq!(rt.store.get(&table).unwrap().data()[21], 0, "no authority");
+    let outcome = run(&mut rt, data(3, &[]), table_accounts(table, authority, &[]));
+    assert_eq!(
+        outcome.result,
+        Err(TransactionError::InstructionError(
+            0,
+            InstructionError::Immutable
+        ))
+    );
+    assert!(outcome.logs.contains(&"Lookup table is frozen".to_string()));
     // Mainnet has migrated the program to Core BPF: no builtin, no account.
     let mut mainnet = runtime();
     let outcome = run(&mut mainnet, data(1, &[]), vec![]);
