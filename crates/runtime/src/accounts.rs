@@ -7,7 +7,7 @@
 //! shares its bytes with the store (as Agave's accounts cache does), and only an account a
 //! transaction writes gets a copy of its own.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use solana_account::{Account, AccountSharedData, ReadableAccount};
 pub use solana_loader_v3_interface::state::UpgradeableLoaderState;
@@ -16,12 +16,23 @@ use solana_sdk_ids::{
     bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable, native_loader, system_program,
 };
 
+use crate::features::BuildPubkeyHasher;
 use crate::sysvars::RentParams;
 
 /// Accounts by address. Missing accounts read as empty system-owned accounts.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// A hash map: every transaction looks up each of its keys, and a B-tree's 32-byte key
+/// comparisons cost more than the rest of loading a small transaction. Iteration (rare)
+/// sorts by address, so what it shows stays deterministic.
+#[derive(Clone, Default, PartialEq)]
 pub struct AccountStore {
-    accounts: BTreeMap<Pubkey, AccountSharedData>,
+    accounts: HashMap<Pubkey, AccountSharedData, BuildPubkeyHasher>,
+}
+
+impl std::fmt::Debug for AccountStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
 }
 
 impl AccountStore {
@@ -41,9 +52,11 @@ impl AccountStore {
         self.accounts.remove(key)
     }
 
-    /// Every stored account, by address.
+    /// Every stored account, in order of address.
     pub fn iter(&self) -> impl Iterator<Item = (&Pubkey, &AccountSharedData)> {
-        self.accounts.iter()
+        let mut accounts: Vec<_> = self.accounts.iter().collect();
+        accounts.sort_unstable_by_key(|(key, _)| **key);
+        accounts.into_iter()
     }
 
     /// How many accounts are stored.

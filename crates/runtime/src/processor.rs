@@ -271,7 +271,7 @@ impl Runtime {
     /// payer's fee, an advanced nonce).
     pub fn process_loaded(
         &mut self,
-        message: CompiledMessage,
+        mut message: CompiledMessage,
         instructions: &[Instruction],
         accounts_before: Vec<AccountSharedData>,
         settings: &TransactionSettings,
@@ -284,8 +284,17 @@ impl Runtime {
             outcome.diagnostics = missing_program_notes;
             return outcome;
         }
-        let mut invoke_context =
-            self.invoke_context(&message, &accounts_before, settings, instructions);
+        // The frames move into the transaction context; the rest of the message stays.
+        let frames = std::mem::take(&mut message.frames);
+        let mut invoke_context = self.invoke_context_over(
+            &message.account_keys,
+            &accounts_before,
+            frames,
+            settings,
+            instructions,
+        );
+        // Lent, not copied: `commit` takes it back, or the failure path below undone.
+        invoke_context.program_cache = std::mem::take(&mut self.program_cache);
         invoke_context.set_observer(observer);
         let limit = invoke_context.budget.compute_unit_limit;
         let result = execute_instructions(&mut invoke_context, instructions.len());
@@ -310,6 +319,7 @@ impl Runtime {
             outcome.accounts_after = accounts_after;
         } else {
             // On failure nothing changes: the state after is the state before.
+            self.program_cache = program_cache.rolled_back();
             outcome.accounts_after = accounts_before.clone();
             outcome.accounts_executed = Some(accounts_after);
         }
@@ -487,7 +497,8 @@ impl Runtime {
         budget
     }
 
-    /// Phase 4: the invoke context the instructions run in, over the loaded accounts.
+    /// Phase 4: the invoke context the instructions run in, over the loaded accounts (with
+    /// an empty program cache: [`Runtime::process_loaded`] lends it the runtime's).
     pub fn invoke_context(
         &self,
         message: &CompiledMessage,
@@ -495,18 +506,32 @@ impl Runtime {
         settings: &TransactionSettings,
         instructions: &[Instruction],
     ) -> InvokeContext {
+        self.invoke_context_over(
+            &message.account_keys,
+            accounts,
+            message.frames.clone(),
+            settings,
+            instructions,
+        )
+    }
+
+    /// [`Runtime::invoke_context`] over the message's keys and its top-level `frames`.
+    fn invoke_context_over(
+        &self,
+        account_keys: &[Pubkey],
+        accounts: &[AccountSharedData],
+        frames: Vec<InstructionFrame>,
+        settings: &TransactionSettings,
+        instructions: &[Instruction],
+    ) -> InvokeContext {
         let budget = self.transaction_budget(settings, instructions);
         let mut transaction_context = TransactionContext::new(
-            message
-                .account_keys
-                .iter()
-                .copied()
-                .zip(accounts.iter().cloned()),
+            account_keys.iter().copied().zip(accounts.iter().cloned()),
             self.sysvars.rent,
             budget.max_instruction_stack_depth,
             budget.max_instruction_trace_length,
         );
-        transaction_context.configure_top_level(message.frames.clone());
+        transaction_context.configure_top_level(frames);
         let mut invoke_context = InvokeContext::new(
             transaction_context,
             budget,
@@ -519,7 +544,6 @@ impl Runtime {
         if self.profile_phases {
             invoke_context.phase_times = Some(Box::default());
         }
-        invoke_context.program_cache = self.program_cache.clone();
         invoke_context
     }
 

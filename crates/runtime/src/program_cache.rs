@@ -97,6 +97,9 @@ pub struct ProgramReload<'a> {
 pub struct ProgramCache {
     statuses: HashMap<Pubkey, ProgramStatus>,
     modified: Vec<Pubkey>,
+    /// What each [`ProgramCache::record`] replaced, oldest first: the runtime lends its
+    /// cache to a transaction instead of copying it, and a failed one is undone from this.
+    replaced: Vec<(Pubkey, Option<ProgramStatus>)>,
 }
 
 impl ProgramCache {
@@ -123,7 +126,8 @@ impl ProgramCache {
 
     /// Records a change made by the running transaction.
     pub fn record(&mut self, program_id: Pubkey, status: ProgramStatus) {
-        self.statuses.insert(program_id, status);
+        let previous = self.statuses.insert(program_id, status);
+        self.replaced.push((program_id, previous));
         if !self.modified.contains(&program_id) {
             self.modified.push(program_id);
         }
@@ -165,6 +169,55 @@ impl ProgramCache {
     /// The statuses with the change list cleared: what the next transaction starts from.
     pub fn committed(mut self) -> Self {
         self.modified.clear();
+        self.replaced.clear();
         self
+    }
+
+    /// The statuses as they were before the transaction's changes: what the next
+    /// transaction starts from when this one failed or was simulated.
+    pub fn rolled_back(mut self) -> Self {
+        for (program_id, previous) in self.replaced.drain(..).rev() {
+            match previous {
+                Some(status) => self.statuses.insert(program_id, status),
+                None => self.statuses.remove(&program_id),
+            };
+        }
+        self.modified.clear();
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runtime lends its cache to a transaction: rolling back undoes every change the
+    /// transaction recorded, in reverse (a status replaced twice returns to the first one),
+    /// and committing keeps them.
+    #[test]
+    fn a_rolled_back_cache_is_the_cache_before_the_transaction() {
+        let (kept, replaced, added) = (
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+            Pubkey::new_unique(),
+        );
+        let mut before = ProgramCache::default();
+        before.insert(kept, ProgramStatus::DeployedAt(3));
+        before.insert(replaced, ProgramStatus::DeployedAt(5));
+
+        let mut cache = before.clone();
+        cache.record(replaced, ProgramStatus::DeployedAt(9));
+        cache.record(replaced, ProgramStatus::Closed);
+        cache.record(added, ProgramStatus::DeployedAt(9));
+        assert_eq!(cache.modified(), [replaced, added]);
+        assert_eq!(cache.clone().rolled_back(), before);
+
+        let committed = cache.committed();
+        assert_eq!(committed.status(&replaced), Some(ProgramStatus::Closed));
+        assert_eq!(committed.status(&added), Some(ProgramStatus::DeployedAt(9)));
+        assert_eq!(committed.status(&kept), Some(ProgramStatus::DeployedAt(3)));
+        assert!(committed.modified().is_empty());
+        // Nothing left to undo after a commit.
+        assert_eq!(committed.clone().rolled_back(), committed);
     }
 }

@@ -319,7 +319,20 @@ pub const LAST_RESTART_SLOT_SIZE: usize = 8;
 pub const FEES_SIZE: usize = 8;
 
 impl Sysvars {
-    /// Clock in its `repr(C)` layout: five 8-byte fields, no padding.
+    /// Clock's five 8-byte fields in `repr(C)` order (the signed ones as their two's
+    /// complement bits): [`Sysvars::clock_repr_c`] is their little-endian bytes.
+    pub fn clock_fields(&self) -> [u64; 5] {
+        let clock = &self.clock;
+        [
+            clock.slot,
+            clock.epoch_start_timestamp as u64,
+            clock.epoch,
+            clock.leader_schedule_epoch,
+            clock.unix_timestamp as u64,
+        ]
+    }
+
+    /// Clock in its `repr(C)` layout: u64, i64, u64, u64, i64, no padding.
     pub fn clock_repr_c(&self) -> [u8; CLOCK_SIZE] {
         let clock = &self.clock;
         repr_c(&[

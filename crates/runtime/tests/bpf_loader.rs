@@ -1010,6 +1010,37 @@ fn close_program_leaves_a_tombstone() {
     );
 }
 
+/// The runtime lends its program cache to each transaction rather than copying it: a
+/// transaction that closes a program and then fails leaves the program deployed, and one
+/// that closes it and succeeds leaves the tombstone.
+#[test]
+fn a_failed_transaction_leaves_the_program_cache_as_it_was() {
+    let mut env = loader_test();
+    let recipient = Pubkey::new_unique();
+    let program = env.add_program(0, Some(env.authority), ELF.len());
+    let programdata = programdata_address(&program);
+    let close = close_ix(programdata, recipient, Some(env.authority), Some(program));
+    let cache_before = env.runtime.program_cache.clone();
+    // The second instruction is not a loader instruction: it fails.
+    let garbage = Instruction::new_with_bytes(loader(), &[0xFF; 4], vec![]);
+    let outcome = env.runtime.process_transaction(
+        &[close.clone(), garbage],
+        &TransactionSettings::default(),
+        None,
+    );
+    assert!(outcome.result.is_err(), "{:?}", outcome.logs);
+    assert_eq!(outcome.logs[1], format!("Closed Program {program}"));
+    assert_eq!(env.runtime.program_cache, cache_before);
+    assert_eq!(env.invoke(program).result, Ok(()));
+
+    assert_eq!(env.run(close).result, Ok(()));
+    assert_eq!(
+        env.runtime.program_cache.status(&program),
+        Some(ProgramStatus::Closed)
+    );
+    assert!(env.invoke(program).result.is_err());
+}
+
 #[test]
 fn close_truncates_first_in_agave_2_1() {
     // Agave 2.1 truncates the closed account before the checks that follow; 4.4 only

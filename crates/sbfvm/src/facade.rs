@@ -176,6 +176,8 @@ pub struct Sbfvm {
     config: Config,
     run_stats: SharedRc<RefCell<Vec<VmRunStats>>>,
     frame_times: SharedRc<RefCell<FrameTimes>>,
+    /// Whether each frame's wall time is measured ([`Sbfvm::set_frame_timing`]).
+    time_frames: bool,
     verify_signatures: bool,
 }
 
@@ -223,6 +225,7 @@ impl Sbfvm {
             config,
             run_stats,
             frame_times: SharedRc::default(),
+            time_frames: false,
             verify_signatures: true,
         })
     }
@@ -356,6 +359,16 @@ impl Sbfvm {
         self.executor.set_syscall_timing(enabled);
     }
 
+    /// Measures each frame's wall time from now on ([`Invocation::wall_time`]): two clock
+    /// reads per frame (about 45 ns here, a twentieth of a trivial instruction), so it is
+    /// off by default; `sbfvm run` turns it on. One run's time includes first-touch costs:
+    /// `sbfvm bench FILE` times warm runs.
+    ///
+    /// [`Invocation::wall_time`]: crate::Invocation::wall_time
+    pub fn set_frame_timing(&mut self, enabled: bool) {
+        self.time_frames = enabled;
+    }
+
     /// Processes one instruction as a transaction of its own.
     pub fn process_instruction(&mut self, instruction: &Instruction) -> Outcome {
         self.process_transaction(
@@ -375,9 +388,7 @@ impl Sbfvm {
             compute_unit_limit,
             heap_size: self.config.heap_size,
         };
-        self.observed(|runtime, timer| {
-            runtime.process_transaction(instructions, &settings, Some(timer))
-        })
+        self.observed(|runtime, timer| runtime.process_transaction(instructions, &settings, timer))
     }
 
     /// Sends a signed legacy or v0 transaction as Agave 4.4 processes it: sanitized, its
@@ -402,7 +413,7 @@ impl Sbfvm {
             simulate,
         };
         self.observed(|runtime, timer| {
-            runtime.process_versioned_transaction(transaction, &options, Some(timer))
+            runtime.process_versioned_transaction(transaction, &options, timer)
         })
     }
 
@@ -453,16 +464,19 @@ impl Sbfvm {
         self.runtime.set_sysvars(sysvars);
     }
 
-    /// Runs `process` with the frame timer and builds the outcome's invoke tree.
+    /// Runs `process` (with the frame timer when frames are timed) and builds the outcome's
+    /// invoke tree.
     fn observed(
         &mut self,
-        process: impl FnOnce(&mut Runtime, Box<dyn InvokeObserver>) -> TransactionOutcome,
+        process: impl FnOnce(&mut Runtime, Option<Box<dyn InvokeObserver>>) -> TransactionOutcome,
     ) -> Outcome {
         self.run_stats.borrow_mut().clear();
         // The timer's vectors live in `self`, so their capacity carries over.
         self.frame_times.borrow_mut().clear();
-        let timer = FrameTimer(SharedRc::clone(&self.frame_times));
-        let transaction = process(&mut self.runtime, Box::new(timer));
+        let timer = self.time_frames.then(|| {
+            Box::new(FrameTimer(SharedRc::clone(&self.frame_times))) as Box<dyn InvokeObserver>
+        });
+        let transaction = process(&mut self.runtime, timer);
         let invocations = invoke_tree(
             &transaction,
             &self.run_stats.borrow(),

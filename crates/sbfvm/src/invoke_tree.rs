@@ -176,12 +176,7 @@ impl<'a> TreeBuilder<'a> {
             cost: frame_cost(&syscalls, callees, vm_units, compute_units_consumed),
             syscalls,
             syscall_time,
-            wall_time: self
-                .timings
-                .get(trace_index)
-                .copied()
-                .flatten()
-                .unwrap_or_default(),
+            wall_time: self.timings.get(trace_index).copied().flatten(),
             invocations,
         }
     }

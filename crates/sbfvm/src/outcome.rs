@@ -26,8 +26,9 @@ pub struct Invocation {
     /// Where this frame's own units went; with the callees' totals it adds up exactly to
     /// `compute_units_consumed`.
     pub cost: Cost,
-    /// Wall time of the frame, callees included.
-    pub wall_time: std::time::Duration,
+    /// Wall time of the frame, callees included, of this one run; `None` unless
+    /// [`crate::Sbfvm::set_frame_timing`] is on.
+    pub wall_time: Option<std::time::Duration>,
     /// Wall time inside each syscall this frame called (a CPI's includes its callee), in
     /// the order of `syscalls`; empty unless [`crate::Sbfvm::set_syscall_timing`] is on.
     pub syscall_time: Vec<(&'static str, std::time::Duration)>,

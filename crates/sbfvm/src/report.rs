@@ -92,8 +92,10 @@ pub struct JsonInvocation {
     pub result: String,
     /// 1 for the top-level instruction, one more per level of CPI.
     pub stack_height: usize,
-    /// Wall time of the frame in nanoseconds, callees included.
-    pub wall_time_ns: u64,
+    /// Wall time of the frame in nanoseconds, callees included, of this one run; absent
+    /// unless frames were timed (`sbfvm run` times them; `Sbfvm::set_frame_timing`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wall_time_ns: Option<u64>,
 }
 
 /// A frame's own compute units, split by what paid for them ([`crate::Cost`]).
@@ -168,7 +170,7 @@ impl JsonInvocation {
             program_id: invocation.program_id.to_string(),
             result: result_text(&invocation.result),
             stack_height: invocation.stack_height,
-            wall_time_ns: invocation.wall_time.as_nanos() as u64,
+            wall_time_ns: invocation.wall_time.map(|time| time.as_nanos() as u64),
         }
     }
 }
@@ -243,12 +245,15 @@ fn write_tree(out: &mut String, invocation: &Invocation, depth: usize) {
         out,
         // One run's wall time, JIT compilation and first-touch faults included: a cost
         // figure needs `sbfvm bench FILE`, which times warm runs from a reset state.
-        "    {indent}{branch}{} [{}] {} CU {} ({:.1} µs, one run)",
+        "    {indent}{branch}{} [{}] {} CU {}{}",
         invocation.program_id,
         invocation.stack_height,
         invocation.compute_units_consumed,
         result_text(&invocation.result),
-        invocation.wall_time.as_secs_f64() * 1e6,
+        invocation
+            .wall_time
+            .map(|time| format!(" ({:.1} µs, one run)", time.as_secs_f64() * 1e6))
+            .unwrap_or_default(),
     );
     let cost = &invocation.cost;
     let mut parts = vec![format!("instructions {}", cost.instructions)];

@@ -366,7 +366,8 @@ fn validate_expect(expect: &ExpectSpec, index: usize) -> Result<(), Error> {
 }
 
 /// Runs a scenario: every instruction is its own transaction; a failed one leaves the
-/// store as it was and the next still runs.
+/// store as it was and the next still runs. Each frame's wall time is measured
+/// ([`crate::Sbfvm::set_frame_timing`]).
 pub fn run(scenario: &Scenario, mode_override: Option<ExecutionMode>) -> Result<RunReport, Error> {
     run_with_trace(scenario, mode_override, None)
 }
@@ -383,6 +384,8 @@ pub fn run_with_trace(
         transactions,
         warnings,
     } = prepare(scenario, mode_override)?;
+    // A scenario run reports each frame's wall time (labelled as one run's).
+    vm.set_frame_timing(true);
     if let Some(options) = trace {
         vm.executor().set_tracer(Some(Box::new(CollectingTracer {
             program: options.program,

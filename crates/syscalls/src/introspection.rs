@@ -55,8 +55,9 @@ pub struct GetReturnData;
 impl Syscall for GetReturnData {
     type Arguments = [u64; 3];
     fn call(context: &mut VmContext, [dst, len, program_id_dst]: [u64; 3]) -> SyscallResult {
-        let budget = context.invoke_context().budget.clone();
-        charge(context, budget.syscall_base_cost)?;
+        let budget = &context.invoke_context().budget;
+        let (base_cost, bytes_per_unit) = (budget.syscall_base_cost, budget.cpi_bytes_per_unit);
+        charge(context, base_cost)?;
         let stored_len = context
             .invoke_context()
             .transaction_context
@@ -65,17 +66,14 @@ impl Syscall for GetReturnData {
             .len() as u64;
         let copied = len.min(stored_len);
         if copied != 0 {
-            charge(
-                context,
-                copied.saturating_add(32) / budget.cpi_bytes_per_unit,
-            )?;
+            charge(context, copied.saturating_add(32) / bytes_per_unit)?;
             let memory = context.memory();
             let data_out = memory.output(dst, copied, 1, 1)?;
             let program_out = memory.output_type(program_id_dst, 32, 1)?;
             check_outputs_disjoint(&[&data_out, &program_out])?;
             let return_data = context.invoke_context().transaction_context.return_data();
             data_out.write(&return_data.data[..copied as usize]);
-            program_out.write(return_data.program_id.as_ref());
+            program_out.write_array(&return_data.program_id.to_bytes());
         }
         Ok(stored_len)
     }

@@ -43,7 +43,7 @@ use sbfvm_runtime::sysvars::{
     RENT_SIZE,
 };
 use sbfvm_runtime::{InstructionError, Sysvars};
-use sbfvm_vm::{Syscall, SyscallError, SyscallResult, VmContext};
+use sbfvm_vm::{HostOut, Syscall, SyscallError, SyscallResult, VmContext};
 use solana_pubkey::Pubkey;
 
 use crate::guest::MM_INPUT_START;
@@ -78,11 +78,11 @@ pub trait TypedSysvar: 'static {
     const SIZE: usize;
     /// Alignment of its `repr(C)` struct, which the destination must have.
     const ALIGN: usize;
-    /// `[u8; SIZE]`: the bytes live on the stack, so a call allocates nothing (with the
-    /// system allocator a `Vec` here doubled the cost of the cheapest getters).
-    type Bytes: AsRef<[u8]>;
-    /// The `repr(C)` bytes of the sysvar in `sysvars`, `SIZE` of them (padding as zeros).
-    fn bytes(sysvars: &Sysvars) -> Self::Bytes;
+    /// The `repr(C)` bytes of the sysvar in `sysvars`, `SIZE` of them (padding as zeros),
+    /// written to `output` (`SIZE` bytes long). The bytes live on the stack and are copied
+    /// with a constant length (`HostOut::write_array`): a call allocates nothing and calls
+    /// no `memmove`.
+    fn write(sysvars: &Sysvars, output: &HostOut);
 }
 
 impl<T: TypedSysvar> Syscall for GetTypedSysvar<T> {
@@ -94,7 +94,7 @@ impl<T: TypedSysvar> Syscall for GetTypedSysvar<T> {
         let output = context
             .memory()
             .output_type(destination, T::SIZE as u64, T::ALIGN)?;
-        output.write(T::bytes(&context.invoke_context().sysvars).as_ref());
+        T::write(&context.invoke_context().sysvars, &output);
         Ok(0)
     }
 }
@@ -108,10 +108,10 @@ macro_rules! typed_sysvar {
         impl TypedSysvar for $sysvar {
             const SIZE: usize = $size;
             const ALIGN: usize = $align;
-            type Bytes = [u8; $size];
-            fn bytes(sysvars: &Sysvars) -> [u8; $size] {
+            #[inline(always)]
+            fn write(sysvars: &Sysvars, output: &HostOut) {
                 let bytes: fn(&Sysvars) -> [u8; $size] = $bytes;
-                bytes(sysvars)
+                output.write_array(&bytes(sysvars));
             }
         }
         #[doc = concat!("The getter of the ", stringify!($sysvar), " sysvar.")]
@@ -119,7 +119,19 @@ macro_rules! typed_sysvar {
     };
 }
 
-typed_sysvar!(GetClock(Clock): CLOCK_SIZE, align 8, |s| s.clock_repr_c());
+/// The Clock sysvar, as [`GetClock`] copies it: five 8-byte fields, stored straight into
+/// the destination (the most called getter; see [`HostOut::write_u64s`]).
+pub struct Clock;
+impl TypedSysvar for Clock {
+    const SIZE: usize = CLOCK_SIZE;
+    const ALIGN: usize = 8;
+    #[inline(always)]
+    fn write(sysvars: &Sysvars, output: &HostOut) {
+        output.write_u64s(&sysvars.clock_fields());
+    }
+}
+/// The getter of the Clock sysvar.
+pub type GetClock = GetTypedSysvar<Clock>;
 typed_sysvar!(GetRent(Rent): RENT_SIZE, align 8, |s| s.rent.to_repr_c());
 typed_sysvar!(GetEpochSchedule(EpochSchedule): EPOCH_SCHEDULE_SIZE, align 8, |s| {
     s.epoch_schedule_repr_c()

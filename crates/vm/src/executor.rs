@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ptr::NonNull;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use base64::Engine;
 use sbfvm_runtime::features::BuildPubkeyHasher;
@@ -75,6 +76,9 @@ pub struct LoadedProgram {
     imports: Vec<(u32, String)>,
     /// The ELF it was built from, so loading the same bytes again is a cache hit.
     elf: Box<[u8]>,
+    /// Whether `executable` holds JIT code. solana-sbpf's own accessor takes a mutex and
+    /// clones an `Arc` (four atomic operations), too much to ask on every run.
+    jit_compiled: AtomicBool,
 }
 
 impl std::fmt::Debug for LoadedProgram {
@@ -205,7 +209,9 @@ pub struct SbfExecutor {
     /// The deployment environment derived from `environment` for one SBPF version range
     /// (Agave's `morph_into_deployment_environment`), built on first deploy.
     deployment: RefCell<Option<DeploymentEnvironment>>,
-    cache: RwLock<HashMap<Pubkey, Arc<CacheEntryBox>, BuildPubkeyHasher>>,
+    /// Loaded programs by id. A `RefCell`, not a lock: the executor lives on one thread,
+    /// and each execution's lookup is then a hash probe and one reference-count increment.
+    cache: RefCell<HashMap<Pubkey, CacheEntry, BuildPubkeyHasher>>,
     mode: ExecutionMode,
     /// Boxed, so taking and returning a slot moves one pointer, not the whole slot.
     #[allow(clippy::vec_box)]
@@ -218,9 +224,6 @@ pub struct SbfExecutor {
 
 /// A deployment environment and the SBPF version range it was built for.
 type DeploymentEnvironment = ((SbpfVersion, SbpfVersion), Arc<ProgramEnvironment>);
-
-/// Cache entries are boxed so lookups clone one `Arc`.
-struct CacheEntryBox(CacheEntry);
 
 impl std::fmt::Debug for SbfExecutor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -237,7 +240,7 @@ impl SbfExecutor {
         Self {
             environment,
             deployment: RefCell::new(None),
-            cache: RwLock::new(HashMap::default()),
+            cache: RefCell::new(HashMap::default()),
             mode,
             pool: RefCell::new(Vec::new()),
             run_observer: RefCell::new(None),
@@ -291,8 +294,7 @@ impl SbfExecutor {
         if let Some(cached) = self.loaded_program(program_id) {
             if cached.loader_id == *loader_id
                 && *cached.elf == *elf
-                && (self.mode != ExecutionMode::Jit
-                    || cached.executable.get_compiled_program().is_some())
+                && (self.mode != ExecutionMode::Jit || cached.jit_compiled.load(Ordering::Relaxed))
             {
                 return Ok(cached);
             }
@@ -302,10 +304,7 @@ impl SbfExecutor {
             Ok(program) => CacheEntry::Loaded(Arc::clone(program)),
             Err(error) => CacheEntry::Failed(error.clone()),
         };
-        self.cache
-            .write()
-            .expect("program cache lock")
-            .insert(*program_id, Arc::new(CacheEntryBox(entry)));
+        self.cache.borrow_mut().insert(*program_id, entry);
         result
     }
 
@@ -319,7 +318,8 @@ impl SbfExecutor {
         executable
             .verify::<RequisiteVerifier>()
             .map_err(|error| LoadError::Verifier(error.to_string()))?;
-        if self.mode == ExecutionMode::Jit && cfg!(target_arch = "x86_64") {
+        let jit_compiled = self.mode == ExecutionMode::Jit && cfg!(target_arch = "x86_64");
+        if jit_compiled {
             executable
                 .jit_compile()
                 .map_err(|error| LoadError::Jit(error.to_string()))?;
@@ -358,6 +358,7 @@ impl SbfExecutor {
             warnings,
             imports,
             elf: elf.into(),
+            jit_compiled: AtomicBool::new(jit_compiled),
         }))
     }
 
@@ -398,29 +399,17 @@ impl SbfExecutor {
 
     /// Whether the cache holds an entry for `program_id`, a failed load included.
     pub fn is_cached(&self, program_id: &Pubkey) -> bool {
-        self.cache
-            .read()
-            .expect("program cache lock")
-            .contains_key(program_id)
+        self.cache.borrow().contains_key(program_id)
     }
 
     /// Removes `program_id`'s cache entry, if there is one.
     pub fn evict(&self, program_id: &Pubkey) {
-        self.cache
-            .write()
-            .expect("program cache lock")
-            .remove(program_id);
+        self.cache.borrow_mut().remove(program_id);
     }
 
     /// Why a cached program failed to load, if it did.
     pub fn load_error(&self, program_id: &Pubkey) -> Option<LoadError> {
-        match &self
-            .cache
-            .read()
-            .expect("program cache lock")
-            .get(program_id)?
-            .0
-        {
+        match self.cache.borrow().get(program_id)? {
             CacheEntry::Failed(error) => Some(error.clone()),
             CacheEntry::Loaded(_) => None,
         }
@@ -428,13 +417,7 @@ impl SbfExecutor {
 
     /// The cached program of `program_id`; `None` when it is not cached or failed to load.
     pub fn loaded_program(&self, program_id: &Pubkey) -> Option<Arc<LoadedProgram>> {
-        match &self
-            .cache
-            .read()
-            .expect("program cache lock")
-            .get(program_id)?
-            .0
-        {
+        match self.cache.borrow().get(program_id)? {
             CacheEntry::Loaded(program) => Some(Arc::clone(program)),
             CacheEntry::Failed(_) => None,
         }
@@ -447,14 +430,16 @@ impl SbfExecutor {
         invoke_context: &mut InvokeContext,
         program_id: Pubkey,
     ) -> Result<Arc<LoadedProgram>, ExecutionFailure> {
-        let entry = self
-            .cache
-            .read()
-            .expect("program cache lock")
-            .get(&program_id)
-            .cloned();
-        let entry = match entry {
-            Some(entry) => entry,
+        // `Some(None)`: cached as a failed load.
+        let cached = |cache: &HashMap<Pubkey, CacheEntry, BuildPubkeyHasher>| {
+            cache.get(&program_id).map(|entry| match entry {
+                CacheEntry::Loaded(program) => Some(Arc::clone(program)),
+                CacheEntry::Failed(_) => None,
+            })
+        };
+        let found = cached(&self.cache.borrow());
+        let loaded = match found {
+            Some(loaded) => loaded,
             None => {
                 let (loader_id, elf) = {
                     let account = invoke_context
@@ -466,22 +451,13 @@ impl SbfExecutor {
                     return Err(invoke_context.program_unavailable(UnavailableProgram::NotCached));
                 }
                 let _ = self.load_program(&program_id, &loader_id, &elf);
-                self.cache
-                    .read()
-                    .expect("program cache lock")
-                    .get(&program_id)
-                    .cloned()
-                    .ok_or_else(|| {
-                        UnavailableProgram::NotDeployed.error(&invoke_context.features)
-                    })?
+                let found = cached(&self.cache.borrow());
+                found.ok_or_else(|| {
+                    UnavailableProgram::NotDeployed.error(&invoke_context.features)
+                })?
             }
         };
-        match &entry.0 {
-            CacheEntry::Loaded(program) => Ok(Arc::clone(program)),
-            CacheEntry::Failed(_) => {
-                Err(invoke_context.program_unavailable(UnavailableProgram::NotDeployed))
-            }
-        }
+        loaded.ok_or_else(|| invoke_context.program_unavailable(UnavailableProgram::NotDeployed))
     }
 
     fn run(
@@ -746,10 +722,12 @@ impl SbfExecutor {
             ExecutionMode::Jit => solana_sbpf::vm::ExecutionMode::PreferJit,
         };
         if matches!(mode, solana_sbpf::vm::ExecutionMode::PreferJit)
-            && executable.get_compiled_program().is_none()
+            && !program.jit_compiled.load(Ordering::Relaxed)
         {
             // Loaded in interpreter mode earlier: compile on first JIT use.
-            let _ = executable.jit_compile();
+            if executable.jit_compile().is_ok() {
+                program.jit_compiled.store(true, Ordering::Relaxed);
+            }
         }
         if call_frames.len() < config.max_call_depth {
             call_frames.resize(config.max_call_depth, CallFrame::default());

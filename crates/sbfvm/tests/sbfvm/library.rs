@@ -539,3 +539,53 @@ fn accounts_are_shared_with_the_store_until_written() {
         assert_eq!(vm.account(&written).expect("stored").data, vec![9, 9, 0, 0]);
     }
 }
+
+/// Frame timing is off by default (two clock reads per frame are a twentieth of a trivial
+/// instruction) and changes nothing but `wall_time`; the scenario runner turns it on, so
+/// every frame of a CPI chain that ran, at every depth, has its time.
+#[test]
+fn frames_are_timed_only_when_asked_and_every_frame_then() {
+    let scenario =
+        sbfvm::scenario::Scenario::load(&crate::common::fixtures_dir().join("cpi_chain.toml"))
+            .unwrap();
+    fn frames(invocations: &[sbfvm::Invocation], out: &mut Vec<sbfvm::Invocation>) {
+        for invocation in invocations {
+            out.push(invocation.clone());
+            frames(&invocation.invocations, out);
+        }
+    }
+    for mode in MODES {
+        let timed = sbfvm::runner::run(&scenario, Some(mode)).unwrap();
+        let mut prepared = sbfvm::runner::prepare(&scenario, Some(mode)).unwrap();
+        let mut deepest = 0;
+        for (report, instruction) in timed.instructions.iter().zip(&prepared.instructions) {
+            let plain = prepared.vm.process_transaction(
+                std::slice::from_ref(&instruction.instruction),
+                instruction.compute_unit_limit,
+            );
+            let (mut timed_frames, mut plain_frames) = (Vec::new(), Vec::new());
+            frames(&report.outcome.invocations, &mut timed_frames);
+            frames(&plain.invocations, &mut plain_frames);
+            assert_eq!(timed_frames.len(), plain_frames.len(), "{mode:?}");
+            for (timed, plain) in timed_frames.iter().zip(&plain_frames) {
+                // A frame refused at the depth limit never ran, so it has no time.
+                let ran = !(timed.result == Err(InstructionError::CallDepth)
+                    && timed.compute_units_consumed == 0);
+                assert_eq!(timed.wall_time.is_some(), ran, "{mode:?}: {timed:?}");
+                assert_eq!(plain.wall_time, None, "{mode:?}: off by default");
+                let untimed = sbfvm::Invocation {
+                    wall_time: None,
+                    invocations: Vec::new(),
+                    ..timed.clone()
+                };
+                let plain_flat = sbfvm::Invocation {
+                    invocations: Vec::new(),
+                    ..plain.clone()
+                };
+                assert_eq!(untimed, plain_flat, "{mode:?}");
+                deepest = deepest.max(timed.stack_height);
+            }
+        }
+        assert!(deepest >= 3, "{mode:?}: the chain nests CPIs ({deepest})");
+    }
+}

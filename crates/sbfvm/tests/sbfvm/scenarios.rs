@@ -120,7 +120,7 @@ fn mode_differences(path: &Path, interpreter: &RunReport, jit: &RunReport) -> St
             invocations
                 .iter()
                 .map(|invocation| sbfvm::Invocation {
-                    wall_time: std::time::Duration::ZERO,
+                    wall_time: None,
                     invocations: without_wall_time(&invocation.invocations),
                     ..invocation.clone()
                 })

@@ -204,3 +204,29 @@ fn the_fees_getter_copies_lamports_per_signature_or_fails_unsupported() {
     assert_eq!((result, cu), (Ok(0), 108));
     assert_eq!(f.read(STACK, 8), 5_000u64.to_le_bytes().to_vec());
 }
+
+/// `sol_get_clock_sysvar` stores the five fields straight into the destination (no
+/// intermediate array): the bytes are exactly Clock's `repr(C)` layout, negative
+/// timestamps included, and the bytes after it are untouched.
+#[test]
+fn the_clock_getter_stores_each_field_in_repr_c_order() {
+    let mut f = Fixture::new();
+    let mut sysvars = Sysvars::default();
+    sysvars.clock.slot = 0x0102_0304_0506_0708;
+    sysvars.clock.epoch_start_timestamp = -2;
+    sysvars.clock.epoch = 77;
+    sysvars.clock.leader_schedule_epoch = 78;
+    sysvars.clock.unix_timestamp = -1_700_000_000;
+    f.invoke_context.sysvars = std::sync::Arc::new(sysvars);
+    f.write(STACK, &[0xee; 48]);
+    let (result, cu) = f.call::<sysvar::GetClock>([STACK, 0, 0, 0, 0]);
+    assert_eq!((result, cu), (Ok(0), 140));
+    let mut expected = Vec::new();
+    expected.extend_from_slice(&0x0102_0304_0506_0708u64.to_le_bytes());
+    expected.extend_from_slice(&(-2i64).to_le_bytes());
+    expected.extend_from_slice(&77u64.to_le_bytes());
+    expected.extend_from_slice(&78u64.to_le_bytes());
+    expected.extend_from_slice(&(-1_700_000_000i64).to_le_bytes());
+    expected.extend_from_slice(&[0xee; 8]);
+    assert_eq!(f.read(STACK, 48), expected);
+}
