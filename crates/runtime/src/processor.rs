@@ -343,12 +343,17 @@ impl Runtime {
         instructions: &[Instruction],
     ) -> Vec<AccountSharedData> {
         let before_simd_0162 = !self.features.remove_accounts_executable_flag_checks();
-        let instruction_accounts: HashSet<IndexOfAccount> = message
-            .frames
-            .iter()
-            .flat_map(|frame| frame.accounts.iter())
-            .map(|account| account.index_in_transaction)
-            .collect();
+        // Only the pre-SIMD-0162 rule needs them: no set (and no allocation) otherwise.
+        let instruction_accounts: HashSet<IndexOfAccount> = if before_simd_0162 {
+            message
+                .frames
+                .iter()
+                .flat_map(|frame| frame.accounts.iter())
+                .map(|account| account.index_in_transaction)
+                .collect()
+        } else {
+            HashSet::new()
+        };
         message
             .account_keys
             .iter()
