@@ -17,7 +17,6 @@ pub mod transaction;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use sbfvm_runtime::features::ids;
 use sbfvm_runtime::{
@@ -341,7 +340,7 @@ pub fn stub_entry(
 }
 
 /// The builtins of fuzzed invoke contexts: the stub and the System program.
-pub fn builtins() -> Arc<[Builtin]> {
+pub fn builtins() -> Rc<[Builtin]> {
     let stub = Builtin::new(stub_id(), "stub", |ic| Ok(stub_entry(ic)?));
     sbfvm_runtime::builtins::BUILTINS
         .iter()
@@ -363,8 +362,8 @@ pub fn invoke_context(
     InvokeContext::new(
         transaction_context,
         budget,
-        Arc::new(features),
-        Arc::new(Sysvars::default()),
+        Rc::new(features),
+        Rc::new(Sysvars::default()),
         Rc::new(NoPrograms),
         builtins(),
     )

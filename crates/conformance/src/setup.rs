@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use sbfvm_runtime::environment::EnvironmentConfig;
 use sbfvm_runtime::sysvars::{BlockhashEntry, RecentBlockhashes};
@@ -316,8 +315,8 @@ pub(crate) fn invoke_context(
     InvokeContext::new(
         transaction_context,
         budget,
-        Arc::new(features),
-        Arc::new(sysvars),
+        Rc::new(features),
+        Rc::new(sysvars),
         executor,
         builtins.into(),
     )

@@ -85,7 +85,7 @@ pub(super) fn run(bytes: &[u8], options: &Options, _: &mut EnvironmentCache) -> 
         simulate: false,
     };
     let outcome = runtime.process_versioned_transaction(&transaction, &transaction_options, None);
-    let features = Arc::clone(&runtime.features);
+    let features = Rc::clone(&runtime.features);
     Ok(compare_effects(
         &expected,
         &outcome,

@@ -11,7 +11,6 @@
 //! on the VM and the dispatcher never depends on a builtin.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use solana_account::ReadableAccount;
 use solana_instruction::Instruction;
@@ -191,9 +190,9 @@ pub struct InvokeContext {
     /// Limits and prices of the transaction.
     pub budget: ComputeBudget,
     /// Active features.
-    pub features: Arc<FeatureSet>,
+    pub features: Rc<FeatureSet>,
     /// Sysvar values.
-    pub sysvars: Arc<Sysvars>,
+    pub sysvars: Rc<Sysvars>,
     /// Agave's log lines; `None` when logging is off.
     pub log_collector: Option<LogCollector>,
     /// sbfvm's own notes about the run (never part of Agave's logs), e.g. which unresolved
@@ -213,7 +212,7 @@ pub struct InvokeContext {
     /// instr harness on Agave 2.1) left the sysvar untouched: such a harness sets `false`.
     pub update_instructions_sysvar_on_push: bool,
     executor: Rc<dyn ProgramExecutor>,
-    builtins: Arc<[Builtin]>,
+    builtins: Rc<[Builtin]>,
     observer: Option<Box<dyn InvokeObserver>>,
 }
 
@@ -234,10 +233,10 @@ impl InvokeContext {
     pub fn new(
         mut transaction_context: TransactionContext,
         budget: ComputeBudget,
-        features: Arc<FeatureSet>,
-        sysvars: Arc<Sysvars>,
+        features: Rc<FeatureSet>,
+        sysvars: Rc<Sysvars>,
         executor: Rc<dyn ProgramExecutor>,
-        builtins: Arc<[Builtin]>,
+        builtins: Rc<[Builtin]>,
     ) -> Self {
         transaction_context.set_remove_accounts_executable_flag_checks(
             features.remove_accounts_executable_flag_checks(),

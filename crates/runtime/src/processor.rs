@@ -15,7 +15,6 @@
 
 use std::collections::HashSet;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use solana_account::{Account, AccountSharedData, ReadableAccount, WritableAccount};
 use solana_instruction::Instruction;
@@ -111,9 +110,9 @@ pub struct Runtime {
     /// The accounts transactions load and commit.
     pub store: AccountStore,
     /// Active features.
-    pub features: Arc<FeatureSet>,
+    pub features: Rc<FeatureSet>,
     /// Sysvar values.
-    pub sysvars: Arc<Sysvars>,
+    pub sysvars: Rc<Sysvars>,
     /// The blockhash environment of every transaction (sbfvm's own by default).
     pub environment: EnvironmentConfig,
     /// Limits and prices; the compute-unit limit is set per transaction.
@@ -129,7 +128,7 @@ pub struct Runtime {
     /// First signatures of the transactions processed with fees (`AlreadyProcessed`).
     pub processed_signatures: HashSet<Signature>,
     executor: Rc<dyn ProgramExecutor>,
-    builtins: Arc<[Builtin]>,
+    builtins: Rc<[Builtin]>,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -145,8 +144,8 @@ impl Runtime {
     pub fn new(features: FeatureSet, sysvars: Sysvars, executor: Rc<dyn ProgramExecutor>) -> Self {
         let mut runtime = Self {
             store: AccountStore::default(),
-            features: Arc::new(features),
-            sysvars: Arc::new(sysvars),
+            features: Rc::new(features),
+            sysvars: Rc::new(sysvars),
             environment: EnvironmentConfig::default(),
             budget: ComputeBudget::default(),
             program_cache: ProgramCache::default(),
@@ -172,14 +171,14 @@ impl Runtime {
 
     /// Replaces the sysvars (and their accounts).
     pub fn set_sysvars(&mut self, sysvars: Sysvars) {
-        self.sysvars = Arc::new(sysvars);
+        self.sysvars = Rc::new(sysvars);
         self.install_builtin_accounts();
     }
 
     /// Replaces the feature set, with the native program accounts of the builtins and
     /// precompiles it enables (and without those of the ones it does not).
     pub fn set_features(&mut self, features: FeatureSet) {
-        self.features = Arc::new(features);
+        self.features = Rc::new(features);
         self.install_program_accounts();
     }
 
@@ -200,7 +199,7 @@ impl Runtime {
     /// `apply_builtin_program_feature_transitions`; the same in 4.4). A native program
     /// account at the address of one the feature set disables leaves the store.
     fn install_program_accounts(&mut self) {
-        let features = Arc::clone(&self.features);
+        let features = Rc::clone(&self.features);
         let rows =
             BUILTINS
                 .iter()
@@ -540,10 +539,10 @@ impl Runtime {
         let mut invoke_context = InvokeContext::new(
             transaction_context,
             budget,
-            Arc::clone(&self.features),
-            Arc::clone(&self.sysvars),
+            Rc::clone(&self.features),
+            Rc::clone(&self.sysvars),
             Rc::clone(&self.executor),
-            Arc::clone(&self.builtins),
+            Rc::clone(&self.builtins),
         );
         invoke_context.environment = self.environment;
         if self.profile_phases {

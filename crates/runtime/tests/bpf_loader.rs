@@ -4,7 +4,6 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use solana_account::{Account, ReadableAccount};
 use solana_clock::Clock;
@@ -1081,8 +1080,8 @@ fn close_truncates_first_in_agave_2_1() {
         let mut invoke_context = InvokeContext::new(
             transaction_context,
             ComputeBudget::default(),
-            Arc::new(features),
-            Arc::new(Sysvars::default()),
+            Rc::new(features),
+            Rc::new(Sysvars::default()),
             Rc::new(MockExecutor::default()),
             BUILTINS.into(),
         );

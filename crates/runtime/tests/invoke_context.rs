@@ -2,7 +2,6 @@
 //! account) and dispatch under older feature sets.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use solana_account::Account;
 use solana_instruction_error::InstructionError;
@@ -63,8 +62,8 @@ fn context() -> InvokeContext {
     let mut invoke_context = InvokeContext::new(
         transaction_context,
         ComputeBudget::default(),
-        Arc::new(FeatureSet::mainnet()),
-        Arc::new(Sysvars::default()),
+        Rc::new(FeatureSet::mainnet()),
+        Rc::new(Sysvars::default()),
         Rc::new(NoPrograms),
         Vec::new().into(),
     );
@@ -272,8 +271,8 @@ fn simd_0162_context(simd_0162: bool) -> InvokeContext {
     let mut invoke_context = InvokeContext::new(
         transaction_context,
         ComputeBudget::default(),
-        Arc::new(features),
-        Arc::new(Sysvars::default()),
+        Rc::new(features),
+        Rc::new(Sysvars::default()),
         Rc::new(NoPrograms),
         vec![Builtin::new(key(3), "echo", echo_builtin)].into(),
     );
@@ -349,8 +348,8 @@ fn sysvar_context_with_data(owner: Pubkey, update_on_push: bool, data: Vec<u8>) 
     let mut invoke_context = InvokeContext::new(
         transaction_context,
         ComputeBudget::default(),
-        Arc::new(FeatureSet::mainnet()),
-        Arc::new(Sysvars::default()),
+        Rc::new(FeatureSet::mainnet()),
+        Rc::new(Sysvars::default()),
         Rc::new(NoPrograms),
         Vec::new().into(),
     );

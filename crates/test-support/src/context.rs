@@ -1,7 +1,6 @@
 //! Invoke contexts for harnesses that run no SBF program of their own.
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use sbfvm_runtime::{
     AccountSharedData, ComputeBudget, ExecutionFailure, FeatureSet, InvokeContext, ProgramExecutor,
@@ -37,8 +36,8 @@ pub fn test_invoke_context(compute_unit_limit: u64) -> InvokeContext {
             64,
         ),
         budget,
-        Arc::new(FeatureSet::mainnet()),
-        Arc::new(Sysvars::default()),
+        Rc::new(FeatureSet::mainnet()),
+        Rc::new(Sysvars::default()),
         Rc::new(NoPrograms),
         Vec::new().into(),
     )

@@ -196,7 +196,7 @@ fn the_fees_getter_copies_lamports_per_signature_or_fails_unsupported() {
     assert!(is_access_violation(&result), "{result:?}");
     assert_eq!(cu, 108);
     // Provided: its 8 bytes.
-    f.invoke_context.sysvars = std::sync::Arc::new(Sysvars {
+    f.invoke_context.sysvars = std::rc::Rc::new(Sysvars {
         fees: Some(5_000),
         ..Sysvars::default()
     });
@@ -217,7 +217,7 @@ fn the_clock_getter_stores_each_field_in_repr_c_order() {
     sysvars.clock.epoch = 77;
     sysvars.clock.leader_schedule_epoch = 78;
     sysvars.clock.unix_timestamp = -1_700_000_000;
-    f.invoke_context.sysvars = std::sync::Arc::new(sysvars);
+    f.invoke_context.sysvars = std::rc::Rc::new(sysvars);
     f.write(STACK, &[0xee; 48]);
     let (result, cu) = f.call::<sysvar::GetClock>([STACK, 0, 0, 0, 0]);
     assert_eq!((result, cu), (Ok(0), 140));

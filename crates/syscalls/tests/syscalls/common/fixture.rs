@@ -103,7 +103,7 @@ impl Fixture {
 
     /// Replaces the feature set (mainnet by default).
     pub(crate) fn with_features(mut self, features: FeatureSet) -> Self {
-        self.invoke_context.features = std::sync::Arc::new(features);
+        self.invoke_context.features = std::rc::Rc::new(features);
         self
     }
 

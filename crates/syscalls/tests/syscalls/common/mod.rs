@@ -4,7 +4,6 @@
 mod fixture;
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use sbfvm_runtime::{
     Account, Builtin, ComputeBudget, ExecutionFailure, FeatureSet, InstructionError,
@@ -73,7 +72,7 @@ pub(crate) fn invoke_context(
 ) -> InvokeContext {
     let mut transaction = TransactionContext::new(accounts, RentParams::default(), 5, 64);
     transaction.configure_top_level(top_level);
-    let (features, sysvars) = (Arc::new(features), Arc::new(Sysvars::default()));
+    let (features, sysvars) = (Rc::new(features), Rc::new(Sysvars::default()));
     let builtins = sbfvm_runtime::builtins::BUILTINS
         .iter()
         .copied()
