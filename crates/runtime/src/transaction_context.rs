@@ -824,8 +824,16 @@ impl BorrowedAccount<'_> {
     /// Writes `data` if the account may change; equal bytes are accepted for any account.
     /// This is the rule used by deserialization and CPI sync (`update_caller_account` /
     /// `deserialize_parameters` in `solana-program-runtime 4.4.0`).
+    ///
+    /// Bytes equal to the account's are not written (Agave writes them): the result is the
+    /// same, and an account shared with the store keeps sharing its bytes instead of
+    /// getting a copy of its own on every CPI and every deserialization.
     pub fn update_data_if_changed(&mut self, data: &[u8]) -> Result<(), InstructionError> {
         match self.can_data_be_resized(data.len()) {
+            Ok(()) if self.account.data() == data => {
+                self.touch();
+                Ok(())
+            }
             Ok(()) => self.set_data_from_slice(data),
             Err(err) if self.account.data() != data => Err(err),
             Err(_) => Ok(()),

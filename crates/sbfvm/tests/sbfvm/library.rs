@@ -473,32 +473,39 @@ fn syscall_timing_changes_no_result_and_times_every_syscall() {
 
 /// Accounts are copy-on-write, as Agave's `AccountSharedData` is: a transaction shares the
 /// store's bytes of every account it only reads (the program account, whose data is the
-/// whole ELF under `bpf_loader`, included), the outcome shares the transaction's, and only
-/// an account the program writes gets a buffer of its own, which the store then keeps.
+/// whole ELF under `bpf_loader`, included) and every writable one it leaves unchanged, the
+/// outcome shares the transaction's, and only an account the program writes gets a buffer
+/// of its own, which the store then keeps.
 #[test]
 fn accounts_are_shared_with_the_store_until_written() {
     use std::sync::Arc;
     for mode in MODES {
         let mut vm = vm(mode);
         let program = key(1);
-        let (written, read) = (key(2), key(3));
+        let (written, read, unwritten) = (key(2), key(3), key(4));
         vm.add_program(program, Loader::V2, &elf("account_data.so"))
             .expect("load account_data.so");
         vm.set_account(written, account(rent_exempt(4), program, &[0; 4]));
         vm.set_account(read, account(rent_exempt(10_240), program, &[7; 10_240]));
+        vm.set_account(unwritten, account(rent_exempt(165), program, &[5; 165]));
         let stored =
             |vm: &sbfvm::Sbfvm, key: &Pubkey| vm.shared_account(key).expect("stored").data_clone();
-        let (program_before, written_before, read_before) = (
+        let (program_before, written_before, read_before, unwritten_before) = (
             stored(&vm, &program),
             stored(&vm, &written),
             stored(&vm, &read),
+            stored(&vm, &unwritten),
         );
 
         // op 0: write [9, 9] into account 0's data.
         let outcome = vm.process_instruction(&Instruction::new_with_bytes(
             program,
             &[0, 9, 9],
-            vec![writable(written), AccountMeta::new_readonly(read, false)],
+            vec![
+                writable(written),
+                AccountMeta::new_readonly(read, false),
+                writable(unwritten),
+            ],
         ));
         assert!(outcome.is_ok(), "{mode:?}: {:?}", outcome.result());
         let after = |key: &Pubkey| {
@@ -507,9 +514,12 @@ fn accounts_are_shared_with_the_store_until_written() {
                 .expect("referenced")
                 .data_clone()
         };
+        // A writable account the program did not write keeps sharing too: deserialization
+        // does not write bytes equal to the account's.
         for (name, key, before) in [
             ("program", program, &program_before),
             ("read", read, &read_before),
+            ("writable but unwritten", unwritten, &unwritten_before),
         ] {
             assert!(
                 Arc::ptr_eq(&after(&key), before),
