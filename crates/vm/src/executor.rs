@@ -29,7 +29,7 @@ use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
 use crate::memory::{lazy, AlignedBuffer, MemoryFault};
-use crate::profile::{profile_run, step_through, FrameProfile};
+use crate::profile::{profile_run, step_through, FrameProfile, StepObserver};
 
 /// How much of the stack is mapped before the program first reaches further: the first
 /// frame, where the program starts (a deeper call grows the region once, in the handler).
@@ -1193,9 +1193,16 @@ pub fn interpret(
     call_frames: &mut [CallFrame],
     mut on_step: impl FnMut(u64, &[u64; 12]),
 ) -> (u64, ProgramResult, [u64; 12]) {
-    step_through(vm, executable, call_frames, |_, pc, registers| {
-        on_step(pc, registers)
-    })
+    /// Sees every step, never pauses.
+    struct Steps<F>(F);
+    impl<F: FnMut(u64, &[u64; 12])> StepObserver for Steps<F> {
+        fn step(&mut self, pc: u64, registers: &[u64; 12]) -> bool {
+            (self.0)(pc, registers);
+            false
+        }
+        fn pause(&mut self, _: &mut EbpfVm<'_, VmContext>, _: &[u64; 12]) {}
+    }
+    step_through(vm, executable, call_frames, &mut Steps(&mut on_step))
 }
 
 /// Disassembles every instruction of the program's text.

@@ -108,15 +108,24 @@ impl FrameProfile {
     }
 }
 
+/// Watches an interpreter run step by step ([`step_through`]).
+pub(crate) trait StepObserver {
+    /// After the step that executed the instruction at `pc` (`registers` are those after
+    /// it): whether to look at the VM now ([`Self::pause`]).
+    fn step(&mut self, pc: u64, registers: &[u64; 12]) -> bool;
+    /// The VM (its meter and call depth) after a step [`Self::step`] asked for, and after
+    /// the last one; `registers` as after that step.
+    fn pause(&mut self, vm: &mut EbpfVm<'_, VmContext>, registers: &[u64; 12]);
+}
+
 /// Runs `executable` in the interpreter one instruction at a time, as
-/// `EbpfVm::execute_program` does in interpreter mode; after every step `on_step` sees the
-/// VM (its meter and call depth), the pc of the executed instruction and the registers
-/// after it. Returns the units the run consumed, its result and the final registers.
+/// `EbpfVm::execute_program` does in interpreter mode, telling `observer` of every step.
+/// Returns the units the run consumed, its result and the final registers.
 pub(crate) fn step_through(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
-    mut on_step: impl FnMut(&mut EbpfVm<'_, VmContext>, u64, &[u64; 12]),
+    observer: &mut impl StepObserver,
 ) -> (u64, ProgramResult, [u64; 12]) {
     vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
     let initial = vm.context().get_remaining();
@@ -125,14 +134,20 @@ pub(crate) fn step_through(
     vm.program_result = ProgramResult::Ok(0);
     let mut registers = vm.registers;
     loop {
-        let pc = registers[11];
-        // The interpreter keeps its state in the VM, the call frames and the registers,
-        // so one per step runs exactly as one for the whole run, and lets the VM be read
-        // between steps.
+        // The interpreter keeps its state in the VM, the call frames and the registers, so
+        // a new one after a pause runs on exactly as the old one would have; dropping it
+        // lets the observer read the VM.
         let mut interpreter = Interpreter::new(vm, executable, registers, call_frames);
-        let running = interpreter.step();
+        let running = loop {
+            let pc = interpreter.reg[11];
+            let running = interpreter.step();
+            let pause = observer.step(pc, &interpreter.reg);
+            if !running || pause {
+                break running;
+            }
+        };
         registers = interpreter.reg;
-        on_step(vm, pc, &registers);
+        observer.pause(vm, &registers);
         if !running {
             break;
         }
@@ -149,66 +164,152 @@ pub(crate) fn step_through(
 /// Names of the CPI syscalls, whose charge includes the callee frame.
 const CPI_SYSCALLS: [&str; 2] = ["sol_invoke_signed_c", "sol_invoke_signed_rust"];
 
-/// The syscall a `call imm` at `pc` calls, if it is one (an internal call is not).
-fn syscall_at(executable: &Executable<VmContext>, pc: u64) -> Option<String> {
-    let (_, text) = executable.get_text_bytes();
-    let offset = usize::try_from(pc).ok()?.checked_mul(ebpf::INSN_SIZE)?;
-    let instruction = text.get(offset..offset.checked_add(ebpf::INSN_SIZE)?)?;
-    if instruction[0] != ebpf::CALL_IMM {
-        return None;
-    }
-    let src = instruction[1] >> 4;
-    if executable.get_sbpf_version().static_syscalls() && src != 0 {
-        return None;
-    }
-    let key = u32::from_le_bytes(instruction[4..8].try_into().ok()?);
-    let (name, _) = executable
-        .get_loader()
-        .get_function_registry()
-        .lookup_by_key(key)?;
-    Some(String::from_utf8_lossy(name).into_owned())
+/// What the instruction at `pc` may do to the meter or the call depth.
+enum Effect {
+    /// Costs its one unit, stays in the function.
+    Plain,
+    /// Calls the named syscall, which may charge more.
+    Syscall(String),
+    /// May enter a function (`call`, `callx`) or return from one (`exit`).
+    CallOrExit,
 }
 
-/// Runs the frame as [`step_through`] does and builds its profile: after each step the
-/// units it consumed (the meter's drop plus the instructions not yet charged) go to the
-/// current function, a syscall's beyond the instruction's own unit to its node; a rise in
-/// call depth enters the function at the new pc, a fall returns to the caller.
+/// Classifies an instruction as solana-sbpf 0.26's interpreter resolves it: a `call imm`
+/// is a syscall when (before SBPF v3, or with `src` 0 from v3 on) its key names a
+/// registered syscall, else an internal call.
+fn effect_at(executable: &Executable<VmContext>, text: &[u8], pc: u64) -> Effect {
+    let Some(instruction) = usize::try_from(pc)
+        .ok()
+        .and_then(|pc| pc.checked_mul(ebpf::INSN_SIZE))
+        .and_then(|offset| text.get(offset..offset.checked_add(ebpf::INSN_SIZE)?))
+    else {
+        return Effect::Plain;
+    };
+    match instruction[0] {
+        ebpf::CALL_IMM => {
+            let src = instruction[1] >> 4;
+            let key = u32::from_le_bytes([
+                instruction[4],
+                instruction[5],
+                instruction[6],
+                instruction[7],
+            ]);
+            let may_be_syscall = !executable.get_sbpf_version().static_syscalls() || src == 0;
+            let syscall = may_be_syscall
+                .then(|| {
+                    executable
+                        .get_loader()
+                        .get_function_registry()
+                        .lookup_by_key(key)
+                })
+                .flatten();
+            match syscall {
+                Some((name, _)) => Effect::Syscall(String::from_utf8_lossy(name).into_owned()),
+                None => Effect::CallOrExit,
+            }
+        }
+        ebpf::CALL_REG | ebpf::EXIT => Effect::CallOrExit,
+        _ => Effect::Plain,
+    }
+}
+
+/// Builds a [`FrameProfile`] while [`step_through`] runs the frame. Each step is charged
+/// its one unit on the current function; the VM is read only after a syscall, a call or
+/// an exit, and at the end: the meter's drop since the last reading beyond those units is
+/// the syscall's charge (or, at the end, one less when the last instruction found the meter
+/// empty), and a change in call depth enters the function at the new pc or returns.
+struct Profiler<'a> {
+    executable: &'a Executable<VmContext>,
+    text: &'a [u8],
+    profile: FrameProfile,
+    /// The function executing now.
+    current: usize,
+    /// Call depth at the last reading.
+    depth: u64,
+    /// Meter at the start of the run.
+    initial: u64,
+    /// Units consumed at the last reading.
+    consumed: u64,
+    /// Units charged to instructions since the last reading.
+    charged: u64,
+    /// The syscall the last step called, if it did.
+    syscall: Option<String>,
+}
+
+impl StepObserver for Profiler<'_> {
+    fn step(&mut self, pc: u64, _registers: &[u64; 12]) -> bool {
+        self.profile.nodes[self.current].units += 1;
+        self.profile.instructions += 1;
+        self.charged += 1;
+        match effect_at(self.executable, self.text, pc) {
+            Effect::Plain => false,
+            Effect::Syscall(name) => {
+                self.syscall = Some(name);
+                true
+            }
+            Effect::CallOrExit => true,
+        }
+    }
+
+    fn pause(&mut self, vm: &mut EbpfVm<'_, VmContext>, registers: &[u64; 12]) {
+        let now = self.initial.saturating_sub(vm.context().get_remaining()) + vm.due_insn_count;
+        let spent = now.saturating_sub(self.consumed);
+        self.consumed = now;
+        let charged = std::mem::take(&mut self.charged);
+        let syscall = self.syscall.take();
+        if spent < charged {
+            // The last instruction found the meter empty: it cost nothing (and a syscall
+            // it would have called was not called).
+            self.profile.nodes[self.current].units -= charged - spent;
+            self.profile.instructions -= charged - spent;
+            return;
+        }
+        let charge = spent - charged;
+        if let Some(name) = syscall {
+            let is_cpi = CPI_SYSCALLS.contains(&name.as_str());
+            let node = self
+                .profile
+                .enter(self.current, ProfileNodeKind::Syscall { name });
+            self.profile.nodes[node].units += charge;
+            if is_cpi {
+                self.profile.cpi_calls.push((node, charge));
+            }
+        } else {
+            // Never arises (only syscalls charge beyond their instruction); kept on the
+            // function but not as instructions, so a check of the split would notice.
+            self.profile.nodes[self.current].units += charge;
+        }
+        let depth = vm.call_depth;
+        if depth > self.depth {
+            let kind = ProfileNodeKind::Function {
+                entry_pc: registers[11],
+            };
+            self.current = self.profile.enter(self.current, kind);
+        } else if depth < self.depth {
+            self.current = self.profile.nodes[self.current].parent.unwrap_or(0);
+        }
+        self.depth = depth;
+    }
+}
+
+/// Runs the frame as [`step_through`] does and builds its profile ([`Profiler`]).
 pub(crate) fn profile_run(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
 ) -> (u64, ProgramResult, FrameProfile) {
-    let initial = vm.context().get_remaining();
-    let mut profile = FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64);
-    let mut current = 0;
-    let mut consumed = 0u64;
-    let mut depth = vm.call_depth;
-    let (units, result, _) = step_through(vm, executable, call_frames, |vm, pc, registers| {
-        let now = initial.saturating_sub(vm.context().get_remaining()) + vm.due_insn_count;
-        let spent = now.saturating_sub(consumed);
-        consumed = now;
-        // Every instruction but one that found the meter empty costs its unit.
-        let own = spent.min(1);
-        profile.nodes[current].units += own;
-        profile.instructions += own;
-        let new_depth = vm.call_depth;
-        if new_depth > depth {
-            let kind = ProfileNodeKind::Function {
-                entry_pc: registers[11],
-            };
-            current = profile.enter(current, kind);
-        } else if new_depth < depth {
-            current = profile.nodes[current].parent.unwrap_or(0);
-        } else if let Some(name) = syscall_at(executable, pc) {
-            let is_cpi = CPI_SYSCALLS.contains(&name.as_str());
-            let node = profile.enter(current, ProfileNodeKind::Syscall { name });
-            let charge = spent - own;
-            profile.nodes[node].units += charge;
-            if is_cpi {
-                profile.cpi_calls.push((node, charge));
-            }
-        }
-        depth = new_depth;
-    });
-    (units, result, profile)
+    let (_, text) = executable.get_text_bytes();
+    let mut profiler = Profiler {
+        executable,
+        text,
+        profile: FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64),
+        current: 0,
+        depth: vm.call_depth,
+        initial: vm.context().get_remaining(),
+        consumed: 0,
+        charged: 0,
+        syscall: None,
+    };
+    let (units, result, _) = step_through(vm, executable, call_frames, &mut profiler);
+    (units, result, profiler.profile)
 }
