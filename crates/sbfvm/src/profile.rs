@@ -29,10 +29,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
 use sbfvm_vm::executor::{TraceDetail, TraceFrame, Tracer};
 use sbfvm_vm::profile::{FrameProfile, ProfileNodeKind};
-use sbfvm_vm::SbfExecutor;
+use sbfvm_vm::{LoadedProgram, SbfExecutor};
 use serde::Serialize;
 use solana_pubkey::Pubkey;
 
@@ -223,13 +224,24 @@ impl InstructionProfile {
     /// Builds the profile of `outcome` from the frames a [`ProfileTracer`] recorded during
     /// it, naming functions from the symbols of the programs loaded in `vm`.
     pub fn build(vm: &Sbfvm, outcome: &Outcome, frames: &[TraceFrame]) -> Result<Self, Error> {
+        Self::build_cached(vm, outcome, frames, &mut SymbolCache::default())
+    }
+
+    /// [`Self::build`], reading each program's symbols once for all the instructions
+    /// profiled with the same `cache`.
+    pub fn build_cached(
+        vm: &Sbfvm,
+        outcome: &Outcome,
+        frames: &[TraceFrame],
+        cache: &mut SymbolCache,
+    ) -> Result<Self, Error> {
         let mut builder = Builder {
             vm,
             profiles: frames
                 .iter()
                 .filter_map(|frame| Some((frame.trace_index, frame.profile.as_ref()?)))
                 .collect(),
-            symbols: HashMap::new(),
+            symbols: cache,
         };
         let frames = outcome
             .invocations
@@ -270,8 +282,12 @@ fn fold<'a>(node: &'a ProfileNode, path: &mut Vec<&'a str>, lines: &mut Vec<Stri
 struct Builder<'a> {
     vm: &'a Sbfvm,
     profiles: HashMap<usize, &'a FrameProfile>,
-    symbols: HashMap<Pubkey, Symbols>,
+    symbols: &'a mut SymbolCache,
 }
+
+/// Programs' symbols, read once per loaded program (a redeployed program is read again).
+#[derive(Debug, Default)]
+pub struct SymbolCache(HashMap<Pubkey, (Option<Arc<LoadedProgram>>, Symbols)>);
 
 impl Builder<'_> {
     /// The program node of `invocation` with its functions and, under their CPI call
@@ -319,16 +335,25 @@ impl Builder<'_> {
     }
 
     fn symbols(&mut self, program_id: &Pubkey) -> Result<&Symbols, Error> {
-        if !self.symbols.contains_key(program_id) {
-            let symbols = match self.vm.executor().loaded_program(program_id) {
+        let loaded = self.vm.executor().loaded_program(program_id);
+        let cached =
+            self.symbols
+                .0
+                .get(program_id)
+                .is_some_and(|(program, _)| match (program, &loaded) {
+                    (Some(cached), Some(loaded)) => Arc::ptr_eq(cached, loaded),
+                    (cached, loaded) => cached.is_none() && loaded.is_none(),
+                });
+        if !cached {
+            let symbols = match &loaded {
                 Some(program) => Symbols::from_elf(program.elf()).map_err(|message| {
                     Error::Profile(format!("program {program_id}: {message}"))
                 })?,
                 None => Symbols::default(),
             };
-            self.symbols.insert(*program_id, symbols);
+            self.symbols.0.insert(*program_id, (loaded, symbols));
         }
-        Ok(&self.symbols[program_id])
+        Ok(&self.symbols.0[program_id].1)
     }
 }
 

@@ -10,7 +10,7 @@ use solana_pubkey::Pubkey;
 
 use crate::check::Check;
 use crate::error::Error;
-use crate::profile::{InstructionProfile, ProfileTracer};
+use crate::profile::{InstructionProfile, ProfileTracer, SymbolCache};
 use crate::scenario::{
     parse_data, parse_instruction, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec,
     ProgramSpec, Scenario, SysvarsSpec,
@@ -430,12 +430,13 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, 
         vm.executor()
             .set_tracer(Some(Box::new(ProfileTracer::default())));
     }
+    let symbols = std::cell::RefCell::new(SymbolCache::default());
     let profile = |vm: &Sbfvm, outcome: &Outcome| -> Result<Option<InstructionProfile>, Error> {
         if !options.profile {
             return Ok(None);
         }
         let frames = ProfileTracer::take_frames(vm.executor());
-        InstructionProfile::build(vm, outcome, &frames).map(Some)
+        InstructionProfile::build_cached(vm, outcome, &frames, &mut symbols.borrow_mut()).map(Some)
     };
     let mut reports = Vec::with_capacity(instructions.len());
     for (index, prepared) in instructions.into_iter().enumerate() {
