@@ -409,7 +409,7 @@ pub struct RunOptions {
 /// [`run`] with traces or profiles.
 pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, Error> {
     if options.profile && options.trace.is_some() {
-        return Err(Error::Scenario(
+        return Err(Error::Config(
             "a run records traces or profiles, not both".into(),
         ));
     }

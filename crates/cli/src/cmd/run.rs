@@ -95,7 +95,11 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
         } else {
             print(table);
         }
-        eprintln!("profiles written to {}", dir.display());
+        eprintln!(
+            "profiles written to {} (profiled frames ran in the interpreter; the units are \
+             those of either mode)",
+            dir.display()
+        );
     }
     let snapshot = snapshot::from_report(&report);
     if let Some(path) = &args.snapshot {

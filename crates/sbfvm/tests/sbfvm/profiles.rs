@@ -221,3 +221,22 @@ pub(crate) fn break_first_dynamic_symbol_name(elf: &mut [u8]) {
     let name = dynsym.offset as usize + 24;
     elf[name..name + 4].copy_from_slice(&0x00ff_ff00u32.to_le_bytes());
 }
+
+/// One tracer slot: traces and profiles in one run are refused, not silently one of them.
+#[test]
+fn a_run_profiles_or_traces_not_both() {
+    let scenario = Scenario::load(&crate::common::fixtures_dir().join("log.toml")).unwrap();
+    let options = RunOptions {
+        mode: None,
+        trace: Some(sbfvm::trace::TraceOptions {
+            dir: std::env::temp_dir(),
+            program: None,
+        }),
+        profile: true,
+    };
+    let error = runner::run_with(&scenario, &options).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "a run records traces or profiles, not both"
+    );
+}
