@@ -200,7 +200,7 @@ impl Symbols {
                 symbols
                     .by_address
                     .entry(symbol.st_value)
-                    .or_insert_with(|| (name.to_string(), symbol.st_size));
+                    .or_insert_with(|| (display_name(name), symbol.st_size));
             }
         }
         Ok(symbols)
@@ -218,6 +218,11 @@ impl Symbols {
             _ => format!("function_{address:#x}"),
         }
     }
+}
+
+/// A symbol as a profile shows it: a Rust name demangled without its hash, any other as is.
+fn display_name(symbol: &str) -> String {
+    format!("{:#}", rustc_demangle::demangle(symbol))
 }
 
 impl InstructionProfile {
@@ -562,4 +567,22 @@ pub fn render_table(rows: &[FunctionUnits], top: usize, all_units: u64) -> Strin
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_name;
+
+    #[test]
+    fn rust_symbols_are_demangled_and_c_symbols_kept() {
+        assert_eq!(
+            display_name("_ZN4core3fmt5write17h0123456789abcdefE"),
+            "core::fmt::write"
+        );
+        assert_eq!(
+            display_name("_RNvCs1234_7mycrate7process"),
+            "mycrate::process"
+        );
+        assert_eq!(display_name("entrypoint"), "entrypoint");
+    }
 }
