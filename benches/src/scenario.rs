@@ -13,10 +13,13 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use sbfvm::profile::{InstructionProfile, ProfileTracer, SymbolCache};
 use sbfvm::runner;
 use sbfvm::scenario::Scenario;
+use sbfvm::ExecutionMode;
 use sbfvm::{AccountSharedData, Instruction, Invocation, Outcome, Pubkey, Sbfvm};
 use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
 
 use crate::measure::TimingOptions;
 use crate::state::{restore, snapshot};
@@ -80,19 +83,44 @@ pub struct ScenarioBench {
 /// from running (a scenario that does not load, or an instruction whose runs differ in
 /// compute units).
 pub fn bench_scenario(path: &Path, timing: &TimingOptions) -> Result<ScenarioBench, String> {
+    bench_scenario_with(path, timing, &ScenarioOptions::default())
+}
+
+/// How [`bench_scenario_with`] runs the scenario.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ScenarioOptions {
+    /// The execution mode; `None` takes the scenario's.
+    pub mode: Option<ExecutionMode>,
+    /// Profile every run (`sbfvm::profile`), building the instruction's profile inside the
+    /// timed span: the time of `sbfvm run --profile` without loading and file writing.
+    pub profile: bool,
+}
+
+/// [`bench_scenario`] in another mode or with profiling.
+pub fn bench_scenario_with(
+    path: &Path,
+    timing: &TimingOptions,
+    options: &ScenarioOptions,
+) -> Result<ScenarioBench, String> {
     // Loading errors name the file themselves; the others get it in front.
     let scenario = Scenario::load(path).map_err(|error| error.to_string())?;
     let in_file = |error: String| format!("{}: {error}", path.display());
-    let prepared = runner::prepare(&scenario, None).map_err(|error| in_file(error.to_string()))?;
-    let mode = format!("{:?}", prepared.vm.config().mode).to_lowercase();
+    let prepared =
+        runner::prepare(&scenario, options.mode).map_err(|error| in_file(error.to_string()))?;
+    let mut mode = format!("{:?}", prepared.vm.config().mode).to_lowercase();
     let mut vm = prepared.vm;
+    if options.profile {
+        mode.push_str(", profiled");
+        vm.executor()
+            .set_tracer(Some(Box::new(ProfileTracer::default())));
+    }
     let mut instructions = Vec::with_capacity(prepared.instructions.len());
     for (index, prepared_instruction) in prepared.instructions.iter().enumerate() {
         let instruction = &prepared_instruction.instruction;
         let limit = prepared_instruction
             .compute_unit_limit
             .or(vm.config().compute_unit_limit);
-        let bench = time_instruction(&mut vm, instruction, limit, timing)
+        let bench = time_instruction(&mut vm, instruction, limit, (timing, options.profile))
             .map_err(|error| in_file(format!("instruction #{index}: {error}")))?;
         instructions.push(InstructionBench {
             index,
@@ -116,18 +144,21 @@ fn time_instruction(
     vm: &mut Sbfvm,
     instruction: &Instruction,
     limit: Option<u64>,
-    timing: &TimingOptions,
+    (timing, profile): (&TimingOptions, bool),
 ) -> Result<InstructionBench, String> {
     let before = snapshot(vm, instruction);
     let transaction = std::slice::from_ref(instruction);
     // One untimed run: the reference compute units, result and syscalls.
     let first = vm.process_transaction(transaction, limit);
+    // Its profile, if any, is not timed.
+    ProfileTracer::take_frames(vm.executor());
     let compute_units = first.compute_units_consumed();
     let rerun = Rerun {
         transaction,
         limit,
         before: &before,
         compute_units,
+        profile: profile.then(|| RefCell::new(SymbolCache::default())),
     };
     let batch = |runs: u64, vm: &mut Sbfvm| -> Result<Duration, String> {
         let mut spent = Duration::ZERO;
@@ -183,6 +214,9 @@ struct Rerun<'a> {
     limit: Option<u64>,
     before: &'a [(Pubkey, Option<AccountSharedData>)],
     compute_units: u64,
+    /// Set when the executor profiles ([`ScenarioOptions::profile`]): each run then also
+    /// builds the instruction's profile, with the symbols read once.
+    profile: Option<RefCell<SymbolCache>>,
 }
 
 impl Rerun<'_> {
@@ -190,6 +224,11 @@ impl Rerun<'_> {
         restore(vm, self.before);
         let start = Instant::now();
         let outcome = vm.process_transaction(self.transaction, self.limit);
+        if let Some(symbols) = &self.profile {
+            let frames = ProfileTracer::take_frames(vm.executor());
+            InstructionProfile::build_cached(vm, &outcome, &frames, &mut symbols.borrow_mut())
+                .map_err(|error| error.to_string())?;
+        }
         let spent = start.elapsed();
         if outcome.compute_units_consumed() != self.compute_units {
             return Err(format!(
@@ -440,6 +479,23 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../fixtures")
             .join(name)
+    }
+
+    /// Profiled runs charge the same units as plain ones, in either mode.
+    #[test]
+    fn profiled_runs_are_timed_with_the_same_compute_units() {
+        let path = fixture("cpi_chain.toml");
+        let plain = bench_scenario(&path, &quick()).unwrap();
+        let options = ScenarioOptions {
+            mode: Some(ExecutionMode::Interpreter),
+            profile: true,
+        };
+        let profiled = bench_scenario_with(&path, &quick(), &options).unwrap();
+        assert_eq!(profiled.mode, "interpreter, profiled");
+        let units = |bench: &ScenarioBench| -> Vec<u64> {
+            bench.instructions.iter().map(|i| i.compute_units).collect()
+        };
+        assert_eq!(units(&plain), units(&profiled));
     }
 
     #[test]

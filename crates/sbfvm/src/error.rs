@@ -45,6 +45,12 @@ pub enum Error {
     /// Bytes [`crate::inspect::inspect`] cannot read as an ELF file.
     #[error("{0}")]
     Elf(String),
+    /// A profile that cannot be built or written (a program whose symbols cannot be read).
+    #[error("cannot profile: {0}")]
+    Profile(String),
+    /// A `--json` report [`crate::diff`] cannot compare: malformed, or of another scenario.
+    #[error("{0}")]
+    Report(String),
 }
 
 impl Error {

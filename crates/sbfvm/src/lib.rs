@@ -125,6 +125,7 @@
 //! shown on stderr when it is a terminal, silent otherwise.
 
 pub mod check;
+pub mod diff;
 pub mod error;
 mod facade;
 mod input;
@@ -132,6 +133,7 @@ pub mod inspect;
 mod invoke_tree;
 mod outcome;
 pub mod precompiles;
+pub mod profile;
 pub mod progress;
 pub mod report;
 pub mod runner;

@@ -52,6 +52,9 @@ pub struct JsonInstruction {
     pub fee: Option<JsonFee>,
     /// Position of the instruction in the scenario's `instructions`.
     pub index: usize,
+    /// SHA-256 (hex) of the instruction's program id, account metas and data: equal in
+    /// two reports of the same scenario.
+    pub input: String,
     /// The invoke tree, CPIs nested under their caller.
     pub invocations: Vec<JsonInvocation>,
     /// The transaction's log lines.
@@ -60,6 +63,10 @@ pub struct JsonInstruction {
     /// provide); omitted when there are none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Compute units per function across the CPI tree ([`crate::profile`]); omitted when
+    /// the run was not profiled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::profile::InstructionProfile>,
     /// The program the instruction invokes, in base58.
     pub program_id: String,
     /// `ok`, or the error as [`crate::Outcome::result_string`] writes it.
@@ -202,6 +209,7 @@ impl JsonInstruction {
                 transaction_fee: fee.transaction_fee,
             }),
             index: report.index,
+            input: hex::encode(report.input_digest),
             invocations: outcome
                 .invocations
                 .iter()
@@ -209,6 +217,7 @@ impl JsonInstruction {
                 .collect(),
             logs: outcome.logs().to_vec(),
             notes: outcome.transaction.diagnostics.clone(),
+            profile: report.profile.clone(),
             program_id: report.program_id.to_string(),
             result: outcome.result_string(),
             return_data: outcome

@@ -10,6 +10,7 @@ use solana_pubkey::Pubkey;
 
 use crate::check::Check;
 use crate::error::Error;
+use crate::profile::{InstructionProfile, ProfileTracer, SymbolCache};
 use crate::scenario::{
     parse_data, parse_instruction, parse_pubkey, AccountSpec, ExpectSpec, InstructionSpec,
     ProgramSpec, Scenario, SysvarsSpec,
@@ -40,6 +41,12 @@ pub struct InstructionReport {
     /// One line per failed check of the `expect` block; empty when there is no block or
     /// every check holds.
     pub expectation_failures: Vec<String>,
+    /// Compute units per function across the CPI tree, when the run was profiled
+    /// ([`RunOptions::profile`]).
+    pub profile: Option<InstructionProfile>,
+    /// SHA-256 of what was run (program id, account metas and data of each instruction), so
+    /// reports of the same scenario can be recognised ([`crate::diff`]).
+    pub input_digest: [u8; 32],
 }
 
 /// A whole scenario run.
@@ -378,12 +385,42 @@ pub fn run_with_trace(
     mode_override: Option<ExecutionMode>,
     trace: Option<&TraceOptions>,
 ) -> Result<RunReport, Error> {
+    run_with(
+        scenario,
+        &RunOptions {
+            mode: mode_override,
+            trace: trace.cloned(),
+            profile: false,
+        },
+    )
+}
+
+/// How [`run_with`] runs a scenario.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// The execution mode; `None` takes the scenario's (else the JIT).
+    pub mode: Option<ExecutionMode>,
+    /// Write instruction traces ([`crate::trace`]).
+    pub trace: Option<TraceOptions>,
+    /// Profile every frame ([`crate::profile`]) into [`InstructionReport::profile`]; the
+    /// frames then run in the interpreter (results and units are the same).
+    pub profile: bool,
+}
+
+/// [`run`] with traces or profiles.
+pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, Error> {
+    if options.profile && options.trace.is_some() {
+        return Err(Error::Config(
+            "a run records traces or profiles, not both".into(),
+        ));
+    }
+    let trace = options.trace.as_ref();
     let PreparedScenario {
         mut vm,
         instructions,
         transactions,
         warnings,
-    } = prepare(scenario, mode_override)?;
+    } = prepare(scenario, options.mode)?;
     // A scenario run reports each frame's wall time (labelled as one run's).
     vm.set_frame_timing(true);
     if let Some(options) = trace {
@@ -392,6 +429,18 @@ pub fn run_with_trace(
             frames: Vec::new(),
         })));
     }
+    if options.profile {
+        vm.executor()
+            .set_tracer(Some(Box::new(ProfileTracer::default())));
+    }
+    let symbols = std::cell::RefCell::new(SymbolCache::default());
+    let profile = |vm: &Sbfvm, outcome: &Outcome| -> Result<Option<InstructionProfile>, Error> {
+        if !options.profile {
+            return Ok(None);
+        }
+        let frames = ProfileTracer::take_frames(vm.executor());
+        InstructionProfile::build_cached(vm, outcome, &frames, &mut symbols.borrow_mut()).map(Some)
+    };
     let mut reports = Vec::with_capacity(instructions.len());
     for (index, prepared) in instructions.into_iter().enumerate() {
         let PreparedInstruction {
@@ -405,6 +454,7 @@ pub fn run_with_trace(
         if let Some(options) = trace {
             write_traces(&vm, &options.dir, index)?;
         }
+        let profile = profile(&vm, &outcome)?;
         let accounts = referenced_accounts(&instruction, &outcome);
         let expectation_failures = match &expect {
             Some(expect) => check_expectations(expect, &outcome, index),
@@ -414,9 +464,11 @@ pub fn run_with_trace(
             index,
             name,
             program_id: instruction.program_id,
+            input_digest: input_digest(std::slice::from_ref(&instruction)),
             outcome,
             accounts,
             expectation_failures,
+            profile,
         });
     }
     let transactions = transactions
@@ -424,6 +476,7 @@ pub fn run_with_trace(
         .enumerate()
         .map(|(index, prepared)| {
             let (program_id, outcome) = crate::scenario_transactions::send(&mut vm, &prepared)?;
+            let profile = profile(&vm, &outcome)?;
             let expectation_failures = match &prepared.expect {
                 Some(expect) => check_expectations(expect, &outcome, index),
                 None => Vec::new(),
@@ -440,9 +493,11 @@ pub fn run_with_trace(
                 index,
                 name: prepared.name.clone(),
                 program_id,
+                input_digest: input_digest(prepared.instructions()),
                 outcome,
                 accounts,
                 expectation_failures,
+                profile,
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -452,6 +507,23 @@ pub fn run_with_trace(
         instructions: reports,
         transactions,
     })
+}
+
+/// SHA-256 over each instruction's program id, account metas and data.
+fn input_digest(instructions: &[Instruction]) -> [u8; 32] {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    for instruction in instructions {
+        hasher.update(instruction.program_id.as_ref());
+        hasher.update((instruction.accounts.len() as u64).to_le_bytes());
+        for meta in &instruction.accounts {
+            hasher.update(meta.pubkey.as_ref());
+            hasher.update([u8::from(meta.is_signer), u8::from(meta.is_writable)]);
+        }
+        hasher.update((instruction.data.len() as u64).to_le_bytes());
+        hasher.update(&instruction.data);
+    }
+    hasher.finalize().into()
 }
 
 /// Writes the frames the tracer collected during instruction `index` into `dir`.

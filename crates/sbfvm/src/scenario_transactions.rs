@@ -44,6 +44,13 @@ pub struct PreparedTransaction {
     pub expect: Option<ExpectSpec>,
 }
 
+impl PreparedTransaction {
+    /// The transaction's instructions, as the scenario gives them.
+    pub fn instructions(&self) -> &[Instruction] {
+        &self.instructions
+    }
+}
+
 /// Parses `transactions[index]`.
 pub(crate) fn prepare(index: usize, spec: &TransactionSpec) -> Result<PreparedTransaction, Error> {
     let what = format!("transactions[{index}]");

@@ -30,6 +30,7 @@ use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
 use crate::memory::{lazy, AlignedBuffer, MemoryFault};
+use crate::profile::{profile_run, step_through, FrameProfile, StepObserver};
 
 /// How much of the stack is mapped before the program first reaches further: the first
 /// frame, where the program starts (a deeper call grows the region once, in the handler).
@@ -92,6 +93,11 @@ impl std::fmt::Debug for LoadedProgram {
 }
 
 impl LoadedProgram {
+    /// The ELF the program was loaded from (for symbols, e.g. in profiles).
+    pub fn elf(&self) -> &[u8] {
+        &self.elf
+    }
+
     /// The imported syscall a `call imm` at `pc` names, if that is what the instruction is.
     fn unresolved_call_at(&self, pc: u64) -> Option<&str> {
         const CALL_IMM: u8 = 0x85;
@@ -740,17 +746,7 @@ impl SbfExecutor {
         let execute_started = clock.now();
         let setup_time = setup_started.map(|started| execute_started.unwrap_or(started) - started);
         let (compute_units, result) = if tracing {
-            let (units, result, steps) = execute_traced(&mut vm, executable, call_frames);
-            if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
-                tracer.record(TraceFrame {
-                    trace_index: frame.trace_index,
-                    stack_height: frame.stack_height,
-                    program_id: frame.program_id,
-                    steps,
-                    disassembly: disassemble(executable),
-                });
-            }
-            (units, result)
+            self.run_traced(&mut vm, executable, call_frames, frame)
         } else {
             vm.execute_program(executable, &mut mode, call_frames)
         };
@@ -1079,6 +1075,17 @@ pub struct TraceFrame {
     pub steps: Vec<TraceStep>,
     /// Disassembly by pc, for the pcs that appear in `steps`.
     pub disassembly: std::collections::BTreeMap<u64, String>,
+    /// The frame's profile, when the tracer asked for profiles (`steps` is then empty).
+    pub profile: Option<FrameProfile>,
+}
+
+/// What a [`Tracer`] records of the frames it wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TraceDetail {
+    /// Every executed instruction with the registers after it, and the disassembly.
+    Steps,
+    /// Compute units per function and syscall call site ([`FrameProfile`]).
+    Profile,
 }
 
 /// Collects instruction traces.
@@ -1087,9 +1094,50 @@ pub trait Tracer {
     fn wants(&self, program_id: &Pubkey) -> bool;
     /// Receives the trace of a frame that `wants` selected, after the frame ran.
     fn record(&mut self, frame: TraceFrame);
+    /// What to record of each wanted frame: every step unless the tracer says otherwise.
+    fn detail(&self) -> TraceDetail {
+        TraceDetail::Steps
+    }
     /// The tracer as `Any`, to downcast it to its own type after
     /// [`SbfExecutor::take_tracer`].
     fn as_any(&mut self) -> &mut dyn std::any::Any;
+}
+
+impl SbfExecutor {
+    /// Runs a frame the tracer wants in the interpreter, recording every step or its
+    /// profile ([`Tracer::detail`]), and hands the record to the tracer.
+    fn run_traced(
+        &self,
+        vm: &mut EbpfVm<'_, VmContext>,
+        executable: &Executable<VmContext>,
+        call_frames: &mut [CallFrame],
+        frame: &CurrentFrame,
+    ) -> (u64, ProgramResult) {
+        let detail = self.tracer.borrow().as_ref().map(|tracer| tracer.detail());
+        let mut record = TraceFrame {
+            trace_index: frame.trace_index,
+            stack_height: frame.stack_height,
+            program_id: frame.program_id,
+            steps: Vec::new(),
+            disassembly: Default::default(),
+            profile: None,
+        };
+        let (units, result) = if detail == Some(TraceDetail::Profile) {
+            let (units, result, profile) = profile_run(vm, executable, call_frames);
+            record.profile = Some(profile);
+            (units, result)
+        } else {
+            let (units, result, steps) = execute_traced(vm, executable, call_frames);
+            record.steps = steps;
+            record.disassembly = disassemble(executable);
+            (units, result)
+        };
+        // Borrowed again only now: the frame's CPI callees record their own frames while it runs.
+        if let Some(tracer) = self.tracer.borrow_mut().as_mut() {
+            tracer.record(record);
+        }
+        (units, result)
+    }
 }
 
 /// Runs the interpreter one instruction at a time, recording the registers after each
@@ -1123,33 +1171,16 @@ pub fn interpret(
     call_frames: &mut [CallFrame],
     mut on_step: impl FnMut(u64, &[u64; 12]),
 ) -> (u64, ProgramResult, [u64; 12]) {
-    use solana_sbpf::vm::ContextObject;
-    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
-    let initial = vm.context().get_remaining();
-    vm.previous_instruction_meter = initial;
-    vm.due_insn_count = 0;
-    vm.program_result = ProgramResult::Ok(0);
-    let registers = vm.registers;
-    let final_registers = {
-        let mut interpreter =
-            solana_sbpf::interpreter::Interpreter::new(vm, executable, registers, call_frames);
-        loop {
-            let pc = interpreter.reg[11];
-            let running = interpreter.step();
-            on_step(pc, &interpreter.reg);
-            if !running {
-                break;
-            }
+    /// Sees every step, never pauses.
+    struct Steps<F>(F);
+    impl<F: FnMut(u64, &[u64; 12])> StepObserver for Steps<F> {
+        fn step(&mut self, pc: u64, registers: &[u64; 12]) -> bool {
+            (self.0)(pc, registers);
+            false
         }
-        interpreter.reg
-    };
-    vm.registers[11] = final_registers[11];
-    let due = vm.due_insn_count;
-    let context = vm.context();
-    context.consume(due);
-    let units = initial.saturating_sub(context.get_remaining());
-    let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
-    (units, result, final_registers)
+        fn pause(&mut self, _: &mut EbpfVm<'_, VmContext>, _: &[u64; 12]) {}
+    }
+    step_through(vm, executable, call_frames, &mut Steps(&mut on_step))
 }
 
 /// Disassembles every instruction of the program's text.

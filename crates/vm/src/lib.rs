@@ -46,6 +46,7 @@ pub mod inspect;
 #[cfg(all(target_arch = "x86_64", not(target_os = "windows")))]
 mod jit_inline;
 pub mod memory;
+pub mod profile;
 pub mod serialization;
 
 pub use context::{BumpAllocator, SyscallUsage, VmContext};

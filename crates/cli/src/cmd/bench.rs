@@ -35,15 +35,23 @@ pub(crate) struct Args {
     /// With a scenario file: a previous `--json` report of it to compare with
     #[arg(long, value_name = "BASELINE.json")]
     compare_to: Option<std::path::PathBuf>,
+    /// With a scenario file: the execution mode (default: the scenario's, else jit)
+    #[arg(long, value_name = "MODE", value_parser = super::parse_mode)]
+    mode: Option<sbfvm::ExecutionMode>,
+    /// With a scenario file: time profiled runs (`sbfvm run --profile` without loading
+    /// and writing files), each building its profile
+    #[arg(long)]
+    profile: bool,
 }
 
 pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
     if let Some(file) = args.filter.as_deref().filter(|filter| is_scenario_file(filter)) {
         return bench_scenario_file(std::path::Path::new(file), &args);
     }
-    if args.compare_to.is_some() {
+    if args.compare_to.is_some() || args.mode.is_some() || args.profile {
         return Err(CliError::Usage(
-            "--compare-to compares the report of a scenario file (sbfvm bench FILE.toml)".into(),
+            "--compare-to, --mode and --profile apply to a scenario file (sbfvm bench FILE.toml)"
+                .into(),
         ));
     }
     let selected = select(args.filter.as_deref())?;
@@ -101,7 +109,11 @@ fn bench_scenario_file(file: &std::path::Path, args: &Args) -> Result<Status, Cl
     };
     let timing = sbfvm_benches::TimingOptions::default();
     // The library's message names the file.
-    let bench = sbfvm_benches::bench_scenario(file, &timing).map_err(error)?;
+    let options = sbfvm_benches::ScenarioOptions {
+        mode: args.mode,
+        profile: args.profile,
+    };
+    let bench = sbfvm_benches::bench_scenario_with(file, &timing, &options).map_err(error)?;
     let comparisons = match &baseline {
         Some(baseline) => Some(sbfvm_benches::compare(baseline, &bench).map_err(error)?),
         None => None,

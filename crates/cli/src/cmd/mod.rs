@@ -37,6 +37,9 @@ commands! {
     /// Time the load/execute/syscall/cpi scenarios (use a release build); Markdown table
     /// or JSON
     Bench => bench,
+    /// Compare two `run --json` reports of one scenario: the first instruction, frame,
+    /// function and syscall where compute units or behaviour diverge (exit 1 when they do)
+    Diff => diff,
     /// Print a shell completion script
     Completions => completions,
 }

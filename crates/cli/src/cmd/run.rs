@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use sbfvm::report::{human_report, json_report};
-use sbfvm::runner::{self, RunReport};
+use sbfvm::profile::{self, InstructionProfile, ProfileFiles};
+use sbfvm::runner::{self, RunOptions, RunReport};
 use sbfvm::scenario::{parse_data, parse_pubkey, Scenario};
 use sbfvm::snapshot::{self, Snapshot};
 use sbfvm::trace::TraceOptions;
@@ -44,6 +45,14 @@ pub(crate) struct Args {
     /// Trace only this program's frames
     #[arg(long, value_name = "ID", allow_hyphen_values = true)]
     trace_program: Option<String>,
+    /// Profile every instruction: compute units per function across the CPI tree, written
+    /// to DIR as folded stacks and flamegraphs (ixNNN.folded/.svg, merged.folded/.svg)
+    /// and in the --json report; prints the top functions
+    #[arg(long, value_name = "DIR", allow_hyphen_values = true, conflicts_with = "trace")]
+    profile: Option<PathBuf>,
+    /// Rows of the profile's function table
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "profile")]
+    top: usize,
 }
 
 /// `sbfvm` with no command: the demo scenario.
@@ -57,13 +66,19 @@ pub(crate) fn demo() -> Result<Status, CliError> {
         check_snapshot: None,
         trace: None,
         trace_program: None,
+        profile: None,
+        top: 10,
     })
 }
 
 pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
     let scenario = load_target(&args)?;
-    let trace = trace_options(&args)?;
-    let report = runner::run_with_trace(&scenario, args.mode, trace.as_ref())?;
+    let options = RunOptions {
+        mode: args.mode,
+        trace: trace_options(&args)?,
+        profile: args.profile.is_some(),
+    };
+    let report = runner::run_with(&scenario, &options)?;
     if args.json {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
@@ -71,6 +86,20 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
         print_json(&json_report(&report));
     } else {
         print(human_report(&report));
+    }
+    if let Some(dir) = &args.profile {
+        let table = write_profiles(dir, &report, args.top)?;
+        // On stderr with --json, so stdout stays one JSON document.
+        if args.json {
+            eprint!("{table}");
+        } else {
+            print(table);
+        }
+        eprintln!(
+            "profiles written to {} (profiled frames ran in the interpreter; the units are \
+             those of either mode)",
+            dir.display()
+        );
     }
     let snapshot = snapshot::from_report(&report);
     if let Some(path) = &args.snapshot {
@@ -133,6 +162,40 @@ fn trace_options(args: &Args) -> Result<Option<TraceOptions>, CliError> {
         dir: dir.clone(),
         program,
     }))
+}
+
+/// Writes each instruction's and transaction's profile and the merged one into `dir`;
+/// returns the table of the top functions.
+fn write_profiles(dir: &Path, report: &RunReport, top: usize) -> Result<String, CliError> {
+    let mut all = Vec::new();
+    let entries = [("ix", "instruction", &report.instructions), ("tx", "transaction", &report.transactions)];
+    for (prefix, what, entries) in entries {
+        for entry in entries {
+            let Some(profile) = &entry.profile else {
+                continue;
+            };
+            let lines = profile.folded();
+            let stem = format!("{prefix}{:03}", entry.index);
+            let title = format!(
+                "sbfvm: {what} {}{} ({} CU)",
+                entry.index,
+                entry.name.as_deref().map(|name| format!(" {name}")).unwrap_or_default(),
+                profile.total_units()
+            );
+            profile::write_profile(&ProfileFiles { dir, stem: &stem, title: &title }, &lines)?;
+            all.extend(lines);
+        }
+    }
+    let merged = profile::merge_folded(&all);
+    let profiles = report
+        .instructions
+        .iter()
+        .chain(&report.transactions)
+        .filter_map(|entry| entry.profile.as_ref());
+    let units: u64 = profiles.clone().map(InstructionProfile::total_units).sum();
+    let title = format!("sbfvm: every instruction ({units} CU)");
+    profile::write_profile(&ProfileFiles { dir, stem: "merged", title: &title }, &merged)?;
+    Ok(profile::render_table(&profile::function_table(profiles), top, units))
 }
 
 fn write_snapshot(path: &Path, snapshot: &Snapshot) -> Result<(), CliError> {

@@ -74,5 +74,6 @@ fn a_bad_scenario_file_or_baseline_is_a_clear_error() {
         not_a_report.path(),
     ]);
     assert_exit_code(&output, 2);
-    assert!(text(&output.stderr).contains("--compare-to compares the report of a scenario file"));
+    assert!(text(&output.stderr)
+        .contains("--compare-to, --mode and --profile apply to a scenario file"));
 }

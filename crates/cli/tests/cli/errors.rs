@@ -441,6 +441,7 @@ fn json_report_has_the_documented_shape() {
                     "accounts",
                     "compute_units_consumed",
                     "index",
+                    "input",
                     "invocations",
                     "logs",
                     "program_id",
@@ -450,6 +451,9 @@ fn json_report_has_the_documented_shape() {
                 "{scenario} #{index}"
             );
             assert_eq!(instruction["index"], index as u64);
+            // SHA-256 of the instruction's input, in hex.
+            let input = instruction["input"].as_str().unwrap();
+            assert!(input.len() == 64 && input.bytes().all(|b| b.is_ascii_hexdigit()));
             assert!(instruction["program_id"].is_string());
             assert!(instruction["result"].is_string());
             assert!(instruction["compute_units_consumed"].is_u64());

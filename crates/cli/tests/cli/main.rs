@@ -8,5 +8,7 @@ mod common;
 mod architecture;
 mod bench;
 mod conformance;
+mod diff;
 mod errors;
 mod observability;
+mod profiling;

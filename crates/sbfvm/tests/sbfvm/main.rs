@@ -14,6 +14,7 @@ mod jit_inline;
 mod library;
 mod loader;
 mod precompiles;
+mod profiles;
 mod progress;
 mod robustness;
 mod scenarios;

@@ -12,7 +12,7 @@ use sbfvm::ExecutionMode;
 use crate::common::fixtures_dir;
 
 /// Every scenario file, sorted by name.
-fn scenario_files() -> Vec<PathBuf> {
+pub(crate) fn scenario_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures_dir())
         .expect("fixtures directory")
         .map(|entry| entry.expect("directory entry").path())

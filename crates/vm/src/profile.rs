@@ -1,0 +1,315 @@
+//! Runtime profiles of one frame: the interpreter run one instruction at a time, reading
+//! the compute meter and the call depth after every step, so that each unit lands on the
+//! function (named by its entry pc) that spent it and each syscall's charge on its call
+//! site.
+//!
+//! Why the interpreter: solana-sbpf 0.26 has no run-time tracing switch for the JIT. Its
+//! only JIT hook is the `tracer` cargo feature, which compiles a call into every
+//! instruction of every program (unprofiled runs included) and records registers only,
+//! not the meter; its `ContextObject` has no per-instruction callback. Stepping the
+//! interpreter gives the exact meter after each instruction, and units are the same in
+//! both modes.
+
+use solana_sbpf::{
+    ebpf,
+    elf::Executable,
+    error::ProgramResult,
+    interpreter::Interpreter,
+    vm::{CallFrame, ContextObject, EbpfVm},
+};
+
+use crate::context::VmContext;
+
+/// What a profile node stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileNodeKind {
+    /// A function of the program, by the pc (instruction index in the text) it was entered at.
+    Function {
+        /// Instruction index of the function's first instruction.
+        entry_pc: u64,
+    },
+    /// A syscall called from the parent function.
+    Syscall {
+        /// The syscall's registered name.
+        name: String,
+    },
+}
+
+/// One node of a frame's call tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileNode {
+    /// What the node stands for.
+    pub kind: ProfileNodeKind,
+    /// The calling node; `None` for the root (the entrypoint).
+    pub parent: Option<usize>,
+    /// Units spent here and not in a child: a function's executed instructions (1 CU
+    /// each), or a syscall's charges (a CPI's including its callee).
+    pub units: u64,
+    /// Times this node was entered (calls of the function or the syscall from this site).
+    pub calls: u64,
+    /// The node's children, by index in [`FrameProfile::nodes`].
+    pub children: Vec<usize>,
+}
+
+/// The call tree of one frame's VM run, with every unit the run consumed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameProfile {
+    /// `nodes[0]` is the entrypoint; the others hang below it through `parent`.
+    pub nodes: Vec<ProfileNode>,
+    /// Each CPI syscall call in call order: its node and the units it charged (the
+    /// callee's included), so callers can hang the callee frames under their call site.
+    pub cpi_calls: Vec<(usize, u64)>,
+    /// Executed instructions that consumed a unit (the last one of a run that ran out of
+    /// units consumes none).
+    pub instructions: u64,
+}
+
+impl FrameProfile {
+    fn new(entry_pc: u64) -> Self {
+        Self {
+            nodes: vec![ProfileNode {
+                kind: ProfileNodeKind::Function { entry_pc },
+                parent: None,
+                units: 0,
+                calls: 1,
+                children: Vec::new(),
+            }],
+            cpi_calls: Vec::new(),
+            instructions: 0,
+        }
+    }
+
+    /// The child of `parent` of this kind, created when missing, entered once more.
+    fn enter(&mut self, parent: usize, kind: ProfileNodeKind) -> usize {
+        let found = self.nodes[parent]
+            .children
+            .iter()
+            .copied()
+            .find(|&child| self.nodes[child].kind == kind);
+        let node = found.unwrap_or_else(|| {
+            let node = self.nodes.len();
+            self.nodes.push(ProfileNode {
+                kind,
+                parent: Some(parent),
+                units: 0,
+                calls: 0,
+                children: Vec::new(),
+            });
+            self.nodes[parent].children.push(node);
+            node
+        });
+        self.nodes[node].calls += 1;
+        node
+    }
+
+    /// Units of all nodes: what the VM run consumed.
+    pub fn total_units(&self) -> u64 {
+        self.nodes.iter().map(|node| node.units).sum()
+    }
+}
+
+/// Watches an interpreter run step by step ([`step_through`]).
+pub(crate) trait StepObserver {
+    /// After the step that executed the instruction at `pc` (`registers` are those after
+    /// it): whether to look at the VM now ([`Self::pause`]).
+    fn step(&mut self, pc: u64, registers: &[u64; 12]) -> bool;
+    /// The VM (its meter and call depth) after a step [`Self::step`] asked for, and after
+    /// the last one; `registers` as after that step.
+    fn pause(&mut self, vm: &mut EbpfVm<'_, VmContext>, registers: &[u64; 12]);
+}
+
+/// Runs `executable` in the interpreter one instruction at a time, as
+/// `EbpfVm::execute_program` does in interpreter mode, telling `observer` of every step.
+/// Returns the units the run consumed, its result and the final registers.
+pub(crate) fn step_through(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+    call_frames: &mut [CallFrame],
+    observer: &mut impl StepObserver,
+) -> (u64, ProgramResult, [u64; 12]) {
+    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
+    let initial = vm.context().get_remaining();
+    vm.previous_instruction_meter = initial;
+    vm.due_insn_count = 0;
+    vm.program_result = ProgramResult::Ok(0);
+    let mut registers = vm.registers;
+    loop {
+        // The interpreter keeps its state in the VM, the call frames and the registers, so
+        // a new one after a pause runs on exactly as the old one would have; dropping it
+        // lets the observer read the VM.
+        let mut interpreter = Interpreter::new(vm, executable, registers, call_frames);
+        let running = loop {
+            let pc = interpreter.reg[11];
+            let running = interpreter.step();
+            let pause = observer.step(pc, &interpreter.reg);
+            if !running || pause {
+                break running;
+            }
+        };
+        registers = interpreter.reg;
+        observer.pause(vm, &registers);
+        if !running {
+            break;
+        }
+    }
+    vm.registers[11] = registers[11];
+    let due = vm.due_insn_count;
+    let context = vm.context();
+    context.consume(due);
+    let units = initial.saturating_sub(context.get_remaining());
+    let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
+    (units, result, registers)
+}
+
+/// Names of the CPI syscalls, whose charge includes the callee frame.
+const CPI_SYSCALLS: [&str; 2] = ["sol_invoke_signed_c", "sol_invoke_signed_rust"];
+
+/// What the instruction at `pc` may do to the meter or the call depth.
+enum Effect {
+    /// Costs its one unit, stays in the function.
+    Plain,
+    /// Calls the named syscall, which may charge more.
+    Syscall(String),
+    /// May enter a function (`call`, `callx`) or return from one (`exit`).
+    CallOrExit,
+}
+
+/// Classifies an instruction as solana-sbpf 0.26's interpreter resolves it: a `call imm`
+/// is a syscall when (before SBPF v3, or with `src` 0 from v3 on) its key names a
+/// registered syscall, else an internal call.
+fn effect_at(executable: &Executable<VmContext>, text: &[u8], pc: u64) -> Effect {
+    let Some(instruction) = usize::try_from(pc)
+        .ok()
+        .and_then(|pc| pc.checked_mul(ebpf::INSN_SIZE))
+        .and_then(|offset| text.get(offset..offset.checked_add(ebpf::INSN_SIZE)?))
+    else {
+        return Effect::Plain;
+    };
+    match instruction[0] {
+        ebpf::CALL_IMM => {
+            let src = instruction[1] >> 4;
+            let key = u32::from_le_bytes([
+                instruction[4],
+                instruction[5],
+                instruction[6],
+                instruction[7],
+            ]);
+            let may_be_syscall = !executable.get_sbpf_version().static_syscalls() || src == 0;
+            let syscall = may_be_syscall
+                .then(|| {
+                    executable
+                        .get_loader()
+                        .get_function_registry()
+                        .lookup_by_key(key)
+                })
+                .flatten();
+            match syscall {
+                Some((name, _)) => Effect::Syscall(String::from_utf8_lossy(name).into_owned()),
+                None => Effect::CallOrExit,
+            }
+        }
+        ebpf::CALL_REG | ebpf::EXIT => Effect::CallOrExit,
+        _ => Effect::Plain,
+    }
+}
+
+/// Builds a [`FrameProfile`] while [`step_through`] runs the frame. Each step is charged
+/// its one unit on the current function; the VM is read only after a syscall, a call or
+/// an exit, and at the end: the meter's drop since the last reading beyond those units is
+/// the syscall's charge (or, at the end, one less when the last instruction found the meter
+/// empty), and a change in call depth enters the function at the new pc or returns.
+struct Profiler<'a> {
+    executable: &'a Executable<VmContext>,
+    text: &'a [u8],
+    profile: FrameProfile,
+    /// The function executing now.
+    current: usize,
+    /// Call depth at the last reading.
+    depth: u64,
+    /// Meter at the start of the run.
+    initial: u64,
+    /// Units consumed at the last reading.
+    consumed: u64,
+    /// Units charged to instructions since the last reading.
+    charged: u64,
+    /// The syscall the last step called, if it did.
+    syscall: Option<String>,
+}
+
+impl StepObserver for Profiler<'_> {
+    fn step(&mut self, pc: u64, _registers: &[u64; 12]) -> bool {
+        self.profile.nodes[self.current].units += 1;
+        self.profile.instructions += 1;
+        self.charged += 1;
+        match effect_at(self.executable, self.text, pc) {
+            Effect::Plain => false,
+            Effect::Syscall(name) => {
+                self.syscall = Some(name);
+                true
+            }
+            Effect::CallOrExit => true,
+        }
+    }
+
+    fn pause(&mut self, vm: &mut EbpfVm<'_, VmContext>, registers: &[u64; 12]) {
+        let now = self.initial.saturating_sub(vm.context().get_remaining()) + vm.due_insn_count;
+        let spent = now.saturating_sub(self.consumed);
+        self.consumed = now;
+        let charged = std::mem::take(&mut self.charged);
+        let syscall = self.syscall.take();
+        if spent < charged {
+            // The last instruction found the meter empty: it cost nothing (and a syscall
+            // it would have called was not called).
+            self.profile.nodes[self.current].units -= charged - spent;
+            self.profile.instructions -= charged - spent;
+            return;
+        }
+        let charge = spent - charged;
+        if let Some(name) = syscall {
+            let is_cpi = CPI_SYSCALLS.contains(&name.as_str());
+            let node = self
+                .profile
+                .enter(self.current, ProfileNodeKind::Syscall { name });
+            self.profile.nodes[node].units += charge;
+            if is_cpi {
+                self.profile.cpi_calls.push((node, charge));
+            }
+        } else {
+            // Never arises (only syscalls charge beyond their instruction); kept on the
+            // function but not as instructions, so a check of the split would notice.
+            self.profile.nodes[self.current].units += charge;
+        }
+        let depth = vm.call_depth;
+        if depth > self.depth {
+            let kind = ProfileNodeKind::Function {
+                entry_pc: registers[11],
+            };
+            self.current = self.profile.enter(self.current, kind);
+        } else if depth < self.depth {
+            self.current = self.profile.nodes[self.current].parent.unwrap_or(0);
+        }
+        self.depth = depth;
+    }
+}
+
+/// Runs the frame as [`step_through`] does and builds its profile ([`Profiler`]).
+pub(crate) fn profile_run(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+    call_frames: &mut [CallFrame],
+) -> (u64, ProgramResult, FrameProfile) {
+    let (_, text) = executable.get_text_bytes();
+    let mut profiler = Profiler {
+        executable,
+        text,
+        profile: FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64),
+        current: 0,
+        depth: vm.call_depth,
+        initial: vm.context().get_remaining(),
+        consumed: 0,
+        charged: 0,
+        syscall: None,
+    };
+    let (units, result, _) = step_through(vm, executable, call_frames, &mut profiler);
+    (units, result, profiler.profile)
+}
