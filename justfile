@@ -100,3 +100,17 @@ check: ci miri miri-executor
 compare-cli baseline:
     cargo build --release -p sbfvm-cli && tools/compare-cli.sh {{baseline}} target/release/sbfvm
 # ---- END behaviour check ----
+
+# ---- BEGIN bindings (bindings/: Python with PyO3 + maturin, Node with napi-rs) ----
+# Build both packages (debug) into the workspace's target and run their suites, as .ci/run does.
+bindings-test:
+    bindings/check.sh
+
+# Install the Python package from source into the current environment (release build).
+bindings-python:
+    pip install ./bindings/python
+
+# Build the Node addon from source (release) into bindings/node/sbfvm.node.
+bindings-node:
+    cd bindings/node && npm install && npm run build
+# ---- END bindings ----
