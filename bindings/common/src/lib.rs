@@ -228,6 +228,17 @@ pub fn frames(outcome: &Outcome) -> Vec<Frame> {
     outcome.invocations.iter().map(Frame::from).collect()
 }
 
+/// Mean wall time in nanoseconds of `iterations` calls of `run` (at least one), each
+/// result dropped inside the timed span as a binding drops an unused outcome.
+pub fn time_per_call<T>(iterations: u32, mut run: impl FnMut() -> T) -> f64 {
+    let iterations = iterations.max(1);
+    let start = std::time::Instant::now();
+    for _ in 0..iterations {
+        drop(std::hint::black_box(run()));
+    }
+    start.elapsed().as_nanos() as f64 / f64::from(iterations)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

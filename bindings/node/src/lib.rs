@@ -445,6 +445,24 @@ impl NativeSbfvm {
         ))
     }
 
+    /// Runs the instruction `iterations` times inside Rust (converted once, no JavaScript
+    /// per call, outcomes dropped) and returns the mean nanoseconds per call: the engine's
+    /// own cost, against which a JavaScript loop over `processInstruction` shows the
+    /// binding's.
+    #[napi]
+    pub fn time_process_instruction(
+        &mut self,
+        program_id: KeyArg,
+        accounts: Vec<NativeMeta>,
+        data: Uint8Array,
+        iterations: u32,
+    ) -> Result<f64> {
+        let instruction = instruction_of(&program_id, &accounts, &data)?;
+        Ok(common::time_per_call(iterations, || {
+            self.vm.process_instruction(&instruction)
+        }))
+    }
+
     /// Runs instructions as one atomic transaction, under `computeUnitLimit` when given.
     #[napi]
     pub fn process_transaction(

@@ -94,3 +94,10 @@ test("accounts and airdrop", () => {
   assert.equal(vm.getAccount(key.toBase58()).lamports, 15n);
   assert.ok(vm.latestBlockhash().length >= 32);
 });
+
+test("timeProcessInstruction runs the instruction inside Rust", () => {
+  const { vm, instructions, expected } = load("cpi_chain.toml");
+  assert.ok(vm.timeProcessInstruction(instructions[0], 3) > 0);
+  const outcome = vm.processInstruction(instructions[0]);
+  assert.equal(outcome.computeUnitsConsumed, BigInt(expected[0].compute_units_consumed));
+});

@@ -102,3 +102,10 @@ def test_accounts_and_airdrop():
     vm.airdrop(key, 10)
     assert vm.get_account(key).lamports == 15
     assert len(vm.latest_blockhash()) >= 32
+
+
+def test_time_process_instruction():
+    vm, instructions, expected = load("cpi_chain.toml")
+    assert vm.time_process_instruction(instructions[0], 3) > 0
+    # Timing runs the instruction; each run commits as process_instruction does.
+    assert_same(vm, vm.process_instruction(instructions[0]), expected[0])
