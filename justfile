@@ -114,3 +114,17 @@ bindings-python:
 bindings-node:
     cd bindings/node && npm install && npm run build
 # ---- END bindings ----
+
+# ---- BEGIN bindings benchmark ----
+# Linux (.so names). The fixed cost of process_instruction from Python and Node (release
+# builds of both bindings) next to the Rust facade's; see README "Python and Node".
+bindings-bench:
+    cd bindings && cargo build --release --locked -p sbfvm-python -p sbfvm-node
+    mkdir -p bindings/target/bench-python/sbfvm
+    cp bindings/python/python/sbfvm/__init__.py bindings/target/bench-python/sbfvm/
+    cp bindings/target/release/lib_sbfvm.so bindings/target/bench-python/sbfvm/_sbfvm.abi3.so
+    cp bindings/target/release/libsbfvm_node.so bindings/node/sbfvm.node
+    cargo run --release -- bench execute/noop_instruction_jit
+    cd bindings/python && PYTHONPATH=../target/bench-python python3 bench.py
+    cd bindings/node && node bench.js
+# ---- END bindings benchmark ----

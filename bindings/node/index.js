@@ -76,29 +76,24 @@ function expectation(expect) {
   return out;
 }
 
-class Outcome {
-  #native;
-  constructor(outcome) {
-    this.#native = outcome;
-  }
-  /** "ok" or Agave's error text, e.g. "Custom(1)". */
-  get result() { return this.#native.result; }
-  get isOk() { return this.#native.isOk; }
-  get computeUnitsConsumed() { return this.#native.computeUnitsConsumed; }
-  get logs() { return this.#native.logs; }
-  get returnData() { return new Uint8Array(this.#native.returnData); }
-  get returnDataProgramId() { return this.#native.returnDataProgramId ?? null; }
-  get fee() { return this.#native.fee ?? null; }
-  get invocations() { return this.#native.invocations; }
-  account(pubkey) { return this.#native.account(key(pubkey, "pubkey")) ?? null; }
+// The native outcome is returned as is (a wrapper object per call would cost about a
+// microsecond); what takes JavaScript shapes is added to its prototype.
+const { Outcome } = native;
+Object.assign(Outcome.prototype, {
+  /** State after the transaction of an account it referenced, or null. */
+  account(pubkey) {
+    return this.nativeAccount(key(pubkey, "pubkey")) ?? null;
+  },
   /** Every failed expectation (expected vs actual), or null when all hold. */
-  check(expect) { return this.#native.check(expectation(expect ?? {})) ?? null; }
+  check(expect) {
+    return this.nativeCheck(expectation(expect ?? {})) ?? null;
+  },
   /** `check`, throwing an AssertionError listing every failure. */
   expect(expect) {
     const failures = this.check(expect);
     if (failures !== null) throw new AssertionError({ message: failures });
-  }
-}
+  },
+});
 
 class Sbfvm {
   #native;
@@ -128,7 +123,7 @@ class Sbfvm {
   }
   getAccount(pubkey) { return this.#native.getAccount(key(pubkey, "pubkey")) ?? null; }
   processInstruction(instruction) {
-    return new Outcome(this.#native.processInstruction(...instructionParts(instruction)));
+    return this.#native.processInstruction(...instructionParts(instruction));
   }
   /**
    * Runs the instruction `iterations` times inside Rust and returns the mean nanoseconds per
@@ -143,10 +138,10 @@ class Sbfvm {
       const [programId, accounts, data] = instructionParts(instruction);
       return { programId, accounts, data };
     });
-    return new Outcome(this.#native.processTransaction(parts, computeUnitLimit ?? undefined));
+    return this.#native.processTransaction(parts, computeUnitLimit ?? undefined);
   }
-  sendTransaction(transaction) { return new Outcome(this.#native.sendTransaction(transactionBytes(transaction))); }
-  simulateTransaction(transaction) { return new Outcome(this.#native.simulateTransaction(transactionBytes(transaction))); }
+  sendTransaction(transaction) { return this.#native.sendTransaction(transactionBytes(transaction)); }
+  simulateTransaction(transaction) { return this.#native.simulateTransaction(transactionBytes(transaction)); }
   setSignatureVerification(enabled) { this.#native.setSignatureVerification(!!enabled); }
   latestBlockhash() { return this.#native.latestBlockhash(); }
   expireBlockhash() { return this.#native.expireBlockhash(); }

@@ -5,7 +5,7 @@
 // `#[napi]` generates undocumented registration functions for each class and method.
 #![allow(missing_docs)]
 
-use napi::bindgen_prelude::{BigInt, Buffer, Either, Uint8Array};
+use napi::bindgen_prelude::{BigInt, Either, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 use sbfvm::{Account, Outcome, Pubkey, ReadableAccount};
@@ -102,7 +102,7 @@ pub struct AccountState {
     /// Balance.
     pub lamports: BigInt,
     /// The data.
-    pub data: Buffer,
+    pub data: Uint8Array,
     /// The owner program, in base58.
     pub owner: String,
     /// The executable flag.
@@ -115,7 +115,7 @@ impl From<Account> for AccountState {
             lamports: BigInt::from(account.lamports()),
             owner: account.owner().to_string(),
             executable: account.executable(),
-            data: account.data.into(),
+            data: Uint8Array::new(account.data),
         }
     }
 }
@@ -257,8 +257,9 @@ impl Expect {
     }
 }
 
-/// What a transaction did.
-#[napi(js_name = "NativeOutcome")]
+/// What a transaction did. `index.js` returns it as is (a wrapper object would cost about
+/// a microsecond per call) and adds `account`, `check` and `expect` to its prototype.
+#[napi(js_name = "Outcome")]
 pub struct NativeOutcome {
     outcome: Outcome,
 }
@@ -291,11 +292,12 @@ impl NativeOutcome {
 
     /// The return data (empty when there is none).
     #[napi(getter)]
-    pub fn return_data(&self) -> Buffer {
-        self.outcome
-            .return_data()
-            .map_or_else(Vec::new, |(_, data)| data.to_vec())
-            .into()
+    pub fn return_data(&self) -> Uint8Array {
+        Uint8Array::new(
+            self.outcome
+                .return_data()
+                .map_or_else(Vec::new, |(_, data)| data.to_vec()),
+        )
     }
 
     /// The program that set the return data, if any.
@@ -321,15 +323,16 @@ impl NativeOutcome {
             .collect()
     }
 
-    /// State after the transaction of an account it referenced.
-    #[napi]
+    /// State after the transaction of an account it referenced (`account` in `index.js`).
+    #[napi(js_name = "nativeAccount")]
     pub fn account(&self, pubkey: KeyArg) -> Result<Option<AccountState>> {
         let key = key_of(&pubkey, "pubkey")?;
         Ok(self.outcome.account(&key).map(AccountState::from))
     }
 
-    /// Every failed expectation with expected and actual values, or null when all hold.
-    #[napi]
+    /// Every failed expectation with expected and actual values, or null when all hold
+    /// (`check` in `index.js`, which converts the keys first).
+    #[napi(js_name = "nativeCheck")]
     pub fn check(&self, expect: Expect) -> Result<Option<String>> {
         expect.to_common()?.failures(&self.outcome).map_err(invalid)
     }
