@@ -150,4 +150,4 @@ function runAll(name) {
   });
 }
 
-module.exports = { FIXTURES, PublicKey, load, runAll };
+module.exports = { FIXTURES, PublicKey, b58decode, load, runAll };
