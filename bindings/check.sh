@@ -11,6 +11,18 @@ root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 manifest=bindings/Cargo.toml
 
+# The packages' versions follow the workspace's: bindings/Cargo.toml (which maturin gives
+# the Python package) and package.json must say what the root Cargo.toml says.
+version_of() { sed -n 's/^version = "\(.*\)"$/\1/p' "$1" | head -n 1; }
+workspace_version=$(version_of Cargo.toml)
+node_version=$(node -p 'require("./bindings/node/package.json").version')
+for version in "$(version_of "$manifest")" "$node_version"; do
+  if [ "$version" != "$workspace_version" ]; then
+    echo "bindings version $version differs from the workspace's $workspace_version" >&2
+    exit 1
+  fi
+done
+
 cargo fmt --manifest-path "$manifest" --all -- --check
 cargo clippy --manifest-path "$manifest" --all-targets --locked -- -D warnings
 cargo test --manifest-path "$manifest" --locked -p sbfvm-bindings-common
