@@ -100,3 +100,31 @@ check: ci miri miri-executor
 compare-cli baseline:
     cargo build --release -p sbfvm-cli && tools/compare-cli.sh {{baseline}} target/release/sbfvm
 # ---- END behaviour check ----
+
+# ---- BEGIN bindings (bindings/: Python with PyO3 + maturin, Node with napi-rs) ----
+# Build both packages (debug) into the workspace's target and run their suites, as .ci/run does.
+bindings-test:
+    bindings/check.sh
+
+# Install the Python package from source into the current environment (release build).
+bindings-python:
+    pip install ./bindings/python
+
+# Build the Node addon from source (release) into bindings/node/sbfvm.node.
+bindings-node:
+    cd bindings/node && npm install && npm run build
+# ---- END bindings ----
+
+# ---- BEGIN bindings benchmark ----
+# Linux (.so names). The fixed cost of process_instruction from Python and Node (release
+# builds of both bindings) next to the Rust facade's; see README "Python and Node".
+bindings-bench:
+    cd bindings && cargo build --release --locked -p sbfvm-python -p sbfvm-node
+    mkdir -p bindings/target/bench-python/sbfvm
+    cp bindings/python/python/sbfvm/__init__.py bindings/target/bench-python/sbfvm/
+    cp bindings/target/release/lib_sbfvm.so bindings/target/bench-python/sbfvm/_sbfvm.abi3.so
+    cp bindings/target/release/libsbfvm_node.so bindings/node/sbfvm.node
+    cargo run --release -- bench execute/noop_instruction_jit
+    cd bindings/python && PYTHONPATH=../target/bench-python python3 bench.py
+    cd bindings/node && node bench.js
+# ---- END bindings benchmark ----
