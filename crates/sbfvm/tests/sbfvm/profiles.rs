@@ -9,7 +9,7 @@ use sbfvm::runner::{self, RunOptions};
 use sbfvm::scenario::Scenario;
 use sbfvm::{ExecutionMode, Invocation};
 
-use crate::scenarios::scenario_files;
+use crate::scenarios::toml_scenarios;
 
 /// What a frame's own nodes (down to, not into, the callee frames) add up to.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -114,16 +114,13 @@ fn check_profile(profile: &InstructionProfile, invocations: &[Invocation], label
 #[test]
 fn every_frame_of_every_scenario_has_a_profile_that_adds_up_in_both_modes() {
     let mut frames_checked = 0;
-    for path in scenario_files()
-        .into_iter()
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-    {
-        let scenario = Scenario::load(&path).unwrap();
+    for (path, scenario) in toml_scenarios() {
         for mode in [ExecutionMode::Interpreter, ExecutionMode::Jit] {
             let options = RunOptions {
                 mode: Some(mode),
                 trace: None,
                 profile: true,
+                coverage: false,
             };
             let report = runner::run_with(&scenario, &options)
                 .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
@@ -233,10 +230,11 @@ fn a_run_profiles_or_traces_not_both() {
             program: None,
         }),
         profile: true,
+        coverage: false,
     };
     let error = runner::run_with(&scenario, &options).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "a run records traces or profiles, not both"
+        "a run records traces, or profiles and coverage, not both"
     );
 }
