@@ -178,8 +178,8 @@ fn goblin_entry_pc(elf: &[u8]) -> u64 {
     (entry - text.address) / 8
 }
 
-/// A symbol whose name lies outside its string table is a clear error, not a panic nor a
-/// made-up name; the program still loads and runs.
+/// A symbol whose name lies outside its string table is a clear error for profiles and
+/// coverage, not a panic nor a made-up name; the program still loads and runs.
 #[test]
 fn an_elf_with_a_broken_symbol_is_a_clear_error() {
     let mut elf = std::fs::read(crate::common::fixtures_dir().join("log.so")).unwrap();
@@ -194,15 +194,25 @@ fn an_elf_with_a_broken_symbol_is_a_clear_error() {
     let scenario = Scenario::single_program(&program, &[]);
     let plain = runner::run(&scenario, None).unwrap();
     assert!(plain.instructions[0].outcome.is_ok());
-    let options = RunOptions {
+    // Coverage names functions from the same symbols, and says so the same way.
+    let profile = RunOptions {
         profile: true,
         ..RunOptions::default()
     };
-    let error = runner::run_with(&scenario, &options)
-        .unwrap_err()
-        .to_string();
-    assert!(error.starts_with("cannot profile: program "), "{error}");
-    assert!(error.contains("outside its string table"), "{error}");
+    let coverage = RunOptions {
+        coverage: true,
+        ..RunOptions::default()
+    };
+    for (options, prefix) in [
+        (profile, "cannot profile: program "),
+        (coverage, "cannot compute coverage: program "),
+    ] {
+        let error = runner::run_with(&scenario, &options)
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with(prefix), "{error}");
+        assert!(error.contains("outside its string table"), "{error}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
