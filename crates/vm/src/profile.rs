@@ -348,8 +348,9 @@ pub struct CodeLayout {
     pub slots: u64,
     /// Each instruction's pc (index of its first slot) and disassembly, in text order.
     pub instructions: Vec<(u64, String)>,
-    /// Entry pcs of the functions solana-sbpf knows (the function registry, the
-    /// entrypoint, the targets of internal `call`s), in order.
+    /// Entry pcs of the functions solana-sbpf's static analysis finds (the function
+    /// registry, the entrypoint, the control-flow roots no jump reaches, such as `callx`
+    /// targets) and, from SBPF v3 on, the targets of internal `call`s, in order.
     pub function_starts: Vec<u64>,
 }
 
