@@ -48,6 +48,9 @@ pub enum Error {
     /// A profile that cannot be built or written (a program whose symbols cannot be read).
     #[error("cannot profile: {0}")]
     Profile(String),
+    /// Coverage that cannot be built (a program whose text or symbols cannot be read).
+    #[error("cannot compute coverage: {0}")]
+    Coverage(String),
     /// A `--json` report [`crate::diff`] cannot compare: malformed, or of another scenario.
     #[error("{0}")]
     Report(String),

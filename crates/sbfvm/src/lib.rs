@@ -125,6 +125,7 @@
 //! shown on stderr when it is a terminal, silent otherwise.
 
 pub mod check;
+pub mod coverage;
 pub mod diff;
 pub mod error;
 mod facade;

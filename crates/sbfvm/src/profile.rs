@@ -45,6 +45,8 @@ use crate::{Invocation, Outcome, Sbfvm};
 pub struct ProfileTracer {
     /// Frames recorded since they were last taken, in the order they finished.
     pub frames: Vec<TraceFrame>,
+    /// Whether the profiles also count the executions of every pc ([`crate::coverage`]).
+    pub coverage: bool,
 }
 
 impl Tracer for ProfileTracer {
@@ -58,6 +60,10 @@ impl Tracer for ProfileTracer {
 
     fn detail(&self) -> TraceDetail {
         TraceDetail::Profile
+    }
+
+    fn coverage(&self) -> bool {
+        self.coverage
     }
 
     fn as_any(&mut self) -> &mut dyn std::any::Any {

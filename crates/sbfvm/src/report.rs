@@ -29,6 +29,10 @@ fn result_text(result: &Result<(), sbfvm_runtime::InstructionError>) -> String {
 /// The `--json` report of a scenario run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct JsonReport {
+    /// Instruction coverage of every program that ran ([`crate::coverage`]); omitted
+    /// when the run was not asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<crate::coverage::Coverage>,
     /// Failed `expect` checks, all instructions together.
     pub expectations_failed: usize,
     /// One entry per instruction, in scenario order.
@@ -233,6 +237,7 @@ impl JsonInstruction {
 /// The `--json` report.
 pub fn json_report(report: &RunReport) -> JsonReport {
     JsonReport {
+        coverage: report.coverage.clone(),
         expectations_failed: report.expectations_failed(),
         instructions: report
             .instructions

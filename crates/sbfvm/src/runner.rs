@@ -9,6 +9,7 @@ use solana_instruction::Instruction;
 use solana_pubkey::Pubkey;
 
 use crate::check::Check;
+use crate::coverage::{Coverage, CoverageCollector};
 use crate::error::Error;
 use crate::profile::{InstructionProfile, ProfileTracer, SymbolCache};
 use crate::scenario::{
@@ -62,6 +63,9 @@ pub struct RunReport {
     /// One report per `[[transactions]]` entry, in scenario order (`program_id` is the
     /// first instruction's program; `accounts` every key of the transaction).
     pub transactions: Vec<InstructionReport>,
+    /// Instruction coverage of every program that ran, over the whole run, when it was
+    /// asked for ([`RunOptions::coverage`]).
+    pub coverage: Option<Coverage>,
 }
 
 impl RunReport {
@@ -391,6 +395,7 @@ pub fn run_with_trace(
             mode: mode_override,
             trace: trace.cloned(),
             profile: false,
+            coverage: false,
         },
     )
 }
@@ -405,13 +410,16 @@ pub struct RunOptions {
     /// Profile every frame ([`crate::profile`]) into [`InstructionReport::profile`]; the
     /// frames then run in the interpreter (results and units are the same).
     pub profile: bool,
+    /// Count the executed instructions of every frame ([`crate::coverage`]) into
+    /// [`RunReport::coverage`]; the frames run in the profiles' interpreter.
+    pub coverage: bool,
 }
 
 /// [`run`] with traces or profiles.
 pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, Error> {
-    if options.profile && options.trace.is_some() {
+    if (options.profile || options.coverage) && options.trace.is_some() {
         return Err(Error::Config(
-            "a run records traces or profiles, not both".into(),
+            "a run records traces, or profiles and coverage, not both".into(),
         ));
     }
     let trace = options.trace.as_ref();
@@ -429,16 +437,23 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, 
             frames: Vec::new(),
         })));
     }
-    if options.profile {
-        vm.executor()
-            .set_tracer(Some(Box::new(ProfileTracer::default())));
+    if options.profile || options.coverage {
+        vm.executor().set_tracer(Some(Box::new(ProfileTracer {
+            frames: Vec::new(),
+            coverage: options.coverage,
+        })));
     }
     let symbols = std::cell::RefCell::new(SymbolCache::default());
+    let coverage = std::cell::RefCell::new(CoverageCollector::default());
     let profile = |vm: &Sbfvm, outcome: &Outcome| -> Result<Option<InstructionProfile>, Error> {
-        if !options.profile {
+        if !options.profile && !options.coverage {
             return Ok(None);
         }
         let frames = ProfileTracer::take_frames(vm.executor());
+        coverage.borrow_mut().add(&frames);
+        if !options.profile {
+            return Ok(None);
+        }
         InstructionProfile::build_cached(vm, outcome, &frames, &mut symbols.borrow_mut()).map(Some)
     };
     let mut reports = Vec::with_capacity(instructions.len());
@@ -501,11 +516,17 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, 
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
+    let coverage = if options.coverage {
+        Some(coverage.borrow().finish(&vm)?)
+    } else {
+        None
+    };
     Ok(RunReport {
         mode: vm.config().mode,
         warnings,
         instructions: reports,
         transactions,
+        coverage,
     })
 }
 

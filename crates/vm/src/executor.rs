@@ -98,6 +98,11 @@ impl LoadedProgram {
         &self.elf
     }
 
+    /// The program's instructions and functions, for coverage.
+    pub fn code_layout(&self) -> Result<crate::profile::CodeLayout, String> {
+        crate::profile::CodeLayout::of(&self.executable)
+    }
+
     /// The imported syscall a `call imm` at `pc` names, if that is what the instruction is.
     fn unresolved_call_at(&self, pc: u64) -> Option<&str> {
         const CALL_IMM: u8 = 0x85;
@@ -1098,6 +1103,11 @@ pub trait Tracer {
     fn detail(&self) -> TraceDetail {
         TraceDetail::Steps
     }
+    /// With [`TraceDetail::Profile`]: whether profiles also count the executions of every
+    /// pc ([`FrameProfile::pc_hits`]), for coverage.
+    fn coverage(&self) -> bool {
+        false
+    }
     /// The tracer as `Any`, to downcast it to its own type after
     /// [`SbfExecutor::take_tracer`].
     fn as_any(&mut self) -> &mut dyn std::any::Any;
@@ -1113,7 +1123,13 @@ impl SbfExecutor {
         call_frames: &mut [CallFrame],
         frame: &CurrentFrame,
     ) -> (u64, ProgramResult) {
-        let detail = self.tracer.borrow().as_ref().map(|tracer| tracer.detail());
+        let (detail, coverage) = self
+            .tracer
+            .borrow()
+            .as_ref()
+            .map_or((None, false), |tracer| {
+                (Some(tracer.detail()), tracer.coverage())
+            });
         let mut record = TraceFrame {
             trace_index: frame.trace_index,
             stack_height: frame.stack_height,
@@ -1123,7 +1139,7 @@ impl SbfExecutor {
             profile: None,
         };
         let (units, result) = if detail == Some(TraceDetail::Profile) {
-            let (units, result, profile) = profile_run(vm, executable, call_frames);
+            let (units, result, profile) = profile_run(vm, executable, call_frames, coverage);
             record.profile = Some(profile);
             (units, result)
         } else {

@@ -62,6 +62,9 @@ pub struct FrameProfile {
     /// Executed instructions that consumed a unit (the last one of a run that ran out of
     /// units consumes none).
     pub instructions: u64,
+    /// Times each pc (instruction index in the text) was executed, for coverage; empty
+    /// unless the run was asked for it ([`profile_run`]).
+    pub pc_hits: Vec<u64>,
 }
 
 impl FrameProfile {
@@ -76,6 +79,7 @@ impl FrameProfile {
             }],
             cpi_calls: Vec::new(),
             instructions: 0,
+            pc_hits: Vec::new(),
         }
     }
 
@@ -234,10 +238,20 @@ struct Profiler<'a> {
     charged: u64,
     /// The syscall the last step called, if it did.
     syscall: Option<String>,
+    /// The pc of the last step.
+    last_pc: u64,
 }
 
 impl StepObserver for Profiler<'_> {
     fn step(&mut self, pc: u64, _registers: &[u64; 12]) -> bool {
+        // Without coverage `pc_hits` is empty and this is one bounds check.
+        if let Some(hits) = usize::try_from(pc)
+            .ok()
+            .and_then(|pc| self.profile.pc_hits.get_mut(pc))
+        {
+            *hits += 1;
+        }
+        self.last_pc = pc;
         self.profile.nodes[self.current].units += 1;
         self.profile.instructions += 1;
         self.charged += 1;
@@ -262,6 +276,12 @@ impl StepObserver for Profiler<'_> {
             // it would have called was not called).
             self.profile.nodes[self.current].units -= charged - spent;
             self.profile.instructions -= charged - spent;
+            if let Some(hits) = usize::try_from(self.last_pc)
+                .ok()
+                .and_then(|pc| self.profile.pc_hits.get_mut(pc))
+            {
+                *hits = hits.saturating_sub(1);
+            }
             return;
         }
         let charge = spent - charged;
@@ -292,24 +312,84 @@ impl StepObserver for Profiler<'_> {
     }
 }
 
-/// Runs the frame as [`step_through`] does and builds its profile ([`Profiler`]).
+/// Runs the frame as [`step_through`] does and builds its profile ([`Profiler`]), with
+/// [`FrameProfile::pc_hits`] when `coverage` is asked for.
 pub(crate) fn profile_run(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
+    coverage: bool,
 ) -> (u64, ProgramResult, FrameProfile) {
     let (_, text) = executable.get_text_bytes();
+    let mut profile = FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64);
+    if coverage {
+        profile.pc_hits = vec![0; text.len() / ebpf::INSN_SIZE];
+    }
     let mut profiler = Profiler {
         executable,
         text,
-        profile: FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64),
+        profile,
         current: 0,
         depth: vm.call_depth,
         initial: vm.context().get_remaining(),
         consumed: 0,
         charged: 0,
         syscall: None,
+        last_pc: 0,
     };
     let (units, result, _) = step_through(vm, executable, call_frames, &mut profiler);
     (units, result, profiler.profile)
+}
+
+/// The instructions and functions of a program's text, for coverage.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CodeLayout {
+    /// Instruction slots of the text (an `lddw` takes two; only its first is executed).
+    pub slots: u64,
+    /// Each instruction's pc (index of its first slot) and disassembly, in text order.
+    pub instructions: Vec<(u64, String)>,
+    /// Entry pcs of the functions solana-sbpf's static analysis finds (the function
+    /// registry, the entrypoint, the control-flow roots no jump reaches, such as `callx`
+    /// targets) and, from SBPF v3 on, the targets of internal `call`s, in order.
+    pub function_starts: Vec<u64>,
+}
+
+impl CodeLayout {
+    /// Decodes `executable`'s text as solana-sbpf's static analysis does.
+    pub(crate) fn of(executable: &Executable<VmContext>) -> Result<Self, String> {
+        let analysis = solana_sbpf::static_analysis::Analysis::from_executable(executable)
+            .map_err(|error| format!("cannot decode the program text: {error}"))?;
+        let instructions = analysis
+            .instructions
+            .iter()
+            .map(|insn| {
+                (
+                    insn.ptr as u64,
+                    analysis.disassemble_instruction(insn, insn.ptr),
+                )
+            })
+            .collect();
+        let version = executable.get_sbpf_version();
+        let mut starts: std::collections::BTreeSet<u64> =
+            analysis.functions.keys().map(|&pc| pc as u64).collect();
+        starts.insert(analysis.entrypoint as u64);
+        // From SBPF v3 on an internal call (`src` 1) names its target relative to itself and
+        // the registry need not hold it; a function is entered there all the same.
+        if version.static_syscalls() {
+            starts.extend(
+                analysis
+                    .instructions
+                    .iter()
+                    .filter(|insn| insn.opc == ebpf::CALL_IMM && insn.src == 1)
+                    .map(|insn| {
+                        u64::from(version.calculate_call_imm_target_pc(insn.ptr, insn.imm))
+                    }),
+            );
+        }
+        Ok(Self {
+            slots: (executable.get_text_bytes().1.len() / ebpf::INSN_SIZE) as u64,
+            instructions,
+            function_starts: starts.into_iter().collect(),
+        })
+    }
 }

@@ -53,6 +53,11 @@ pub(crate) struct Args {
     /// Rows of the profile's function table
     #[arg(long, value_name = "N", default_value_t = 10, requires = "profile")]
     top: usize,
+    /// Instruction coverage of every program that ran: SBF instructions executed per
+    /// function and program, printed, in the --json report, and written to OUT as lcov
+    /// (one line per instruction; listings in OUT.listings/)
+    #[arg(long, value_name = "OUT", allow_hyphen_values = true, conflicts_with = "trace")]
+    coverage: Option<PathBuf>,
 }
 
 /// `sbfvm` with no command: the demo scenario.
@@ -68,15 +73,28 @@ pub(crate) fn demo() -> Result<Status, CliError> {
         trace_program: None,
         profile: None,
         top: 10,
+        coverage: None,
     })
 }
 
 pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
     let scenario = load_target(&args)?;
+    if let Some(path) = &args.coverage {
+        // Before the run, so a path that cannot be written fails fast.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|error| sbfvm::Error::Io {
+                path: path.clone(),
+                message: format!("cannot write the coverage file: {error}"),
+            })?;
+    }
     let options = RunOptions {
         mode: args.mode,
         trace: trace_options(&args)?,
         profile: args.profile.is_some(),
+        coverage: args.coverage.is_some(),
     };
     let report = runner::run_with(&scenario, &options)?;
     if args.json {
@@ -99,6 +117,22 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
             "profiles written to {} (profiled frames ran in the interpreter; the units are \
              those of either mode)",
             dir.display()
+        );
+    }
+    if let (Some(path), Some(coverage)) = (&args.coverage, &report.coverage) {
+        coverage.write_lcov(path)?;
+        let table = coverage.render_table();
+        // On stderr with --json, so stdout stays one JSON document.
+        if args.json {
+            eprint!("{table}");
+        } else {
+            print(table);
+        }
+        eprintln!(
+            "coverage written to {} (lcov, line pc + 1 = the instruction at pc; listings in \
+             {}.listings/)",
+            path.display(),
+            path.display()
         );
     }
     let snapshot = snapshot::from_report(&report);

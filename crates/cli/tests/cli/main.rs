@@ -8,6 +8,7 @@ mod common;
 mod architecture;
 mod bench;
 mod conformance;
+mod coverage;
 mod diff;
 mod errors;
 mod observability;

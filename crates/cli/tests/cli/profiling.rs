@@ -119,17 +119,20 @@ fn profiles_are_the_same_in_both_modes() {
     );
 }
 
+/// Profiles and coverage step frames with the profiler, traces with the tracer: one run
+/// cannot do both, and says so (exit 2) naming the two flags.
 #[test]
-fn profile_and_trace_together_is_a_usage_error() {
+fn profile_or_coverage_and_trace_together_is_a_usage_error() {
     let dir = temp_path("profile-trace");
     let dir = dir.to_str().unwrap();
-    let output = sbfvm(&[
-        "run",
-        fixture("log.toml").to_str().unwrap(),
-        "--profile",
-        dir,
-        "--trace",
-        dir,
-    ]);
-    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    for flag in ["--profile", "--coverage"] {
+        let log = fixture("log.toml");
+        let output = sbfvm(&["run", log.to_str().unwrap(), flag, dir, "--trace", dir]);
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+        let stderr = text(&output.stderr);
+        assert!(
+            stderr.contains(flag) && stderr.contains("--trace"),
+            "{stderr}"
+        );
+    }
 }

@@ -7,6 +7,7 @@ mod common;
 
 mod address_space;
 mod checks;
+mod coverage;
 mod custom_syscalls;
 mod features;
 mod introspection;

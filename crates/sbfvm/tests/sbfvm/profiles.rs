@@ -9,7 +9,7 @@ use sbfvm::runner::{self, RunOptions};
 use sbfvm::scenario::Scenario;
 use sbfvm::{ExecutionMode, Invocation};
 
-use crate::scenarios::scenario_files;
+use crate::scenarios::toml_scenarios;
 
 /// What a frame's own nodes (down to, not into, the callee frames) add up to.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -114,16 +114,13 @@ fn check_profile(profile: &InstructionProfile, invocations: &[Invocation], label
 #[test]
 fn every_frame_of_every_scenario_has_a_profile_that_adds_up_in_both_modes() {
     let mut frames_checked = 0;
-    for path in scenario_files()
-        .into_iter()
-        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
-    {
-        let scenario = Scenario::load(&path).unwrap();
+    for (path, scenario) in toml_scenarios() {
         for mode in [ExecutionMode::Interpreter, ExecutionMode::Jit] {
             let options = RunOptions {
                 mode: Some(mode),
                 trace: None,
                 profile: true,
+                coverage: false,
             };
             let report = runner::run_with(&scenario, &options)
                 .unwrap_or_else(|error| panic!("{}: {error}", path.display()));
@@ -181,8 +178,8 @@ fn goblin_entry_pc(elf: &[u8]) -> u64 {
     (entry - text.address) / 8
 }
 
-/// A symbol whose name lies outside its string table is a clear error, not a panic nor a
-/// made-up name; the program still loads and runs.
+/// A symbol whose name lies outside its string table is a clear error for profiles and
+/// coverage, not a panic nor a made-up name; the program still loads and runs.
 #[test]
 fn an_elf_with_a_broken_symbol_is_a_clear_error() {
     let mut elf = std::fs::read(crate::common::fixtures_dir().join("log.so")).unwrap();
@@ -197,15 +194,25 @@ fn an_elf_with_a_broken_symbol_is_a_clear_error() {
     let scenario = Scenario::single_program(&program, &[]);
     let plain = runner::run(&scenario, None).unwrap();
     assert!(plain.instructions[0].outcome.is_ok());
-    let options = RunOptions {
+    // Coverage names functions from the same symbols, and says so the same way.
+    let profile = RunOptions {
         profile: true,
         ..RunOptions::default()
     };
-    let error = runner::run_with(&scenario, &options)
-        .unwrap_err()
-        .to_string();
-    assert!(error.starts_with("cannot profile: program "), "{error}");
-    assert!(error.contains("outside its string table"), "{error}");
+    let coverage = RunOptions {
+        coverage: true,
+        ..RunOptions::default()
+    };
+    for (options, prefix) in [
+        (profile, "cannot profile: program "),
+        (coverage, "cannot compute coverage: program "),
+    ] {
+        let error = runner::run_with(&scenario, &options)
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with(prefix), "{error}");
+        assert!(error.contains("outside its string table"), "{error}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -233,10 +240,11 @@ fn a_run_profiles_or_traces_not_both() {
             program: None,
         }),
         profile: true,
+        coverage: false,
     };
     let error = runner::run_with(&scenario, &options).unwrap_err();
     assert_eq!(
         error.to_string(),
-        "a run records traces or profiles, not both"
+        "a run records traces, or profiles and coverage, not both"
     );
 }

@@ -27,6 +27,18 @@ pub(crate) fn scenario_files() -> Vec<PathBuf> {
     files
 }
 
+/// Every TOML scenario file, loaded, by name.
+pub(crate) fn toml_scenarios() -> Vec<(PathBuf, sbfvm::scenario::Scenario)> {
+    scenario_files()
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .map(|path| {
+            let scenario = sbfvm::scenario::Scenario::load(&path).unwrap();
+            (path, scenario)
+        })
+        .collect()
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name().unwrap().to_string_lossy().into_owned()
 }
