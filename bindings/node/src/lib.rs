@@ -8,7 +8,7 @@
 use napi::bindgen_prelude::{BigInt, Either, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
-use sbfvm::{Account, Outcome, Pubkey, ReadableAccount};
+use sbfvm::{Account, Outcome as SbfvmOutcome, Pubkey, ReadableAccount};
 use sbfvm_bindings_common as common;
 
 /// A key as `index.js` hands it over: base58 text or 32 bytes.
@@ -259,13 +259,15 @@ impl Expect {
 
 /// What a transaction did. `index.js` returns it as is (a wrapper object would cost about
 /// a microsecond per call) and adds `account`, `check` and `expect` to its prototype.
-#[napi(js_name = "Outcome")]
-pub struct NativeOutcome {
-    outcome: Outcome,
+// Named as JavaScript sees it: napi-rs looks the class up by its Rust name when it returns
+// one, so a `js_name` different from it fails at run time.
+#[napi]
+pub struct Outcome {
+    outcome: SbfvmOutcome,
 }
 
 #[napi]
-impl NativeOutcome {
+impl Outcome {
     /// `ok`, Agave's InstructionError text (`Custom(1)`), or a transaction error's text.
     #[napi(getter)]
     pub fn result(&self) -> String {
@@ -338,9 +340,9 @@ impl NativeOutcome {
     }
 }
 
-impl From<Outcome> for NativeOutcome {
-    fn from(outcome: Outcome) -> Self {
-        NativeOutcome { outcome }
+impl From<SbfvmOutcome> for Outcome {
+    fn from(outcome: SbfvmOutcome) -> Self {
+        Outcome { outcome }
     }
 }
 
@@ -441,11 +443,9 @@ impl NativeSbfvm {
         program_id: KeyArg,
         accounts: Vec<NativeMeta>,
         data: Uint8Array,
-    ) -> Result<NativeOutcome> {
+    ) -> Result<Outcome> {
         let instruction = instruction_of(&program_id, &accounts, &data)?;
-        Ok(NativeOutcome::from(
-            self.vm.process_instruction(&instruction),
-        ))
+        Ok(Outcome::from(self.vm.process_instruction(&instruction)))
     }
 
     /// Runs the instruction `iterations` times inside Rust (converted once, no JavaScript
@@ -472,7 +472,7 @@ impl NativeSbfvm {
         &mut self,
         instructions: Vec<NativeInstruction>,
         compute_unit_limit: Option<Either<i64, BigInt>>,
-    ) -> Result<NativeOutcome> {
+    ) -> Result<Outcome> {
         let instructions = instructions
             .iter()
             .map(|ix| instruction_of(&ix.program_id, &ix.accounts, &ix.data))
@@ -481,25 +481,23 @@ impl NativeSbfvm {
             Some(limit) => Some(u64_of(limit, "computeUnitLimit")?),
             None => self.vm.config().compute_unit_limit,
         };
-        Ok(NativeOutcome::from(
+        Ok(Outcome::from(
             self.vm.process_transaction(&instructions, limit),
         ))
     }
 
     /// Sends a signed, serialized transaction as mainnet runs it.
     #[napi]
-    pub fn send_transaction(&mut self, transaction: Uint8Array) -> Result<NativeOutcome> {
+    pub fn send_transaction(&mut self, transaction: Uint8Array) -> Result<Outcome> {
         let transaction = common::transaction(&transaction).map_err(invalid)?;
-        Ok(NativeOutcome::from(self.vm.send_transaction(&transaction)))
+        Ok(Outcome::from(self.vm.send_transaction(&transaction)))
     }
 
     /// What `sendTransaction` would give, committing nothing.
     #[napi]
-    pub fn simulate_transaction(&mut self, transaction: Uint8Array) -> Result<NativeOutcome> {
+    pub fn simulate_transaction(&mut self, transaction: Uint8Array) -> Result<Outcome> {
         let transaction = common::transaction(&transaction).map_err(invalid)?;
-        Ok(NativeOutcome::from(
-            self.vm.simulate_transaction(&transaction),
-        ))
+        Ok(Outcome::from(self.vm.simulate_transaction(&transaction)))
     }
 
     /// Whether `sendTransaction` verifies signatures (on by default).
