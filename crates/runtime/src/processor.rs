@@ -353,6 +353,8 @@ impl Runtime {
         } else {
             HashSet::new()
         };
+        // Built once per transaction, not per writable account (`None` on mainnet).
+        let rent_collector = self.rent_collector();
         message
             .account_keys
             .iter()
@@ -363,7 +365,7 @@ impl Runtime {
                 }
                 let mut account = self.store.load(key);
                 if message.is_writable[index] {
-                    if let Some(collector) = self.rent_collector() {
+                    if let Some(collector) = &rent_collector {
                         collector.collect(key, &mut account);
                     }
                 }
