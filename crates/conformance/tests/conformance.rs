@@ -110,9 +110,10 @@ fn a_missing_corpus_is_skipped_outside_ci() {
     );
 }
 
-/// A directory with one file that is not a fixture message (skipped as such).
-fn junk_fixture_dir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sbfvm-conformance-{}", std::process::id()));
+/// A directory of the calling test (`name`) with one file that is not a fixture message
+/// (skipped as such); the test removes it.
+fn junk_fixture_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sbfvm-conformance-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("junk.fix"), [0xff, 0xff, 0xff]).unwrap();
     dir
@@ -120,7 +121,7 @@ fn junk_fixture_dir() -> PathBuf {
 
 #[test]
 fn each_finished_fixture_is_reported_to_the_progress() {
-    let dir = junk_fixture_dir();
+    let dir = junk_fixture_dir("progress");
     let files = conformance::discover(std::slice::from_ref(&dir)).unwrap();
     let labels = Mutex::new(Vec::new());
     let summary = conformance::run_files_with_progress(
@@ -137,14 +138,16 @@ fn each_finished_fixture_is_reported_to_the_progress() {
     assert_eq!(summary.results[0].family, Family::UNKNOWN);
     assert!(matches!(summary.results[0].verdict, Verdict::Skip(_)));
     assert_eq!(labels.into_inner().unwrap(), ["unknown junk.fix"]);
+    std::fs::remove_dir_all(dir).unwrap();
 }
 
 /// The JSON summary is serialized from structs; its keys must stay in the alphabetical
 /// order it has always had.
 #[test]
 fn the_json_summary_keeps_its_keys_in_alphabetical_order() {
-    let dir = junk_fixture_dir();
-    let mut summary = conformance::run(&[dir], &Options::default()).unwrap();
+    let dir = junk_fixture_dir("json-keys");
+    let mut summary = conformance::run(std::slice::from_ref(&dir), &Options::default()).unwrap();
+    std::fs::remove_dir_all(dir).unwrap();
     summary.results.push(FixtureResult {
         path: PathBuf::from("vm_interp/x.fix"),
         family: Family::named("vm_interp").unwrap(),

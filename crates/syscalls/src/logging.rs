@@ -18,17 +18,16 @@ use solana_pubkey::Pubkey;
 use crate::guest::VM_SLICE_SIZE;
 use crate::meter::charge;
 
-/// Runs `work` on the UTF-8 string at `addr` (Agave's `translate_string_and_do`).
-pub(crate) fn translate_string(
-    memory: &GuestMemory<'_>,
+/// The UTF-8 string at `addr`, borrowed from guest memory (Agave's
+/// `translate_string_and_do`).
+pub(crate) fn translate_str<'a>(
+    memory: &'a GuestMemory<'_>,
     addr: u64,
     len: u64,
-) -> Result<String, SyscallError> {
+) -> Result<&'a str, SyscallError> {
     let bytes = memory.bytes(addr, len)?;
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_string()),
-        Err(error) => Err(SyscallError::InvalidString(format!("{error}: {bytes:?}"))),
-    }
+    std::str::from_utf8(bytes)
+        .map_err(|error| SyscallError::InvalidString(format!("{error}: {bytes:?}")))
 }
 
 /// `abort`: no charge; always `Abort`.
@@ -47,7 +46,7 @@ impl Syscall for Panic {
     type Arguments = [u64; 4];
     fn call(context: &mut VmContext, [file, len, line, column]: [u64; 4]) -> SyscallResult {
         charge(context, len)?;
-        let file = translate_string(&context.memory(), file, len)?;
+        let file = translate_str(&context.memory(), file, len)?.to_owned();
         Err(SyscallError::Panic(file, line, column))
     }
 }
@@ -59,8 +58,13 @@ impl Syscall for Log {
     fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let cost = context.invoke_context().budget.syscall_base_cost.max(len);
         charge(context, cost)?;
-        let message = translate_string(&context.memory(), addr, len)?;
-        log(context, format!("Program log: {message}"))
+        // One allocation per line: the message is copied once, straight from guest memory.
+        let line = [
+            "Program log: ",
+            translate_str(&context.memory(), addr, len)?,
+        ]
+        .concat();
+        log(context, line)
     }
 }
 
@@ -122,12 +126,16 @@ impl Syscall for LogData {
             .fold(0u64, |sum, (_, len)| sum.saturating_add(*len));
         charge(context, total)?;
         let memory = context.memory();
-        let mut encoded = Vec::with_capacity(slices.len());
-        for (ptr, len) in slices {
+        // Agave's `format!("Program data: {}", fields.join(" "))`, built in place.
+        let mut line = String::from("Program data: ");
+        for (index, (ptr, len)) in slices.into_iter().enumerate() {
             let bytes = memory.bytes(ptr, len)?;
-            encoded.push(base64::engine::general_purpose::STANDARD.encode(bytes));
+            if index > 0 {
+                line.push(' ');
+            }
+            base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut line);
         }
-        log(context, format!("Program data: {}", encoded.join(" ")))
+        log(context, line)
     }
 }
 

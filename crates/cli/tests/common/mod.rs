@@ -48,7 +48,7 @@ pub(crate) fn assert_success(output: &Output) {
 
 /// A path under the system temp directory that no other test (or test run) uses; nothing
 /// is created there.
-pub(crate) fn temp_path(name: &str) -> PathBuf {
+fn unique_temp_path(name: &str) -> PathBuf {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let unique = format!(
         "sbfvm-cli-{}-{}-{name}",
@@ -58,13 +58,51 @@ pub(crate) fn temp_path(name: &str) -> PathBuf {
     std::env::temp_dir().join(unique)
 }
 
+/// A [`unique_temp_path`] for a test to create a file or a directory at; whatever is
+/// there is removed when the guard drops, so test runs leave nothing behind.
+pub(crate) fn temp_path(name: &str) -> TempPath {
+    TempPath(unique_temp_path(name))
+}
+
+/// See [`temp_path`].
+pub(crate) struct TempPath(PathBuf);
+
+impl std::ops::Deref for TempPath {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempPath {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempPath {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
 /// A file at a [`temp_path`] with the given contents; removed when dropped.
 pub(crate) struct TempFile(pub(crate) PathBuf);
 
 impl TempFile {
     /// Writes `contents` to a fresh [`temp_path`] for `name`.
     pub(crate) fn new(name: &str, contents: &[u8]) -> Self {
-        let path = temp_path(name);
+        let path = unique_temp_path(name);
         std::fs::write(&path, contents).expect("write temp file");
         Self(path)
     }
