@@ -48,8 +48,10 @@ PATH="$venv/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" \
 (cd bindings/python && "$venv/bin/pytest" -q tests)
 
 cd bindings/node
-# The dev dependencies (smol-toml, @solana/web3.js, @solana/kit) as package-lock.json pins
-# them, installed when one is missing or at another version.
+# The dev dependencies (smol-toml, @solana/web3.js, @solana/kit, typescript) as
+# package-lock.json pins them, installed when one is missing or at another version. The lock
+# is written by npm 10, whose `npm ci` wants optional peer dependencies listed (npm 11 drops
+# them, and its `npm ci` takes either).
 if ! node -e 'const lock = require("./package-lock.json").packages;
   for (const name of Object.keys(require("./package.json").devDependencies))
     if (require(`./node_modules/${name}/package.json`).version !== lock[`node_modules/${name}`].version) process.exit(1);' 2>/dev/null; then

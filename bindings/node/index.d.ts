@@ -3,6 +3,9 @@
 /** web3.js `PublicKey`, kit `Address` or a base58 string, or the key's 32 bytes. */
 export type KeyLike = string | Uint8Array | { toBytes(): Uint8Array } | { toBase58(): string };
 
+/** Bytes that are only read: a Uint8Array, or kit's `ReadonlyUint8Array`. */
+export type ReadonlyBytes = Omit<Uint8Array, "copyWithin" | "fill" | "reverse" | "set" | "sort">;
+
 /** web3.js `TransactionInstruction` shape. */
 export interface Web3Instruction {
   programId: KeyLike;
@@ -17,7 +20,7 @@ export interface Web3Instruction {
 export interface KitInstruction {
   programAddress: KeyLike;
   accounts?: ReadonlyArray<{ address: KeyLike; role: number }>;
-  data?: Uint8Array;
+  data?: ReadonlyBytes;
 }
 
 export type InstructionLike = Web3Instruction | KitInstruction;
@@ -29,7 +32,7 @@ export type InstructionLike = Web3Instruction | KitInstruction;
 export type TransactionLike =
   | Uint8Array
   | { serialize(): Uint8Array }
-  | { messageBytes: Uint8Array; signatures: Readonly<Record<string, Uint8Array | null>> };
+  | { messageBytes: ReadonlyBytes; signatures: Readonly<Record<string, ReadonlyBytes | null>> };
 
 export interface AccountState {
   lamports: bigint;
