@@ -102,9 +102,11 @@ test("a kit transaction, compiled and signed by kit, as the CLI reports it", asy
   const simulated = vm.simulateTransaction(transaction);
   assert.equal(simulated.result, expected.result);
   assert.equal(simulated.computeUnitsConsumed, BigInt(expected.compute_units_consumed));
+  // kit's own wire bytes, then the Transaction object again: the same transaction.
   const sent = vm.sendTransaction(kit.getTransactionEncoder().encode(transaction));
   assertSame(vm, sent, expected);
   assert.equal(sent.fee, feeOf(expected));
+  assert.equal(vm.sendTransaction(transaction).result, "AlreadyProcessed");
 });
 
 /** A System transfer's wire bytes, built by hand: legacy message, one zero signature. */
