@@ -34,10 +34,12 @@ cargo build --locked -p sbfvm-cli
 export SBFVM_CLI="$CARGO_TARGET_DIR/debug/sbfvm"
 
 venv="$CARGO_TARGET_DIR/python-venv"
-# solders: the suites build keys, instructions and signed transactions with it.
-python_tools=("maturin>=1.5,<2" "pytest>=8" "solders==0.29.0")
-if [ ! -x "$venv/bin/maturin" ] || [ ! -x "$venv/bin/pytest" ] \
-  || ! "$venv/bin/python" -c 'import solders; assert solders.__version__ == "0.29.0"' 2>/dev/null; then
+# solders: the suites build keys, instructions and signed transactions with it; mypy checks
+# the type stubs against its types.
+python_tools=("maturin>=1.5,<2" "pytest>=8" "solders==0.29.0" "mypy==2.4.1")
+if [ ! -x "$venv/bin/maturin" ] || [ ! -x "$venv/bin/pytest" ] || ! "$venv/bin/python" -c '
+import mypy.version, solders
+assert (solders.__version__, mypy.version.__version__) == ("0.29.0", "2.4.1")' 2>/dev/null; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "${python_tools[@]}"
 fi
@@ -45,7 +47,8 @@ fi
 # the release build's time.
 PATH="$venv/bin:$PATH" MATURIN_PEP517_ARGS="--profile dev" \
   "$venv/bin/pip" install --quiet --no-build-isolation --force-reinstall --no-deps ./bindings/python
-(cd bindings/python && "$venv/bin/pytest" -q tests)
+(cd bindings/python && "$venv/bin/mypy" --strict --no-error-summary tests/types_check.py \
+  && "$venv/bin/pytest" -q tests)
 
 cd bindings/node
 # The dev dependencies (smol-toml, @solana/web3.js, @solana/kit, typescript) as
