@@ -3,6 +3,9 @@
 /** web3.js `PublicKey`, kit `Address` or a base58 string, or the key's 32 bytes. */
 export type KeyLike = string | Uint8Array | { toBytes(): Uint8Array } | { toBase58(): string };
 
+/** Bytes that are only read: a Uint8Array, or kit's `ReadonlyUint8Array`. */
+export type ReadonlyBytes = Omit<Uint8Array, "copyWithin" | "fill" | "reverse" | "set" | "sort">;
+
 /** web3.js `TransactionInstruction` shape. */
 export interface Web3Instruction {
   programId: KeyLike;
@@ -10,17 +13,26 @@ export interface Web3Instruction {
   data?: Uint8Array;
 }
 
-/** kit instruction shape; role: 0 readonly, 1 writable, 2 readonly signer, 3 writable signer. */
+/**
+ * kit instruction shape; role: kit's `AccountRole` (0 readonly, 1 writable, 2 readonly
+ * signer, 3 writable signer).
+ */
 export interface KitInstruction {
   programAddress: KeyLike;
-  accounts?: ReadonlyArray<{ address: KeyLike; role: 0 | 1 | 2 | 3 }>;
-  data?: Uint8Array;
+  accounts?: ReadonlyArray<{ address: KeyLike; role: number }>;
+  data?: ReadonlyBytes;
 }
 
 export type InstructionLike = Web3Instruction | KitInstruction;
 
-/** A transaction's wire bytes, or anything with `serialize()` (web3.js `VersionedTransaction`). */
-export type TransactionLike = Uint8Array | { serialize(): Uint8Array };
+/**
+ * A transaction's wire bytes, anything with `serialize()` (web3.js `VersionedTransaction`),
+ * or a kit `Transaction` (`signTransactionMessageWithSigners`' result).
+ */
+export type TransactionLike =
+  | Uint8Array
+  | { serialize(): Uint8Array }
+  | { messageBytes: ReadonlyBytes; signatures: Readonly<Record<string, ReadonlyBytes | null>> };
 
 export interface AccountState {
   lamports: bigint;
@@ -87,11 +99,44 @@ export declare class Outcome {
   expect(expect: Expect): void;
 }
 
+/**
+ * Thrown for what sbfvm refuses — a malformed key, a program that does not load, a missing
+ * file, an unknown feature, loader or sysvar field, bytes that are not a transaction — with
+ * sbfvm's message. A value of the wrong JavaScript type throws a TypeError instead.
+ */
+export declare class SbfvmError extends Error {
+  readonly name: "SbfvmError";
+}
+
+type Integer = number | bigint;
+
+/** Sysvar fields to replace; the others keep their defaults (slot 0, mainnet's Rent, …). */
+export interface SysvarOptions {
+  clock?: {
+    slot?: Integer;
+    epochStartTimestamp?: Integer;
+    epoch?: Integer;
+    leaderScheduleEpoch?: Integer;
+    unixTimestamp?: Integer;
+  };
+  rent?: { lamportsPerByteYear?: Integer; exemptionThreshold?: number; burnPercent?: number };
+  epochSchedule?: {
+    slotsPerEpoch?: Integer;
+    leaderScheduleSlotOffset?: Integer;
+    warmup?: boolean;
+    firstNormalEpoch?: Integer;
+    firstNormalSlot?: Integer;
+  };
+  lastRestartSlot?: Integer;
+}
+
 export interface SbfvmOptions {
   /** Per transaction; Agave's default when absent. */
-  computeUnitLimit?: number | bigint;
+  computeUnitLimit?: Integer;
   /** Feature gates by name or base58 id: true enables, false disables (on top of mainnet's). */
   features?: Record<string, boolean>;
+  /** Sysvar fields to replace (snake_case names are accepted too, as scenario files write them). */
+  sysvars?: SysvarOptions;
 }
 
 export type Loader = "upgradeable" | "bpf_loader_upgradeable" | "bpf_loader" | "bpf_loader_2" | "deprecated" | "bpf_loader_deprecated";
@@ -120,5 +165,7 @@ export declare class Sbfvm {
   setSignatureVerification(enabled: boolean): void;
   latestBlockhash(): string;
   expireBlockhash(): string;
+  /** Moves the Clock to `slot` (its epoch from the EpochSchedule) and registers a new blockhash. */
+  warpToSlot(slot: Integer): void;
   airdrop(pubkey: KeyLike, lamports: bigint | number): void;
 }

@@ -3,7 +3,9 @@
 //! expectation, and the invoke tree in a language-neutral form. Everything here converts;
 //! the work is done by the `sbfvm` crate. Errors are the message the binding raises.
 
+use sbfvm::runner::apply_sysvar_overrides;
 use sbfvm::runtime::features::parse_feature_id;
+use sbfvm::scenario::SysvarsSpec;
 use sbfvm::{
     Check, Config, FeatureSet, Instruction, Invocation, Loader, Outcome, Pubkey,
     VersionedTransaction,
@@ -39,29 +41,181 @@ pub fn loader(name: &str) -> Result<Loader, String> {
     })
 }
 
-/// The options of a binding's `Sbfvm` constructor: a transaction compute-unit limit and
-/// feature gates to enable or disable, by name or base58 id, on top of mainnet's set.
-pub fn config(
-    compute_unit_limit: Option<u64>,
-    enable: &[String],
-    disable: &[String],
-) -> Result<Config, String> {
-    let mut features = FeatureSet::mainnet();
-    for (names, active) in [(enable, true), (disable, false)] {
-        for name in names {
-            let id = parse_feature_id(name).ok_or_else(|| format!("unknown feature `{name}`"))?;
-            if active {
-                features.activate(id);
-            } else {
-                features.deactivate(&id);
+/// The options of a binding's `Sbfvm` constructor: a transaction compute-unit limit,
+/// feature gates to enable or disable (by name or base58 id) on top of mainnet's set, and
+/// sysvar fields to replace, named as a scenario file's `settings.sysvars` names them.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Per transaction; `None` is Agave's default.
+    pub compute_unit_limit: Option<u64>,
+    /// Gates to activate.
+    pub enable: Vec<String>,
+    /// Gates to deactivate (applied after `enable`).
+    pub disable: Vec<String>,
+    /// Sysvar fields to replace.
+    pub sysvars: SysvarsSpec,
+}
+
+/// A number or flag as a language hands an option's value over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptionValue {
+    /// `True`/`false`.
+    Bool(bool),
+    /// A Python `int` or a JavaScript `bigint`.
+    Int(i128),
+    /// A Python `float` or a JavaScript `number`.
+    Float(f64),
+}
+
+/// The sysvar fields the `sysvars` option sets, by their dotted path.
+pub const SYSVAR_FIELDS: &str = "clock.slot, clock.epoch_start_timestamp, clock.epoch, \
+    clock.leader_schedule_epoch, clock.unix_timestamp, rent.lamports_per_byte_year, \
+    rent.exemption_threshold, rent.burn_percent, epoch_schedule.slots_per_epoch, \
+    epoch_schedule.leader_schedule_slot_offset, epoch_schedule.warmup, \
+    epoch_schedule.first_normal_epoch, epoch_schedule.first_normal_slot, last_restart_slot";
+
+impl OptionValue {
+    /// An integer in `min..=max`; a float counts when it is a whole number (a JavaScript
+    /// `number` is one).
+    fn integer(self, min: i128, max: i128, range: &str, what: &str) -> Result<i128, String> {
+        let number = match self {
+            OptionValue::Int(number) => Some(number),
+            OptionValue::Float(number)
+                if number.fract() == 0.0 && number.abs() < 2f64.powi(100) =>
+            {
+                Some(number as i128)
             }
+            _ => None,
+        };
+        number
+            .filter(|number| (min..=max).contains(number))
+            .ok_or_else(|| format!("{what}: expected an integer from {range}, got {self}"))
+    }
+
+    fn unsigned(self, what: &str) -> Result<u64, String> {
+        Ok(self.integer(0, u64::MAX.into(), "0 to 2^64 - 1", what)? as u64)
+    }
+
+    fn signed(self, what: &str) -> Result<i64, String> {
+        Ok(self.integer(i64::MIN.into(), i64::MAX.into(), "-2^63 to 2^63 - 1", what)? as i64)
+    }
+
+    fn percent(self, what: &str) -> Result<u8, String> {
+        Ok(self.integer(0, 100, "0 to 100", what)? as u8)
+    }
+
+    fn float(self, what: &str) -> Result<f64, String> {
+        match self {
+            OptionValue::Int(number) => Ok(number as f64),
+            OptionValue::Float(number) => Ok(number),
+            OptionValue::Bool(_) => Err(format!("{what}: expected a number, got {self}")),
         }
     }
-    Ok(Config {
-        features,
-        compute_unit_limit,
-        ..Config::default()
-    })
+
+    fn flag(self, what: &str) -> Result<bool, String> {
+        match self {
+            OptionValue::Bool(flag) => Ok(flag),
+            _ => Err(format!("{what}: expected a boolean, got {self}")),
+        }
+    }
+}
+
+impl std::fmt::Display for OptionValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OptionValue::Bool(flag) => write!(f, "{flag}"),
+            OptionValue::Int(number) => write!(f, "{number}"),
+            OptionValue::Float(number) => write!(f, "{number}"),
+        }
+    }
+}
+
+impl Options {
+    /// Sets the sysvar field at `path` (`clock.slot`, `rent.burn_percent`,
+    /// `last_restart_slot`, … — [`SYSVAR_FIELDS`]).
+    pub fn set_sysvar(&mut self, path: &str, value: OptionValue) -> Result<(), String> {
+        let what = format!("sysvars.{path}");
+        let what = what.as_str();
+        let spec = &mut self.sysvars;
+        let (section, field) = path.split_once('.').unwrap_or((path, ""));
+        match section {
+            "clock" => {
+                let clock = spec.clock.get_or_insert_with(Default::default);
+                match field {
+                    "slot" => clock.slot = Some(value.unsigned(what)?),
+                    "epoch_start_timestamp" => {
+                        clock.epoch_start_timestamp = Some(value.signed(what)?)
+                    }
+                    "epoch" => clock.epoch = Some(value.unsigned(what)?),
+                    "leader_schedule_epoch" => {
+                        clock.leader_schedule_epoch = Some(value.unsigned(what)?)
+                    }
+                    "unix_timestamp" => clock.unix_timestamp = Some(value.signed(what)?),
+                    _ => return Err(unknown_sysvar(path)),
+                }
+            }
+            "rent" => {
+                let rent = spec.rent.get_or_insert_with(Default::default);
+                match field {
+                    "lamports_per_byte_year" => {
+                        rent.lamports_per_byte_year = Some(value.unsigned(what)?)
+                    }
+                    "exemption_threshold" => rent.exemption_threshold = Some(value.float(what)?),
+                    "burn_percent" => rent.burn_percent = Some(value.percent(what)?),
+                    _ => return Err(unknown_sysvar(path)),
+                }
+            }
+            "epoch_schedule" => {
+                let schedule = spec.epoch_schedule.get_or_insert_with(Default::default);
+                match field {
+                    "slots_per_epoch" => schedule.slots_per_epoch = Some(value.unsigned(what)?),
+                    "leader_schedule_slot_offset" => {
+                        schedule.leader_schedule_slot_offset = Some(value.unsigned(what)?)
+                    }
+                    "warmup" => schedule.warmup = Some(value.flag(what)?),
+                    "first_normal_epoch" => {
+                        schedule.first_normal_epoch = Some(value.unsigned(what)?)
+                    }
+                    "first_normal_slot" => schedule.first_normal_slot = Some(value.unsigned(what)?),
+                    _ => return Err(unknown_sysvar(path)),
+                }
+            }
+            "last_restart_slot" if field.is_empty() => {
+                spec.last_restart_slot = Some(value.unsigned(what)?)
+            }
+            _ => return Err(unknown_sysvar(path)),
+        }
+        Ok(())
+    }
+
+    /// The facade's configuration: mainnet's feature set changed by the gates, Agave's
+    /// default sysvars with the given fields replaced.
+    pub fn config(&self) -> Result<Config, String> {
+        let mut features = FeatureSet::mainnet();
+        for (names, active) in [(&self.enable, true), (&self.disable, false)] {
+            for name in names {
+                let id =
+                    parse_feature_id(name).ok_or_else(|| format!("unknown feature `{name}`"))?;
+                if active {
+                    features.activate(id);
+                } else {
+                    features.deactivate(&id);
+                }
+            }
+        }
+        let mut config = Config {
+            features,
+            compute_unit_limit: self.compute_unit_limit,
+            ..Config::default()
+        };
+        apply_sysvar_overrides(&mut config.sysvars, &self.sysvars)
+            .map_err(|error| error.to_string())?;
+        Ok(config)
+    }
+}
+
+fn unknown_sysvar(path: &str) -> String {
+    format!("unknown sysvar field `{path}` (sysvars: {SYSVAR_FIELDS})")
 }
 
 /// One account of an instruction, as the bindings collect it.
@@ -266,13 +420,67 @@ mod tests {
         assert!(loader("upgradeable").is_ok());
         assert!(loader("bpf_loader").is_ok());
         assert!(loader("v4").unwrap_err().contains("unknown loader `v4`"));
+        let gate = Options {
+            enable: vec!["no_such_gate".to_owned()],
+            ..Options::default()
+        };
+        assert_eq!(gate.config().unwrap_err(), "unknown feature `no_such_gate`");
+        let limit = Options {
+            compute_unit_limit: Some(5),
+            ..Options::default()
+        };
+        assert_eq!(limit.config().unwrap().compute_unit_limit, Some(5));
+    }
+
+    #[test]
+    fn sysvars() {
+        let mut options = Options::default();
+        options
+            .set_sysvar("clock.slot", OptionValue::Float(9.0))
+            .unwrap();
+        options
+            .set_sysvar("clock.unix_timestamp", OptionValue::Int(-5))
+            .unwrap();
+        options
+            .set_sysvar("rent.exemption_threshold", OptionValue::Int(2))
+            .unwrap();
+        options
+            .set_sysvar("epoch_schedule.warmup", OptionValue::Bool(true))
+            .unwrap();
+        options
+            .set_sysvar("last_restart_slot", OptionValue::Int(7))
+            .unwrap();
+        let sysvars = options.config().unwrap().sysvars;
+        assert_eq!(sysvars.clock.slot, 9);
+        assert_eq!(sysvars.clock.unix_timestamp, -5);
         assert_eq!(
-            config(None, &["no_such_gate".to_owned()], &[]).unwrap_err(),
-            "unknown feature `no_such_gate`"
+            sysvars.clock.epoch, 0,
+            "fields not given keep their default"
+        );
+        assert_eq!(sysvars.rent.exemption_threshold, 2.0);
+        assert!(sysvars.epoch_schedule.warmup);
+        assert_eq!(sysvars.last_restart_slot, 7);
+
+        let error = |path, value| options.clone().set_sysvar(path, value).unwrap_err();
+        assert_eq!(
+            error("clock.slot", OptionValue::Int(-1)),
+            "sysvars.clock.slot: expected an integer from 0 to 2^64 - 1, got -1"
         );
         assert_eq!(
-            config(Some(5), &[], &[]).unwrap().compute_unit_limit,
-            Some(5)
+            error("clock.slot", OptionValue::Float(1.5)),
+            "sysvars.clock.slot: expected an integer from 0 to 2^64 - 1, got 1.5"
         );
+        assert_eq!(
+            error("rent.burn_percent", OptionValue::Int(101)),
+            "sysvars.rent.burn_percent: expected an integer from 0 to 100, got 101"
+        );
+        assert_eq!(
+            error("epoch_schedule.warmup", OptionValue::Int(1)),
+            "sysvars.epoch_schedule.warmup: expected a boolean, got 1"
+        );
+        assert!(error("clock.slott", OptionValue::Int(1))
+            .starts_with("unknown sysvar field `clock.slott` (sysvars: clock.slot, "));
+        assert!(error("last_restart_slot.x", OptionValue::Int(1))
+            .starts_with("unknown sysvar field `last_restart_slot.x`"));
     }
 }

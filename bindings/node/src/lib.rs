@@ -5,7 +5,7 @@
 // `#[napi]` generates undocumented registration functions for each class and method.
 #![allow(missing_docs)]
 
-use napi::bindgen_prelude::{BigInt, Either, Uint8Array};
+use napi::bindgen_prelude::{BigInt, Either, Either3, Uint8Array};
 use napi::{Error, Result, Status};
 use napi_derive::napi;
 use sbfvm::{Account, Outcome as SbfvmOutcome, Pubkey, ReadableAccount};
@@ -14,12 +14,12 @@ use sbfvm_bindings_common as common;
 /// A key as `index.js` hands it over: base58 text or 32 bytes.
 type KeyArg = Either<String, Uint8Array>;
 
-fn invalid(message: String) -> Error {
-    Error::new(Status::InvalidArg, message)
-}
-
-fn sbfvm_error(error: sbfvm::Error) -> Error {
-    Error::new(Status::GenericFailure, error.to_string())
+/// Something sbfvm refuses, with its message. Everything this crate throws has the status
+/// GenericFailure, which `index.js` turns into an `SbfvmError`; napi's own failures to
+/// convert an argument of the wrong JavaScript type have other statuses and become a
+/// `TypeError` there.
+fn refused(message: impl ToString) -> Error {
+    Error::new(Status::GenericFailure, message.to_string())
 }
 
 fn key_of(key: &KeyArg, what: &str) -> Result<Pubkey> {
@@ -27,7 +27,7 @@ fn key_of(key: &KeyArg, what: &str) -> Result<Pubkey> {
         Either::A(text) => common::pubkey_from_base58(text, what),
         Either::B(bytes) => common::pubkey_from_bytes(bytes, what),
     }
-    .map_err(invalid)
+    .map_err(refused)
 }
 
 /// A u64 from a JS number or bigint.
@@ -39,11 +39,11 @@ fn u64_of(value: &Either<i64, BigInt>, what: &str) -> Result<u64> {
             _ => None,
         },
     }
-    .ok_or_else(|| invalid(format!("{what}: expected an integer from 0 to 2^64 - 1")))
+    .ok_or_else(|| refused(format!("{what}: expected an integer from 0 to 2^64 - 1")))
 }
 
-/// Options of `new Sbfvm()`: the transaction compute-unit limit, and gates (names or ids)
-/// to enable or disable on top of mainnet's feature set.
+/// Options of `new Sbfvm()`: the transaction compute-unit limit, gates (names or ids) to
+/// enable or disable on top of mainnet's feature set, and sysvar fields to replace.
 #[napi(object)]
 pub struct NativeOptions {
     /// Per transaction; Agave's default when absent.
@@ -52,6 +52,45 @@ pub struct NativeOptions {
     pub enable: Option<Vec<String>>,
     /// Gates to deactivate.
     pub disable: Option<Vec<String>>,
+    /// Sysvar fields, flattened by `index.js` to their snake_case paths.
+    pub sysvars: Option<Vec<SysvarField>>,
+}
+
+/// One sysvar field of the options: `clock.slot`, `rent.burn_percent`, ….
+#[napi(object)]
+pub struct SysvarField {
+    /// Its dotted path, as a scenario file's `settings.sysvars` names it.
+    pub path: String,
+    /// A boolean, a number or a bigint.
+    pub value: Either3<bool, f64, BigInt>,
+}
+
+impl NativeOptions {
+    fn to_common(&self) -> Result<common::Options> {
+        let mut options = common::Options {
+            compute_unit_limit: self
+                .compute_unit_limit
+                .as_ref()
+                .map(|limit| u64_of(limit, "computeUnitLimit"))
+                .transpose()?,
+            enable: self.enable.clone().unwrap_or_default(),
+            disable: self.disable.clone().unwrap_or_default(),
+            ..common::Options::default()
+        };
+        for field in self.sysvars.iter().flatten() {
+            let value = match &field.value {
+                Either3::A(flag) => common::OptionValue::Bool(*flag),
+                Either3::B(number) => common::OptionValue::Float(*number),
+                // Out of i128's range is out of every field's.
+                Either3::C(big) => common::OptionValue::Int(match big.get_i128() {
+                    (value, true) => value,
+                    _ => i128::MAX,
+                }),
+            };
+            options.set_sysvar(&field.path, value).map_err(refused)?;
+        }
+        Ok(options)
+    }
 }
 
 /// One account of an instruction.
@@ -336,7 +375,7 @@ impl Outcome {
     /// (`check` in `index.js`, which converts the keys first).
     #[napi(js_name = "nativeCheck")]
     pub fn check(&self, expect: Expect) -> Result<Option<String>> {
-        expect.to_common()?.failures(&self.outcome).map_err(invalid)
+        expect.to_common()?.failures(&self.outcome).map_err(refused)
     }
 }
 
@@ -354,25 +393,17 @@ pub struct NativeSbfvm {
 
 #[napi]
 impl NativeSbfvm {
-    /// A VM with mainnet's feature set changed by `options`.
+    /// A VM with mainnet's feature set and the default sysvars changed by `options`.
     #[napi(constructor)]
     pub fn new(options: Option<NativeOptions>) -> Result<Self> {
-        let (limit, enable, disable) = match options {
-            Some(options) => (
-                options
-                    .compute_unit_limit
-                    .as_ref()
-                    .map(|limit| u64_of(limit, "computeUnitLimit"))
-                    .transpose()?,
-                options.enable.unwrap_or_default(),
-                options.disable.unwrap_or_default(),
-            ),
-            None => (None, Vec::new(), Vec::new()),
+        let options = match options {
+            Some(options) => options.to_common()?,
+            None => common::Options::default(),
         };
-        let config = common::config(limit, &enable, &disable).map_err(invalid)?;
+        let config = options.config().map_err(refused)?;
         sbfvm::Sbfvm::new(config)
             .map(|vm| NativeSbfvm { vm })
-            .map_err(sbfvm_error)
+            .map_err(refused)
     }
 
     /// Deploys the ELF at `path`.
@@ -384,11 +415,11 @@ impl NativeSbfvm {
         loader: String,
     ) -> Result<()> {
         let program_id = key_of(&program_id, "programId")?;
-        let loader = common::loader(&loader).map_err(invalid)?;
+        let loader = common::loader(&loader).map_err(refused)?;
         self.vm
             .add_program_file(program_id, loader, path)
             .map(drop)
-            .map_err(sbfvm_error)
+            .map_err(refused)
     }
 
     /// Deploys the ELF `elf`.
@@ -400,11 +431,11 @@ impl NativeSbfvm {
         loader: String,
     ) -> Result<()> {
         let program_id = key_of(&program_id, "programId")?;
-        let loader = common::loader(&loader).map_err(invalid)?;
+        let loader = common::loader(&loader).map_err(refused)?;
         self.vm
             .add_program(program_id, loader, &elf)
             .map(drop)
-            .map_err(sbfvm_error)
+            .map_err(refused)
     }
 
     /// Sets an account's whole state.
@@ -489,14 +520,14 @@ impl NativeSbfvm {
     /// Sends a signed, serialized transaction as mainnet runs it.
     #[napi]
     pub fn send_transaction(&mut self, transaction: Uint8Array) -> Result<Outcome> {
-        let transaction = common::transaction(&transaction).map_err(invalid)?;
+        let transaction = common::transaction(&transaction).map_err(refused)?;
         Ok(Outcome::from(self.vm.send_transaction(&transaction)))
     }
 
     /// What `sendTransaction` would give, committing nothing.
     #[napi]
     pub fn simulate_transaction(&mut self, transaction: Uint8Array) -> Result<Outcome> {
-        let transaction = common::transaction(&transaction).map_err(invalid)?;
+        let transaction = common::transaction(&transaction).map_err(refused)?;
         Ok(Outcome::from(self.vm.simulate_transaction(&transaction)))
     }
 
@@ -516,6 +547,14 @@ impl NativeSbfvm {
     #[napi]
     pub fn expire_blockhash(&mut self) -> String {
         self.vm.expire_blockhash().to_string()
+    }
+
+    /// Moves the Clock to `slot` (its epoch from the EpochSchedule) and registers a new
+    /// blockhash.
+    #[napi]
+    pub fn warp_to_slot(&mut self, slot: Either<i64, BigInt>) -> Result<()> {
+        self.vm.warp_to_slot(u64_of(&slot, "slot")?);
+        Ok(())
     }
 
     /// Adds lamports to an account.

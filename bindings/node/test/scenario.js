@@ -4,14 +4,16 @@
 const assert = require("node:assert/strict");
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
+const crypto = require("node:crypto");
 const path = require("node:path");
 const { parse } = require("smol-toml");
+const { AccountRole, address } = require("@solana/kit");
+const { Keypair, PublicKey, TransactionInstruction } = require("@solana/web3.js");
 const { Sbfvm } = require("..");
 
 const REPO = path.resolve(__dirname, "../../..");
 const FIXTURES = path.join(REPO, "fixtures");
 const SYSTEM_PROGRAM = "11111111111111111111111111111111";
-const ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 function cli() {
   const file = process.env.SBFVM_CLI || path.join(REPO, "target", "debug", "sbfvm");
@@ -19,28 +21,43 @@ function cli() {
   return file;
 }
 
-function b58decode(text) {
-  let number = 0n;
-  for (const char of text) number = number * 58n + BigInt(ALPHABET.indexOf(char));
-  const body = [];
-  while (number > 0n) {
-    body.unshift(Number(number & 0xffn));
-    number >>= 8n;
-  }
-  const zeros = text.length - text.replace(/^1+/, "").length;
-  return Uint8Array.from([...new Array(zeros).fill(0), ...body]);
+/** The keypair scenario files call `signer:NAME`: its secret key is SHA-256 of NAME. */
+function signer(name) {
+  return Keypair.fromSeed(crypto.createHash("sha256").update(name).digest());
 }
 
-/** web3.js PublicKey's shape: toBytes() and toBase58(). */
-class PublicKey {
-  constructor(text) {
-    this.text = text;
-  }
-  toBytes() {
-    return b58decode(this.text);
-  }
-  toBase58() {
-    return this.text;
+/** A scenario file's key in base58 (`signer:NAME` resolved). */
+function keyText(text) {
+  return text.startsWith("signer:") ? signer(text.slice(7)).publicKey.toBase58() : text;
+}
+
+/**
+ * An instruction in one client's shape: "web3" (`TransactionInstruction` of `PublicKey`s),
+ * "kit" (`Address`es and `AccountRole`s) or "plain" (base58 strings and a Uint8Array).
+ */
+function instructionOf(shape, programId, metas, data) {
+  switch (shape) {
+    case "web3":
+      return new TransactionInstruction({
+        programId: new PublicKey(programId),
+        keys: metas.map((meta) => ({ ...meta, pubkey: new PublicKey(meta.pubkey) })),
+        data: Buffer.from(data),
+      });
+    case "kit":
+      return {
+        programAddress: address(programId),
+        accounts: metas.map((meta) => ({
+          address: address(meta.pubkey),
+          role: meta.isSigner
+            ? meta.isWritable ? AccountRole.WRITABLE_SIGNER : AccountRole.READONLY_SIGNER
+            : meta.isWritable ? AccountRole.WRITABLE : AccountRole.READONLY,
+        })),
+        data,
+      };
+    case "plain":
+      return { programId, keys: metas, data };
+    default:
+      throw new Error(`unknown shape ${shape}`);
   }
 }
 
@@ -50,44 +67,59 @@ function dataOf(text) {
   throw new Error(text);
 }
 
-/** The scenario's VM, its instructions (web3.js shapes) and the CLI's report of the file. */
-function load(name, options = {}) {
-  const file = path.join(FIXTURES, name);
+/** The CLI's report of a scenario file (`sbfvm run FILE --json`). */
+function report(file) {
+  try {
+    return JSON.parse(execFileSync(cli(), ["run", file, "--json"], { encoding: "utf8" }));
+  } catch (error) {
+    // Exit code 1: an expectation of the file failed; the report is still complete.
+    if (error.status !== 1) throw error;
+    return JSON.parse(error.stdout);
+  }
+}
+
+/** A scenario's `[settings]` as constructor options. */
+function optionsOf(settings) {
+  const features = {};
+  for (const name of settings.features?.enable ?? []) features[name] = true;
+  for (const name of settings.features?.disable ?? []) features[name] = false;
+  const limit = settings.compute_unit_limit;
+  // Scenario files write sysvar fields in snake_case, which the options take as well.
+  return { computeUnitLimit: limit === undefined ? undefined : BigInt(limit), features, sysvars: settings.sysvars };
+}
+
+/**
+ * The scenario's VM (its settings as options, programs and accounts set up), its
+ * instructions in `shape` (see instructionOf) and the CLI's report of the same file.
+ */
+function load(name, { shape = "web3", ...options } = {}) {
+  const file = path.resolve(FIXTURES, name);
   const scenario = parse(fs.readFileSync(file, "utf8"));
-  const settings = scenario.settings ?? {};
-  const limit = options.computeUnitLimit ?? settings.compute_unit_limit;
-  const vm = new Sbfvm({ ...options, computeUnitLimit: limit === undefined ? undefined : BigInt(limit) });
+  const vm = new Sbfvm({ ...optionsOf(scenario.settings ?? {}), ...options });
   for (const program of scenario.programs ?? []) {
-    vm.addProgramFile(new PublicKey(program.program_id), path.join(FIXTURES, program.elf), program.loader ?? "upgradeable");
+    vm.addProgramFile(new PublicKey(program.program_id), path.resolve(path.dirname(file), program.elf), program.loader ?? "upgradeable");
   }
   for (const account of scenario.accounts ?? []) {
-    vm.setAccount(account.pubkey, {
+    vm.setAccount(keyText(account.pubkey), {
       lamports: BigInt(account.lamports ?? 0),
       data: account.data !== undefined ? dataOf(account.data) : new Uint8Array(Number(account.space ?? 0)),
       owner: account.owner ?? SYSTEM_PROGRAM,
       executable: account.executable ?? false,
     });
   }
-  const instructions = scenario.instructions.map((spec) => ({
-    programId: new PublicKey(spec.program_id),
-    keys: (spec.accounts ?? []).map((meta) => ({
-      pubkey: new PublicKey(meta.pubkey),
+  const instructions = (scenario.instructions ?? []).map((spec) => {
+    const metas = (spec.accounts ?? []).map((meta) => ({
+      pubkey: keyText(meta.pubkey),
       isSigner: meta.is_signer ?? false,
       isWritable: meta.is_writable ?? false,
-    })),
-    data: spec.data !== undefined ? dataOf(spec.data) : new Uint8Array(0),
-    // The scenario's own limit for this instruction (not part of web3.js' shape).
-    computeUnitLimit: spec.compute_unit_limit,
-  }));
-  let stdout;
-  try {
-    stdout = execFileSync(cli(), ["run", file, "--json"], { encoding: "utf8" });
-  } catch (error) {
-    // Exit code 1: an expectation of the file failed; the report is still complete.
-    if (error.status !== 1) throw error;
-    stdout = error.stdout;
-  }
-  return { vm, instructions, expected: JSON.parse(stdout).instructions };
+    }));
+    const instruction = instructionOf(shape, spec.program_id, metas, spec.data !== undefined ? dataOf(spec.data) : new Uint8Array(0));
+    // The scenario's own limit for this instruction (no client's instruction has one).
+    instruction.computeUnitLimit = spec.compute_unit_limit;
+    return instruction;
+  });
+  const expected = report(file);
+  return { vm, scenario, instructions, expected: expected.instructions, expectedTransactions: expected.transactions };
 }
 
 /** An invocation in the CLI report's form (wall time left out). */
@@ -140,8 +172,8 @@ function run(vm, instruction) {
 }
 
 /** Runs every instruction of the file, comparing each with the CLI's report. */
-function runAll(name) {
-  const { vm, instructions, expected } = load(name);
+function runAll(name, options) {
+  const { vm, instructions, expected } = load(name, options);
   assert.equal(instructions.length, expected.length);
   return instructions.map((instruction, index) => {
     const outcome = run(vm, instruction);
@@ -150,4 +182,4 @@ function runAll(name) {
   });
 }
 
-module.exports = { FIXTURES, PublicKey, b58decode, load, runAll };
+module.exports = { FIXTURES, assertSame, load, runAll, signer };

@@ -9,7 +9,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyString};
+use pyo3::types::{PyBool, PyByteArray, PyBytes, PyDict, PyString};
 use sbfvm::{Account, Instruction, Outcome, Pubkey, ReadableAccount};
 use sbfvm_bindings_common as common;
 
@@ -369,6 +369,23 @@ impl PyOutcome {
     }
 }
 
+/// Sets the sysvar field at `path` from a Python `bool`, `int` or `float`.
+fn set_sysvar(options: &mut common::Options, path: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let value = if let Ok(flag) = value.downcast::<PyBool>() {
+        common::OptionValue::Bool(flag.is_true())
+    } else if let Ok(number) = value.extract::<i128>() {
+        common::OptionValue::Int(number)
+    } else if let Ok(number) = value.extract::<f64>() {
+        common::OptionValue::Float(number)
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "sysvars.{path}: expected a number or bool, got {}",
+            type_name(value)
+        )));
+    };
+    options.set_sysvar(path, value).map_err(value_error)
+}
+
 /// A local Solana runtime: programs, accounts, and the instructions and transactions run
 /// on them, with Agave's results.
 #[pyclass(module = "sbfvm", name = "Sbfvm", unsendable)]
@@ -381,25 +398,47 @@ fn sbfvm_error(error: sbfvm::Error) -> PyErr {
 #[pymethods]
 impl PySbfvm {
     /// `compute_unit_limit` per transaction (Agave's default when `None`); `features` maps
-    /// gate names or base58 ids to `True` (enable) or `False` (disable) on top of mainnet's.
+    /// gate names or base58 ids to `True` (enable) or `False` (disable) on top of mainnet's;
+    /// `sysvars` replaces sysvar fields, named as a scenario file's `settings.sysvars`:
+    /// `{"clock": {"slot": 5}, "rent": {...}, "epoch_schedule": {...}, "last_restart_slot": 7}`.
     #[new]
-    #[pyo3(signature = (*, compute_unit_limit=None, features=None))]
+    #[pyo3(signature = (*, compute_unit_limit=None, features=None, sysvars=None))]
     fn new(
         compute_unit_limit: Option<u64>,
         features: Option<&Bound<'_, PyDict>>,
+        sysvars: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let (mut enable, mut disable) = (Vec::new(), Vec::new());
+        let mut options = common::Options {
+            compute_unit_limit,
+            ..common::Options::default()
+        };
         for (name, active) in features.into_iter().flatten() {
             let name: String = name
                 .extract()
                 .map_err(|_| PyTypeError::new_err("features: keys are gate names or ids"))?;
             if active.extract::<bool>()? {
-                enable.push(name);
+                options.enable.push(name);
             } else {
-                disable.push(name);
+                options.disable.push(name);
             }
         }
-        let config = common::config(compute_unit_limit, &enable, &disable).map_err(value_error)?;
+        for (name, value) in sysvars.into_iter().flatten() {
+            let name: String = name
+                .extract()
+                .map_err(|_| PyTypeError::new_err("sysvars: keys are sysvar names"))?;
+            match value.downcast::<PyDict>() {
+                Ok(fields) => {
+                    for (field, value) in fields {
+                        let field: String = field.extract().map_err(|_| {
+                            PyTypeError::new_err(format!("sysvars.{name}: keys are field names"))
+                        })?;
+                        set_sysvar(&mut options, &format!("{name}.{field}"), &value)?;
+                    }
+                }
+                Err(_) => set_sysvar(&mut options, &name, &value)?,
+            }
+        }
+        let config = options.config().map_err(value_error)?;
         sbfvm::Sbfvm::new(config).map(PySbfvm).map_err(sbfvm_error)
     }
 

@@ -1,17 +1,23 @@
 """Runs a fixture scenario (fixtures/*.toml) through the Python binding and through the
 Rust CLI (`sbfvm run FILE --json`), so the tests compare the two without hard-coding a
-result. Instructions are handed over in the shapes of solders' types (duck-typed)."""
+result. Instructions are solders' `Instruction`s of `Pubkey`s, or plain base58 strings and
+bytes."""
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
+
+from solders.instruction import AccountMeta, Instruction
+from solders.keypair import Keypair
+from solders.pubkey import Pubkey
 
 import sbfvm
 
@@ -28,39 +34,43 @@ def cli() -> str:
     return path
 
 
-def b58decode(text: str) -> bytes:
-    alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-    number = 0
-    for char in text:
-        number = number * 58 + alphabet.index(char)
-    body = number.to_bytes((number.bit_length() + 7) // 8, "big")
-    return b"\0" * (len(text) - len(text.lstrip("1"))) + body
+def signer(name: str) -> Keypair:
+    """The keypair scenario files call `signer:NAME`: its secret key is SHA-256 of NAME."""
+    return Keypair.from_seed(hashlib.sha256(name.encode()).digest())
 
 
-class Pubkey:
-    """solders.pubkey.Pubkey's shape: `bytes(key)` is its 32 bytes."""
-
-    def __init__(self, text: str):
-        self._bytes = b58decode(text)
-
-    def __bytes__(self) -> bytes:
-        return self._bytes
+def key_text(text: str) -> str:
+    """A scenario file's key in base58 (`signer:NAME` resolved)."""
+    return str(signer(text[7:]).pubkey()) if text.startswith("signer:") else text
 
 
 @dataclass
-class AccountMeta:
-    pubkey: Pubkey
+class PlainMeta:
+    pubkey: str
     is_signer: bool
     is_writable: bool
 
 
 @dataclass
-class Instruction:
-    program_id: Pubkey
+class PlainInstruction:
+    """An instruction of base58 strings and bytes, no client library."""
+
+    program_id: str
     accounts: list
     data: bytes
-    # The scenario's own limit for this instruction (not part of solders' shape).
-    compute_unit_limit: Optional[int] = None
+
+
+def instruction_of(shape: str, program_id: str, metas: list, data: bytes) -> Any:
+    """An instruction as solders builds it ("solders") or of plain values ("plain")."""
+    if shape == "solders":
+        return Instruction(
+            Pubkey.from_string(program_id),
+            data,
+            [AccountMeta(Pubkey.from_string(m.pubkey), m.is_signer, m.is_writable) for m in metas],
+        )
+    if shape == "plain":
+        return PlainInstruction(program_id, metas, data)
+    raise ValueError(shape)
 
 
 def data_of(text: str) -> bytes:
@@ -71,41 +81,81 @@ def data_of(text: str) -> bytes:
     raise ValueError(text)
 
 
-def load(name: str, **options):
-    """The scenario's VM (programs and accounts set up), its instructions and the CLI's
-    report of the same file."""
+def report(path: Path) -> dict:
+    """The CLI's report of a scenario file."""
+    run = subprocess.run([cli(), "run", str(path), "--json"], capture_output=True, text=True)
+    assert run.returncode in (0, 1), run.stderr  # 1: an expectation of the file failed
+    return json.loads(run.stdout)
+
+
+def options_of(settings: dict) -> dict:
+    """A scenario's `[settings]` as constructor options (sysvars named as the file names
+    them)."""
+    features = {name: True for name in settings.get("features", {}).get("enable", [])}
+    features.update({name: False for name in settings.get("features", {}).get("disable", [])})
+    return {
+        "compute_unit_limit": settings.get("compute_unit_limit"),
+        "features": features,
+        "sysvars": settings.get("sysvars"),
+    }
+
+
+@dataclass
+class Loaded:
+    vm: sbfvm.Sbfvm
+    instructions: list
+    #: The scenario's own limit of each instruction (not part of an instruction).
+    limits: list[Optional[int]]
+    expected: list[dict]
+    expected_transactions: list[dict]
+
+
+def load_scenario(name: str, shape: str = "solders", **options) -> Loaded:
+    """The scenario's VM (settings as options, programs and accounts set up), its
+    instructions in `shape` and the CLI's report of the same file."""
     path = FIXTURES / name
     scenario = tomllib.loads(path.read_text())
-    settings = scenario.get("settings", {})
-    options.setdefault("compute_unit_limit", settings.get("compute_unit_limit"))
-    vm = sbfvm.Sbfvm(**options)
+    vm = sbfvm.Sbfvm(**{**options_of(scenario.get("settings", {})), **options})
     for program in scenario.get("programs", []):
         loader = program.get("loader", "upgradeable")
-        vm.add_program_file(Pubkey(program["program_id"]), str(path.parent / program["elf"]), loader)
+        program_id = Pubkey.from_string(program["program_id"])
+        vm.add_program_file(program_id, str(path.parent / program["elf"]), loader)
     for account in scenario.get("accounts", []):
         data = data_of(account["data"]) if "data" in account else bytes(account.get("space", 0))
         vm.set_account(
-            account["pubkey"],
+            key_text(account["pubkey"]),
             lamports=account.get("lamports", 0),
             data=data,
             owner=account.get("owner", SYSTEM_PROGRAM),
             executable=account.get("executable", False),
         )
+    specs = scenario.get("instructions", [])
     instructions = [
-        Instruction(
-            Pubkey(spec["program_id"]),
+        instruction_of(
+            shape,
+            spec["program_id"],
             [
-                AccountMeta(Pubkey(m["pubkey"]), m.get("is_signer", False), m.get("is_writable", False))
+                PlainMeta(key_text(m["pubkey"]), m.get("is_signer", False), m.get("is_writable", False))
                 for m in spec.get("accounts", [])
             ],
             data_of(spec["data"]) if "data" in spec else b"",
-            spec.get("compute_unit_limit"),
         )
-        for spec in scenario["instructions"]
+        for spec in specs
     ]
-    run = subprocess.run([cli(), "run", str(path), "--json"], capture_output=True, text=True)
-    assert run.returncode in (0, 1), run.stderr
-    return vm, instructions, json.loads(run.stdout)["instructions"]
+    expected = report(path)
+    return Loaded(
+        vm,
+        instructions,
+        [spec.get("compute_unit_limit") for spec in specs],
+        expected["instructions"],
+        expected.get("transactions", []),
+    )
+
+
+def load(name: str, **options):
+    """`load_scenario`'s VM, instructions and the CLI's reports of them."""
+    loaded = load_scenario(name, **options)
+    return loaded.vm, loaded.instructions, loaded.expected
 
 
 def frame_of(invocation: sbfvm.Invocation) -> dict:
@@ -155,8 +205,20 @@ def assert_same(vm: sbfvm.Sbfvm, outcome: sbfvm.Outcome, expected: dict) -> None
             assert state.executable == account["executable"]
 
 
-def run(vm: sbfvm.Sbfvm, instruction: Instruction) -> sbfvm.Outcome:
+def run(vm: sbfvm.Sbfvm, instruction: Any, limit: Optional[int]) -> sbfvm.Outcome:
     """One instruction as the scenario runner runs it: under its own limit when it has one."""
-    if instruction.compute_unit_limit is None:
+    if limit is None:
         return vm.process_instruction(instruction)
-    return vm.process_transaction([instruction], compute_unit_limit=instruction.compute_unit_limit)
+    return vm.process_transaction([instruction], compute_unit_limit=limit)
+
+
+def run_all(name: str, **options) -> list[sbfvm.Outcome]:
+    """Runs every instruction of the file, comparing each with the CLI's report."""
+    loaded = load_scenario(name, **options)
+    assert len(loaded.instructions) == len(loaded.expected)
+    outcomes = []
+    for instruction, limit, report in zip(loaded.instructions, loaded.limits, loaded.expected):
+        outcome = run(loaded.vm, instruction, limit)
+        assert_same(loaded.vm, outcome, report)
+        outcomes.append(outcome)
+    return outcomes

@@ -1,9 +1,11 @@
 """Bad input raises a Python exception carrying sbfvm's message; the process never dies."""
 
 import pytest
+from solders.instruction import AccountMeta, Instruction
+from solders.pubkey import Pubkey
 
 import sbfvm
-from scenario import FIXTURES, AccountMeta, Instruction, Pubkey
+from scenario import FIXTURES, PlainInstruction
 
 PROGRAM = "D6A3KHUd1z8RQ4iKdFdQRWbTJ5JKsr9iLxR8mSMaRr2d"
 
@@ -53,7 +55,8 @@ def test_missing_accounts():
     # The instruction names an account the VM does not hold and a program never deployed:
     # the outcome says so, as Agave does; nothing is raised.
     vm = sbfvm.Sbfvm()
-    missing = Instruction(Pubkey(PROGRAM), [AccountMeta(Pubkey(PROGRAM), False, False)], b"")
+    program = Pubkey.from_string(PROGRAM)
+    missing = Instruction(program, b"", [AccountMeta(program, False, False)])
     outcome = vm.process_instruction(missing)
     assert outcome.result != "ok"
     assert outcome.compute_units_consumed == 0
@@ -66,7 +69,7 @@ def test_not_a_transaction():
 
 def test_unknown_expectation():
     vm = sbfvm.Sbfvm()
-    outcome = vm.process_instruction(Instruction(Pubkey(PROGRAM), [], b""))
+    outcome = vm.process_instruction(PlainInstruction(PROGRAM, [], b""))
     with pytest.raises(TypeError, match="unknown expectation `compute_unit`"):
         outcome.check(compute_unit=5)
     with pytest.raises(TypeError, match=r"accounts\[0\]: expected a dict"):

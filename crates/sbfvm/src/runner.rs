@@ -155,8 +155,9 @@ macro_rules! override_fields {
     };
 }
 
-/// The sysvar fields a scenario's `settings.sysvars` overrides.
-fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) -> Result<(), Error> {
+/// Sets on `sysvars` the fields `spec` gives (a scenario's `settings.sysvars`, or a
+/// binding's `sysvars` option); the rest stay.
+pub fn apply_sysvar_overrides(sysvars: &mut Sysvars, spec: &SysvarsSpec) -> Result<(), Error> {
     if let Some(clock) = &spec.clock {
         override_fields!(
             sysvars.clock,

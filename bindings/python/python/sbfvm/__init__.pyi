@@ -49,8 +49,39 @@ class Expect(TypedDict, total=False):
     return_data: BytesLike
     accounts: list[ExpectAccount]
 
+class ClockFields(TypedDict, total=False):
+    slot: int
+    epoch_start_timestamp: int
+    epoch: int
+    leader_schedule_epoch: int
+    unix_timestamp: int
+
+class RentFields(TypedDict, total=False):
+    lamports_per_byte_year: int
+    exemption_threshold: float
+    burn_percent: int
+
+class EpochScheduleFields(TypedDict, total=False):
+    slots_per_epoch: int
+    leader_schedule_slot_offset: int
+    warmup: bool
+    first_normal_epoch: int
+    first_normal_slot: int
+
+class Sysvars(TypedDict, total=False):
+    """Sysvar fields to replace, named as a scenario file's ``settings.sysvars``; the others
+    keep their defaults."""
+
+    clock: ClockFields
+    rent: RentFields
+    epoch_schedule: EpochScheduleFields
+    last_restart_slot: int
+
 class SbfvmError(Exception):
-    """sbfvm refused something: an unreadable file, a program that does not load, a bad option."""
+    """sbfvm refused something: an unreadable file, a program that does not load.
+
+    A malformed value (key, loader, feature, sysvar field) raises ``ValueError``, a value of
+    the wrong type ``TypeError``."""
 
 class CheckFailed(AssertionError):
     """Raised by ``Outcome.expect``: every failed expectation, expected against actual."""
@@ -112,7 +143,10 @@ class Sbfvm:
         *,
         compute_unit_limit: Optional[int] = None,
         features: Optional[Mapping[str, bool]] = None,
-    ) -> None: ...
+        sysvars: Optional[Sysvars] = None,
+    ) -> None:
+        """``features``: gate names or base58 ids, ``True`` enables and ``False`` disables
+        (on top of mainnet's set)."""
     def add_program_file(
         self, program_id: KeyLike, path: Union[str, PathLike[str]], loader: str = "upgradeable"
     ) -> None: ...
@@ -138,5 +172,7 @@ class Sbfvm:
     def set_signature_verification(self, enabled: bool) -> None: ...
     def latest_blockhash(self) -> str: ...
     def expire_blockhash(self) -> str: ...
-    def warp_to_slot(self, slot: int) -> None: ...
+    def warp_to_slot(self, slot: int) -> None:
+        """Moves the Clock to ``slot`` (its epoch from the EpochSchedule) and registers a new
+        blockhash."""
     def airdrop(self, pubkey: KeyLike, lamports: int) -> None: ...
