@@ -2,8 +2,10 @@
 //! small client: it attaches to a CPI callee's frame, stops at a breakpoint inside it,
 //! reads registers, memory and the remaining compute units (checked against an instruction
 //! trace of the same frame), steps, continues to the end; and the run's outcome and units
-//! are those of an undebugged run. Also: a taken port and a selector no frame matches are
-//! errors, and a client that detaches leaves the run as it was.
+//! are those of an undebugged run. Also: an interrupt stops a running frame; the client sees
+//! how a frame ended (exit status, or a signal for a fault); a client that detaches, kills
+//! or hangs up leaves the run as it was; a taken port and a selector no frame matches are
+//! errors.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -372,6 +374,68 @@ fn a_breakpoint_in_a_cpi_callee_shows_its_registers_memory_and_remaining_units()
 }
 
 #[test]
+fn an_interrupt_stops_a_running_frame() {
+    let scenario = cpi_scenario();
+    let callee: Pubkey = CALLEE.parse().unwrap();
+    let selector = FrameSelector {
+        program: Some(callee),
+        trace_index: None,
+    };
+    let debugger = Debugger::bind(0, selector).unwrap();
+    let port = debugger.port();
+    let client = std::thread::spawn(move || {
+        let mut client = Client::connect(port);
+        client.request("?");
+        // `c` and Ctrl-C (0x03) in one write: the stub finds the interrupt at its first
+        // look at the connection, 4,096 instructions in (the frame runs 6,021).
+        client.0.write_all(b"$c#63\x03").unwrap();
+        assert_eq!(client.byte(), b'+');
+        let stop = client.receive();
+        let frame = client.monitor("frame");
+        (stop, frame, client.request("c"))
+    });
+    let (_, debugged) = run_debugged(&scenario, &jit(), debugger).unwrap();
+    let (stop, frame, end) = client.join().unwrap();
+    // SIGINT is signal 2.
+    assert!(stop.starts_with("S02") || stop.starts_with("T02"), "{stop}");
+    assert_eq!(
+        number_after(&frame, "instructions executed:"),
+        4096,
+        "{frame}"
+    );
+    assert_eq!(end, "W00");
+    assert_eq!(debugged.session().unwrap().end, SessionEnd::FrameFinished);
+}
+
+#[test]
+fn the_client_sees_how_the_frame_ended_and_the_run_ends_as_undebugged() {
+    // A returned error status is exit status 1; a fault is a signal: SIGSEGV (11) for an
+    // access violation, SIGABRT (6) for a failed syscall (`sol_panic_`), SIGXCPU (24) when
+    // the units run out.
+    for (program, data, end) in [
+        ("custom_error.so", "2a000000", "W01"),
+        ("custom_error.so", "fe", "X0b"),
+        ("custom_error.so", "", "X06"),
+        ("compute.so", "ffffffff00000000", "X18"),
+    ] {
+        let scenario =
+            Scenario::single_program(&fixtures_dir().join(program), &hex::decode(data).unwrap());
+        let debugger = Debugger::bind(0, FrameSelector::default()).unwrap();
+        let port = debugger.port();
+        let client = std::thread::spawn(move || {
+            let mut client = Client::connect(port);
+            client.request("?");
+            client.request("c")
+        });
+        let (report, debugged) = run_debugged(&scenario, &jit(), debugger).unwrap();
+        assert_eq!(client.join().unwrap(), end, "{program} {data}");
+        assert_eq!(debugged.session().unwrap().end, SessionEnd::FrameFinished);
+        let undebugged = runner::run_with(&scenario, &jit()).unwrap();
+        assert_eq!(results(&report), results(&undebugged), "{program} {data}");
+    }
+}
+
+#[test]
 fn a_port_in_use_is_an_error_naming_it() {
     let taken = TcpListener::bind(("127.0.0.1", 0)).unwrap();
     let port = taken.local_addr().unwrap().port();
@@ -406,35 +470,57 @@ fn a_selector_no_frame_matches_is_an_error_after_an_ordinary_run() {
     assert_eq!(results(&report), results(&undebugged));
 }
 
+/// How the client leaves in [`a_client_that_leaves_leaves_the_run_as_it_was`].
+#[derive(Debug, Clone, Copy)]
+enum Leave {
+    /// `D`, answered `OK`.
+    Detach,
+    /// `k`, not answered.
+    Kill,
+    /// The connection closed with no packet.
+    Hangup,
+}
+
 #[test]
-fn a_client_that_detaches_leaves_the_run_as_it_was() {
+fn a_client_that_leaves_leaves_the_run_as_it_was() {
     let scenario = Scenario::load(&fixtures_dir().join("cpi_chain.toml")).unwrap();
-    // Trace index 2: the second CPI of the chain's first instruction.
-    let selector = FrameSelector {
-        program: None,
-        trace_index: Some(2),
-    };
-    let debugger = Debugger::bind(0, selector).unwrap();
-    let port = debugger.port();
-    let client = std::thread::spawn(move || {
-        let mut client = Client::connect(port);
-        client.request("?");
-        let frame = client.monitor("frame");
-        client.request("s");
-        assert_eq!(client.request("D"), "OK");
-        frame
-    });
-    let (report, debugged) = run_debugged(&scenario, &jit(), debugger).unwrap();
-    let frame = client.join().unwrap();
-    assert!(frame.contains("trace index 2, stack height 3"), "{frame}");
-    let session = debugged.session().unwrap();
-    assert_eq!(session.end, SessionEnd::Detached);
-    assert_eq!(
-        (session.frame.trace_index, session.frame.stack_height),
-        (2, 3)
-    );
     let undebugged = runner::run_with(&scenario, &jit()).unwrap();
-    assert_eq!(results(&report), results(&undebugged));
+    for leave in [Leave::Detach, Leave::Kill, Leave::Hangup] {
+        // Trace index 2: the second CPI of the chain's first instruction.
+        let selector = FrameSelector {
+            program: None,
+            trace_index: Some(2),
+        };
+        let debugger = Debugger::bind(0, selector).unwrap();
+        let port = debugger.port();
+        let client = std::thread::spawn(move || {
+            let mut client = Client::connect(port);
+            client.request("?");
+            let frame = client.monitor("frame");
+            client.request("s");
+            match leave {
+                Leave::Detach => assert_eq!(client.request("D"), "OK"),
+                Leave::Kill => client.send("k"),
+                Leave::Hangup => drop(client),
+            }
+            frame
+        });
+        let (report, debugged) = run_debugged(&scenario, &jit(), debugger).unwrap();
+        let frame = client.join().unwrap();
+        assert!(frame.contains("trace index 2, stack height 3"), "{frame}");
+        let session = debugged.session().unwrap();
+        match (leave, &session.end) {
+            (Leave::Detach, SessionEnd::Detached)
+            | (Leave::Kill, SessionEnd::Killed)
+            | (Leave::Hangup, SessionEnd::ConnectionLost(_)) => {}
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            (session.frame.trace_index, session.frame.stack_height),
+            (2, 3)
+        );
+        assert_eq!(results(&report), results(&undebugged), "{leave:?}");
+    }
 }
 
 #[test]
