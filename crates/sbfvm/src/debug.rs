@@ -65,8 +65,8 @@ impl DebugOutcome {
     pub fn session(&self) -> Result<&DebugSession, Error> {
         self.session.as_ref().ok_or_else(|| {
             Error::Debug(format!(
-                "no frame matched {}: the run finished without a debug session (only frames \
-                 that run an SBF program can be debugged)",
+                "the run had no {} to debug, so it finished without a debug session (only \
+                 frames that run an SBF program can be debugged)",
                 self.selector
             ))
         })

@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::marker::PhantomData;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 
-use gdbstub::arch::{Arch, BreakpointKind, RegId, Registers};
+use gdbstub::arch::{lldb, Arch, BreakpointKind, RegId, Registers};
 use gdbstub::common::Signal;
 use gdbstub::conn::{Connection, ConnectionExt};
 use gdbstub::outputln;
@@ -85,17 +85,16 @@ impl FrameSelector {
     }
 }
 
+/// The frames that match: `frame of program …`, `frame at trace index …`, both, or
+/// `top-level frame`.
 impl std::fmt::Display for FrameSelector {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match (&self.program, self.trace_index) {
-            (None, None) => f.write_str("the first top-level frame"),
-            (Some(program), None) => write!(f, "the first frame of program {program}"),
-            (None, Some(index)) => write!(f, "the first frame at trace index {index}"),
+            (None, None) => f.write_str("top-level frame"),
+            (Some(program), None) => write!(f, "frame of program {program}"),
+            (None, Some(index)) => write!(f, "frame at trace index {index}"),
             (Some(program), Some(index)) => {
-                write!(
-                    f,
-                    "the first frame of program {program} at trace index {index}"
-                )
+                write!(f, "frame of program {program} at trace index {index}")
             }
         }
     }
@@ -723,6 +722,51 @@ impl Arch for Sbpf {
     type Registers = FrameRegisters;
     type BreakpointKind = SbpfBreakpoint;
     type RegId = FrameRegister;
+
+    /// LLDB's `qRegisterInfo`: the registers of the target description, as solana-sbpf's
+    /// stub describes them to LLDB.
+    fn lldb_register_info(id: usize) -> Option<lldb::RegisterInfo<'static>> {
+        const NAMES: [&str; 13] = [
+            "r0",
+            "r1",
+            "r2",
+            "r3",
+            "r4",
+            "r5",
+            "r6",
+            "r7",
+            "r8",
+            "r9",
+            "fp",
+            "pc",
+            "cu_remaining",
+        ];
+        let Some(&name) = NAMES.get(id) else {
+            return Some(lldb::RegisterInfo::Done);
+        };
+        Some(lldb::RegisterInfo::Register(lldb::Register {
+            name,
+            alt_name: None,
+            bitsize: 64,
+            offset: id * 8,
+            encoding: lldb::Encoding::Uint,
+            format: if id == 12 {
+                lldb::Format::Decimal
+            } else {
+                lldb::Format::Hex
+            },
+            set: "General Purpose Registers",
+            gcc: None,
+            dwarf: (id < 12).then_some(id),
+            generic: match id {
+                10 => Some(lldb::Generic::Fp),
+                11 => Some(lldb::Generic::Pc),
+                _ => None,
+            },
+            container_regs: None,
+            invalidate_regs: None,
+        }))
+    }
 }
 
 /// The `g` packet: r0–r10 then the pc, 64-bit little-endian each.

@@ -114,7 +114,7 @@ fn a_program_no_frame_runs_is_an_error_after_the_report() {
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains(&format!(
-            "error: debugger: no frame matched the first frame of program {absent}"
+            "error: debugger: the run had no frame of program {absent} to debug"
         )),
         "{stderr}"
     );

@@ -1,11 +1,11 @@
 //! The GDB remote stub of `sbfvm::debug`, driven over the GDB remote serial protocol by a
 //! small client: it attaches to a CPI callee's frame, stops at a breakpoint inside it,
 //! reads registers, memory and the remaining compute units (checked against an instruction
-//! trace of the same frame), steps, continues to the end; and the run's outcome and units
-//! are those of an undebugged run. Also: an interrupt stops a running frame; the client sees
-//! how a frame ended (exit status, or a signal for a fault); a client that detaches, kills
-//! or hangs up leaves the run as it was; a taken port and a selector no frame matches are
-//! errors.
+//! trace of the same frame; writes are refused), steps, continues to the end; and the run's
+//! outcome and units are those of an undebugged run. Also: an interrupt stops a running
+//! frame; the client sees how a frame ended (exit status, or a signal for a fault); a client
+//! that detaches, kills or hangs up leaves the run as it was; a taken port and a selector no
+//! frame matches are errors.
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -219,6 +219,9 @@ struct Session {
     accounts: u64,
     /// Replies to reads of unmapped memory.
     unmapped: [String; 2],
+    /// Replies to writes of a register and of memory, and to a breakpoint inside an
+    /// instruction.
+    refused: [String; 4],
     /// The breakpoint's address.
     breakpoint: u64,
     /// The reply to `c` that stopped at it, and what was read there.
@@ -253,6 +256,12 @@ fn debug_callee(port: u16, entry_pc: u64, breakpoint_pc: u64) -> Session {
     ];
     // The pc is the instruction's ELF address: the text's address plus 8 per instruction.
     let text_base = initial[11] - entry_pc * 8;
+    let refused = [
+        client.request("P1=0000000000000000"),
+        client.request(&format!("G{}", "00".repeat(96))),
+        client.request(&format!("M{:x},1:00", initial[1])),
+        client.request(&format!("Z0,{:x},8", initial[11] + 3)),
+    ];
     let breakpoint = text_base + breakpoint_pc * 8;
     assert_eq!(client.request(&format!("Z0,{breakpoint:x},8")), "OK");
     let stop = client.request("c");
@@ -270,6 +279,7 @@ fn debug_callee(port: u16, entry_pc: u64, breakpoint_pc: u64) -> Session {
         initial_monitor,
         accounts,
         unmapped,
+        refused,
         breakpoint,
         stop,
         registers,
@@ -329,7 +339,7 @@ fn a_breakpoint_in_a_cpi_callee_shows_its_registers_memory_and_remaining_units()
         "{}",
         seen.initial_monitor
     );
-    for reply in &seen.unmapped {
+    for reply in seen.unmapped.iter().chain(&seen.refused) {
         assert!(reply.starts_with('E'), "{reply}");
     }
     // At the breakpoint: the registers the trace shows after the instruction before it,
@@ -462,7 +472,7 @@ fn a_selector_no_frame_matches_is_an_error_after_an_ordinary_run() {
     let error = debugged.session().unwrap_err().to_string();
     assert!(
         error.contains(&format!(
-            "no frame matched the first frame of program {absent}"
+            "the run had no frame of program {absent} to debug"
         )),
         "{error}"
     );
