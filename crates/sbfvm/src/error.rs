@@ -51,6 +51,10 @@ pub enum Error {
     /// Coverage that cannot be built (a program whose text or symbols cannot be read).
     #[error("cannot compute coverage: {0}")]
     Coverage(String),
+    /// A debug session that cannot start (the port is taken) or found no frame to attach
+    /// to ([`crate::debug`]).
+    #[error("debugger: {0}")]
+    Debug(String),
     /// A `--json` report [`crate::diff`] cannot compare: malformed, or of another scenario.
     #[error("{0}")]
     Report(String),

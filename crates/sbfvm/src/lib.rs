@@ -4,7 +4,8 @@
 //! return data and account state. This crate is the library: the [`Sbfvm`] facade over
 //! `sbfvm-runtime`, `sbfvm-vm` and `sbfvm-syscalls`, the [`Outcome`] of a transaction and
 //! the [`Check`]s on it, scenario files ([`scenario`]) and their [`runner`], and the
-//! reports ([`report`], [`snapshot`], [`trace`], [`inspect`]). The `sbfvm` command line
+//! reports ([`report`], [`snapshot`], [`trace`], [`inspect`]), and [`debug`], a GDB remote
+//! stub on one frame. The `sbfvm` command line
 //! (package `sbfvm-cli`) is built on it. Errors ([`Error`]) are API misuse and bad input;
 //! a program that fails is a result value in the [`Outcome`].
 //!
@@ -126,6 +127,7 @@
 
 pub mod check;
 pub mod coverage;
+pub mod debug;
 pub mod diff;
 pub mod error;
 mod facade;

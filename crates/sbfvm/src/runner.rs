@@ -24,6 +24,7 @@ use sbfvm_runtime::sysvars::{
     MAX_HISTORY_ENTRIES,
 };
 use sbfvm_runtime::{FeatureSet, Sysvars};
+use sbfvm_vm::debugger::GdbServer;
 use sbfvm_vm::ExecutionMode;
 
 /// One instruction's result, with its expectation failures.
@@ -418,6 +419,16 @@ pub struct RunOptions {
 
 /// [`run`] with traces or profiles.
 pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, Error> {
+    run_debugged(scenario, options, None).map(|(report, _)| report)
+}
+
+/// [`run_with`], with the frame `debugger` selects run under its GDB stub; hands the stub
+/// back with its session ([`crate::debug`]).
+pub(crate) fn run_debugged(
+    scenario: &Scenario,
+    options: &RunOptions,
+    debugger: Option<GdbServer>,
+) -> Result<(RunReport, Option<GdbServer>), Error> {
     if (options.profile || options.coverage) && options.trace.is_some() {
         return Err(Error::Config(
             "a run records traces, or profiles and coverage, not both".into(),
@@ -432,6 +443,7 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, 
     } = prepare(scenario, options.mode)?;
     // A scenario run reports each frame's wall time (labelled as one run's).
     vm.set_frame_timing(true);
+    vm.executor().set_debugger(debugger);
     if let Some(options) = trace {
         vm.executor().set_tracer(Some(Box::new(CollectingTracer {
             program: options.program,
@@ -522,13 +534,14 @@ pub fn run_with(scenario: &Scenario, options: &RunOptions) -> Result<RunReport, 
     } else {
         None
     };
-    Ok(RunReport {
+    let report = RunReport {
         mode: vm.config().mode,
         warnings,
         instructions: reports,
         transactions,
         coverage,
-    })
+    };
+    Ok((report, vm.executor().take_debugger()))
 }
 
 /// SHA-256 over each instruction's program id, account metas and data.

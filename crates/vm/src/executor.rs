@@ -26,6 +26,7 @@ use solana_sbpf::{
 use solana_sdk_ids::{bpf_loader, bpf_loader_deprecated, bpf_loader_upgradeable};
 
 use crate::context::{SyscallUsage, VmContext};
+use crate::debugger::{DebuggedFrame, GdbServer};
 use crate::environment::{ProgramEnvironment, SbpfVersion, SyscallSupport};
 use crate::error::{LoadError, SyscallError};
 use crate::inspect::imported_syscalls;
@@ -229,6 +230,8 @@ pub struct SbfExecutor {
     pool: RefCell<Vec<Box<FrameSlot>>>,
     run_observer: RefCell<Option<RunObserver>>,
     tracer: RefCell<Option<Box<dyn Tracer>>>,
+    /// The GDB stub waiting for the frame it debugs ([`Self::set_debugger`]).
+    debugger: RefCell<Option<GdbServer>>,
     /// Whether VM runs time each syscall ([`Self::set_syscall_timing`]).
     time_syscalls: std::cell::Cell<bool>,
 }
@@ -256,6 +259,7 @@ impl SbfExecutor {
             pool: RefCell::new(Vec::new()),
             run_observer: RefCell::new(None),
             tracer: RefCell::new(None),
+            debugger: RefCell::new(None),
             time_syscalls: std::cell::Cell::new(false),
         }
     }
@@ -285,6 +289,18 @@ impl SbfExecutor {
     /// Takes the tracer back (to read what it collected).
     pub fn take_tracer(&self) -> Option<Box<dyn Tracer>> {
         self.tracer.borrow_mut().take()
+    }
+
+    /// Debugs the frame `server` selects under its GDB stub; that frame runs in the
+    /// interpreter (results and compute units are identical in both modes), every other as
+    /// configured. It takes precedence over the tracer for that frame.
+    pub fn set_debugger(&self, server: Option<GdbServer>) {
+        *self.debugger.borrow_mut() = server;
+    }
+
+    /// Takes the GDB stub back (to read its [`GdbServer::session`]).
+    pub fn take_debugger(&self) -> Option<GdbServer> {
+        self.debugger.borrow_mut().take()
     }
 
     /// Called after every VM run with that frame's statistics.
@@ -748,14 +764,27 @@ impl SbfExecutor {
             .borrow()
             .as_ref()
             .is_some_and(|tracer| tracer.wants(&frame.program_id));
+        let debugged = DebuggedFrame {
+            program_id: frame.program_id,
+            trace_index: frame.trace_index,
+            stack_height: frame.stack_height,
+        };
+        // Out of its cell while the frame runs: the frame's CPI callees look at it too.
+        let mut debugger =
+            (self.debugger.borrow_mut()).take_if(|debugger| debugger.wants(&debugged));
         let execute_started = clock.now();
         let setup_time = setup_started.map(|started| execute_started.unwrap_or(started) - started);
-        let (compute_units, result) = if tracing {
+        let (compute_units, result) = if let Some(server) = debugger.as_mut() {
+            server.debug_run(&mut vm, executable, call_frames, debugged)
+        } else if tracing {
             self.run_traced(&mut vm, executable, call_frames, frame)
         } else {
             vm.execute_program(executable, &mut mode, call_frames)
         };
         let execute_time = execute_started.map(|started| started.elapsed());
+        if debugger.is_some() {
+            *self.debugger.borrow_mut() = debugger;
+        }
         let final_pc = vm.registers[11];
         drop(vm);
         slot.serialized.accounts = std::mem::take(&mut vm_context.accounts_metadata);

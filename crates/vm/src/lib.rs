@@ -8,6 +8,10 @@
 //!
 //! Syscalls are provided by the `sbfvm-syscalls` crate through [`SyscallRegistry`].
 //!
+//! [`profile`] steps a frame through the interpreter for runtime profiles and coverage;
+//! [`debugger`] serves one frame to GDB over the remote protocol
+//! ([`SbfExecutor::set_debugger`]).
+//!
 //! Tests and harnesses that map guest memory of their own, call a syscall directly or run
 //! raw program text use the `sbfvm-test-support` crate, built on three entry points of this
 //! one that hand out solana-sbpf objects: [`ProgramEnvironment::sbpf_loader`],
@@ -39,6 +43,7 @@
 //! ```
 
 pub mod context;
+pub mod debugger;
 pub mod environment;
 pub mod error;
 pub mod executor;

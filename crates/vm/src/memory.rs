@@ -410,6 +410,13 @@ impl<'a> GuestMemory<'a> {
         }
     }
 
+    /// This memory without the record of access violations: for reads the program did not
+    /// make (a debugger's), which must not change how a failed run is reported.
+    pub(crate) fn unrecorded(mut self) -> Self {
+        self.fault = None;
+        self
+    }
+
     /// The memory-translation result of `map`, with an access violation recorded for the
     /// executor.
     #[inline(always)]

@@ -131,11 +131,7 @@ pub(crate) fn step_through(
     call_frames: &mut [CallFrame],
     observer: &mut impl StepObserver,
 ) -> (u64, ProgramResult, [u64; 12]) {
-    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
-    let initial = vm.context().get_remaining();
-    vm.previous_instruction_meter = initial;
-    vm.due_insn_count = 0;
-    vm.program_result = ProgramResult::Ok(0);
+    let initial = begin_stepping(vm, executable);
     let mut registers = vm.registers;
     loop {
         // The interpreter keeps its state in the VM, the call frames and the registers, so
@@ -156,13 +152,39 @@ pub(crate) fn step_through(
             break;
         }
     }
+    let (units, result) = end_stepping(vm, &registers, initial);
+    (units, result, registers)
+}
+
+/// Sets `vm` up for a stepped run of `executable` as `EbpfVm::execute_program` does (the
+/// entry pc, the meter, the result); returns the meter at the start, for [`end_stepping`].
+pub(crate) fn begin_stepping(
+    vm: &mut EbpfVm<'_, VmContext>,
+    executable: &Executable<VmContext>,
+) -> u64 {
+    vm.registers[11] = executable.get_entrypoint_instruction_offset() as u64;
+    let initial = vm.context().get_remaining();
+    vm.previous_instruction_meter = initial;
+    vm.due_insn_count = 0;
+    vm.program_result = ProgramResult::Ok(0);
+    initial
+}
+
+/// Ends a stepped run whose last registers are `registers`: charges the instructions the
+/// interpreter has not charged yet and returns the units consumed since `initial` and the
+/// run's result.
+pub(crate) fn end_stepping(
+    vm: &mut EbpfVm<'_, VmContext>,
+    registers: &[u64; 12],
+    initial: u64,
+) -> (u64, ProgramResult) {
     vm.registers[11] = registers[11];
     let due = vm.due_insn_count;
     let context = vm.context();
     context.consume(due);
     let units = initial.saturating_sub(context.get_remaining());
     let result = std::mem::replace(&mut vm.program_result, ProgramResult::Ok(0));
-    (units, result, registers)
+    (units, result)
 }
 
 /// Names of the CPI syscalls, whose charge includes the callee frame.

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use sbfvm::debug;
 use sbfvm::report::{human_report, json_report};
 use sbfvm::profile::{self, InstructionProfile, ProfileFiles};
 use sbfvm::runner::{self, RunOptions, RunReport};
@@ -58,6 +59,23 @@ pub(crate) struct Args {
     /// (one line per instruction; listings in OUT.listings/)
     #[arg(long, value_name = "OUT", allow_hyphen_values = true, conflicts_with = "trace")]
     coverage: Option<PathBuf>,
+    /// Debug one frame with GDB: a GDB remote stub on 127.0.0.1:PORT (0 picks a free port)
+    /// waits for a client when the frame starts (by default the first top-level frame);
+    /// that frame runs in the interpreter, with the same results and compute units
+    #[arg(
+        long,
+        value_name = "PORT",
+        value_parser = parse_debug_port,
+        conflicts_with_all = ["trace", "profile", "coverage"]
+    )]
+    debug_port: Option<u16>,
+    /// Debug the first frame that runs this program
+    #[arg(long, value_name = "ID", allow_hyphen_values = true, requires = "debug_port")]
+    debug_program: Option<String>,
+    /// Debug the first frame at this index of its transaction's instruction trace: 0-based
+    /// in invoke order (0 the top-level frame, 1 its first CPI; the tNN of --trace files)
+    #[arg(long, value_name = "N", value_parser = parse_debug_frame, requires = "debug_port")]
+    debug_frame: Option<usize>,
 }
 
 /// `sbfvm` with no command: the demo scenario.
@@ -74,6 +92,9 @@ pub(crate) fn demo() -> Result<Status, CliError> {
         profile: None,
         top: 10,
         coverage: None,
+        debug_port: None,
+        debug_program: None,
+        debug_frame: None,
     })
 }
 
@@ -96,7 +117,13 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
         profile: args.profile.is_some(),
         coverage: args.coverage.is_some(),
     };
-    let report = runner::run_with(&scenario, &options)?;
+    let (report, debugged) = match bind_debugger(&args)? {
+        Some(debugger) => {
+            let (report, debugged) = debug::run_debugged(&scenario, &options, debugger)?;
+            (report, Some(debugged))
+        }
+        None => (runner::run_with(&scenario, &options)?, None),
+    };
     if args.json {
         for warning in &report.warnings {
             eprintln!("warning: {warning}");
@@ -143,9 +170,46 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
         Some(path) => check_snapshot(path, &snapshot)?,
         None => true,
     };
+    if let Some(debugged) = &debugged {
+        let session = debugged.session()?;
+        eprintln!("debugged {} ({:?})", session.frame, session.end);
+    }
     Ok(Status::from_ok(
         expectations_met(&report) && snapshot_matches,
     ))
+}
+
+/// `--debug-port`, in words that name the flag.
+fn parse_debug_port(text: &str) -> Result<u16, String> {
+    text.parse().map_err(|_| {
+        format!("--debug-port: `{text}` is not a port (0 to 65535; 0 picks a free one)")
+    })
+}
+
+/// `--debug-frame`, in words that name the flag.
+fn parse_debug_frame(text: &str) -> Result<usize, String> {
+    text.parse().map_err(|_| {
+        format!(
+            "--debug-frame: `{text}` is not a trace index (0 the top-level frame, 1 its \
+             first CPI, …)"
+        )
+    })
+}
+
+/// The GDB stub of `--debug-port`, bound before the run so that a taken port fails fast.
+fn bind_debugger(args: &Args) -> Result<Option<debug::Debugger>, CliError> {
+    let Some(port) = args.debug_port else {
+        return Ok(None);
+    };
+    let program = match &args.debug_program {
+        Some(id) => Some(parse_pubkey(id, "--debug-program")?),
+        None => None,
+    };
+    let selector = debug::FrameSelector {
+        program,
+        trace_index: args.debug_frame,
+    };
+    Ok(Some(debug::Debugger::bind(port, selector)?))
 }
 
 fn expectations_met(report: &RunReport) -> bool {

@@ -9,6 +9,7 @@ mod architecture;
 mod bench;
 mod conformance;
 mod coverage;
+mod debugging;
 mod diff;
 mod errors;
 mod observability;

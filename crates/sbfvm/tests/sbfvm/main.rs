@@ -9,6 +9,7 @@ mod address_space;
 mod checks;
 mod coverage;
 mod custom_syscalls;
+mod debugger;
 mod features;
 mod introspection;
 mod jit_inline;
