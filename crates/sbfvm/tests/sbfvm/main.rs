@@ -9,6 +9,7 @@ mod address_space;
 mod checks;
 mod coverage;
 mod custom_syscalls;
+mod dwarf;
 mod features;
 mod introspection;
 mod jit_inline;
