@@ -490,7 +490,7 @@ fn convert(
             let path = names.inlined_at(pc)?;
             if !path.is_empty() {
                 inlined_node(&mut node, &path).units += units;
-                node.units -= units;
+                node.units = node.units.saturating_sub(units);
             }
         }
     }

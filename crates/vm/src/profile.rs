@@ -1,7 +1,7 @@
 //! Runtime profiles of one frame: the interpreter run one instruction at a time, reading
 //! the compute meter and the call depth after every step, so that each unit lands on the
-//! function (named by its entry pc) that spent it and each syscall's charge on its call
-//! site.
+//! function (named by its entry pc) that spent it, counted per pc (for the inlined frames
+//! DWARF places there), and each syscall's charge on its call site.
 //!
 //! Why the interpreter: solana-sbpf 0.26 has no run-time tracing switch for the JIT. Its
 //! only JIT hook is the `tracer` cargo feature, which compiles a call into every
