@@ -26,9 +26,11 @@
 //! assert!(profile.folded().iter().any(|line| line.contains(";sol_log_ ")));
 //! ```
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use sbfvm_vm::executor::{TraceDetail, TraceFrame, Tracer};
@@ -327,7 +329,13 @@ pub struct ProgramNames {
     pub symbols: Symbols,
     /// The program's DWARF, when it has any.
     pub source: Option<SourceMap>,
+    /// [`Self::inlined_at`]'s answers by pc: every profiled instruction asks again for the
+    /// pcs it ran, and a DWARF lookup costs more than a map's.
+    inlined_by_pc: RefCell<HashMap<u64, InlinedPath>>,
 }
+
+/// The inlined functions a pc lies in, outermost first: name and call site.
+type InlinedPath = Rc<[(String, Option<String>)]>;
 
 impl ProgramNames {
     /// Reads the symbols and the DWARF of `elf_bytes`; either being unreadable is an
@@ -339,7 +347,11 @@ impl ProgramNames {
                 "{message} (the program's debug sections cannot be read; remove them, e.g.                  with `llvm-objcopy --strip-debug`, to name functions from the symbols only)"
             )
         })?;
-        Ok(Self { symbols, source })
+        Ok(Self {
+            symbols,
+            source,
+            inlined_by_pc: RefCell::default(),
+        })
     }
 
     /// The function entered at `pc`: its DWARF name and the `file:line` of its first
@@ -368,12 +380,15 @@ impl ProgramNames {
 
     /// The inlined functions the instruction at `pc` lies in, outermost first, each with
     /// its call site; empty without DWARF or outside inlined code.
-    fn inlined_at(&self, pc: u64) -> Result<Vec<(String, Option<String>)>, String> {
+    fn inlined_at(&self, pc: u64) -> Result<InlinedPath, String> {
         let Some(source) = &self.source else {
-            return Ok(Vec::new());
+            return Ok(Rc::from([]));
         };
+        if let Some(path) = self.inlined_by_pc.borrow().get(&pc) {
+            return Ok(Rc::clone(path));
+        }
         let frames = source.frames(pc)?;
-        Ok(frames
+        let path: InlinedPath = frames
             .windows(2)
             .map(|pair| {
                 let name = pair[1]
@@ -382,7 +397,9 @@ impl ProgramNames {
                     .unwrap_or_else(|| "(inlined)".to_string());
                 (name, pair[0].location.as_ref().map(ToString::to_string))
             })
-            .collect())
+            .collect();
+        self.inlined_by_pc.borrow_mut().insert(pc, Rc::clone(&path));
+        Ok(path)
     }
 }
 
@@ -498,7 +515,7 @@ fn convert(
         let converted = convert(profile, child, names, callees_of)?;
         let path = match profile.nodes[child].call_pc {
             Some(call_pc) => names.inlined_at(call_pc)?,
-            None => Vec::new(),
+            None => Rc::from([]),
         };
         insert_merged(&mut inlined_node(&mut node, &path).children, converted);
     }
