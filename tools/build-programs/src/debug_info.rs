@@ -25,6 +25,10 @@ const R_BPF_64_ABS64: u32 = 2;
 /// `R_BPF_64_ABS32`: a 32-bit absolute value (S + A), the offsets between debug sections.
 const R_BPF_64_ABS32: u32 = 3;
 
+/// The opcodes the check treats apart: `lddw` (two slots) and `call imm`.
+const LDDW: u8 = 0x18;
+const CALL_IMM: u8 = 0x85;
+
 type Elf<'data> = ElfFile64<'data, LittleEndian>;
 
 /// Applies the object's debug relocations to the debug sections `program` (the linked
@@ -191,7 +195,8 @@ fn symbol_value(
 
 /// Fails unless `program` (the linked text) has `object`'s (the compiled text) size and,
 /// slot by slot, its opcode, registers and offset: then every instruction is where the
-/// object's debug info says.
+/// object's debug info says. A `call`'s source register may change too: SBPF v3 marks
+/// syscalls with `src` 0 and internal calls with `src` 1.
 fn check_text_unmoved(object: &[u8], program: &[u8]) -> Result<(), String> {
     if object.len() != program.len() {
         return Err(format!(
@@ -204,14 +209,19 @@ fn check_text_unmoved(object: &[u8], program: &[u8]) -> Result<(), String> {
     // An lddw's second slot is all immediate.
     let mut second_slot = false;
     for (slot, (compiled, linked)) in object.chunks(8).zip(program.chunks(8)).enumerate() {
-        if !second_slot && compiled[..4] != linked[..4] {
+        let same = if compiled[0] == CALL_IMM {
+            linked[0] == CALL_IMM && compiled[1] & 0x0f == linked[1] & 0x0f
+        } else {
+            compiled[..4] == linked[..4]
+        };
+        if !second_slot && !same {
             return Err(format!(
                 "sbpf-linker rewrote the instruction at pc {slot} ({:02x?} compiled, {:02x?} \
                  linked), so the debug info's addresses may be wrong",
                 compiled, linked
             ));
         }
-        second_slot = !second_slot && compiled[0] == 0x18;
+        second_slot = !second_slot && compiled[0] == LDDW;
     }
     Ok(())
 }

@@ -27,7 +27,8 @@ fn fixture_bytes(name: &str) -> Vec<u8> {
 /// - `sum_bytes` (14) once, the loop header (16) once for the length test and three times
 ///   for the increment and compare, the body (17) three times, `return sum` (19) once.
 ///
-/// A line's count is the most executions of any of its instructions.
+/// A line's count is the most executions of any of its instructions. The SBPF v3 build
+/// (`dwarf_loop_v3.so`, text and DWARF addresses at 0x1_0000_0000) gives the same lines.
 const HIT_LINES_BY_HAND: [(u32, u64); 13] = [
     (14, 1),
     (16, 3),
@@ -46,8 +47,11 @@ const HIT_LINES_BY_HAND: [(u32, u64); 13] = [
 
 #[test]
 fn a_small_program_with_dwarf_gets_the_line_coverage_counted_by_hand() {
-    let scenario = Scenario::single_program(&fixtures_dir().join("dwarf_loop.so"), &[1, 2, 4]);
-    for mode in MODES {
+    for (elf, mode) in ["dwarf_loop.so", "dwarf_loop_v3.so"]
+        .into_iter()
+        .flat_map(|elf| MODES.map(|mode| (elf, mode)))
+    {
+        let scenario = Scenario::single_program(&fixtures_dir().join(elf), &[1, 2, 4]);
         let options = RunOptions {
             mode: Some(mode),
             coverage: true,
@@ -61,7 +65,7 @@ fn a_small_program_with_dwarf_gets_the_line_coverage_counted_by_hand() {
         assert_eq!(program.files.len(), 1, "{:?}", program.files);
         let file = &program.files[0];
         assert_eq!(file.path, LOOP_SOURCE);
-        assert_eq!(file.lines, HIT_LINES_BY_HAND, "{mode:?}");
+        assert_eq!(file.lines, HIT_LINES_BY_HAND, "{elf} {mode:?}");
         assert_eq!((file.hit, file.total), (12, 13));
         // Functions are named from DWARF, at the line of their first instruction.
         let functions: Vec<(&str, Option<&str>, u64)> = program
@@ -116,11 +120,14 @@ fn find<'a>(nodes: &'a [ProfileNode], kind: NodeKind, label: &str) -> &'a Profil
 /// `entrypoint` of dwarf_loop.so with data `01 02 04`, by instruction (pcs from
 /// `llvm-objdump -d -l`): its own 0, 2–6, 21, 22 (8 units); `report` inlined at line 37,
 /// pcs 7–14 without the lddw's second slot (7 units) and the `sol_log_` call under it;
-/// `sum_bytes` 3 + 3 × 6 + 1 = 22 units.
+/// `sum_bytes` 3 + 3 × 6 + 1 = 22 units. The same for the SBPF v3 build.
 #[test]
 fn inlined_functions_are_nodes_of_their_own_with_their_call_site() {
-    let scenario = Scenario::load(&fixtures_dir().join("dwarf.toml")).unwrap();
-    for mode in MODES {
+    for (file, mode) in ["dwarf.toml", "dwarf_v3.toml"]
+        .into_iter()
+        .flat_map(|file| MODES.map(|mode| (file, mode)))
+    {
+        let scenario = Scenario::load(&fixtures_dir().join(file)).unwrap();
         let options = RunOptions {
             mode: Some(mode),
             profile: true,
@@ -134,7 +141,7 @@ fn inlined_functions_are_nodes_of_their_own_with_their_call_site() {
             NodeKind::Function,
             "entrypoint (programs/dwarf_loop.c:30)",
         );
-        assert_eq!(entrypoint.units, 8, "{mode:?} {entrypoint:#?}");
+        assert_eq!(entrypoint.units, 8, "{file} {mode:?} {entrypoint:#?}");
         let report_node = find(
             &entrypoint.children,
             NodeKind::Inlined,
