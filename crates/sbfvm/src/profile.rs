@@ -344,7 +344,8 @@ impl ProgramNames {
         let symbols = Symbols::from_elf(elf_bytes)?;
         let source = SourceMap::from_elf(elf_bytes, symbols.text_address()).map_err(|message| {
             format!(
-                "{message} (the program's debug sections cannot be read; remove them, e.g.                  with `llvm-objcopy --strip-debug`, to name functions from the symbols only)"
+                "{message} (the program's debug sections cannot be read; remove them, e.g. \
+                 with `llvm-objcopy --strip-debug`, to name functions from the symbols only)"
             )
         })?;
         Ok(Self {
