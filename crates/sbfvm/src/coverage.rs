@@ -10,10 +10,13 @@
 //! the entrypoint, internal call targets) and runs to the next, named from the ELF's
 //! symbols or `function_<address>`.
 //!
-//! Source lines (DWARF) are not read: with the fixtures' toolchain the line tables are
-//! unusable (see the README), so the lcov file is keyed by instruction. Each program gets a
-//! listing file with one line per instruction slot, line `pc + 1` being the instruction
-//! at `pc`; the lcov `DA` lines count the executions of each instruction on its line.
+//! A program with DWARF ([`crate::source`]) also gets line coverage: each instruction is
+//! attributed to the file:line its line table gives, a line with code is hit when any of
+//! its instructions ran, and the lcov file has one record per source file (`DA:<line>,<the
+//! most executions of any of the line's instructions>`). A program without DWARF is keyed
+//! by instruction: it gets a listing file with one line per instruction slot, line
+//! `pc + 1` being the instruction at `pc`, and the lcov `DA` lines count the executions of
+//! each instruction on its line.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -25,7 +28,8 @@ use serde::Serialize;
 use solana_pubkey::Pubkey;
 
 use crate::error::Error;
-use crate::profile::Symbols;
+use crate::profile::ProgramNames;
+use crate::source::SourceLine;
 use crate::Sbfvm;
 
 /// Executions of every pc of every program, summed over the frames of a run.
@@ -66,8 +70,9 @@ impl CoverageCollector {
                 context("ran, but is no longer loaded to read its instructions".into())
             })?;
             let layout = loaded.code_layout().map_err(context)?;
-            let symbols = Symbols::from_elf(loaded.elf()).map_err(context)?;
-            programs.push(ProgramCoverage::new(program_id, &layout, &symbols, hits));
+            let names = ProgramNames::from_elf(loaded.elf()).map_err(context)?;
+            programs
+                .push(ProgramCoverage::new(program_id, &layout, &names, hits).map_err(context)?);
         }
         Ok(Coverage { programs })
     }
@@ -80,10 +85,22 @@ pub struct Coverage {
     pub programs: Vec<ProgramCoverage>,
 }
 
-/// Instruction coverage of one program.
+/// What a program's coverage counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageKind {
+    /// SBF instructions only: the program has no DWARF.
+    Instructions,
+    /// SBF instructions and, from DWARF, source lines ([`ProgramCoverage::files`]).
+    SourceLines,
+}
+
+/// Instruction coverage of one program, and line coverage when it has DWARF.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProgramCoverage {
     // Fields in alphabetical order, as every struct of the `--json` report.
+    /// Line coverage per source file, by path (empty without DWARF).
+    pub files: Vec<FileCoverage>,
     /// Its functions, in text order.
     pub functions: Vec<FunctionCoverage>,
     /// Instructions executed at least once.
@@ -92,9 +109,26 @@ pub struct ProgramCoverage {
     /// JSON report: the lcov file carries them).
     #[serde(skip)]
     pub instructions: Vec<InstructionCoverage>,
+    /// `instructions`, or `source_lines` when the program has DWARF.
+    pub kind: CoverageKind,
     /// The program id, in base58.
     pub program_id: String,
     /// Instructions of the text (an `lddw` counts once).
+    pub total: u64,
+}
+
+/// Line coverage of one source file of a program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCoverage {
+    /// Lines with code that ran.
+    pub hit: u64,
+    /// Each line with code and the most executions of any instruction attributed to it,
+    /// by line number (not in the JSON report: the lcov file carries them).
+    #[serde(skip)]
+    pub lines: Vec<(u32, u64)>,
+    /// The path, as the line table names it.
+    pub path: String,
+    /// Lines with code (those some instruction is attributed to).
     pub total: u64,
 }
 
@@ -107,8 +141,14 @@ pub struct FunctionCoverage {
     pub executions: u64,
     /// Instructions executed at least once.
     pub hit: u64,
+    /// `file:line` of its first instruction (DWARF only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// The name the profiles give it.
     pub name: String,
+    /// Where its first instruction is, for lcov's `FN` (DWARF only).
+    #[serde(skip)]
+    pub source: Option<SourceLine>,
     /// Its instructions: from its entry to the next function's.
     pub total: u64,
 }
@@ -125,7 +165,12 @@ pub struct InstructionCoverage {
 }
 
 impl ProgramCoverage {
-    fn new(program_id: &Pubkey, layout: &CodeLayout, symbols: &Symbols, hits: &[u64]) -> Self {
+    fn new(
+        program_id: &Pubkey,
+        layout: &CodeLayout,
+        names: &ProgramNames,
+        hits: &[u64],
+    ) -> Result<Self, String> {
         let instructions: Vec<InstructionCoverage> = layout
             .instructions
             .iter()
@@ -149,11 +194,14 @@ impl ProgramCoverage {
                 entered = true;
             }
             if entered || functions.is_empty() {
+                let (name, source) = names.function_source(instruction.pc)?;
                 functions.push(FunctionCoverage {
                     entry_pc: instruction.pc,
                     executions: instruction.hits,
                     hit: 0,
-                    name: symbols.function_name(instruction.pc),
+                    location: source.as_ref().map(ToString::to_string),
+                    name,
+                    source,
                     total: 0,
                 });
             }
@@ -162,13 +210,39 @@ impl ProgramCoverage {
                 function.hit += u64::from(instruction.hits > 0);
             }
         }
-        ProgramCoverage {
+        let (kind, files) = match &names.source {
+            Some(source) => {
+                // Per file and line, the most executions of any of its instructions.
+                let mut lines: BTreeMap<String, BTreeMap<u32, u64>> = BTreeMap::new();
+                for instruction in &instructions {
+                    if let Some(line) = source.line(instruction.pc)? {
+                        let count = lines.entry(line.file).or_default().entry(line.line);
+                        let count = count.or_default();
+                        *count = (*count).max(instruction.hits);
+                    }
+                }
+                let files = lines
+                    .into_iter()
+                    .map(|(path, lines)| FileCoverage {
+                        hit: lines.values().filter(|&&hits| hits > 0).count() as u64,
+                        total: lines.len() as u64,
+                        lines: lines.into_iter().collect(),
+                        path,
+                    })
+                    .collect();
+                (CoverageKind::SourceLines, files)
+            }
+            None => (CoverageKind::Instructions, Vec::new()),
+        };
+        Ok(ProgramCoverage {
+            files,
             hit: functions.iter().map(|function| function.hit).sum(),
             total: instructions.len() as u64,
             functions,
             instructions,
+            kind,
             program_id: program_id.to_string(),
-        }
+        })
     }
 }
 
@@ -181,12 +255,14 @@ fn percent(hit: u64, total: u64) -> f64 {
 }
 
 impl Coverage {
-    /// The terminal table: per program, then per function, executed / total instructions.
+    /// The terminal table: per program, then per function, executed / total instructions;
+    /// for a program with DWARF also per source file, lines run / lines with code.
     pub fn render_table(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "coverage (SBF instructions executed at least once / instructions):"
+            "coverage (SBF instructions executed at least once / instructions; with DWARF, \
+             source lines run / lines with code):"
         );
         // One row: executed/total, the share, and what it counts.
         let mut row = |indent: &str, hit: u64, total: u64, label: &str| {
@@ -194,17 +270,61 @@ impl Coverage {
             let _ = writeln!(out, "{indent}{hit:>6}/{total:<6} {share:>5.1}%  {label}");
         };
         for program in &self.programs {
-            let label = format!("program {}", program.program_id);
+            let kind = match program.kind {
+                CoverageKind::Instructions => "instructions; no DWARF",
+                CoverageKind::SourceLines => "instructions; source lines from DWARF",
+            };
+            let label = format!("program {} ({kind})", program.program_id);
             row("  ", program.hit, program.total, &label);
+            for file in &program.files {
+                row(
+                    "    ",
+                    file.hit,
+                    file.total,
+                    &format!("{} (lines)", file.path),
+                );
+            }
             for function in &program.functions {
-                row("    ", function.hit, function.total, &function.name);
+                let label = match &function.location {
+                    Some(location) => format!("{} ({location})", function.name),
+                    None => function.name.clone(),
+                };
+                row("    ", function.hit, function.total, &label);
             }
         }
         out
     }
 
-    /// Writes the lcov file `path` and, for each program, the listing its `SF` line names:
-    /// `<path>.listings/<program id>.s`, line `pc + 1` showing the instruction at `pc`.
+    /// What [`Self::write_lcov`] writes to `path`, for a message: the lcov file, what its
+    /// records are keyed by, and where the listings are if any program needs one.
+    pub fn lcov_description(&self, path: &Path) -> String {
+        let with_dwarf = self
+            .programs
+            .iter()
+            .filter(|program| program.kind == CoverageKind::SourceLines)
+            .count();
+        let without = self.programs.len() - with_dwarf;
+        let mut parts = Vec::new();
+        if with_dwarf > 0 {
+            parts.push(format!(
+                "source lines from DWARF for {with_dwarf} program{}",
+                if with_dwarf == 1 { "" } else { "s" }
+            ));
+        }
+        if without > 0 {
+            parts.push(format!(
+                "line pc + 1 = the instruction at pc for {without} program{} without DWARF, \
+                 listings in {}.listings/",
+                if without == 1 { "" } else { "s" },
+                path.display()
+            ));
+        }
+        format!("{} (lcov: {})", path.display(), parts.join("; "))
+    }
+
+    /// Writes the lcov file `path`: for a program with DWARF a record per source file; for
+    /// one without, a record naming its listing, `<path>.listings/<program id>.s`, line
+    /// `pc + 1` showing the instruction at `pc`, written beside it.
     pub fn write_lcov(&self, path: &Path) -> Result<(), Error> {
         let io_error = |path: &Path, error: std::io::Error| Error::Io {
             path: path.to_path_buf(),
@@ -215,6 +335,10 @@ impl Coverage {
         let listings = PathBuf::from(listings);
         let mut lcov = String::new();
         for program in &self.programs {
+            if program.kind == CoverageKind::SourceLines {
+                lcov.push_str(&program.source_lcov_records());
+                continue;
+            }
             let listing = listings.join(format!("{}.s", program.program_id));
             lcov.push_str(&program.lcov_record(&listing));
             std::fs::create_dir_all(&listings).map_err(|error| io_error(&listings, error))?;
@@ -251,6 +375,45 @@ impl ProgramCoverage {
         let _ = writeln!(out, "LF:{}", self.total);
         let _ = writeln!(out, "LH:{}", self.hit);
         let _ = writeln!(out, "end_of_record");
+        out
+    }
+
+    /// The program's lcov records from DWARF: one per source file, with the functions
+    /// whose first instruction is in that file (`FN:<line>,<name>`, `FNDA` the executions
+    /// of that instruction) and every line with code (`DA:<line>,<most executions of its
+    /// instructions>`).
+    pub fn source_lcov_records(&self) -> String {
+        let mut out = String::new();
+        for file in &self.files {
+            let functions: Vec<&FunctionCoverage> = self
+                .functions
+                .iter()
+                .filter(|function| {
+                    function
+                        .source
+                        .as_ref()
+                        .is_some_and(|source| source.file == file.path)
+                })
+                .collect();
+            let _ = writeln!(out, "TN:");
+            let _ = writeln!(out, "SF:{}", file.path);
+            for function in &functions {
+                let line = function.source.as_ref().map_or(0, |source| source.line);
+                let _ = writeln!(out, "FN:{line},{}", function.name);
+            }
+            for function in &functions {
+                let _ = writeln!(out, "FNDA:{},{}", function.executions, function.name);
+            }
+            let _ = writeln!(out, "FNF:{}", functions.len());
+            let entered = functions.iter().filter(|function| function.executions > 0);
+            let _ = writeln!(out, "FNH:{}", entered.count());
+            for (line, hits) in &file.lines {
+                let _ = writeln!(out, "DA:{line},{hits}");
+            }
+            let _ = writeln!(out, "LF:{}", file.total);
+            let _ = writeln!(out, "LH:{}", file.hit);
+            let _ = writeln!(out, "end_of_record");
+        }
         out
     }
 

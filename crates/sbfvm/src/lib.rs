@@ -144,6 +144,7 @@ pub mod scenario;
 pub mod scenario_transactions;
 pub mod signer;
 pub mod snapshot;
+pub mod source;
 pub mod trace;
 
 pub use check::{Check, CheckFailures};

@@ -26,9 +26,11 @@
 //! assert!(profile.folded().iter().any(|line| line.contains(";sol_log_ ")));
 //! ```
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use sbfvm_vm::executor::{TraceDetail, TraceFrame, Tracer};
@@ -38,6 +40,7 @@ use serde::Serialize;
 use solana_pubkey::Pubkey;
 
 use crate::error::Error;
+use crate::source::{display_name, SourceLine, SourceMap};
 use crate::{Invocation, Outcome, Sbfvm};
 
 /// A tracer that records the profile of every frame.
@@ -95,9 +98,13 @@ pub enum NodeKind {
     /// A frame of the invoke tree; its own units were charged outside the VM (the heap
     /// charge, a fault's drain) or, for a builtin, are all it spent.
     Program,
-    /// A function of the program, named from the ELF's symbols (or `function_<address>`);
-    /// its own units are the SBF instructions it executed.
+    /// A function of the program, named from DWARF when the program has it, else from the
+    /// ELF's symbols (or `function_<address>`); its own units are the SBF instructions it
+    /// executed (outside the functions inlined into it).
     Function,
+    /// A function inlined into its parent (DWARF only): the units of the instructions of
+    /// its inlined body at one call site. Its `calls` are 0: inlined code is not called.
+    Inlined,
     /// A syscall call site: the units the calls charged.
     Syscall,
     /// A CPI call site: what the invoke syscall charged itself; the callee frame below.
@@ -114,6 +121,10 @@ pub struct ProfileNode {
     pub children: Vec<ProfileNode>,
     /// What the node stands for.
     pub kind: NodeKind,
+    /// Where the node is in the source (DWARF only): a function's first instruction's
+    /// `file:line`, an inlined function's call site.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// The program id (for a frame), the function or the syscall.
     pub name: String,
     /// Units spent in the node itself, not in its children.
@@ -121,6 +132,15 @@ pub struct ProfileNode {
 }
 
 impl ProfileNode {
+    /// The name with its source location, as folded stacks and tables show it:
+    /// `name (file:line)`.
+    pub fn label(&self) -> String {
+        match &self.location {
+            Some(location) => format!("{} ({location})", self.name),
+            None => self.name.clone(),
+        }
+    }
+
     /// Units of the node and everything below it.
     pub fn total_units(&self) -> u64 {
         self.units
@@ -212,6 +232,12 @@ impl Symbols {
         Ok(symbols)
     }
 
+    /// Virtual address of the text's first byte (the `.text` section's, else the
+    /// executable segment's): pc `n` is at `text_address + 8 × n`.
+    pub fn text_address(&self) -> u64 {
+        self.text_address
+    }
+
     /// The name of the function entered at `pc` (an instruction index in the text): its
     /// symbol, `symbol+0x..` inside a sized symbol, else `function_<address>`.
     pub fn function_name(&self, pc: u64) -> String {
@@ -224,11 +250,6 @@ impl Symbols {
             _ => format!("function_{address:#x}"),
         }
     }
-}
-
-/// A symbol as a profile shows it: a Rust name demangled without its hash, any other as is.
-fn display_name(symbol: &str) -> String {
-    format!("{:#}", rustc_demangle::demangle(symbol))
 }
 
 impl InstructionProfile {
@@ -279,8 +300,8 @@ impl InstructionProfile {
     }
 }
 
-fn fold<'a>(node: &'a ProfileNode, path: &mut Vec<&'a str>, lines: &mut Vec<String>) {
-    path.push(&node.name);
+fn fold(node: &ProfileNode, path: &mut Vec<String>, lines: &mut Vec<String>) {
+    path.push(node.label());
     if node.units > 0 {
         lines.push(format!("{} {}", path.join(";"), node.units));
     }
@@ -296,9 +317,92 @@ struct Builder<'a> {
     symbols: &'a mut SymbolCache,
 }
 
-/// Programs' symbols, read once per loaded program (a redeployed program is read again).
+/// Programs' symbols and DWARF, read once per loaded program (a redeployed program is
+/// read again).
 #[derive(Debug, Default)]
-pub struct SymbolCache(HashMap<Pubkey, (Option<Arc<LoadedProgram>>, Symbols)>);
+pub struct SymbolCache(HashMap<Pubkey, (Option<Arc<LoadedProgram>>, ProgramNames)>);
+
+/// What names a program's code: its symbols and, when it has DWARF, its source map.
+#[derive(Debug, Default)]
+pub struct ProgramNames {
+    /// The ELF's function symbols.
+    pub symbols: Symbols,
+    /// The program's DWARF, when it has any.
+    pub source: Option<SourceMap>,
+    /// [`Self::inlined_at`]'s answers by pc: every profiled instruction asks again for the
+    /// pcs it ran, and a DWARF lookup costs more than a map's.
+    inlined_by_pc: RefCell<HashMap<u64, InlinedPath>>,
+}
+
+/// The inlined functions a pc lies in, outermost first: name and call site.
+type InlinedPath = Rc<[(String, Option<String>)]>;
+
+impl ProgramNames {
+    /// Reads the symbols and the DWARF of `elf_bytes`; either being unreadable is an
+    /// error that says which.
+    pub fn from_elf(elf_bytes: &[u8]) -> Result<Self, String> {
+        let symbols = Symbols::from_elf(elf_bytes)?;
+        let source = SourceMap::from_elf(elf_bytes, symbols.text_address()).map_err(|message| {
+            format!(
+                "{message} (the program's debug sections cannot be read; remove them, e.g. \
+                 with `llvm-objcopy --strip-debug`, to name functions from the symbols only)"
+            )
+        })?;
+        Ok(Self {
+            symbols,
+            source,
+            inlined_by_pc: RefCell::default(),
+        })
+    }
+
+    /// The function entered at `pc`: its DWARF name and the `file:line` of its first
+    /// instruction when DWARF has them, else its symbol ([`Symbols::function_name`]).
+    pub fn function(&self, pc: u64) -> Result<(String, Option<String>), String> {
+        let (name, line) = self.function_source(pc)?;
+        Ok((name, line.as_ref().map(ToString::to_string)))
+    }
+
+    /// [`Self::function`] with the location as a [`SourceLine`].
+    pub fn function_source(&self, pc: u64) -> Result<(String, Option<SourceLine>), String> {
+        let Some(source) = &self.source else {
+            return Ok((self.symbols.function_name(pc), None));
+        };
+        let mut frames = source.frames(pc)?.into_iter();
+        let Some(outermost) = frames.next() else {
+            return Ok((self.symbols.function_name(pc), None));
+        };
+        let name = outermost
+            .function
+            .unwrap_or_else(|| self.symbols.function_name(pc));
+        // The function's own line at its first instruction: the outermost frame's location
+        // when nothing is inlined there, else the call site it holds.
+        Ok((name, outermost.location))
+    }
+
+    /// The inlined functions the instruction at `pc` lies in, outermost first, each with
+    /// its call site; empty without DWARF or outside inlined code.
+    fn inlined_at(&self, pc: u64) -> Result<InlinedPath, String> {
+        let Some(source) = &self.source else {
+            return Ok(Rc::from([]));
+        };
+        if let Some(path) = self.inlined_by_pc.borrow().get(&pc) {
+            return Ok(Rc::clone(path));
+        }
+        let frames = source.frames(pc)?;
+        let path: InlinedPath = frames
+            .windows(2)
+            .map(|pair| {
+                let name = pair[1]
+                    .function
+                    .clone()
+                    .unwrap_or_else(|| "(inlined)".to_string());
+                (name, pair[0].location.as_ref().map(ToString::to_string))
+            })
+            .collect();
+        self.inlined_by_pc.borrow_mut().insert(pc, Rc::clone(&path));
+        Ok(path)
+    }
+}
 
 impl Builder<'_> {
     /// The program node of `invocation` with its functions and, under their CPI call
@@ -307,6 +411,7 @@ impl Builder<'_> {
         let mut node = ProfileNode {
             name: invocation.program_id.to_string(),
             kind: NodeKind::Program,
+            location: None,
             units: 0,
             calls: 1,
             children: Vec::new(),
@@ -337,15 +442,17 @@ impl Builder<'_> {
                 callees_of.entry(cpi_node).or_default().push(callee);
             }
         }
-        let symbols = self.symbols(&invocation.program_id)?;
-        let root = convert(profile, 0, symbols, &mut callees_of);
+        let names = self.names(&invocation.program_id)?;
+        let root = convert(profile, 0, names, &mut callees_of).map_err(|message| {
+            Error::Profile(format!("program {}: {message}", invocation.program_id))
+        })?;
         node.children.push(root);
         // A callee no CPI call accounts for stays visible under the frame.
         node.children.extend(callees);
         Ok(node)
     }
 
-    fn symbols(&mut self, program_id: &Pubkey) -> Result<&Symbols, Error> {
+    fn names(&mut self, program_id: &Pubkey) -> Result<&ProgramNames, Error> {
         let loaded = self.vm.executor().loaded_program(program_id);
         let cached =
             self.symbols
@@ -356,13 +463,13 @@ impl Builder<'_> {
                     (cached, loaded) => cached.is_none() && loaded.is_none(),
                 });
         if !cached {
-            let symbols = match &loaded {
-                Some(program) => Symbols::from_elf(program.elf()).map_err(|message| {
+            let names = match &loaded {
+                Some(program) => ProgramNames::from_elf(program.elf()).map_err(|message| {
                     Error::Profile(format!("program {program_id}: {message}"))
                 })?,
-                None => Symbols::default(),
+                None => ProgramNames::default(),
             };
-            self.symbols.0.insert(*program_id, (loaded, symbols));
+            self.symbols.0.insert(*program_id, (loaded, names));
         }
         Ok(&self.symbols.0[program_id].1)
     }
@@ -370,37 +477,101 @@ impl Builder<'_> {
 
 /// Node `index` of a frame's VM profile as a [`ProfileNode`]; a CPI call site takes its
 /// callee frames from `callees_of` and keeps only what the invoke syscall charged itself.
+/// With DWARF, a function's units spent in inlined code go to [`NodeKind::Inlined`] nodes
+/// below it, and its calls hang under the inlined function that made them. Call sites of
+/// the same callee merge into one node (callee frames stay one node each).
 fn convert(
     profile: &FrameProfile,
     index: usize,
-    symbols: &Symbols,
+    names: &ProgramNames,
     callees_of: &mut HashMap<usize, Vec<ProfileNode>>,
-) -> ProfileNode {
+) -> Result<ProfileNode, String> {
     let source = &profile.nodes[index];
-    let (name, kind) = match &source.kind {
+    let (name, location, kind) = match &source.kind {
         ProfileNodeKind::Function { entry_pc } => {
-            (symbols.function_name(*entry_pc), NodeKind::Function)
+            let (name, location) = names.function(*entry_pc)?;
+            (name, location, NodeKind::Function)
         }
-        ProfileNodeKind::Syscall { name } if is_cpi(name) => (name.clone(), NodeKind::Cpi),
-        ProfileNodeKind::Syscall { name } => (name.clone(), NodeKind::Syscall),
+        ProfileNodeKind::Syscall { name } if is_cpi(name) => (name.clone(), None, NodeKind::Cpi),
+        ProfileNodeKind::Syscall { name } => (name.clone(), None, NodeKind::Syscall),
     };
-    let mut children: Vec<ProfileNode> = source
-        .children
-        .iter()
-        .map(|&child| convert(profile, child, symbols, callees_of))
-        .collect();
-    let mut units = source.units;
-    if let Some(callees) = callees_of.remove(&index) {
-        let callee_units: u64 = callees.iter().map(ProfileNode::total_units).sum();
-        units = units.saturating_sub(callee_units);
-        children.extend(callees);
-    }
-    ProfileNode {
+    let mut node = ProfileNode {
         name,
         kind,
-        units,
+        location,
+        units: source.units,
         calls: source.calls,
-        children,
+        children: Vec::new(),
+    };
+    if kind == NodeKind::Function && names.source.is_some() {
+        for (pc, units) in source.pc_units.iter() {
+            let path = names.inlined_at(pc)?;
+            if !path.is_empty() {
+                inlined_node(&mut node, &path).units += units;
+                node.units = node.units.saturating_sub(units);
+            }
+        }
+    }
+    for &child in &source.children {
+        let converted = convert(profile, child, names, callees_of)?;
+        let path = match profile.nodes[child].call_pc {
+            Some(call_pc) => names.inlined_at(call_pc)?,
+            None => Rc::from([]),
+        };
+        insert_merged(&mut inlined_node(&mut node, &path).children, converted);
+    }
+    if let Some(callees) = callees_of.remove(&index) {
+        let callee_units: u64 = callees.iter().map(ProfileNode::total_units).sum();
+        node.units = node.units.saturating_sub(callee_units);
+        node.children.extend(callees);
+    }
+    Ok(node)
+}
+
+/// The node below `node` for the chain of inlined functions `path` (name and call site,
+/// outermost first), created when missing.
+fn inlined_node<'a>(
+    mut node: &'a mut ProfileNode,
+    path: &[(String, Option<String>)],
+) -> &'a mut ProfileNode {
+    for (name, location) in path {
+        let found = node.children.iter().position(|child| {
+            child.kind == NodeKind::Inlined && &child.name == name && &child.location == location
+        });
+        let position = found.unwrap_or_else(|| {
+            node.children.push(ProfileNode {
+                name: name.clone(),
+                kind: NodeKind::Inlined,
+                location: location.clone(),
+                units: 0,
+                calls: 0,
+                children: Vec::new(),
+            });
+            node.children.len() - 1
+        });
+        node = &mut node.children[position];
+    }
+    node
+}
+
+/// Adds `node` to `siblings`, merged into the sibling of its kind, name and location
+/// when there is one (a program node, a callee frame, is never merged).
+fn insert_merged(siblings: &mut Vec<ProfileNode>, node: ProfileNode) {
+    let same = siblings.iter_mut().find(|sibling| {
+        node.kind != NodeKind::Program
+            && sibling.kind == node.kind
+            && sibling.name == node.name
+            && sibling.location == node.location
+    });
+    match same {
+        Some(sibling) => {
+            sibling.units += node.units;
+            sibling.calls += node.calls;
+            for child in node.children {
+                insert_merged(&mut sibling.children, child);
+            }
+        }
+        None => siblings.push(node),
     }
 }
 
@@ -511,7 +682,7 @@ fn tabulate(
         program
     };
     let key = (program.to_string(), node.name.clone());
-    let counted = node.kind == NodeKind::Function;
+    let counted = matches!(node.kind, NodeKind::Function | NodeKind::Inlined);
     let outermost = counted && !active.contains(&key);
     if counted {
         let row = table.entry(key.clone()).or_insert_with(|| FunctionUnits {

@@ -1,7 +1,7 @@
 //! Runtime profiles of one frame: the interpreter run one instruction at a time, reading
 //! the compute meter and the call depth after every step, so that each unit lands on the
-//! function (named by its entry pc) that spent it and each syscall's charge on its call
-//! site.
+//! function (named by its entry pc) that spent it, counted per pc (for the inlined frames
+//! DWARF places there), and each syscall's charge on its call site.
 //!
 //! Why the interpreter: solana-sbpf 0.26 has no run-time tracing switch for the JIT. Its
 //! only JIT hook is the `tracer` cargo feature, which compiles a call into every
@@ -49,6 +49,50 @@ pub struct ProfileNode {
     pub calls: u64,
     /// The node's children, by index in [`FrameProfile::nodes`].
     pub children: Vec<usize>,
+    /// The pc of the `call`/`callx` that entered the node; `None` for the root. A node is
+    /// one callee at one call site, so that a caller can tell, by the call site's source
+    /// line, which inlined function made the call.
+    pub call_pc: Option<u64>,
+    /// A function's [`Self::units`] by the pc that spent them, for splitting them among
+    /// the functions inlined into it; empty for a syscall.
+    pub pc_units: PcUnits,
+}
+
+/// Units per pc over the span of pcs a node executed: `units[i]` is pc `first_pc + i`'s.
+/// A function's instructions are contiguous, so the span is about its size.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PcUnits {
+    /// The lowest pc counted.
+    pub first_pc: u64,
+    /// Units of each pc from `first_pc` on.
+    pub units: Vec<u64>,
+}
+
+impl PcUnits {
+    /// Adds `units` to `pc` (`units` may be negative: a refund).
+    fn add(&mut self, pc: u64, units: i64) {
+        if self.units.is_empty() {
+            self.first_pc = pc;
+        } else if pc < self.first_pc {
+            let grow = usize::try_from(self.first_pc - pc).unwrap_or(usize::MAX);
+            self.units.splice(0..0, std::iter::repeat_n(0, grow));
+            self.first_pc = pc;
+        }
+        let Some(index) = usize::try_from(pc - self.first_pc).ok() else {
+            return;
+        };
+        if index >= self.units.len() {
+            self.units.resize(index + 1, 0);
+        }
+        self.units[index] = self.units[index].saturating_add_signed(units);
+    }
+
+    /// Each pc with the units it spent, in pc order (pcs that spent none left out).
+    pub fn iter(&self) -> impl Iterator<Item = (u64, u64)> + '_ {
+        (self.first_pc..)
+            .zip(self.units.iter().copied())
+            .filter(|&(_, units)| units > 0)
+    }
 }
 
 /// The call tree of one frame's VM run, with every unit the run consumed.
@@ -76,6 +120,8 @@ impl FrameProfile {
                 units: 0,
                 calls: 1,
                 children: Vec::new(),
+                call_pc: None,
+                pc_units: PcUnits::default(),
             }],
             cpi_calls: Vec::new(),
             instructions: 0,
@@ -83,13 +129,12 @@ impl FrameProfile {
         }
     }
 
-    /// The child of `parent` of this kind, created when missing, entered once more.
-    fn enter(&mut self, parent: usize, kind: ProfileNodeKind) -> usize {
-        let found = self.nodes[parent]
-            .children
-            .iter()
-            .copied()
-            .find(|&child| self.nodes[child].kind == kind);
+    /// The child of `parent` of this kind called from `call_pc`, created when missing,
+    /// entered once more.
+    fn enter(&mut self, parent: usize, kind: ProfileNodeKind, call_pc: u64) -> usize {
+        let found = self.nodes[parent].children.iter().copied().find(|&child| {
+            self.nodes[child].kind == kind && self.nodes[child].call_pc == Some(call_pc)
+        });
         let node = found.unwrap_or_else(|| {
             let node = self.nodes.len();
             self.nodes.push(ProfileNode {
@@ -98,6 +143,8 @@ impl FrameProfile {
                 units: 0,
                 calls: 0,
                 children: Vec::new(),
+                call_pc: Some(call_pc),
+                pc_units: PcUnits::default(),
             });
             self.nodes[parent].children.push(node);
             node
@@ -274,7 +321,9 @@ impl StepObserver for Profiler<'_> {
             *hits += 1;
         }
         self.last_pc = pc;
-        self.profile.nodes[self.current].units += 1;
+        let node = &mut self.profile.nodes[self.current];
+        node.units += 1;
+        node.pc_units.add(pc, 1);
         self.profile.instructions += 1;
         self.charged += 1;
         match effect_at(self.executable, self.text, pc) {
@@ -296,8 +345,12 @@ impl StepObserver for Profiler<'_> {
         if spent < charged {
             // The last instruction found the meter empty: it cost nothing (and a syscall
             // it would have called was not called).
-            self.profile.nodes[self.current].units -= charged - spent;
-            self.profile.instructions -= charged - spent;
+            let refund = charged - spent;
+            let node = &mut self.profile.nodes[self.current];
+            node.units -= refund;
+            node.pc_units
+                .add(self.last_pc, -i64::try_from(refund).unwrap_or(i64::MAX));
+            self.profile.instructions -= refund;
             if let Some(hits) = usize::try_from(self.last_pc)
                 .ok()
                 .and_then(|pc| self.profile.pc_hits.get_mut(pc))
@@ -309,9 +362,11 @@ impl StepObserver for Profiler<'_> {
         let charge = spent - charged;
         if let Some(name) = syscall {
             let is_cpi = CPI_SYSCALLS.contains(&name.as_str());
-            let node = self
-                .profile
-                .enter(self.current, ProfileNodeKind::Syscall { name });
+            let node = self.profile.enter(
+                self.current,
+                ProfileNodeKind::Syscall { name },
+                self.last_pc,
+            );
             self.profile.nodes[node].units += charge;
             if is_cpi {
                 self.profile.cpi_calls.push((node, charge));
@@ -326,7 +381,7 @@ impl StepObserver for Profiler<'_> {
             let kind = ProfileNodeKind::Function {
                 entry_pc: registers[11],
             };
-            self.current = self.profile.enter(self.current, kind);
+            self.current = self.profile.enter(self.current, kind, self.last_pc);
         } else if depth < self.depth {
             self.current = self.profile.nodes[self.current].parent.unwrap_or(0);
         }
@@ -413,5 +468,22 @@ impl CodeLayout {
             instructions,
             function_starts: starts.into_iter().collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PcUnits;
+
+    #[test]
+    fn pc_units_grow_both_ways_and_take_refunds() {
+        let mut units = PcUnits::default();
+        units.add(10, 1);
+        units.add(12, 2);
+        units.add(8, 1);
+        units.add(12, -1);
+        units.add(10, 1);
+        assert_eq!(units.first_pc, 8);
+        assert_eq!(units.iter().collect::<Vec<_>>(), [(8, 1), (10, 2), (12, 1)]);
     }
 }

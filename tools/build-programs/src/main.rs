@@ -16,6 +16,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod debug_info;
+
 use sbpf_linker::{link_program, OptimizationConfig, ProgramOptions, SbpfArch, SbpfLinkerError};
 
 /// SBPF v0 call frames are 4096 bytes. sbpf-linker needs the size for its stack-argument
@@ -30,9 +32,12 @@ const DEFAULT_CLANG: &str = "clang-19";
 /// release may emit different code; the build then warns, since --check may fail.
 const EXPECTED_CLANG_VERSION: &str = "clang version 19.1.7";
 
+/// A program whose source contains this line is compiled with DWARF ([`debug_info`]).
+const DEBUG_INFO_MARKER: &str = "build-programs: debug-info";
+
 /// Flags passed to clang for every program, in order. Kept free of anything that depends on
-/// the machine, the time or the checkout path: no `-g` (debug info would embed paths, and
-/// sbpf-linker copies `.debug_*` sections into the output).
+/// the machine, the time or the checkout path. No `-g` but for the programs that carry
+/// [`DEBUG_INFO_MARKER`] ([`debug_flags`]).
 const CLANG_FLAGS: &[&str] = &[
     "-target",
     "bpf",
@@ -118,17 +123,48 @@ fn all_program_names(root: &Path) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// The extra flags of a program built with DWARF. DWARF 4, because sbpf-linker does not
+/// copy DWARF 5's `.debug_addr` and `.debug_str_offsets`; the prefix map turns the
+/// compilation directory (the checkout, which clang records) into `.`, so the output stays
+/// the same wherever the repository is. -O2 stays: the line tables describe optimized code.
+fn debug_flags(root: &Path) -> Vec<String> {
+    vec![
+        "-g".into(),
+        "-gdwarf-4".into(),
+        format!("-fdebug-prefix-map={}=.", root.display()),
+    ]
+}
+
+/// Whether `programs/<name>.c` asks for DWARF ([`DEBUG_INFO_MARKER`]).
+fn wants_debug_info(root: &Path, name: &str) -> Result<bool, String> {
+    let path = root.join(format!("programs/{name}.c"));
+    let source =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    Ok(source.contains(DEBUG_INFO_MARKER))
+}
+
 /// Compiles one program with clang. Runs in `root` with relative paths so nothing about the
 /// checkout location reaches the object file.
-fn compile(root: &Path, name: &str, object_path: &Path) -> Result<Vec<u8>, String> {
+fn compile(
+    root: &Path,
+    name: &str,
+    object_path: &Path,
+    debug_info: bool,
+) -> Result<Vec<u8>, String> {
     let clang: OsString = std::env::var_os("CLANG").unwrap_or_else(|| DEFAULT_CLANG.into());
     let source = format!("programs/{name}.c");
     if !root.join(&source).is_file() {
         return Err(format!("{source} does not exist"));
     }
+    let extra_flags = if debug_info {
+        debug_flags(root)
+    } else {
+        Vec::new()
+    };
     let output = Command::new(&clang)
         .current_dir(root)
         .args(CLANG_FLAGS)
+        .args(&extra_flags)
         .arg("-c")
         .arg(&source)
         .arg("-o")
@@ -197,8 +233,13 @@ fn check_clang_version() {
 
 fn build_one(root: &Path, build_dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     let object_path = build_dir.join(format!("{name}.o"));
-    let object = compile(root, name, &object_path)?;
-    link(name, &object)
+    let debug_info = wants_debug_info(root, name)?;
+    let object = compile(root, name, &object_path, debug_info)?;
+    let mut program = link(name, &object)?;
+    if debug_info {
+        debug_info::relocate(name, &object, &mut program)?;
+    }
+    Ok(program)
 }
 
 fn run() -> Result<(), String> {

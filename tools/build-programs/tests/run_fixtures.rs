@@ -84,7 +84,12 @@ impl std::fmt::Display for TestSyscallError {
 }
 impl Error for TestSyscallError {}
 
-fn map(ctx: &GuestContext, access: AccessType, addr: u64, len: u64) -> Result<*mut u8, Box<dyn Error>> {
+fn map(
+    ctx: &GuestContext,
+    access: AccessType,
+    addr: u64,
+    len: u64,
+) -> Result<*mut u8, Box<dyn Error>> {
     if len == 0 {
         return Ok(NonNull::dangling().as_ptr());
     }
@@ -759,7 +764,11 @@ fn info_addresses(ctx: &GuestContext, info: &InfoView) -> Result<(u64, u64, u64)
     }
 }
 
-fn cpi_common(ctx: &mut GuestContext, mut cpi: Cpi, infos: Vec<InfoView>) -> Result<u64, Box<dyn Error>> {
+fn cpi_common(
+    ctx: &mut GuestContext,
+    mut cpi: Cpi,
+    infos: Vec<InfoView>,
+) -> Result<u64, Box<dyn Error>> {
     let env = ctx.cpi_env.clone();
     let caller = |key: &[u8; 32]| env.accounts.iter().find(|a| &a.key == key);
     // Step 5: deduplicate, then privileges, then the program among the caller's accounts.
@@ -1319,7 +1328,12 @@ fn run(executable: &Executable<GuestContext>, input: &[u8], deprecated: bool) ->
     run_env(executable, input, deprecated, &CpiEnv::default())
 }
 
-fn run_env(executable: &Executable<GuestContext>, input: &[u8], deprecated: bool, env: &CpiEnv) -> FixtureRun {
+fn run_env(
+    executable: &Executable<GuestContext>,
+    input: &[u8],
+    deprecated: bool,
+    env: &CpiEnv,
+) -> FixtureRun {
     let interpreted = run_mode(
         executable,
         input,
@@ -1385,6 +1399,8 @@ const FIXTURES: &[&str] = &[
     "cpi_caller",
     "cpi_chain",
     "custom_error",
+    "dwarf_cpi",
+    "dwarf_loop",
     "hash_pda",
     "introspect",
     "log",
@@ -1671,6 +1687,23 @@ fn custom_error() {
     assert_eq!(out.result, Ok(3 << 32));
 }
 
+/// The program built with DWARF: the data's bytes summed in a loop, "odd" logged for an odd
+/// sum, the sum with sol_log_64_ for an even one; accounts are refused.
+#[test]
+fn dwarf_loop() {
+    let (out, _) = run_aligned("dwarf_loop", &[], &[1, 2, 4]);
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.logs, vec!["log: odd"]);
+    let (out, _) = run_aligned("dwarf_loop", &[], &[1, 2, 3, 4]);
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(out.logs, vec!["log64: 0xa 0x0 0x0 0x0 0x0"]);
+    let (out, _) = run_aligned("dwarf_loop", &[], &[]);
+    assert_eq!(out.logs, vec!["log64: 0x0 0x0 0x0 0x0 0x0"]);
+    let (out, _) = run_aligned("dwarf_loop", &[program_account(0xB1)], &[1]);
+    assert_eq!(out.result, Ok(2 << 32));
+    assert!(out.logs.is_empty());
+}
+
 fn xorshift_reference(n: u64, per_round: u64) -> u64 {
     let mut x = 0x9E3779B97F4A7C15u64;
     for _ in 0..n {
@@ -1919,6 +1952,24 @@ fn pda_entries(bump: u8) -> (Vec<Entry>, [u8; 32]) {
         Entry::Account(new),
     ];
     (entries, pda)
+}
+
+#[test]
+fn dwarf_cpi() {
+    // The program in account 0, invoked with the whole data, then its first half.
+    let entries = [program_account(0xB1)];
+    let (out, _) = run_cpi("dwarf_cpi", &entries, &[1, 2, 3, 4, 5], |_| {});
+    assert_eq!(out.result, Ok(0));
+    assert_eq!(
+        out.cpis,
+        vec![
+            c_cpi(0xB1, &[], &[1, 2, 3, 4, 5], 1),
+            c_cpi(0xB1, &[], &[1, 2], 1)
+        ]
+    );
+    let (out, _) = run_cpi("dwarf_cpi", &[], &[1], |_| {});
+    assert_eq!(out.result, NOT_ENOUGH_ACCOUNT_KEYS);
+    assert!(out.cpis.is_empty());
 }
 
 #[test]

@@ -54,9 +54,10 @@ pub(crate) struct Args {
     /// Rows of the profile's function table
     #[arg(long, value_name = "N", default_value_t = 10, requires = "profile")]
     top: usize,
-    /// Instruction coverage of every program that ran: SBF instructions executed per
-    /// function and program, printed, in the --json report, and written to OUT as lcov
-    /// (one line per instruction; listings in OUT.listings/)
+    /// Coverage of every program that ran: SBF instructions executed per function and
+    /// program, and source lines from DWARF when a program has it; printed, in the --json
+    /// report, and written to OUT as lcov (source files with DWARF, else one line per
+    /// instruction with listings in OUT.listings/)
     #[arg(long, value_name = "OUT", allow_hyphen_values = true, conflicts_with = "trace")]
     coverage: Option<PathBuf>,
     /// Debug one frame with GDB: a GDB remote stub on 127.0.0.1:PORT (0 picks a free port)
@@ -155,12 +156,7 @@ pub(crate) fn execute(args: Args) -> Result<Status, CliError> {
         } else {
             print(table);
         }
-        eprintln!(
-            "coverage written to {} (lcov, line pc + 1 = the instruction at pc; listings in \
-             {}.listings/)",
-            path.display(),
-            path.display()
-        );
+        eprintln!("coverage written to {}", coverage.lcov_description(path));
     }
     let snapshot = snapshot::from_report(&report);
     if let Some(path) = &args.snapshot {

@@ -272,3 +272,54 @@ fn coverage_and_profile_together() {
     remove_coverage(&out);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Programs with DWARF (`fixtures/dwarf.toml`): a record per source file, named as the DWARF
+/// names it, no listing; `kind` and `files` in the JSON report; the table says which kind.
+#[test]
+fn programs_with_dwarf_get_a_record_per_source_file() {
+    let out = temp_path("dwarf.lcov");
+    let scenario = fixture("dwarf.toml");
+    let (output, records) = run_covered(&["run", scenario.to_str().unwrap(), "--json"], &out);
+    let sources: Vec<String> = records
+        .iter()
+        .map(|record| record.source.display().to_string())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "programs/dwarf_loop.c",
+            "programs/dwarf_cpi.c",
+            "programs/include/sbfvm.h"
+        ]
+    );
+    // dwarf_loop ran three times (once on its own, twice through CPIs); the even branch
+    // (line 26) ran once, in the first CPI.
+    let dwarf_loop = &records[0];
+    assert_eq!(
+        dwarf_loop.functions,
+        BTreeMap::from([
+            (14, "sum_bytes".to_string()),
+            (30, "entrypoint".to_string())
+        ])
+    );
+    assert_eq!(dwarf_loop.function_hits["entrypoint"], 3);
+    assert_eq!(dwarf_loop.lines[&26], 1);
+    assert_eq!(dwarf_loop.lines[&24], 2);
+    assert!(!Path::new(&format!("{}.listings", out.display())).exists());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    for program in report["coverage"]["programs"].as_array().unwrap() {
+        assert_eq!(program["kind"], "source_lines", "{program}");
+        assert!(!program["files"].as_array().unwrap().is_empty());
+    }
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("(instructions; source lines from DWARF)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("programs/dwarf_loop.c (lines)"), "{stderr}");
+    assert!(
+        stderr.contains("lcov: source lines from DWARF for 2 programs"),
+        "{stderr}"
+    );
+    remove_coverage(&out);
+}

@@ -10,6 +10,7 @@ mod checks;
 mod coverage;
 mod custom_syscalls;
 mod debugger;
+mod dwarf;
 mod features;
 mod introspection;
 mod jit_inline;

@@ -28,7 +28,7 @@ fn own_units<'a>(node: &'a ProfileNode, own: &mut OwnUnits, callees: &mut Vec<&'
                 callees.push(child);
                 continue;
             }
-            NodeKind::Function => own.instructions += child.units,
+            NodeKind::Function | NodeKind::Inlined => own.instructions += child.units,
             NodeKind::Syscall => {
                 *own.syscalls.entry(child.name.clone()).or_default() += child.units
             }
