@@ -84,7 +84,8 @@ miri *filters="memory serialization context":
 miri-executor:
     MIRIFLAGS="-Zmiri-disable-isolation" cargo +nightly miri test -p sbfvm --test sbfvm -- robustness::executor_round_trip_in_the_interpreter
 
-# What CI runs (.ci/run): fmt --check, clippy -D warnings, cargo test.
+# What CI runs (.ci/run): fmt --check, clippy -D warnings, rustdoc -D warnings, cargo test,
+# the bindings' suites.
 ci:
     .ci/run
 

@@ -68,8 +68,8 @@ fn check_destination(context: &VmContext, destination: u64) -> Result<(), Syscal
     Ok(())
 }
 
-/// A typed sysvar getter (`sol_get_clock_sysvar` and friends): the `repr(C)` bytes of
-/// [`TypedSysvar::bytes`], `SIZE` long, into r1 (aligned to `ALIGN`).
+/// A typed sysvar getter (`sol_get_clock_sysvar` and friends): the `repr(C)` bytes
+/// [`TypedSysvar::write`] writes, `SIZE` long, into r1 (aligned to `ALIGN`).
 pub struct GetTypedSysvar<T>(PhantomData<T>);
 
 /// One sysvar a [`GetTypedSysvar`] copies out.

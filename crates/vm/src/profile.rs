@@ -107,7 +107,7 @@ pub struct FrameProfile {
     /// units consumes none).
     pub instructions: u64,
     /// Times each pc (instruction index in the text) was executed, for coverage; empty
-    /// unless the run was asked for it ([`profile_run`]).
+    /// unless the run was asked for it (`profile_run`'s `coverage`).
     pub pc_hits: Vec<u64>,
 }
 

@@ -30,7 +30,7 @@
 //! (a domain separator, solana-zk-sdk 5.0 on) and stricter account checks. While that
 //! feature is inactive sbfvm runs the program of Agave 3.0
 //! (`solana-zk-elgamal-proof-program 3.0.0, src/lib.rs`; Agave 2.1's, whose results the
-//! conformance fixtures hold, differs only in lacking the disable check), a [`Generation`]:
+//! conformance fixtures hold, differs only in lacking the disable check), a `Generation`:
 //! proofs are verified by solana-zk-sdk 4.0.0 (the version Agave 3.0 verifies with); one
 //! account past the proof's (not two) asks for a context state; `CloseContextState` checks
 //! neither the context account's owner nor that it is initialized; a proof in the
