@@ -69,10 +69,21 @@ pub struct PcUnits {
 }
 
 impl PcUnits {
+    /// Adds one unit to `pc`: per executed instruction, so a pc already inside the span
+    /// (nearly every step) costs one bounds check.
+    #[inline(always)]
+    fn add_one(&mut self, pc: u64) {
+        // Below `first_pc` the difference wraps to past any length.
+        match self.units.get_mut(pc.wrapping_sub(self.first_pc) as usize) {
+            Some(units) => *units += 1,
+            None => self.add(pc, 1),
+        }
+    }
+
     /// Adds `units` to `pc` (`units` may be negative: a refund).
     fn add(&mut self, pc: u64, units: i64) {
         if self.units.is_empty() {
-            self.first_pc = pc;
+            self.first_pc = self.first_pc.min(pc);
         } else if pc < self.first_pc {
             let grow = usize::try_from(self.first_pc - pc).unwrap_or(usize::MAX);
             self.units.splice(0..0, std::iter::repeat_n(0, grow));
@@ -82,7 +93,9 @@ impl PcUnits {
             return;
         };
         if index >= self.units.len() {
-            self.units.resize(index + 1, 0);
+            // Doubling: a function's pcs are first reached one by one as it runs forward.
+            let len = (index + 1).max(self.units.len() * 2).max(32);
+            self.units.resize(len, 0);
         }
         self.units[index] = self.units[index].saturating_add_signed(units);
     }
@@ -111,6 +124,25 @@ pub struct FrameProfile {
     pub pc_hits: Vec<u64>,
 }
 
+impl PcUnits {
+    /// Counting for a function whose instructions start at its entry `pc`, where a
+    /// compiler puts the entry block, so the span seldom grows downwards.
+    fn starting_at(pc: u64) -> Self {
+        Self {
+            first_pc: pc,
+            units: Vec::new(),
+        }
+    }
+
+    /// Counting for `kind`'s node: a function's from its entry, a syscall's never.
+    fn for_node(kind: &ProfileNodeKind) -> Self {
+        match kind {
+            ProfileNodeKind::Function { entry_pc } => Self::starting_at(*entry_pc),
+            ProfileNodeKind::Syscall { .. } => Self::default(),
+        }
+    }
+}
+
 impl FrameProfile {
     fn new(entry_pc: u64) -> Self {
         Self {
@@ -121,7 +153,7 @@ impl FrameProfile {
                 calls: 1,
                 children: Vec::new(),
                 call_pc: None,
-                pc_units: PcUnits::default(),
+                pc_units: PcUnits::starting_at(entry_pc),
             }],
             cpi_calls: Vec::new(),
             instructions: 0,
@@ -137,6 +169,7 @@ impl FrameProfile {
         });
         let node = found.unwrap_or_else(|| {
             let node = self.nodes.len();
+            let pc_units = PcUnits::for_node(&kind);
             self.nodes.push(ProfileNode {
                 kind,
                 parent: Some(parent),
@@ -144,7 +177,7 @@ impl FrameProfile {
                 calls: 0,
                 children: Vec::new(),
                 call_pc: Some(call_pc),
-                pc_units: PcUnits::default(),
+                pc_units,
             });
             self.nodes[parent].children.push(node);
             node
@@ -323,7 +356,7 @@ impl StepObserver for Profiler<'_> {
         self.last_pc = pc;
         let node = &mut self.profile.nodes[self.current];
         node.units += 1;
-        node.pc_units.add(pc, 1);
+        node.pc_units.add_one(pc);
         self.profile.instructions += 1;
         self.charged += 1;
         match effect_at(self.executable, self.text, pc) {
@@ -477,13 +510,24 @@ mod tests {
 
     #[test]
     fn pc_units_grow_both_ways_and_take_refunds() {
-        let mut units = PcUnits::default();
-        units.add(10, 1);
+        let mut units = PcUnits::starting_at(10);
+        units.add_one(10);
         units.add(12, 2);
-        units.add(8, 1);
+        units.add_one(8);
         units.add(12, -1);
-        units.add(10, 1);
+        units.add_one(10);
+        units.add_one(13);
         assert_eq!(units.first_pc, 8);
-        assert_eq!(units.iter().collect::<Vec<_>>(), [(8, 1), (10, 2), (12, 1)]);
+        assert_eq!(
+            units.iter().collect::<Vec<_>>(),
+            [(8, 1), (10, 2), (12, 1), (13, 1)]
+        );
+        // Past the doubled span, and from an unset start.
+        units.add_one(200);
+        let mut unset = PcUnits::default();
+        unset.add_one(5);
+        unset.add_one(40);
+        assert_eq!(unset.iter().collect::<Vec<_>>(), [(5, 1), (40, 1)]);
+        assert_eq!(units.iter().last(), Some((200, 1)));
     }
 }
