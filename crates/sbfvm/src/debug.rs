@@ -49,6 +49,14 @@ impl Debugger {
     pub fn port(&self) -> u16 {
         self.0.address().port()
     }
+
+    /// Sends the stub's notices (`waiting for GDB on 127.0.0.1:PORT (frame …)` when the
+    /// selected frame starts, a client connecting, a session ending before its frame) to
+    /// `notices`, one line each; by default they go nowhere.
+    pub fn on_notice(mut self, notices: impl FnMut(&str) + 'static) -> Self {
+        self.0.on_notice(notices);
+        self
+    }
 }
 
 /// What became of a run's debugger: the frame it was to attach to and its session.

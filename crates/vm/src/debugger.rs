@@ -146,14 +146,25 @@ pub struct DebugSession {
 
 /// A GDB remote stub listening on 127.0.0.1, waiting for the frame its [`FrameSelector`]
 /// picks; hand it to [`crate::SbfExecutor::set_debugger`]. When that frame starts, the stub
-/// prints `waiting for GDB on 127.0.0.1:PORT (frame …)` to stderr and waits for one
-/// connection; later frames run undebugged.
-#[derive(Debug)]
+/// tells its [`GdbServer::on_notice`] callback `waiting for GDB on 127.0.0.1:PORT (frame
+/// …)` and waits for one connection; later frames run undebugged.
 pub struct GdbServer {
     listener: TcpListener,
     address: SocketAddr,
     selector: FrameSelector,
     session: Option<DebugSession>,
+    notices: Box<dyn FnMut(&str)>,
+}
+
+impl std::fmt::Debug for GdbServer {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GdbServer")
+            .field("address", &self.address)
+            .field("selector", &self.selector)
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
 }
 
 impl GdbServer {
@@ -171,7 +182,16 @@ impl GdbServer {
             address,
             selector,
             session: None,
+            notices: Box::new(|_| {}),
         })
+    }
+
+    /// Sets what receives the stub's notices, one line each: that it waits for a client
+    /// (with the frame and the address), that one connected, that a session ended before
+    /// its frame did. None are given anywhere by default: a library prints nothing of its
+    /// own (the CLI sends them to stderr).
+    pub fn on_notice(&mut self, notices: impl FnMut(&str) + 'static) {
+        self.notices = Box::new(notices);
     }
 
     /// The address the stub listens on.
@@ -204,7 +224,10 @@ impl GdbServer {
         call_frames: &mut [CallFrame],
         frame: DebuggedFrame,
     ) -> (u64, ProgramResult) {
-        eprintln!("waiting for GDB on {} (frame: {frame})", self.address);
+        (self.notices)(&format!(
+            "waiting for GDB on {} (frame: {frame})",
+            self.address
+        ));
         let initial = begin_stepping(vm, executable);
         let mut target = FrameTarget {
             registers: vm.registers,
@@ -220,7 +243,7 @@ impl GdbServer {
         };
         let end = match self.listener.accept() {
             Ok((stream, peer)) => {
-                eprintln!("GDB connected from {peer}");
+                (self.notices)(&format!("GDB connected from {peer}"));
                 // Packets are small and answered one at a time: no Nagle delay.
                 let _ = stream.set_nodelay(true);
                 match GdbStub::new(stream).run_blocking::<FrameEventLoop<'_, '_, '_>>(&mut target) {
@@ -237,7 +260,9 @@ impl GdbServer {
             }
         };
         if !target.finished {
-            eprintln!("GDB session ended ({end:?}); the frame runs on to its end");
+            (self.notices)(&format!(
+                "GDB session ended ({end:?}); the frame runs on to its end"
+            ));
             target.run_to_end();
         }
         let FrameTarget {

@@ -205,7 +205,9 @@ fn bind_debugger(args: &Args) -> Result<Option<debug::Debugger>, CliError> {
         program,
         trace_index: args.debug_frame,
     };
-    Ok(Some(debug::Debugger::bind(port, selector)?))
+    // The notices say when to connect: on stderr, so stdout stays the report.
+    let debugger = debug::Debugger::bind(port, selector)?.on_notice(|line| eprintln!("{line}"));
+    Ok(Some(debugger))
 }
 
 fn expectations_met(report: &RunReport) -> bool {

@@ -391,7 +391,11 @@ fn an_interrupt_stops_a_running_frame() {
         program: Some(callee),
         trace_index: None,
     };
-    let debugger = Debugger::bind(0, selector).unwrap();
+    let notices = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let sink = notices.clone();
+    let debugger = Debugger::bind(0, selector)
+        .unwrap()
+        .on_notice(move |line| sink.borrow_mut().push(line.to_string()));
     let port = debugger.port();
     let client = std::thread::spawn(move || {
         let mut client = Client::connect(port);
@@ -415,6 +419,19 @@ fn an_interrupt_stops_a_running_frame() {
     );
     assert_eq!(end, "W00");
     assert_eq!(debugged.session().unwrap().end, SessionEnd::FrameFinished);
+    // The notices, in order: where to connect (and to which frame), then the client.
+    let notices = notices.borrow();
+    assert_eq!(notices.len(), 2, "{notices:?}");
+    assert!(
+        notices[0].starts_with(&format!(
+            "waiting for GDB on 127.0.0.1:{port} (frame: program {callee}"
+        )),
+        "{notices:?}"
+    );
+    assert!(
+        notices[1].starts_with("GDB connected from 127.0.0.1:"),
+        "{notices:?}"
+    );
 }
 
 #[test]
