@@ -3,12 +3,10 @@
 //! expectation, and the invoke tree in a language-neutral form. Everything here converts;
 //! the work is done by the `sbfvm` crate. Errors are the message the binding raises.
 
-use sbfvm::runner::apply_sysvar_overrides;
-use sbfvm::runtime::features::parse_feature_id;
+use sbfvm::runner::{apply_sysvar_overrides, feature_set};
 use sbfvm::scenario::SysvarsSpec;
 use sbfvm::{
-    Check, Config, FeatureSet, Instruction, Invocation, Loader, Outcome, Pubkey,
-    VersionedTransaction,
+    Check, Config, Instruction, Invocation, Loader, Outcome, Pubkey, VersionedTransaction,
 };
 
 /// A key given as its 32 bytes.
@@ -191,18 +189,8 @@ impl Options {
     /// The facade's configuration: mainnet's feature set changed by the gates, Agave's
     /// default sysvars with the given fields replaced.
     pub fn config(&self) -> Result<Config, String> {
-        let mut features = FeatureSet::mainnet();
-        for (names, active) in [(&self.enable, true), (&self.disable, false)] {
-            for name in names {
-                let id =
-                    parse_feature_id(name).ok_or_else(|| format!("unknown feature `{name}`"))?;
-                if active {
-                    features.activate(id);
-                } else {
-                    features.deactivate(&id);
-                }
-            }
-        }
+        let features = feature_set(&self.enable, &self.disable)
+            .map_err(|name| format!("unknown feature `{name}`"))?;
         let mut config = Config {
             features,
             compute_unit_limit: self.compute_unit_limit,

@@ -62,9 +62,7 @@ impl Cost {
     }
 }
 
-pub(crate) fn is_cpi_syscall(name: &str) -> bool {
-    name == "sol_invoke_signed_c" || name == "sol_invoke_signed_rust"
-}
+pub(crate) use sbfvm_vm::profile::is_cpi_syscall;
 
 /// What one transaction did, with its invoke tree.
 #[derive(Debug, Clone)]

@@ -34,7 +34,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use sbfvm_vm::executor::{TraceDetail, TraceFrame, Tracer};
-use sbfvm_vm::profile::{FrameProfile, ProfileNodeKind};
+use sbfvm_vm::profile::{is_cpi_syscall, FrameProfile, ProfileNodeKind};
 use sbfvm_vm::{LoadedProgram, SbfExecutor};
 use serde::Serialize;
 use solana_pubkey::Pubkey;
@@ -332,6 +332,9 @@ pub struct ProgramNames {
     /// [`Self::inlined_at`]'s answers by pc: every profiled instruction asks again for the
     /// pcs it ran, and a DWARF lookup costs more than a map's.
     inlined_by_pc: RefCell<HashMap<u64, InlinedPath>>,
+    /// [`Self::function_source`]'s answers by entry pc: asked for every function node of
+    /// every profile, and the cache lives as long as the program stays loaded.
+    functions_by_pc: RefCell<HashMap<u64, (String, Option<SourceLine>)>>,
 }
 
 /// The inlined functions a pc lies in, outermost first: name and call site.
@@ -352,6 +355,7 @@ impl ProgramNames {
             symbols,
             source,
             inlined_by_pc: RefCell::default(),
+            functions_by_pc: RefCell::default(),
         })
     }
 
@@ -364,6 +368,16 @@ impl ProgramNames {
 
     /// [`Self::function`] with the location as a [`SourceLine`].
     pub fn function_source(&self, pc: u64) -> Result<(String, Option<SourceLine>), String> {
+        if let Some(known) = self.functions_by_pc.borrow().get(&pc) {
+            return Ok(known.clone());
+        }
+        let found = self.look_up_function(pc)?;
+        self.functions_by_pc.borrow_mut().insert(pc, found.clone());
+        Ok(found)
+    }
+
+    /// [`Self::function_source`] from the DWARF or the symbols, uncached.
+    fn look_up_function(&self, pc: u64) -> Result<(String, Option<SourceLine>), String> {
         let Some(source) = &self.source else {
             return Ok((self.symbols.function_name(pc), None));
         };
@@ -492,7 +506,9 @@ fn convert(
             let (name, location) = names.function(*entry_pc)?;
             (name, location, NodeKind::Function)
         }
-        ProfileNodeKind::Syscall { name } if is_cpi(name) => (name.clone(), None, NodeKind::Cpi),
+        ProfileNodeKind::Syscall { name } if is_cpi_syscall(name) => {
+            (name.clone(), None, NodeKind::Cpi)
+        }
         ProfileNodeKind::Syscall { name } => (name.clone(), None, NodeKind::Syscall),
     };
     let mut node = ProfileNode {
@@ -573,10 +589,6 @@ fn insert_merged(siblings: &mut Vec<ProfileNode>, node: ProfileNode) {
         }
         None => siblings.push(node),
     }
-}
-
-fn is_cpi(name: &str) -> bool {
-    crate::outcome::is_cpi_syscall(name)
 }
 
 /// Where a profile's files go and what their titles say.

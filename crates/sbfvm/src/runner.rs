@@ -123,22 +123,8 @@ fn build_config(
         crate::check_heap_size(heap_size)
             .map_err(|message| Error::Scenario(format!("settings.heap_size: {message}")))?;
     }
-    let mut features = FeatureSet::mainnet();
-    for (names, enable) in [
-        (&settings.features.enable, true),
-        (&settings.features.disable, false),
-    ] {
-        for name in names {
-            let id = sbfvm_runtime::features::parse_feature_id(name).ok_or_else(|| {
-                Error::Scenario(format!("settings.features: unknown feature `{name}`"))
-            })?;
-            if enable {
-                features.activate(id);
-            } else {
-                features.deactivate(&id);
-            }
-        }
-    }
+    let features = feature_set(&settings.features.enable, &settings.features.disable)
+        .map_err(|name| Error::Scenario(format!("settings.features: unknown feature `{name}`")))?;
     Error::check_features(&features)?;
     config.features = features;
     apply_sysvar_overrides(&mut config.sysvars, &settings.sysvars)?;
@@ -154,6 +140,24 @@ macro_rules! override_fields {
             }
         )+
     };
+}
+
+/// Mainnet's feature set with the gates `enable` names activated and those `disable` names
+/// deactivated (by name or id, as `parse_feature_id` reads them); the first name no gate
+/// has is the error.
+pub fn feature_set<'a>(enable: &'a [String], disable: &'a [String]) -> Result<FeatureSet, &'a str> {
+    let mut features = FeatureSet::mainnet();
+    for (names, activate) in [(enable, true), (disable, false)] {
+        for name in names {
+            let id = sbfvm_runtime::features::parse_feature_id(name).ok_or(name.as_str())?;
+            if activate {
+                features.activate(id);
+            } else {
+                features.deactivate(&id);
+            }
+        }
+    }
+    Ok(features)
 }
 
 /// Sets on `sysvars` the fields `spec` gives (a scenario's `settings.sysvars`, or a

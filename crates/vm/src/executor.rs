@@ -127,6 +127,16 @@ enum CacheEntry {
     Failed(LoadError),
 }
 
+impl CacheEntry {
+    /// The loaded program; `None` for a failed load.
+    fn program(&self) -> Option<Arc<LoadedProgram>> {
+        match self {
+            Self::Loaded(program) => Some(Arc::clone(program)),
+            Self::Failed(_) => None,
+        }
+    }
+}
+
 /// Everything one executing frame needs, reused from run to run so that a frame allocates
 /// nothing: a CPI takes the next free slot, so nested frames never share one.
 #[derive(Default)]
@@ -444,10 +454,7 @@ impl SbfExecutor {
 
     /// The cached program of `program_id`; `None` when it is not cached or failed to load.
     pub fn loaded_program(&self, program_id: &Pubkey) -> Option<Arc<LoadedProgram>> {
-        match self.cache.borrow().get(program_id)? {
-            CacheEntry::Loaded(program) => Some(Arc::clone(program)),
-            CacheEntry::Failed(_) => None,
-        }
+        self.cache.borrow().get(program_id)?.program()
     }
 
     /// Finds the program of the current frame, loading bpf_loader / deprecated-loader
@@ -458,14 +465,12 @@ impl SbfExecutor {
         program_id: Pubkey,
     ) -> Result<Arc<LoadedProgram>, ExecutionFailure> {
         // `Some(None)`: cached as a failed load.
-        let cached = |cache: &HashMap<Pubkey, CacheEntry, BuildPubkeyHasher>| {
-            cache.get(&program_id).map(|entry| match entry {
-                CacheEntry::Loaded(program) => Some(Arc::clone(program)),
-                CacheEntry::Failed(_) => None,
-            })
-        };
-        let found = cached(&self.cache.borrow());
-        let loaded = match found {
+        let cached = self
+            .cache
+            .borrow()
+            .get(&program_id)
+            .map(CacheEntry::program);
+        let loaded = match cached {
             Some(loaded) => loaded,
             None => {
                 let (loader_id, elf) = {
@@ -477,11 +482,8 @@ impl SbfExecutor {
                 if loader_id == bpf_loader_upgradeable::id() {
                     return Err(invoke_context.program_unavailable(UnavailableProgram::NotCached));
                 }
-                let _ = self.load_program(&program_id, &loader_id, &elf);
-                let found = cached(&self.cache.borrow());
-                found.ok_or_else(|| {
-                    UnavailableProgram::NotDeployed.error(&invoke_context.features)
-                })?
+                // A failed load is cached as such, and unavailable below like a cached one.
+                self.load_program(&program_id, &loader_id, &elf).ok()
             }
         };
         loaded.ok_or_else(|| invoke_context.program_unavailable(UnavailableProgram::NotDeployed))
@@ -759,11 +761,13 @@ impl SbfExecutor {
         if call_frames.len() < config.max_call_depth {
             call_frames.resize(config.max_call_depth, CallFrame::default());
         }
-        let tracing = self
+        // What the tracer wants of this frame, read once: its detail and whether coverage.
+        let traced = self
             .tracer
             .borrow()
             .as_ref()
-            .is_some_and(|tracer| tracer.wants(&frame.program_id));
+            .filter(|tracer| tracer.wants(&frame.program_id))
+            .map(|tracer| (tracer.detail(), tracer.coverage()));
         let debugged = DebuggedFrame {
             program_id: frame.program_id,
             trace_index: frame.trace_index,
@@ -776,8 +780,8 @@ impl SbfExecutor {
         let setup_time = setup_started.map(|started| execute_started.unwrap_or(started) - started);
         let (compute_units, result) = if let Some(server) = debugger.as_mut() {
             server.debug_run(&mut vm, executable, call_frames, debugged)
-        } else if tracing {
-            self.run_traced(&mut vm, executable, call_frames, frame)
+        } else if let Some((detail, coverage)) = traced {
+            self.run_traced(&mut vm, executable, call_frames, frame, detail, coverage)
         } else {
             vm.execute_program(executable, &mut mode, call_frames)
         };
@@ -1151,14 +1155,9 @@ impl SbfExecutor {
         executable: &Executable<VmContext>,
         call_frames: &mut [CallFrame],
         frame: &CurrentFrame,
+        detail: TraceDetail,
+        coverage: bool,
     ) -> (u64, ProgramResult) {
-        let (detail, coverage) = self
-            .tracer
-            .borrow()
-            .as_ref()
-            .map_or((None, false), |tracer| {
-                (Some(tracer.detail()), tracer.coverage())
-            });
         let mut record = TraceFrame {
             trace_index: frame.trace_index,
             stack_height: frame.stack_height,
@@ -1167,7 +1166,7 @@ impl SbfExecutor {
             disassembly: Default::default(),
             profile: None,
         };
-        let (units, result) = if detail == Some(TraceDetail::Profile) {
+        let (units, result) = if detail == TraceDetail::Profile {
             let (units, result, profile) = profile_run(vm, executable, call_frames, coverage);
             record.profile = Some(profile);
             (units, result)

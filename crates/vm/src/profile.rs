@@ -267,8 +267,10 @@ pub(crate) fn end_stepping(
     (units, result)
 }
 
-/// Names of the CPI syscalls, whose charge includes the callee frame.
-const CPI_SYSCALLS: [&str; 2] = ["sol_invoke_signed_c", "sol_invoke_signed_rust"];
+/// Whether `name` is a CPI syscall, whose charge includes the callee frame.
+pub fn is_cpi_syscall(name: &str) -> bool {
+    name == "sol_invoke_signed_c" || name == "sol_invoke_signed_rust"
+}
 
 /// What the instruction at `pc` may do to the meter or the call depth.
 enum Effect {
@@ -394,7 +396,7 @@ impl StepObserver for Profiler<'_> {
         }
         let charge = spent - charged;
         if let Some(name) = syscall {
-            let is_cpi = CPI_SYSCALLS.contains(&name.as_str());
+            let is_cpi = is_cpi_syscall(&name);
             let node = self.profile.enter(
                 self.current,
                 ProfileNodeKind::Syscall { name },

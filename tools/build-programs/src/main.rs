@@ -143,19 +143,16 @@ fn wants_debug_info(root: &Path, name: &str) -> Result<bool, String> {
     Ok(source.contains(DEBUG_INFO_MARKER))
 }
 
-/// Compiles one program with clang. Runs in `root` with relative paths so nothing about the
-/// checkout location reaches the object file.
-fn compile(
-    root: &Path,
-    name: &str,
-    object_path: &Path,
-    debug_info: bool,
-) -> Result<Vec<u8>, String> {
+/// Compiles one program with clang; returns the object and whether it carries DWARF
+/// ([`wants_debug_info`]). Runs in `root` with relative paths so nothing about the checkout
+/// location reaches the object file.
+fn compile(root: &Path, name: &str, object_path: &Path) -> Result<(Vec<u8>, bool), String> {
     let clang: OsString = std::env::var_os("CLANG").unwrap_or_else(|| DEFAULT_CLANG.into());
     let source = format!("programs/{name}.c");
     if !root.join(&source).is_file() {
         return Err(format!("{source} does not exist"));
     }
+    let debug_info = wants_debug_info(root, name)?;
     let extra_flags = if debug_info {
         debug_flags(root)
     } else {
@@ -189,7 +186,9 @@ fn compile(
     } else {
         root.join(object_path)
     };
-    std::fs::read(&object_file).map_err(|e| format!("reading {}: {e}", object_file.display()))
+    let object = std::fs::read(&object_file)
+        .map_err(|e| format!("reading {}: {e}", object_file.display()))?;
+    Ok((object, debug_info))
 }
 
 /// Links a BPF object into an SBPF v0 program, or SBPF v3 for a name ending in `_v3`.
@@ -233,8 +232,7 @@ fn check_clang_version() {
 
 fn build_one(root: &Path, build_dir: &Path, name: &str) -> Result<Vec<u8>, String> {
     let object_path = build_dir.join(format!("{name}.o"));
-    let debug_info = wants_debug_info(root, name)?;
-    let object = compile(root, name, &object_path, debug_info)?;
+    let (object, debug_info) = compile(root, name, &object_path)?;
     let mut program = link(name, &object)?;
     if debug_info {
         debug_info::relocate(name, &object, &mut program)?;
