@@ -81,6 +81,9 @@ pub struct LoadedProgram {
     /// Whether `executable` holds JIT code. solana-sbpf's own accessor takes a mutex and
     /// clones an `Arc` (four atomic operations), too much to ask on every run.
     jit_compiled: AtomicBool,
+    /// Whether the ELF has `.debug_*` sections, read on the first profiled run: only then
+    /// are a profile's units counted per pc (to split them among inlined functions).
+    has_debug_sections: std::sync::OnceLock<bool>,
 }
 
 impl std::fmt::Debug for LoadedProgram {
@@ -97,6 +100,14 @@ impl LoadedProgram {
     /// The ELF the program was loaded from (for symbols, e.g. in profiles).
     pub fn elf(&self) -> &[u8] {
         &self.elf
+    }
+
+    /// Whether the ELF carries any `.debug_*` section (DWARF a profile may name
+    /// functions and lines from).
+    pub fn has_debug_sections(&self) -> bool {
+        *self
+            .has_debug_sections
+            .get_or_init(|| crate::inspect::has_debug_sections(&self.elf))
     }
 
     /// The program's instructions and functions, for coverage.
@@ -396,6 +407,7 @@ impl SbfExecutor {
             imports,
             elf: elf.into(),
             jit_compiled: AtomicBool::new(jit_compiled),
+            has_debug_sections: std::sync::OnceLock::new(),
         }))
     }
 
@@ -781,7 +793,7 @@ impl SbfExecutor {
         let (compute_units, result) = if let Some(server) = debugger.as_mut() {
             server.debug_run(&mut vm, executable, call_frames, debugged)
         } else if let Some((detail, coverage)) = traced {
-            self.run_traced(&mut vm, executable, call_frames, frame, detail, coverage)
+            self.run_traced(&mut vm, program, call_frames, frame, detail, coverage)
         } else {
             vm.execute_program(executable, &mut mode, call_frames)
         };
@@ -1152,12 +1164,13 @@ impl SbfExecutor {
     fn run_traced(
         &self,
         vm: &mut EbpfVm<'_, VmContext>,
-        executable: &Executable<VmContext>,
+        program: &LoadedProgram,
         call_frames: &mut [CallFrame],
         frame: &CurrentFrame,
         detail: TraceDetail,
         coverage: bool,
     ) -> (u64, ProgramResult) {
+        let executable = &program.executable;
         let mut record = TraceFrame {
             trace_index: frame.trace_index,
             stack_height: frame.stack_height,
@@ -1167,7 +1180,9 @@ impl SbfExecutor {
             profile: None,
         };
         let (units, result) = if detail == TraceDetail::Profile {
-            let (units, result, profile) = profile_run(vm, executable, call_frames, coverage);
+            let units_per_pc = program.has_debug_sections();
+            let (units, result, profile) =
+                profile_run(vm, executable, call_frames, coverage, units_per_pc);
             record.profile = Some(profile);
             (units, result)
         } else {

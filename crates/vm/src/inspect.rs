@@ -49,6 +49,18 @@ pub struct SectionSummary {
     pub size: u64,
 }
 
+/// Whether the ELF has a section named `.debug_*` (DWARF); `false` for ELFs goblin cannot
+/// parse.
+pub fn has_debug_sections(elf_bytes: &[u8]) -> bool {
+    Elf::parse(elf_bytes).is_ok_and(|elf| {
+        elf.section_headers.iter().any(|header| {
+            elf.shdr_strtab
+                .get_at(header.sh_name)
+                .is_some_and(|name| name.starts_with(".debug_"))
+        })
+    })
+}
+
 /// Parses the ELF headers with goblin (no relocation, no verification).
 pub fn summarize(elf_bytes: &[u8]) -> Result<ElfSummary, String> {
     let elf = Elf::parse(elf_bytes).map_err(|error| format!("not a valid ELF: {error}"))?;
@@ -120,4 +132,25 @@ pub fn check_load(environment: &crate::ProgramEnvironment, elf_bytes: &[u8]) -> 
         check.error = Some(format!("verification failed: {error}"));
     }
     check
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_debug_sections;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures")
+            .join(name);
+        std::fs::read(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()))
+    }
+
+    /// Profiles count units per pc only for programs this finds DWARF in.
+    #[test]
+    fn debug_sections_are_found_only_where_they_are() {
+        assert!(has_debug_sections(&fixture("dwarf_loop.so")));
+        assert!(has_debug_sections(&fixture("dwarf_loop_v3.so")));
+        assert!(!has_debug_sections(&fixture("log.so")));
+        assert!(!has_debug_sections(b"\x7fELF not really"));
+    }
 }

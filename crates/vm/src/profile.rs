@@ -330,6 +330,9 @@ struct Profiler<'a> {
     executable: &'a Executable<VmContext>,
     text: &'a [u8],
     profile: FrameProfile,
+    /// Whether to count each function's units per pc ([`ProfileNode::pc_units`]): only
+    /// DWARF's inlined functions need them, so a program without debug sections skips it.
+    units_per_pc: bool,
     /// The function executing now.
     current: usize,
     /// Call depth at the last reading.
@@ -358,7 +361,9 @@ impl StepObserver for Profiler<'_> {
         self.last_pc = pc;
         let node = &mut self.profile.nodes[self.current];
         node.units += 1;
-        node.pc_units.add_one(pc);
+        if self.units_per_pc {
+            node.pc_units.add_one(pc);
+        }
         self.profile.instructions += 1;
         self.charged += 1;
         match effect_at(self.executable, self.text, pc) {
@@ -383,8 +388,10 @@ impl StepObserver for Profiler<'_> {
             let refund = charged - spent;
             let node = &mut self.profile.nodes[self.current];
             node.units -= refund;
-            node.pc_units
-                .add(self.last_pc, -i64::try_from(refund).unwrap_or(i64::MAX));
+            if self.units_per_pc {
+                node.pc_units
+                    .add(self.last_pc, -i64::try_from(refund).unwrap_or(i64::MAX));
+            }
             self.profile.instructions -= refund;
             if let Some(hits) = usize::try_from(self.last_pc)
                 .ok()
@@ -425,12 +432,14 @@ impl StepObserver for Profiler<'_> {
 }
 
 /// Runs the frame as [`step_through`] does and builds its profile ([`Profiler`]), with
-/// [`FrameProfile::pc_hits`] when `coverage` is asked for.
+/// [`FrameProfile::pc_hits`] when `coverage` is asked for and [`ProfileNode::pc_units`]
+/// when `units_per_pc` is.
 pub(crate) fn profile_run(
     vm: &mut EbpfVm<'_, VmContext>,
     executable: &Executable<VmContext>,
     call_frames: &mut [CallFrame],
     coverage: bool,
+    units_per_pc: bool,
 ) -> (u64, ProgramResult, FrameProfile) {
     let (_, text) = executable.get_text_bytes();
     let mut profile = FrameProfile::new(executable.get_entrypoint_instruction_offset() as u64);
@@ -441,6 +450,7 @@ pub(crate) fn profile_run(
         executable,
         text,
         profile,
+        units_per_pc,
         current: 0,
         depth: vm.call_depth,
         initial: vm.context().get_remaining(),
