@@ -348,10 +348,7 @@ impl From<&Invocation> for Frame {
             program_id: invocation.program_id,
             stack_height: invocation.stack_height as u64,
             compute_units_consumed: invocation.compute_units_consumed,
-            result: match &invocation.result {
-                Ok(()) => "ok".to_owned(),
-                Err(error) => format!("{error:?}"),
-            },
+            result: invocation.result_string(),
             instructions: cost.instructions,
             cpi: cost.cpi,
             other: cost.other,

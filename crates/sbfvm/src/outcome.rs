@@ -36,6 +36,17 @@ pub struct Invocation {
     pub invocations: Vec<Invocation>,
 }
 
+impl Invocation {
+    /// `ok`, or the `{:?}` of the instruction error the frame failed with (as reports and
+    /// the bindings show it).
+    pub fn result_string(&self) -> String {
+        match &self.result {
+            Ok(()) => "ok".to_string(),
+            Err(error) => format!("{error:?}"),
+        }
+    }
+}
+
 /// A frame's compute units, split by what paid for them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cost {

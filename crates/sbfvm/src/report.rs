@@ -16,13 +16,6 @@ fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn result_text(result: &Result<(), sbfvm_runtime::InstructionError>) -> String {
-    match result {
-        Ok(()) => "ok".to_string(),
-        Err(error) => format!("{error:?}"),
-    }
-}
-
 // The `--json` report. Each struct lists its fields in alphabetical order: the order the
 // report's keys have always had (serde_json sorts the keys of a map).
 
@@ -179,7 +172,7 @@ impl JsonInvocation {
             },
             invocations: invocation.invocations.iter().map(Self::new).collect(),
             program_id: invocation.program_id.to_string(),
-            result: result_text(&invocation.result),
+            result: invocation.result_string(),
             stack_height: invocation.stack_height,
             wall_time_ns: invocation.wall_time.map(|time| time.as_nanos() as u64),
         }
@@ -263,7 +256,7 @@ fn write_tree(out: &mut String, invocation: &Invocation, depth: usize) {
         invocation.program_id,
         invocation.stack_height,
         invocation.compute_units_consumed,
-        result_text(&invocation.result),
+        invocation.result_string(),
         invocation
             .wall_time
             .map(|time| format!(" ({:.1} µs, one run)", time.as_secs_f64() * 1e6))
