@@ -96,16 +96,16 @@ impl<'a> InstructionContext<'a> {
     }
 
     /// `ic_msg!`: logs `message` as is.
-    pub fn log(&self, message: impl Into<String>) {
+    pub fn log(&self, message: impl AsRef<str>) {
         if let Some(collector) = self.log_collector.borrow_mut().as_mut() {
-            collector.log(message.into());
+            collector.log(message.as_ref());
         }
     }
 
     /// Logs `message` and fails with `error` (the `ic_msg!(…); return Err(…)` pair).
     pub fn log_and_fail<T>(
         &self,
-        message: impl Into<String>,
+        message: impl AsRef<str>,
         error: InstructionError,
     ) -> Result<T, InstructionError> {
         self.log(message);

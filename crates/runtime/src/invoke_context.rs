@@ -24,7 +24,7 @@ use crate::compute::{ComputeBudget, ComputeMeter};
 use crate::environment::EnvironmentConfig;
 use crate::features::FeatureSet;
 use crate::instruction_context::InstructionContext;
-use crate::log_collector::LogCollector;
+use crate::log_collector::{LogCollector, Logs};
 use crate::pda::{create_program_address, PdaError};
 use crate::program_cache::{ProgramCache, UnavailableProgram};
 use crate::sysvars::Sysvars;
@@ -324,23 +324,30 @@ impl InvokeContext {
     // ----- logs -----
 
     /// Appends a log line (`ic_msg!`).
-    pub fn log(&mut self, message: String) {
+    pub fn log(&mut self, message: impl AsRef<str>) {
         if let Some(collector) = self.log_collector.as_mut() {
-            collector.log(message);
+            collector.log(message.as_ref());
+        }
+    }
+
+    /// Appends one log line made of `parts` (no allocation of its own).
+    pub fn log_parts(&mut self, parts: &[&str]) {
+        if let Some(collector) = self.log_collector.as_mut() {
+            collector.log_parts(parts);
         }
     }
 
     /// The log lines so far.
-    pub fn logs(&self) -> &[String] {
+    pub fn logs(&self) -> &Logs {
+        static NO_LOGS: Logs = Logs::new();
         self.log_collector
             .as_ref()
-            .map(|collector| collector.messages())
-            .unwrap_or(&[])
+            .map_or(&NO_LOGS, |collector| collector.messages())
     }
 
     /// Logs why a loader-owned program cannot run and returns the failure it becomes.
     pub fn program_unavailable(&mut self, reason: UnavailableProgram) -> ExecutionFailure {
-        self.log(reason.log_message().to_string());
+        self.log(reason.log_message());
         reason.error(&self.features).into()
     }
 

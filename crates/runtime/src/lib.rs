@@ -79,7 +79,7 @@ pub use invoke_context::{
     Builtin, BuiltinFunction, CpiAccountMeta, ExecutionFailure, InvokeContext, InvokeObserver,
     PhaseTimes, ProgramExecutor,
 };
-pub use log_collector::LogCollector;
+pub use log_collector::{LogCollector, LogLines, Logs};
 pub use processor::{Runtime, TransactionError, TransactionOutcome, TransactionSettings};
 pub use program_cache::{ProgramCache, ProgramStatus, UnavailableProgram};
 pub use solana_account::{Account, AccountSharedData, ReadableAccount, WritableAccount};

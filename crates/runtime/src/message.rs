@@ -110,10 +110,15 @@ impl CompiledMessage {
     /// every occurrence, reserved keys and program ids demoted, then written back into
     /// every instruction account.
     pub fn compile(instructions: &[Instruction]) -> Self {
+        // At most every account and program id is a new key: sized once, not grown.
+        let most_keys = instructions
+            .iter()
+            .map(|instruction| instruction.accounts.len() + 1)
+            .sum();
         let mut message = Self {
-            account_keys: Vec::new(),
-            is_signer: Vec::new(),
-            is_writable: Vec::new(),
+            account_keys: Vec::with_capacity(most_keys),
+            is_signer: Vec::with_capacity(most_keys),
+            is_writable: Vec::with_capacity(most_keys),
             frames: Vec::with_capacity(instructions.len()),
         };
         for instruction in instructions {

@@ -31,6 +31,7 @@ use crate::features::FeatureSet;
 use crate::invoke_context::{
     Builtin, BuiltinFunction, InvokeContext, InvokeObserver, PhaseTimes, ProgramExecutor,
 };
+use crate::log_collector::Logs;
 use crate::message::CompiledMessage;
 use crate::program_cache::ProgramCache;
 use crate::sysvars::{instructions_sysvar_data, InstructionsSysvarEntry, RentParams, Sysvars};
@@ -55,7 +56,7 @@ pub struct TransactionOutcome {
     /// Compute units of every instruction together.
     pub compute_units_consumed: u64,
     /// Agave's log lines.
-    pub logs: Vec<String>,
+    pub logs: Logs,
     /// sbfvm's notes about the run, outside Agave's logs.
     pub diagnostics: Vec<String>,
     /// Wall time per execution phase, when `Runtime::profile_phases` is on.
@@ -655,7 +656,7 @@ impl TransactionOutcome {
         Self {
             result: Err(error),
             compute_units_consumed: 0,
-            logs: Vec::new(),
+            logs: Logs::new(),
             diagnostics: Vec::new(),
             phase_times: None,
             return_data: None,
@@ -694,11 +695,7 @@ impl TransactionOutcome {
         let trace = transaction_context.take_trace();
         let return_data = Some(transaction_context.take_return_data())
             .filter(|return_data| !return_data.data.is_empty());
-        let accounts_after = transaction_context
-            .into_accounts()
-            .into_iter()
-            .map(|(_, account, _)| account)
-            .collect();
+        let accounts_after = transaction_context.into_account_states();
         let outcome = Self {
             result: Ok(()),
             compute_units_consumed,

@@ -314,6 +314,19 @@ impl TransactionContext {
             .is_some_and(|account| account.touched.get())
     }
 
+    /// The accounts' states in index order. Collected into a new vector: collecting
+    /// straight from the transaction accounts would reuse their (larger) allocation and
+    /// shrink it with a `realloc`.
+    pub fn into_account_states(self) -> Vec<AccountSharedData> {
+        let mut states = Vec::with_capacity(self.accounts.len());
+        states.extend(
+            self.accounts
+                .into_iter()
+                .map(|account| account.account.into_inner()),
+        );
+        states
+    }
+
     /// The accounts with their final state, consuming the context.
     pub fn into_accounts(self) -> Vec<(Pubkey, AccountSharedData, bool)> {
         self.accounts

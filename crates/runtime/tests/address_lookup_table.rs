@@ -121,18 +121,16 @@ fn a_table_is_created_extended_deactivated_and_closed() {
             InstructionError::InvalidArgument
         ))
     );
-    assert!(outcome
-        .logs
-        .contains(&"Lookup table is not deactivated".to_string()));
+    assert!(outcome.logs.contains("Lookup table is not deactivated"));
 
     // Deactivate at the Clock slot; closing must wait for the cool-down.
     let outcome = run(&mut rt, data(3, &[]), table_accounts(table, authority, &[]));
     assert_eq!(outcome.result, Ok(()));
     assert_eq!(table_of(&rt, &table).deactivation_slot, CLOCK_SLOT);
     let outcome = run(&mut rt, data(4, &[]), close_accounts.clone());
-    assert!(outcome.logs.contains(
-        &"Table cannot be closed until it's fully deactivated in 513 blocks".to_string()
-    ));
+    assert!(outcome
+        .logs
+        .contains("Table cannot be closed until it's fully deactivated in 513 blocks"));
     // Later, with the slot gone from SlotHashes, the lamports go to the recipient.
     let mut sysvars = (*rt.sysvars).clone();
     sysvars.clock.slot = CLOCK_SLOT + 600;
@@ -178,7 +176,7 @@ fn refusals_and_the_gate() {
             InstructionError::InvalidInstructionData
         ))
     );
-    assert!(outcome.logs.contains(&"7 is not a recent slot".to_string()));
+    assert!(outcome.logs.contains("7 is not a recent slot"));
     // A table the program does not own.
     let foreign = Pubkey::new_unique();
     rt.store
@@ -221,7 +219,7 @@ fn refusals_and_the_gate() {
             InstructionError::Immutable
         ))
     );
-    assert!(outcome.logs.contains(&"Lookup table is frozen".to_string()));
+    assert!(outcome.logs.contains("Lookup table is frozen"));
     // Mainnet has migrated the program to Core BPF: no builtin, no account.
     let mut mainnet = runtime();
     let outcome = run(&mut mainnet, data(1, &[]), vec![]);

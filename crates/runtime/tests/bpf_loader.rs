@@ -51,7 +51,7 @@ struct MockExecutor {
 impl ProgramExecutor for MockExecutor {
     fn execute(&self, invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailure> {
         invoke_context.consume(10);
-        invoke_context.log("Program log: mock ran".to_string());
+        invoke_context.log("Program log: mock ran");
         Ok(())
     }
 
@@ -312,7 +312,7 @@ fn non_upgradeable_loaders_refuse_management_instructions() {
             Some(InstructionError::UnsupportedProgramId)
         );
         assert_eq!(outcome.compute_units_consumed, units);
-        assert_eq!(outcome.logs[1], message);
+        assert_eq!(&outcome.logs[1], message);
     }
     // Not enough compute units for the charge.
     let mut env = loader_test();
@@ -499,7 +499,7 @@ fn deploy_with_max_data_len_creates_the_program() {
     env.set_slot(SLOT + 1);
     let outcome = env.invoke(program);
     assert_eq!(outcome.result, Ok(()));
-    assert!(outcome.logs.contains(&"Program log: mock ran".to_string()));
+    assert!(outcome.logs.contains("Program log: mock ran"));
 }
 
 #[test]
@@ -782,7 +782,7 @@ fn set_authority() {
     let programdata = programdata_address(&program);
     let outcome = env.run(set_authority_ix(programdata, env.authority, None, false));
     assert_eq!(outcome.result, Ok(()));
-    assert_eq!(outcome.logs[1], "New authority None");
+    assert_eq!(&outcome.logs[1], "New authority None");
     assert_eq!(
         state(&env, &programdata),
         UpgradeableLoaderState::ProgramData {
@@ -1125,7 +1125,7 @@ fn extend_program() {
     assert_eq!(outcome.result, Ok(()), "{:?}", outcome.logs);
     assert_eq!(outcome.compute_units_consumed, 2_370 + 150);
     assert_eq!(
-        outcome.logs.last().map(String::as_str),
+        outcome.logs.last(),
         Some(format!("Program {} success", loader()).as_str())
     );
     assert!(outcome

@@ -239,7 +239,7 @@ fn the_program_must_be_a_caller_account_and_is_checked_last() {
 
 fn echo_builtin(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFailure> {
     invoke_context.consume_checked(1)?;
-    invoke_context.log("echo ran".to_string());
+    invoke_context.log("echo ran");
     Ok(())
 }
 

@@ -183,13 +183,23 @@ impl<'a> TreeBuilder<'a> {
 
     /// The frames the frame at `trace_index` invoked, in trace order.
     fn callees(&self, trace_index: usize) -> Vec<Invocation> {
+        let trace = &self.transaction.trace;
+        let height = trace[trace_index].stack_height();
+        // A frame's descendants follow it in the trace, each deeper than it, up to the
+        // next frame at its height or above: only that span is scanned, not the rest of
+        // the trace (which made a thousand sibling CPIs cost a million comparisons).
+        let descendants = trace[trace_index + 1..]
+            .iter()
+            .take_while(|frame| frame.stack_height() > height)
+            .count();
+        let span = trace_index + 1..trace_index + 1 + descendants;
         let is_child = |frame: &InstructionFrame| frame.caller_index == Some(trace_index);
-        let later = &self.transaction.trace[trace_index + 1..];
         // Sized first: an `Invocation` is large, and growing the vector would move them all.
-        let mut invocations = Vec::with_capacity(later.iter().filter(|f| is_child(f)).count());
-        for (offset, child) in later.iter().enumerate() {
+        let mut invocations =
+            Vec::with_capacity(trace[span.clone()].iter().filter(|f| is_child(f)).count());
+        for (offset, child) in trace[span.clone()].iter().enumerate() {
             if is_child(child) {
-                invocations.push(self.build(trace_index + 1 + offset));
+                invocations.push(self.build(span.start + offset));
             }
         }
         invocations

@@ -154,8 +154,8 @@ pub use input::{read_input_file, read_input_text, MAX_INPUT_TEXT_BYTES, MAX_PROG
 pub use outcome::{result_string, Cost, Invocation, Outcome};
 pub use sbfvm_runtime::transaction::FeeDetails;
 pub use sbfvm_runtime::{
-    self as runtime, Account, AccountSharedData, FeatureSet, Instruction, InstructionError, Pubkey,
-    ReadableAccount, RentParams, Sysvars, TransactionError, WritableAccount,
+    self as runtime, Account, AccountSharedData, FeatureSet, Instruction, InstructionError, Logs,
+    Pubkey, ReadableAccount, RentParams, Sysvars, TransactionError, WritableAccount,
 };
 pub use sbfvm_vm::{
     self as vm, syscall_name, ExecutionMode, LoadedProgram, ProgramEnvironment, SbpfVersion,

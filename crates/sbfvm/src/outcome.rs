@@ -2,7 +2,7 @@
 //! and the invoke tree with each frame's units and where they went.
 
 use sbfvm_runtime::transaction::FeeDetails;
-use sbfvm_runtime::TransactionOutcome;
+use sbfvm_runtime::{Logs, TransactionOutcome};
 
 use sbfvm_runtime::{Account, AccountSharedData, InstructionError, Pubkey, TransactionError};
 
@@ -112,7 +112,7 @@ impl Outcome {
     }
 
     /// The transaction's log lines, as Agave writes them.
-    pub fn logs(&self) -> &[String] {
+    pub fn logs(&self) -> &Logs {
         &self.transaction.logs
     }
 

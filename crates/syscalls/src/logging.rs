@@ -58,13 +58,15 @@ impl Syscall for Log {
     fn call(context: &mut VmContext, [addr, len]: [u64; 2]) -> SyscallResult {
         let cost = context.invoke_context().budget.syscall_base_cost.max(len);
         charge(context, cost)?;
-        // One allocation per line: the message is copied once, straight from guest memory.
-        let line = [
-            "Program log: ",
-            translate_str(&context.memory(), addr, len)?,
-        ]
-        .concat();
-        log(context, line)
+        // Copied once out of guest memory into a reused buffer, then once into the log:
+        // no allocation per line.
+        let mut message = context.take_line_buffer();
+        message.push_str(translate_str(&context.memory(), addr, len)?);
+        context
+            .invoke_context_mut()
+            .log_parts(&["Program log: ", &message]);
+        context.give_line_buffer(message);
+        Ok(0)
     }
 }
 
@@ -76,7 +78,7 @@ impl Syscall for Log64 {
         charge(context, context.invoke_context().budget.log_64_units)?;
         log(
             context,
-            format!("Program log: {a:#x}, {b:#x}, {c:#x}, {d:#x}, {e:#x}"),
+            format_args!("Program log: {a:#x}, {b:#x}, {c:#x}, {d:#x}, {e:#x}"),
         )
     }
 }
@@ -90,7 +92,7 @@ impl Syscall for LogComputeUnits {
         let remaining = context.invoke_context().remaining();
         log(
             context,
-            format!("Program consumption: {remaining} units remaining"),
+            format_args!("Program consumption: {remaining} units remaining"),
         )
     }
 }
@@ -102,7 +104,7 @@ impl Syscall for LogPubkey {
     fn call(context: &mut VmContext, [addr]: [u64; 1]) -> SyscallResult {
         charge(context, context.invoke_context().budget.log_pubkey_units)?;
         let key = Pubkey::new_from_array(context.memory().read::<32>(addr, 1)?);
-        log(context, format!("Program log: {key}"))
+        log(context, format_args!("Program log: {key}"))
     }
 }
 
@@ -125,9 +127,10 @@ impl Syscall for LogData {
             .iter()
             .fold(0u64, |sum, (_, len)| sum.saturating_add(*len));
         charge(context, total)?;
-        let memory = context.memory();
         // Agave's `format!("Program data: {}", fields.join(" "))`, built in place.
-        let mut line = String::from("Program data: ");
+        let mut line = context.take_line_buffer();
+        line.push_str("Program data: ");
+        let memory = context.memory();
         for (index, (ptr, len)) in slices.into_iter().enumerate() {
             let bytes = memory.bytes(ptr, len)?;
             if index > 0 {
@@ -135,12 +138,18 @@ impl Syscall for LogData {
             }
             base64::engine::general_purpose::STANDARD.encode_string(bytes, &mut line);
         }
-        log(context, line)
+        context.invoke_context_mut().log(&line);
+        context.give_line_buffer(line);
+        Ok(0)
     }
 }
 
-/// Appends `line` to the program log; returns 0 for the syscall.
-fn log(context: &mut VmContext, line: String) -> Result<u64, SyscallError> {
-    context.invoke_context_mut().log(line);
+/// Appends the formatted line to the program log (built in the context's reused line
+/// buffer); returns 0 for the syscall.
+fn log(context: &mut VmContext, line: std::fmt::Arguments<'_>) -> Result<u64, SyscallError> {
+    let mut buffer = context.take_line_buffer();
+    std::fmt::Write::write_fmt(&mut buffer, line).expect("a String takes any text");
+    context.invoke_context_mut().log(&buffer);
+    context.give_line_buffer(buffer);
     Ok(0)
 }

@@ -77,7 +77,7 @@ impl Syscall for Poseidon {
         let Some(cost) = poseidon_cost(vals_len) else {
             context
                 .invoke_context_mut()
-                .log("Overflow while calculating the compute cost".to_string());
+                .log("Overflow while calculating the compute cost");
             return Err(SyscallError::ArithmeticOverflow);
         };
         charge(context, cost)?;

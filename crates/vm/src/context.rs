@@ -125,6 +125,9 @@ pub struct VmContext {
     pub(crate) text_instructions: u64,
     /// See [`InlineStackHeight`].
     pub(crate) inline_stack_height: InlineStackHeight,
+    /// Reused by syscalls that copy a guest string before logging it
+    /// ([`VmContext::take_line_buffer`]).
+    line_buffer: String,
 }
 
 impl VmContext {
@@ -191,7 +194,21 @@ impl VmContext {
             last_syscall: 0,
             text_instructions: 0,
             inline_stack_height: InlineStackHeight::DISARMED,
+            line_buffer: String::new(),
         }
+    }
+
+    /// An empty string to build a line in, with the capacity earlier lines left: a guest
+    /// string is copied out of guest memory (which borrows this context) before the invoke
+    /// context can log it. Hand it back with [`VmContext::give_line_buffer`].
+    pub fn take_line_buffer(&mut self) -> String {
+        std::mem::take(&mut self.line_buffer)
+    }
+
+    /// Keeps `buffer`'s capacity for the next [`VmContext::take_line_buffer`].
+    pub fn give_line_buffer(&mut self, mut buffer: String) {
+        buffer.clear();
+        self.line_buffer = buffer;
     }
 
     /// This frame's syscall usage by name, in first-call order, the calls the JIT made

@@ -318,7 +318,7 @@ pub fn run_sbfvm(case: &Case, mode: ExecutionMode) -> Result<Effects, String> {
             accounts: compared(case)
                 .map(|(key, given)| state(*key, &after(key, given)))
                 .collect(),
-            logs: transaction.logs.clone(),
+            logs: transaction.logs.to_vec(),
             instructions_sysvar: transaction
                 .account_keys
                 .iter()

@@ -282,7 +282,7 @@ fn check_authority(
     match meta.authority {
         None => {
             if let Some(message) = frozen_log {
-                invoke_context.log(message.to_string());
+                invoke_context.log(message);
             }
             Err(InstructionError::Immutable)
         }
@@ -476,7 +476,7 @@ fn close_lookup_table(invoke_context: &mut InvokeContext) -> Result<(), Instruct
     let recent_slots = recent_slots(invoke_context)?;
     match meta.remaining_blocks(clock_slot, &recent_slots) {
         Some(None) => {
-            invoke_context.log("Lookup table is not deactivated".to_string());
+            invoke_context.log("Lookup table is not deactivated");
             return Err(InstructionError::InvalidArgument);
         }
         Some(Some(remaining_blocks)) => {

@@ -132,15 +132,14 @@ fn process_management_instruction(
         process_loader_upgradeable_instruction(invoke_context)
     } else if program_id == bpf_loader::id() {
         invoke_context.consume_checked(DEFAULT_LOADER_COMPUTE_UNITS)?;
-        invoke_context
-            .log("BPF loader management instructions are no longer supported".to_string());
+        invoke_context.log("BPF loader management instructions are no longer supported");
         Err(InstructionError::UnsupportedProgramId)
     } else if program_id == bpf_loader_deprecated::id() {
         invoke_context.consume_checked(DEPRECATED_LOADER_COMPUTE_UNITS)?;
-        invoke_context.log("Deprecated loader is no longer supported".to_string());
+        invoke_context.log("Deprecated loader is no longer supported");
         Err(InstructionError::UnsupportedProgramId)
     } else {
-        invoke_context.log("Invalid BPF loader id".to_string());
+        invoke_context.log("Invalid BPF loader id");
         Err(match LoaderRules::of(&invoke_context.features) {
             LoaderRules::Agave2_1 => InstructionError::IncorrectProgramId,
             LoaderRules::Agave4_4 => InstructionError::UnsupportedProgramId,
@@ -158,7 +157,7 @@ fn invoke_program(invoke_context: &mut InvokeContext) -> Result<(), ExecutionFai
         .borrow_current_program_account()?
         .executable();
     if LoaderRules::of(&invoke_context.features) == LoaderRules::Agave2_1 && !executable {
-        invoke_context.log("Program is not executable".to_string());
+        invoke_context.log("Program is not executable");
         return Err(InstructionError::IncorrectProgramId.into());
     }
     let slot = invoke_context.sysvars.clock.slot;

@@ -248,7 +248,7 @@ impl<'a> Processor<'a> {
         let instruction_context = &self.instruction_context;
         let from = self.borrow(from_position)?;
         if !from.data().is_empty() {
-            instruction_context.log("Transfer: `from` must not carry data".to_string());
+            instruction_context.log("Transfer: `from` must not carry data");
             return Err(InstructionError::InvalidArgument);
         }
         if lamports > from.lamports() {
@@ -379,9 +379,8 @@ impl<'a> Processor<'a> {
                 let environment = instruction_context.environment_blockhash();
                 let next_durable_nonce = durable_nonce_from_blockhash(environment.blockhash);
                 if data.durable_nonce == next_durable_nonce {
-                    instruction_context.log(
-                        "Advance nonce account: nonce can only advance once per slot".to_string(),
-                    );
+                    instruction_context
+                        .log("Advance nonce account: nonce can only advance once per slot");
                     return Err(system_error(SystemError::NonceBlockhashNotExpired));
                 }
                 let new_data = NonceData::new(
@@ -424,10 +423,8 @@ impl<'a> Processor<'a> {
                         instruction_context.environment_blockhash().blockhash,
                     );
                     if data.durable_nonce == durable_nonce {
-                        instruction_context.log(
-                            "Withdraw nonce account: nonce can only advance once per slot"
-                                .to_string(),
-                        );
+                        instruction_context
+                            .log("Withdraw nonce account: nonce can only advance once per slot");
                         return Err(system_error(SystemError::NonceBlockhashNotExpired));
                     }
                     from.set_state(&NonceVersions::new(NonceState::Uninitialized))?;

@@ -379,7 +379,7 @@ fn sol_alloc_free_is_not_deployable_but_still_executable() {
         Some(InstructionError::InvalidAccountData)
     );
     assert!(
-        outcome.logs().iter().any(|line| line == &error),
+        outcome.logs().iter().any(|line| line == error),
         "{:?}",
         outcome.logs()
     );

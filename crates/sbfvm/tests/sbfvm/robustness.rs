@@ -357,9 +357,7 @@ fn executor_round_trip_in_the_interpreter() {
             vec![AccountMeta::new(AD[0], false)],
         ));
         assert!(outcome.is_ok(), "{}", outcome.result_string());
-        assert!(outcome
-            .logs()
-            .contains(&"Program log: hello from sbfvm".to_string()));
+        assert!(outcome.logs().contains("Program log: hello from sbfvm"));
         // Twice each: the second run gets the pooled buffers the first one dirtied, and
         // must still see zeros (stack_probe fails with Custom(1..=3) otherwise).
         for data in [[2u8, 0xAA, 0], [0, 0x55, 2]] {
@@ -480,7 +478,7 @@ fn log_output_is_capped_at_10_000_bytes_then_log_truncated() {
         assert_eq!(truncated.len(), 1, "{mode:?}: {} lines", logs.len());
         // Everything before the marker fits the limit; nothing is logged after it (the
         // "consumed" and "failed" lines included), as in Agave's LogCollector.
-        let bytes: usize = logs[..truncated[0]].iter().map(String::len).sum();
+        let bytes: usize = logs.iter().take(truncated[0]).map(str::len).sum();
         assert!(bytes < 10_000, "{mode:?}: {bytes} bytes before the marker");
         assert!(bytes > 9_900, "{mode:?}: {bytes} bytes before the marker");
         assert_eq!(truncated[0], logs.len() - 1, "{mode:?}");

@@ -200,6 +200,53 @@ fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
     );
 }
 
+/// The invoke tree against the plain reading of the trace: every frame that ran appears
+/// exactly once, as a child of its `caller_index` (top-level frames at the root), children
+/// in trace order. The tree builder scans only a frame's span of descendants; this checks
+/// it against every frame of every scenario, siblings and nested CPIs included.
+#[test]
+fn every_invoke_tree_holds_each_frame_once_under_its_caller() {
+    fn walk(
+        invocations: &[sbfvm::Invocation],
+        caller: Option<usize>,
+        seen: &mut Vec<(usize, Option<usize>)>,
+    ) {
+        for invocation in invocations {
+            seen.push((invocation.trace_index, caller));
+            walk(&invocation.invocations, Some(invocation.trace_index), seen);
+        }
+    }
+    let mut nested = 0;
+    for path in scenario_files() {
+        let report = run(&path, ExecutionMode::Jit).unwrap();
+        for instruction in &report.instructions {
+            let transaction = &instruction.outcome.transaction;
+            let mut seen = Vec::new();
+            walk(&instruction.outcome.invocations, None, &mut seen);
+            // Depth first, children in trace order: the walk visits frames in trace order.
+            let expected: Vec<(usize, Option<usize>)> = transaction
+                .trace
+                .iter()
+                .enumerate()
+                .filter(|(_, frame)| frame.caller_index.is_some() || frame.outcome.is_some())
+                .map(|(index, frame)| (index, frame.caller_index))
+                .collect();
+            nested += expected
+                .iter()
+                .filter(|(_, caller)| caller.is_some())
+                .count();
+            assert_eq!(
+                seen,
+                expected,
+                "{} {}",
+                file_name(&path),
+                label(instruction)
+            );
+        }
+    }
+    assert!(nested > 50, "only {nested} CPI frames in the scenarios");
+}
+
 /// Guards the discovery itself: a wrong directory or extension filter would otherwise make
 /// the test above pass vacuously.
 #[test]

@@ -159,7 +159,7 @@ impl Fixture {
         self.invoke_context
             .logs()
             .last()
-            .cloned()
+            .map(str::to_owned)
             .unwrap_or_default()
     }
 

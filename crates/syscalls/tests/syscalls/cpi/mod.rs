@@ -323,7 +323,13 @@ impl Cpi {
 
     /// Log lines since the previous call.
     fn new_logs(&mut self) -> Vec<String> {
-        let logs = self.ic.logs()[self.log_mark..].to_vec();
+        let logs: Vec<String> = self
+            .ic
+            .logs()
+            .iter()
+            .skip(self.log_mark)
+            .map(str::to_owned)
+            .collect();
         self.log_mark = self.ic.logs().len();
         logs
     }
