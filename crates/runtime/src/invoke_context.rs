@@ -330,13 +330,6 @@ impl InvokeContext {
         }
     }
 
-    /// Appends one log line made of `parts` (no allocation of its own).
-    pub fn log_parts(&mut self, parts: &[&str]) {
-        if let Some(collector) = self.log_collector.as_mut() {
-            collector.log_parts(parts);
-        }
-    }
-
     /// The log lines so far.
     pub fn logs(&self) -> &Logs {
         static NO_LOGS: Logs = Logs::new();

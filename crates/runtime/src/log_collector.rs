@@ -275,7 +275,7 @@ impl LogCollector {
 
     /// [`LogCollector::log`] of the message the `parts` make, written straight into the
     /// collector's buffer.
-    pub fn log_parts(&mut self, parts: &[&str]) {
+    fn log_parts(&mut self, parts: &[&str]) {
         let Some(limit) = self.bytes_limit else {
             self.messages.push_parts(parts);
             return;
@@ -314,20 +314,6 @@ impl LogCollector {
     /// `Program log: <message>`.
     pub fn program_log(&mut self, message: &str) {
         self.log_parts(&["Program log: ", message]);
-    }
-
-    /// `Program data: <base64> <base64> …`.
-    pub fn program_data(&mut self, fields_base64: &[String]) {
-        let mut parts = Vec::with_capacity(2 * fields_base64.len() + 1);
-        parts.push("Program data:");
-        for field in fields_base64 {
-            parts.extend([" ", field.as_str()]);
-        }
-        if fields_base64.is_empty() {
-            // Agave's `format!("Program data: {}", fields.join(" "))` keeps the space.
-            parts.push(" ");
-        }
-        self.log_parts(&parts);
     }
 
     /// `Program return: <id> <base64>`.

@@ -327,20 +327,6 @@ impl TransactionContext {
         states
     }
 
-    /// The accounts with their final state, consuming the context.
-    pub fn into_accounts(self) -> Vec<(Pubkey, AccountSharedData, bool)> {
-        self.accounts
-            .into_iter()
-            .map(|account| {
-                (
-                    account.key,
-                    account.account.into_inner(),
-                    account.touched.get(),
-                )
-            })
-            .collect()
-    }
-
     /// Every account as it is now (the data shared, not copied).
     pub fn accounts_snapshot(&self) -> Vec<(Pubkey, AccountSharedData)> {
         self.accounts

@@ -62,9 +62,9 @@ impl Syscall for Log {
         // no allocation per line.
         let mut message = context.take_line_buffer();
         message.push_str(translate_str(&context.memory(), addr, len)?);
-        context
-            .invoke_context_mut()
-            .log_parts(&["Program log: ", &message]);
+        if let Some(collector) = context.invoke_context_mut().log_collector.as_mut() {
+            collector.program_log(&message);
+        }
         context.give_line_buffer(message);
         Ok(0)
     }

@@ -69,6 +69,23 @@ pub struct PcUnits {
 }
 
 impl PcUnits {
+    /// Counting for a function whose instructions start at its entry `pc`, where a
+    /// compiler puts the entry block, so the span seldom grows downwards.
+    fn starting_at(pc: u64) -> Self {
+        Self {
+            first_pc: pc,
+            units: Vec::new(),
+        }
+    }
+
+    /// Counting for `kind`'s node: a function's from its entry, a syscall's never.
+    fn for_node(kind: &ProfileNodeKind) -> Self {
+        match kind {
+            ProfileNodeKind::Function { entry_pc } => Self::starting_at(*entry_pc),
+            ProfileNodeKind::Syscall { .. } => Self::default(),
+        }
+    }
+
     /// Adds one unit to `pc`: per executed instruction, so a pc already inside the span
     /// (nearly every step) costs one bounds check.
     #[inline(always)]
@@ -122,25 +139,6 @@ pub struct FrameProfile {
     /// Times each pc (instruction index in the text) was executed, for coverage; empty
     /// unless the run was asked for it (`profile_run`'s `coverage`).
     pub pc_hits: Vec<u64>,
-}
-
-impl PcUnits {
-    /// Counting for a function whose instructions start at its entry `pc`, where a
-    /// compiler puts the entry block, so the span seldom grows downwards.
-    fn starting_at(pc: u64) -> Self {
-        Self {
-            first_pc: pc,
-            units: Vec::new(),
-        }
-    }
-
-    /// Counting for `kind`'s node: a function's from its entry, a syscall's never.
-    fn for_node(kind: &ProfileNodeKind) -> Self {
-        match kind {
-            ProfileNodeKind::Function { entry_pc } => Self::starting_at(*entry_pc),
-            ProfileNodeKind::Syscall { .. } => Self::default(),
-        }
-    }
 }
 
 impl FrameProfile {
