@@ -14,7 +14,6 @@ fn report(scenario: &str, profile: bool) -> TempFile {
     }
     let output = sbfvm(&args);
     let stdout = assert_exit_code(&output, 0);
-    let _ = std::fs::remove_dir_all(&dir);
     TempFile::new("report.json", stdout.as_bytes())
 }
 

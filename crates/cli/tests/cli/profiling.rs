@@ -86,7 +86,6 @@ fn profiles_are_written_per_instruction_and_merged_and_add_up() {
         totals.windows(2).all(|pair| pair[0] >= pair[1]),
         "{totals:?}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The same run in both modes gives the same profile, callee frames nested under the CPI
@@ -109,7 +108,6 @@ fn profiles_are_the_same_in_both_modes() {
             mode,
             std::fs::read_to_string(dir.join("merged.folded")).unwrap(),
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
     assert_eq!(folded["interpreter"], folded["jit"]);
     assert!(

@@ -97,12 +97,12 @@ impl Drop for TempPath {
 }
 
 /// A file at a [`temp_path`] with the given contents; removed when dropped.
-pub(crate) struct TempFile(pub(crate) PathBuf);
+pub(crate) struct TempFile(pub(crate) TempPath);
 
 impl TempFile {
     /// Writes `contents` to a fresh [`temp_path`] for `name`.
     pub(crate) fn new(name: &str, contents: &[u8]) -> Self {
-        let path = unique_temp_path(name);
+        let path = temp_path(name);
         std::fs::write(&path, contents).expect("write temp file");
         Self(path)
     }
@@ -110,11 +110,5 @@ impl TempFile {
     /// The file's path as a `&str`, to pass as a command-line argument.
     pub(crate) fn path(&self) -> &str {
         self.0.to_str().expect("UTF-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
     }
 }

@@ -76,3 +76,71 @@ pub(crate) fn deploy_with(vm: &mut Sbfvm, program: Pubkey, loader: Loader, name:
     vm.add_program(program, loader, &elf(name))
         .unwrap_or_else(|error| panic!("load {name}: {error}"));
 }
+
+/// Runs `elf` as a one-program scenario (instruction data `data`): a plain run succeeds,
+/// and a profiled run and a coverage run each fail with an error that names the program
+/// and contains `needle`. `label` names the case in assertion messages.
+pub(crate) fn assert_profile_and_coverage_refuse(
+    elf: &[u8],
+    data: &[u8],
+    needle: &str,
+    label: &str,
+) {
+    use sbfvm::runner::{self, RunOptions};
+    use sbfvm::scenario::Scenario;
+
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "sbfvm-refused-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = dir.join("broken.so");
+    std::fs::write(&program, elf).unwrap();
+    let scenario = Scenario::single_program(&program, data);
+    let plain = runner::run(&scenario, None);
+    let profile = RunOptions {
+        profile: true,
+        ..RunOptions::default()
+    };
+    let coverage = RunOptions {
+        coverage: true,
+        ..RunOptions::default()
+    };
+    let refused = [
+        (profile, "cannot profile: program "),
+        (coverage, "cannot compute coverage: program "),
+    ]
+    .map(|(options, prefix)| {
+        let error = runner::run_with(&scenario, &options).map(|_| ());
+        (prefix, error.map_err(|error| error.to_string()))
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(plain.unwrap().instructions[0].outcome.is_ok(), "{label}");
+    for (prefix, error) in refused {
+        let error = error.unwrap_err();
+        assert!(error.starts_with(prefix), "{label}: {error}");
+        assert!(error.contains(needle), "{label}: {error}");
+    }
+}
+
+/// Every frame of an invoke tree, depth first (so in trace order), each with its caller's
+/// trace index (`None` at the top level).
+pub(crate) fn invoke_tree_frames(
+    invocations: &[sbfvm::Invocation],
+) -> Vec<(&sbfvm::Invocation, Option<usize>)> {
+    fn walk<'a>(
+        invocations: &'a [sbfvm::Invocation],
+        caller: Option<usize>,
+        out: &mut Vec<(&'a sbfvm::Invocation, Option<usize>)>,
+    ) {
+        for invocation in invocations {
+            out.push((invocation, caller));
+            walk(&invocation.invocations, Some(invocation.trace_index), out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(invocations, None, &mut out);
+    out
+}

@@ -8,13 +8,9 @@ use sbfvm::profile::{NodeKind, ProfileNode, ProgramNames};
 use sbfvm::runner::{self, RunOptions};
 use sbfvm::scenario::Scenario;
 
-use crate::common::{fixtures_dir, MODES};
+use crate::common::{assert_profile_and_coverage_refuse, elf, fixtures_dir, MODES};
 
 const LOOP_SOURCE: &str = "programs/dwarf_loop.c";
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(fixtures_dir().join(name)).unwrap()
-}
 
 /// `dwarf_loop.so` with data `01 02 04` (three bytes, sum 7: odd), line by line from
 /// `programs/dwarf_loop.c` as clang -O2 compiles it:
@@ -106,7 +102,7 @@ fn a_program_without_dwarf_keeps_instruction_coverage() {
         .unwrap();
     assert_eq!(coverage.programs[0].kind, CoverageKind::Instructions);
     assert!(coverage.programs[0].files.is_empty());
-    let names = ProgramNames::from_elf(&fixture_bytes("log.so")).unwrap();
+    let names = ProgramNames::from_elf(&elf("log.so")).unwrap();
     assert!(names.source.is_none());
 }
 
@@ -226,7 +222,7 @@ fn section_range(elf: &[u8], name: &str) -> std::ops::Range<usize> {
 /// is an error that says so, for the profiles and coverage alike; the program still runs.
 #[test]
 fn broken_dwarf_is_a_clear_error() {
-    let original = fixture_bytes("dwarf_loop.so");
+    let original = elf("dwarf_loop.so");
     let info = section_range(&original, ".debug_info");
     // DWARF 4 unit header: unit_length (4 bytes), version (2), debug_abbrev_offset (4).
     let truncated_unit = {
@@ -239,8 +235,6 @@ fn broken_dwarf_is_a_clear_error() {
         elf[info.start + 6..info.start + 10].copy_from_slice(&0x00ff_ff00u32.to_le_bytes());
         elf
     };
-    let dir = std::env::temp_dir().join(format!("sbfvm-broken-dwarf-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
     for (label, elf) in [
         ("truncated unit", truncated_unit),
         ("bad abbreviation offset", bad_abbrev_offset),
@@ -248,36 +242,8 @@ fn broken_dwarf_is_a_clear_error() {
         let error = ProgramNames::from_elf(&elf).unwrap_err();
         assert!(error.contains("unreadable DWARF"), "{label}: {error}");
         assert!(error.contains("--strip-debug"), "{label}: {error}");
-        let program = dir.join("broken.so");
-        std::fs::write(&program, &elf).unwrap();
-        let scenario = Scenario::single_program(&program, &[1]);
-        assert!(runner::run(&scenario, None).unwrap().instructions[0]
-            .outcome
-            .is_ok());
-        for (options, prefix) in [
-            (
-                RunOptions {
-                    profile: true,
-                    ..RunOptions::default()
-                },
-                "cannot profile: program ",
-            ),
-            (
-                RunOptions {
-                    coverage: true,
-                    ..RunOptions::default()
-                },
-                "cannot compute coverage: program ",
-            ),
-        ] {
-            let error = runner::run_with(&scenario, &options)
-                .unwrap_err()
-                .to_string();
-            assert!(error.starts_with(prefix), "{label}: {error}");
-            assert!(error.contains("unreadable DWARF"), "{label}: {error}");
-        }
+        assert_profile_and_coverage_refuse(&elf, &[1], "unreadable DWARF", label);
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Random byte flips anywhere in the debug sections of both DWARF fixtures: reading and
@@ -293,7 +259,7 @@ fn corrupted_dwarf_never_panics() {
     };
     let mut errors = 0;
     for name in ["dwarf_loop.so", "dwarf_cpi.so"] {
-        let original = fixture_bytes(name);
+        let original = elf(name);
         let ranges: Vec<_> = [".debug_info", ".debug_line", ".debug_abbrev", ".debug_str"]
             .iter()
             .map(|section| section_range(&original, section))

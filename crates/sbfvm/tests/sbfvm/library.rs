@@ -558,12 +558,6 @@ fn frames_are_timed_only_when_asked_and_every_frame_then() {
     let scenario =
         sbfvm::scenario::Scenario::load(&crate::common::fixtures_dir().join("cpi_chain.toml"))
             .unwrap();
-    fn frames(invocations: &[sbfvm::Invocation], out: &mut Vec<sbfvm::Invocation>) {
-        for invocation in invocations {
-            out.push(invocation.clone());
-            frames(&invocation.invocations, out);
-        }
-    }
     for mode in MODES {
         let timed = sbfvm::runner::run(&scenario, Some(mode)).unwrap();
         let mut prepared = sbfvm::runner::prepare(&scenario, Some(mode)).unwrap();
@@ -573,11 +567,10 @@ fn frames_are_timed_only_when_asked_and_every_frame_then() {
                 std::slice::from_ref(&instruction.instruction),
                 instruction.compute_unit_limit,
             );
-            let (mut timed_frames, mut plain_frames) = (Vec::new(), Vec::new());
-            frames(&report.outcome.invocations, &mut timed_frames);
-            frames(&plain.invocations, &mut plain_frames);
+            let timed_frames = crate::common::invoke_tree_frames(&report.outcome.invocations);
+            let plain_frames = crate::common::invoke_tree_frames(&plain.invocations);
             assert_eq!(timed_frames.len(), plain_frames.len(), "{mode:?}");
-            for (timed, plain) in timed_frames.iter().zip(&plain_frames) {
+            for (&(timed, _), &(plain, _)) in timed_frames.iter().zip(&plain_frames) {
                 // A frame refused at the depth limit never ran, so it has no time.
                 let ran = !(timed.result == Err(InstructionError::CallDepth)
                     && timed.compute_units_consumed == 0);

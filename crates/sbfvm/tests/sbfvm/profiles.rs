@@ -9,6 +9,7 @@ use sbfvm::runner::{self, RunOptions};
 use sbfvm::scenario::Scenario;
 use sbfvm::{ExecutionMode, Invocation};
 
+use crate::common::assert_profile_and_coverage_refuse;
 use crate::scenarios::toml_scenarios;
 
 /// What a frame's own nodes (down to, not into, the callee frames) add up to.
@@ -187,33 +188,8 @@ fn an_elf_with_a_broken_symbol_is_a_clear_error() {
     let error = Symbols::from_elf(&elf).unwrap_err();
     assert!(error.contains("outside its string table"), "{error}");
 
-    let dir = std::env::temp_dir().join(format!("sbfvm-broken-symbols-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let program = dir.join("broken.so");
-    std::fs::write(&program, &elf).unwrap();
-    let scenario = Scenario::single_program(&program, &[]);
-    let plain = runner::run(&scenario, None).unwrap();
-    assert!(plain.instructions[0].outcome.is_ok());
     // Coverage names functions from the same symbols, and says so the same way.
-    let profile = RunOptions {
-        profile: true,
-        ..RunOptions::default()
-    };
-    let coverage = RunOptions {
-        coverage: true,
-        ..RunOptions::default()
-    };
-    for (options, prefix) in [
-        (profile, "cannot profile: program "),
-        (coverage, "cannot compute coverage: program "),
-    ] {
-        let error = runner::run_with(&scenario, &options)
-            .unwrap_err()
-            .to_string();
-        assert!(error.starts_with(prefix), "{error}");
-        assert!(error.contains("outside its string table"), "{error}");
-    }
-    let _ = std::fs::remove_dir_all(&dir);
+    assert_profile_and_coverage_refuse(&elf, &[], "outside its string table", "broken symbol");
 }
 
 /// Points the name of `.dynsym`'s first defined symbol (the entrypoint) past `.dynstr`.

@@ -9,7 +9,7 @@ use sbfvm::runner::{self, InstructionReport, RunReport};
 use sbfvm::scenario::Scenario;
 use sbfvm::ExecutionMode;
 
-use crate::common::fixtures_dir;
+use crate::common::{fixtures_dir, invoke_tree_frames};
 
 /// Every scenario file, sorted by name.
 pub(crate) fn scenario_files() -> Vec<PathBuf> {
@@ -162,6 +162,7 @@ fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
     let files = scenario_files();
     let mut problems = String::new();
     let mut instructions = 0;
+    let mut nested = 0;
     for path in &files {
         let interpreter = run(path, ExecutionMode::Interpreter);
         let jit = run(path, ExecutionMode::Jit);
@@ -175,6 +176,7 @@ fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
                 ));
                 problems.push_str(&expectation_failures(path, ExecutionMode::Jit, jit));
                 problems.push_str(&mode_differences(path, interpreter, jit));
+                problems.push_str(&invoke_tree_problems(path, jit, &mut nested));
             }
             _ => {
                 for (mode, result) in [("interpreter", &interpreter), ("jit", &jit)] {
@@ -194,6 +196,7 @@ fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
         "scenario problems ({} files, {instructions} instructions):\n{problems}",
         files.len()
     );
+    assert!(nested > 50, "only {nested} CPI frames in the scenarios");
     eprintln!(
         "{} scenario files, {instructions} instructions, both modes",
         files.len()
@@ -203,48 +206,39 @@ fn every_scenario_meets_its_expectations_in_both_modes_and_the_modes_agree() {
 /// The invoke tree against the plain reading of the trace: every frame that ran appears
 /// exactly once, as a child of its `caller_index` (top-level frames at the root), children
 /// in trace order. The tree builder scans only a frame's span of descendants; this checks
-/// it against every frame of every scenario, siblings and nested CPIs included.
-#[test]
-fn every_invoke_tree_holds_each_frame_once_under_its_caller() {
-    fn walk(
-        invocations: &[sbfvm::Invocation],
-        caller: Option<usize>,
-        seen: &mut Vec<(usize, Option<usize>)>,
-    ) {
-        for invocation in invocations {
-            seen.push((invocation.trace_index, caller));
-            walk(&invocation.invocations, Some(invocation.trace_index), seen);
-        }
-    }
-    let mut nested = 0;
-    for path in scenario_files() {
-        let report = run(&path, ExecutionMode::Jit).unwrap();
-        for instruction in &report.instructions {
-            let transaction = &instruction.outcome.transaction;
-            let mut seen = Vec::new();
-            walk(&instruction.outcome.invocations, None, &mut seen);
-            // Depth first, children in trace order: the walk visits frames in trace order.
-            let expected: Vec<(usize, Option<usize>)> = transaction
-                .trace
-                .iter()
-                .enumerate()
-                .filter(|(_, frame)| frame.caller_index.is_some() || frame.outcome.is_some())
-                .map(|(index, frame)| (index, frame.caller_index))
+/// it against every frame, siblings and nested CPIs included. Adds the CPI frames seen to
+/// `nested`.
+fn invoke_tree_problems(path: &Path, report: &RunReport, nested: &mut usize) -> String {
+    let mut out = String::new();
+    for instruction in &report.instructions {
+        let seen: Vec<(usize, Option<usize>)> =
+            invoke_tree_frames(&instruction.outcome.invocations)
+                .into_iter()
+                .map(|(invocation, caller)| (invocation.trace_index, caller))
                 .collect();
-            nested += expected
-                .iter()
-                .filter(|(_, caller)| caller.is_some())
-                .count();
-            assert_eq!(
-                seen,
-                expected,
-                "{} {}",
-                file_name(&path),
+        let expected: Vec<(usize, Option<usize>)> = instruction
+            .outcome
+            .transaction
+            .trace
+            .iter()
+            .enumerate()
+            .filter(|(_, frame)| frame.caller_index.is_some() || frame.outcome.is_some())
+            .map(|(index, frame)| (index, frame.caller_index))
+            .collect();
+        *nested += expected
+            .iter()
+            .filter(|(_, caller)| caller.is_some())
+            .count();
+        if seen != expected {
+            let _ = writeln!(
+                out,
+                "{} {}: invoke tree frames {seen:?}, trace {expected:?}",
+                file_name(path),
                 label(instruction)
             );
         }
     }
-    assert!(nested > 50, "only {nested} CPI frames in the scenarios");
+    out
 }
 
 /// Guards the discovery itself: a wrong directory or extension filter would otherwise make
