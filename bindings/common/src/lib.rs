@@ -65,12 +65,59 @@ pub enum OptionValue {
     Float(f64),
 }
 
-/// The sysvar fields the `sysvars` option sets, by their dotted path.
-pub const SYSVAR_FIELDS: &str = "clock.slot, clock.epoch_start_timestamp, clock.epoch, \
-    clock.leader_schedule_epoch, clock.unix_timestamp, rent.lamports_per_byte_year, \
-    rent.exemption_threshold, rent.burn_percent, epoch_schedule.slots_per_epoch, \
-    epoch_schedule.leader_schedule_slot_offset, epoch_schedule.warmup, \
-    epoch_schedule.first_normal_epoch, epoch_schedule.first_normal_slot, last_restart_slot";
+/// The sysvar fields the `sysvars` option sets, each once: its section of the spec, its
+/// field and how its value is read (the one top-level field first, listed last). Gives
+/// [`SYSVAR_FIELDS`] and [`Options::set_sysvar`].
+macro_rules! sysvar_fields {
+    (
+        $top:ident => $top_read:ident;
+        $($section:ident . $field:ident => $read:ident,)*
+    ) => {
+        /// The sysvar fields the `sysvars` option sets, by their dotted path.
+        pub const SYSVAR_FIELDS: &str = concat!(
+            $(stringify!($section), ".", stringify!($field), ", ",)*
+            stringify!($top)
+        );
+
+        impl Options {
+            /// Sets the sysvar field at `path` (`clock.slot`, `rent.burn_percent`,
+            /// `last_restart_slot`, … — [`SYSVAR_FIELDS`]).
+            pub fn set_sysvar(&mut self, path: &str, value: OptionValue) -> Result<(), String> {
+                let what = format!("sysvars.{path}");
+                $(
+                    if path == concat!(stringify!($section), ".", stringify!($field)) {
+                        let value = value.$read(&what)?;
+                        let section = self.sysvars.$section.get_or_insert_with(Default::default);
+                        section.$field = Some(value);
+                        return Ok(());
+                    }
+                )*
+                if path == stringify!($top) {
+                    self.sysvars.$top = Some(value.$top_read(&what)?);
+                    return Ok(());
+                }
+                Err(unknown_sysvar(path))
+            }
+        }
+    };
+}
+
+sysvar_fields! {
+    last_restart_slot => unsigned;
+    clock.slot => unsigned,
+    clock.epoch_start_timestamp => signed,
+    clock.epoch => unsigned,
+    clock.leader_schedule_epoch => unsigned,
+    clock.unix_timestamp => signed,
+    rent.lamports_per_byte_year => unsigned,
+    rent.exemption_threshold => float,
+    rent.burn_percent => percent,
+    epoch_schedule.slots_per_epoch => unsigned,
+    epoch_schedule.leader_schedule_slot_offset => unsigned,
+    epoch_schedule.warmup => flag,
+    epoch_schedule.first_normal_epoch => unsigned,
+    epoch_schedule.first_normal_slot => unsigned,
+}
 
 impl OptionValue {
     /// An integer in `min..=max`; a float counts when it is a whole number (a JavaScript
@@ -78,11 +125,8 @@ impl OptionValue {
     fn integer(self, min: i128, max: i128, range: &str, what: &str) -> Result<i128, String> {
         let number = match self {
             OptionValue::Int(number) => Some(number),
-            OptionValue::Float(number)
-                if number.fract() == 0.0 && number.abs() < 2f64.powi(100) =>
-            {
-                Some(number as i128)
-            }
+            // `as` saturates: a float beyond i128 lands outside every range.
+            OptionValue::Float(number) if number.fract() == 0.0 => Some(number as i128),
             _ => None,
         };
         number
@@ -129,63 +173,6 @@ impl std::fmt::Display for OptionValue {
 }
 
 impl Options {
-    /// Sets the sysvar field at `path` (`clock.slot`, `rent.burn_percent`,
-    /// `last_restart_slot`, … — [`SYSVAR_FIELDS`]).
-    pub fn set_sysvar(&mut self, path: &str, value: OptionValue) -> Result<(), String> {
-        let what = format!("sysvars.{path}");
-        let what = what.as_str();
-        let spec = &mut self.sysvars;
-        let (section, field) = path.split_once('.').unwrap_or((path, ""));
-        match section {
-            "clock" => {
-                let clock = spec.clock.get_or_insert_with(Default::default);
-                match field {
-                    "slot" => clock.slot = Some(value.unsigned(what)?),
-                    "epoch_start_timestamp" => {
-                        clock.epoch_start_timestamp = Some(value.signed(what)?)
-                    }
-                    "epoch" => clock.epoch = Some(value.unsigned(what)?),
-                    "leader_schedule_epoch" => {
-                        clock.leader_schedule_epoch = Some(value.unsigned(what)?)
-                    }
-                    "unix_timestamp" => clock.unix_timestamp = Some(value.signed(what)?),
-                    _ => return Err(unknown_sysvar(path)),
-                }
-            }
-            "rent" => {
-                let rent = spec.rent.get_or_insert_with(Default::default);
-                match field {
-                    "lamports_per_byte_year" => {
-                        rent.lamports_per_byte_year = Some(value.unsigned(what)?)
-                    }
-                    "exemption_threshold" => rent.exemption_threshold = Some(value.float(what)?),
-                    "burn_percent" => rent.burn_percent = Some(value.percent(what)?),
-                    _ => return Err(unknown_sysvar(path)),
-                }
-            }
-            "epoch_schedule" => {
-                let schedule = spec.epoch_schedule.get_or_insert_with(Default::default);
-                match field {
-                    "slots_per_epoch" => schedule.slots_per_epoch = Some(value.unsigned(what)?),
-                    "leader_schedule_slot_offset" => {
-                        schedule.leader_schedule_slot_offset = Some(value.unsigned(what)?)
-                    }
-                    "warmup" => schedule.warmup = Some(value.flag(what)?),
-                    "first_normal_epoch" => {
-                        schedule.first_normal_epoch = Some(value.unsigned(what)?)
-                    }
-                    "first_normal_slot" => schedule.first_normal_slot = Some(value.unsigned(what)?),
-                    _ => return Err(unknown_sysvar(path)),
-                }
-            }
-            "last_restart_slot" if field.is_empty() => {
-                spec.last_restart_slot = Some(value.unsigned(what)?)
-            }
-            _ => return Err(unknown_sysvar(path)),
-        }
-        Ok(())
-    }
-
     /// The facade's configuration: mainnet's feature set changed by the gates, Agave's
     /// default sysvars with the given fields replaced.
     pub fn config(&self) -> Result<Config, String> {

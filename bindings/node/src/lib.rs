@@ -66,18 +66,18 @@ pub struct SysvarField {
 }
 
 impl NativeOptions {
-    fn to_common(&self) -> Result<common::Options> {
+    fn into_common(self) -> Result<common::Options> {
         let mut options = common::Options {
             compute_unit_limit: self
                 .compute_unit_limit
                 .as_ref()
                 .map(|limit| u64_of(limit, "computeUnitLimit"))
                 .transpose()?,
-            enable: self.enable.clone().unwrap_or_default(),
-            disable: self.disable.clone().unwrap_or_default(),
+            enable: self.enable.unwrap_or_default(),
+            disable: self.disable.unwrap_or_default(),
             ..common::Options::default()
         };
-        for field in self.sysvars.iter().flatten() {
+        for field in self.sysvars.into_iter().flatten() {
             let value = match &field.value {
                 Either3::A(flag) => common::OptionValue::Bool(*flag),
                 Either3::B(number) => common::OptionValue::Float(*number),
@@ -397,7 +397,7 @@ impl NativeSbfvm {
     #[napi(constructor)]
     pub fn new(options: Option<NativeOptions>) -> Result<Self> {
         let options = match options {
-            Some(options) => options.to_common()?,
+            Some(options) => options.into_common()?,
             None => common::Options::default(),
         };
         let config = options.config().map_err(refused)?;
